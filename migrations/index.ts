@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261124180701_initial } from './Migration20261124180701_initial';
+
+/** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
+export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261124180701_initial', class: Migration20261124180701_initial }];

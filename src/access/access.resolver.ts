@@ -1,0 +1,65 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { decodeCursor, decodeIntId, PageArgs, toGlobalId, toPage, type Page } from '../graphql/relay';
+import type { Context } from '../server/context';
+import { TOPICS } from '../modules/realtime/pubsub';
+import { Agency } from '../modules/registry/agency.entity';
+import { Institution } from '../modules/registry/institution.entity';
+import { ApiKey, KeyRole } from './api-key.entity';
+import { ApiKeyService } from './api-key.service';
+import { ApiKeyConnection, CreateApiKeyInput, CreateApiKeyPayload, Viewer } from './access.types';
+import { assertCanWrite } from './guard';
+
+@Resolver(() => Viewer)
+export class ViewerResolver {
+  @Query(() => Viewer, { description: 'Who this API key is.' })
+  async viewer(@Ctx() ctx: Context): Promise<Viewer> {
+    const p = ctx.principal;
+    return {
+      keyId: toGlobalId('ApiKey', p.keyId),
+      keyName: p.keyName,
+      role: p.role as KeyRole,
+      subject: p.subject,
+      agency: p.agencyCode ? await ctx.em.findOne(Agency, { code: p.agencyCode }) : null,
+      institution: p.institutionId ? await ctx.loaders.institutionById.load(p.institutionId) : null,
+    };
+  }
+}
+
+@Resolver(() => ApiKey)
+export class ApiKeyResolver {
+  @Query(() => ApiKeyConnection, { description: 'API keys (GOA admins only), newest first.' })
+  async apiKeys(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKey>> {
+    assertCanWrite(ctx.principal, 'apiKey', null);
+    const cursor = decodeCursor(page.after, 1);
+    const [rows, total] = await Promise.all([
+      ctx.em.find(ApiKey, cursor ? { id: { $lt: Number(cursor[0]) } } : {}, { orderBy: { id: 'desc' }, limit: page.first + 1 }),
+      ctx.em.count(ApiKey, {}),
+    ]);
+    return toPage(rows, page.first, total, (k) => [k.id]);
+  }
+
+  @Mutation(() => CreateApiKeyPayload, { description: 'Creates a key for an agency or an institution (GOA admins only).' })
+  async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreateApiKeyPayload> {
+    assertCanWrite(ctx.principal, 'apiKey', null);
+    const institutionId = input.institutionId ? decodeIntId(input.institutionId, 'Institution', 'institutionId') : null;
+    return new ApiKeyService(ctx.em).create({ agencyCode: input.agency, institutionId }, input.role, input.name);
+  }
+
+  @Mutation(() => ApiKey, { description: 'Revokes a key at once, including its open subscriptions (GOA admins only).' })
+  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+    assertCanWrite(ctx.principal, 'apiKey', null);
+    const key = await new ApiKeyService(ctx.em).revoke(decodeIntId(id, 'ApiKey'));
+    ctx.pubsub.publish(TOPICS.KEY_REVOKED, key.id);
+    return key;
+  }
+
+  @FieldResolver(() => Agency, { nullable: true })
+  async agency(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Agency | null> {
+    return key.agency ? ctx.em.findOne(Agency, { id: key.agency.id }) : null;
+  }
+
+  @FieldResolver(() => Institution, { nullable: true })
+  async institution(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Institution | null> {
+    return key.institution ? ctx.loaders.institutionById.load(key.institution.id) : null;
+  }
+}

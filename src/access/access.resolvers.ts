@@ -1,0 +1,3 @@
+import { ApiKeyResolver, ViewerResolver } from './access.resolver';
+
+export const AccessResolvers = [ViewerResolver, ApiKeyResolver] as const;

@@ -1,0 +1,61 @@
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Node, toGlobalId } from '../graphql/relay';
+import { Agency } from '../modules/registry/agency.entity';
+import { Institution } from '../modules/registry/institution.entity';
+
+export enum KeyRole {
+  admin = 'admin',
+  editor = 'editor',
+  viewer = 'viewer',
+}
+registerEnumType(KeyRole, { name: 'KeyRole' });
+
+/** An API key. Only a SHA-256 of the secret is stored; the key itself is shown once. */
+@ObjectType({ implements: Node })
+@Entity({ tableName: 'api_key' })
+export class ApiKey {
+  [OptionalProps]?: 'globalId' | 'createdAt';
+
+  @PrimaryKey()
+  id!: number;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('ApiKey', this.id);
+  }
+
+  @Field()
+  @Property()
+  name!: string;
+
+  /** The public part of the key, used to find the row without scanning hashes. */
+  @Field({ description: 'The first characters of the key, to recognise it.' })
+  @Property({ unique: true, length: 16 })
+  prefix!: string;
+
+  @Property({ length: 64 })
+  hash!: string;
+
+  @Field(() => KeyRole)
+  @Enum({ items: () => KeyRole, nativeEnumName: 'key_role' })
+  role!: KeyRole;
+
+  @ManyToOne(() => Agency, { ref: true, nullable: true })
+  agency?: Ref<Agency> | null;
+
+  @ManyToOne(() => Institution, { ref: true, nullable: true })
+  institution?: Ref<Institution> | null;
+
+  /** ESCO keys arrive with the EPC module; the column is here so a key has one shape. */
+  @Property({ type: 'integer', nullable: true })
+  escoId?: number | null;
+
+  @Field()
+  @Property({ defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  revokedAt?: Date | null;
+}

@@ -1,0 +1,128 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { Agency } from '../modules/registry/agency.entity';
+import { Institution } from '../modules/registry/institution.entity';
+import { ApiKey, KeyRole } from './api-key.entity';
+import type { Subject } from './policy';
+import type { Principal, Role } from './principal';
+
+const AGENCY_SUBJECTS: readonly string[] = ['GOA', 'DRC', 'FINANCE', 'WATER', 'HOUSING', 'PUBLIC'];
+
+export interface KeyOwner {
+  agencyCode?: string | null;
+  institutionId?: number | null;
+}
+
+export interface CreatedKey {
+  apiKey: ApiKey;
+  /** The secret, returned once and never stored. */
+  key: string;
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** Key format `ewc_<prefix>_<secret>`: the prefix finds the row, the hash proves the secret. */
+export function newKeyString(seed?: Buffer): { key: string; prefix: string } {
+  const bytes = seed ?? randomBytes(30);
+  const prefix = bytes.subarray(0, 6).toString('hex');
+  const secret = bytes.subarray(6).toString('base64url');
+  return { key: `ewc_${prefix}_${secret}`, prefix };
+}
+
+function prefixOf(key: string): string | null {
+  const m = /^ewc_([0-9a-f]{12})_[A-Za-z0-9_-]{16,}$/.exec(key);
+  return m ? m[1] : null;
+}
+
+export function subjectOf(agencyCode: string | null, institutionId: number | null, escoId: number | null): Subject {
+  if (institutionId !== null) return 'INSTITUTION';
+  if (escoId !== null) return 'ESCO';
+  if (agencyCode && AGENCY_SUBJECTS.includes(agencyCode)) return agencyCode as Subject;
+  // An agency outside the access table gets nothing beyond what the public sees.
+  return 'PUBLIC';
+}
+
+export class ApiKeyService {
+  constructor(private readonly em: EntityManager) {}
+
+  async create(owner: KeyOwner, role: string, name: string | undefined, seed?: Buffer): Promise<CreatedKey> {
+    if (!(Object.values(KeyRole) as string[]).includes(role)) {
+      throw ValidationError.single('role', `expected one of admin, editor, viewer, got "${role}"`);
+    }
+    const hasAgency = !!owner.agencyCode;
+    const hasInstitution = owner.institutionId !== undefined && owner.institutionId !== null;
+    if (hasAgency === hasInstitution) {
+      throw ValidationError.single('owner', 'give exactly one of agency or institution');
+    }
+    const { key, prefix } = newKeyString(seed);
+    const apiKey = this.em.create(ApiKey, {
+      name: '',
+      prefix,
+      hash: hashKey(key),
+      role: role as KeyRole,
+    });
+    if (hasAgency) {
+      const agency = await this.em.findOne(Agency, { code: owner.agencyCode! });
+      if (!agency) throw new NotFoundError(`no agency with code "${owner.agencyCode}"`);
+      apiKey.agency = this.em.getReference(Agency, agency.id, { wrapped: true });
+      apiKey.name = name?.trim() || `${agency.code} ${role}`;
+    } else {
+      const institution = await this.em.findOne(Institution, { id: owner.institutionId! });
+      if (!institution) throw new NotFoundError(`no institution with id ${owner.institutionId}`);
+      apiKey.institution = this.em.getReference(Institution, institution.id, { wrapped: true });
+      apiKey.name = name?.trim() || `${institution.name} ${role}`;
+    }
+    await this.em.flush();
+    return { apiKey, key };
+  }
+
+  async revoke(id: number): Promise<ApiKey> {
+    const apiKey = await this.em.findOne(ApiKey, { id });
+    if (!apiKey) throw new NotFoundError(`no API key with id ${id}`);
+    if (apiKey.revokedAt) throw new ConflictError(`API key ${id} was already revoked at ${apiKey.revokedAt.toISOString()}`);
+    apiKey.revokedAt = new Date();
+    await this.em.flush();
+    return apiKey;
+  }
+}
+
+interface KeyRow {
+  id: number;
+  name: string;
+  hash: string;
+  role: Role;
+  agency_code: string | null;
+  institution_id: number | null;
+  esco_id: number | null;
+}
+
+/** Looks a presented key up (one indexed query); null when unknown, malformed or revoked. */
+export async function authenticate(
+  query: (sql: string, params: unknown[]) => Promise<{ rows: KeyRow[] }>,
+  key: string,
+): Promise<Principal | null> {
+  const prefix = prefixOf(key);
+  if (!prefix) return null;
+  const { rows } = await query(
+    `SELECT k.id, k.name, k.hash, k.role, a.code AS agency_code, k.institution_id, k.esco_id
+       FROM api_key k LEFT JOIN agency a ON a.id = k.agency_id
+      WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+    [prefix],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const presented = Buffer.from(hashKey(key), 'hex');
+  if (!timingSafeEqual(presented, Buffer.from(row.hash, 'hex'))) return null;
+  return {
+    keyId: row.id,
+    keyName: row.name,
+    role: row.role,
+    subject: subjectOf(row.agency_code, row.institution_id, row.esco_id),
+    agencyCode: row.agency_code,
+    institutionId: row.institution_id,
+    escoId: row.esco_id,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Who may read and write what: ARCHITECTURE.md section 2 as data. This is the
+ * one place that says it; the guard reads it, resolvers and services only name
+ * the resource they touch.
+ */
+
+/** The kinds of key holders: the five agencies, PUBLIC, an institution, an ESCO. */
+export type Subject = 'GOA' | 'DRC' | 'FINANCE' | 'WATER' | 'HOUSING' | 'PUBLIC' | 'INSTITUTION' | 'ESCO';
+export const SUBJECTS: Subject[] = ['GOA', 'DRC', 'FINANCE', 'WATER', 'HOUSING', 'PUBLIC', 'INSTITUTION', 'ESCO'];
+
+export type Resource =
+  /** names, category, region: what even PUBLIC sees */
+  | 'institution'
+  /** credit code, appraisal membership, the yearly profiles */
+  | 'institutionDetail'
+  | 'profile'
+  | 'energyMeter'
+  | 'waterMeter'
+  | 'apiKey';
+
+/**
+ * all: every row; own: rows of the key's own institution; contract: rows of the
+ * sites under the ESCO's contracts; aggregate: sums only, never one row.
+ */
+export type Scope = 'all' | 'own' | 'contract' | 'aggregate';
+
+export interface Grant {
+  read?: Scope;
+  write?: Scope;
+  /** When set, a write may only touch these input fields. */
+  writableFields?: readonly string[];
+}
+
+const R: Grant = { read: 'all' };
+const RW: Grant = { read: 'all', write: 'all' };
+const OWN_RW: Grant = { read: 'own', write: 'own' };
+const NONE: Grant = {};
+
+export const POLICY: Record<Resource, Record<Subject, Grant>> = {
+  institution: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: R,
+  },
+  institutionDetail: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: NONE,
+  },
+  profile: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R,
+    // Housing owns building data: it may correct floor areas, not headcounts.
+    HOUSING: { read: 'all', write: 'all', writableFields: ['floorAreaM2', 'heatedAreaM2', 'cooledAreaM2'] },
+    INSTITUTION: OWN_RW, ESCO: { read: 'contract' }, PUBLIC: NONE,
+  },
+  energyMeter: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: NONE, HOUSING: R,
+    INSTITUTION: OWN_RW, ESCO: { read: 'contract' }, PUBLIC: { read: 'aggregate' },
+  },
+  waterMeter: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: RW, HOUSING: R,
+    INSTITUTION: OWN_RW, ESCO: NONE, PUBLIC: { read: 'aggregate' },
+  },
+  // Only GOA admins manage keys (the role check is in the guard).
+  apiKey: {
+    GOA: RW, DRC: NONE, FINANCE: NONE, WATER: NONE, HOUSING: NONE,
+    INSTITUTION: NONE, ESCO: NONE, PUBLIC: NONE,
+  },
+};
+
+/** Resources whose writes need the admin role rather than editor. */
+export const ADMIN_ONLY: ReadonlySet<Resource> = new Set<Resource>(['apiKey']);

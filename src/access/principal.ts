@@ -1,0 +1,16 @@
+import type { Subject } from './policy';
+
+export type Role = 'admin' | 'editor' | 'viewer';
+export const ROLES: Role[] = ['admin', 'editor', 'viewer'];
+
+/** Who is calling: the holder of one API key. */
+export interface Principal {
+  keyId: number;
+  keyName: string;
+  role: Role;
+  subject: Subject;
+  /** Agency code for agency keys (GOA, DRC, …, PUBLIC). */
+  agencyCode: string | null;
+  institutionId: number | null;
+  escoId: number | null;
+}

@@ -1,0 +1,45 @@
+import type { Config } from '../config';
+import { ApiKeyService } from '../access/api-key.service';
+import { openDatabase } from '../db/database';
+import { DomainError } from '../graphql/errors';
+import { parseFlags, UsageError } from './args';
+
+const KEYS_USAGE =
+  'usage: keys create (--agency <CODE> | --institution <id>) --role <admin|editor|viewer> [--name <label>]\n       keys revoke <id>';
+
+/** `keys create` prints the key alone on the last line of stdout, so scripts can take it with `tail -1`. */
+export async function keysCommand(config: Config, argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'create' && sub !== 'revoke') throw new UsageError(KEYS_USAGE);
+  const { flags, positional } = parseFlags(rest, sub === 'create' ? ['agency', 'institution', 'esco', 'role', 'name'] : []);
+  if (sub === 'create') {
+    if (flags.esco) throw new UsageError('ESCO keys come with the EPC module; use --agency or --institution');
+    if (!!flags.agency === !!flags.institution) throw new UsageError(`give exactly one of --agency or --institution\n${KEYS_USAGE}`);
+    if (!flags.role) throw new UsageError(`--role is required\n${KEYS_USAGE}`);
+    if (flags.institution && !/^\d+$/.test(flags.institution)) throw new UsageError('--institution takes the numeric id of an institution');
+  } else if (positional.length !== 1 || !/^\d+$/.test(positional[0])) {
+    throw new UsageError(`keys revoke takes one numeric key id\n${KEYS_USAGE}`);
+  }
+
+  const db = await openDatabase(config);
+  try {
+    const service = new ApiKeyService(db.orm.em.fork());
+    if (sub === 'create') {
+      const { apiKey, key } = await service.create(
+        { agencyCode: flags.agency ?? null, institutionId: flags.institution ? Number(flags.institution) : null },
+        flags.role,
+        flags.name,
+      );
+      console.log(`created API key ${apiKey.id} "${apiKey.name}" (${apiKey.role}); it is shown this once:`);
+      console.log(key);
+    } else {
+      const apiKey = await service.revoke(Number(positional[0]));
+      console.log(`revoked API key ${apiKey.id} "${apiKey.name}"`);
+    }
+  } catch (err) {
+    if (err instanceof DomainError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    await db.close();
+  }
+}

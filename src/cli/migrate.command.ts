@@ -1,0 +1,23 @@
+import type { Config } from '../config';
+import { migrate, openDatabase } from '../db/database';
+
+export async function migrateCommand(config: Config): Promise<void> {
+  const db = await openDatabase(config, { migrate: false });
+  try {
+    const applied = await migrate(db);
+    console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
+  } finally {
+    await db.close();
+  }
+}
+
+/** Developer command: writes the migration the entities need next (then list it in migrations/index.ts). */
+export async function createMigrationCommand(config: Config, name?: string): Promise<void> {
+  const db = await openDatabase(config);
+  try {
+    const result = await db.orm.getMigrator().createMigration(undefined, false, false, name);
+    console.log(result.fileName ? `wrote migrations/${result.fileName}` : 'no changes: the entities match the migrations');
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createSchema, printSortedSchema } from '../graphql/schema';
+
+export const SCHEMA_FILE = path.resolve(__dirname, '../../../schema/schema.graphql');
+
+/** Writes the SDL the code builds to schema/schema.graphql (committed; a test compares them). */
+export async function schemaCommand(): Promise<void> {
+  writeFileSync(SCHEMA_FILE, printSortedSchema(await createSchema()));
+  console.log(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}`);
+}

@@ -1,0 +1,55 @@
+import type { Config } from '../config';
+import { openDatabase } from '../db/database';
+import { activeDemoKeys } from '../db/demo/demo-keys';
+import { seedDemo } from '../db/demo/demo.seeder';
+import { logger } from '../logger';
+import { startServer } from '../server/app';
+
+/** `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, then HTTP and WebSocket. */
+export async function startCommand(config: Config): Promise<void> {
+  const t0 = Date.now();
+  const db = await openDatabase(config);
+  const tDb = Date.now();
+  let seeded = false;
+  if (config.demo) seeded = (await seedDemo(db.pool, config.dataDir)).seeded;
+  const hub = await startServer(config, db).catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
+  const base = hub.url.replace(/\/graphql$/, '');
+  const lines = [
+    '',
+    `ewc-hub is up (${((Date.now() - t0) / 1000).toFixed(1)} s: database ${((tDb - t0) / 1000).toFixed(1)} s${seeded ? ', demo data loaded' : ''})`,
+    `  GraphQL    ${hub.url}`,
+    `  WebSocket  ${hub.wsUrl}  (graphql-transport-ws)`,
+    `  Dashboard  ${base}/dashboard`,
+    `  Health     ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+    `  Database   ${db.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}`,
+  ];
+  if (config.demo) {
+    const keys = await activeDemoKeys(db.pool, config.dataDir);
+    if (keys.length) {
+      lines.push('', 'Demo API keys (send as "Authorization: Bearer <key>"):');
+      for (const k of keys) lines.push(`  ${k.label.padEnd(42)} ${k.key}`);
+    }
+  }
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      logger.error('shutdown took over 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    await hub.stop();
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

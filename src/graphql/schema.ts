@@ -1,0 +1,27 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema } from 'type-graphql';
+import { AccessResolvers } from '../access/access.resolvers';
+import { authChecker } from '../access/auth-checker';
+import { MeteringResolvers } from '../modules/metering/metering.resolvers';
+import { PubSub } from '../modules/realtime/pubsub';
+import { RegistryResolvers } from '../modules/registry/registry.resolvers';
+import { NodeResolver } from './node.resolver';
+import { Node } from './relay';
+
+/** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
+export async function createSchema(pubsub: PubSub = new PubSub()): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers],
+    orphanedTypes: [Node],
+    authChecker,
+    pubSub: pubsub,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: { forbidUnknownValues: false },
+  });
+}
+
+/** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */
+export function printSortedSchema(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { UsageError } from './cli/args';
+import { keysCommand } from './cli/keys.command';
+import { createMigrationCommand, migrateCommand } from './cli/migrate.command';
+import { schemaCommand } from './cli/schema.command';
+import { seedCommand } from './cli/seed.command';
+import { startCommand } from './cli/start.command';
+import { logger } from './logger';
+
+const USAGE = `usage: ewc-hub <command>
+  start                         start the hub (embedded PostgreSQL unless DATABASE_URL is set)
+  migrate                       apply pending migrations
+  seed demo                     load the Shaoyang demo data into an empty database
+  keys create (--agency <CODE> | --institution <id>) --role <admin|editor|viewer> [--name <label>]
+  keys revoke <id>
+  schema                        write the GraphQL SDL to schema/schema.graphql
+  migration:create [name]       (development) write the migration the entities need`;
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  logger.setLevel(config.logLevel);
+  switch (command) {
+    case 'start':
+      return startCommand(config);
+    case 'seed':
+      return seedCommand(config, rest);
+    case 'keys':
+      return keysCommand(config, rest);
+    case 'schema':
+      return schemaCommand();
+    case 'migrate':
+      return migrateCommand(config);
+    case 'migration:create':
+      return createMigrationCommand(config, rest[0]);
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError || err instanceof ConfigError) {
+    process.stderr.write(`ewc-hub: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`ewc-hub: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

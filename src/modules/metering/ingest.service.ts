@@ -1,0 +1,281 @@
+import type pg from 'pg';
+import type { Principal } from '../../access/principal';
+import { ConflictError, ForbiddenError, Problems, ValidationError, type FieldProblem } from '../../graphql/errors';
+import { fromGlobalId } from '../../graphql/relay';
+import { canReadMeter, meterResource } from './meter-scope';
+import { assertCanWrite } from '../../access/guard';
+import { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
+import { BatchSource } from './reading-batch.entity';
+import type { ReadingRowInput } from './metering.inputs';
+
+export const MAX_BATCH_ROWS = 10_000;
+/** Longer than any bill period; a longer span is almost always a typo in a date. */
+const MAX_PERIOD_MS = 366 * 24 * 3600 * 1000;
+
+export interface IngestRow {
+  meterId: number;
+  periodStart: Date;
+  periodEnd: Date;
+  value: number;
+  quality: ReadingQuality;
+  correction: boolean;
+}
+
+/** What subscribers hear after a commit: one event per meter whose readings changed. */
+export interface ReadingsIngestedPayload {
+  meterId: number;
+  institutionId: number;
+  carrier: Carrier;
+  unit: MeterUnit;
+  batchId: number;
+  rows: number;
+  periodStart: Date;
+  periodEnd: Date;
+  total: number;
+}
+
+export interface IngestResult {
+  batchId: number | null;
+  accepted: number;
+  duplicates: number;
+  corrected: number;
+  events: ReadingsIngestedPayload[];
+}
+
+interface MeterRow {
+  id: number;
+  institution_id: number;
+  carrier: Carrier;
+  unit: MeterUnit;
+}
+
+interface ExistingRow {
+  id: string;
+  meter_id: number;
+  period_start: Date;
+  period_end: Date;
+  value: number;
+  quality: ReadingQuality;
+  batch_id: number;
+}
+
+const keyOf = (meterId: number, start: Date, end: Date) => `${meterId}|${start.getTime()}|${end.getTime()}`;
+
+/** Checks each row on its own and against the others in the batch; every problem carries its row index. */
+export function parseRows(rows: ReadingRowInput[]): IngestRow[] {
+  const problems = new Problems();
+  if (rows.length === 0) problems.add('rows', 'give at least one row');
+  if (rows.length > MAX_BATCH_ROWS) problems.add('rows', `at most ${MAX_BATCH_ROWS} rows per batch, got ${rows.length}`);
+  problems.throwIfAny();
+
+  const parsed: IngestRow[] = [];
+  rows.forEach((row, index) => {
+    let meterId = NaN;
+    try {
+      meterId = Number(fromGlobalId(row.meterId, 'Meter', 'meterId').id);
+    } catch (err) {
+      problems.add('meterId', err instanceof ValidationError ? err.problems[0].message : 'not a meter ID', index);
+    }
+    const start = row.periodStart;
+    const end = row.periodEnd;
+    if (!(start instanceof Date) || Number.isNaN(start.getTime())) problems.add('periodStart', 'not a valid date-time', index);
+    if (!(end instanceof Date) || Number.isNaN(end.getTime())) problems.add('periodEnd', 'not a valid date-time', index);
+    else if (start.getTime() >= end.getTime()) problems.add('periodEnd', 'must be after periodStart', index);
+    else if (end.getTime() - start.getTime() > MAX_PERIOD_MS) problems.add('periodEnd', 'a reading may span at most 366 days', index);
+    if (typeof row.value !== 'number' || !Number.isFinite(row.value)) problems.add('value', 'must be a finite number', index);
+    else if (row.value < 0) problems.add('value', 'must not be negative (consumption over the period, not a meter index)', index);
+    parsed.push({
+      meterId,
+      periodStart: start,
+      periodEnd: end,
+      value: row.value,
+      quality: row.quality ?? ReadingQuality.MEASURED,
+      correction: row.correction ?? false,
+    });
+  });
+  problems.throwIfAny();
+
+  // Within the batch: the same period twice, or periods of one meter that overlap, would double count.
+  const order = parsed.map((_, i) => i).sort((a, b) => parsed[a].meterId - parsed[b].meterId || parsed[a].periodStart.getTime() - parsed[b].periodStart.getTime());
+  for (let k = 1; k < order.length; k++) {
+    const prev = parsed[order[k - 1]];
+    const cur = parsed[order[k]];
+    if (prev.meterId !== cur.meterId) continue;
+    if (keyOf(prev.meterId, prev.periodStart, prev.periodEnd) === keyOf(cur.meterId, cur.periodStart, cur.periodEnd)) {
+      problems.add('periodStart', `repeats row ${order[k - 1]} (same meter and period)`, order[k]);
+    } else if (cur.periodStart.getTime() < prev.periodEnd.getTime()) {
+      problems.add('periodStart', `overlaps row ${order[k - 1]} of the same meter`, order[k]);
+    }
+  }
+  problems.throwIfAny();
+  return parsed;
+}
+
+export class IngestService {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly principal: Principal,
+    private readonly source: BatchSource = BatchSource.GRAPHQL,
+  ) {}
+
+  async ingest(input: ReadingRowInput[]): Promise<IngestResult> {
+    const rows = parseRows(input);
+    const meterIds = [...new Set(rows.map((r) => r.meterId))];
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Locks the meters so two batches for one meter apply one after the other.
+      const meters = await client.query<MeterRow>(
+        'SELECT id, institution_id, carrier, unit FROM meter WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE',
+        [meterIds],
+      );
+      const meterById = new Map(meters.rows.map((m) => [m.id, m]));
+      this.checkMeters(rows, meterById);
+
+      const existing = await client.query<ExistingRow>(
+        `SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id
+           FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS k(meter_id, s, e)
+           JOIN reading r ON r.meter_id = k.meter_id AND r.period_start = k.s AND r.period_end = k.e`,
+        [rows.map((r) => r.meterId), rows.map((r) => r.periodStart), rows.map((r) => r.periodEnd)],
+      );
+      const existingByKey = new Map(existing.rows.map((e) => [keyOf(e.meter_id, e.period_start, e.period_end), e]));
+
+      const fresh: IngestRow[] = [];
+      const corrections: { row: IngestRow; old: ExistingRow }[] = [];
+      const conflicts: FieldProblem[] = [];
+      let duplicates = 0;
+      rows.forEach((row, index) => {
+        const old = existingByKey.get(keyOf(row.meterId, row.periodStart, row.periodEnd));
+        if (!old) fresh.push(row);
+        else if (old.value === row.value && (!row.correction || old.quality === row.quality)) duplicates++;
+        else if (row.correction) corrections.push({ row, old });
+        else conflicts.push({ index, field: 'value', message: `${row.value} differs from the stored ${old.value}; send correction: true to replace it` });
+      });
+      if (conflicts.length) throw new ConflictError(ValidationError.summarise(conflicts).replace('Invalid input', 'Readings already stored with other values'), { problems: conflicts });
+      await this.checkOverlaps(client, fresh, rows);
+
+      if (!fresh.length && !corrections.length) {
+        await client.query('COMMIT');
+        return { batchId: null, accepted: 0, duplicates, corrected: 0, events: [] };
+      }
+      const batch = await client.query<{ id: number; received_at: Date }>(
+        `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
+         VALUES ($1, $2, $3, now(), $4, $5, $6) RETURNING id, received_at`,
+        [this.source, this.principal.keyId || null, this.principal.keyName, fresh.length, duplicates, corrections.length],
+      );
+      const batchId = batch.rows[0].id;
+      if (fresh.length) {
+        await client.query(
+          `INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
+           SELECT m, s, e, v, q::reading_quality, $6
+             FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::float8[], $5::text[]) AS u(m, s, e, v, q)`,
+          [fresh.map((r) => r.meterId), fresh.map((r) => r.periodStart), fresh.map((r) => r.periodEnd), fresh.map((r) => r.value), fresh.map((r) => r.quality), batchId],
+        );
+      }
+      if (corrections.length) {
+        await client.query(
+          `INSERT INTO reading_revision (reading_id, value, quality, batch_id, replaced_by_id, replaced_at)
+           SELECT id, v, q::reading_quality, b, $5, now()
+             FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::int[]) AS u(id, v, q, b)`,
+          [corrections.map((c) => c.old.id), corrections.map((c) => c.old.value), corrections.map((c) => c.old.quality), corrections.map((c) => c.old.batch_id), batchId],
+        );
+        await client.query(
+          `UPDATE reading r SET value = u.v, quality = u.q::reading_quality, batch_id = $4
+             FROM unnest($1::bigint[], $2::float8[], $3::text[]) AS u(id, v, q) WHERE r.id = u.id`,
+          [corrections.map((c) => c.old.id), corrections.map((c) => c.row.value), corrections.map((c) => c.row.quality), batchId],
+        );
+      }
+      await client.query('COMMIT');
+      return {
+        batchId,
+        accepted: fresh.length,
+        duplicates,
+        corrected: corrections.length,
+        events: eventsFor([...fresh, ...corrections.map((c) => c.row)], meterById, batchId),
+      };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private checkMeters(rows: IngestRow[], meterById: Map<number, MeterRow>): void {
+    const problems = new Problems();
+    const forbidden: number[] = [];
+    rows.forEach((row, index) => {
+      const meter = meterById.get(row.meterId);
+      const visible = meter && canReadMeter(this.principal, { carrier: meter.carrier, institutionId: meter.institution_id });
+      if (!meter || !visible) {
+        problems.add('meterId', 'no meter with this id that this key can see', index);
+        return;
+      }
+      try {
+        assertCanWrite(this.principal, meterResource(meter.carrier), meter.institution_id);
+      } catch {
+        forbidden.push(index);
+      }
+    });
+    problems.throwIfAny();
+    if (forbidden.length) {
+      const shown = forbidden.slice(0, 10).join(', ') + (forbidden.length > 10 ? ', …' : '');
+      throw new ForbiddenError(`this key may not write readings of the meters in rows ${shown}`, { rows: forbidden });
+    }
+  }
+
+  /**
+   * A new reading may not overlap a stored one of the same meter with other bounds. Stored
+   * readings never overlap each other, so only the last one starting before the new end can.
+   */
+  private async checkOverlaps(client: pg.PoolClient, fresh: IngestRow[], all: IngestRow[]): Promise<void> {
+    if (!fresh.length) return;
+    const found = await client.query<{ i: number; period_start: Date; period_end: Date }>(
+      `SELECT k.i, r.period_start, r.period_end
+         FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(meter_id, s, e, i)
+         CROSS JOIN LATERAL (SELECT period_start, period_end FROM reading
+                              WHERE meter_id = k.meter_id AND period_start < k.e
+                              ORDER BY period_start DESC LIMIT 1) r
+        WHERE r.period_end > k.s`,
+      [fresh.map((r) => r.meterId), fresh.map((r) => r.periodStart), fresh.map((r) => r.periodEnd)],
+    );
+    if (!found.rowCount) return;
+    const problems = new Problems();
+    for (const f of found.rows) {
+      const row = fresh[Number(f.i) - 1];
+      problems.add(
+        'periodStart',
+        `overlaps the stored reading ${f.period_start.toISOString()} to ${f.period_end.toISOString()} of the same meter`,
+        all.indexOf(row),
+      );
+    }
+    problems.throwIfAny();
+  }
+}
+
+function eventsFor(rows: IngestRow[], meterById: Map<number, MeterRow>, batchId: number): ReadingsIngestedPayload[] {
+  const byMeter = new Map<number, ReadingsIngestedPayload>();
+  for (const r of rows) {
+    const meter = meterById.get(r.meterId)!;
+    const ev = byMeter.get(r.meterId);
+    if (!ev) {
+      byMeter.set(r.meterId, {
+        meterId: meter.id,
+        institutionId: meter.institution_id,
+        carrier: meter.carrier,
+        unit: meter.unit,
+        batchId,
+        rows: 1,
+        periodStart: r.periodStart,
+        periodEnd: r.periodEnd,
+        total: r.value,
+      });
+    } else {
+      ev.rows++;
+      ev.total += r.value;
+      if (r.periodStart < ev.periodStart) ev.periodStart = r.periodStart;
+      if (r.periodEnd > ev.periodEnd) ev.periodEnd = r.periodEnd;
+    }
+  }
+  return [...byMeter.values()];
+}

@@ -1,0 +1,40 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import { assertCanWrite, inScope, readInstitutions } from '../../access/guard';
+import type { Resource } from '../../access/policy';
+import type { Principal } from '../../access/principal';
+import { ENERGY_CARRIERS, WATER_CARRIERS, isWaterCarrier, type Carrier } from './metering.enums';
+import type { Meter } from './meter.entity';
+
+/** Energy and water meters are governed apart (the water bureau owns water data). */
+export function meterResource(carrier: Carrier): Resource {
+  return isWaterCarrier(carrier) ? 'waterMeter' : 'energyMeter';
+}
+
+/**
+ * The meters a principal may read, as a filter for the query itself, so a list
+ * never loads rows it must hide. Null: no meter rows at all.
+ */
+export function meterReadWhere(p: Principal): FilterQuery<Meter> | null {
+  const parts: FilterQuery<Meter>[] = [];
+  for (const [resource, carriers] of [
+    ['energyMeter', ENERGY_CARRIERS],
+    ['waterMeter', WATER_CARRIERS],
+  ] as const) {
+    const scope = readInstitutions(p, resource);
+    if (!scope) continue;
+    const part: Record<string, unknown> = { carrier: { $in: [...carriers] } };
+    if (scope.kind === 'ids') part.institution = { $in: scope.ids };
+    parts.push(part as FilterQuery<Meter>);
+  }
+  if (!parts.length) return null;
+  return parts.length === 1 ? parts[0] : { $or: parts };
+}
+
+export function canReadMeter(p: Principal, meter: { carrier: Carrier; institutionId: number }): boolean {
+  const scope = readInstitutions(p, meterResource(meter.carrier));
+  return scope !== null && inScope(scope, meter.institutionId);
+}
+
+export function assertCanWriteMeter(p: Principal, meter: { carrier: Carrier; institutionId: number }): void {
+  assertCanWrite(p, meterResource(meter.carrier), meter.institutionId);
+}

@@ -1,0 +1,39 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { Principal } from '../../access/principal';
+import { byKey, groupByKey } from '../../graphql/batch';
+import type { LoaderOptions } from '../registry/registry.loaders';
+import { meterReadWhere } from './meter-scope';
+import { Meter } from './meter.entity';
+import { ReadingBatch } from './reading-batch.entity';
+import { ReadingRevision } from './reading-revision.entity';
+
+export function meteringLoaders(em: EntityManager, principal: Principal, opts: LoaderOptions) {
+  const scope = meterReadWhere(principal);
+  return {
+    /** Meters by id, already narrowed to what the principal may read (others come back null). */
+    meterById: new DataLoader<number, Meter | null>(async (ids) => {
+      if (!scope) return ids.map(() => null);
+      return byKey(ids, await em.find(Meter, { $and: [scope, { id: { $in: [...ids] } }] }), (m) => m.id);
+    }, opts),
+    /** The meters of each institution that the principal may read. */
+    metersByInstitution: new DataLoader<number, Meter[]>(async (ids) => {
+      if (!scope) return ids.map(() => []);
+      const rows = await em.find(Meter, { $and: [scope, { institution: { $in: [...ids] } }] }, { orderBy: { id: 'asc' } });
+      return groupByKey(ids, rows, (m) => m.institution.id);
+    }, opts),
+    batchById: new DataLoader<number, ReadingBatch | null>(
+      async (ids) => byKey(ids, await em.find(ReadingBatch, { id: { $in: [...ids] } }), (b) => b.id),
+      opts,
+    ),
+    revisionsByReading: new DataLoader<string, ReadingRevision[]>(
+      async (ids) =>
+        groupByKey(
+          ids,
+          await em.find(ReadingRevision, { reading: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
+          (r) => String(r.reading.id),
+        ),
+      opts,
+    ),
+  };
+}

@@ -1,0 +1,113 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import type { Context } from '../../server/context';
+import { filterIterable } from '../realtime/filter-iterable';
+import { TOPICS } from '../realtime/pubsub';
+import { Institution } from '../registry/institution.entity';
+import { IngestService, type ReadingsIngestedPayload } from './ingest.service';
+import { canReadMeter } from './meter-scope';
+import { Meter } from './meter.entity';
+import { CreateMeterInput, IngestReadingsInput, MeterFilter, ReadingsIngestedFilter } from './metering.inputs';
+import { MeteringService } from './metering.service';
+import { IngestReadingsPayload, MeterConnection, ReadingConnection, ReadingsIngestedEvent } from './metering.types';
+import { Reading } from './reading.entity';
+import { ReadingBatch } from './reading-batch.entity';
+import { ReadingRevision } from './reading-revision.entity';
+
+@Resolver(() => Meter)
+export class MeterResolver {
+  @Query(() => MeterConnection, { description: 'Meters this key may read: energy, water or both by agency.' })
+  meters(@Args() page: PageArgs, @Arg('filter', () => MeterFilter, { nullable: true }) filter: MeterFilter | undefined, @Ctx() ctx: Context): Promise<Page<Meter>> {
+    return new MeteringService(ctx.em, ctx.principal).meters(filter, page.first, page.after);
+  }
+
+  @Query(() => Meter)
+  meter(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Meter> {
+    return new MeteringService(ctx.em, ctx.principal).meter(decodeIntId(id, 'Meter'));
+  }
+
+  @Mutation(() => Meter)
+  createMeter(@Arg('input', () => CreateMeterInput) input: CreateMeterInput, @Ctx() ctx: Context): Promise<Meter> {
+    return new MeteringService(ctx.em, ctx.principal).createMeter(input);
+  }
+
+  @FieldResolver(() => Institution)
+  async institution(@Root() meter: Meter, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(meter.institution.id))!;
+  }
+}
+
+@Resolver(() => Reading)
+export class ReadingResolver {
+  @Query(() => ReadingConnection, { description: 'Readings of one meter whose period overlaps [from, to), oldest first.' })
+  readings(
+    @Arg('meterId', () => ID) meterId: string,
+    @Arg('from', () => Date, { nullable: true }) from: Date | undefined,
+    @Arg('to', () => Date, { nullable: true }) to: Date | undefined,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Page<Reading>> {
+    return new MeteringService(ctx.em, ctx.principal).readings(decodeIntId(meterId, 'Meter', 'meterId'), from, to, page.first, page.after);
+  }
+
+  @Mutation(() => IngestReadingsPayload, {
+    description: 'Stores up to 10,000 readings, all or nothing. Re-sent readings count as duplicates; a changed value needs correction: true.',
+  })
+  async ingestReadings(@Arg('input', () => IngestReadingsInput) input: IngestReadingsInput, @Ctx() ctx: Context): Promise<IngestReadingsPayload> {
+    const result = await new IngestService(ctx.db.pool, ctx.principal).ingest(input.rows);
+    // After the commit, never before: a subscriber must be able to read what it is told about.
+    for (const event of result.events) ctx.pubsub.publish(TOPICS.READINGS_INGESTED, event);
+    return {
+      accepted: result.accepted,
+      duplicates: result.duplicates,
+      corrected: result.corrected,
+      batch: result.batchId === null ? null : await ctx.loaders.batchById.load(result.batchId),
+    };
+  }
+
+  @Subscription(() => ReadingsIngestedEvent, {
+    description: 'One event per meter after each committed batch, for the meters this key may read.',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: ReadingsIngestedFilter }, Context>) => {
+      const f = args.filter;
+      const institutionId = f?.institutionId ? decodeIntId(f.institutionId, 'Institution', 'filter.institutionId') : null;
+      const meterId = f?.meterId ? decodeIntId(f.meterId, 'Meter', 'filter.meterId') : null;
+      return filterIterable<ReadingsIngestedPayload>(
+        context.pubsub.subscribe(TOPICS.READINGS_INGESTED),
+        (ev) =>
+          (institutionId === null || ev.institutionId === institutionId) &&
+          (meterId === null || ev.meterId === meterId) &&
+          (!f?.carrier || ev.carrier === f.carrier) &&
+          canReadMeter(context.principal, ev),
+      );
+    },
+  })
+  readingsIngested(
+    @Root() event: ReadingsIngestedPayload,
+    @Arg('filter', () => ReadingsIngestedFilter, { nullable: true }) _filter: ReadingsIngestedFilter | undefined,
+  ): ReadingsIngestedEvent {
+    return event;
+  }
+
+  @FieldResolver(() => Meter)
+  async meter(@Root() reading: Reading, @Ctx() ctx: Context): Promise<Meter> {
+    return (await ctx.loaders.meterById.load(reading.meter.id))!;
+  }
+
+  @FieldResolver(() => ReadingBatch, { description: 'The batch that set the current value.' })
+  async batch(@Root() reading: Reading, @Ctx() ctx: Context): Promise<ReadingBatch> {
+    return (await ctx.loaders.batchById.load(reading.batch.id))!;
+  }
+
+  @FieldResolver(() => [ReadingRevision], { description: 'Earlier values replaced by corrections, oldest first.' })
+  history(@Root() reading: Reading, @Ctx() ctx: Context): Promise<ReadingRevision[]> {
+    return ctx.loaders.revisionsByReading.load(String(reading.id));
+  }
+}
+
+@Resolver(() => ReadingsIngestedEvent)
+export class ReadingsIngestedEventResolver {
+  @FieldResolver(() => Meter)
+  async meter(@Root() event: ReadingsIngestedPayload, @Ctx() ctx: Context): Promise<Meter> {
+    return (await ctx.loaders.meterById.load(event.meterId))!;
+  }
+}

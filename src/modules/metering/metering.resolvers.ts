@@ -1,0 +1,3 @@
+import { MeterResolver, ReadingResolver, ReadingsIngestedEventResolver } from './metering.resolver';
+
+export const MeteringResolvers = [MeterResolver, ReadingResolver, ReadingsIngestedEventResolver] as const;

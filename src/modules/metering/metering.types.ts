@@ -1,0 +1,47 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Connection } from '../../graphql/relay';
+import { Carrier, MeterUnit } from './metering.enums';
+import { Meter } from './meter.entity';
+import { Reading } from './reading.entity';
+import { ReadingBatch } from './reading-batch.entity';
+
+export const MeterConnection = Connection(Meter, 'Meter');
+export const ReadingConnection = Connection(Reading, 'Reading');
+
+@ObjectType({ description: 'What one ingest did: rows new, rows already there, rows corrected.' })
+export class IngestReadingsPayload {
+  @Field(() => Int)
+  accepted!: number;
+
+  @Field(() => Int)
+  duplicates!: number;
+
+  @Field(() => Int)
+  corrected!: number;
+
+  @Field(() => ReadingBatch, { nullable: true, description: 'Null when nothing changed.' })
+  batch!: ReadingBatch | null;
+}
+
+@ObjectType({ description: 'Readings of one meter changed by a committed batch.' })
+export class ReadingsIngestedEvent {
+  meterId!: number;
+
+  @Field(() => Carrier)
+  carrier!: Carrier;
+
+  @Field(() => MeterUnit)
+  unit!: MeterUnit;
+
+  @Field(() => Int, { description: 'Rows of this meter added or corrected.' })
+  rows!: number;
+
+  @Field()
+  periodStart!: Date;
+
+  @Field()
+  periodEnd!: Date;
+
+  @Field(() => Float, { description: "Sum of the rows' values, in the meter's unit." })
+  total!: number;
+}

@@ -1,0 +1,45 @@
+import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Node, toGlobalId } from '../../graphql/relay';
+import { Meter } from './meter.entity';
+import { ReadingBatch } from './reading-batch.entity';
+import { ReadingQuality } from './metering.enums';
+
+/** Consumption over [periodStart, periodEnd), in the meter's unit. */
+@ObjectType({ implements: Node })
+@Entity({ tableName: 'reading' })
+// The natural key: ingest is idempotent on it, and it serves "readings of a meter over time".
+@Unique({ name: 'reading_natural_key', properties: ['meter', 'periodStart', 'periodEnd'] })
+export class Reading {
+  [OptionalProps]?: 'globalId';
+
+  @PrimaryKey({ type: 'bigint' })
+  id!: string;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('Reading', this.id);
+  }
+
+  @ManyToOne(() => Meter, { ref: true })
+  meter!: Ref<Meter>;
+
+  @Field()
+  @Property({ type: 'datetime' })
+  periodStart!: Date;
+
+  @Field()
+  @Property({ type: 'datetime' })
+  periodEnd!: Date;
+
+  @Field(() => Float, { description: "Consumption over the period, in the meter's unit." })
+  @Property({ type: 'double' })
+  value!: number;
+
+  @Field(() => ReadingQuality)
+  @Enum({ items: () => ReadingQuality, nativeEnumName: 'reading_quality' })
+  quality!: ReadingQuality;
+
+  @ManyToOne(() => ReadingBatch, { ref: true })
+  batch!: Ref<ReadingBatch>;
+}

@@ -1,0 +1,73 @@
+/**
+ * In-process publish/subscribe, in the shape type-graphql 2 expects
+ * (`publish(topic, payload)`, `subscribe(topic)` giving an async iterable).
+ * Events are published only after the transaction that made them commits.
+ */
+export type Listener = (payload: unknown) => void;
+
+export class PubSub {
+  private readonly topics = new Map<string, Set<Listener>>();
+
+  publish(topic: string, payload: unknown): void {
+    for (const listener of this.topics.get(topic) ?? []) listener(payload);
+  }
+
+  /** A plain callback subscription, for server internals; returns the unsubscribe function. */
+  on(topic: string, listener: Listener): () => void {
+    const set = this.topics.get(topic) ?? new Set<Listener>();
+    set.add(listener);
+    this.topics.set(topic, set);
+    return () => set.delete(listener);
+  }
+
+  listenerCount(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
+  }
+
+  subscribe(topic: string): AsyncIterable<unknown> {
+    const topics = this.topics;
+    return {
+      [Symbol.asyncIterator](): AsyncIterator<unknown> {
+        const queue: unknown[] = [];
+        let wake: ((r: IteratorResult<unknown>) => void) | null = null;
+        let done = false;
+        const listener: Listener = (payload) => {
+          if (wake) {
+            const w = wake;
+            wake = null;
+            w({ value: payload, done: false });
+          } else queue.push(payload);
+        };
+        const set = topics.get(topic) ?? new Set<Listener>();
+        set.add(listener);
+        topics.set(topic, set);
+        const stop = (): Promise<IteratorResult<unknown>> => {
+          done = true;
+          set.delete(listener);
+          if (wake) wake({ value: undefined, done: true });
+          wake = null;
+          queue.length = 0;
+          return Promise.resolve({ value: undefined, done: true });
+        };
+        return {
+          next: () => {
+            if (queue.length) return Promise.resolve({ value: queue.shift(), done: false });
+            if (done) return Promise.resolve({ value: undefined, done: true });
+            return new Promise((resolve) => (wake = resolve));
+          },
+          return: stop,
+          throw: (err) => {
+            void stop();
+            return Promise.reject(err);
+          },
+        };
+      },
+    };
+  }
+}
+
+export const TOPICS = {
+  READINGS_INGESTED: 'READINGS_INGESTED',
+  /** Payload: the key id; open subscriptions of that key are closed. */
+  KEY_REVOKED: 'KEY_REVOKED',
+} as const;

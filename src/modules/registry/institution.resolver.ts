@@ -1,0 +1,85 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import type { Context } from '../../server/context';
+import { ForbiddenError } from '../../graphql/errors';
+import { Carrier } from '../metering/metering.enums';
+import { meterReadWhere } from '../metering/meter-scope';
+import { Meter } from '../metering/meter.entity';
+import { Institution } from './institution.entity';
+import { InstitutionProfile } from './institution-profile.entity';
+import { Region } from './region.entity';
+import { CreateInstitutionInput, InstitutionFilter, InstitutionProfileInput, UpdateInstitutionInput } from './registry.inputs';
+import { RegistryService } from './registry.service';
+import { InstitutionConnection } from './registry.types';
+
+@Resolver(() => Institution)
+export class InstitutionResolver {
+  @Query(() => InstitutionConnection, { description: 'Institutions this key may see, oldest first.' })
+  institutions(
+    @Args() page: PageArgs,
+    @Arg('filter', () => InstitutionFilter, { nullable: true }) filter: InstitutionFilter | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Page<Institution>> {
+    return new RegistryService(ctx.em, ctx.principal).institutions(filter, page.first, page.after);
+  }
+
+  @Query(() => Institution)
+  institution(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Institution> {
+    return new RegistryService(ctx.em, ctx.principal).institution(decodeIntId(id, 'Institution'));
+  }
+
+  @Mutation(() => Institution)
+  createInstitution(@Arg('input', () => CreateInstitutionInput) input: CreateInstitutionInput, @Ctx() ctx: Context): Promise<Institution> {
+    return new RegistryService(ctx.em, ctx.principal).createInstitution(input);
+  }
+
+  @Mutation(() => Institution)
+  updateInstitution(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateInstitutionInput) input: UpdateInstitutionInput,
+    @Ctx() ctx: Context,
+  ): Promise<Institution> {
+    return new RegistryService(ctx.em, ctx.principal).updateInstitution(decodeIntId(id, 'Institution'), input);
+  }
+
+  @Mutation(() => InstitutionProfile, { description: "Creates or updates an institution's profile for a year; unset fields are kept." })
+  upsertInstitutionProfile(@Arg('input', () => InstitutionProfileInput) input: InstitutionProfileInput, @Ctx() ctx: Context): Promise<InstitutionProfile> {
+    return new RegistryService(ctx.em, ctx.principal).upsertProfile(input);
+  }
+
+  @FieldResolver(() => Region)
+  async region(@Root() institution: Institution, @Ctx() ctx: Context): Promise<Region> {
+    return (await ctx.loaders.regionById.load(institution.region.id))!;
+  }
+
+  @Authorized('profile')
+  @FieldResolver(() => InstitutionProfile, { nullable: true, description: 'The profile for one year, if recorded.' })
+  profile(@Root() institution: Institution, @Arg('year', () => Int) year: number, @Ctx() ctx: Context): Promise<InstitutionProfile | null> {
+    return ctx.loaders.profileByYear.load(`${institution.id}:${year}`);
+  }
+
+  @Authorized('profile')
+  @FieldResolver(() => [InstitutionProfile], { description: 'Every yearly profile, oldest first.' })
+  profiles(@Root() institution: Institution, @Ctx() ctx: Context): Promise<InstitutionProfile[]> {
+    return ctx.loaders.profilesByInstitution.load(institution.id);
+  }
+
+  @FieldResolver(() => [Meter], { description: "The institution's meters this key may read (a handful per site)." })
+  async meters(
+    @Root() institution: Institution,
+    @Arg('carrier', () => Carrier, { nullable: true }) carrier: Carrier | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Meter[]> {
+    if (!meterReadWhere(ctx.principal)) throw new ForbiddenError('this key may not read meters (aggregates only)');
+    const meters = await ctx.loaders.metersByInstitution.load(institution.id);
+    return carrier ? meters.filter((m) => m.carrier === carrier) : meters;
+  }
+}
+
+@Resolver(() => InstitutionProfile)
+export class InstitutionProfileResolver {
+  @FieldResolver(() => Institution)
+  async institution(@Root() profile: InstitutionProfile, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(profile.institution.id))!;
+  }
+}

@@ -1,0 +1,33 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { NotFoundError } from '../../graphql/errors';
+import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import type { Context } from '../../server/context';
+import { Region } from './region.entity';
+import { RegionFilter } from './registry.inputs';
+import { RegistryService } from './registry.service';
+import { RegionConnection } from './registry.types';
+
+@Resolver(() => Region)
+export class RegionResolver {
+  @Query(() => RegionConnection, { description: 'Regions (province, city, counties), filtered by level or parent.' })
+  regions(@Args() page: PageArgs, @Arg('filter', () => RegionFilter, { nullable: true }) filter: RegionFilter | undefined, @Ctx() ctx: Context): Promise<Page<Region>> {
+    return new RegistryService(ctx.em, ctx.principal).regions(filter, page.first, page.after);
+  }
+
+  @Query(() => Region)
+  async region(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Region> {
+    const region = await ctx.loaders.regionById.load(decodeIntId(id, 'Region'));
+    if (!region) throw new NotFoundError('no region with this id');
+    return region;
+  }
+
+  @FieldResolver(() => Region, { nullable: true })
+  parent(@Root() region: Region, @Ctx() ctx: Context): Promise<Region | null> | null {
+    return region.parent ? ctx.loaders.regionById.load(region.parent.id) : null;
+  }
+
+  @FieldResolver(() => [Region])
+  children(@Root() region: Region, @Ctx() ctx: Context): Promise<Region[]> {
+    return ctx.loaders.regionChildren.load(region.id);
+  }
+}

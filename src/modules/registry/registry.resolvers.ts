@@ -1,0 +1,4 @@
+import { InstitutionProfileResolver, InstitutionResolver } from './institution.resolver';
+import { RegionResolver } from './region.resolver';
+
+export const RegistryResolvers = [RegionResolver, InstitutionResolver, InstitutionProfileResolver] as const;

@@ -1,0 +1,197 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { assertCanReadRows, assertCanWrite, inScope, readInstitutions } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
+import { decodeCursor, decodeIntId, toPage, type Page } from '../../graphql/relay';
+import { creditCodeProblem } from './credit-code';
+import { Institution } from './institution.entity';
+import { InstitutionProfile } from './institution-profile.entity';
+import { Region } from './region.entity';
+import type {
+  CreateInstitutionInput,
+  InstitutionFilter,
+  InstitutionProfileInput,
+  RegionFilter,
+  UpdateInstitutionInput,
+} from './registry.inputs';
+
+const MIN_YEAR = 2000;
+const MAX_YEAR = 2100;
+
+function checkText(problems: Problems, field: string, value: string | undefined, max = 200): void {
+  if (value === undefined) return;
+  if (!value.trim()) problems.add(field, 'must not be empty');
+  else if (value.length > max) problems.add(field, `at most ${max} characters`);
+}
+
+function checkArea(problems: Problems, field: string, value: number | null | undefined): void {
+  if (value === undefined || value === null) return;
+  if (!Number.isFinite(value) || value <= 0) problems.add(field, 'must be a positive number of m²');
+  else if (value > 5_000_000) problems.add(field, 'larger than any single institution (5,000,000 m²)');
+}
+
+export class RegistryService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {}
+
+  /** A region and every region below it (one recursive query). */
+  async regionSubtree(regionId: number): Promise<number[]> {
+    const rows: { id: number }[] = await this.em.getConnection().execute(
+      `WITH RECURSIVE sub AS (SELECT id FROM region WHERE id = ? UNION ALL SELECT r.id FROM region r JOIN sub ON r.parent_id = sub.id)
+       SELECT id FROM sub`,
+      [regionId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async regions(filter: RegionFilter | undefined, first: number, after?: string | null): Promise<Page<Region>> {
+    const where: FilterQuery<Region> = {};
+    if (filter?.level) where.level = filter.level;
+    if (filter?.parentId) where.parent = decodeIntId(filter.parentId, 'Region', 'filter.parentId');
+    const cursor = decodeCursor(after, 1);
+    const [rows, total] = await Promise.all([
+      this.em.find(Region, cursor ? { ...where, id: { $gt: Number(cursor[0]) } } : where, { orderBy: { id: 'asc' }, limit: first + 1 }),
+      this.em.count(Region, where),
+    ]);
+    return toPage(rows, first, total, (r) => [r.id]);
+  }
+
+  private async institutionWhere(filter: InstitutionFilter | undefined): Promise<FilterQuery<Institution> | null> {
+    const scope = readInstitutions(this.principal, 'institution');
+    if (!scope) return null;
+    const where: FilterQuery<Institution> & Record<string, unknown> = {};
+    if (scope.kind === 'ids') where.id = { $in: scope.ids };
+    if (filter?.regionId) where.region = { $in: await this.regionSubtree(decodeIntId(filter.regionId, 'Region', 'filter.regionId')) };
+    if (filter?.category) where.category = filter.category;
+    if (filter?.inMunicipalAppraisal !== undefined && filter.inMunicipalAppraisal !== null) {
+      assertCanReadRows(this.principal, 'institutionDetail');
+      where.inMunicipalAppraisal = filter.inMunicipalAppraisal;
+    }
+    const search = filter?.search?.trim();
+    if (search) {
+      const like = `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      where.$or = [{ name: { $ilike: like } }, { nameZh: { $ilike: like } }, { creditCode: { $ilike: like } }];
+    }
+    return where;
+  }
+
+  async institutions(filter: InstitutionFilter | undefined, first: number, after?: string | null): Promise<Page<Institution>> {
+    const where = await this.institutionWhere(filter);
+    if (!where) throw new ForbiddenError('this key may not list institutions');
+    const cursor = decodeCursor(after, 1);
+    const pageWhere = cursor ? { $and: [where, { id: { $gt: Number(cursor[0]) } }] } : where;
+    const [rows, total] = await Promise.all([
+      this.em.find(Institution, pageWhere, { orderBy: { id: 'asc' }, limit: first + 1 }),
+      this.em.count(Institution, where),
+    ]);
+    return toPage(rows, first, total, (i) => [i.id]);
+  }
+
+  /** One institution the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
+  async institution(id: number): Promise<Institution> {
+    const scope = readInstitutions(this.principal, 'institution');
+    const institution = await this.em.findOne(Institution, { id });
+    if (!institution) throw new NotFoundError(`no institution with this id`);
+    if (!scope || !inScope(scope, id)) throw new ForbiddenError('this key may not read that institution');
+    return institution;
+  }
+
+  private async validateInstitution(
+    input: Partial<CreateInstitutionInput>,
+    problems: Problems,
+    selfId?: number,
+  ): Promise<{ region?: Region }> {
+    checkText(problems, 'name', input.name);
+    checkText(problems, 'nameZh', input.nameZh);
+    let region: Region | undefined;
+    if (input.creditCode !== undefined) {
+      const problem = creditCodeProblem(input.creditCode);
+      if (problem) problems.add('creditCode', problem);
+    }
+    if (input.regionId !== undefined) {
+      try {
+        const found = await this.em.findOne(Region, { id: decodeIntId(input.regionId, 'Region', 'regionId') });
+        if (!found) problems.add('regionId', 'no region with this id');
+        else region = found;
+      } catch {
+        problems.add('regionId', 'not a region ID');
+      }
+    }
+    problems.throwIfAny();
+    if (input.creditCode !== undefined) {
+      const clash = await this.em.findOne(Institution, { creditCode: input.creditCode });
+      if (clash && clash.id !== selfId) {
+        throw new ConflictError(`creditCode: ${input.creditCode} already belongs to ${clash.name}`, { field: 'creditCode' });
+      }
+    }
+    return { region };
+  }
+
+  async createInstitution(input: CreateInstitutionInput): Promise<Institution> {
+    assertCanWrite(this.principal, 'institution', null);
+    const problems = new Problems();
+    const { region } = await this.validateInstitution(input, problems);
+    const institution = this.em.create(Institution, {
+      name: input.name.trim(),
+      nameZh: input.nameZh.trim(),
+      creditCode: input.creditCode,
+      category: input.category,
+      region: region!,
+      inMunicipalAppraisal: input.inMunicipalAppraisal ?? false,
+    });
+    await this.em.flush();
+    return institution;
+  }
+
+  async updateInstitution(id: number, input: UpdateInstitutionInput): Promise<Institution> {
+    assertCanWrite(this.principal, 'institution', id);
+    const institution = await this.em.findOne(Institution, { id });
+    if (!institution) throw new NotFoundError('no institution with this id');
+    const problems = new Problems();
+    const { region } = await this.validateInstitution(input, problems, id);
+    if (input.name !== undefined) institution.name = input.name.trim();
+    if (input.nameZh !== undefined) institution.nameZh = input.nameZh.trim();
+    if (input.creditCode !== undefined) institution.creditCode = input.creditCode;
+    if (input.category !== undefined && input.category !== null) institution.category = input.category;
+    if (region) institution.region = this.em.getReference(Region, region.id, { wrapped: true });
+    if (input.inMunicipalAppraisal !== undefined && input.inMunicipalAppraisal !== null) {
+      institution.inMunicipalAppraisal = input.inMunicipalAppraisal;
+    }
+    await this.em.flush();
+    return institution;
+  }
+
+  async upsertProfile(input: InstitutionProfileInput): Promise<InstitutionProfile> {
+    const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
+    const fields = (['headcount', 'floorAreaM2', 'heatedAreaM2', 'cooledAreaM2'] as const).filter((f) => input[f] !== undefined);
+    assertCanWrite(this.principal, 'profile', institutionId, fields);
+    const problems = new Problems();
+    if (!Number.isInteger(input.year) || input.year < MIN_YEAR || input.year > MAX_YEAR) {
+      problems.add('year', `must be a year from ${MIN_YEAR} to ${MAX_YEAR}`);
+    }
+    if (input.headcount !== undefined && input.headcount !== null && (input.headcount < 0 || input.headcount > 1_000_000)) {
+      problems.add('headcount', 'must be from 0 to 1,000,000');
+    }
+    checkArea(problems, 'floorAreaM2', input.floorAreaM2);
+    checkArea(problems, 'heatedAreaM2', input.heatedAreaM2);
+    checkArea(problems, 'cooledAreaM2', input.cooledAreaM2);
+    if (!fields.length) problems.add('input', 'set at least one of headcount, floorAreaM2, heatedAreaM2, cooledAreaM2');
+    const institution = await this.em.findOne(Institution, { id: institutionId });
+    if (!institution) problems.add('institutionId', 'no institution with this id');
+    problems.throwIfAny();
+
+    const profile =
+      (await this.em.findOne(InstitutionProfile, { institution: institutionId, year: input.year })) ??
+      this.em.create(InstitutionProfile, { institution: institution!, year: input.year });
+    for (const f of fields) profile[f] = input[f] ?? null;
+    const floor = profile.floorAreaM2;
+    if (floor && ((profile.heatedAreaM2 ?? 0) > floor || (profile.cooledAreaM2 ?? 0) > floor)) {
+      this.em.clear();
+      throw ValidationError.single('heatedAreaM2', 'heated or cooled area cannot exceed the floor area');
+    }
+    await this.em.flush();
+    return profile;
+  }
+}

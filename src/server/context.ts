@@ -1,0 +1,14 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../access/principal';
+import type { Database } from '../db/database';
+import type { Loaders } from '../graphql/loaders';
+import type { PubSub } from '../modules/realtime/pubsub';
+
+/** What every resolver gets: who calls, a forked EntityManager and this request's loaders. */
+export interface Context {
+  principal: Principal;
+  em: EntityManager;
+  db: Database;
+  loaders: Loaders;
+  pubsub: PubSub;
+}

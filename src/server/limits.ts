@@ -1,0 +1,25 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+
+/**
+ * Query limits, one set for HTTP and WebSocket. Sized for the deepest query the
+ * dashboard and partner examples make (institutions > meters > readings > batch)
+ * with room to spare; a rejection is QUERY_TOO_COMPLEX.
+ */
+export const LIMITS = {
+  maxDepth: 10,
+  maxCost: 20_000,
+  maxAliases: 15,
+  maxTokens: 5_000,
+  maxDirectives: 30,
+};
+
+export function createArmor() {
+  return new ApolloArmor({
+    maxDepth: { n: LIMITS.maxDepth, exposeLimits: true, ignoreIntrospection: true },
+    costLimit: { maxCost: LIMITS.maxCost, exposeLimits: true, ignoreIntrospection: true },
+    maxAliases: { n: LIMITS.maxAliases, exposeLimits: true },
+    maxTokens: { n: LIMITS.maxTokens, exposeLimits: true },
+    maxDirectives: { n: LIMITS.maxDirectives, exposeLimits: true },
+    blockFieldSuggestion: { enabled: false },
+  }).protect();
+}
