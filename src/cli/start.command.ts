@@ -46,6 +46,7 @@ export async function startCommand(config: Config): Promise<void> {
     }, 15_000);
     force.unref();
     await hub.stop();
+    logger.debug('http and websocket drained');
     await db.close();
     logger.info('stopped');
     process.exit(0);

@@ -44,6 +44,7 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
     close: async () => {
       await pool.end();
       await orm.close(true);
+      logger.debug('database connections closed');
       await server?.stop();
     },
   };

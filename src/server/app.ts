@@ -62,6 +62,8 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // We stop on signals ourselves: drain HTTP and WebSocket, then close the database.
+    stopOnTerminationSignals: false,
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,

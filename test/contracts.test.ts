@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createSchema, printSortedSchema } from '../src/graphql/schema';
+import { startTestHub, type TestHub } from './helpers/hub';
+
+const ROOT = path.resolve(__dirname, '..');
+
+describe('committed contracts', () => {
+  it('schema/schema.graphql is the schema the code builds (run `npm run schema` after changing it)', async () => {
+    const committed = readFileSync(path.join(ROOT, 'schema/schema.graphql'), 'utf8');
+    expect(printSortedSchema(await createSchema())).toBe(committed);
+  });
+
+  it('src/generated/graphql.ts matches schema/operations (run `npm run codegen`)', () => {
+    // --check exits non-zero when generating would change a file.
+    let failure = '';
+    try {
+      execFileSync(path.join(ROOT, 'node_modules/.bin/graphql-codegen'), ['--config', 'codegen.yml', '--check'], { cwd: ROOT, stdio: 'pipe' });
+    } catch (err) {
+      const e = err as { stdout?: Buffer; stderr?: Buffer };
+      failure = `${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}` || String(err);
+    }
+    expect(failure).toBe('');
+  });
+
+  describe('migrations', () => {
+    let t: TestHub;
+    beforeAll(async () => {
+      t = await startTestHub();
+    });
+    afterAll(() => t.close());
+
+    it('cover every entity (run `npm run cli -- migration:create <name>` when this fails)', async () => {
+      const migrator = t.db.orm.getMigrator();
+      expect(await migrator.getPendingMigrations()).toEqual([]);
+      const diff = await t.db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
+      expect(diff.trim()).toBe('');
+    });
+  });
+});
