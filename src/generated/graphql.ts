@@ -236,7 +236,7 @@ export type InstitutionsWithDetailQueryVariables = Exact<{
 }>;
 
 
-export type InstitutionsWithDetailQuery = { institutions: { totalCount: number, nodes: Array<{ creditCode: string, inMunicipalAppraisal: boolean, id: string, name: string, nameZh: string, category: InstitutionCategory, region: { id: string, code: string, name: string } }> } };
+export type InstitutionsWithDetailQuery = { institutions: { totalCount: number, nodes: Array<{ creditCode: string | null, inMunicipalAppraisal: boolean | null, id: string, name: string, nameZh: string, category: InstitutionCategory, region: { id: string, code: string, name: string } }> } };
 
 export type InstitutionsWithMetersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -244,7 +244,7 @@ export type InstitutionsWithMetersQueryVariables = Exact<{
 }>;
 
 
-export type InstitutionsWithMetersQuery = { institutions: { totalCount: number, nodes: Array<{ id: string, name: string, meters: Array<{ id: string, carrier: Carrier, unit: MeterUnit, serial: string }>, profile: { year: number, headcount: number | null, floorAreaM2: number | null } | null }> } };
+export type InstitutionsWithMetersQuery = { institutions: { totalCount: number, nodes: Array<{ id: string, name: string, meters: Array<{ id: string, carrier: Carrier, unit: MeterUnit, serial: string }> | null, profile: { year: number, headcount: number | null, floorAreaM2: number | null } | null }> } };
 
 export type InstitutionQueryVariables = Exact<{
   id: string | number;
@@ -252,7 +252,7 @@ export type InstitutionQueryVariables = Exact<{
 }>;
 
 
-export type InstitutionQuery = { institution: { creditCode: string, inMunicipalAppraisal: boolean, id: string, name: string, nameZh: string, category: InstitutionCategory, profile: { id: string, year: number, headcount: number | null, floorAreaM2: number | null, heatedAreaM2: number | null, cooledAreaM2: number | null } | null, profiles: Array<{ year: number, headcount: number | null, floorAreaM2: number | null }>, meters: Array<{ id: string, carrier: Carrier, unit: MeterUnit, serial: string }>, region: { id: string, code: string, name: string } } };
+export type InstitutionQuery = { institution: { creditCode: string | null, inMunicipalAppraisal: boolean | null, id: string, name: string, nameZh: string, category: InstitutionCategory, profile: { id: string, year: number, headcount: number | null, floorAreaM2: number | null, heatedAreaM2: number | null, cooledAreaM2: number | null } | null, profiles: Array<{ year: number, headcount: number | null, floorAreaM2: number | null }> | null, meters: Array<{ id: string, carrier: Carrier, unit: MeterUnit, serial: string }> | null, region: { id: string, code: string, name: string } } };
 
 export type NodeQueryVariables = Exact<{
   id: string | number;
@@ -283,7 +283,7 @@ export type CreateInstitutionMutationVariables = Exact<{
 }>;
 
 
-export type CreateInstitutionMutation = { createInstitution: { creditCode: string, inMunicipalAppraisal: boolean, id: string, name: string, nameZh: string, category: InstitutionCategory, region: { id: string, code: string, name: string } } };
+export type CreateInstitutionMutation = { createInstitution: { creditCode: string | null, inMunicipalAppraisal: boolean | null, id: string, name: string, nameZh: string, category: InstitutionCategory, region: { id: string, code: string, name: string } } };
 
 export type UpdateInstitutionMutationVariables = Exact<{
   id: string | number;
@@ -291,7 +291,7 @@ export type UpdateInstitutionMutationVariables = Exact<{
 }>;
 
 
-export type UpdateInstitutionMutation = { updateInstitution: { creditCode: string, inMunicipalAppraisal: boolean, id: string, name: string, nameZh: string, category: InstitutionCategory, region: { id: string, code: string, name: string } } };
+export type UpdateInstitutionMutation = { updateInstitution: { creditCode: string | null, inMunicipalAppraisal: boolean | null, id: string, name: string, nameZh: string, category: InstitutionCategory, region: { id: string, code: string, name: string } } };
 
 export type UpsertInstitutionProfileMutationVariables = Exact<{
   input: InstitutionProfileInput;

@@ -27,7 +27,8 @@ export class Institution {
   nameZh!: string;
 
   @Authorized('institutionDetail')
-  @Field({ description: 'Unified social credit code (GB 32100-2015), check character verified.' })
+  // Fields a key may be denied are nullable, so a denial nulls the field, not the whole institution.
+  @Field(() => String, { nullable: true, description: 'Unified social credit code (GB 32100-2015), check character verified.' })
   @Property({ unique: true, length: 18 })
   creditCode!: string;
 
@@ -39,7 +40,7 @@ export class Institution {
   region!: Ref<Region>;
 
   @Authorized('institutionDetail')
-  @Field({ description: 'Whether the institution is one of the departments in the municipal annual appraisal.' })
+  @Field(() => Boolean, { nullable: true, description: 'Whether the institution is one of the departments in the municipal annual appraisal.' })
   @Property({ default: false })
   inMunicipalAppraisal: boolean = false;
 

@@ -59,12 +59,12 @@ export class InstitutionResolver {
   }
 
   @Authorized('profile')
-  @FieldResolver(() => [InstitutionProfile], { description: 'Every yearly profile, oldest first.' })
+  @FieldResolver(() => [InstitutionProfile], { nullable: true, description: 'Every yearly profile, oldest first.' })
   profiles(@Root() institution: Institution, @Ctx() ctx: Context): Promise<InstitutionProfile[]> {
     return ctx.loaders.profilesByInstitution.load(institution.id);
   }
 
-  @FieldResolver(() => [Meter], { description: "The institution's meters this key may read (a handful per site)." })
+  @FieldResolver(() => [Meter], { nullable: true, description: "The institution's meters this key may read (a handful per site)." })
   async meters(
     @Root() institution: Institution,
     @Arg('carrier', () => Carrier, { nullable: true }) carrier: Carrier | undefined,
