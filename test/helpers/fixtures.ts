@@ -1,0 +1,41 @@
+import { InstitutionsDocument, MetersDocument } from '../../src/generated/graphql';
+import type { TestHub } from './hub';
+
+/** Global id of the demo institution with this Chinese name. */
+export async function institutionId(t: TestHub, nameZh: string): Promise<string> {
+  const r = await t.gql(InstitutionsDocument, { first: 5, filter: { search: nameZh } }, t.keys.goa);
+  const node = r.data?.institutions.edges.find((e) => e.node.nameZh === nameZh)?.node;
+  if (!node) throw new Error(`no demo institution ${nameZh}`);
+  return node.id;
+}
+
+/** Global id of a demo meter by serial (e.g. SY-hosp-longhui-E1). */
+export async function meterId(t: TestHub, serial: string): Promise<string> {
+  const id = (await t.sql<{ id: number }>('SELECT id FROM meter WHERE serial = $1', [serial]))[0]?.id;
+  if (id === undefined) throw new Error(`no demo meter ${serial}`);
+  const r = await t.gql(MetersDocument, { first: 100, filter: { institutionId: await institutionIdOfMeter(t, id) } }, t.keys.goa);
+  return r.data!.meters.nodes.find((m) => m.serial === serial)!.id;
+}
+
+async function institutionIdOfMeter(t: TestHub, id: number): Promise<string> {
+  const row = (await t.sql<{ institution_id: number }>('SELECT institution_id FROM meter WHERE id = $1', [id]))[0];
+  return Buffer.from(`Institution:${row.institution_id}`).toString('base64url');
+}
+
+export async function tableCounts(t: TestHub): Promise<Record<string, number>> {
+  const rows = await t.sql<{ readings: string; revisions: string; batches: string }>(
+    'SELECT (SELECT count(*) FROM reading) AS readings, (SELECT count(*) FROM reading_revision) AS revisions, (SELECT count(*) FROM reading_batch) AS batches',
+  );
+  return { readings: Number(rows[0].readings), revisions: Number(rows[0].revisions), batches: Number(rows[0].batches) };
+}
+
+/** `n` consecutive daily rows starting at `day` (Asia/Shanghai midnight). */
+export function dailyRows(meterId: string, day: string, n: number, value = (i: number) => 100 + i) {
+  const start = new Date(`${day}T00:00:00+08:00`).getTime();
+  return Array.from({ length: n }, (_, i) => ({
+    meterId,
+    periodStart: new Date(start + i * 86_400_000).toISOString(),
+    periodEnd: new Date(start + (i + 1) * 86_400_000).toISOString(),
+    value: value(i),
+  }));
+}
