@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ViewerDocument } from '../src/generated/graphql';
+import { codeOf, startTestHub, type TestHub } from './helpers/hub';
+
+const MAIN = path.resolve(__dirname, '../dist/src/main.js');
+
+function cli(args: string[], env: Record<string, string | undefined>) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, encoding: 'utf8', timeout: 120_000 });
+  const lines = r.stdout.trim().split('\n');
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, lastLine: lines[lines.length - 1] };
+}
+
+let t: TestHub;
+let env: Record<string, string | undefined>;
+beforeAll(async () => {
+  t = await startTestHub();
+  env = { DATABASE_URL: t.db.url, EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR };
+});
+afterAll(() => t.close());
+
+describe('npm run cli -- keys', () => {
+  it('creates a key printed alone on the last line, which then works against the hub; revoke stops it', async () => {
+    const created = cli(['keys', 'create', '--agency', 'WATER', '--role', 'viewer', '--name', 'from the cli'], env);
+    expect(created.stderr).toBe('');
+    expect(created.status).toBe(0);
+    expect(created.lastLine).toMatch(/^ewc_[0-9a-f]{12}_[A-Za-z0-9_-]+$/);
+    const me = await t.gql(ViewerDocument, {}, created.lastLine);
+    expect(me.data!.viewer).toMatchObject({ subject: 'WATER', role: 'viewer', keyName: 'from the cli' });
+
+    const id = /created API key (\d+)/.exec(created.stdout)![1];
+    const revoked = cli(['keys', 'revoke', id], env);
+    expect(revoked.status).toBe(0);
+    expect(codeOf(await t.gql(ViewerDocument, {}, created.lastLine))).toBe('UNAUTHENTICATED');
+  });
+
+  it.each([
+    [['keys', 'create', '--role', 'viewer'], /exactly one of --agency or --institution/],
+    [['keys', 'create', '--agency', 'WATER'], /--role is required/],
+    [['keys', 'create', '--agency', 'WATER', '--role', 'boss'], /role: expected one of admin, editor, viewer/],
+    [['keys', 'create', '--agency', 'MARS', '--role', 'viewer'], /no agency with code "MARS"/],
+    [['keys', 'create', '--agency', 'WATER', '--role', 'viewer', '--colour', 'red'], /unknown option --colour/],
+    [['keys', 'revoke', 'abc'], /one numeric key id/],
+    [['keys', 'revoke', '999999'], /no API key with id 999999/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('%j fails with a clear message on stderr and exit code 2', (args, message) => {
+    const r = cli(args as string[], env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it('stops on a bad setting, naming the variable', () => {
+    const r = cli(['migrate'], { ...env, PORT: 'eighty' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/PORT: expected an integer/);
+    const tz = cli(['migrate'], { ...env, EWC_TIMEZONE: 'Mars/Olympus' });
+    expect(tz.stderr).toMatch(/EWC_TIMEZONE: unknown IANA time zone/);
+  });
+});
+
+describe('the CLI on the embedded database', () => {
+  const embeddedOnly = process.env.DATABASE_URL ? it.skip : it;
+
+  embeddedOnly('starts the embedded server when the hub is not running, and stops it again', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-cli-'));
+    try {
+      const seeded = cli(['seed', 'demo'], { DATABASE_URL: '', EWC_DATA_DIR: dir });
+      expect(seeded.status).toBe(0);
+      expect(seeded.stdout).toMatch(/loaded \d+ rows/);
+      const key = cli(['keys', 'create', '--agency', 'DRC', '--role', 'viewer'], { DATABASE_URL: '', EWC_DATA_DIR: dir });
+      expect(key.status).toBe(0);
+      expect(key.lastLine).toMatch(/^ewc_/);
+      // Each command stopped the server it started.
+      expect(existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  embeddedOnly('joins the embedded server a running hub already started, instead of starting another', () => {
+    const dir = process.env.EWC_TEST_DATA_DIR!;
+    const pidBefore = readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0];
+    const r = cli(['migrate'], { DATABASE_URL: '', EWC_DATA_DIR: dir });
+    expect(r.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]).toBe(pidBefore);
+  });
+});
