@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const MAIN = path.resolve(__dirname, '../src/main.js');
+
+export interface RunningHub {
+  proc: ChildProcess;
+  url: string;
+  keys: Record<string, string>;
+  /** Milliseconds from spawn to "ewc-hub is up". */
+  startMs: number;
+  stop(): Promise<number>;
+}
+
+/** Starts `ewc-hub start` as a user would, and reads the URL and demo keys it prints. */
+export function startHub(env: Record<string, string>): Promise<RunningHub> {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [MAIN, 'start'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // A bench that throws must not leave a hub (and its PostgreSQL) behind.
+  process.once('exit', () => proc.kill('SIGINT'));
+  let out = '';
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`hub exited with ${code}:\n${out}`)));
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (!/Demo API keys[\s\S]*PUBLIC viewer\s+\S+/.test(out) && !(/GraphQL\s+http/.test(out) && !/Demo API keys/.test(out) && env.EWC_DEMO === '0')) return;
+      const url = /GraphQL\s+(\S+)/.exec(out)![1];
+      const keys: Record<string, string> = {};
+      for (const m of out.matchAll(/^ {2}(.+?)\s{2,}(ewc_\S+)$/gm)) keys[m[1].trim()] = m[2];
+      proc.removeAllListeners('exit');
+      resolve({
+        proc,
+        url,
+        keys,
+        startMs: performance.now() - t0,
+        stop: () =>
+          new Promise((done) => {
+            const s0 = performance.now();
+            proc.once('exit', () => done(performance.now() - s0));
+            proc.kill('SIGINT');
+          }),
+      });
+    });
+  });
+}
+
+export async function post(url: string, key: string, query: string, variables: unknown = {}): Promise<{ data?: any; errors?: any[] }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
