@@ -16,7 +16,22 @@ export type Resource =
   | 'profile'
   | 'energyMeter'
   | 'waterMeter'
-  | 'apiKey';
+  | 'apiKey'
+  /** conversion and emission factors, unit conversions */
+  | 'factor'
+  | 'energyQuota'
+  | 'waterQuota'
+  /** energy figures of an institution: kgce, per-capita and per-m² energy, CO2, PV */
+  | 'energyIndicator'
+  /** water figures of an institution */
+  | 'waterIndicator'
+  /** rectification cases: the institution responds, GOA accepts or returns */
+  | 'rectification'
+  /** closing a year, recalculating a closed one */
+  | 'yearClosure'
+  | 'assessment'
+  /** signing an assessment round (GOA, DRC, FINANCE) */
+  | 'assessmentSignature';
 
 /**
  * all: every row; own: rows of the key's own institution; contract: rows of the
@@ -58,6 +73,42 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
   waterMeter: {
     GOA: RW, DRC: R, FINANCE: R, WATER: RW, HOUSING: R,
     INSTITUTION: OWN_RW, ESCO: NONE, PUBLIC: { read: 'aggregate' },
+  },
+  factor: {
+    GOA: R, DRC: RW, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: R, ESCO: R, PUBLIC: R,
+  },
+  energyQuota: {
+    GOA: R, DRC: RW, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: R, ESCO: NONE, PUBLIC: R,
+  },
+  waterQuota: {
+    GOA: R, DRC: R, FINANCE: R, WATER: RW, HOUSING: R,
+    INSTITUTION: R, ESCO: NONE, PUBLIC: R,
+  },
+  energyIndicator: {
+    GOA: R, DRC: R, FINANCE: R, WATER: NONE, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: NONE, PUBLIC: { read: 'aggregate' },
+  },
+  waterIndicator: {
+    GOA: R, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: NONE, PUBLIC: { read: 'aggregate' },
+  },
+  rectification: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: OWN_RW, ESCO: NONE, PUBLIC: NONE,
+  },
+  yearClosure: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: R, ESCO: NONE, PUBLIC: NONE,
+  },
+  assessment: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: NONE, PUBLIC: NONE,
+  },
+  assessmentSignature: {
+    GOA: RW, DRC: RW, FINANCE: RW, WATER: R, HOUSING: R,
+    INSTITUTION: NONE, ESCO: NONE, PUBLIC: NONE,
   },
   // Only GOA admins manage keys (the role check is in the guard).
   apiKey: {

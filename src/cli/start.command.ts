@@ -11,7 +11,7 @@ export async function startCommand(config: Config): Promise<void> {
   const db = await openDatabase(config);
   const tDb = Date.now();
   let seeded = false;
-  if (config.demo) seeded = (await seedDemo(db.pool, config.dataDir)).seeded;
+  if (config.demo) seeded = (await seedDemo(db, config.dataDir)).seeded;
   const hub = await startServer(config, db).catch(async (err: unknown) => {
     await db.close();
     throw err;

@@ -12,6 +12,8 @@ export interface Database {
   pool: pg.Pool;
   url: string;
   embedded: boolean;
+  /** EWC_TIMEZONE: calendar days, months and years are cut in this zone. */
+  timezone: string;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
   pool.on('error', (err) => logger.warn('idle database connection failed', { error: err.message }));
   const db: Database = {
     orm,
+    timezone: config.timezone,
     pool,
     url,
     embedded: server !== null,

@@ -3,10 +3,24 @@ import { Meter } from '../modules/metering/meter.entity';
 import { Reading } from '../modules/metering/reading.entity';
 import { ReadingBatch } from '../modules/metering/reading-batch.entity';
 import { ReadingRevision } from '../modules/metering/reading-revision.entity';
+import { YearClosure, YearRecalculation } from '../modules/accounting/year-closure.entity';
+import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule } from '../modules/compliance/assessment.entity';
+import { ComplianceAlert } from '../modules/compliance/compliance-alert.entity';
+import { QuotaStandard } from '../modules/compliance/quota-standard.entity';
+import { RectificationCase, RectificationEvent } from '../modules/compliance/rectification.entity';
+import { ConversionFactor } from '../modules/factors/conversion-factor.entity';
+import { EmissionFactor } from '../modules/factors/emission-factor.entity';
+import { UnitConversion } from '../modules/factors/unit-conversion.entity';
+import { VersionedFactor } from '../modules/factors/versioned.entity';
 import { Agency } from '../modules/registry/agency.entity';
 import { Institution } from '../modules/registry/institution.entity';
 import { InstitutionProfile } from '../modules/registry/institution-profile.entity';
 import { Region } from '../modules/registry/region.entity';
 
 /** Every entity, listed rather than globbed so the build and Jest see the same set. */
-export const ENTITIES = [Region, Agency, Institution, InstitutionProfile, Meter, Reading, ReadingBatch, ReadingRevision, ApiKey];
+export const ENTITIES = [
+  Region, Agency, Institution, InstitutionProfile, Meter, Reading, ReadingBatch, ReadingRevision, ApiKey,
+  VersionedFactor, ConversionFactor, EmissionFactor, UnitConversion,
+  YearClosure, YearRecalculation,
+  QuotaStandard, RectificationCase, RectificationEvent, ComplianceAlert, ScoringRule, AssessmentRound, AssessmentEntry, AssessmentSignature,
+];

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 
+export const ROLLUP_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_profile'];
+
 export function ormConfig(clientUrl: string, extra: Partial<Options> = {}): Options {
   return defineConfig({
     clientUrl,
@@ -20,6 +22,8 @@ export function ormConfig(clientUrl: string, extra: Partial<Options> = {}): Opti
       emit: 'ts',
       fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? '_' + name : ''}`,
     },
+    // Rollups and frozen figures are plain tables kept by SQL (accounting/rollup.sql.ts), not entities.
+    schemaGenerator: { skipTables: ROLLUP_TABLES },
     pool: { min: 0, max: 10 },
     forceUtcTimezone: true,
     discovery: { warnWhenNoEntities: true },

@@ -262,12 +262,23 @@ export type NodeQueryVariables = Exact<{
 export type NodeQuery = { node:
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
     | { name: string, id: string }
     | { id: string }
     | { serial: string, carrier: Carrier, id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { code: string, name: string, id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
    | null };
 
 export type RegionsQueryVariables = Exact<{

@@ -1,13 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../access/principal';
+import type { Database } from '../db/database';
+import { accountingLoaders } from '../modules/accounting/accounting.loaders';
 import { meteringLoaders } from '../modules/metering/metering.loaders';
 import { registryLoaders, type LoaderOptions } from '../modules/registry/registry.loaders';
 
 /** Every DataLoader, made fresh for each request (or subscription operation). */
-export function createLoaders(em: EntityManager, principal: Principal, opts: LoaderOptions = { cache: true }) {
+export function createLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions = { cache: true }) {
   return {
     ...registryLoaders(em, opts),
     ...meteringLoaders(em, principal, opts),
+    ...accountingLoaders(db, em, principal, opts),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { ArgsType, ClassType, Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import { ValidationError } from './errors';
@@ -115,4 +116,21 @@ export function Connection<T extends object>(itemType: ClassType<T>, name: strin
     totalCount!: number;
   }
   return ConnectionType;
+}
+
+/** A page of entities ordered by id, keyset-paginated: the common case for reference tables. */
+export async function pageById<T extends { id: number }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  first: number,
+  after?: string | null,
+): Promise<Page<T>> {
+  const cursor = decodeCursor(after, 1);
+  const paged = (cursor ? { $and: [where, { id: { $gt: Number(cursor[0]) } }] } : where) as FilterQuery<T>;
+  const [rows, total] = await Promise.all([
+    em.find(entity, paged, { orderBy: { id: 'asc' } as never, limit: first + 1 }),
+    em.count(entity, where),
+  ]);
+  return toPage(rows as T[], first, total, (r) => [r.id]);
 }

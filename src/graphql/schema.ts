@@ -3,6 +3,9 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { AccessResolvers } from '../access/access.resolvers';
 import { authChecker } from '../access/auth-checker';
+import { AccountingResolvers } from '../modules/accounting/accounting.resolvers';
+import { ComplianceResolvers } from '../modules/compliance/compliance.resolver';
+import { FactorsResolver } from '../modules/factors/factors.resolver';
 import { MeteringResolvers } from '../modules/metering/metering.resolvers';
 import { PubSub } from '../modules/realtime/pubsub';
 import { RegistryResolvers } from '../modules/registry/registry.resolvers';
@@ -12,7 +15,7 @@ import { Node } from './relay';
 /** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
 export async function createSchema(pubsub: PubSub = new PubSub()): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers],
+    resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, FactorsResolver, ...AccountingResolvers, ...ComplianceResolvers],
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,

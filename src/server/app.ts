@@ -94,7 +94,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
         metrics.inc('ewc_http_graphql_requests_total', 'HTTP requests to /graphql.');
         const principal = await principalFor(db, req.headers.authorization);
         const em = db.orm.em.fork();
-        return { principal, em, db, pubsub, loaders: createLoaders(em, principal) };
+        return { principal, em, db, pubsub, loaders: createLoaders(db, em, principal) };
       },
     }),
   );

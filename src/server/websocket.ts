@@ -68,7 +68,7 @@ export function attachWebSocket(opts: { httpServer: http.Server; schema: GraphQL
         if (errors.length) return errors.map(formatted);
         const principal = principals.get(ctx.extra.socket)!;
         const em = db.orm.em.fork();
-        const contextValue: Context = { principal, em, db, pubsub, loaders: createLoaders(em, principal, { cache: false }) };
+        const contextValue: Context = { principal, em, db, pubsub, loaders: createLoaders(db, em, principal, { cache: false }) };
         const args: ExecutionArgs = {
           schema,
           document,

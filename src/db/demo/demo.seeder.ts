@@ -2,6 +2,12 @@ import type pg from 'pg';
 import { hashKey } from '../../access/api-key.service';
 import { logger } from '../../logger';
 import { DEMO_KEY_SPECS, deriveDemoKeys } from './demo-keys';
+import { rebuildAllRollups } from '../../modules/accounting/rollup';
+import { DEMO_CONVERSION_FACTORS, DEMO_EMISSION_FACTORS, DEMO_QUOTAS, DEMO_SCORING_RULE, DEMO_UNIT_CONVERSIONS } from './factors.data';
+import type { Database } from '../database';
+import type { Principal } from '../../access/principal';
+import { ClosingService } from '../../modules/accounting/closing.service';
+import { AssessmentService } from '../../modules/compliance/assessment.service';
 import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
 
 /** Daily readings from the first day through the last day (inclusive), in Asia/Shanghai days. */
@@ -132,6 +138,57 @@ async function insertMetersAndReadings(client: pg.PoolClient, batchId: number): 
   return result.rowCount ?? 0;
 }
 
+async function insertFactors(client: pg.PoolClient): Promise<void> {
+  const drc = `(SELECT id FROM agency WHERE code = 'DRC')`;
+  const C = DEMO_CONVERSION_FACTORS;
+  await client.query(
+    `INSERT INTO conversion_factor (carrier, unit, kgce_per_unit, valid_from, source, published_by_id, created_by)
+     SELECT c::carrier, u::meter_unit, v, '2021-01-01', s, ${drc}, 'demo seeder' FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[]) AS x(c, u, v, s)`,
+    [C.map((f) => f.carrier), C.map((f) => f.unit), C.map((f) => f.value), C.map((f) => f.source)],
+  );
+  const E = DEMO_EMISSION_FACTORS;
+  await client.query(
+    `INSERT INTO emission_factor (carrier, region_id, scope, unit, kg_co2_per_unit, valid_from, valid_to, source, published_by_id, created_by)
+     SELECT c::carrier, (SELECT id FROM region WHERE code = r), sc::emission_scope, u::meter_unit, v, f::date, t::date, s, ${drc}, 'demo seeder'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[]) AS x(c, r, sc, u, v, f, t, s)`,
+    [E.map((f) => f.carrier), E.map((f) => f.region), E.map((f) => f.scope), E.map((f) => f.unit), E.map((f) => f.value), E.map((f) => f.from), E.map((f) => f.to), E.map((f) => f.source)],
+  );
+  const U = DEMO_UNIT_CONVERSIONS;
+  await client.query(
+    `INSERT INTO unit_conversion (carrier, from_unit, to_unit, factor, valid_from, source, published_by_id, created_by)
+     SELECT c::carrier, f::meter_unit, t::meter_unit, v, '2021-01-01', s, ${drc}, 'demo seeder' FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[]) AS x(c, f, t, v, s)`,
+    [U.map((u) => u.carrier), U.map((u) => u.from), U.map((u) => u.to), U.map((u) => u.value), U.map((u) => u.source)],
+  );
+}
+
+async function insertQuotas(client: pg.PoolClient): Promise<void> {
+  const Q = DEMO_QUOTAS;
+  await client.query(
+    `INSERT INTO quota_standard (issuer_id, region_id, category, indicator, year_from, constraint_value, baseline_value, guide_value, source, created_by)
+     SELECT (SELECT id FROM agency WHERE code = iss), (SELECT id FROM region WHERE code = '430000'), c::institution_category, k::indicator_kind, 2021, con, base, g, s, 'demo seeder'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::text[]) AS x(iss, c, k, con, base, g, s)`,
+    [Q.map((q) => q.issuer), Q.map((q) => q.category), Q.map((q) => q.indicator), Q.map((q) => q.constraint), Q.map((q) => q.baseline), Q.map((q) => q.guide), Q.map((q) => q.source)],
+  );
+  await client.query('INSERT INTO scoring_rule (name, points_by_status, deduction_per_open_rectification) VALUES ($1, $2, $3)', [
+    DEMO_SCORING_RULE.name, JSON.stringify(DEMO_SCORING_RULE.points), DEMO_SCORING_RULE.deduction,
+  ]);
+}
+
+const demoPrincipal = (agencyCode: string): Principal => ({
+  keyId: 0, keyName: `demo seeder (${agencyCode})`, role: 'admin', subject: agencyCode as Principal['subject'], agencyCode, institutionId: null, escoId: null,
+});
+
+/** The demo's history: 2021 to 2023 closed (opening the 2023 rectification cases), the 2022 and 2023 rounds signed by all three. */
+async function closeDemoYears(db: Database): Promise<void> {
+  const em = db.orm.em.fork();
+  const closing = new ClosingService(db, em, demoPrincipal('GOA'));
+  for (const year of [2021, 2022, 2023]) await closing.closeYear(year);
+  for (const year of [2022, 2023]) {
+    await new AssessmentService(db, em.fork(), demoPrincipal('GOA')).open(year);
+    for (const agency of ['GOA', 'DRC', 'FINANCE']) await new AssessmentService(db, em.fork(), demoPrincipal(agency)).sign(year);
+  }
+}
+
 async function insertDemoKeys(client: pg.PoolClient, dataDir: string): Promise<void> {
   const keys = deriveDemoKeys(dataDir);
   for (const [n, spec] of DEMO_KEY_SPECS.entries()) {
@@ -155,7 +212,8 @@ export interface SeedStats {
 }
 
 /** Loads the Shaoyang demo into an empty database, in one transaction; does nothing otherwise. */
-export async function seedDemo(pool: pg.Pool, dataDir: string): Promise<SeedStats> {
+export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats> {
+  const { pool, timezone } = db;
   const started = Date.now();
   const client = await pool.connect();
   try {
@@ -174,8 +232,12 @@ export async function seedDemo(pool: pg.Pool, dataDir: string): Promise<SeedStat
     const readings = await insertMetersAndReadings(client, batch.rows[0].id);
     await client.query('UPDATE reading_batch SET accepted = $1 WHERE id = $2', [readings, batch.rows[0].id]);
     await insertDemoKeys(client, dataDir);
+    await insertFactors(client);
+    await insertQuotas(client);
+    await rebuildAllRollups(client, timezone);
     await client.query('COMMIT');
     await client.query('ANALYZE');
+    await closeDemoYears(db);
     const counted = await client.query<{ n: string }>(
       `SELECT (SELECT count(*) FROM region) + (SELECT count(*) FROM agency) + (SELECT count(*) FROM institution)
             + (SELECT count(*) FROM institution_profile) + (SELECT count(*) FROM meter) + (SELECT count(*) FROM api_key) AS n`,

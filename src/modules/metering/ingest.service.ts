@@ -7,6 +7,7 @@ import { assertCanWrite } from '../../access/guard';
 import { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
 import { BatchSource } from './reading-batch.entity';
 import type { ReadingRowInput } from './metering.inputs';
+import { refreshRollups } from '../accounting/rollup';
 
 export const MAX_BATCH_ROWS = 10_000;
 /** Longer than any bill period; a longer span is almost always a typo in a date. */
@@ -40,6 +41,8 @@ export interface IngestResult {
   duplicates: number;
   corrected: number;
   events: ReadingsIngestedPayload[];
+  /** Local months (YYYY-MM-01) whose rollups the batch changed. */
+  refreshedMonths: string[];
 }
 
 interface MeterRow {
@@ -115,6 +118,7 @@ export class IngestService {
   constructor(
     private readonly pool: pg.Pool,
     private readonly principal: Principal,
+    private readonly timezone: string,
     private readonly source: BatchSource = BatchSource.GRAPHQL,
   ) {}
 
@@ -156,7 +160,7 @@ export class IngestService {
 
       if (!fresh.length && !corrections.length) {
         await client.query('COMMIT');
-        return { batchId: null, accepted: 0, duplicates, corrected: 0, events: [] };
+        return { batchId: null, accepted: 0, duplicates, corrected: 0, events: [], refreshedMonths: [] };
       }
       const batch = await client.query<{ id: number; received_at: Date }>(
         `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
@@ -185,8 +189,16 @@ export class IngestService {
           [corrections.map((c) => c.old.id), corrections.map((c) => c.row.value), corrections.map((c) => c.row.quality), batchId],
         );
       }
+      // Totals of only the meters and days this batch touched, committed with the readings.
+      const touched = [...fresh, ...corrections.map((c) => c.row)];
+      const refreshed = await refreshRollups(
+        client,
+        touched.map((r) => ({ meterId: r.meterId, start: r.periodStart, end: r.periodEnd })),
+        this.timezone,
+      );
       await client.query('COMMIT');
       return {
+        refreshedMonths: refreshed.months,
         batchId,
         accepted: fresh.length,
         duplicates,

@@ -4,6 +4,7 @@ import type { Context } from '../../server/context';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
 import { Institution } from '../registry/institution.entity';
+import { afterIngest } from '../accounting/after-ingest';
 import { IngestService, type ReadingsIngestedPayload } from './ingest.service';
 import { canReadMeter } from './meter-scope';
 import { Meter } from './meter.entity';
@@ -54,9 +55,10 @@ export class ReadingResolver {
     description: 'Stores up to 10,000 readings, all or nothing. Re-sent readings count as duplicates; a changed value needs correction: true.',
   })
   async ingestReadings(@Arg('input', () => IngestReadingsInput) input: IngestReadingsInput, @Ctx() ctx: Context): Promise<IngestReadingsPayload> {
-    const result = await new IngestService(ctx.db.pool, ctx.principal).ingest(input.rows);
+    const result = await new IngestService(ctx.db.pool, ctx.principal, ctx.db.timezone).ingest(input.rows);
     // After the commit, never before: a subscriber must be able to read what it is told about.
     for (const event of result.events) ctx.pubsub.publish(TOPICS.READINGS_INGESTED, event);
+    await afterIngest(ctx, result.events, result.refreshedMonths);
     return {
       accepted: result.accepted,
       duplicates: result.duplicates,

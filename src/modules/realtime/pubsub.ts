@@ -68,6 +68,10 @@ export class PubSub {
 
 export const TOPICS = {
   READINGS_INGESTED: 'READINGS_INGESTED',
+  /** Payload: IndicatorUpdatedPayload, after rollups changed. */
+  INDICATOR_UPDATED: 'INDICATOR_UPDATED',
+  /** Payload: ComplianceAlertPayload. */
+  COMPLIANCE_ALERT: 'COMPLIANCE_ALERT',
   /** Payload: the key id; open subscriptions of that key are closed. */
   KEY_REVOKED: 'KEY_REVOKED',
 } as const;

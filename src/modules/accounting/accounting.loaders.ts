@@ -1,0 +1,44 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { byKey } from '../../graphql/batch';
+import type { LoaderOptions } from '../registry/registry.loaders';
+import { ConversionFactor } from '../factors/conversion-factor.entity';
+import { EmissionFactor } from '../factors/emission-factor.entity';
+import { UnitConversion } from '../factors/unit-conversion.entity';
+import { IndicatorsService } from './indicators.service';
+import type { Indicators } from './indicators.types';
+import { resolvePeriod, type PeriodInput } from './period';
+
+export function accountingLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions) {
+  return {
+    /** Key: `${JSON of the period input}|${institutionId}`; one computation per period for the whole list. */
+    indicatorsByInstitution: new DataLoader<string, Indicators | null>(async (keys) => {
+      const byPeriod = new Map<string, number[]>();
+      for (const k of keys) {
+        const [period, id] = k.split('|');
+        byPeriod.set(period, [...(byPeriod.get(period) ?? []), Number(id)]);
+      }
+      const service = new IndicatorsService(db, em, principal, db.timezone);
+      const results = new Map<string, Indicators>();
+      for (const [period, ids] of byPeriod) {
+        const computed = await service.forInstitutionIds(resolvePeriod(JSON.parse(period) as PeriodInput), ids);
+        for (const [id, view] of computed) results.set(`${period}|${id}`, view);
+      }
+      return keys.map((k) => results.get(k) ?? null);
+    }, opts),
+    conversionFactorById: new DataLoader<number, ConversionFactor | null>(
+      async (ids) => byKey(ids, await em.find(ConversionFactor, { id: { $in: [...ids] } }), (f) => f.id),
+      opts,
+    ),
+    emissionFactorById: new DataLoader<number, EmissionFactor | null>(
+      async (ids) => byKey(ids, await em.find(EmissionFactor, { id: { $in: [...ids] } }), (f) => f.id),
+      opts,
+    ),
+    unitConversionById: new DataLoader<number, UnitConversion | null>(
+      async (ids) => byKey(ids, await em.find(UnitConversion, { id: { $in: [...ids] } }), (f) => f.id),
+      opts,
+    ),
+  };
+}

@@ -1,0 +1,151 @@
+import { Arg, Args, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { inScope, readInstitutions } from '../../access/guard';
+import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import type { Context } from '../../server/context';
+import { ConversionFactor } from '../factors/conversion-factor.entity';
+import { EmissionFactor } from '../factors/emission-factor.entity';
+import { UnitConversion } from '../factors/unit-conversion.entity';
+import { filterIterable } from '../realtime/filter-iterable';
+import { TOPICS } from '../realtime/pubsub';
+import { Institution } from '../registry/institution.entity';
+import { Region } from '../registry/region.entity';
+import { IndicatorFilter, IndicatorUpdatedFilter } from './accounting.inputs';
+import { ClosingService } from './closing.service';
+import { IndicatorsService } from './indicators.service';
+import { IndicatorGroupBy, Indicators } from './indicators.types';
+import { PeriodInput, resolvePeriod } from './period';
+import { YearClosure, YearRecalculation } from './year-closure.entity';
+
+const IndicatorsConnection = Connection(Indicators, 'Indicators');
+
+/** The canonical loader key of a period, so equal periods batch together. */
+export function periodKey(p: PeriodInput): string {
+  const r = resolvePeriod(p);
+  return JSON.stringify({ year: r.year, quarter: r.quarter ?? undefined, month: r.month ?? undefined, through: p.through ?? undefined });
+}
+
+export interface IndicatorUpdatedPayload {
+  institutionId: number;
+  year: number;
+  months: string[];
+}
+
+@ObjectType({ description: "An institution's rollups changed: its figures for these months are new." })
+export class IndicatorUpdatedEvent {
+  institutionId!: number;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => [String], { description: 'Local months (YYYY-MM-01) whose totals changed.' })
+  months!: string[];
+}
+
+const svc = (ctx: Context) => new IndicatorsService(ctx.db, ctx.em, ctx.principal, ctx.db.timezone);
+
+@Resolver(() => Indicators)
+export class IndicatorsResolver {
+  @Query(() => IndicatorsConnection, { description: "Institutions' figures for a period, for the institutions this key may read." })
+  indicators(
+    @Arg('period', () => PeriodInput) period: PeriodInput,
+    @Arg('filter', () => IndicatorFilter, { nullable: true }) filter: IndicatorFilter | undefined,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Page<Indicators>> {
+    return svc(ctx).list(period, filter, page.first, page.after);
+  }
+
+  @Query(() => [Indicators], { description: 'Figures summed by region, category or for the whole city; ratios are ratios of sums.' })
+  aggregateIndicators(
+    @Arg('period', () => PeriodInput) period: PeriodInput,
+    @Arg('groupBy', () => IndicatorGroupBy) groupBy: IndicatorGroupBy,
+    @Arg('filter', () => IndicatorFilter, { nullable: true }) filter: IndicatorFilter | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Indicators[]> {
+    return svc(ctx).aggregate(period, groupBy, filter);
+  }
+
+  @FieldResolver(() => Institution, { nullable: true, description: 'Null for a group.' })
+  async institution(@Root() v: Indicators, @Ctx() ctx: Context): Promise<Institution | null> {
+    return v.institutionId === null ? null : ctx.loaders.institutionById.load(v.institutionId);
+  }
+
+  @FieldResolver(() => Region, { nullable: true, description: "The institution's region, or the group's." })
+  async region(@Root() v: Indicators, @Ctx() ctx: Context): Promise<Region | null> {
+    return v.regionId === null ? null : ctx.loaders.regionById.load(v.regionId);
+  }
+
+  @FieldResolver(() => [ConversionFactor], { description: 'The coefficient versions the figures used.' })
+  async conversionFactors(@Root() v: Indicators, @Ctx() ctx: Context): Promise<ConversionFactor[]> {
+    return (await ctx.loaders.conversionFactorById.loadMany(v.conversionFactorIds)).filter((f): f is ConversionFactor => f instanceof ConversionFactor);
+  }
+
+  @FieldResolver(() => [EmissionFactor], { description: 'The emission factor versions the figures used.' })
+  async emissionFactors(@Root() v: Indicators, @Ctx() ctx: Context): Promise<EmissionFactor[]> {
+    return (await ctx.loaders.emissionFactorById.loadMany(v.emissionFactorIds)).filter((f): f is EmissionFactor => f instanceof EmissionFactor);
+  }
+
+  @FieldResolver(() => [UnitConversion], { description: 'Unit conversions the figures used.' })
+  async unitConversions(@Root() v: Indicators, @Ctx() ctx: Context): Promise<UnitConversion[]> {
+    return (await ctx.loaders.unitConversionById.loadMany(v.unitConversionIds)).filter((f): f is UnitConversion => f instanceof UnitConversion);
+  }
+}
+
+@Resolver(() => Institution)
+export class InstitutionIndicatorsResolver {
+  @FieldResolver(() => Indicators, { nullable: true, description: "The institution's figures for a period (batched across a list)." })
+  indicators(@Root() institution: Institution, @Arg('period', () => PeriodInput) period: PeriodInput, @Ctx() ctx: Context): Promise<Indicators | null> {
+    return ctx.loaders.indicatorsByInstitution.load(`${periodKey(period)}|${institution.id}`);
+  }
+}
+
+@Resolver(() => YearClosure)
+export class ClosingResolver {
+  @Query(() => [YearClosure], { description: 'Closed years, oldest first.' })
+  closedYears(@Ctx() ctx: Context): Promise<YearClosure[]> {
+    return ctx.em.find(YearClosure, {}, { orderBy: { year: 'asc' } });
+  }
+
+  @Query(() => [YearRecalculation], { description: 'Every recalculation of a closed year, newest first.' })
+  yearRecalculations(@Arg('year', () => Int, { nullable: true }) year: number | undefined, @Ctx() ctx: Context): Promise<YearRecalculation[]> {
+    return ctx.em.find(YearRecalculation, year ? { year } : {}, { orderBy: { id: 'desc' } });
+  }
+
+  @Mutation(() => YearClosure, { description: "GOA: freeze a past year's figures and open rectification cases for institutions over a constraint value." })
+  closeYear(@Arg('year', () => Int) year: number, @Ctx() ctx: Context): Promise<YearClosure> {
+    return new ClosingService(ctx.db, ctx.em, ctx.principal).closeYear(year);
+  }
+
+  @Mutation(() => YearRecalculation, { description: 'GOA: recompute a closed year with the current factors and readings; recorded with old and new totals.' })
+  recalculateYear(@Arg('year', () => Int) year: number, @Arg('reason', () => String, { nullable: true }) reason: string | undefined, @Ctx() ctx: Context): Promise<YearRecalculation> {
+    return new ClosingService(ctx.db, ctx.em, ctx.principal).recalculateYear(year, reason ?? null);
+  }
+}
+
+@Resolver(() => IndicatorUpdatedEvent)
+export class IndicatorUpdatedResolver {
+  @Subscription(() => IndicatorUpdatedEvent, {
+    description: 'After each ingest, one event per institution whose rollups changed, for the institutions this key may read.',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: IndicatorUpdatedFilter }, Context>) => {
+      const only = args.filter?.institutionId ? decodeIntId(args.filter.institutionId, 'Institution', 'filter.institutionId') : null;
+      const scope = readInstitutions(context.principal, 'energyIndicator') ?? readInstitutions(context.principal, 'waterIndicator');
+      return filterIterable<IndicatorUpdatedPayload>(
+        context.pubsub.subscribe(TOPICS.INDICATOR_UPDATED),
+        (ev) => scope !== null && inScope(scope, ev.institutionId) && (only === null || ev.institutionId === only),
+      );
+    },
+  })
+  indicatorUpdated(@Root() ev: IndicatorUpdatedPayload, @Arg('filter', () => IndicatorUpdatedFilter, { nullable: true }) _filter: IndicatorUpdatedFilter | undefined): IndicatorUpdatedPayload {
+    return ev;
+  }
+
+  @FieldResolver(() => Institution)
+  async institution(@Root() ev: IndicatorUpdatedPayload, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(ev.institutionId))!;
+  }
+
+  @FieldResolver(() => Indicators, { nullable: true, description: 'The figures of the year to date, fresh.' })
+  indicators(@Root() ev: IndicatorUpdatedPayload, @Arg('period', () => PeriodInput, { nullable: true }) period: PeriodInput | undefined, @Ctx() ctx: Context): Promise<Indicators | null> {
+    return ctx.loaders.indicatorsByInstitution.load(`${periodKey(period ?? { year: ev.year })}|${ev.institutionId}`);
+  }
+}

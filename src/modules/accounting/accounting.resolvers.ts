@@ -1,0 +1,3 @@
+import { ClosingResolver, IndicatorsResolver, IndicatorUpdatedResolver, InstitutionIndicatorsResolver } from './accounting.resolver';
+
+export const AccountingResolvers = [IndicatorsResolver, InstitutionIndicatorsResolver, ClosingResolver, IndicatorUpdatedResolver] as const;

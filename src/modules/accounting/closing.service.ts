@@ -1,0 +1,104 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { assertCanWrite } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { ConflictError, ValidationError } from '../../graphql/errors';
+import { ComplianceStatus } from '../compliance/compliance.enums';
+import { openRectifications, type Breach } from '../compliance/rectification.sql';
+import { storeClosedFigures, type MonthFigure } from './figures';
+import { IndicatorsService } from './indicators.service';
+import { resolvePeriod } from './period';
+import { sumFigures } from './totals';
+import { YearClosure, YearRecalculation } from './year-closure.entity';
+
+/**
+ * Closing a year freezes its figures: a later factor version or correction does not move them
+ * until GOA recalculates, which is recorded with the totals before and after.
+ */
+export class ClosingService {
+  private readonly indicators: IndicatorsService;
+
+  constructor(
+    private readonly db: Database,
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {
+    this.indicators = new IndicatorsService(db, em, principal, db.timezone);
+  }
+
+  private checkYear(year: number): void {
+    const current = Number(new Intl.DateTimeFormat('en-CA', { timeZone: this.db.timezone, year: 'numeric' }).format(new Date()));
+    if (!Number.isInteger(year) || year < 2000) throw ValidationError.single('year', 'a year from 2000');
+    if (year >= current) throw new ConflictError(`${year} has not ended in ${this.db.timezone}; only a past year can be closed`);
+  }
+
+  /** Live figures of every institution for the year, the breaches of the constraint values, and the totals. */
+  private async liveYear(year: number) {
+    const service = this.indicators;
+    const period = resolvePeriod({ year });
+    const { institutions, figures, profiles } = await service.allFigures(period);
+    const quotas = await service.quotaBook();
+    const views = service.viewsFor(period, institutions, figures, profiles, quotas, { energy: false, water: false }, false);
+    const breaches: Breach[] = [];
+    for (const view of views)
+      for (const c of view.compliance)
+        if (c.status === ComplianceStatus.OVER_CONSTRAINT) breaches.push({ institutionId: view.institutionId!, indicator: c.indicator, value: c.value!, constraintValue: c.constraintValue });
+    return { figures, profiles, breaches, totals: totalsOf(figures) };
+  }
+
+  async closeYear(year: number): Promise<YearClosure> {
+    assertCanWrite(this.principal, 'yearClosure', null);
+    this.checkYear(year);
+    if (await this.em.findOne(YearClosure, { year })) throw new ConflictError(`${year} is already closed; use recalculateYear to refresh its figures`);
+    const live = await this.liveYear(year);
+    await this.inTransaction(async (client) => {
+      await client.query('INSERT INTO year_closure (year, closed_by, closed_at, energy_kgce, emissions_kg_co2) VALUES ($1, $2, now(), $3, $4)', [
+        year, this.principal.keyName, live.totals.energyKgce, live.totals.emissionsKgCo2,
+      ]);
+      await storeClosedFigures(client, year, live.figures, live.profiles);
+      await openRectifications(client, year, live.breaches, this.principal.keyName);
+    });
+    return (await this.em.fork().findOne(YearClosure, { year }))!;
+  }
+
+  async recalculateYear(year: number, reason: string | null): Promise<YearRecalculation> {
+    assertCanWrite(this.principal, 'yearClosure', null);
+    const closure = await this.em.findOne(YearClosure, { year });
+    if (!closure) throw new ConflictError(`${year} is not closed: its figures are live already`);
+    const live = await this.liveYear(year);
+    let id = 0;
+    await this.inTransaction(async (client) => {
+      const old = await client.query<{ energy_kgce: number; emissions_kg_co2: number }>('SELECT energy_kgce, emissions_kg_co2 FROM year_closure WHERE year = $1 FOR UPDATE', [year]);
+      await client.query('UPDATE year_closure SET energy_kgce = $2, emissions_kg_co2 = $3 WHERE year = $1', [year, live.totals.energyKgce, live.totals.emissionsKgCo2]);
+      await storeClosedFigures(client, year, live.figures, live.profiles);
+      await openRectifications(client, year, live.breaches, this.principal.keyName);
+      const rec = await client.query<{ id: number }>(
+        `INSERT INTO year_recalculation (year, recalculated_by, reason, at, old_energy_kgce, new_energy_kgce, old_emissions_kg_co2, new_emissions_kg_co2)
+         VALUES ($1, $2, $3, now(), $4, $5, $6, $7) RETURNING id`,
+        [year, this.principal.keyName, reason, old.rows[0].energy_kgce, live.totals.energyKgce, old.rows[0].emissions_kg_co2, live.totals.emissionsKgCo2],
+      );
+      id = rec.rows[0].id;
+    });
+    return (await this.em.fork().findOne(YearRecalculation, id))!;
+  }
+
+  private async inTransaction(fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await fn(client);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function totalsOf(figures: MonthFigure[]) {
+  const t = sumFigures(figures);
+  return { energyKgce: t.energyKgce, emissionsKgCo2: t.scope1KgCo2 + t.scope2KgCo2 };
+}

@@ -1,0 +1,312 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { ForbiddenError } from '../../graphql/errors';
+import { decodeIntId, decodeCursor, toPage, type Page } from '../../graphql/relay';
+import { IndicatorKind, isWaterIndicator } from '../compliance/compliance.enums';
+import { QuotaBook, statusOf } from '../compliance/quota-book';
+import { QuotaStandard } from '../compliance/quota-standard.entity';
+import type { FactorTable } from '../factors/factor-table';
+import { loadFactorTable } from '../factors/factors.service';
+import { Carrier } from '../metering/metering.enums';
+import { InstitutionCategory } from '../registry/registry.enums';
+import { loadClosedFigures, loadLiveFigures, type InstitutionInfo, type MonthFigure, type ProfileFigures } from './figures';
+import { IndicatorGroupBy, Indicators, type Denied } from './indicators.types';
+import { PeriodKind, resolvePeriod, type Period, type PeriodInput } from './period';
+import { ratio, share, sumFigures, sumProfiles } from './totals';
+
+/** PUBLIC never sees a group this small: it would be one institution's figures. */
+export const PUBLIC_MIN_GROUP = 3;
+
+export interface IndicatorFilterInput {
+  regionId?: string | null;
+  category?: InstitutionCategory | null;
+  inMunicipalAppraisal?: boolean | null;
+}
+
+/** Everything a computation needs, loaded once per call in a fixed number of statements. */
+interface Reference {
+  institutions: InstitutionInfo[];
+  byId: Map<number, InstitutionInfo>;
+  factors: FactorTable;
+  chain: (regionId: number) => number[];
+  children: Map<number, number[]>;
+}
+
+/** Figures of institutions and groups: indicators, emissions, coverage and compliance, from rollups. */
+export class IndicatorsService {
+  constructor(
+    private readonly db: Database,
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+    private readonly tz: string,
+  ) {}
+
+  /** Institutions whose figures this key may read row by row, and the halves it may not see. */
+  private rowAccess(): { scope: InstitutionScope | null; denied: Denied } {
+    const energy = readInstitutions(this.principal, 'energyIndicator');
+    const water = readInstitutions(this.principal, 'waterIndicator');
+    const scope = energy ?? water;
+    return { scope, denied: { energy: !energy, water: !water } };
+  }
+
+  private async reference(): Promise<Reference> {
+    const [factors, rows] = await Promise.all([
+      loadFactorTable(this.em),
+      this.db.pool.query<{ id: number; region_id: number; category: string; in_municipal_appraisal: boolean }>(
+        'SELECT id, region_id, category, in_municipal_appraisal FROM institution ORDER BY id',
+      ),
+    ]);
+    const institutions = rows.rows.map((r) => ({ id: r.id, regionId: r.region_id, category: r.category, inMunicipalAppraisal: r.in_municipal_appraisal }));
+    const regions = await this.db.pool.query<{ id: number; parent_id: number | null }>('SELECT id, parent_id FROM region');
+    const parent = new Map(regions.rows.map((r) => [r.id, r.parent_id]));
+    const children = new Map<number, number[]>();
+    for (const r of regions.rows) if (r.parent_id !== null) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
+    const chain = (id: number) => {
+      const out: number[] = [];
+      for (let cur: number | null = id; cur !== null && out.length < 10; cur = parent.get(cur) ?? null) out.push(cur);
+      return out;
+    };
+    return { institutions, byId: new Map(institutions.map((i) => [i.id, i])), factors, chain, children };
+  }
+
+  private filterInstitutions(ref: Reference, scope: InstitutionScope, filter: IndicatorFilterInput | undefined): InstitutionInfo[] {
+    let list = scope.kind === 'all' ? ref.institutions : ref.institutions.filter((i) => scope.ids.includes(i.id));
+    if (filter?.category) list = list.filter((i) => i.category === filter.category);
+    if (filter?.inMunicipalAppraisal != null) list = list.filter((i) => i.inMunicipalAppraisal === filter.inMunicipalAppraisal);
+    if (filter?.regionId) {
+      const root = decodeIntId(filter.regionId, 'Region', 'filter.regionId');
+      const subtree = new Set<number>();
+      const walk = (id: number) => {
+        subtree.add(id);
+        (ref.children.get(id) ?? []).forEach(walk);
+      };
+      walk(root);
+      list = list.filter((i) => subtree.has(i.regionId));
+    }
+    return list;
+  }
+
+  async institutionInfo(id: number): Promise<InstitutionInfo | null> {
+    const { rows } = await this.db.pool.query<{ id: number; region_id: number; category: string; in_municipal_appraisal: boolean }>(
+      'SELECT id, region_id, category, in_municipal_appraisal FROM institution WHERE id = $1',
+      [id],
+    );
+    return rows[0] ? { id: rows[0].id, regionId: rows[0].region_id, category: rows[0].category, inMunicipalAppraisal: rows[0].in_municipal_appraisal } : null;
+  }
+
+  async isClosed(year: number): Promise<boolean> {
+    const { rowCount } = await this.db.pool.query('SELECT 1 FROM year_closure WHERE year = $1', [year]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Month figures and profiles for the institutions, frozen for a closed year, live otherwise. */
+  async figures(ref: Reference, ids: number[] | null, period: Pick<Period, 'from' | 'to' | 'year'>, closed: boolean) {
+    const regionOf = (id: number) => ref.byId.get(id)?.regionId ?? 0;
+    const [figures, profiles] = await Promise.all([
+      closed ? loadClosedFigures(this.db.pool, ids, period.year, period) : loadLiveFigures(this.db.pool, ids, period, this.tz, ref.factors, regionOf),
+      this.profiles(ids, period.year, closed),
+    ]);
+    return { figures, profiles };
+  }
+
+  private async profiles(ids: number[] | null, year: number, closed: boolean): Promise<Map<number, ProfileFigures>> {
+    const { rows } = await this.db.pool.query<{ institution_id: number; headcount: number | null; floor_area_m2: number | null }>(
+      closed
+        ? 'SELECT institution_id, headcount, floor_area_m2 FROM closed_profile WHERE year = $1 AND ($2::int[] IS NULL OR institution_id = ANY($2::int[]))'
+        : 'SELECT institution_id, headcount, floor_area_m2 FROM institution_profile WHERE year = $1 AND ($2::int[] IS NULL OR institution_id = ANY($2::int[]))',
+      [year, ids],
+    );
+    return new Map(rows.map((r) => [r.institution_id, { headcount: r.headcount, floorAreaM2: r.floor_area_m2 }]));
+  }
+
+  /** Indicators of the given institutions (already checked to be in scope), keyed by id. */
+  async forInstitutionIds(input: PeriodInput | Period, ids: number[]): Promise<Map<number, Indicators>> {
+    const { scope, denied } = this.rowAccess();
+    if (!scope) throw new ForbiddenError('this key may not read the figures of single institutions (aggregates only)');
+    const period = 'kind' in input ? input : resolvePeriod(input);
+    const ref = await this.reference();
+    const allowed = ids.filter((id) => ref.byId.has(id) && (scope.kind === 'all' || scope.ids.includes(id)));
+    return this.compute(ref, period, ref.institutions.filter((i) => allowed.includes(i.id)), denied);
+  }
+
+  private async compute(ref: Reference, period: Period, institutions: InstitutionInfo[], denied: Denied): Promise<Map<number, Indicators>> {
+    if (!institutions.length) return new Map();
+    const closed = await this.isClosed(period.year);
+    const [{ figures, profiles }, quotas] = await Promise.all([
+      this.figures(ref, institutions.map((i) => i.id), period, closed),
+      period.kind === PeriodKind.YEAR ? this.quotaBook(ref) : Promise.resolve(null),
+    ]);
+    const views = this.viewsFor(period, institutions, figures, profiles, quotas, denied, closed);
+    return new Map(views.map((v) => [v.institutionId!, v]));
+  }
+
+  /** Live figures of every institution over the period, ignoring any closure: what closing freezes. */
+  async allFigures(period: Period) {
+    const ref = await this.reference();
+    const { figures, profiles } = await this.figures(ref, null, period, false);
+    return { institutions: ref.institutions, figures, profiles };
+  }
+
+  viewsFor(
+    period: Period,
+    institutions: InstitutionInfo[],
+    figures: MonthFigure[],
+    profiles: Map<number, ProfileFigures>,
+    quotas: QuotaBook | null,
+    denied: Denied,
+    closed: boolean,
+  ): Indicators[] {
+    const byInst = bucket(figures, (f) => f.institutionId);
+    return institutions.map((inst) => {
+      const view = buildIndicators(period, byInst.get(inst.id) ?? [], profiles.get(inst.id), denied, closed, 1);
+      view.institutionId = inst.id;
+      view.regionId = inst.regionId;
+      view.category = inst.category as InstitutionCategory;
+      if (quotas) view.compliance = complianceOf(view, inst, quotas, period.year, denied);
+      return view;
+    });
+  }
+
+  async quotaBook(ref?: Reference): Promise<QuotaBook> {
+    const r = ref ?? (await this.reference());
+    return new QuotaBook(await this.em.find(QuotaStandard, {}), r.chain);
+  }
+
+  async list(input: PeriodInput, filter: IndicatorFilterInput | undefined, first: number, after?: string | null): Promise<Page<Indicators>> {
+    const { scope, denied } = this.rowAccess();
+    if (!scope) throw new ForbiddenError('this key may not read the figures of single institutions (aggregates only)');
+    const period = resolvePeriod(input);
+    const ref = await this.reference();
+    const matching = this.filterInstitutions(ref, scope, filter);
+    const cursor = decodeCursor(after, 1);
+    const rest = cursor ? matching.filter((i) => i.id > Number(cursor[0])) : matching;
+    const pageRows = rest.slice(0, first + 1);
+    const computed = await this.compute(ref, period, pageRows.slice(0, first), denied);
+    const views = pageRows.map((i) => computed.get(i.id) ?? placeholder(period, i));
+    return toPage(views, first, matching.length, (v) => [v.institutionId!]);
+  }
+
+  async aggregate(input: PeriodInput, groupBy: IndicatorGroupBy, filter: IndicatorFilterInput | undefined): Promise<Indicators[]> {
+    const energy = readScope(this.principal, 'energyIndicator');
+    const water = readScope(this.principal, 'waterIndicator');
+    if (!energy && !water) throw new ForbiddenError('this key may not read indicators');
+    const isPublic = energy === 'aggregate' || water === 'aggregate';
+    const denied: Denied = { energy: !energy, water: !water };
+    // Aggregates cover the institutions whose rows the key may read; PUBLIC's are over every institution.
+    const scope: InstitutionScope = isPublic ? { kind: 'all' } : (this.rowAccess().scope ?? { kind: 'ids', ids: [] });
+    const period = resolvePeriod(input);
+    const ref = await this.reference();
+    const members = this.filterInstitutions(ref, scope, filter);
+    const closed = await this.isClosed(period.year);
+    const { figures, profiles } = await this.figures(ref, scope.kind === 'all' && !filter ? null : members.map((i) => i.id), period, closed);
+    const keyOf = (i: InstitutionInfo): string => (groupBy === IndicatorGroupBy.REGION ? String(i.regionId) : groupBy === IndicatorGroupBy.CATEGORY ? i.category : 'CITY');
+    const groups = groupBy === IndicatorGroupBy.CITY ? new Map([['CITY', members]]) : bucket(members, keyOf);
+    const memberOf = new Map(members.map((i) => [i.id, keyOf(i)]));
+    const figuresByGroup = bucket(figures.filter((f) => memberOf.has(f.institutionId)), (f) => memberOf.get(f.institutionId)!);
+    return [...groups.entries()].map(([key, insts]) => {
+      const view = buildIndicators(period, figuresByGroup.get(key) ?? [], sumProfiles(insts.map((i) => profiles.get(i.id))), denied, closed, insts.length);
+      view.regionId = groupBy === IndicatorGroupBy.REGION ? Number(key) : null;
+      view.category = groupBy === IndicatorGroupBy.CATEGORY ? (key as InstitutionCategory) : null;
+      if (isPublic && insts.length < PUBLIC_MIN_GROUP) return suppress(view);
+      return view;
+    });
+  }
+}
+
+function bucket<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    const list = map.get(k);
+    if (list) list.push(r);
+    else map.set(k, [r]);
+  }
+  return map;
+}
+
+
+/** Builds the view from figures and the profile; ratios are ratios of sums. */
+export function buildIndicators(period: Period, figures: MonthFigure[], profile: ProfileFigures | undefined, denied: Denied, closed: boolean, count: number): Indicators {
+  const t = sumFigures(figures);
+  const headcount = profile?.headcount ?? null;
+  const floor = profile?.floorAreaM2 ?? null;
+  const visible = t.byCarrier.filter((c) => (c.carrier === Carrier.WATER ? !denied.water : !denied.energy));
+  const covered = (denied.energy ? 0 : t.energyCoveredS) + (denied.water ? 0 : t.waterCoveredS);
+  const expected = (denied.energy ? 0 : t.energyExpectedS) + (denied.water ? 0 : t.waterExpectedS);
+  const view = new Indicators();
+  Object.assign(view, {
+    denied,
+    institutionId: null,
+    regionId: null,
+    category: null,
+    period,
+    institutionCount: count,
+    suppressed: false,
+    closed,
+    energyKgce: t.energyKgce,
+    waterM3: t.waterM3,
+    headcount,
+    floorAreaM2: floor,
+    perCapitaEnergyKgce: ratio(t.energyKgce, headcount),
+    energyPerAreaKgceM2: ratio(t.energyKgce, floor),
+    perCapitaWaterM3: ratio(t.waterM3, headcount),
+    pvGenerationKwh: t.pvGenerationKwh,
+    coverage: expected > 0 ? share(covered, expected) : null,
+    energyCoverage: share(t.energyCoveredS, t.energyExpectedS),
+    waterCoverage: share(t.waterCoveredS, t.waterExpectedS),
+    byCarrier: visible.map((c) => ({ ...c, coverage: share(c.coveredS, c.expectedS) })),
+    emissions: {
+      scope1KgCo2: t.scope1KgCo2,
+      scope2KgCo2: t.scope2KgCo2,
+      totalKgCo2: t.scope1KgCo2 + t.scope2KgCo2,
+      avoidedKgCo2: t.avoidedKgCo2,
+    },
+    compliance: [],
+    conversionFactorIds: denied.energy ? [] : t.conversionFactorIds,
+    emissionFactorIds: denied.energy ? [] : t.emissionFactorIds,
+    unitConversionIds: t.unitConversionIds,
+  });
+  return view;
+}
+
+const INDICATOR_VALUE: Record<IndicatorKind, (v: Indicators) => number | null> = {
+  [IndicatorKind.PER_CAPITA_ENERGY]: (v) => v.perCapitaEnergyKgce,
+  [IndicatorKind.ENERGY_PER_AREA]: (v) => v.energyPerAreaKgceM2,
+  [IndicatorKind.PER_CAPITA_WATER]: (v) => v.perCapitaWaterM3,
+};
+
+export function indicatorValue(view: Indicators, kind: IndicatorKind): number | null {
+  return INDICATOR_VALUE[kind](view);
+}
+
+export function indicatorCoverage(view: Indicators, kind: IndicatorKind): number {
+  return (isWaterIndicator(kind) ? view.waterCoverage : view.energyCoverage) ?? 0;
+}
+
+function complianceOf(view: Indicators, inst: InstitutionInfo, quotas: QuotaBook, year: number, denied: Denied) {
+  return Object.values(IndicatorKind)
+    .filter((kind) => (isWaterIndicator(kind) ? !denied.water : !denied.energy))
+    .flatMap((kind) => {
+      const quota = quotas.find(inst, kind, year);
+      if (!quota) return [];
+      const value = indicatorValue(view, kind);
+      const coverage = indicatorCoverage(view, kind);
+      return [{ indicator: kind, status: statusOf(value, coverage, quota), value, coverage, quota, constraintValue: quota.constraintValue, baselineValue: quota.baselineValue, guideValue: quota.guideValue }];
+    });
+}
+
+function suppress(view: Indicators): Indicators {
+  Object.assign(view, {
+    suppressed: true, energyKgce: null, waterM3: null, headcount: null, floorAreaM2: null, perCapitaEnergyKgce: null, energyPerAreaKgceM2: null,
+    perCapitaWaterM3: null, pvGenerationKwh: null, coverage: null, energyCoverage: null, waterCoverage: null, byCarrier: [], emissions: null,
+  });
+  return view;
+}
+
+function placeholder(period: Period, inst: InstitutionInfo): Indicators {
+  const v = buildIndicators(period, [], undefined, { energy: false, water: false }, false, 1);
+  v.institutionId = inst.id;
+  return v;
+}

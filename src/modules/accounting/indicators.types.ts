@@ -1,0 +1,177 @@
+import { Field, Float, Int, ObjectType, registerEnumType, type MiddlewareFn } from 'type-graphql';
+import { UseMiddleware } from 'type-graphql';
+import { ForbiddenError } from '../../graphql/errors';
+import { ComplianceStatus, IndicatorKind } from '../compliance/compliance.enums';
+import { QuotaStandard } from '../compliance/quota-standard.entity';
+import { EmissionScope } from '../factors/factors.enums';
+import { Carrier, MeterUnit } from '../metering/metering.enums';
+import { InstitutionCategory } from '../registry/registry.enums';
+import { Period } from './period';
+
+export enum IndicatorGroupBy {
+  REGION = 'REGION',
+  CATEGORY = 'CATEGORY',
+  CITY = 'CITY',
+}
+registerEnumType(IndicatorGroupBy, { name: 'IndicatorGroupBy' });
+
+/** Which halves of the figures the key may not see: WATER sees water only. */
+export interface Denied {
+  energy: boolean;
+  water: boolean;
+}
+
+const facet =
+  (kind: keyof Denied): MiddlewareFn<object> =>
+  ({ root }, next) => {
+    if ((root as { denied: Denied }).denied[kind]) throw new ForbiddenError(`this key may not read ${kind} figures`);
+    return next();
+  };
+/** The field is part of the energy (or water) figures; a key without them gets FORBIDDEN on it. */
+const Energy = () => UseMiddleware(facet('energy'));
+const Water = () => UseMiddleware(facet('water'));
+
+@ObjectType({ description: 'One carrier over the period.' })
+export class CarrierFigures {
+  @Field(() => Carrier)
+  carrier!: Carrier;
+
+  @Field(() => Float, { description: 'Physical quantity, in `unit`.' })
+  quantity!: number;
+
+  @Field(() => MeterUnit)
+  unit!: MeterUnit;
+
+  @Field(() => Float, { nullable: true, description: 'Null for water and PV generation, which are not energy use.' })
+  kgce!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  kgCo2!: number | null;
+
+  @Field(() => EmissionScope, { nullable: true })
+  scope!: EmissionScope | null;
+
+  @Field(() => Float, { description: 'Share of the period covered by readings, over the carrier\'s meters (0 to 1).' })
+  coverage!: number;
+}
+
+@ObjectType()
+export class Emissions {
+  @Field(() => Float, { description: 'Fuels burnt on site and in vehicles.' })
+  scope1KgCo2!: number;
+
+  @Field(() => Float, { description: 'Purchased electricity and heat (location-based).' })
+  scope2KgCo2!: number;
+
+  @Field(() => Float)
+  totalKgCo2!: number;
+
+  @Field(() => Float, { description: 'CO2 avoided by on-site PV generation, reported beside scope 2, never subtracted from it.' })
+  avoidedKgCo2!: number;
+}
+
+@ObjectType({ description: "Where one indicator of a year stands against the institution's quota." })
+export class ComplianceResult {
+  @Field(() => IndicatorKind)
+  indicator!: IndicatorKind;
+
+  @Field(() => ComplianceStatus)
+  status!: ComplianceStatus;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+
+  @Field(() => Float)
+  constraintValue!: number;
+
+  @Field(() => Float, { nullable: true })
+  baselineValue!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  guideValue!: number | null;
+
+  @Field(() => Float, { description: 'Share of the year covered by readings for this indicator.' })
+  coverage!: number;
+
+  @Field(() => QuotaStandard)
+  quota!: QuotaStandard;
+}
+
+@ObjectType({
+  description:
+    'Figures for one institution or a group over a period. Ratios are ratios of sums. Energy fields are FORBIDDEN to keys that may read water only.',
+})
+export class Indicators {
+  denied!: Denied;
+  institutionId!: number | null;
+  regionId!: number | null;
+  conversionFactorIds!: number[];
+  emissionFactorIds!: number[];
+  unitConversionIds!: number[];
+
+  @Field(() => Period)
+  period!: Period;
+
+  @Field(() => InstitutionCategory, { nullable: true, description: 'Set for a CATEGORY group.' })
+  category!: InstitutionCategory | null;
+
+  @Field(() => Int, { description: 'Institutions summed (1 for one institution).' })
+  institutionCount!: number;
+
+  @Field({ description: 'True when the figures are hidden: PUBLIC sees no group of fewer than 3 institutions.' })
+  suppressed!: boolean;
+
+  @Field({ description: 'True when the year is closed: the figures are those frozen at closing.' })
+  closed!: boolean;
+
+  @Energy()
+  @Field(() => Float, { nullable: true, description: 'Comprehensive energy consumption, kgce (PV generation not included).' })
+  energyKgce!: number | null;
+
+  @Water()
+  @Field(() => Float, { nullable: true })
+  waterM3!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Headcount of the profile for the year.' })
+  headcount!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  floorAreaM2!: number | null;
+
+  @Energy()
+  @Field(() => Float, { nullable: true, description: '人均综合能耗 over the period, kgce per person.' })
+  perCapitaEnergyKgce!: number | null;
+
+  @Energy()
+  @Field(() => Float, { nullable: true, description: '单位建筑面积能耗 over the period, kgce per m².' })
+  energyPerAreaKgceM2!: number | null;
+
+  @Water()
+  @Field(() => Float, { nullable: true, description: '人均水耗 over the period, m³ per person.' })
+  perCapitaWaterM3!: number | null;
+
+  @Energy()
+  @Field(() => Float, { nullable: true, description: 'On-site PV generation, reported beside the energy figure.' })
+  pvGenerationKwh!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Share of the period covered by readings, over the energy and water meters this key may see (0 to 1).' })
+  coverage!: number | null;
+
+  @Energy()
+  @Field(() => Float, { nullable: true })
+  energyCoverage!: number | null;
+
+  @Water()
+  @Field(() => Float, { nullable: true })
+  waterCoverage!: number | null;
+
+  @Field(() => [CarrierFigures], { description: 'Per carrier, limited to the carriers this key may see.' })
+  byCarrier!: CarrierFigures[];
+
+  @Energy()
+  @Field(() => Emissions, { nullable: true })
+  emissions!: Emissions | null;
+
+  @Field(() => [ComplianceResult], { description: 'Against the quota standards; for a whole year of one institution only, for the indicators this key may see.' })
+  compliance!: ComplianceResult[];
+}

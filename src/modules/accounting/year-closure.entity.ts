@@ -1,0 +1,84 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Node, toGlobalId } from '../../graphql/relay';
+
+@ObjectType({ implements: Node, description: 'A closed year: its figures are frozen as they were when GOA closed it.' })
+@Entity({ tableName: 'year_closure' })
+export class YearClosure {
+  [OptionalProps]?: 'globalId' | 'closedAt';
+
+  @PrimaryKey({ type: 'smallint', autoincrement: false })
+  year!: number;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('YearClosure', this.year);
+  }
+
+  @Field(() => Int, { name: 'year' })
+  get yearNumber(): number {
+    return this.year;
+  }
+
+  @Field()
+  @Property()
+  closedBy!: string;
+
+  @Field()
+  @Property({ defaultRaw: 'now()' })
+  closedAt: Date = new Date();
+
+  @Field(() => Float, { description: 'City total comprehensive energy frozen at closing, kgce.' })
+  @Property({ type: 'double' })
+  energyKgce!: number;
+
+  @Field(() => Float, { description: 'City total scope 1 + scope 2 frozen at closing, kgCO2.' })
+  @Property({ type: 'double' })
+  emissionsKgCo2!: number;
+}
+
+@ObjectType({ implements: Node, description: 'An explicit recalculation of a closed year: who, when, and the totals before and after.' })
+@Entity({ tableName: 'year_recalculation' })
+export class YearRecalculation {
+  [OptionalProps]?: 'globalId' | 'at';
+
+  @PrimaryKey()
+  id!: number;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('YearRecalculation', this.id);
+  }
+
+  @Field(() => Int)
+  @Property({ type: 'smallint' })
+  year!: number;
+
+  @Field()
+  @Property()
+  recalculatedBy!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  reason: string | null = null;
+
+  @Field()
+  @Property({ defaultRaw: 'now()' })
+  at: Date = new Date();
+
+  @Field(() => Float)
+  @Property({ type: 'double' })
+  oldEnergyKgce!: number;
+
+  @Field(() => Float)
+  @Property({ type: 'double' })
+  newEnergyKgce!: number;
+
+  @Field(() => Float)
+  @Property({ type: 'double' })
+  oldEmissionsKgCo2!: number;
+
+  @Field(() => Float)
+  @Property({ type: 'double' })
+  newEmissionsKgCo2!: number;
+}

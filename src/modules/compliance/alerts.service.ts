@@ -1,0 +1,80 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { indicatorCoverage, indicatorValue, IndicatorsService } from '../accounting/indicators.service';
+import { addDays, isoDay, resolvePeriod } from '../accounting/period';
+import { TOPICS, type PubSub } from '../realtime/pubsub';
+import { AlertDirection, IndicatorKind } from './compliance.enums';
+import { MIN_COVERAGE } from './quota-book';
+
+/** What `complianceAlerts` subscribers receive. */
+export interface ComplianceAlertPayload {
+  alertId: number;
+  institutionId: number;
+  year: number;
+  indicator: IndicatorKind;
+  direction: AlertDirection;
+  projectedValue: number;
+  yearToDateValue: number;
+  constraintValue: number;
+  through: string;
+}
+
+/** The system acts here, not a caller: it reads every figure it needs to judge the projection. */
+const SYSTEM: Principal = { keyId: 0, keyName: 'compliance monitor', role: 'viewer', subject: 'GOA', agencyCode: 'GOA', institutionId: null, escoId: null };
+
+/**
+ * After an ingest: for each institution and open year it touched, year-to-date use (through the
+ * last day with readings) scaled to the whole year, against the constraint value. An alert is
+ * recorded and published when the projection crosses the value, either way.
+ */
+export async function checkComplianceAlerts(db: Database, em: EntityManager, pubsub: PubSub, institutionIds: number[], years: number[]): Promise<ComplianceAlertPayload[]> {
+  const out: ComplianceAlertPayload[] = [];
+  if (!institutionIds.length) return out;
+  const service = new IndicatorsService(db, em, SYSTEM, db.timezone);
+  for (const year of years) {
+    if (await service.isClosed(year)) continue;
+    const last = await db.pool.query<{ institution_id: number; through: string }>(
+      `SELECT m.institution_id, to_char(max(md.day), 'YYYY-MM-DD') AS through
+         FROM meter_day md JOIN meter m ON m.id = md.meter_id
+        WHERE m.institution_id = ANY($1::int[]) AND md.day >= $2::date AND md.day < $3::date
+        GROUP BY 1`,
+      [institutionIds, isoDay(year, 1), isoDay(year + 1, 1)],
+    );
+    const quotas = await service.quotaBook();
+    const previous = await db.pool.query<{ institution_id: number; indicator: IndicatorKind; direction: AlertDirection }>(
+      `SELECT DISTINCT ON (institution_id, indicator) institution_id, indicator, direction
+         FROM compliance_alert WHERE year = $1 AND institution_id = ANY($2::int[]) ORDER BY institution_id, indicator, id DESC`,
+      [year, institutionIds],
+    );
+    const wasOver = new Map(previous.rows.map((r) => [`${r.institution_id}|${r.indicator}`, r.direction === AlertDirection.CROSSED_ABOVE]));
+    for (const { institution_id: id, through } of last.rows) {
+      const period = resolvePeriod({ year, through });
+      const views = await service.forInstitutionIds(period, [id]);
+      const view = views.get(id);
+      const info = (await service.institutionInfo(id))!;
+      if (!view) continue;
+      const elapsed = (Date.parse(addDays(through, 1)) - Date.parse(isoDay(year, 1))) / 86_400_000;
+      const daysInYear = (Date.parse(isoDay(year + 1, 1)) - Date.parse(isoDay(year, 1))) / 86_400_000;
+      for (const kind of Object.values(IndicatorKind)) {
+        const quota = quotas.find(info, kind, year);
+        const ytd = indicatorValue(view, kind);
+        if (!quota || ytd === null || indicatorCoverage(view, kind) < MIN_COVERAGE) continue;
+        const projected = (ytd * daysInYear) / elapsed;
+        const over = projected > quota.constraintValue;
+        const before = wasOver.get(`${id}|${kind}`) ?? false;
+        if (over === before) continue;
+        const direction = over ? AlertDirection.CROSSED_ABOVE : AlertDirection.BACK_UNDER;
+        const row = await db.pool.query<{ id: number }>(
+          `INSERT INTO compliance_alert (institution_id, year, indicator, direction, projected_value, year_to_date_value, constraint_value, at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING id`,
+          [id, year, kind, direction, projected, ytd, quota.constraintValue],
+        );
+        const payload = { alertId: row.rows[0].id, institutionId: id, year, indicator: kind, direction, projectedValue: projected, yearToDateValue: ytd, constraintValue: quota.constraintValue, through };
+        out.push(payload);
+        pubsub.publish(TOPICS.COMPLIANCE_ALERT, payload);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,153 @@
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Node, toGlobalId } from '../../graphql/relay';
+import { Institution } from '../registry/institution.entity';
+import { AssessmentStatus, ComplianceStatus, IndicatorKind } from './compliance.enums';
+
+@ObjectType({ implements: Node, description: 'Scoring rules, kept as data: points per status and deductions.' })
+@Entity({ tableName: 'scoring_rule' })
+export class ScoringRule {
+  [OptionalProps]?: 'globalId' | 'createdAt';
+
+  @PrimaryKey()
+  id!: number;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('ScoringRule', this.id);
+  }
+
+  @Field()
+  @Property()
+  name!: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'Points for each ComplianceStatus; an entry scores the mean over its indicators.' })
+  @Property({ type: 'json' })
+  pointsByStatus!: Record<ComplianceStatus, number>;
+
+  @Field(() => Float, { description: 'Points taken off for each rectification case still open.' })
+  @Property({ type: 'double' })
+  deductionPerOpenRectification!: number;
+
+  @Property({ defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}
+
+@ObjectType({ implements: Node, description: 'The joint annual assessment of the departments in the municipal appraisal.' })
+@Entity({ tableName: 'assessment_round' })
+export class AssessmentRound {
+  [OptionalProps]?: 'globalId' | 'openedAt' | 'status' | 'finalisedAt';
+
+  @PrimaryKey()
+  id!: number;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('AssessmentRound', this.id);
+  }
+
+  @Field(() => Int)
+  @Property({ type: 'smallint', unique: true })
+  year!: number;
+
+  @Field(() => AssessmentStatus)
+  @Enum({ items: () => AssessmentStatus, nativeEnumName: 'assessment_status' })
+  status: AssessmentStatus = AssessmentStatus.OPEN;
+
+  @ManyToOne(() => ScoringRule, { ref: true })
+  scoringRule!: Ref<ScoringRule>;
+
+  @Field()
+  @Property()
+  openedBy!: string;
+
+  @Field()
+  @Property({ defaultRaw: 'now()' })
+  openedAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  finalisedAt: Date | null = null;
+}
+
+/** One indicator of an entry, as it stood when the round computed it. */
+export interface EntryIndicator {
+  indicator: IndicatorKind;
+  value: number | null;
+  status: ComplianceStatus | null;
+  constraintValue: number | null;
+}
+
+@ObjectType({ implements: Node })
+@Entity({ tableName: 'assessment_entry' })
+@Unique({ properties: ['round', 'institution'] })
+export class AssessmentEntry {
+  [OptionalProps]?: 'globalId' | 'comment';
+
+  @PrimaryKey()
+  id!: number;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('AssessmentEntry', this.id);
+  }
+
+  @ManyToOne(() => AssessmentRound, { ref: true })
+  round!: Ref<AssessmentRound>;
+
+  @ManyToOne(() => Institution, { ref: true })
+  institution!: Ref<Institution>;
+
+  @Property({ type: 'json' })
+  indicators!: EntryIndicator[];
+
+  @Field(() => Float, { nullable: true })
+  @Property({ type: 'double', nullable: true })
+  energyKgce!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  @Property({ type: 'double', nullable: true })
+  waterM3!: number | null;
+
+  @Field(() => Int)
+  @Property()
+  openRectifications!: number;
+
+  @Field(() => Float)
+  @Property({ type: 'double' })
+  score!: number;
+
+  @Field(() => Int, { description: '1 for the best score in the round.' })
+  @Property()
+  rank!: number;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  comment: string | null = null;
+}
+
+@ObjectType()
+@Entity({ tableName: 'assessment_signature' })
+@Unique({ properties: ['round', 'agencyCode'] })
+export class AssessmentSignature {
+  [OptionalProps]?: 'signedAt';
+
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => AssessmentRound, { ref: true })
+  round!: Ref<AssessmentRound>;
+
+  @Field({ description: 'GOA, DRC or FINANCE.' })
+  @Property({ length: 32 })
+  agencyCode!: string;
+
+  @Field()
+  @Property()
+  signedBy!: string;
+
+  @Field()
+  @Property({ defaultRaw: 'now()' })
+  signedAt: Date = new Date();
+}

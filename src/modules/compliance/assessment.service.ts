@@ -1,0 +1,138 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertCanWrite, readInstitutions } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../graphql/errors';
+import { decodeCursor, toPage, type Page } from '../../graphql/relay';
+import { IndicatorsService } from '../accounting/indicators.service';
+import { yearPeriod } from '../accounting/period';
+import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule, type EntryIndicator } from './assessment.entity';
+import { AssessmentStatus, ComplianceStatus, IndicatorKind, RectificationStatus } from './compliance.enums';
+
+/** The agencies whose signatures make a round final. */
+export const SIGNATORIES = ['GOA', 'DRC', 'FINANCE'] as const;
+
+/** Score of one entry: the mean of the points of its indicators' statuses, less deductions. */
+export function scoreOf(statuses: (ComplianceStatus | null)[], openRectifications: number, rule: Pick<ScoringRule, 'pointsByStatus' | 'deductionPerOpenRectification'>): number {
+  const points = statuses.filter((s): s is ComplianceStatus => s !== null).map((s) => rule.pointsByStatus[s] ?? 0);
+  const mean = points.length ? points.reduce((a, b) => a + b, 0) / points.length : 0;
+  return Math.max(0, Math.round((mean - openRectifications * rule.deductionPerOpenRectification) * 100) / 100);
+}
+
+export class AssessmentService {
+  constructor(
+    private readonly db: Database,
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {}
+
+  private readScope() {
+    const scope = readInstitutions(this.principal, 'assessment');
+    if (!scope) throw new ForbiddenError('this key may not read assessments');
+    return scope;
+  }
+
+  async round(year: number): Promise<AssessmentRound | null> {
+    this.readScope();
+    return this.em.findOne(AssessmentRound, { year });
+  }
+
+  async entries(round: AssessmentRound, first: number, after?: string | null): Promise<Page<AssessmentEntry>> {
+    const scope = this.readScope();
+    const where: Record<string, unknown> = { round: round.id };
+    if (scope.kind === 'ids') where.institution = { $in: scope.ids };
+    const cursor = decodeCursor(after, 2);
+    const paged = cursor ? { ...where, $or: [{ rank: { $gt: Number(cursor[0]) } }, { rank: Number(cursor[0]), id: { $gt: Number(cursor[1]) } }] } : where;
+    const [rows, total] = await Promise.all([
+      this.em.find(AssessmentEntry, paged, { orderBy: { rank: 'asc', id: 'asc' }, limit: first + 1 }),
+      this.em.count(AssessmentEntry, where),
+    ]);
+    return toPage(rows, first, total, (e) => [e.rank, e.id]);
+  }
+
+  /** GOA opens the round of a closed year: one entry per department in the municipal appraisal. */
+  async open(year: number): Promise<AssessmentRound> {
+    assertCanWrite(this.principal, 'assessment', null);
+    if (!(await this.db.pool.query('SELECT 1 FROM year_closure WHERE year = $1', [year])).rowCount) {
+      throw new ConflictError(`${year} is not closed: close it first so the round scores frozen figures`);
+    }
+    if (await this.em.findOne(AssessmentRound, { year })) throw new ConflictError(`the ${year} round is already open`);
+    const rule = await this.em.findOne(ScoringRule, { id: { $gt: 0 } }, { orderBy: { id: 'desc' } });
+    if (!rule) throw new ConflictError('no scoring rule is defined');
+    const members = await this.db.pool.query<{ id: number }>('SELECT id FROM institution WHERE in_municipal_appraisal ORDER BY id');
+    const indicators = new IndicatorsService(this.db, this.em, this.principal, this.db.timezone);
+    const views = await indicators.forInstitutionIds(yearPeriod(year), members.rows.map((r) => r.id));
+    const open = await this.db.pool.query<{ institution_id: number; n: number }>(
+      'SELECT institution_id, count(*)::int AS n FROM rectification_case WHERE status <> $1 AND year = $2 GROUP BY 1',
+      [RectificationStatus.ACCEPTED, year],
+    );
+    const openBy = new Map(open.rows.map((r) => [r.institution_id, r.n]));
+    return this.em.transactional(async (em) => {
+      const round = em.create(AssessmentRound, { year, scoringRule: rule, openedBy: this.principal.keyName });
+      const scored = members.rows.map(({ id }) => {
+        const view = views.get(id)!;
+        const byKind = new Map(view.compliance.map((c) => [c.indicator, c]));
+        const list: EntryIndicator[] = Object.values(IndicatorKind).map((k) => ({
+          indicator: k,
+          value: byKind.get(k)?.value ?? null,
+          status: byKind.get(k)?.status ?? null,
+          constraintValue: byKind.get(k)?.constraintValue ?? null,
+        }));
+        const openRectifications = openBy.get(id) ?? 0;
+        return { id, view, list, openRectifications, score: scoreOf(list.map((i) => i.status), openRectifications, rule) };
+      });
+      scored.sort((a, b) => b.score - a.score || a.id - b.id);
+      scored.forEach((s, n) =>
+        em.create(AssessmentEntry, {
+          round,
+          institution: s.id,
+          indicators: s.list,
+          energyKgce: s.view.energyKgce,
+          waterM3: s.view.waterM3,
+          openRectifications: s.openRectifications,
+          score: s.score,
+          rank: n + 1,
+        }),
+      );
+      return round;
+    });
+  }
+
+  async comment(entryId: number, comment: string): Promise<AssessmentEntry> {
+    assertCanWrite(this.principal, 'assessment', null);
+    if (comment.length > 4000) throw ValidationError.single('comment', 'at most 4000 characters');
+    const entry = await this.em.findOne(AssessmentEntry, entryId, { populate: ['round'] });
+    if (!entry) throw new NotFoundError('no assessment entry with this id');
+    if (await this.em.count(AssessmentSignature, { round: entry.round.id })) {
+      throw new ConflictError('the round has been signed: its entries can no longer change');
+    }
+    entry.comment = comment.trim() || null;
+    await this.em.flush();
+    return entry;
+  }
+
+  /** GOA, DRC and FINANCE each sign once; with all three the round is FINAL and frozen. */
+  async sign(year: number): Promise<AssessmentRound> {
+    assertCanWrite(this.principal, 'assessmentSignature', null);
+    const agency = this.principal.agencyCode;
+    if (!agency || !(SIGNATORIES as readonly string[]).includes(agency)) throw new ForbiddenError('only GOA, DRC and FINANCE sign an assessment round');
+    return this.em.transactional(async (em) => {
+      const round = await em.findOne(AssessmentRound, { year }, { lockMode: 4 });
+      if (!round) throw new NotFoundError(`no assessment round for ${year}`);
+      if (round.status === AssessmentStatus.FINAL) throw new ConflictError(`the ${year} round is final`);
+      if (await em.findOne(AssessmentSignature, { round: round.id, agencyCode: agency })) throw new ConflictError(`${agency} has already signed the ${year} round`);
+      em.create(AssessmentSignature, { round, agencyCode: agency, signedBy: this.principal.keyName });
+      await em.flush();
+      const signed = await em.count(AssessmentSignature, { round: round.id });
+      if (signed >= SIGNATORIES.length) {
+        round.status = AssessmentStatus.FINAL;
+        round.finalisedAt = new Date();
+      }
+      return round;
+    });
+  }
+
+  signatures(round: AssessmentRound): Promise<AssessmentSignature[]> {
+    return this.em.find(AssessmentSignature, { round: round.id }, { orderBy: { id: 'asc' } });
+  }
+}

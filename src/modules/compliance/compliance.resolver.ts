@@ -1,0 +1,195 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { inScope, readInstitutions } from '../../access/guard';
+import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import type { Context } from '../../server/context';
+import { filterIterable } from '../realtime/filter-iterable';
+import { TOPICS } from '../realtime/pubsub';
+import { Agency } from '../registry/agency.entity';
+import { Institution } from '../registry/institution.entity';
+import { Region } from '../registry/region.entity';
+import type { ComplianceAlertPayload } from './alerts.service';
+import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule } from './assessment.entity';
+import { AssessmentService } from './assessment.service';
+import { AlertDirection, ComplianceStatus, IndicatorKind, isWaterIndicator } from './compliance.enums';
+import { ComplianceAlertFilter, QuotaFilter, QuotaStandardInput, RectificationFilter } from './compliance.inputs';
+import { ComplianceService } from './compliance.service';
+import { QuotaStandard } from './quota-standard.entity';
+import { RectificationCase, RectificationEvent } from './rectification.entity';
+
+const QuotaStandardConnection = Connection(QuotaStandard, 'QuotaStandard');
+const RectificationCaseConnection = Connection(RectificationCase, 'RectificationCase');
+const AssessmentEntryConnection = Connection(AssessmentEntry, 'AssessmentEntry');
+
+@Resolver(() => QuotaStandard)
+export class QuotaResolver {
+  @Query(() => QuotaStandardConnection, { description: 'Provincial quota standards, every version.' })
+  quotaStandards(@Args() page: PageArgs, @Arg('filter', () => QuotaFilter, { nullable: true }) filter: QuotaFilter | undefined, @Ctx() ctx: Context): Promise<Page<QuotaStandard>> {
+    return new ComplianceService(ctx.em, ctx.principal).quotaStandards(filter, page.first, page.after);
+  }
+
+  @Mutation(() => QuotaStandard, { description: 'DRC adds energy quotas, WATER water quotas.' })
+  createQuotaStandard(@Arg('input', () => QuotaStandardInput) input: QuotaStandardInput, @Ctx() ctx: Context): Promise<QuotaStandard> {
+    return new ComplianceService(ctx.em, ctx.principal).createQuotaStandard(input);
+  }
+
+  @FieldResolver(() => Region)
+  async region(@Root() q: QuotaStandard, @Ctx() ctx: Context): Promise<Region> {
+    return (await ctx.loaders.regionById.load(q.region.id))!;
+  }
+
+  @FieldResolver(() => String, { description: 'Code of the agency that issued it.' })
+  async issuer(@Root() q: QuotaStandard, @Ctx() ctx: Context): Promise<string> {
+    return (await ctx.em.findOneOrFail(Agency, q.issuer.id)).code;
+  }
+}
+
+@Resolver(() => RectificationCase)
+export class RectificationResolver {
+  @Query(() => RectificationCaseConnection, { description: 'Rectification cases this key may see.' })
+  rectificationCases(@Args() page: PageArgs, @Arg('filter', () => RectificationFilter, { nullable: true }) filter: RectificationFilter | undefined, @Ctx() ctx: Context): Promise<Page<RectificationCase>> {
+    return new ComplianceService(ctx.em, ctx.principal).rectificationCases(filter, page.first, page.after);
+  }
+
+  @Mutation(() => RectificationCase, { description: 'The institution gives the cause and its measures.' })
+  respondToRectification(@Arg('id', () => ID) id: string, @Arg('cause') cause: string, @Arg('measures') measures: string, @Ctx() ctx: Context): Promise<RectificationCase> {
+    return new ComplianceService(ctx.em, ctx.principal).respond(decodeIntId(id, 'RectificationCase'), cause, measures);
+  }
+
+  @Mutation(() => RectificationCase, { description: 'GOA accepts the response or returns it (a note saying why is required to return).' })
+  reviewRectification(
+    @Arg('id', () => ID) id: string,
+    @Arg('accept') accept: boolean,
+    @Arg('note', () => String, { nullable: true }) note: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<RectificationCase> {
+    return new ComplianceService(ctx.em, ctx.principal).review(decodeIntId(id, 'RectificationCase'), accept, note ?? null);
+  }
+
+  @FieldResolver(() => Institution)
+  async institution(@Root() c: RectificationCase, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(c.institution.id))!;
+  }
+
+  @FieldResolver(() => [RectificationEvent], { description: 'Every step, oldest first.' })
+  history(@Root() c: RectificationCase, @Ctx() ctx: Context): Promise<RectificationEvent[]> {
+    return new ComplianceService(ctx.em, ctx.principal).history(c);
+  }
+}
+
+@ObjectType({ description: "An institution's projected year crossed its constraint value (or came back under it)." })
+export class ComplianceAlertEvent {
+  institutionId!: number;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => IndicatorKind)
+  indicator!: IndicatorKind;
+
+  @Field(() => AlertDirection)
+  direction!: AlertDirection;
+
+  @Field()
+  projectedValue!: number;
+
+  @Field()
+  yearToDateValue!: number;
+
+  @Field()
+  constraintValue!: number;
+
+  @Field({ description: 'Last day with readings the projection is based on (YYYY-MM-DD).' })
+  through!: string;
+}
+
+@Resolver(() => ComplianceAlertEvent)
+export class ComplianceAlertResolver {
+  @Subscription(() => ComplianceAlertEvent, {
+    description: "When an institution's year-to-date use, projected to the full year, crosses its constraint value, and when it comes back under.",
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: ComplianceAlertFilter }, Context>) => {
+      const only = args.filter?.institutionId ? decodeIntId(args.filter.institutionId, 'Institution', 'filter.institutionId') : null;
+      const energy = readInstitutions(context.principal, 'energyIndicator');
+      const water = readInstitutions(context.principal, 'waterIndicator');
+      return filterIterable<ComplianceAlertPayload>(context.pubsub.subscribe(TOPICS.COMPLIANCE_ALERT), (ev) => {
+        const scope = isWaterIndicator(ev.indicator) ? water : energy;
+        return scope !== null && inScope(scope, ev.institutionId) && (only === null || ev.institutionId === only) && (!args.filter?.indicator || args.filter.indicator === ev.indicator);
+      });
+    },
+  })
+  complianceAlerts(@Root() ev: ComplianceAlertPayload, @Arg('filter', () => ComplianceAlertFilter, { nullable: true }) _f: ComplianceAlertFilter | undefined): ComplianceAlertPayload {
+    return ev;
+  }
+
+  @FieldResolver(() => Institution)
+  async institution(@Root() ev: ComplianceAlertPayload, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(ev.institutionId))!;
+  }
+}
+
+@ObjectType()
+export class EntryIndicatorResult {
+  @Field(() => IndicatorKind)
+  indicator!: IndicatorKind;
+
+  @Field(() => Number, { nullable: true })
+  value!: number | null;
+
+  @Field(() => ComplianceStatus, { nullable: true })
+  status!: ComplianceStatus | null;
+
+  @Field(() => Number, { nullable: true })
+  constraintValue!: number | null;
+}
+
+@Resolver(() => AssessmentRound)
+export class AssessmentResolver {
+  @Query(() => AssessmentRound, { nullable: true, description: 'The joint assessment round of a year, if opened.' })
+  assessmentRound(@Arg('year', () => Int) year: number, @Ctx() ctx: Context): Promise<AssessmentRound | null> {
+    return new AssessmentService(ctx.db, ctx.em, ctx.principal).round(year);
+  }
+
+  @Mutation(() => AssessmentRound, { description: 'GOA opens the round of a closed year and scores every appraised department.' })
+  openAssessmentRound(@Arg('year', () => Int) year: number, @Ctx() ctx: Context): Promise<AssessmentRound> {
+    return new AssessmentService(ctx.db, ctx.em, ctx.principal).open(year);
+  }
+
+  @Mutation(() => AssessmentRound, { description: "GOA, DRC or FINANCE signs for its agency; final when all three have." })
+  signAssessmentRound(@Arg('year', () => Int) year: number, @Ctx() ctx: Context): Promise<AssessmentRound> {
+    return new AssessmentService(ctx.db, ctx.em, ctx.principal).sign(year);
+  }
+
+  @Mutation(() => AssessmentEntry, { description: 'GOA comments an entry, until the first signature.' })
+  commentAssessmentEntry(@Arg('id', () => ID) id: string, @Arg('comment') comment: string, @Ctx() ctx: Context): Promise<AssessmentEntry> {
+    return new AssessmentService(ctx.db, ctx.em, ctx.principal).comment(decodeIntId(id, 'AssessmentEntry'), comment);
+  }
+
+  @FieldResolver(() => AssessmentEntryConnection, { description: 'Entries by rank (1 = best).' })
+  entries(@Root() round: AssessmentRound, @Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<AssessmentEntry>> {
+    return new AssessmentService(ctx.db, ctx.em, ctx.principal).entries(round, page.first, page.after);
+  }
+
+  @FieldResolver(() => [AssessmentSignature])
+  signatures(@Root() round: AssessmentRound, @Ctx() ctx: Context): Promise<AssessmentSignature[]> {
+    return new AssessmentService(ctx.db, ctx.em, ctx.principal).signatures(round);
+  }
+
+  @FieldResolver(() => ScoringRule)
+  async scoringRule(@Root() round: AssessmentRound, @Ctx() ctx: Context): Promise<ScoringRule> {
+    return ctx.em.findOneOrFail(ScoringRule, round.scoringRule.id);
+  }
+}
+
+@Resolver(() => AssessmentEntry)
+export class AssessmentEntryResolver {
+  @FieldResolver(() => Institution)
+  async institution(@Root() e: AssessmentEntry, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(e.institution.id))!;
+  }
+
+  @FieldResolver(() => [EntryIndicatorResult], { description: 'The indicators and statuses as the round computed them.' })
+  indicators(@Root() e: AssessmentEntry): EntryIndicatorResult[] {
+    return e.indicators;
+  }
+}
+
+export const ComplianceResolvers = [QuotaResolver, RectificationResolver, ComplianceAlertResolver, AssessmentResolver, AssessmentEntryResolver] as const;

@@ -1,0 +1,136 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { assertCanWrite, readInstitutions } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
+import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { Agency } from '../registry/agency.entity';
+import { Region } from '../registry/region.entity';
+import { isWaterIndicator, RectificationStatus } from './compliance.enums';
+import type { QuotaFilter, QuotaStandardInput, RectificationFilter } from './compliance.inputs';
+import { QuotaStandard } from './quota-standard.entity';
+import { RectificationCase, RectificationEvent } from './rectification.entity';
+
+const MAX_TEXT = 4000;
+
+/** Quota standards and the rectification workflow. */
+export class ComplianceService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {}
+
+  quotaStandards(filter: QuotaFilter | undefined, first: number, after?: string | null): Promise<Page<QuotaStandard>> {
+    const where: Record<string, unknown> = {};
+    if (filter?.indicator) where.indicator = filter.indicator;
+    if (filter?.category) where.category = filter.category;
+    if (filter?.year) {
+      where.yearFrom = { $lte: filter.year };
+      where.$or = [{ yearTo: null }, { yearTo: { $gte: filter.year } }];
+    }
+    return pageById(this.em, QuotaStandard, where as FilterQuery<QuotaStandard>, first, after);
+  }
+
+  /** DRC sets energy quotas, WATER water quotas. Two standards may not cover the same key and year. */
+  async createQuotaStandard(input: QuotaStandardInput): Promise<QuotaStandard> {
+    assertCanWrite(this.principal, isWaterIndicator(input.indicator) ? 'waterQuota' : 'energyQuota', null);
+    const problems = new Problems();
+    const positive = (field: string, v: number | null | undefined) => {
+      if (v !== null && v !== undefined && (!Number.isFinite(v) || v <= 0)) problems.add(field, 'must be a positive number');
+    };
+    positive('constraintValue', input.constraintValue);
+    positive('baselineValue', input.baselineValue);
+    positive('guideValue', input.guideValue);
+    if (input.baselineValue != null && input.baselineValue > input.constraintValue) problems.add('baselineValue', 'must not exceed the constraint value');
+    if (input.guideValue != null && input.guideValue > (input.baselineValue ?? input.constraintValue)) problems.add('guideValue', 'must not exceed the baseline (or constraint) value');
+    if (!Number.isInteger(input.yearFrom) || input.yearFrom < 2000 || input.yearFrom > 2100) problems.add('yearFrom', 'a year between 2000 and 2100');
+    if (input.yearTo != null && input.yearTo < input.yearFrom) problems.add('yearTo', 'must not be before yearFrom');
+    if (!input.source.trim()) problems.add('source', 'name the standard the values come from');
+    const regionId = decodeIntId(input.regionId, 'Region', 'regionId');
+    const region = await this.em.findOne(Region, regionId);
+    if (!region) problems.add('regionId', 'no such region');
+    problems.throwIfAny();
+    const overlapping = await this.em.findOne(QuotaStandard, {
+      region: regionId,
+      category: input.category,
+      indicator: input.indicator,
+      yearFrom: { $lte: input.yearTo ?? 9999 },
+      $or: [{ yearTo: null }, { yearTo: { $gte: input.yearFrom } }],
+    });
+    if (overlapping) {
+      throw new ConflictError(`a ${input.indicator} quota for ${input.category} in this region already covers ${overlapping.yearFrom}${overlapping.yearTo ? `–${overlapping.yearTo}` : ' onwards'}`);
+    }
+    const issuer = await this.em.findOne(Agency, { code: this.principal.agencyCode! });
+    const quota = this.em.create(QuotaStandard, {
+      issuer: issuer!,
+      region: region!,
+      category: input.category,
+      indicator: input.indicator,
+      yearFrom: input.yearFrom,
+      yearTo: input.yearTo ?? null,
+      constraintValue: input.constraintValue,
+      baselineValue: input.baselineValue ?? null,
+      guideValue: input.guideValue ?? null,
+      source: input.source.trim(),
+      createdBy: this.principal.keyName,
+    });
+    await this.em.flush();
+    return quota;
+  }
+
+  async rectificationCases(filter: RectificationFilter | undefined, first: number, after?: string | null): Promise<Page<RectificationCase>> {
+    const scope = readInstitutions(this.principal, 'rectification');
+    if (!scope) throw new ForbiddenError('this key may not read rectification cases');
+    const where: Record<string, unknown> = {};
+    if (scope.kind === 'ids') where.institution = { $in: scope.ids };
+    if (filter?.year) where.year = filter.year;
+    if (filter?.status) where.status = filter.status;
+    if (filter?.institutionId) where.institution = { $in: [decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId')].filter((id) => scope.kind === 'all' || scope.ids.includes(id)) };
+    return pageById(this.em, RectificationCase, where as FilterQuery<RectificationCase>, first, after);
+  }
+
+  private async caseFor(id: number): Promise<RectificationCase> {
+    const found = await this.em.findOne(RectificationCase, id);
+    const scope = readInstitutions(this.principal, 'rectification');
+    if (!found || !scope || (scope.kind === 'ids' && !scope.ids.includes(found.institution.id))) throw new NotFoundError('no rectification case with this id that this key can see');
+    return found;
+  }
+
+  /** The institution answers with the cause and its measures: OPEN or RETURNED to RESPONDED. */
+  async respond(id: number, cause: string, measures: string): Promise<RectificationCase> {
+    const c = await this.caseFor(id);
+    if (this.principal.subject !== 'INSTITUTION') throw new ForbiddenError('only the institution itself responds to its rectification case');
+    assertCanWrite(this.principal, 'rectification', c.institution.id);
+    const problems = new Problems();
+    if (!cause.trim()) problems.add('cause', 'say what caused the excess');
+    else if (cause.length > MAX_TEXT) problems.add('cause', `at most ${MAX_TEXT} characters`);
+    if (!measures.trim()) problems.add('measures', 'say what will be done');
+    else if (measures.length > MAX_TEXT) problems.add('measures', `at most ${MAX_TEXT} characters`);
+    problems.throwIfAny();
+    if (c.status !== RectificationStatus.OPEN && c.status !== RectificationStatus.RETURNED) {
+      throw new ConflictError(`a ${c.status} case cannot be responded to; only OPEN or RETURNED cases can`);
+    }
+    return this.move(c, RectificationStatus.RESPONDED, null, { cause: cause.trim(), measures: measures.trim() });
+  }
+
+  /** GOA accepts the response (ACCEPTED, final) or returns it for more work (RETURNED). */
+  async review(id: number, accept: boolean, note: string | null): Promise<RectificationCase> {
+    const c = await this.caseFor(id);
+    if (this.principal.subject !== 'GOA') throw new ForbiddenError('only GOA reviews rectification responses');
+    assertCanWrite(this.principal, 'rectification', c.institution.id);
+    if (c.status !== RectificationStatus.RESPONDED) throw new ConflictError(`a ${c.status} case cannot be reviewed; wait for the institution's response`);
+    if (!accept && !note?.trim()) throw ValidationError.single('note', 'say why the response is returned');
+    return this.move(c, accept ? RectificationStatus.ACCEPTED : RectificationStatus.RETURNED, note?.trim() || null);
+  }
+
+  private async move(c: RectificationCase, to: RectificationStatus, note: string | null, patch: Partial<RectificationCase> = {}): Promise<RectificationCase> {
+    const from = c.status;
+    Object.assign(c, patch, { status: to });
+    this.em.create(RectificationEvent, { rectificationCase: c, fromStatus: from, toStatus: to, note, actor: this.principal.keyName });
+    await this.em.flush();
+    return c;
+  }
+
+  history(c: RectificationCase): Promise<RectificationEvent[]> {
+    return this.em.find(RectificationEvent, { rectificationCase: c.id }, { orderBy: { id: 'asc' } });
+  }
+}

@@ -1,0 +1,131 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { assertCanWrite } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import { ConflictError, Problems } from '../../graphql/errors';
+import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { UNITS_BY_CARRIER } from '../metering/metering.enums';
+import { Agency } from '../registry/agency.entity';
+import { Region } from '../registry/region.entity';
+import { ConversionFactor } from './conversion-factor.entity';
+import { EmissionFactor } from './emission-factor.entity';
+import { FactorTable, KGCE_CARRIERS } from './factor-table';
+import type { ConversionFactorInput, EmissionFactorInput, FactorFilter, UnitConversionInput } from './factors.inputs';
+import { UnitConversion } from './unit-conversion.entity';
+import type { VersionedFactor } from './versioned.entity';
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkVersion(problems: Problems, input: { validFrom: string; source: string }, value: number, valueField: string): void {
+  if (!ISO_DAY.test(input.validFrom)) problems.add('validFrom', 'a calendar day, YYYY-MM-DD');
+  if (!input.source.trim()) problems.add('source', 'name the standard or notice the value comes from');
+  if (!Number.isFinite(value) || value <= 0) problems.add(valueField, 'must be a positive number');
+}
+
+function validOnWhere(filter: FactorFilter | undefined): Record<string, unknown> {
+  const where: Record<string, unknown> = {};
+  if (filter?.carrier) where.carrier = filter.carrier;
+  if (filter?.validOn) {
+    where.validFrom = { $lte: filter.validOn };
+    where.$or = [{ validTo: null }, { validTo: { $gt: filter.validOn } }];
+  }
+  return where;
+}
+
+/** Versioned factor tables: everyone reads, DRC adds versions. Rows are never edited. */
+export class FactorsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {}
+
+  conversionFactors(filter: FactorFilter | undefined, first: number, after?: string | null): Promise<Page<ConversionFactor>> {
+    return pageById(this.em, ConversionFactor, validOnWhere(filter) as FilterQuery<ConversionFactor>, first, after);
+  }
+
+  emissionFactors(filter: FactorFilter | undefined, first: number, after?: string | null): Promise<Page<EmissionFactor>> {
+    return pageById(this.em, EmissionFactor, validOnWhere(filter) as FilterQuery<EmissionFactor>, first, after);
+  }
+
+  unitConversions(filter: FactorFilter | undefined, first: number, after?: string | null): Promise<Page<UnitConversion>> {
+    return pageById(this.em, UnitConversion, validOnWhere(filter) as FilterQuery<UnitConversion>, first, after);
+  }
+
+  async addConversionFactor(input: ConversionFactorInput): Promise<ConversionFactor> {
+    assertCanWrite(this.principal, 'factor', null);
+    const problems = new Problems();
+    checkVersion(problems, input, input.kgcePerUnit, 'kgcePerUnit');
+    if (!KGCE_CARRIERS.has(input.carrier)) problems.add('carrier', `${input.carrier} is not converted to standard coal`);
+    else if (!UNITS_BY_CARRIER[input.carrier].includes(input.unit)) problems.add('unit', `${input.carrier} is not measured in ${input.unit}`);
+    problems.throwIfAny();
+    const { carrier, unit, kgcePerUnit, validFrom, source } = input;
+    return this.addVersion(ConversionFactor, { carrier }, { carrier, unit, kgcePerUnit, validFrom, source });
+  }
+
+  async addEmissionFactor(input: EmissionFactorInput): Promise<EmissionFactor> {
+    assertCanWrite(this.principal, 'factor', null);
+    const problems = new Problems();
+    checkVersion(problems, input, input.kgCo2PerUnit, 'kgCo2PerUnit');
+    if (!KGCE_CARRIERS.has(input.carrier)) problems.add('carrier', `${input.carrier} has no emission factor of its own`);
+    else if (!UNITS_BY_CARRIER[input.carrier].includes(input.unit)) problems.add('unit', `${input.carrier} is not measured in ${input.unit}`);
+    const regionId = input.regionId ? decodeIntId(input.regionId, 'Region', 'regionId') : null;
+    const region = regionId === null ? null : await this.em.findOne(Region, regionId);
+    if (regionId !== null && !region) problems.add('regionId', 'no such region');
+    problems.throwIfAny();
+    const { carrier, scope, unit, kgCo2PerUnit, validFrom, source } = input;
+    return this.addVersion(
+      EmissionFactor,
+      { carrier, region: regionId },
+      { carrier, scope, unit, kgCo2PerUnit, validFrom, source, region: region ? this.em.getReference(Region, region.id) : null },
+    );
+  }
+
+  async addUnitConversion(input: UnitConversionInput): Promise<UnitConversion> {
+    assertCanWrite(this.principal, 'factor', null);
+    const problems = new Problems();
+    checkVersion(problems, input, input.factor, 'factor');
+    if (input.fromUnit === input.toUnit) problems.add('toUnit', 'must differ from fromUnit');
+    problems.throwIfAny();
+    const carrier = input.carrier ?? null;
+    const { fromUnit, toUnit, factor, validFrom, source } = input;
+    return this.addVersion(UnitConversion, { carrier, fromUnit, toUnit }, { carrier, fromUnit, toUnit, factor, validFrom, source });
+  }
+
+  /**
+   * Adds a version after the current one of the same key, ending the current one on the new
+   * validFrom. A version dated at or before the current one would rewrite history: CONFLICT.
+   */
+  private async addVersion<T extends VersionedFactor>(entity: new () => T, key: Record<string, unknown>, data: Record<string, unknown>): Promise<T> {
+    return this.em.transactional(async (em) => {
+      const open = await em.find(entity, { ...key, validTo: null } as FilterQuery<T>, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
+      const validFrom = data.validFrom as string;
+      for (const current of open) {
+        if (current.validFrom >= validFrom) {
+          throw new ConflictError(`a version valid from ${current.validFrom} exists; a new version must start after it`, { currentId: current.id });
+        }
+        current.validTo = validFrom;
+      }
+      const agency = this.principal.agencyCode ? await em.findOne(Agency, { code: this.principal.agencyCode }) : null;
+      const row = em.create(entity, { ...data, publishedBy: agency!, createdBy: this.principal.keyName } as never);
+      await em.flush();
+      return row;
+    });
+  }
+}
+
+/** Everything needed to turn quantities into kgce and kgCO2, loaded in four small queries. */
+export async function loadFactorTable(em: EntityManager): Promise<FactorTable> {
+  const [conversions, emissions, units, regions] = await Promise.all([
+    em.find(ConversionFactor, {}),
+    em.find(EmissionFactor, {}),
+    em.find(UnitConversion, {}),
+    em.find(Region, {}),
+  ]);
+  const parentOf = new Map(regions.map((r) => [r.id, r.parent?.id ?? null]));
+  const chain = (id: number): number[] => {
+    const out: number[] = [];
+    for (let cur: number | null = id; cur !== null && out.length < 10; cur = parentOf.get(cur) ?? null) out.push(cur);
+    return out;
+  };
+  return new FactorTable(conversions, emissions, units, chain);
+}
+
