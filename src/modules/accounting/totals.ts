@@ -63,6 +63,8 @@ export function sumFigures(figures: MonthFigure[]): Totals {
       if (f.scope === EmissionScope.SCOPE1) t.scope1KgCo2 += f.kgCo2 ?? 0;
       if (f.scope === EmissionScope.SCOPE2) t.scope2KgCo2 += f.kgCo2 ?? 0;
     }
+    // A meter with no readings in the period used no factor.
+    if (f.coveredS === 0) continue;
     f.conversionFactorIds.forEach((id) => cf.add(id));
     f.emissionFactorIds.forEach((id) => ef.add(id));
     f.unitConversionIds.forEach((id) => uc.add(id));

@@ -1,0 +1,170 @@
+import { ComplianceStatus } from '../../src/modules/compliance/compliance.enums';
+import { statusOf } from '../../src/modules/compliance/quota-book';
+import { toGlobalId } from '../../src/graphql/relay';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const INGEST = `mutation($rows: [ReadingRowInput!]!) { ingestReadings(input: { rows: $rows }) { accepted corrected } }`;
+const ONE = `query($id: ID!, $period: PeriodInput!) { institution(id: $id) { indicators(period: $period) {
+  energyKgce waterM3 perCapitaEnergyKgce closed energyCoverage
+  byCarrier { carrier quantity unit kgce coverage }
+  emissions { scope1KgCo2 scope2KgCo2 avoidedKgCo2 }
+  conversionFactors { kgcePerUnit } emissionFactors { kgCo2PerUnit } } } }`;
+
+describe('indicators', () => {
+  let t: TestHub;
+  let hospital: { id: number; gid: string; elec: string; gas: string };
+  const gql = async (query: string, variables: Json, key = t.keys.goa): Promise<Json> => (await t.raw({ query, variables }, key)) as Json;
+
+  beforeAll(async () => {
+    t = await startTestHub();
+    const [row] = await t.sql<{ id: number; elec: number; gas: number }>(
+      `SELECT i.id, e.id AS elec, g.id AS gas FROM institution i
+         JOIN meter e ON e.institution_id = i.id AND e.carrier = 'ELECTRICITY'
+         JOIN meter g ON g.institution_id = i.id AND g.carrier = 'NATURAL_GAS'
+        WHERE i.category = 'HOSPITAL' ORDER BY i.id LIMIT 1`,
+    );
+    hospital = { id: row.id, gid: toGlobalId('Institution', row.id), elec: toGlobalId('Meter', row.elec), gas: toGlobalId('Meter', row.gas) };
+  });
+  afterAll(() => t.close());
+
+  it('converts to standard coal by hand-worked figures: 1,000 kWh and 100 m³ of gas is 244.33 kgce', async () => {
+    const day = { periodStart: '2025-03-10T00:00:00+08:00', periodEnd: '2025-03-11T00:00:00+08:00' };
+    const r = await gql(INGEST, { rows: [{ meterId: hospital.elec, ...day, value: 1000 }, { meterId: hospital.gas, ...day, value: 100 }] });
+    expect(r.errors).toBeUndefined();
+    const res = await gql(ONE, { id: hospital.gid, period: { year: 2025, month: 3 } });
+    const v = res.data.institution.indicators;
+    // 1,000 x 0.1229 + 100 x 1.2143 = 122.9 + 121.43
+    expect(v.energyKgce).toBeCloseTo(244.33, 6);
+    // Hunan is in the Central China grid (0.5395 from 2022); gas 2.1622 kgCO2/m³
+    expect(v.emissions.scope2KgCo2).toBeCloseTo(539.5, 6);
+    expect(v.emissions.scope1KgCo2).toBeCloseTo(216.22, 6);
+    const elec = v.byCarrier.find((c: Json) => c.carrier === 'ELECTRICITY');
+    expect(elec).toMatchObject({ quantity: 1000, unit: 'KWH' });
+    // One day of readings out of March's 31 on each meter.
+    expect(elec.coverage).toBeCloseTo(1 / 31, 6);
+    expect(v.closed).toBe(false);
+    expect(v.conversionFactors.map((f: Json) => f.kgcePerUnit).sort()).toEqual([0.1229, 1.2143]);
+  });
+
+  it('prorates a reading across a month end in the configured time zone', async () => {
+    // 20:00 to 04:00 Shanghai time: 4 hours in March, 4 in April.
+    await gql(INGEST, { rows: [{ meterId: hospital.elec, periodStart: '2025-03-31T20:00:00+08:00', periodEnd: '2025-04-01T04:00:00+08:00', value: 8 }] });
+    const april = await gql(ONE, { id: hospital.gid, period: { year: 2025, month: 4 } });
+    expect(april.data.institution.indicators.byCarrier.find((c: Json) => c.carrier === 'ELECTRICITY').quantity).toBeCloseTo(4, 9);
+    const q1 = await gql(ONE, { id: hospital.gid, period: { year: 2025, quarter: 1 } });
+    expect(q1.data.institution.indicators.byCarrier.find((c: Json) => c.carrier === 'ELECTRICITY').quantity).toBeCloseTo(1004, 9);
+  });
+
+  it('aggregates as ratios of sums, never means of ratios', async () => {
+    const list = await gql(`{ indicators(period: { year: 2023 }, first: 100) { totalCount nodes { energyKgce headcount perCapitaEnergyKgce } } }`, {});
+    const nodes = list.data.indicators.nodes as Json[];
+    expect(list.data.indicators.totalCount).toBe(nodes.length);
+    const energy = nodes.reduce((s, n) => s + n.energyKgce, 0);
+    const heads = nodes.reduce((s, n) => s + n.headcount, 0);
+    const city = await gql(`{ aggregateIndicators(period: { year: 2023 }, groupBy: CITY) { institutionCount energyKgce headcount perCapitaEnergyKgce } }`, {});
+    const c = city.data.aggregateIndicators[0];
+    expect(c.institutionCount).toBe(nodes.length);
+    expect(c.energyKgce).toBeCloseTo(energy, 3);
+    expect(c.perCapitaEnergyKgce).toBeCloseTo(energy / heads, 9);
+    const meanOfRatios = nodes.reduce((s, n) => s + n.perCapitaEnergyKgce, 0) / nodes.length;
+    expect(Math.abs(c.perCapitaEnergyKgce - meanOfRatios)).toBeGreaterThan(1);
+  });
+
+  it('keeps a closed year as it was when a new factor version arrives; recalculating is explicit and recorded', async () => {
+    const before = (await gql(ONE, { id: hospital.gid, period: { year: 2023 } })).data.institution.indicators;
+    expect(before.closed).toBe(true);
+    const open2024 = (await gql(ONE, { id: hospital.gid, period: { year: 2024 } })).data.institution.indicators;
+    const added = await gql(
+      `mutation { addConversionFactor(input: { carrier: ELECTRICITY, unit: KWH, kgcePerUnit: 0.3, validFrom: "2023-07-01", source: "equal-value test" }) { validFrom validTo } }`,
+      {},
+      t.keys.drc,
+    );
+    expect(added.errors).toBeUndefined();
+    const after = (await gql(ONE, { id: hospital.gid, period: { year: 2023 } })).data.institution.indicators;
+    expect(after.energyKgce).toBe(before.energyKgce);
+    const later2024 = (await gql(ONE, { id: hospital.gid, period: { year: 2024 } })).data.institution.indicators;
+    expect(later2024.energyKgce).toBeGreaterThan(open2024.energyKgce);
+
+    const denied = await gql(`mutation { recalculateYear(year: 2023) { year } }`, {}, t.keys.drc);
+    expect(denied.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const rec = await gql(`mutation { recalculateYear(year: 2023, reason: "new electricity coefficient") { year recalculatedBy oldEnergyKgce newEnergyKgce } }`, {});
+    expect(rec.errors).toBeUndefined();
+    expect(rec.data.recalculateYear.newEnergyKgce).toBeGreaterThan(rec.data.recalculateYear.oldEnergyKgce);
+    const recalculated = (await gql(ONE, { id: hospital.gid, period: { year: 2023 } })).data.institution.indicators;
+    expect(recalculated.energyKgce).toBeGreaterThan(before.energyKgce);
+    const log = await gql(`{ yearRecalculations(year: 2023) { reason } }`, {});
+    expect(log.data.yearRecalculations).toEqual([{ reason: 'new electricity coefficient' }]);
+  });
+
+  it('refuses a factor version dated before the current one', async () => {
+    const r = await gql(`mutation { addConversionFactor(input: { carrier: NATURAL_GAS, unit: M3, kgcePerUnit: 1.2, validFrom: "2020-01-01", source: "x" }) { id } }`, {}, t.keys.drc);
+    expect(r.errors?.[0].extensions.code).toBe('CONFLICT');
+    const bad = await gql(`mutation { addConversionFactor(input: { carrier: WATER, unit: M3, kgcePerUnit: -1, validFrom: "2026-01-01", source: "" }) { id } }`, {}, t.keys.drc);
+    expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0].message).toMatch(/kgcePerUnit/);
+    const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM conversion_factor WHERE carrier = 'WATER' OR valid_from = '2020-01-01'`);
+    expect(n).toBe(0);
+    const goa = await gql(`mutation { addConversionFactor(input: { carrier: COAL, unit: KG, kgcePerUnit: 0.7, validFrom: "2026-01-01", source: "x" }) { id } }`, {});
+    expect(goa.errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('gives a clear error, not a wrong figure, when a unit has no conversion', async () => {
+    await t.sql(`UPDATE unit_conversion SET valid_to = '2021-01-02' WHERE carrier = 'DIESEL'`);
+    const res = await gql(ONE, { id: hospital.gid, period: { year: 2024 } });
+    expect(res.errors?.[0].extensions.code).toBe('CONFLICT');
+    expect(res.errors?.[0].message).toMatch(/DIESEL meters record in L .* add a unit conversion from L to KG/);
+    await t.sql(`UPDATE unit_conversion SET valid_to = NULL WHERE carrier = 'DIESEL'`);
+  });
+
+  describe('access', () => {
+    it('WATER reads water figures and gets FORBIDDEN on energy ones', async () => {
+      const r = await gql(`{ indicators(period: { year: 2023 }, first: 1) { nodes { waterM3 energyKgce } } }`, {}, t.keys.water);
+      expect(r.data.indicators.nodes[0].waterM3).toBeGreaterThan(0);
+      expect(r.data.indicators.nodes[0].energyKgce).toBeNull();
+      expect(r.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    });
+
+    it('PUBLIC sees aggregates only, and no group of fewer than 3 institutions', async () => {
+      const single = await gql(`{ indicators(period: { year: 2023 }, first: 5) { totalCount } }`, {}, t.keys.public);
+      expect(single.errors?.[0].extensions.code).toBe('FORBIDDEN');
+      const groups = await gql(`{ aggregateIndicators(period: { year: 2023 }, groupBy: CATEGORY) { category institutionCount suppressed energyKgce } }`, {}, t.keys.public);
+      for (const g of groups.data.aggregateIndicators as Json[]) {
+        expect(g.suppressed).toBe(g.institutionCount < 3);
+        if (g.suppressed) expect(g.energyKgce).toBeNull();
+        else expect(g.energyKgce).toBeGreaterThan(0);
+      }
+    });
+
+    it('an institution sees its own figures only', async () => {
+      const r = await gql(`{ indicators(period: { year: 2023 }, first: 100) { totalCount nodes { institution { category } } } }`, {}, t.keys.hospital);
+      expect(r.data.indicators.totalCount).toBe(1);
+    });
+  });
+});
+
+describe('statusOf', () => {
+  const quota = { constraintValue: 100, baselineValue: 80, guideValue: 60 };
+  it.each([
+    [59.9, ComplianceStatus.ADVANCED],
+    [60, ComplianceStatus.ADVANCED],
+    [60.1, ComplianceStatus.COMPLIANT],
+    [80, ComplianceStatus.COMPLIANT],
+    [80.1, ComplianceStatus.ABOVE_BASELINE],
+    [100, ComplianceStatus.ABOVE_BASELINE],
+    [100.1, ComplianceStatus.OVER_CONSTRAINT],
+  ])('%d against 60/80/100 is %s', (value, status) => {
+    expect(statusOf(value, 1, quota)).toBe(status);
+  });
+
+  it('needs 90% coverage for a verdict', () => {
+    expect(statusOf(50, 0.899, quota)).toBe(ComplianceStatus.INSUFFICIENT_DATA);
+    expect(statusOf(50, 0.9, quota)).toBe(ComplianceStatus.ADVANCED);
+    expect(statusOf(null, 1, quota)).toBe(ComplianceStatus.INSUFFICIENT_DATA);
+  });
+
+  it('without baseline or guide, at or under the constraint is COMPLIANT', () => {
+    expect(statusOf(100, 1, { constraintValue: 100, baselineValue: null, guideValue: null })).toBe(ComplianceStatus.COMPLIANT);
+  });
+});
