@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { UsageError } from './cli/args';
+import { exportCommand } from './cli/export.command';
 import { keysCommand } from './cli/keys.command';
 import { createMigrationCommand, migrateCommand } from './cli/migrate.command';
 import { schemaCommand } from './cli/schema.command';
@@ -15,6 +16,8 @@ const USAGE = `usage: ewc-hub <command>
   seed demo                     load the Shaoyang demo data into an empty database
   keys create (--agency <CODE> | --institution <id>) --role <admin|editor|viewer> [--name <label>]
   keys revoke <id>
+  export assessment --year <YYYY> [--out <file.csv>]
+                                the annual assessment round as CSV
   schema                        write the GraphQL SDL to schema/schema.graphql
   migration:create [name]       (development) write the migration the entities need`;
 
@@ -29,6 +32,8 @@ async function run(argv: string[]): Promise<void> {
       return seedCommand(config, rest);
     case 'keys':
       return keysCommand(config, rest);
+    case 'export':
+      return exportCommand(config, rest);
     case 'schema':
       return schemaCommand();
     case 'migrate':
