@@ -88,3 +88,29 @@ describe('the CLI on the embedded database', () => {
     expect(readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]).toBe(pidBefore);
   });
 });
+
+describe('npm run cli -- export assessment', () => {
+  it('writes the round as CSV, one line per entry in rank order, matching the GraphQL results', async () => {
+    const r = cli(['export', 'assessment', '--year', '2023'], env);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\r\n');
+    expect(lines[0]).toMatch(/^rank,institution,institution_zh,credit_code,score,open_rectifications,/);
+    expect(lines).toHaveLength(88);
+    const res = (await t.raw({ query: '{ assessmentRound(year: 2023) { entries(first: 1) { nodes { rank score institution { name } } } } }' }, t.keys.goa)) as {
+      data: { assessmentRound: { entries: { nodes: { rank: number; score: number; institution: { name: string } }[] } } };
+    };
+    const top = res.data.assessmentRound.entries.nodes[0];
+    expect(lines[1].startsWith(`1,${top.institution.name},`)).toBe(true);
+    expect(lines[1].split(',')[4]).toBe(String(top.score));
+  });
+
+  it.each([
+    [['export', 'assessment'], /--year takes a four-digit year/],
+    [['export', 'assessment', '--year', '1999'], /no assessment round for 1999/],
+    [['export', 'meters'], /usage: export assessment/],
+  ])('%j fails with a clear message and exit code 2', (args, message) => {
+    const r = cli(args as string[], env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message as RegExp);
+  });
+});

@@ -118,6 +118,16 @@ describe('indicators', () => {
     await t.sql(`UPDATE unit_conversion SET valid_to = NULL WHERE carrier = 'DIESEL'`);
   });
 
+  it('costs a fixed number of SQL statements for a list of institutions with their indicators', async () => {
+    const q = (n: number) => `{ institutions(first: ${n}) { nodes { name indicators(period: { year: 2024 }) { energyKgce compliance { status } emissionFactors { id } } } } }`;
+    const counts: number[] = [];
+    for (const n of [5, 50, 100]) {
+      counts.push(await t.countStatements(async () => expect((await gql(q(n), {})).errors).toBeUndefined()));
+    }
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0]).toBeLessThanOrEqual(16);
+  });
+
   describe('access', () => {
     it('WATER reads water figures and gets FORBIDDEN on energy ones', async () => {
       const r = await gql(`{ indicators(period: { year: 2023 }, first: 1) { nodes { waterM3 energyKgce } } }`, {}, t.keys.water);
