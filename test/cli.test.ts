@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,10 +7,22 @@ import { codeOf, startTestHub, type TestHub } from './helpers/hub';
 
 const MAIN = path.resolve(__dirname, '../dist/src/main.js');
 
-function cli(args: string[], env: Record<string, string | undefined>) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, encoding: 'utf8', timeout: 120_000 });
-  const lines = r.stdout.trim().split('\n');
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, lastLine: lines[lines.length - 1] };
+/** Runs the CLI as a user would. Asynchronously: a blocked event loop would starve the in-process hub. */
+function cli(args: string[], env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string; lastLine: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      const lines = stdout.trim().split('\n');
+      resolve({ status, stdout, stderr, lastLine: lines[lines.length - 1] });
+    });
+  });
 }
 
 let t: TestHub;
@@ -23,7 +35,7 @@ afterAll(() => t.close());
 
 describe('npm run cli -- keys', () => {
   it('creates a key printed alone on the last line, which then works against the hub; revoke stops it', async () => {
-    const created = cli(['keys', 'create', '--agency', 'WATER', '--role', 'viewer', '--name', 'from the cli'], env);
+    const created = await cli(['keys', 'create', '--agency', 'WATER', '--role', 'viewer', '--name', 'from the cli'], env);
     expect(created.stderr).toBe('');
     expect(created.status).toBe(0);
     expect(created.lastLine).toMatch(/^ewc_[0-9a-f]{12}_[A-Za-z0-9_-]+$/);
@@ -31,7 +43,7 @@ describe('npm run cli -- keys', () => {
     expect(me.data!.viewer).toMatchObject({ subject: 'WATER', role: 'viewer', keyName: 'from the cli' });
 
     const id = /created API key (\d+)/.exec(created.stdout)![1];
-    const revoked = cli(['keys', 'revoke', id], env);
+    const revoked = await cli(['keys', 'revoke', id], env);
     expect(revoked.status).toBe(0);
     expect(codeOf(await t.gql(ViewerDocument, {}, created.lastLine))).toBe('UNAUTHENTICATED');
   });
@@ -45,18 +57,18 @@ describe('npm run cli -- keys', () => {
     [['keys', 'revoke', 'abc'], /one numeric key id/],
     [['keys', 'revoke', '999999'], /no API key with id 999999/],
     [['frobnicate'], /unknown command "frobnicate"/],
-  ])('%j fails with a clear message on stderr and exit code 2', (args, message) => {
-    const r = cli(args as string[], env);
+  ])('%j fails with a clear message on stderr and exit code 2', async (args, message) => {
+    const r = await cli(args as string[], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message as RegExp);
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
 
-  it('stops on a bad setting, naming the variable', () => {
-    const r = cli(['migrate'], { ...env, PORT: 'eighty' });
+  it('stops on a bad setting, naming the variable', async () => {
+    const r = await cli(['migrate'], { ...env, PORT: 'eighty' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/PORT: expected an integer/);
-    const tz = cli(['migrate'], { ...env, EWC_TIMEZONE: 'Mars/Olympus' });
+    const tz = await cli(['migrate'], { ...env, EWC_TIMEZONE: 'Mars/Olympus' });
     expect(tz.stderr).toMatch(/EWC_TIMEZONE: unknown IANA time zone/);
   });
 });
@@ -64,13 +76,13 @@ describe('npm run cli -- keys', () => {
 describe('the CLI on the embedded database', () => {
   const embeddedOnly = process.env.DATABASE_URL ? it.skip : it;
 
-  embeddedOnly('starts the embedded server when the hub is not running, and stops it again', () => {
+  embeddedOnly('starts the embedded server when the hub is not running, and stops it again', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-cli-'));
     try {
-      const seeded = cli(['seed', 'demo'], { DATABASE_URL: '', EWC_DATA_DIR: dir });
+      const seeded = await cli(['seed', 'demo'], { DATABASE_URL: '', EWC_DATA_DIR: dir });
       expect(seeded.status).toBe(0);
       expect(seeded.stdout).toMatch(/loaded \d+ rows/);
-      const key = cli(['keys', 'create', '--agency', 'DRC', '--role', 'viewer'], { DATABASE_URL: '', EWC_DATA_DIR: dir });
+      const key = await cli(['keys', 'create', '--agency', 'DRC', '--role', 'viewer'], { DATABASE_URL: '', EWC_DATA_DIR: dir });
       expect(key.status).toBe(0);
       expect(key.lastLine).toMatch(/^ewc_/);
       // Each command stopped the server it started.
@@ -80,10 +92,10 @@ describe('the CLI on the embedded database', () => {
     }
   });
 
-  embeddedOnly('joins the embedded server a running hub already started, instead of starting another', () => {
+  embeddedOnly('joins the embedded server a running hub already started, instead of starting another', async () => {
     const dir = process.env.EWC_TEST_DATA_DIR!;
     const pidBefore = readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0];
-    const r = cli(['migrate'], { DATABASE_URL: '', EWC_DATA_DIR: dir });
+    const r = await cli(['migrate'], { DATABASE_URL: '', EWC_DATA_DIR: dir });
     expect(r.status).toBe(0);
     expect(readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]).toBe(pidBefore);
   });
@@ -91,7 +103,7 @@ describe('the CLI on the embedded database', () => {
 
 describe('npm run cli -- export assessment', () => {
   it('writes the round as CSV, one line per entry in rank order, matching the GraphQL results', async () => {
-    const r = cli(['export', 'assessment', '--year', '2023'], env);
+    const r = await cli(['export', 'assessment', '--year', '2023'], env);
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\r\n');
     expect(lines[0]).toMatch(/^rank,institution,institution_zh,credit_code,score,open_rectifications,/);
@@ -108,8 +120,8 @@ describe('npm run cli -- export assessment', () => {
     [['export', 'assessment'], /--year takes a four-digit year/],
     [['export', 'assessment', '--year', '1999'], /no assessment round for 1999/],
     [['export', 'meters'], /usage: export assessment/],
-  ])('%j fails with a clear message and exit code 2', (args, message) => {
-    const r = cli(args as string[], env);
+  ])('%j fails with a clear message and exit code 2', async (args, message) => {
+    const r = await cli(args as string[], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message as RegExp);
   });

@@ -62,30 +62,49 @@ export async function loadLiveFigures(
   regionOf: (institutionId: number) => number,
 ): Promise<MonthFigure[]> {
   const fullFrom = period.from.endsWith('-01') ? period.from : nextMonthOf(period.from);
-  const fullTo = monthStart(period.to);
-  const { rows } = await pool.query<RollupRow>(
-    `WITH months AS (
-       SELECT to_char(m, 'YYYY-MM-DD') AS month,
-              extract(epoch FROM (least(m + interval '1 month', $3::date::timestamp) AT TIME ZONE $6)
-                               - (greatest(m, $2::date::timestamp) AT TIME ZONE $6))::float8 AS seconds
-         FROM generate_series(date_trunc('month', $2::date::timestamp), $3::date::timestamp - interval '1 day', interval '1 month') m),
-     me AS (SELECT id, institution_id, carrier, unit FROM meter WHERE $1::int[] IS NULL OR institution_id = ANY($1::int[])),
-     src AS (
-       SELECT mm.meter_id, to_char(mm.month, 'YYYY-MM-DD') AS month, mm.value, mm.covered_s
-         FROM meter_month mm JOIN me ON me.id = mm.meter_id
-        WHERE mm.month >= $4::date AND mm.month < $5::date
-       UNION ALL
-       SELECT md.meter_id, to_char(date_trunc('month', md.day), 'YYYY-MM-DD'), md.value, md.covered_s
-         FROM meter_day md JOIN me ON me.id = md.meter_id
-        WHERE md.day >= $2::date AND md.day < $3::date AND NOT (md.day >= $4::date AND md.day < $5::date)),
-     per_meter AS (SELECT meter_id, month, sum(value) AS value, sum(covered_s) AS covered_s FROM src GROUP BY 1, 2)
-     SELECT me.institution_id, me.carrier, me.unit, mo.month, mo.seconds, count(*)::int AS meters,
-            coalesce(sum(p.value), 0)::float8 AS value, coalesce(sum(p.covered_s), 0)::float8 AS covered_s
-       FROM me CROSS JOIN months mo
-       LEFT JOIN per_meter p ON p.meter_id = me.id AND p.month = mo.month
-      GROUP BY 1, 2, 3, 4, 5`,
-    [ids, period.from, period.to, fullFrom, fullTo, tz],
-  );
+  const fullTo = monthStart(period.to) < fullFrom ? fullFrom : monthStart(period.to);
+  // Days outside whole months (a year to date ending mid-month); usually none. Dates are
+  // YYYY-MM-DD strings this module made, so they are safe to inline.
+  const edges = [
+    { from: period.from, to: fullFrom < period.to ? fullFrom : period.to },
+    { from: fullTo > period.from ? fullTo : period.from, to: period.to },
+  ].filter((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.from) && /^\d{4}-\d{2}-\d{2}$/.test(e.to) && e.from < e.to);
+  // Three small statements in parallel: sums per institution, carrier, unit and month (only
+  // where readings exist), meters per institution and carrier, and the seconds of each month.
+  const [sums, meters, months] = await Promise.all([
+    pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; month: string; value: number; covered_s: number }>(
+      `WITH me AS (SELECT id, institution_id, carrier, unit FROM meter WHERE $1::int[] IS NULL OR institution_id = ANY($1::int[])),
+       src AS (
+         SELECT mm.meter_id, mm.month, mm.value, mm.covered_s
+           FROM me JOIN meter_month mm ON mm.meter_id = me.id AND mm.month >= $2::date AND mm.month < $3::date
+         ${edges.map((e) => `UNION ALL
+         SELECT md.meter_id, date_trunc('month', md.day)::date, md.value, md.covered_s
+           FROM me JOIN meter_day md ON md.meter_id = me.id AND md.day >= '${e.from}'::date AND md.day < '${e.to}'::date`).join('\n')})
+       SELECT me.institution_id, me.carrier, me.unit, to_char(src.month, 'YYYY-MM-DD') AS month, sum(src.value)::float8 AS value, sum(src.covered_s)::float8 AS covered_s
+         FROM src JOIN me ON me.id = src.meter_id
+        GROUP BY me.institution_id, me.carrier, me.unit, src.month`,
+      [ids, fullFrom, fullTo],
+    ),
+    pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; meters: number }>(
+      `SELECT institution_id, carrier, unit, count(*)::int AS meters FROM meter WHERE $1::int[] IS NULL OR institution_id = ANY($1::int[]) GROUP BY 1, 2, 3`,
+      [ids],
+    ),
+    pool.query<{ month: string; seconds: number }>(
+      `SELECT to_char(m, 'YYYY-MM-DD') AS month,
+              extract(epoch FROM (least(m + interval '1 month', $2::date::timestamp) AT TIME ZONE $3)
+                               - (greatest(m, $1::date::timestamp) AT TIME ZONE $3))::float8 AS seconds
+         FROM generate_series(date_trunc('month', $1::date::timestamp), $2::date::timestamp - interval '1 day', interval '1 month') m`,
+      [period.from, period.to, tz],
+    ),
+  ]);
+  const sumOf = new Map(sums.rows.map((r) => [`${r.institution_id}|${r.carrier}|${r.unit}|${r.month}`, r]));
+  const rows: RollupRow[] = [];
+  for (const m of meters.rows) {
+    for (const mo of months.rows) {
+      const hit = sumOf.get(`${m.institution_id}|${m.carrier}|${m.unit}|${mo.month}`);
+      rows.push({ institution_id: m.institution_id, carrier: m.carrier, unit: m.unit, month: mo.month, seconds: mo.seconds, meters: m.meters, value: hit?.value ?? 0, covered_s: hit?.covered_s ?? 0 });
+    }
+  }
   return rows.map((r) => {
     const f = factors.resolve(r.carrier, r.unit, r.month, regionOf(r.institution_id));
     return {
@@ -113,15 +132,24 @@ function nextMonthOf(day: string): string {
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
 }
 
-/** Frozen figures of a closed year, whole months only. */
+/**
+ * Frozen figures of a closed year, whole months only, summed per institution and carrier in SQL
+ * (the ids of the factor versions come back as text: parsing thousands of int[] is slow in node-pg).
+ */
 export async function loadClosedFigures(pool: pg.Pool, ids: number[] | null, year: number, period: Pick<Period, 'from' | 'to'>): Promise<MonthFigure[]> {
   const { rows } = await pool.query(
-    `SELECT institution_id, to_char(month, 'YYYY-MM-DD') AS month, carrier, quantity, unit, kgce, kg_co2, scope, avoided_kg_co2,
-            covered_s, expected_s, conversion_factor_ids, emission_factor_ids, unit_conversion_ids
+    `SELECT institution_id, min(to_char(month, 'YYYY-MM-DD')) AS month, carrier, sum(quantity)::float8 AS quantity, min(unit::text) AS unit,
+            sum(kgce)::float8 AS kgce, sum(kg_co2)::float8 AS kg_co2, min(scope::text) AS scope, sum(avoided_kg_co2)::float8 AS avoided_kg_co2,
+            sum(covered_s)::float8 AS covered_s, sum(expected_s)::float8 AS expected_s,
+            string_agg(array_to_string(conversion_factor_ids, ','), ',') FILTER (WHERE covered_s > 0) AS cf,
+            string_agg(array_to_string(emission_factor_ids, ','), ',') FILTER (WHERE covered_s > 0) AS ef,
+            string_agg(array_to_string(unit_conversion_ids, ','), ',') FILTER (WHERE covered_s > 0) AS uc
        FROM closed_month
-      WHERE year = $1 AND ($2::int[] IS NULL OR institution_id = ANY($2::int[])) AND month >= date_trunc('month', $3::date) AND month < $4::date`,
+      WHERE year = $1 AND ($2::int[] IS NULL OR institution_id = ANY($2::int[])) AND month >= date_trunc('month', $3::date) AND month < $4::date
+      GROUP BY institution_id, carrier`,
     [year, ids, period.from, period.to],
   );
+  const idList = (text: string | null) => [...new Set((text ?? '').split(',').filter(Boolean).map(Number))];
   return rows.map((r) => ({
     institutionId: r.institution_id,
     month: r.month,
@@ -134,9 +162,9 @@ export async function loadClosedFigures(pool: pg.Pool, ids: number[] | null, yea
     avoidedKgCo2: r.avoided_kg_co2,
     coveredS: r.covered_s,
     expectedS: r.expected_s,
-    conversionFactorIds: r.conversion_factor_ids,
-    emissionFactorIds: r.emission_factor_ids,
-    unitConversionIds: r.unit_conversion_ids,
+    conversionFactorIds: idList(r.cf),
+    emissionFactorIds: idList(r.ef),
+    unitConversionIds: idList(r.uc),
   }));
 }
 

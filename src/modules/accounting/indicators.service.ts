@@ -52,14 +52,14 @@ export class IndicatorsService {
   }
 
   private async reference(): Promise<Reference> {
-    const [factors, rows] = await Promise.all([
-      loadFactorTable(this.em),
+    const [factors, rows, regions] = await Promise.all([
+      loadFactorTable(this.db.pool),
       this.db.pool.query<{ id: number; region_id: number; category: string; in_municipal_appraisal: boolean }>(
         'SELECT id, region_id, category, in_municipal_appraisal FROM institution ORDER BY id',
       ),
+      this.db.pool.query<{ id: number; parent_id: number | null }>('SELECT id, parent_id FROM region'),
     ]);
     const institutions = rows.rows.map((r) => ({ id: r.id, regionId: r.region_id, category: r.category, inMunicipalAppraisal: r.in_municipal_appraisal }));
-    const regions = await this.db.pool.query<{ id: number; parent_id: number | null }>('SELECT id, parent_id FROM region');
     const parent = new Map(regions.rows.map((r) => [r.id, r.parent_id]));
     const children = new Map<number, number[]>();
     for (const r of regions.rows) if (r.parent_id !== null) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
@@ -88,12 +88,12 @@ export class IndicatorsService {
     return list;
   }
 
-  async institutionInfo(id: number): Promise<InstitutionInfo | null> {
+  async institutionInfos(ids: number[]): Promise<Map<number, InstitutionInfo>> {
     const { rows } = await this.db.pool.query<{ id: number; region_id: number; category: string; in_municipal_appraisal: boolean }>(
-      'SELECT id, region_id, category, in_municipal_appraisal FROM institution WHERE id = $1',
-      [id],
+      'SELECT id, region_id, category, in_municipal_appraisal FROM institution WHERE id = ANY($1::int[])',
+      [ids],
     );
-    return rows[0] ? { id: rows[0].id, regionId: rows[0].region_id, category: rows[0].category, inMunicipalAppraisal: rows[0].in_municipal_appraisal } : null;
+    return new Map(rows.map((r) => [r.id, { id: r.id, regionId: r.region_id, category: r.category, inMunicipalAppraisal: r.in_municipal_appraisal }]));
   }
 
   async isClosed(year: number): Promise<boolean> {

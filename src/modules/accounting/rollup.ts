@@ -28,15 +28,10 @@ export async function refreshRollups(client: pg.PoolClient, spans: TouchedSpan[]
   await client.query(
     `${range}
      INSERT INTO meter_day (meter_id, day, value, covered_s)
-     SELECT r.meter_id, a.day, sum(a.value), sum(a.covered_s)
-       FROM k
-       JOIN reading r ON r.meter_id = k.meter_id
+     ${allocated(`JOIN k ON r.meter_id = k.meter_id
                      AND r.period_start < ((k.d1 + 1)::timestamp AT TIME ZONE $4)
                      AND r.period_start > (k.d0::timestamp AT TIME ZONE $4) - interval '367 days'
-                     AND r.period_end > (k.d0::timestamp AT TIME ZONE $4)
-       CROSS JOIN LATERAL ewc_allocate(r.period_start, r.period_end, r.value, $4) a
-      WHERE a.day BETWEEN k.d0 AND k.d1
-      GROUP BY r.meter_id, a.day`,
+                     AND r.period_end > (k.d0::timestamp AT TIME ZONE $4)`, '$4', true)}`,
     params,
   );
   const monthRange = `${range}, m AS (SELECT meter_id, date_trunc('month', d0)::date AS m0, date_trunc('month', d1)::date AS m1 FROM k)`;
@@ -57,15 +52,28 @@ export async function refreshRollups(client: pg.PoolClient, spans: TouchedSpan[]
 /** Rebuilds every rollup from the readings: after a bulk load, and as the reference the tests compare against. */
 export async function rebuildAllRollups(client: pg.PoolClient, tz: string): Promise<void> {
   await client.query('TRUNCATE meter_day, meter_month');
-  await client.query(
-    `INSERT INTO meter_day (meter_id, day, value, covered_s)
-     SELECT r.meter_id, a.day, sum(a.value), sum(a.covered_s)
-       FROM reading r CROSS JOIN LATERAL ewc_allocate(r.period_start, r.period_end, r.value, $1) a
-      GROUP BY 1, 2`,
-    [tz],
-  );
+  await client.query(`INSERT INTO meter_day (meter_id, day, value, covered_s) ${allocated('', '$1', false)}`, [tz]);
   await client.query(
     `INSERT INTO meter_month (meter_id, month, value, covered_s)
      SELECT meter_id, date_trunc('month', day)::date, sum(value), sum(covered_s) FROM meter_day GROUP BY 1, 2`,
   );
+}
+
+/**
+ * Readings spread over local days, summed per meter and day. Most readings lie within one day
+ * and take the fast path; the rest go through ewc_allocate. `join` narrows the readings (alias r);
+ * with `clip`, only the days between k.d0 and k.d1 of the join are kept.
+ */
+function allocated(join: string, tz: string, clip: boolean): string {
+  const startDay = `(r.period_start AT TIME ZONE ${tz})::date`;
+  const endDay = `((r.period_end - interval '1 microsecond') AT TIME ZONE ${tz})::date`;
+  const bounds = clip ? ', k.d0, k.d1' : '';
+  return `SELECT a.meter_id, a.day, sum(a.value), sum(a.covered_s) FROM (
+            SELECT r.meter_id, ${startDay} AS day, r.value, extract(epoch FROM r.period_end - r.period_start)::float8 AS covered_s${bounds}
+              FROM reading r ${join} WHERE ${startDay} = ${endDay}
+            UNION ALL
+            SELECT r.meter_id, x.day, x.value, x.covered_s${bounds}
+              FROM reading r ${join} CROSS JOIN LATERAL ewc_allocate(r.period_start, r.period_end, r.value, ${tz}) x WHERE ${startDay} <> ${endDay}
+          ) a ${clip ? 'WHERE a.day BETWEEN a.d0 AND a.d1' : ''}
+          GROUP BY a.meter_id, a.day`;
 }

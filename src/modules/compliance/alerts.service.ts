@@ -48,31 +48,35 @@ export async function checkComplianceAlerts(db: Database, em: EntityManager, pub
       [year, institutionIds],
     );
     const wasOver = new Map(previous.rows.map((r) => [`${r.institution_id}|${r.indicator}`, r.direction === AlertDirection.CROSSED_ABOVE]));
-    for (const { institution_id: id, through } of last.rows) {
-      const period = resolvePeriod({ year, through });
-      const views = await service.forInstitutionIds(period, [id]);
-      const view = views.get(id);
-      const info = (await service.institutionInfo(id))!;
-      if (!view) continue;
+    // Institutions whose data ends on the same day share one computation.
+    const byThrough = new Map<string, number[]>();
+    for (const r of last.rows) byThrough.set(r.through, [...(byThrough.get(r.through) ?? []), r.institution_id]);
+    const infos = await service.institutionInfos(last.rows.map((r) => r.institution_id));
+    for (const [through, ids] of byThrough) {
+      const views = await service.forInstitutionIds(resolvePeriod({ year, through }), ids);
       const elapsed = (Date.parse(addDays(through, 1)) - Date.parse(isoDay(year, 1))) / 86_400_000;
       const daysInYear = (Date.parse(isoDay(year + 1, 1)) - Date.parse(isoDay(year, 1))) / 86_400_000;
-      for (const kind of Object.values(IndicatorKind)) {
-        const quota = quotas.find(info, kind, year);
-        const ytd = indicatorValue(view, kind);
-        if (!quota || ytd === null || indicatorCoverage(view, kind) < MIN_COVERAGE) continue;
-        const projected = (ytd * daysInYear) / elapsed;
-        const over = projected > quota.constraintValue;
-        const before = wasOver.get(`${id}|${kind}`) ?? false;
-        if (over === before) continue;
-        const direction = over ? AlertDirection.CROSSED_ABOVE : AlertDirection.BACK_UNDER;
-        const row = await db.pool.query<{ id: number }>(
-          `INSERT INTO compliance_alert (institution_id, year, indicator, direction, projected_value, year_to_date_value, constraint_value, at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING id`,
-          [id, year, kind, direction, projected, ytd, quota.constraintValue],
-        );
-        const payload = { alertId: row.rows[0].id, institutionId: id, year, indicator: kind, direction, projectedValue: projected, yearToDateValue: ytd, constraintValue: quota.constraintValue, through };
-        out.push(payload);
-        pubsub.publish(TOPICS.COMPLIANCE_ALERT, payload);
+      for (const id of ids) {
+        const view = views.get(id);
+        const info = infos.get(id);
+        if (!view || !info) continue;
+        for (const kind of Object.values(IndicatorKind)) {
+          const quota = quotas.find(info, kind, year);
+          const ytd = indicatorValue(view, kind);
+          if (!quota || ytd === null || indicatorCoverage(view, kind) < MIN_COVERAGE) continue;
+          const projected = (ytd * daysInYear) / elapsed;
+          const over = projected > quota.constraintValue;
+          if (over === (wasOver.get(`${id}|${kind}`) ?? false)) continue;
+          const direction = over ? AlertDirection.CROSSED_ABOVE : AlertDirection.BACK_UNDER;
+          const row = await db.pool.query<{ id: number }>(
+            `INSERT INTO compliance_alert (institution_id, year, indicator, direction, projected_value, year_to_date_value, constraint_value, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING id`,
+            [id, year, kind, direction, projected, ytd, quota.constraintValue],
+          );
+          const payload = { alertId: row.rows[0].id, institutionId: id, year, indicator: kind, direction, projectedValue: projected, yearToDateValue: ytd, constraintValue: quota.constraintValue, through };
+          out.push(payload);
+          pubsub.publish(TOPICS.COMPLIANCE_ALERT, payload);
+        }
       }
     }
   }

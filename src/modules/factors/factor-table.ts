@@ -31,6 +31,9 @@ export interface CarrierFactors {
   unitConversionIds: number[];
 }
 
+/** The fields of a factor row the table reads (entities, or plain rows from SQL). */
+export type FactorRow<T> = Omit<T, 'globalId' | 'publishedBy' | 'createdAt' | 'createdBy' | 'source'>;
+
 const validOn = (f: { validFrom: string; validTo: string | null }, day: string) => f.validFrom <= day && (f.validTo === null || day < f.validTo);
 
 /**
@@ -42,9 +45,9 @@ export class FactorTable {
   private readonly cache = new Map<string, CarrierFactors>();
 
   constructor(
-    private readonly conversions: ConversionFactor[],
-    private readonly emissions: EmissionFactor[],
-    private readonly units: UnitConversion[],
+    private readonly conversions: FactorRow<ConversionFactor>[],
+    private readonly emissions: FactorRow<EmissionFactor>[],
+    private readonly units: FactorRow<UnitConversion>[],
     /** Region id to itself and its ancestors, nearest first. */
     private readonly regionChain: (regionId: number) => number[],
   ) {}
@@ -104,7 +107,7 @@ export class FactorTable {
   }
 
   /** The most specific region first, then the latest version. Null region: national. */
-  private emissionFactor(carrier: Carrier, month: string, regionId: number): EmissionFactor | null {
+  private emissionFactor(carrier: Carrier, month: string, regionId: number): FactorRow<EmissionFactor> | null {
     const candidates = this.emissions.filter((f) => f.carrier === carrier && validOn(f, month));
     for (const rid of this.regionChain(regionId)) {
       const regional = this.latest(candidates.filter((f) => f.region?.id === rid));

@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, Problems } from '../../graphql/errors';
@@ -8,7 +9,7 @@ import { Agency } from '../registry/agency.entity';
 import { Region } from '../registry/region.entity';
 import { ConversionFactor } from './conversion-factor.entity';
 import { EmissionFactor } from './emission-factor.entity';
-import { FactorTable, KGCE_CARRIERS } from './factor-table';
+import { FactorTable, KGCE_CARRIERS, type FactorRow } from './factor-table';
 import type { ConversionFactorInput, EmissionFactorInput, FactorFilter, UnitConversionInput } from './factors.inputs';
 import { UnitConversion } from './unit-conversion.entity';
 import type { VersionedFactor } from './versioned.entity';
@@ -112,20 +113,21 @@ export class FactorsService {
   }
 }
 
-/** Everything needed to turn quantities into kgce and kgCO2, loaded in four small queries. */
-export async function loadFactorTable(em: EntityManager): Promise<FactorTable> {
+/** Everything needed to turn quantities into kgce and kgCO2: four small tables, read in parallel. */
+export async function loadFactorTable(pool: pg.Pool): Promise<FactorTable> {
+  const version = `id, to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(valid_to, 'YYYY-MM-DD') AS "validTo"`;
   const [conversions, emissions, units, regions] = await Promise.all([
-    em.find(ConversionFactor, {}),
-    em.find(EmissionFactor, {}),
-    em.find(UnitConversion, {}),
-    em.find(Region, {}),
+    pool.query(`SELECT ${version}, carrier, unit, kgce_per_unit AS "kgcePerUnit" FROM conversion_factor`),
+    pool.query(`SELECT ${version}, carrier, scope, unit, kg_co2_per_unit AS "kgCo2PerUnit", region_id FROM emission_factor`),
+    pool.query(`SELECT ${version}, carrier, from_unit AS "fromUnit", to_unit AS "toUnit", factor FROM unit_conversion`),
+    pool.query<{ id: number; parent_id: number | null }>('SELECT id, parent_id FROM region'),
   ]);
-  const parentOf = new Map(regions.map((r) => [r.id, r.parent?.id ?? null]));
+  const parentOf = new Map(regions.rows.map((r) => [r.id, r.parent_id]));
   const chain = (id: number): number[] => {
     const out: number[] = [];
     for (let cur: number | null = id; cur !== null && out.length < 10; cur = parentOf.get(cur) ?? null) out.push(cur);
     return out;
   };
-  return new FactorTable(conversions, emissions, units, chain);
+  const withRegion = emissions.rows.map((r) => ({ ...r, region: r.region_id === null ? null : { id: r.region_id } }));
+  return new FactorTable(conversions.rows as FactorRow<ConversionFactor>[], withRegion as FactorRow<EmissionFactor>[], units.rows as FactorRow<UnitConversion>[], chain);
 }
-

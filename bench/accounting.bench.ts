@@ -1,0 +1,122 @@
+/**
+ * Issue 4's figures, from one run: p50/p95 of the year's indicators of the 87 departments
+ * (a closed year, read from frozen figures, and an open one, from rollups), the time to
+ * refresh rollups after a 10,000-row ingest, and both again with 10x the demo's meters and readings.
+ *
+ *   npm run build && node dist/bench/accounting.bench.js
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { openDatabase, type Database } from '../src/db/database';
+import { deriveDemoKeys } from '../src/db/demo/demo-keys';
+import { seedDemo } from '../src/db/demo/demo.seeder';
+import { toGlobalId } from '../src/graphql/relay';
+import { rebuildAllRollups, refreshRollups } from '../src/modules/accounting/rollup';
+import { startServer } from '../src/server/app';
+import { fmt, percentile, post } from './lib';
+
+const DEPARTMENTS = `query($year: Int!) { indicators(period: { year: $year }, filter: { inMunicipalAppraisal: true }, first: 100) {
+  totalCount nodes { energyKgce waterM3 perCapitaEnergyKgce energyPerAreaKgceM2 perCapitaWaterM3 coverage emissions { scope1KgCo2 scope2KgCo2 } compliance { indicator status } } } }`;
+const INGEST = `mutation($rows: [ReadingRowInput!]!) { ingestReadings(input: { rows: $rows }) { accepted } }`;
+
+async function latency(url: string, key: string, year: number): Promise<string> {
+  for (let i = 0; i < 10; i++) await post(url, key, DEPARTMENTS, { year });
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    const r = await post(url, key, DEPARTMENTS, { year });
+    times.push(performance.now() - t0);
+    if (r.errors || r.data.indicators.totalCount !== 87) throw new Error(JSON.stringify(r).slice(0, 300));
+  }
+  times.sort((a, b) => a - b);
+  return `p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms`;
+}
+
+/** 10,000 hourly readings over 100 electricity meters, starting at `base`; returns the ingest time and the refresh alone. */
+async function ingest10k(db: Database, url: string, key: string, base: number): Promise<string> {
+  const { rows: meters } = await db.pool.query<{ id: number }>(`SELECT id FROM meter WHERE carrier = 'ELECTRICITY' ORDER BY id LIMIT 100`);
+  const spans = Array.from({ length: 10_000 }, (_, i) => {
+    const hour = Math.floor(i / meters.length);
+    return { meterId: meters[i % meters.length].id, start: new Date(base + hour * 3_600_000), end: new Date(base + (hour + 1) * 3_600_000) };
+  });
+  const rows = spans.map((x, i) => ({ meterId: toGlobalId('Meter', x.meterId), periodStart: x.start.toISOString(), periodEnd: x.end.toISOString(), value: 5 + (i % 13) }));
+  const t0 = performance.now();
+  const r = await post(url, key, INGEST, { rows });
+  const total = performance.now() - t0;
+  if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
+  // The refresh alone, as the ingest ran it: the same spans again, in a transaction.
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const t1 = performance.now();
+    await refreshRollups(client, spans, db.timezone);
+    const refresh = performance.now() - t1;
+    await client.query('COMMIT');
+    return `ingestReadings of 10,000 rows ${fmt(total, 0)} ms in all; rollup refresh alone ${fmt(refresh, 0)} ms`;
+  } finally {
+    client.release();
+  }
+}
+
+/** Nine more copies of every meter, with the same readings: 10x the meters, readings and rollups. */
+async function multiply(db: Database): Promise<number> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    for (let copy = 1; copy <= 9; copy++) {
+      await client.query(
+        `WITH src AS (SELECT id, institution_id, carrier, unit, serial, supplier_id FROM meter WHERE serial NOT LIKE '%#%'),
+         made AS (INSERT INTO meter (institution_id, carrier, unit, serial, supplier_id)
+                  SELECT institution_id, carrier, unit, serial || '#' || $1, supplier_id FROM src RETURNING id, serial)
+         INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
+         SELECT made.id, r.period_start, r.period_end, r.value, r.quality, r.batch_id
+           FROM made JOIN src ON made.serial = src.serial || '#' || $1 JOIN reading r ON r.meter_id = src.id`,
+        [copy],
+      );
+    }
+    await rebuildAllRollups(client, db.timezone);
+    await client.query('COMMIT');
+    await client.query('ANALYZE');
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM reading');
+    return Number(rows[0].n);
+  } finally {
+    client.release();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-acc-'));
+  const config = loadConfig({ ...process.env, EWC_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
+  const db = await openDatabase(config);
+  try {
+    const t0 = performance.now();
+    await seedDemo(db, dir);
+    console.log(`demo loaded with rollups, 3 closed years and 2 assessment rounds in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+    const hub = await startServer(config, db, { port: 0 });
+    const goa = deriveDemoKeys(dir).find((k) => k.label === 'GOA admin')!.key;
+    const readings = Number((await db.pool.query('SELECT count(*) AS n FROM reading')).rows[0].n);
+    console.log(`\n1x demo (${readings.toLocaleString('en-US')} readings)`);
+    console.log(`  87 departments, 2023 (closed, frozen figures): ${await latency(hub.url, goa, 2023)}`);
+    console.log(`  87 departments, 2024 (open, from rollups):     ${await latency(hub.url, goa, 2024)}`);
+    console.log(`  ${await ingest10k(db, hub.url, goa, Date.parse('2025-01-01T00:00:00+08:00'))}`);
+
+    const t1 = performance.now();
+    const n = await multiply(db);
+    console.log(`\n10x demo (${n.toLocaleString('en-US')} readings; made and rolled up in ${fmt((performance.now() - t1) / 1000, 1)} s)`);
+    console.log(`  87 departments, 2023 (closed, frozen figures): ${await latency(hub.url, goa, 2023)}`);
+    console.log(`  87 departments, 2024 (open, from rollups):     ${await latency(hub.url, goa, 2024)}`);
+    console.log(`  ${await ingest10k(db, hub.url, goa, Date.parse('2025-03-01T00:00:00+08:00'))}`);
+    await hub.stop();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

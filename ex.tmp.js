@@ -1,0 +1,20 @@
+require('reflect-metadata');
+const { loadConfig } = require('./dist/src/config');
+const { openDatabase } = require('./dist/src/db/database');
+const { loadFactorTable } = require('./dist/src/modules/factors/factors.service');
+const { loadLiveFigures, loadClosedFigures } = require('./dist/src/modules/accounting/figures');
+const { IndicatorsService } = require('./dist/src/modules/accounting/indicators.service');
+(async () => {
+  const db = await openDatabase(loadConfig({ EWC_DATA_DIR: '/tmp/d1', LOG_LEVEL: 'warn' }));
+  const P = { keyId: 0, keyName: 'p', role: 'viewer', subject: 'GOA', agencyCode: 'GOA', institutionId: null, escoId: null };
+  const t = async (label, fn, n = 20) => { await fn(); const t0 = performance.now(); for (let i = 0; i < n; i++) await fn(); console.log(label, ((performance.now() - t0) / n).toFixed(1), 'ms'); };
+  const em = () => db.orm.em.fork();
+  const ids = (await db.pool.query('select id from institution where in_municipal_appraisal')).rows.map(r => r.id);
+  await t('factor table', () => loadFactorTable(db.pool));
+  const ft = await loadFactorTable(db.pool);
+  await t('live figures 2024', () => loadLiveFigures(db.pool, ids, { from: '2024-01-01', to: '2025-01-01' }, 'Asia/Shanghai', ft, () => 1));
+  await t('closed 2023', () => loadClosedFigures(db.pool, ids, 2023, { from: '2023-01-01', to: '2024-01-01' }));
+  await t('list 2023', () => new IndicatorsService(db, em(), P, 'Asia/Shanghai').list({ year: 2023 }, { inMunicipalAppraisal: true }, 100));
+  await t('list 2024', () => new IndicatorsService(db, em(), P, 'Asia/Shanghai').list({ year: 2024 }, { inMunicipalAppraisal: true }, 100));
+  await db.close();
+})();
