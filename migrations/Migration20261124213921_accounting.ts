@@ -64,7 +64,7 @@ export class Migration20261124213921_accounting extends Migration {
     this.addSql(`alter table "assessment_entry" add constraint "assessment_entry_institution_id_foreign" foreign key ("institution_id") references "institution" ("id") on update cascade;`);
 
     this.addSql(`alter table "unit_conversion" add constraint "unit_conversion_published_by_id_foreign" foreign key ("published_by_id") references "agency" ("id") on update cascade;`);
-    // Rollups and frozen figures: plain tables kept by SQL, not entities (ROLLUP_TABLES in orm.config.ts).
+    // Rollups and frozen figures: plain tables kept by SQL, not entities (SQL_ONLY_TABLES in orm.config.ts).
     // A reading is consumption over [start, end); ewc_allocate spreads it by time over the local
     // calendar days it covers, so days, months, quarters and years all add up exactly.
     this.addSql(`create function ewc_allocate(p_start timestamptz, p_end timestamptz, p_value float8, p_tz text)

@@ -49,7 +49,7 @@ describe('npm run cli -- keys', () => {
   });
 
   it.each([
-    [['keys', 'create', '--role', 'viewer'], /exactly one of --agency or --institution/],
+    [['keys', 'create', '--role', 'viewer'], /exactly one of --agency, --institution or --esco/],
     [['keys', 'create', '--agency', 'WATER'], /--role is required/],
     [['keys', 'create', '--agency', 'WATER', '--role', 'boss'], /role: expected one of admin, editor, viewer/],
     [['keys', 'create', '--agency', 'MARS', '--role', 'viewer'], /no agency with code "MARS"/],

@@ -42,7 +42,8 @@ export class ApiKeyResolver {
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreateApiKeyPayload> {
     assertCanWrite(ctx.principal, 'apiKey', null);
     const institutionId = input.institutionId ? decodeIntId(input.institutionId, 'Institution', 'institutionId') : null;
-    return new ApiKeyService(ctx.em).create({ agencyCode: input.agency, institutionId }, input.role, input.name);
+    const escoId = input.escoId ? decodeIntId(input.escoId, 'Esco', 'escoId') : null;
+    return new ApiKeyService(ctx.em).create({ agencyCode: input.agency, institutionId, escoId }, input.role, input.name);
   }
 
   @Mutation(() => ApiKey, { description: 'Revokes a key at once, including its open subscriptions (GOA admins only).' })

@@ -46,6 +46,9 @@ export class CreateApiKeyInput {
   @Field(() => ID, { nullable: true })
   institutionId?: string;
 
+  @Field(() => ID, { nullable: true, description: 'An ESCO: the key sees its contracts and their sites.' })
+  escoId?: string;
+
   @Field(() => KeyRole)
   role!: KeyRole;
 

@@ -2,6 +2,7 @@ import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref 
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Node, toGlobalId } from '../graphql/relay';
 import { Agency } from '../modules/registry/agency.entity';
+import { Esco } from '../modules/epc/esco.entity';
 import { Institution } from '../modules/registry/institution.entity';
 
 export enum KeyRole {
@@ -47,9 +48,8 @@ export class ApiKey {
   @ManyToOne(() => Institution, { ref: true, nullable: true })
   institution?: Ref<Institution> | null;
 
-  /** ESCO keys arrive with the EPC module; the column is here so a key has one shape. */
-  @Property({ type: 'integer', nullable: true })
-  escoId?: number | null;
+  @ManyToOne(() => Esco, { ref: true, nullable: true })
+  esco?: Ref<Esco> | null;
 
   @Field()
   @Property({ defaultRaw: 'now()' })

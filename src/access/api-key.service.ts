@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { Agency } from '../modules/registry/agency.entity';
+import { Esco } from '../modules/epc/esco.entity';
 import { Institution } from '../modules/registry/institution.entity';
 import { ApiKey, KeyRole } from './api-key.entity';
 import type { Subject } from './policy';
@@ -12,6 +13,7 @@ const AGENCY_SUBJECTS: readonly string[] = ['GOA', 'DRC', 'FINANCE', 'WATER', 'H
 export interface KeyOwner {
   agencyCode?: string | null;
   institutionId?: number | null;
+  escoId?: number | null;
 }
 
 export interface CreatedKey {
@@ -54,8 +56,9 @@ export class ApiKeyService {
     }
     const hasAgency = !!owner.agencyCode;
     const hasInstitution = owner.institutionId !== undefined && owner.institutionId !== null;
-    if (hasAgency === hasInstitution) {
-      throw ValidationError.single('owner', 'give exactly one of agency or institution');
+    const hasEsco = owner.escoId !== undefined && owner.escoId !== null;
+    if (Number(hasAgency) + Number(hasInstitution) + Number(hasEsco) !== 1) {
+      throw ValidationError.single('owner', 'give exactly one of agency, institution or ESCO');
     }
     const { key, prefix } = newKeyString(seed);
     const apiKey = this.em.create(ApiKey, {
@@ -69,6 +72,11 @@ export class ApiKeyService {
       if (!agency) throw new NotFoundError(`no agency with code "${owner.agencyCode}"`);
       apiKey.agency = this.em.getReference(Agency, agency.id, { wrapped: true });
       apiKey.name = name?.trim() || `${agency.code} ${role}`;
+    } else if (hasEsco) {
+      const esco = await this.em.findOne(Esco, { id: owner.escoId! });
+      if (!esco) throw new NotFoundError(`no ESCO with id ${owner.escoId}`);
+      apiKey.esco = this.em.getReference(Esco, esco.id, { wrapped: true });
+      apiKey.name = name?.trim() || `${esco.name} ${role}`;
     } else {
       const institution = await this.em.findOne(Institution, { id: owner.institutionId! });
       if (!institution) throw new NotFoundError(`no institution with id ${owner.institutionId}`);
@@ -97,6 +105,7 @@ interface KeyRow {
   agency_code: string | null;
   institution_id: number | null;
   esco_id: number | null;
+  site_ids: number[] | null;
 }
 
 /** Looks a presented key up (one indexed query); null when unknown, malformed or revoked. */
@@ -107,7 +116,8 @@ export async function authenticate(
   const prefix = prefixOf(key);
   if (!prefix) return null;
   const { rows } = await query(
-    `SELECT k.id, k.name, k.hash, k.role, a.code AS agency_code, k.institution_id, k.esco_id
+    `SELECT k.id, k.name, k.hash, k.role, a.code AS agency_code, k.institution_id, k.esco_id,
+            CASE WHEN k.esco_id IS NOT NULL THEN ARRAY(SELECT DISTINCT institution_id FROM epc_contract WHERE esco_id = k.esco_id) END AS site_ids
        FROM api_key k LEFT JOIN agency a ON a.id = k.agency_id
       WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
     [prefix],
@@ -124,5 +134,6 @@ export async function authenticate(
     agencyCode: row.agency_code,
     institutionId: row.institution_id,
     escoId: row.esco_id,
+    ...(row.site_ids ? { siteIds: row.site_ids } : {}),
   };
 }

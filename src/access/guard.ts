@@ -35,7 +35,7 @@ export function assertCanReadRows(p: Principal, resource: Resource): Scope {
 function scopeToInstitutions(p: Principal, scope: Scope, contractInstitutionIds: number[]): InstitutionScope {
   if (scope === 'all') return { kind: 'all' };
   if (scope === 'own') return { kind: 'ids', ids: p.institutionId === null ? [] : [p.institutionId] };
-  if (scope === 'contract') return { kind: 'ids', ids: contractInstitutionIds };
+  if (scope === 'contract') return { kind: 'ids', ids: p.siteIds ?? contractInstitutionIds };
   return { kind: 'ids', ids: [] };
 }
 
@@ -62,7 +62,7 @@ export function assertCanWrite(p: Principal, resource: Resource, institutionId: 
     throw new ForbiddenError(`writing ${resource} needs an ${needed} key; this is ${describe(p)}`);
   }
   if (grant.write !== 'all') {
-    const scope = scopeToInstitutions(p, grant.write, []);
+    const scope = scopeToInstitutions(p, grant.write, p.siteIds ?? []);
     if (institutionId === null || !inScope(scope, institutionId)) {
       throw new ForbiddenError(`${describe(p)} may write ${resource} of its own institution only`);
     }

@@ -31,7 +31,14 @@ export type Resource =
   | 'yearClosure'
   | 'assessment'
   /** signing an assessment round (GOA, DRC, FINANCE) */
-  | 'assessmentSignature';
+  | 'assessmentSignature'
+  | 'epcContract'
+  /** investment, prices, settlement values and payments */
+  | 'money'
+  | 'energyAudit'
+  | 'pvProject'
+  /** investment of PV projects (FINANCE may correct it) */
+  | 'pvMoney';
 
 /**
  * all: every row; own: rows of the key's own institution; contract: rows of the
@@ -109,6 +116,27 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
   assessmentSignature: {
     GOA: RW, DRC: RW, FINANCE: RW, WATER: R, HOUSING: R,
     INSTITUTION: NONE, ESCO: NONE, PUBLIC: NONE,
+  },
+  // FINANCE's writes (approval, payments) and the ESCO's (assets) are narrowed in the EPC service.
+  epcContract: {
+    GOA: RW, DRC: R, FINANCE: RW, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'contract', write: 'contract' }, PUBLIC: NONE,
+  },
+  money: {
+    GOA: R, DRC: R, FINANCE: RW, WATER: NONE, HOUSING: NONE,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: NONE,
+  },
+  energyAudit: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: NONE,
+  },
+  pvProject: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: NONE, HOUSING: RW,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: { read: 'aggregate' },
+  },
+  pvMoney: {
+    GOA: R, DRC: R, FINANCE: RW, WATER: NONE, HOUSING: NONE,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: NONE,
   },
   // Only GOA admins manage keys (the role check is in the guard).
   apiKey: {

@@ -13,4 +13,6 @@ export interface Principal {
   agencyCode: string | null;
   institutionId: number | null;
   escoId: number | null;
+  /** For an ESCO key: the institutions of its contracts (its sites), loaded with the key. */
+  siteIds?: number[];
 }

@@ -5,7 +5,7 @@ import { DomainError } from '../graphql/errors';
 import { parseFlags, UsageError } from './args';
 
 const KEYS_USAGE =
-  'usage: keys create (--agency <CODE> | --institution <id>) --role <admin|editor|viewer> [--name <label>]\n       keys revoke <id>';
+  'usage: keys create (--agency <CODE> | --institution <id> | --esco <id>) --role <admin|editor|viewer> [--name <label>]\n       keys revoke <id>';
 
 /** `keys create` prints the key alone on the last line of stdout, so scripts can take it with `tail -1`. */
 export async function keysCommand(config: Config, argv: string[]): Promise<void> {
@@ -13,8 +13,8 @@ export async function keysCommand(config: Config, argv: string[]): Promise<void>
   if (sub !== 'create' && sub !== 'revoke') throw new UsageError(KEYS_USAGE);
   const { flags, positional } = parseFlags(rest, sub === 'create' ? ['agency', 'institution', 'esco', 'role', 'name'] : []);
   if (sub === 'create') {
-    if (flags.esco) throw new UsageError('ESCO keys come with the EPC module; use --agency or --institution');
-    if (!!flags.agency === !!flags.institution) throw new UsageError(`give exactly one of --agency or --institution\n${KEYS_USAGE}`);
+    if ([flags.agency, flags.institution, flags.esco].filter(Boolean).length !== 1) throw new UsageError(`give exactly one of --agency, --institution or --esco\n${KEYS_USAGE}`);
+    if (flags.esco && !/^\d+$/.test(flags.esco)) throw new UsageError('--esco takes the numeric id of an ESCO');
     if (!flags.role) throw new UsageError(`--role is required\n${KEYS_USAGE}`);
     if (flags.institution && !/^\d+$/.test(flags.institution)) throw new UsageError('--institution takes the numeric id of an institution');
   } else if (positional.length !== 1 || !/^\d+$/.test(positional[0])) {
@@ -26,7 +26,7 @@ export async function keysCommand(config: Config, argv: string[]): Promise<void>
     const service = new ApiKeyService(db.orm.em.fork());
     if (sub === 'create') {
       const { apiKey, key } = await service.create(
-        { agencyCode: flags.agency ?? null, institutionId: flags.institution ? Number(flags.institution) : null },
+        { agencyCode: flags.agency ?? null, institutionId: flags.institution ? Number(flags.institution) : null, escoId: flags.esco ? Number(flags.esco) : null },
         flags.role,
         flags.name,
       );

@@ -12,6 +12,10 @@ import { ConversionFactor } from '../modules/factors/conversion-factor.entity';
 import { EmissionFactor } from '../modules/factors/emission-factor.entity';
 import { UnitConversion } from '../modules/factors/unit-conversion.entity';
 import { VersionedFactor } from '../modules/factors/versioned.entity';
+import { EnergyAudit } from '../modules/audits/energy-audit.entity';
+import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from '../modules/epc/epc-contract.entity';
+import { Esco } from '../modules/epc/esco.entity';
+import { PvProject } from '../modules/solar/pv-project.entity';
 import { Agency } from '../modules/registry/agency.entity';
 import { Institution } from '../modules/registry/institution.entity';
 import { InstitutionProfile } from '../modules/registry/institution-profile.entity';
@@ -23,4 +27,5 @@ export const ENTITIES = [
   VersionedFactor, ConversionFactor, EmissionFactor, UnitConversion,
   YearClosure, YearRecalculation,
   QuotaStandard, RectificationCase, RectificationEvent, ComplianceAlert, ScoringRule, AssessmentRound, AssessmentEntry, AssessmentSignature,
+  Esco, EpcContract, EpcTransition, EpcAsset, EpcPayment, EnergyAudit, PvProject,
 ];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 
-export const ROLLUP_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_profile'];
+export const SQL_ONLY_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_profile', 'weather_day'];
 
 export function ormConfig(clientUrl: string, extra: Partial<Options> = {}): Options {
   return defineConfig({
@@ -22,8 +22,8 @@ export function ormConfig(clientUrl: string, extra: Partial<Options> = {}): Opti
       emit: 'ts',
       fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? '_' + name : ''}`,
     },
-    // Rollups and frozen figures are plain tables kept by SQL (accounting/rollup.sql.ts), not entities.
-    schemaGenerator: { skipTables: ROLLUP_TABLES },
+    // Rollups, frozen figures and weather are plain tables kept by SQL, not entities.
+    schemaGenerator: { skipTables: SQL_ONLY_TABLES },
     pool: { min: 0, max: 10 },
     forceUtcTimezone: true,
     discovery: { warnWhenNoEntities: true },

@@ -66,6 +66,8 @@ export type ConversionFactorInput = {
 export type CreateApiKeyInput = {
   /** Agency code (GOA, DRC, FINANCE, WATER, HOUSING, PUBLIC). */
   agency?: string | null | undefined;
+  /** An ESCO: the key sees its contracts and their sites. */
+  escoId?: string | number | null | undefined;
   institutionId?: string | number | null | undefined;
   name?: string | null | undefined;
   role: KeyRole;
@@ -525,9 +527,13 @@ export type NodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
     | { name: string, id: string }
     | { id: string }
     | { serial: string, carrier: Carrier, id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

@@ -5,6 +5,9 @@ import { AccessResolvers } from '../access/access.resolvers';
 import { authChecker } from '../access/auth-checker';
 import { AccountingResolvers } from '../modules/accounting/accounting.resolvers';
 import { ComplianceResolvers } from '../modules/compliance/compliance.resolver';
+import { AuditCandidateResolver, AuditsResolver } from '../modules/audits/audits.resolver';
+import { EpcAssetResolver, EpcPaymentResolver, EpcResolver } from '../modules/epc/epc.resolver';
+import { PvFiguresResolver, PvGenerationEventResolver, PvProgrammeResolver, SolarResolver } from '../modules/solar/solar.resolver';
 import { FactorsResolver } from '../modules/factors/factors.resolver';
 import { MeteringResolvers } from '../modules/metering/metering.resolvers';
 import { PubSub } from '../modules/realtime/pubsub';
@@ -15,7 +18,9 @@ import { Node } from './relay';
 /** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
 export async function createSchema(pubsub: PubSub = new PubSub()): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, FactorsResolver, ...AccountingResolvers, ...ComplianceResolvers],
+    resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, FactorsResolver, ...AccountingResolvers, ...ComplianceResolvers,
+      EpcResolver, EpcAssetResolver, EpcPaymentResolver, AuditsResolver, AuditCandidateResolver,
+      SolarResolver, PvFiguresResolver, PvProgrammeResolver, PvGenerationEventResolver],
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,

@@ -70,7 +70,7 @@ describe('API keys through GraphQL', () => {
     const [{ n: before }] = await t.sql<{ n: string }>('SELECT count(*) AS n FROM api_key');
     const both = await t.gql(CreateApiKeyDocument, { input: { agency: 'DRC', institutionId: await institutionId(t, '邵阳市第一中学'), role: 'viewer' } }, t.keys.goa);
     expect(codeOf(both)).toBe('BAD_USER_INPUT');
-    expect(both.errors![0].message).toMatch(/owner: give exactly one of agency or institution/);
+    expect(both.errors![0].message).toMatch(/owner: give exactly one of agency, institution or ESCO/);
     const unknown = await t.gql(CreateApiKeyDocument, { input: { agency: 'NASA', role: 'viewer' } }, t.keys.goa);
     expect(codeOf(unknown)).toBe('NOT_FOUND');
     const badRole = await t.raw({ query: 'mutation { createApiKey(input: { agency: "DRC", role: superuser }) { key } }' }, t.keys.goa);

@@ -25,6 +25,8 @@ export interface DemoKeys {
   housing: string;
   hospital: string;
   public: string;
+  /** Hunan Green Energy: the ESCO of the Longhui and Shaoyang No. 2 hospital contracts. */
+  esco: string;
 }
 
 export interface TestHub {
@@ -81,6 +83,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     housing: derived['HOUSING editor'],
     hospital: derived['Longhui County People’s Hospital editor'],
     public: derived['PUBLIC viewer'],
+    esco: derived['Hunan Green Energy ESCO editor'],
   };
   const clients: Client[] = [];
 

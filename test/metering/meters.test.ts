@@ -31,8 +31,10 @@ describe('meters', () => {
 
   it('an institution sees its own meters only; PUBLIC sees no meter rows', async () => {
     const own = await t.gql(MetersDocument, { first: 100 }, t.keys.hospital);
-    expect(own.data!.meters.totalCount).toBe(4);
-    expect(own.data!.meters.nodes.every((m) => m.serial.startsWith('SY-hosp-longhui-'))).toBe(true);
+    // Electricity, water, gas, diesel, and the generation meter of its rooftop PV.
+    expect(own.data!.meters.totalCount).toBe(5);
+    const mine = await institutionId(t, '隆回县人民医院');
+    expect(own.data!.meters.nodes.every((m) => m.institution.id === mine)).toBe(true);
     const other = await t.gql(MetersDocument, { first: 100, filter: { institutionId: await institutionId(t, '新宁县人民医院') } }, t.keys.hospital);
     expect(other.data!.meters.totalCount).toBe(0);
     expect(codeOf(await t.gql(MetersDocument, { first: 5 }, t.keys.public))).toBe('FORBIDDEN');

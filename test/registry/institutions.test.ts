@@ -261,6 +261,6 @@ describe('what each key sees of institutions', () => {
     // The demo opens a 12,000 m² wing at Longhui in 2023.
     expect(r.data!.institution.profile).toMatchObject({ year: 2023, floorAreaM2: demo.floorAreaM2 + 12_000 });
     expect(r.data!.institution.profiles!.map((p) => p.year)).toEqual([2021, 2022, 2023, 2024]);
-    expect(r.data!.institution.meters!.map((m) => m.carrier).sort()).toEqual(['DIESEL', 'ELECTRICITY', 'NATURAL_GAS', 'WATER']);
+    expect(r.data!.institution.meters!.map((m) => m.carrier).sort()).toEqual(['DIESEL', 'ELECTRICITY', 'NATURAL_GAS', 'PV_GENERATION', 'WATER']);
   });
 });

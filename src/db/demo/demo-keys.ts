@@ -4,7 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { hashKey, newKeyString } from '../../access/api-key.service';
 
-/** The keys the demo hands out; `institution` is the key of DEMO_INSTITUTIONS it belongs to. */
+/** The keys the demo hands out; `institution` is a DEMO_INSTITUTIONS key, `esco` a DEMO_ESCOS key. */
 export const DEMO_KEY_SPECS = [
   { label: 'GOA admin', agency: 'GOA', role: 'admin' },
   { label: 'DRC editor', agency: 'DRC', role: 'editor' },
@@ -13,6 +13,7 @@ export const DEMO_KEY_SPECS = [
   { label: 'HOUSING editor', agency: 'HOUSING', role: 'editor' },
   { label: 'Longhui County People’s Hospital editor', institution: 'hosp-longhui', role: 'editor' },
   { label: 'PUBLIC viewer', agency: 'PUBLIC', role: 'viewer' },
+  { label: 'Hunan Green Energy ESCO editor', esco: 'hunan-green', role: 'editor' },
 ] as const;
 
 export interface DemoKey {

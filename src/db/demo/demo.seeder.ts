@@ -8,6 +8,8 @@ import type { Database } from '../database';
 import type { Principal } from '../../access/principal';
 import { ClosingService } from '../../modules/accounting/closing.service';
 import { AssessmentService } from '../../modules/compliance/assessment.service';
+import { DEMO_ESCOS } from './programmes.data';
+import { epcCuts, insertProgrammes } from './programmes.seeder';
 import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
 
 /** Daily readings from the first day through the last day (inclusive), in Asia/Shanghai days. */
@@ -100,6 +102,7 @@ async function insertReference(client: pg.PoolClient): Promise<void> {
 
 async function insertMetersAndReadings(client: pg.PoolClient, batchId: number): Promise<number> {
   const specs = DEMO_INSTITUTIONS.flatMap(metersOf);
+  const cuts = epcCuts();
   await client.query(
     `INSERT INTO meter (institution_id, carrier, unit, serial, supplier_id)
      SELECT i.id, u.carrier::carrier, u.unit::meter_unit, u.serial, a.id
@@ -111,8 +114,8 @@ async function insertMetersAndReadings(client: pg.PoolClient, batchId: number): 
   // saving trend and ±10% noise from md5(seed, meter, day), so the data is the same on every run.
   const result = await client.query(
     `WITH spec AS (
-       SELECT m.id AS meter_id, u.daily, u.shape, u.weekend
-         FROM unnest($1::text[], $2::float8[], $3::text[], $4::float8[]) AS u(serial, daily, shape, weekend)
+       SELECT m.id AS meter_id, u.daily, u.shape, u.weekend, u.cut_from, u.cut
+         FROM unnest($1::text[], $2::float8[], $3::text[], $4::float8[], $9::date[], $10::float8[]) AS u(serial, daily, shape, weekend, cut_from, cut)
          JOIN meter m ON m.serial = u.serial),
      day AS (
        SELECT d::date AS day, extract(doy FROM d) AS doy, extract(isodow FROM d) AS dow, extract(year FROM d) - 2021 AS yr
@@ -129,11 +132,13 @@ async function insertMetersAndReadings(client: pg.PoolClient, batchId: number): 
                   ELSE 1 END
               * CASE WHEN day.dow >= 6 THEN s.weekend ELSE 1 END
               * power(0.98, day.yr)
+              * CASE WHEN day.day >= s.cut_from THEN s.cut ELSE 1 END
               * (1 + 0.1 * (('x' || substr(md5($7 || ':' || s.meter_id || ':' || day.day), 1, 8))::bit(32)::int / 2147483648.0))
             )::numeric, 2)::float8,
             'MEASURED', $8
        FROM spec s CROSS JOIN day`,
-    [specs.map((s) => s.serial), specs.map((s) => s.daily), specs.map((s) => s.shape), specs.map((s) => s.weekend), DEMO_FIRST_DAY, DEMO_LAST_DAY, SEED, batchId],
+    [specs.map((s) => s.serial), specs.map((s) => s.daily), specs.map((s) => s.shape), specs.map((s) => s.weekend), DEMO_FIRST_DAY, DEMO_LAST_DAY, SEED, batchId,
+      specs.map((s) => cuts.get(s.serial)?.from ?? null), specs.map((s) => cuts.get(s.serial)?.cut ?? null)],
   );
   return result.rowCount ?? 0;
 }
@@ -196,10 +201,11 @@ async function insertDemoKeys(client: pg.PoolClient, dataDir: string): Promise<v
     const prefix = key.split('_')[1];
     const institutionKey = 'institution' in spec ? spec.institution : null;
     const institution = institutionKey ? DEMO_INSTITUTIONS.find((i) => i.key === institutionKey)! : null;
+    const esco = 'esco' in spec ? DEMO_ESCOS.find((e) => e.key === spec.esco)! : null;
     await client.query(
-      `INSERT INTO api_key (name, prefix, hash, role, agency_id, institution_id)
-       VALUES ($1, $2, $3, $4, (SELECT id FROM agency WHERE code = $5), (SELECT id FROM institution WHERE credit_code = $6))`,
-      [`demo: ${spec.label}`, prefix, hashKey(key), spec.role, 'agency' in spec ? spec.agency : null, institution?.creditCode ?? null],
+      `INSERT INTO api_key (name, prefix, hash, role, agency_id, institution_id, esco_id)
+       VALUES ($1, $2, $3, $4, (SELECT id FROM agency WHERE code = $5), (SELECT id FROM institution WHERE credit_code = $6), (SELECT id FROM esco WHERE credit_code = $7))`,
+      [`demo: ${spec.label}`, prefix, hashKey(key), spec.role, 'agency' in spec ? spec.agency : null, institution?.creditCode ?? null, esco?.creditCode ?? null],
     );
   }
 }
@@ -231,9 +237,12 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
     );
     const readings = await insertMetersAndReadings(client, batch.rows[0].id);
     await client.query('UPDATE reading_batch SET accepted = $1 WHERE id = $2', [readings, batch.rows[0].id]);
-    await insertDemoKeys(client, dataDir);
     await insertFactors(client);
     await insertQuotas(client);
+    const creditCodeOf = (key: string) => DEMO_INSTITUTIONS.find((i) => i.key === key)!.creditCode;
+    const pvReadings = await insertProgrammes(client, creditCodeOf, batch.rows[0].id, DEMO_LAST_DAY);
+    await client.query('UPDATE reading_batch SET accepted = accepted + $1 WHERE id = $2', [pvReadings, batch.rows[0].id]);
+    await insertDemoKeys(client, dataDir);
     await rebuildAllRollups(client, timezone);
     await client.query('COMMIT');
     await client.query('ANALYZE');
@@ -242,7 +251,7 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
       `SELECT (SELECT count(*) FROM region) + (SELECT count(*) FROM agency) + (SELECT count(*) FROM institution)
             + (SELECT count(*) FROM institution_profile) + (SELECT count(*) FROM meter) + (SELECT count(*) FROM api_key) AS n`,
     );
-    const stats = { seeded: true, rows: Number(counted.rows[0].n) + readings, readings, ms: Date.now() - started };
+    const stats = { seeded: true, rows: Number(counted.rows[0].n) + readings + pvReadings, readings: readings + pvReadings, ms: Date.now() - started };
     logger.info('demo data loaded', { ...stats, rowsPerSecond: Math.round(stats.rows / (stats.ms / 1000)) });
     return stats;
   } catch (err) {

@@ -1,6 +1,7 @@
 import type { Context } from '../../server/context';
 import { checkComplianceAlerts } from '../compliance/alerts.service';
 import type { ReadingsIngestedPayload } from '../metering/ingest.service';
+import { Carrier } from '../metering/metering.enums';
 import { TOPICS } from '../realtime/pubsub';
 import type { IndicatorUpdatedPayload } from './accounting.resolver';
 
@@ -16,4 +17,13 @@ export async function afterIngest(ctx: Pick<Context, 'db' | 'em' | 'pubsub'>, ev
     }
   }
   await checkComplianceAlerts(ctx.db, ctx.em.fork(), ctx.pubsub, institutions, years);
+  const pv = events.filter((e) => e.carrier === Carrier.PV_GENERATION);
+  if (pv.length) {
+    const { rows } = await ctx.db.pool.query<{ id: number; generation_meter_id: number }>('SELECT id, generation_meter_id FROM pv_project WHERE generation_meter_id = ANY($1::int[])', [pv.map((e) => e.meterId)]);
+    const projectOf = new Map(rows.map((r) => [r.generation_meter_id, r.id]));
+    for (const e of pv) {
+      const projectId = projectOf.get(e.meterId);
+      if (projectId) ctx.pubsub.publish(TOPICS.PV_GENERATION, { projectId, institutionId: e.institutionId, kwh: e.unit === 'MWH' ? e.total * 1000 : e.total, periodStart: e.periodStart, periodEnd: e.periodEnd });
+    }
+  }
 }

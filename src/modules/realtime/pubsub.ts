@@ -72,6 +72,10 @@ export const TOPICS = {
   INDICATOR_UPDATED: 'INDICATOR_UPDATED',
   /** Payload: ComplianceAlertPayload. */
   COMPLIANCE_ALERT: 'COMPLIANCE_ALERT',
+  /** Payload: EpcChangedPayload, after a contract was created, moved or paid. */
+  EPC_CHANGED: 'EPC_CHANGED',
+  /** Payload: PvGenerationPayload, after PV generation readings were ingested. */
+  PV_GENERATION: 'PV_GENERATION',
   /** Payload: the key id; open subscriptions of that key are closed. */
   KEY_REVOKED: 'KEY_REVOKED',
 } as const;

@@ -1,0 +1,191 @@
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Node, toGlobalId } from '../../graphql/relay';
+import { Carrier } from '../metering/metering.enums';
+import { Institution } from '../registry/institution.entity';
+import { BaselineDriver, EpcStatus, EpcType, SavingsPillar, SettlementPeriod } from './epc.enums';
+import { Esco } from './esco.entity';
+
+/** One measure in a contract's scope, tagged with its pillar. */
+export interface EpcMeasure {
+  name: string;
+  pillar: SavingsPillar;
+}
+
+@ObjectType({ implements: Node, description: 'An energy performance contract (合同能源管理) at one institution.' })
+@Entity({ tableName: 'epc_contract' })
+@Index({ properties: ['institution'] })
+@Index({ properties: ['esco'] })
+export class EpcContract {
+  [OptionalProps]?: 'globalId' | 'createdAt' | 'status' | 'escoShare' | 'guaranteedSavingsRate';
+
+  @PrimaryKey()
+  id!: number;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('EpcContract', this.id);
+  }
+
+  @ManyToOne(() => Institution, { ref: true })
+  institution!: Ref<Institution>;
+
+  @ManyToOne(() => Esco, { ref: true })
+  esco!: Ref<Esco>;
+
+  @Field()
+  @Property()
+  title!: string;
+
+  @Field(() => EpcType)
+  @Enum({ items: () => EpcType, nativeEnumName: 'epc_type' })
+  type!: EpcType;
+
+  @Field(() => EpcStatus)
+  @Enum({ items: () => EpcStatus, nativeEnumName: 'epc_status' })
+  status: EpcStatus = EpcStatus.DRAFT;
+
+  @Field(() => [Carrier], { description: 'Carriers whose savings the contract is measured on.' })
+  @Enum({ items: () => Carrier, nativeEnumName: 'carrier', array: true })
+  carriers!: Carrier[];
+
+  @Property({ type: 'json' })
+  measures!: EpcMeasure[];
+
+  @Field(() => LocalDateResolver)
+  @Property({ type: 'date' })
+  termStart!: string;
+
+  @Field(() => LocalDateResolver, { description: 'Day after the last day of the term.' })
+  @Property({ type: 'date' })
+  termEnd!: string;
+
+  /** Money: decimal strings, never floats. Read through the money-guarded field resolvers. */
+  @Property({ type: 'decimal', precision: 14, scale: 2 })
+  investmentYuan!: string;
+
+  @Property({ type: 'decimal', precision: 5, scale: 4, nullable: true })
+  escoShare: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Guaranteed savings rate (0 to 1), for GUARANTEED_SAVINGS.' })
+  @Property({ type: 'decimal', precision: 5, scale: 4, nullable: true })
+  guaranteedSavingsRate: string | null = null;
+
+  /** Yuan per unit of each carrier, as decimal strings: { ELECTRICITY: '0.6532' }. */
+  @Property({ type: 'json' })
+  prices!: Record<string, string>;
+
+  @Field(() => LocalDateResolver, { description: 'First day of the twelve-month baseline.' })
+  @Property({ type: 'date' })
+  baselineStart!: string;
+
+  @Field(() => BaselineDriver)
+  @Enum({ items: () => BaselineDriver, nativeEnumName: 'baseline_driver' })
+  baselineDriver!: BaselineDriver;
+
+  @Field(() => SettlementPeriod)
+  @Enum({ items: () => SettlementPeriod, nativeEnumName: 'settlement_period' })
+  settlementPeriod!: SettlementPeriod;
+
+  @Field()
+  @Property({ defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+
+  @Field()
+  @Property()
+  createdBy!: string;
+}
+
+@ObjectType({ description: 'One step of a contract\'s lifecycle.' })
+@Entity({ tableName: 'epc_transition' })
+@Index({ properties: ['contract'] })
+export class EpcTransition {
+  [OptionalProps]?: 'at';
+
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => EpcContract, { ref: true })
+  contract!: Ref<EpcContract>;
+
+  @Field(() => EpcStatus, { nullable: true })
+  @Enum({ items: () => EpcStatus, nativeEnumName: 'epc_status', nullable: true })
+  fromStatus: EpcStatus | null = null;
+
+  @Field(() => EpcStatus)
+  @Enum({ items: () => EpcStatus, nativeEnumName: 'epc_status' })
+  toStatus!: EpcStatus;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  note: string | null = null;
+
+  @Field()
+  @Property()
+  actor!: string;
+
+  @Field()
+  @Property({ defaultRaw: 'now()' })
+  at: Date = new Date();
+}
+
+@ObjectType({ description: 'Equipment installed under a contract; at HANDED_OVER it passes to the institution.' })
+@Entity({ tableName: 'epc_asset' })
+@Index({ properties: ['contract'] })
+export class EpcAsset {
+  [OptionalProps]?: 'handedOverAt';
+
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => EpcContract, { ref: true })
+  contract!: Ref<EpcContract>;
+
+  @Field()
+  @Property()
+  name!: string;
+
+  @Field()
+  @Property()
+  quantity!: number;
+
+  @Property({ type: 'decimal', precision: 14, scale: 2 })
+  valueYuan!: string;
+
+  @Field(() => Date, { nullable: true, description: 'When ownership passed to the institution.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  handedOverAt: Date | null = null;
+}
+
+@ObjectType({ description: 'A payment FINANCE recorded against a contract.' })
+@Entity({ tableName: 'epc_payment' })
+@Index({ properties: ['contract'] })
+export class EpcPayment {
+  [OptionalProps]?: 'recordedAt';
+
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => EpcContract, { ref: true })
+  contract!: Ref<EpcContract>;
+
+  @Property({ type: 'decimal', precision: 14, scale: 2 })
+  amountYuan!: string;
+
+  @Field(() => LocalDateResolver)
+  @Property({ type: 'date' })
+  paidOn!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  note: string | null = null;
+
+  @Field()
+  @Property()
+  recordedBy!: string;
+
+  @Field()
+  @Property({ defaultRaw: 'now()' })
+  recordedAt: Date = new Date();
+}

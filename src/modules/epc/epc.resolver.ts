@@ -1,0 +1,210 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import { canReadRows } from '../../access/guard';
+import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import { DecimalScalar } from '../../graphql/scalars';
+import type { Context } from '../../server/context';
+import { PeriodInput } from '../accounting/period';
+import { filterIterable } from '../realtime/filter-iterable';
+import { TOPICS } from '../realtime/pubsub';
+import { Institution } from '../registry/institution.entity';
+import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
+import { EpcStatus } from './epc.enums';
+import { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
+import { EpcService, type SettlementRow } from './epc.service';
+import { CarrierPrice, EpcMeasureType, EpcSavings, EpcSettlement } from './epc.types';
+import { Esco } from './esco.entity';
+
+const EpcContractConnection = Connection(EpcContract, 'EpcContract');
+const EscoConnection = Connection(Esco, 'Esco');
+const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal);
+
+/** What `epcContractChanged` subscribers receive. */
+export interface EpcChangedPayload {
+  contractId: number;
+  institutionId: number;
+  escoId: number;
+}
+
+@Resolver(() => EpcContract)
+export class EpcResolver {
+  @Query(() => EpcContractConnection, { description: 'EPC contracts this key may see (an ESCO: its own).' })
+  epcContracts(@Args() page: PageArgs, @Arg('filter', () => EpcContractFilter, { nullable: true }) filter: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<Page<EpcContract>> {
+    return svc(ctx).contracts(filter, page.first, page.after);
+  }
+
+  @Query(() => EpcContract)
+  epcContract(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<EpcContract> {
+    return svc(ctx).contract(decodeIntId(id, 'EpcContract'));
+  }
+
+  @Query(() => EscoConnection, { description: 'Energy service companies.' })
+  escos(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<Esco>> {
+    return svc(ctx).escos(page.first, page.after);
+  }
+
+  @Mutation(() => Esco, { description: 'GOA registers an ESCO (credit code checked).' })
+  createEsco(@Arg('name') name: string, @Arg('nameZh') nameZh: string, @Arg('creditCode') creditCode: string, @Ctx() ctx: Context): Promise<Esco> {
+    return svc(ctx).createEsco(name, nameZh, creditCode);
+  }
+
+  @Mutation(() => EpcContract, { description: 'GOA drafts a contract.' })
+  async createEpcContract(@Arg('input', () => CreateEpcContractInput) input: CreateEpcContractInput, @Ctx() ctx: Context): Promise<EpcContract> {
+    const c = await svc(ctx).createContract(input);
+    publish(ctx, c);
+    return c;
+  }
+
+  @Mutation(() => EpcContract, {
+    description: 'Moves a contract one step: DRAFT > AUDITED (GOA, needs an audit at most two years old) > APPROVED (FINANCE) > SIGNED (GOA) > IMPLEMENTING (GOA or the ESCO) > OPERATING (GOA) > HANDED_OVER (GOA, assets pass to the institution); or TERMINATED (GOA, with a note).',
+  })
+  async transitionEpcContract(@Arg('id', () => ID) id: string, @Arg('to', () => EpcStatus) to: EpcStatus, @Arg('note', () => String, { nullable: true }) note: string | undefined, @Ctx() ctx: Context): Promise<EpcContract> {
+    const c = await svc(ctx).transition(decodeIntId(id, 'EpcContract'), to, note ?? null);
+    publish(ctx, c);
+    return c;
+  }
+
+  @Mutation(() => EpcAsset)
+  async addEpcAsset(@Arg('contractId', () => ID) contractId: string, @Arg('input', () => EpcAssetInput) input: EpcAssetInput, @Ctx() ctx: Context): Promise<EpcAsset> {
+    return svc(ctx).addAsset(decodeIntId(contractId, 'EpcContract', 'contractId'), input);
+  }
+
+  @Mutation(() => EpcPayment, { description: 'FINANCE records a payment.' })
+  async recordEpcPayment(
+    @Arg('contractId', () => ID) contractId: string,
+    @Arg('amountYuan', () => DecimalScalar) amountYuan: string,
+    @Arg('paidOn', () => LocalDateResolver) paidOn: string,
+    @Arg('note', () => String, { nullable: true }) note: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<EpcPayment> {
+    const p = await svc(ctx).recordPayment(decodeIntId(contractId, 'EpcContract', 'contractId'), amountYuan, paidOn, note ?? null);
+    publish(ctx, await svc(ctx).contract(p.contract.id));
+    return p;
+  }
+
+  @FieldResolver(() => Institution)
+  async institution(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(c.institution.id))!;
+  }
+
+  @FieldResolver(() => Esco)
+  esco(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<Esco> {
+    return ctx.em.findOneOrFail(Esco, c.esco.id);
+  }
+
+  @FieldResolver(() => [EpcMeasureType])
+  measures(@Root() c: EpcContract): EpcMeasureType[] {
+    return c.measures;
+  }
+
+  @Authorized('money')
+  @FieldResolver(() => DecimalScalar, { nullable: true })
+  investmentYuan(@Root() c: EpcContract): string {
+    return c.investmentYuan;
+  }
+
+  @Authorized('money')
+  @FieldResolver(() => DecimalScalar, { nullable: true, description: "The ESCO's share of the savings value (0 to 1)." })
+  escoShare(@Root() c: EpcContract): string | null {
+    return c.escoShare;
+  }
+
+  @Authorized('money')
+  @FieldResolver(() => [CarrierPrice], { nullable: true, description: 'Energy prices of the contract, yuan per unit.' })
+  prices(@Root() c: EpcContract): CarrierPrice[] {
+    return Object.entries(c.prices).map(([carrier, priceYuan]) => ({ carrier, priceYuan }) as CarrierPrice);
+  }
+
+  @FieldResolver(() => EpcSavings, { description: 'Measured savings over a period (adjusted baseline - actual).' })
+  savings(@Root() c: EpcContract, @Arg('period', () => PeriodInput) period: PeriodInput, @Ctx() ctx: Context): Promise<EpcSavings> {
+    return svc(ctx).savings(c, period) as Promise<EpcSavings>;
+  }
+
+  @FieldResolver(() => [EpcSettlement], { description: 'One per whole settlement period since the contract started operating. Money fields need a key that may read money.' })
+  async settlements(@Root() c: EpcContract, @Arg('asOf', () => LocalDateResolver, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<EpcSettlement[]> {
+    const s = svc(ctx);
+    const rows = await s.settlements(c, asOf ?? s.today());
+    const money = canReadMoney(ctx);
+    return rows.map((r: SettlementRow) => ({
+      periodStart: r.periodStart,
+      periodEnd: r.periodEnd,
+      savings: r.savings as EpcSavings,
+      savingsValueYuan: money ? (r.money?.savingsValue ?? null) : null,
+      escoShareYuan: money ? (r.money?.escoShareValue ?? null) : null,
+      clientShareYuan: money ? (r.money?.clientShareValue ?? null) : null,
+      shortfallYuan: money ? (r.money?.shortfallValue ?? null) : null,
+    }));
+  }
+
+  @Authorized('money')
+  @FieldResolver(() => DecimalScalar, { nullable: true, description: 'Due to the ESCO (its shares, less guarantee shortfalls) minus payments, yuan.' })
+  async balanceYuan(@Root() c: EpcContract, @Arg('asOf', () => LocalDateResolver, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<string> {
+    const s = svc(ctx);
+    return s.balance(c, asOf ?? s.today());
+  }
+
+  @Authorized('money')
+  @FieldResolver(() => [EpcPayment], { nullable: true })
+  payments(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcPayment[]> {
+    return ctx.em.find(EpcPayment, { contract: c.id }, { orderBy: { id: 'asc' } });
+  }
+
+  @FieldResolver(() => [EpcTransition], { description: 'Every step of the lifecycle, oldest first.' })
+  transitions(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcTransition[]> {
+    return ctx.em.find(EpcTransition, { contract: c.id }, { orderBy: { id: 'asc' } });
+  }
+
+  @FieldResolver(() => [EpcAsset])
+  assets(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcAsset[]> {
+    return ctx.em.find(EpcAsset, { contract: c.id }, { orderBy: { id: 'asc' } });
+  }
+
+  @Subscription(() => EpcContract, {
+    description: 'A contract this key may see changed (created, moved, paid).',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: EpcContractFilter }, Context>) => {
+      const p = context.principal;
+      const only = args.filter?.institutionId ? decodeIntId(args.filter.institutionId, 'Institution', 'filter.institutionId') : null;
+      return filterIterable<EpcChangedPayload>(context.pubsub.subscribe(TOPICS.EPC_CHANGED), (ev) => {
+        if (only !== null && ev.institutionId !== only) return false;
+        if (p.subject === 'ESCO') return ev.escoId === p.escoId;
+        if (p.subject === 'INSTITUTION') return ev.institutionId === p.institutionId;
+        return p.subject !== 'PUBLIC';
+      });
+    },
+  })
+  async epcContractChanged(@Root() ev: EpcChangedPayload, @Arg('filter', () => EpcContractFilter, { nullable: true }) _f: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<EpcContract> {
+    return ctx.em.findOneOrFail(EpcContract, ev.contractId);
+  }
+}
+
+@Resolver(() => EpcAsset)
+export class EpcAssetResolver {
+  @Authorized('money')
+  @FieldResolver(() => DecimalScalar, { nullable: true })
+  valueYuan(@Root() a: EpcAsset): string {
+    return a.valueYuan;
+  }
+
+  @FieldResolver(() => String, { description: 'ESCO until handed over, then INSTITUTION.' })
+  owner(@Root() a: EpcAsset): string {
+    return a.handedOverAt ? 'INSTITUTION' : 'ESCO';
+  }
+}
+
+@Resolver(() => EpcPayment)
+export class EpcPaymentResolver {
+  @FieldResolver(() => DecimalScalar)
+  amountYuan(@Root() p: EpcPayment): string {
+    return p.amountYuan;
+  }
+}
+
+/** Settlement money is part of the money fields: WATER and HOUSING see the savings, not the yuan. */
+function canReadMoney(ctx: Context): boolean {
+  return canReadRows(ctx.principal, 'money');
+}
+
+function publish(ctx: Context, c: EpcContract): void {
+  const payload: EpcChangedPayload = { contractId: c.id, institutionId: c.institution.id, escoId: c.esco.id };
+  ctx.pubsub.publish(TOPICS.EPC_CHANGED, payload);
+}

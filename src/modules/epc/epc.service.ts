@@ -1,0 +1,280 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { assertCanWrite, readInstitutions } from '../../access/guard';
+import type { Subject } from '../../access/policy';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../graphql/errors';
+import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { addDays, monthStart, nextMonth, resolvePeriod, type PeriodInput } from '../accounting/period';
+import { EnergyAudit } from '../audits/energy-audit.entity';
+import { creditCodeProblem } from '../registry/credit-code';
+import { Institution } from '../registry/institution.entity';
+import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
+import { EpcStatus, EpcType, SettlementPeriod } from './epc.enums';
+import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
+import { Esco } from './esco.entity';
+import { formatFen, settle, type Settlement } from './mv';
+import { measureSavings, type SavingsResult } from './savings';
+
+/** Who may move a contract from one status to the next. TERMINATED is reachable from any open status, by GOA. */
+export const LIFECYCLE: Partial<Record<EpcStatus, { to: EpcStatus; by: Subject[] }>> = {
+  [EpcStatus.DRAFT]: { to: EpcStatus.AUDITED, by: ['GOA'] },
+  [EpcStatus.AUDITED]: { to: EpcStatus.APPROVED, by: ['FINANCE'] },
+  [EpcStatus.APPROVED]: { to: EpcStatus.SIGNED, by: ['GOA'] },
+  [EpcStatus.SIGNED]: { to: EpcStatus.IMPLEMENTING, by: ['GOA', 'ESCO'] },
+  [EpcStatus.IMPLEMENTING]: { to: EpcStatus.OPERATING, by: ['GOA'] },
+  [EpcStatus.OPERATING]: { to: EpcStatus.HANDED_OVER, by: ['GOA'] },
+};
+const FINAL: ReadonlySet<EpcStatus> = new Set([EpcStatus.HANDED_OVER, EpcStatus.TERMINATED]);
+/** An audit older than this does not qualify a site for a contract. */
+export const AUDIT_MAX_AGE_YEARS = 2;
+
+const DECIMAL = /^\d{1,12}(\.\d{1,4})?$/;
+const FRACTION = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
+
+export interface SettlementRow {
+  periodStart: string;
+  periodEnd: string;
+  savings: SavingsResult;
+  /** Null when the period lacks data: flagged, not computed. */
+  money: Settlement | null;
+}
+
+export class EpcService {
+  constructor(
+    private readonly db: Database,
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {}
+
+  /** ESCOs see their own contracts; institutions their own; agencies per the policy table. */
+  private scopeWhere(): Record<string, unknown> {
+    const scope = readInstitutions(this.principal, 'epcContract');
+    if (!scope) throw new ForbiddenError('this key may not read EPC contracts');
+    if (this.principal.subject === 'ESCO') return { esco: this.principal.escoId ?? 0 };
+    return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
+  }
+
+  escos(first: number, after?: string | null): Promise<Page<Esco>> {
+    const scope = readInstitutions(this.principal, 'epcContract');
+    if (!scope) throw new ForbiddenError('this key may not read ESCOs');
+    const where = this.principal.subject === 'ESCO' ? { id: this.principal.escoId ?? 0 } : {};
+    return pageById(this.em, Esco, where as FilterQuery<Esco>, first, after);
+  }
+
+  async createEsco(name: string, nameZh: string, creditCode: string): Promise<Esco> {
+    if (this.principal.subject !== 'GOA') throw new ForbiddenError('GOA registers ESCOs');
+    assertCanWrite(this.principal, 'epcContract', null);
+    const problems = new Problems();
+    if (!name.trim()) problems.add('name', 'must not be empty');
+    if (!nameZh.trim()) problems.add('nameZh', 'must not be empty');
+    const codeProblem = creditCodeProblem(creditCode);
+    if (codeProblem) problems.add('creditCode', codeProblem);
+    problems.throwIfAny();
+    if (await this.em.findOne(Esco, { creditCode })) throw new ConflictError(`an ESCO with credit code ${creditCode} is registered already`);
+    const esco = this.em.create(Esco, { name: name.trim(), nameZh: nameZh.trim(), creditCode });
+    await this.em.flush();
+    return esco;
+  }
+
+  contracts(filter: EpcContractFilter | undefined, first: number, after?: string | null): Promise<Page<EpcContract>> {
+    const where: Record<string, unknown> = { ...this.scopeWhere() };
+    const and: Record<string, unknown>[] = [where];
+    if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    if (filter?.escoId) and.push({ esco: decodeIntId(filter.escoId, 'Esco', 'filter.escoId') });
+    if (filter?.status) and.push({ status: filter.status });
+    if (filter?.type) and.push({ type: filter.type });
+    return pageById(this.em, EpcContract, { $and: and } as FilterQuery<EpcContract>, first, after);
+  }
+
+  async contract(id: number): Promise<EpcContract> {
+    const found = await this.em.findOne(EpcContract, { $and: [{ id }, this.scopeWhere()] } as FilterQuery<EpcContract>);
+    if (!found) throw new NotFoundError('no EPC contract with this id that this key can see');
+    return found;
+  }
+
+  async createContract(input: CreateEpcContractInput): Promise<EpcContract> {
+    const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
+    assertCanWrite(this.principal, 'epcContract', institutionId);
+    if (this.principal.subject !== 'GOA') throw new ForbiddenError('GOA drafts EPC contracts');
+    const problems = new Problems();
+    if (!input.title.trim()) problems.add('title', 'must not be empty');
+    if (!input.carriers.length) problems.add('carriers', 'name at least one carrier');
+    if (!input.measures.length) problems.add('measures', 'name at least one measure');
+    input.measures.forEach((m, i) => !m.name.trim() && problems.add('measures', 'a measure needs a name', i));
+    if (!(input.termStart < input.termEnd)) problems.add('termEnd', 'must be after termStart');
+    if (!DECIMAL.test(input.investmentYuan)) problems.add('investmentYuan', 'a non-negative amount of yuan, e.g. "1250000.00"');
+    if (!input.baselineStart.endsWith('-01')) problems.add('baselineStart', 'the first day of a month');
+    else if (nextMonthN(input.baselineStart, 12) > input.termStart) problems.add('baselineStart', 'the twelve baseline months must end before the term starts');
+    const sharing = input.type === EpcType.BENEFIT_SHARING || input.type === EpcType.HYBRID;
+    const guaranteed = input.type === EpcType.GUARANTEED_SAVINGS || input.type === EpcType.HYBRID;
+    if (sharing && !(input.escoShare && FRACTION.test(input.escoShare))) problems.add('escoShare', `a fraction from 0 to 1 is required for ${input.type}`);
+    if (guaranteed && !(input.guaranteedSavingsRate && FRACTION.test(input.guaranteedSavingsRate))) problems.add('guaranteedSavingsRate', `a fraction from 0 to 1 is required for ${input.type}`);
+    const prices = Object.fromEntries(input.prices.map((p) => [p.carrier, p.priceYuan]));
+    input.carriers.forEach((c) => !(prices[c] && DECIMAL.test(prices[c])) && problems.add('prices', `give a price in yuan per unit for ${c}`));
+    const [institution, esco] = await Promise.all([
+      this.em.findOne(Institution, institutionId),
+      this.em.findOne(Esco, decodeIntId(input.escoId, 'Esco', 'escoId')),
+    ]);
+    if (!institution) problems.add('institutionId', 'no such institution');
+    if (!esco) problems.add('escoId', 'no such ESCO');
+    problems.throwIfAny();
+    const contract = this.em.create(EpcContract, {
+      institution: institution!,
+      esco: esco!,
+      title: input.title.trim(),
+      type: input.type,
+      carriers: input.carriers,
+      measures: input.measures.map((m) => ({ name: m.name.trim(), pillar: m.pillar })),
+      termStart: input.termStart,
+      termEnd: input.termEnd,
+      investmentYuan: input.investmentYuan,
+      escoShare: sharing ? input.escoShare! : null,
+      guaranteedSavingsRate: guaranteed ? input.guaranteedSavingsRate! : null,
+      prices,
+      baselineStart: input.baselineStart,
+      baselineDriver: input.baselineDriver,
+      settlementPeriod: input.settlementPeriod,
+      createdBy: this.principal.keyName,
+    });
+    this.em.create(EpcTransition, { contract, fromStatus: null, toStatus: EpcStatus.DRAFT, note: 'drafted', actor: this.principal.keyName });
+    await this.em.flush();
+    return contract;
+  }
+
+  /**
+   * Moves a contract one step along its lifecycle, or to TERMINATED. A step the lifecycle does
+   * not allow is a CONFLICT saying why; a step that is another agency's decision is FORBIDDEN.
+   */
+  async transition(id: number, to: EpcStatus, note: string | null, at: Date = new Date()): Promise<EpcContract> {
+    const contract = await this.contract(id);
+    const from = contract.status;
+    if (this.principal.role === 'viewer') throw new ForbiddenError('a viewer key cannot move a contract');
+    if (FINAL.has(from)) throw new ConflictError(`the contract is ${from}: its lifecycle has ended`);
+    if (to === EpcStatus.TERMINATED) {
+      if (this.principal.subject !== 'GOA') throw new ForbiddenError('only GOA terminates a contract');
+      if (!note?.trim()) throw new ConflictError('say why the contract is terminated (note)');
+    } else {
+      const step = LIFECYCLE[from];
+      if (!step || step.to !== to) throw new ConflictError(`a ${from} contract can move to ${step?.to ?? 'nothing'} or TERMINATED, not ${to}`);
+      if (!step.by.includes(this.principal.subject)) throw new ForbiddenError(`moving a contract to ${to} is for ${step.by.join(' or ')}`);
+      if (to === EpcStatus.AUDITED) await this.requireRecentAudit(contract, at);
+    }
+    contract.status = to;
+    this.em.create(EpcTransition, { contract, fromStatus: from, toStatus: to, note: note?.trim() || null, actor: this.principal.keyName, at });
+    if (to === EpcStatus.HANDED_OVER) {
+      // At the end of the term the installed equipment passes to the institution (资产处置).
+      for (const asset of await this.em.find(EpcAsset, { contract: contract.id, handedOverAt: null })) asset.handedOverAt = at;
+    }
+    await this.em.flush();
+    return contract;
+  }
+
+  private async requireRecentAudit(contract: EpcContract, at: Date): Promise<void> {
+    const today = at.toISOString().slice(0, 10);
+    const since = `${Number(today.slice(0, 4)) - AUDIT_MAX_AGE_YEARS}${today.slice(4)}`;
+    const audit = await this.em.findOne(EnergyAudit, { institution: contract.institution.id, auditedOn: { $gte: since, $lte: today } });
+    if (!audit) throw new ConflictError(`no energy audit of the site since ${since}: a contract needs one at most ${AUDIT_MAX_AGE_YEARS} years old to be AUDITED`);
+  }
+
+  async addAsset(contractId: number, input: EpcAssetInput): Promise<EpcAsset> {
+    const contract = await this.contract(contractId);
+    if (this.principal.subject !== 'GOA' && this.principal.subject !== 'ESCO') throw new ForbiddenError('GOA or the contract\'s ESCO records its assets');
+    assertCanWrite(this.principal, 'epcContract', contract.institution.id);
+    const problems = new Problems();
+    if (!input.name.trim()) problems.add('name', 'must not be empty');
+    if (!Number.isInteger(input.quantity) || input.quantity <= 0) problems.add('quantity', 'a positive whole number');
+    if (!DECIMAL.test(input.valueYuan)) problems.add('valueYuan', 'a non-negative amount of yuan');
+    problems.throwIfAny();
+    if (FINAL.has(contract.status)) throw new ConflictError(`the contract is ${contract.status}: no more assets can be added`);
+    const asset = this.em.create(EpcAsset, { contract, name: input.name.trim(), quantity: input.quantity, valueYuan: input.valueYuan });
+    await this.em.flush();
+    return asset;
+  }
+
+  /** FINANCE records what it paid; the contract's balance follows. */
+  async recordPayment(contractId: number, amountYuan: string, paidOn: string, note: string | null): Promise<EpcPayment> {
+    const contract = await this.contract(contractId);
+    if (this.principal.subject !== 'FINANCE') throw new ForbiddenError('FINANCE records payments');
+    assertCanWrite(this.principal, 'money', contract.institution.id);
+    const problems = new Problems();
+    if (!DECIMAL.test(amountYuan) || Number(amountYuan) <= 0) problems.add('amountYuan', 'a positive amount of yuan, e.g. "125000.00"');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(paidOn)) problems.add('paidOn', 'a day, YYYY-MM-DD');
+    problems.throwIfAny();
+    if (contract.status !== EpcStatus.OPERATING && contract.status !== EpcStatus.HANDED_OVER) {
+      throw new ConflictError(`payments follow measured savings: the contract is ${contract.status}, not OPERATING`);
+    }
+    const payment = this.em.create(EpcPayment, { contract, amountYuan, paidOn, note: note?.trim() || null, recordedBy: this.principal.keyName });
+    await this.em.flush();
+    return payment;
+  }
+
+  async savings(contract: EpcContract, input: PeriodInput): Promise<SavingsResult> {
+    const period = resolvePeriod(input);
+    const institution = await this.em.findOneOrFail(Institution, contract.institution.id);
+    return measureSavings(this.db.pool, this.db.timezone, contract, institution.region.id, period);
+  }
+
+  /** When the contract started operating (the OPERATING transition), or null. */
+  async operatingSince(contract: EpcContract): Promise<string | null> {
+    const t = await this.em.findOne(EpcTransition, { contract: contract.id, toStatus: EpcStatus.OPERATING }, { orderBy: { id: 'desc' } });
+    return t ? new Intl.DateTimeFormat('en-CA', { timeZone: this.db.timezone }).format(t.at) : null;
+  }
+
+  /**
+   * One settlement per whole period (month or quarter) from the first month of operation to the
+   * last period ended by `asOf` (and by the end of the term).
+   */
+  async settlements(contract: EpcContract, asOf: string): Promise<SettlementRow[]> {
+    const since = await this.operatingSince(contract);
+    if (!since) return [];
+    const institution = await this.em.findOneOrFail(Institution, contract.institution.id);
+    const step = contract.settlementPeriod === SettlementPeriod.MONTH ? 1 : 3;
+    let start = since.endsWith('-01') ? since : nextMonth(monthStart(since));
+    if (step === 3) while ((Number(start.slice(5, 7)) - 1) % 3 !== 0) start = nextMonth(start);
+    const limit = [addDays(asOf, 1), contract.termEnd].sort()[0];
+    const rows: SettlementRow[] = [];
+    for (let s = start; nextMonthN(s, step) <= limit; s = nextMonthN(s, step)) {
+      const end = nextMonthN(s, step);
+      const measured = await measureSavings(this.db.pool, this.db.timezone, contract, institution.region.id, { from: s, to: end });
+      rows.push({ periodStart: s, periodEnd: end, savings: measured, money: measured.flagged ? null : this.settleMoney(contract, measured) });
+    }
+    return rows;
+  }
+
+  private settleMoney(contract: EpcContract, m: SavingsResult): Settlement | null {
+    const carriers = m.byCarrier.map((c) => ({ carrier: c.carrier, savings: c.savings, adjustedBaseline: c.adjustedBaseline }));
+    if (contract.type === EpcType.GUARANTEED_SAVINGS) return settle(carriers, { type: 'GUARANTEED_SAVINGS', guaranteedRate: contract.guaranteedSavingsRate!, prices: contract.prices });
+    if (contract.escoShare !== null) return settle(carriers, { type: 'BENEFIT_SHARING', escoShare: contract.escoShare, prices: contract.prices });
+    return null;
+  }
+
+  /** Due to the ESCO (its shares, less any guarantee shortfall) minus what FINANCE has paid, in yuan. */
+  async balance(contract: EpcContract, asOf: string): Promise<string> {
+    const [rows, payments] = await Promise.all([this.settlements(contract, asOf), this.em.find(EpcPayment, { contract: contract.id })]);
+    let fen = 0n;
+    for (const r of rows) {
+      if (r.money?.escoShareValue) fen += toFen(r.money.escoShareValue);
+      if (r.money?.shortfallValue) fen -= toFen(r.money.shortfallValue);
+    }
+    for (const p of payments) fen -= toFen(p.amountYuan);
+    return formatFen(fen);
+  }
+
+  today(): string {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: this.db.timezone }).format(new Date());
+  }
+}
+
+function toFen(yuan: string): bigint {
+  const [whole, frac = ''] = yuan.replace('-', '').split('.');
+  const fen = BigInt(whole) * 100n + BigInt((frac + '00').slice(0, 2));
+  return yuan.startsWith('-') ? -fen : fen;
+}
+
+function nextMonthN(month: string, n: number): string {
+  let m = month;
+  for (let i = 0; i < n; i++) m = nextMonth(m);
+  return m;
+}
+

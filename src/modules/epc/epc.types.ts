@@ -1,0 +1,158 @@
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { DecimalScalar } from '../../graphql/scalars';
+import { Carrier } from '../metering/metering.enums';
+import { SavingsPillar } from './epc.enums';
+
+@ObjectType()
+export class EpcMeasureType {
+  @Field()
+  name!: string;
+
+  @Field(() => SavingsPillar)
+  pillar!: SavingsPillar;
+}
+
+@ObjectType()
+export class CarrierPrice {
+  @Field(() => Carrier)
+  carrier!: Carrier;
+
+  @Field(() => DecimalScalar)
+  priceYuan!: string;
+}
+
+@ObjectType({ description: 'A measured month: adjusted baseline against actual use.' })
+export class MonthSavingsType {
+  @Field(() => LocalDateResolver)
+  month!: string;
+
+  @Field(() => LocalDateResolver, { description: 'The baseline month it is compared with.' })
+  baselineMonth!: string;
+
+  @Field(() => Float)
+  adjustedBaselineKgce!: number;
+
+  @Field(() => Float)
+  actualKgce!: number;
+
+  @Field(() => Float)
+  savingsKgce!: number;
+
+  @Field(() => Float)
+  coverage!: number;
+
+  @Field({ description: 'Readings cover under 90% of the month or its baseline month: left out of the totals.' })
+  insufficientData!: boolean;
+}
+
+@ObjectType()
+export class CarrierSavingType {
+  @Field(() => Carrier)
+  carrier!: Carrier;
+
+  @Field()
+  unit!: string;
+
+  @Field(() => Float)
+  adjustedBaseline!: number;
+
+  @Field(() => Float)
+  actual!: number;
+
+  @Field(() => Float)
+  savings!: number;
+
+  @Field(() => Float)
+  savingsKgce!: number;
+}
+
+@ObjectType({ description: 'Fit of a CalTRACK-style degree-day baseline.' })
+export class DegreeDayFit {
+  @Field()
+  model!: string;
+
+  @Field(() => Float)
+  intercept!: number;
+
+  @Field(() => Float)
+  betaHeating!: number;
+
+  @Field(() => Float)
+  betaCooling!: number;
+
+  @Field(() => Float, { nullable: true })
+  heatingBalanceC!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  coolingBalanceC!: number | null;
+
+  @Field(() => Float)
+  r2!: number;
+
+  @Field(() => Float, { nullable: true, description: 'CV(RMSE) of the baseline fit.' })
+  cvRmse!: number | null;
+
+  @Field(() => Int)
+  n!: number;
+}
+
+@ObjectType({ description: 'Savings = adjusted baseline - actual over a period, from meter data.' })
+export class EpcSavings {
+  @Field(() => LocalDateResolver)
+  from!: string;
+
+  @Field(() => LocalDateResolver)
+  to!: string;
+
+  @Field({ description: 'ROUTINE_ADJUSTMENT (scaled by floor area or headcount) or DEGREE_DAY.' })
+  method!: string;
+
+  @Field(() => Float)
+  adjustedBaselineKgce!: number;
+
+  @Field(() => Float)
+  actualKgce!: number;
+
+  @Field(() => Float)
+  savingsKgce!: number;
+
+  @Field(() => Float, { nullable: true })
+  savingsRate!: number | null;
+
+  @Field({ description: 'True when a month lacked data and was left out.' })
+  flagged!: boolean;
+
+  @Field(() => [CarrierSavingType])
+  byCarrier!: CarrierSavingType[];
+
+  @Field(() => [MonthSavingsType])
+  months!: MonthSavingsType[];
+
+  @Field(() => DegreeDayFit, { nullable: true })
+  fit!: DegreeDayFit | null;
+}
+
+@ObjectType({ description: 'One settlement period: the measured savings and, when the data suffices, the money.' })
+export class EpcSettlement {
+  @Field(() => LocalDateResolver)
+  periodStart!: string;
+
+  @Field(() => LocalDateResolver)
+  periodEnd!: string;
+
+  @Field(() => EpcSavings)
+  savings!: EpcSavings;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Savings at the contract prices, yuan. Null when the period is flagged.' })
+  savingsValueYuan!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  escoShareYuan!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  clientShareYuan!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Owed by the ESCO under a savings guarantee.' })
+  shortfallYuan!: string | null;
+}

@@ -1,0 +1,91 @@
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Node, toGlobalId } from '../../graphql/relay';
+import { Meter } from '../metering/meter.entity';
+import { Institution } from '../registry/institution.entity';
+
+export enum PvFinancing {
+  SELF_FUNDED = 'SELF_FUNDED',
+  EPC = 'EPC',
+  LEASE = 'LEASE',
+}
+
+export enum PvStatus {
+  PLANNED = 'PLANNED',
+  UNDER_CONSTRUCTION = 'UNDER_CONSTRUCTION',
+  OPERATING = 'OPERATING',
+  DECOMMISSIONED = 'DECOMMISSIONED',
+}
+registerEnumType(PvFinancing, { name: 'PvFinancing' });
+registerEnumType(PvStatus, { name: 'PvStatus' });
+
+@ObjectType({ implements: Node, description: 'A rooftop PV project on a public building.' })
+@Entity({ tableName: 'pv_project' })
+@Index({ properties: ['institution'] })
+export class PvProject {
+  [OptionalProps]?: 'globalId' | 'createdAt' | 'commissionedOn' | 'decommissionedOn' | 'generationMeter' | 'exportMeter';
+
+  @PrimaryKey()
+  id!: number;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('PvProject', this.id);
+  }
+
+  @ManyToOne(() => Institution, { ref: true })
+  institution!: Ref<Institution>;
+
+  @Field()
+  @Property()
+  name!: string;
+
+  @Field()
+  @Property()
+  nameZh!: string;
+
+  @Field(() => Float, { description: 'Peak capacity, kWp.' })
+  @Property({ type: 'double' })
+  capacityKw!: number;
+
+  @Property({ type: 'decimal', precision: 14, scale: 2 })
+  investmentYuan!: string;
+
+  @Field(() => PvFinancing)
+  @Enum({ items: () => PvFinancing, nativeEnumName: 'pv_financing' })
+  financing!: PvFinancing;
+
+  @Field(() => PvStatus)
+  @Enum({ items: () => PvStatus, nativeEnumName: 'pv_status' })
+  status!: PvStatus;
+
+  @Field(() => LocalDateResolver)
+  @Property({ type: 'date' })
+  startedOn!: string;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @Property({ type: 'date', nullable: true })
+  commissionedOn: string | null = null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @Property({ type: 'date', nullable: true })
+  decommissionedOn: string | null = null;
+
+  @Field(() => Float, { description: 'Expected generation a year, kWh, as planned.' })
+  @Property({ type: 'double' })
+  expectedAnnualKwh!: number;
+
+  @Field(() => Float, { description: 'CO2 reduction a year as the project reports it, t (kept apart from the computed figure).' })
+  @Property({ type: 'double', fieldName: 'reported_annual_co2_t' })
+  reportedAnnualCo2T!: number;
+
+  @ManyToOne(() => Meter, { ref: true, nullable: true })
+  generationMeter: Ref<Meter> | null = null;
+
+  @ManyToOne(() => Meter, { ref: true, nullable: true })
+  exportMeter: Ref<Meter> | null = null;
+
+  @Property({ defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

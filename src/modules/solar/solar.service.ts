@@ -1,0 +1,122 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { readInstitutions, readScope } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { ForbiddenError, ValidationError } from '../../graphql/errors';
+import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
+import { loadFactorTable } from '../factors/factors.service';
+import { Carrier, MeterUnit } from '../metering/metering.enums';
+import { PvProject, PvStatus } from './pv-project.entity';
+
+export interface PvFilterInput {
+  institutionId?: string | null;
+  status?: PvStatus | null;
+}
+
+export interface Generation {
+  kwh: number;
+  avoidedKgCo2: number;
+  emissionFactorIds: number[];
+  /** Share of the period the generation meter has readings for. */
+  coverage: number;
+}
+
+export interface Programme {
+  asOf: string;
+  projects: PvProject[];
+  statusAt: Map<number, PvStatus>;
+  computedAnnualCo2T: number;
+  emissionFactorIds: number[];
+  actualKwhLast12Months: number;
+}
+
+/** The status a project had on a day, from its dates. */
+export function statusOn(p: Pick<PvProject, 'startedOn' | 'commissionedOn' | 'decommissionedOn'>, day: string): PvStatus {
+  if (p.decommissionedOn && p.decommissionedOn <= day) return PvStatus.DECOMMISSIONED;
+  if (p.commissionedOn && p.commissionedOn <= day) return PvStatus.OPERATING;
+  if (p.startedOn <= day) return PvStatus.UNDER_CONSTRUCTION;
+  return PvStatus.PLANNED;
+}
+
+export class SolarService {
+  constructor(
+    private readonly db: Database,
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {}
+
+  private rowWhere(): Record<string, unknown> {
+    const scope = readInstitutions(this.principal, 'pvProject');
+    if (!scope) throw new ForbiddenError('this key may not read PV projects one by one');
+    return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
+  }
+
+  projects(filter: PvFilterInput | undefined, first: number, after?: string | null): Promise<Page<PvProject>> {
+    const and: Record<string, unknown>[] = [this.rowWhere()];
+    if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    if (filter?.status) and.push({ status: filter.status });
+    return pageById(this.em, PvProject, { $and: and } as FilterQuery<PvProject>, first, after);
+  }
+
+  /** Generation of projects' meters over local months, with the CO2 it avoided at the grid factor of each month. */
+  async generation(projects: PvProject[], period: Pick<Period, 'from' | 'to'>): Promise<Map<number, Generation>> {
+    const meters = projects.filter((p) => p.generationMeter).map((p) => p.generationMeter!.id);
+    const out = new Map<number, Generation>(projects.map((p) => [p.id, { kwh: 0, avoidedKgCo2: 0, emissionFactorIds: [], coverage: 0 }]));
+    if (!meters.length) return out;
+    const [factors, rows, regions] = await Promise.all([
+      loadFactorTable(this.db.pool),
+      this.db.pool.query<{ meter_id: number; unit: MeterUnit; month: string; value: number; covered_s: number }>(
+        `SELECT mm.meter_id, m.unit, to_char(mm.month, 'YYYY-MM-DD') AS month, mm.value, mm.covered_s
+           FROM meter_month mm JOIN meter m ON m.id = mm.meter_id
+          WHERE mm.meter_id = ANY($1::int[]) AND mm.month >= date_trunc('month', $2::date) AND mm.month < $3::date`,
+        [meters, period.from, period.to],
+      ),
+      this.db.pool.query<{ id: number; region_id: number }>('SELECT id, region_id FROM institution WHERE id = ANY($1::int[])', [projects.map((p) => p.institution.id)]),
+    ]);
+    const regionOf = new Map(regions.rows.map((r) => [r.id, r.region_id]));
+    const seconds = (Date.parse(period.to) - Date.parse(period.from)) / 1000;
+    const byMeter = new Map(projects.filter((p) => p.generationMeter).map((p) => [p.generationMeter!.id, p]));
+    for (const r of rows.rows) {
+      const project = byMeter.get(r.meter_id)!;
+      const f = factors.resolve(Carrier.PV_GENERATION, r.unit, r.month, regionOf.get(project.institution.id)!);
+      const g = out.get(project.id)!;
+      g.kwh += r.value * f.toUnit;
+      g.avoidedKgCo2 += r.value * (f.avoidedKgCo2PerMeterUnit ?? 0);
+      g.coverage += r.covered_s / seconds;
+      for (const id of f.emissionFactorIds) if (!g.emissionFactorIds.includes(id)) g.emissionFactorIds.push(id);
+    }
+    return out;
+  }
+
+  /** The city's programme on a day: projects built or under construction, their totals, and CO2 as computed beside CO2 as reported. */
+  async programme(asOf: string, filter: PvFilterInput | undefined): Promise<Programme> {
+    const scope = readScope(this.principal, 'pvProject');
+    if (!scope) throw new ForbiddenError('this key may not read the PV programme');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw ValidationError.single('asOf', 'a day, YYYY-MM-DD');
+    const where: Record<string, unknown>[] = [scope === 'aggregate' ? {} : this.rowWhere(), { startedOn: { $lte: asOf } }];
+    if (filter?.institutionId) where.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    const all = await this.em.find(PvProject, { $and: where } as FilterQuery<PvProject>, { orderBy: { id: 'asc' } });
+    const statusAt = new Map(all.map((p) => [p.id, statusOn(p, asOf)]));
+    const projects = all.filter((p) => {
+      const s = statusAt.get(p.id)!;
+      return (s === PvStatus.OPERATING || s === PvStatus.UNDER_CONSTRUCTION) && (!filter?.status || filter.status === s);
+    });
+    // CO2 as computed: expected kWh a year at the grid factor valid on asOf, for each project's region.
+    const factors = await loadFactorTable(this.db.pool);
+    const regions = await this.db.pool.query<{ id: number; region_id: number }>('SELECT id, region_id FROM institution WHERE id = ANY($1::int[])', [projects.map((p) => p.institution.id)]);
+    const regionOf = new Map(regions.rows.map((r) => [r.id, r.region_id]));
+    let co2Kg = 0;
+    const ids = new Set<number>();
+    for (const p of projects) {
+      const f = factors.resolve(Carrier.PV_GENERATION, MeterUnit.KWH, monthStart(asOf), regionOf.get(p.institution.id)!);
+      co2Kg += p.expectedAnnualKwh * (f.avoidedKgCo2PerMeterUnit ?? 0);
+      f.emissionFactorIds.forEach((id) => ids.add(id));
+    }
+    const to = addDays(asOf, 1);
+    const from = nextMonth(`${Number(to.slice(0, 4)) - 1}${to.slice(4, 7)}-01`);
+    const generation = await this.generation(projects, { from, to: monthStart(to) });
+    const actual = [...generation.values()].reduce((s, g) => s + g.kwh, 0);
+    return { asOf, projects, statusAt, computedAnnualCo2T: co2Kg / 1000, emissionFactorIds: [...ids], actualKwhLast12Months: actual };
+  }
+}
