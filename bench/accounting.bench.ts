@@ -14,7 +14,8 @@ import { openDatabase, type Database } from '../src/db/database';
 import { deriveDemoKeys } from '../src/db/demo/demo-keys';
 import { seedDemo } from '../src/db/demo/demo.seeder';
 import { toGlobalId } from '../src/graphql/relay';
-import { rebuildAllRollups, refreshRollups } from '../src/modules/accounting/rollup';
+import { refreshRollups } from '../src/modules/accounting/rollup';
+import { multiply } from './scale';
 import { startServer } from '../src/server/app';
 import { fmt, percentile, post } from './lib';
 
@@ -56,32 +57,6 @@ async function ingest10k(db: Database, url: string, key: string, base: number): 
     const refresh = performance.now() - t1;
     await client.query('COMMIT');
     return `ingestReadings of 10,000 rows ${fmt(total, 0)} ms in all; rollup refresh alone ${fmt(refresh, 0)} ms`;
-  } finally {
-    client.release();
-  }
-}
-
-/** Nine more copies of every meter, with the same readings: 10x the meters, readings and rollups. */
-async function multiply(db: Database): Promise<number> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
-    for (let copy = 1; copy <= 9; copy++) {
-      await client.query(
-        `WITH src AS (SELECT id, institution_id, carrier, unit, serial, supplier_id FROM meter WHERE serial NOT LIKE '%#%'),
-         made AS (INSERT INTO meter (institution_id, carrier, unit, serial, supplier_id)
-                  SELECT institution_id, carrier, unit, serial || '#' || $1, supplier_id FROM src RETURNING id, serial)
-         INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
-         SELECT made.id, r.period_start, r.period_end, r.value, r.quality, r.batch_id
-           FROM made JOIN src ON made.serial = src.serial || '#' || $1 JOIN reading r ON r.meter_id = src.id`,
-        [copy],
-      );
-    }
-    await rebuildAllRollups(client, db.timezone);
-    await client.query('COMMIT');
-    await client.query('ANALYZE');
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM reading');
-    return Number(rows[0].n);
   } finally {
     client.release();
   }

@@ -1,0 +1,66 @@
+/**
+ * Issue 5's figures: p50/p95 of a contract's savings over its whole term so far (every quarterly
+ * settlement since it started operating, with the balance) and of the city's PV programme, at the
+ * demo's readings and at 10x.
+ *
+ *   npm run build && node dist/bench/programmes.bench.js
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/database';
+import { deriveDemoKeys } from '../src/db/demo/demo-keys';
+import { seedDemo } from '../src/db/demo/demo.seeder';
+import { toGlobalId } from '../src/graphql/relay';
+import { startServer } from '../src/server/app';
+import { fmt, percentile, post } from './lib';
+import { multiply } from './scale';
+
+const TERM = `query($id: ID!) { epcContract(id: $id) { settlements(asOf: "2024-06-30") { periodStart savings { savingsKgce savingsRate flagged } escoShareYuan shortfallYuan } balanceYuan(asOf: "2024-06-30") } }`;
+const PROGRAMME = `{ pvProgramme(asOf: "2023-08-31") { projectCount capacityKw investmentYuan expectedAnnualKwh reportedAnnualCo2T computedAnnualCo2T actualKwhLast12Months } }`;
+
+async function latency(url: string, key: string, query: string, variables: unknown, check: (data: any) => boolean): Promise<string> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (let i = 0; i < 5; i++) await post(url, key, query, variables);
+  const times: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const t0 = performance.now();
+    const r = await post(url, key, query, variables);
+    times.push(performance.now() - t0);
+    if (r.errors || !check(r.data)) throw new Error(JSON.stringify(r).slice(0, 300));
+  }
+  times.sort((a, b) => a - b);
+  return `p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms`;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-prog-'));
+  const config = loadConfig({ ...process.env, EWC_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
+  const db = await openDatabase(config);
+  try {
+    await seedDemo(db, dir);
+    const hub = await startServer(config, db, { port: 0 });
+    const goa = deriveDemoKeys(dir).find((k) => k.label === 'GOA admin')!.key;
+    const { rows } = await db.pool.query<{ id: number }>(`SELECT c.id FROM epc_contract c JOIN institution i ON i.id = c.institution_id WHERE i.name_zh = '隆回县人民医院'`);
+    const id = toGlobalId('EpcContract', rows[0].id);
+    const run = async (label: string) => {
+      const n = Number((await db.pool.query('SELECT count(*) AS n FROM reading')).rows[0].n);
+      console.log(`\n${label} (${n.toLocaleString('en-US')} readings)`);
+      console.log(`  Longhui contract, 7 quarterly settlements and balance: ${await latency(hub.url, goa, TERM, { id }, (d) => d.epcContract.settlements.length === 7)}`);
+      console.log(`  pvProgramme(asOf: 2023-08-31):                          ${await latency(hub.url, goa, PROGRAMME, {}, (d) => d.pvProgramme.projectCount === 43)}`);
+    };
+    await run('1x demo');
+    await multiply(db);
+    await run('10x demo');
+    await hub.stop();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
