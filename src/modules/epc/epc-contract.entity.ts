@@ -2,6 +2,7 @@ import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, ty
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Node, toGlobalId } from '../../graphql/relay';
+import { DecimalScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
 import { Institution } from '../registry/institution.entity';
 import { BaselineDriver, EpcStatus, EpcType, SavingsPillar, SettlementPeriod } from './epc.enums';
@@ -68,7 +69,7 @@ export class EpcContract {
   @Property({ type: 'decimal', precision: 5, scale: 4, nullable: true })
   escoShare: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Guaranteed savings rate (0 to 1), for GUARANTEED_SAVINGS.' })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Guaranteed savings rate (0 to 1), for GUARANTEED_SAVINGS.' })
   @Property({ type: 'decimal', precision: 5, scale: 4, nullable: true })
   guaranteedSavingsRate: string | null = null;
 

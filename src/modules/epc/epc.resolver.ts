@@ -12,7 +12,7 @@ import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract
 import { EpcStatus } from './epc.enums';
 import { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 import { EpcService, type SettlementRow } from './epc.service';
-import { CarrierPrice, EpcMeasureType, EpcSavings, EpcSettlement } from './epc.types';
+import { CarrierPrice, EpcBaseline, EpcMeasureType, EpcSavings, EpcSettlement } from './epc.types';
 import { Esco } from './esco.entity';
 
 const EpcContractConnection = Connection(EpcContract, 'EpcContract');
@@ -113,6 +113,11 @@ export class EpcResolver {
   @FieldResolver(() => [CarrierPrice], { nullable: true, description: 'Energy prices of the contract, yuan per unit.' })
   prices(@Root() c: EpcContract): CarrierPrice[] {
     return Object.entries(c.prices).map(([carrier, priceYuan]) => ({ carrier, priceYuan }) as CarrierPrice);
+  }
+
+  @FieldResolver(() => EpcBaseline, { description: 'The baseline consumption, taken from the meters.' })
+  baseline(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcBaseline> {
+    return svc(ctx).baseline(c) as Promise<EpcBaseline>;
   }
 
   @FieldResolver(() => EpcSavings, { description: 'Measured savings over a period (adjusted baseline - actual).' })

@@ -14,7 +14,7 @@ import { EpcStatus, EpcType, SettlementPeriod } from './epc.enums';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 import { Esco } from './esco.entity';
 import { formatFen, settle, type Settlement } from './mv';
-import { measureSavings, type SavingsResult } from './savings';
+import { measureBaseline, measureSavings, type BaselineFigures, type SavingsResult } from './savings';
 
 /** Who may move a contract from one status to the next. TERMINATED is reachable from any open status, by GOA. */
 export const LIFECYCLE: Partial<Record<EpcStatus, { to: EpcStatus; by: Subject[] }>> = {
@@ -213,6 +213,11 @@ export class EpcService {
     const period = resolvePeriod(input);
     const institution = await this.em.findOneOrFail(Institution, contract.institution.id);
     return measureSavings(this.db.pool, this.db.timezone, contract, institution.region.id, period);
+  }
+
+  async baseline(contract: EpcContract): Promise<BaselineFigures> {
+    const institution = await this.em.findOneOrFail(Institution, contract.institution.id);
+    return measureBaseline(this.db.pool, this.db.timezone, contract, institution.region.id);
   }
 
   /** When the contract started operating (the OPERATING transition), or null. */

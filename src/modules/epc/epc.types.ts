@@ -156,3 +156,36 @@ export class EpcSettlement {
   @Field(() => DecimalScalar, { nullable: true, description: 'Owed by the ESCO under a savings guarantee.' })
   shortfallYuan!: string | null;
 }
+
+@ObjectType()
+export class BaselineCarrier {
+  @Field(() => Carrier)
+  carrier!: Carrier;
+
+  @Field(() => Float)
+  quantity!: number;
+
+  @Field()
+  unit!: string;
+
+  @Field(() => Float)
+  kgce!: number;
+}
+
+@ObjectType({ description: "The contract's twelve baseline months, from the meters." })
+export class EpcBaseline {
+  @Field(() => LocalDateResolver)
+  from!: string;
+
+  @Field(() => LocalDateResolver)
+  to!: string;
+
+  @Field(() => Float)
+  kgce!: number;
+
+  @Field(() => Float, { description: 'Share of the baseline covered by readings.' })
+  coverage!: number;
+
+  @Field(() => [BaselineCarrier])
+  byCarrier!: BaselineCarrier[];
+}

@@ -189,3 +189,28 @@ function conditions(weather: Weather, month: string, fit: DegreeDayModel) {
     cdd: fit.coolingBalanceC === null ? 0 : degreeDays(t, fit.coolingBalanceC, 'CDD'),
   };
 }
+
+export interface BaselineFigures {
+  from: string;
+  to: string;
+  kgce: number;
+  coverage: number;
+  byCarrier: { carrier: Carrier; quantity: number; unit: string; kgce: number }[];
+}
+
+/** The contract's twelve baseline months as the meters recorded them, over its carriers. */
+export async function measureBaseline(pool: pg.Pool, tz: string, contract: EpcContract, regionId: number): Promise<BaselineFigures> {
+  const to = isoDay(Number(contract.baselineStart.slice(0, 4)) + 1, Number(contract.baselineStart.slice(5, 7)));
+  const factors = await loadFactorTable(pool);
+  const rows = (await loadLiveFigures(pool, [contract.institution.id], { from: contract.baselineStart, to }, tz, factors, () => regionId)).filter((f) =>
+    (contract.carriers as string[]).includes(f.carrier),
+  );
+  const byCarrier = new Map<Carrier, { carrier: Carrier; quantity: number; unit: string; kgce: number }>();
+  for (const f of rows) {
+    const c = byCarrier.get(f.carrier) ?? { carrier: f.carrier, quantity: 0, unit: f.unit, kgce: 0 };
+    c.quantity += f.quantity;
+    c.kgce += f.kgce ?? 0;
+    byCarrier.set(f.carrier, c);
+  }
+  return { from: contract.baselineStart, to, kgce: sum(rows, (f) => f.kgce ?? 0), coverage: share(rows), byCarrier: [...byCarrier.values()] };
+}

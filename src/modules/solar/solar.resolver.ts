@@ -138,6 +138,11 @@ export class SolarResolver {
     return p.generationMeter ? ctx.loaders.meterById.load(p.generationMeter.id) : null;
   }
 
+  @FieldResolver(() => Meter, { nullable: true, description: 'Meter of the electricity exported to the grid, if any.' })
+  async exportMeter(@Root() p: PvProject, @Ctx() ctx: Context): Promise<Meter | null> {
+    return p.exportMeter ? ctx.loaders.meterById.load(p.exportMeter.id) : null;
+  }
+
   @FieldResolver(() => PvGenerationFigures, { description: 'Metered generation over a period.' })
   async generation(@Root() p: PvProject, @Arg('period', () => PeriodInput) input: PeriodInput, @Ctx() ctx: Context): Promise<PvGenerationFigures> {
     const period = resolvePeriod(input);
