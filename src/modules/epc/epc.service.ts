@@ -14,7 +14,7 @@ import { EpcStatus, EpcType, SettlementPeriod } from './epc.enums';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 import { Esco } from './esco.entity';
 import { formatFen, settle, type Settlement } from './mv';
-import { measureBaseline, measureSavings, type BaselineFigures, type SavingsResult } from './savings';
+import { measureBaseline, measureSavings, summarise, type BaselineFigures, type SavingsResult } from './savings';
 
 /** Who may move a contract from one status to the next. TERMINATED is reachable from any open status, by GOA. */
 export const LIFECYCLE: Partial<Record<EpcStatus, { to: EpcStatus; by: Subject[] }>> = {
@@ -39,6 +39,8 @@ export interface SettlementRow {
   /** Null when the period lacks data: flagged, not computed. */
   money: Settlement | null;
 }
+
+const SETTLEMENTS = new WeakMap<EntityManager, Map<string, Promise<SettlementRow[]>>>();
 
 export class EpcService {
   constructor(
@@ -230,7 +232,16 @@ export class EpcService {
    * One settlement per whole period (month or quarter) from the first month of operation to the
    * last period ended by `asOf` (and by the end of the term).
    */
-  async settlements(contract: EpcContract, asOf: string): Promise<SettlementRow[]> {
+  settlements(contract: EpcContract, asOf: string): Promise<SettlementRow[]> {
+    // `settlements` and `balanceYuan` of one request share one computation (the EntityManager is per request).
+    const memo = SETTLEMENTS.get(this.em) ?? new Map<string, Promise<SettlementRow[]>>();
+    SETTLEMENTS.set(this.em, memo);
+    const key = `${contract.id}|${asOf}`;
+    if (!memo.has(key)) memo.set(key, this.computeSettlements(contract, asOf));
+    return memo.get(key)!;
+  }
+
+  private async computeSettlements(contract: EpcContract, asOf: string): Promise<SettlementRow[]> {
     const since = await this.operatingSince(contract);
     if (!since) return [];
     const institution = await this.em.findOneOrFail(Institution, contract.institution.id);
@@ -238,13 +249,15 @@ export class EpcService {
     let start = since.endsWith('-01') ? since : nextMonth(monthStart(since));
     if (step === 3) while ((Number(start.slice(5, 7)) - 1) % 3 !== 0) start = nextMonth(start);
     const limit = [addDays(asOf, 1), contract.termEnd].sort()[0];
-    const rows: SettlementRow[] = [];
-    for (let s = start; nextMonthN(s, step) <= limit; s = nextMonthN(s, step)) {
-      const end = nextMonthN(s, step);
-      const measured = await measureSavings(this.db.pool, this.db.timezone, contract, institution.region.id, { from: s, to: end });
-      rows.push({ periodStart: s, periodEnd: end, savings: measured, money: measured.flagged ? null : this.settleMoney(contract, measured) });
-    }
-    return rows;
+    const periods: [string, string][] = [];
+    for (let s = start; nextMonthN(s, step) <= limit; s = nextMonthN(s, step)) periods.push([s, nextMonthN(s, step)]);
+    if (!periods.length) return [];
+    // One measurement over the whole span, cut into settlement periods.
+    const whole = await measureSavings(this.db.pool, this.db.timezone, contract, institution.region.id, { from: periods[0][0], to: periods[periods.length - 1][1] });
+    return periods.map(([from, to]) => {
+      const measured = summarise(whole.months, from, to, whole.fit);
+      return { periodStart: from, periodEnd: to, savings: measured, money: measured.flagged ? null : this.settleMoney(contract, measured) };
+    });
   }
 
   private settleMoney(contract: EpcContract, m: SavingsResult): Settlement | null {

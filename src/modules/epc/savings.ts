@@ -16,6 +16,7 @@ export interface MonthSavings {
   coverage: number;
   /** Coverage under 90% in the month or its baseline month: reported, not computed into totals. */
   insufficientData: boolean;
+  carriers: CarrierSaving[];
 }
 
 export interface CarrierSaving {
@@ -77,7 +78,6 @@ export async function measureSavings(pool: pg.Pool, tz: string, contract: EpcCon
 
   const fit = weatherCovers(weather, contract.baselineStart, baselineTo) && weatherCovers(weather, period.from, period.to) ? fitBaseline(base, weather) : null;
   const months: MonthSavings[] = [];
-  const carrierTotals = new Map<string, CarrierSaving>();
   for (const [month, now] of [...actual.entries()].sort()) {
     const baselineMonth = [...base.keys()].find((b) => b.slice(5, 7) === month.slice(5, 7))!;
     const was = base.get(baselineMonth) ?? [];
@@ -88,29 +88,39 @@ export async function measureSavings(pool: pg.Pool, tz: string, contract: EpcCon
     let adjusted = baseKgce * ratio;
     if (fit) adjusted = predict(fit, conditions(weather, month, fit));
     const actualKgce = sum(now, (f) => f.kgce ?? 0);
-    const insufficientData = coverage < MIN_COVERAGE;
-    months.push({ month, baselineMonth, adjustedBaselineKgce: adjusted, actualKgce, savingsKgce: adjusted - actualKgce, coverage, insufficientData });
-    if (insufficientData) continue;
     // Per carrier, physical and kgce; a degree-day model spreads its prediction by the baseline's carrier mix.
     const scale = baseKgce > 0 ? adjusted / baseKgce : ratio;
-    for (const f of now) {
+    const carriers = now.map((f) => {
       const b = was.filter((x) => x.carrier === f.carrier);
       const bq = sum(b, (x) => x.quantity) * scale;
       const bk = sum(b, (x) => x.kgce ?? 0) * scale;
-      const t = carrierTotals.get(f.carrier) ?? { carrier: f.carrier, unit: f.unit, adjustedBaseline: 0, actual: 0, savings: 0, savingsKgce: 0 };
-      t.adjustedBaseline += bq;
-      t.actual += f.quantity;
-      t.savings += bq - f.quantity;
-      t.savingsKgce += bk - (f.kgce ?? 0);
-      carrierTotals.set(f.carrier, t);
+      return { carrier: f.carrier, unit: f.unit, adjustedBaseline: bq, actual: f.quantity, savings: bq - f.quantity, savingsKgce: bk - (f.kgce ?? 0) };
+    });
+    months.push({ month, baselineMonth, adjustedBaselineKgce: adjusted, actualKgce, savingsKgce: adjusted - actualKgce, coverage, insufficientData: coverage < MIN_COVERAGE, carriers });
+  }
+  return summarise(months, period.from, period.to, fit);
+}
+
+/** Totals of measured months over [from, to): months without enough data are listed, flagged, and left out. */
+export function summarise(all: MonthSavings[], from: string, to: string, fit: DegreeDayModel | null): SavingsResult {
+  const months = all.filter((m) => m.month >= from && m.month < to);
+  const counted = months.filter((m) => !m.insufficientData);
+  const carrierTotals = new Map<string, CarrierSaving>();
+  for (const m of counted) {
+    for (const c of m.carriers) {
+      const t = carrierTotals.get(c.carrier) ?? { carrier: c.carrier, unit: c.unit, adjustedBaseline: 0, actual: 0, savings: 0, savingsKgce: 0 };
+      t.adjustedBaseline += c.adjustedBaseline;
+      t.actual += c.actual;
+      t.savings += c.savings;
+      t.savingsKgce += c.savingsKgce;
+      carrierTotals.set(c.carrier, t);
     }
   }
-  const counted = months.filter((m) => !m.insufficientData);
   const adjustedBaselineKgce = sum(counted, (m) => m.adjustedBaselineKgce);
   const actualKgce = sum(counted, (m) => m.actualKgce);
   return {
-    from: period.from,
-    to: period.to,
+    from,
+    to,
     method: fit ? 'DEGREE_DAY' : 'ROUTINE_ADJUSTMENT',
     adjustedBaselineKgce,
     actualKgce,
