@@ -94,7 +94,6 @@ describe('programmes: PV, audits and EPC measurement', () => {
       const now = (await gql(PROGRAMME, { asOf: '2023-08-31' })).data.pvProgramme;
       const r = await gql(PROGRAMME, { asOf: '2022-06-30' });
       expect(r.errors).toBeUndefined();
-      console.log(JSON.stringify([r.data.pvProgramme, now]));
       expect(r.data.pvProgramme.projectCount).toBeGreaterThan(0);
       expect(r.data.pvProgramme.projectCount).toBeLessThan(now.projectCount);
       expect(r.data.pvProgramme.expectedAnnualKwh).toBeLessThan(now.expectedAnnualKwh);
@@ -178,7 +177,6 @@ describe('programmes: PV, audits and EPC measurement', () => {
       expect(r.errors).toBeUndefined();
       const list = r.data.auditCandidates as Json[];
       expect(list.length).toBeGreaterThan(0);
-      console.log(JSON.stringify(list.map((c) => [c.institution.nameZh, c.score, c.reasons, c.lastAuditedOn])));
       for (let i = 1; i < list.length; i++) expect(list[i - 1].score).toBeGreaterThanOrEqual(list[i].score);
       const names = new Set(list.map((c) => c.institution.nameZh));
       for (const nameZh of Object.keys(AUDITED)) expect(names.has(nameZh)).toBe(false);
@@ -238,7 +236,6 @@ describe('programmes: PV, audits and EPC measurement', () => {
       const r = await gql(SAVINGS, { id: toGlobalId('EpcContract', c.id), period: { year: 2023 } });
       expect(r.errors).toBeUndefined();
       const s = r.data.epcContract.savings;
-      console.log(JSON.stringify(s));
       expect(s.method).toBe('DEGREE_DAY');
       expect(s.fit.n).toBe(12);
       expect(Number.isFinite(s.fit.cvRmse)).toBe(true);

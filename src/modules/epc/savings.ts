@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ConflictError } from '../../graphql/errors';
 import { loadLiveFigures, type MonthFigure } from '../accounting/figures';
 import { addDays, isoDay, nextMonth, type Period } from '../accounting/period';
 import { loadFactorTable } from '../factors/factors.service';
@@ -83,7 +84,7 @@ export async function measureSavings(pool: pg.Pool, tz: string, contract: EpcCon
     const was = base.get(baselineMonth) ?? [];
     const coverage = Math.min(share(was), share(now));
     const year = Number(month.slice(0, 4));
-    const ratio = scaleOf(contract, profileOf.get(baseYear), profileOf.get(year));
+    const ratio = scaleOf(contract, profileAt(profileOf, baseYear), profileAt(profileOf, year));
     const baseKgce = sum(was, (f) => f.kgce ?? 0);
     let adjusted = baseKgce * ratio;
     if (fit) adjusted = predict(fit, conditions(weather, month, fit));
@@ -145,9 +146,19 @@ const share = (rows: MonthFigure[]) => {
   return expected > 0 ? Math.min(1, sum(rows, (r) => r.coveredS) / expected) : 0;
 };
 
+/** The profile of a year, or the latest before it: floor area and headcount carry forward until updated. */
+function profileAt(profiles: Map<number, Profile>, year: number): Profile | undefined {
+  const years = [...profiles.keys()].filter((y) => y <= year).sort((a, b) => b - a);
+  return years.length ? profiles.get(years[0]) : undefined;
+}
+
 function scaleOf(contract: EpcContract, base: Profile | undefined, now: Profile | undefined): number {
   if (contract.baselineDriver === 'NONE') return 1;
-  return adjustBaseline(1, base ?? {}, now ?? {}, contract.baselineDriver);
+  const key = contract.baselineDriver === 'FLOOR_AREA' ? 'floorAreaM2' : 'headcount';
+  if (!base?.[key] || !now?.[key]) {
+    throw new ConflictError(`the baseline is scaled by ${key}, but the institution's profile has none for the baseline year or the period: record it first`);
+  }
+  return adjustBaseline(1, base, now, contract.baselineDriver);
 }
 
 type Weather = Map<string, number>;
