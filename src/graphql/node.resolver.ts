@@ -1,6 +1,9 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../server/context';
+import { AuditsService } from '../modules/audits/audits.service';
+import { EpcService } from '../modules/epc/epc.service';
 import { MeteringService } from '../modules/metering/metering.service';
+import { SolarService } from '../modules/solar/solar.service';
 import { RegistryService } from '../modules/registry/registry.service';
 import { NotFoundError } from './errors';
 import { fromGlobalId, Node } from './relay';
@@ -12,6 +15,13 @@ const FETCHERS: Record<string, NodeFetcher> = {
   Institution: (id, ctx) => new RegistryService(ctx.em, ctx.principal).institution(Number(id)),
   Region: (id, ctx) => ctx.loaders.regionById.load(Number(id)),
   Meter: (id, ctx) => new MeteringService(ctx.em, ctx.principal).meter(Number(id)),
+  EpcContract: (id, ctx) => new EpcService(ctx.db, ctx.em, ctx.principal).contract(Number(id)),
+  PvProject: (id, ctx) => new SolarService(ctx.db, ctx.em, ctx.principal).project(Number(id)),
+  EnergyAudit: (id, ctx) => new AuditsService(ctx.db, ctx.em, ctx.principal).audit(Number(id)),
+  // Reference tables everyone may read.
+  ConversionFactor: (id, ctx) => ctx.loaders.conversionFactorById.load(Number(id)),
+  EmissionFactor: (id, ctx) => ctx.loaders.emissionFactorById.load(Number(id)),
+  UnitConversion: (id, ctx) => ctx.loaders.unitConversionById.load(Number(id)),
 };
 
 @Resolver()

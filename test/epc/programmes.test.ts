@@ -320,4 +320,21 @@ describe('programmes: PV, audits and EPC measurement', () => {
     expect(s.adjustedBaselineKgce).toBeCloseTo(counted.reduce((sum, m) => sum + m.adjustedBaselineKgce, 0), 6);
     expect(s.actualKgce).toBeCloseTo(counted.reduce((sum, m) => sum + m.actualKgce, 0), 6);
   });
+
+  it('resolves contracts, PV projects and audits through node(id) with the same access rules', async () => {
+    const [pv] = await t.sql<{ id: number }>('SELECT id FROM pv_project ORDER BY id LIMIT 1');
+    const [audit] = await t.sql<{ id: number }>('SELECT id FROM energy_audit ORDER BY id LIMIT 1');
+    const [contract] = await t.sql<{ id: number }>(`SELECT c.id FROM epc_contract c JOIN institution i ON i.id = c.institution_id WHERE i.name_zh = '新宁县人民医院'`);
+    const q = `query($id: ID!) { node(id: $id) { id ... on PvProject { name } ... on EnergyAudit { auditor } ... on EpcContract { title } } }`;
+    for (const gid of [toGlobalId('PvProject', pv.id), toGlobalId('EnergyAudit', audit.id), toGlobalId('EpcContract', contract.id)]) {
+      const r = await gql(q, { id: gid });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.node.id).toBe(gid);
+    }
+    // The ESCO key sees its own contracts only: Xinning's is another ESCO's.
+    const other = await gql(q, { id: toGlobalId('EpcContract', contract.id) }, t.keys.esco);
+    expect(other.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    const water = await gql(q, { id: toGlobalId('PvProject', pv.id) }, t.keys.water);
+    expect(water.errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
 });

@@ -51,6 +51,10 @@ export class AuditsService {
     return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
   }
 
+  audit(id: number): Promise<EnergyAudit | null> {
+    return this.em.findOne(EnergyAudit, { $and: [{ id }, this.scopeWhere()] } as FilterQuery<EnergyAudit>);
+  }
+
   audits(institutionId: string | null | undefined, first: number, after?: string | null): Promise<Page<EnergyAudit>> {
     const and: Record<string, unknown>[] = [this.scopeWhere()];
     if (institutionId) and.push({ institution: decodeIntId(institutionId, 'Institution', 'institutionId') });

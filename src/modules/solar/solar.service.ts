@@ -52,6 +52,10 @@ export class SolarService {
     return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
   }
 
+  project(id: number): Promise<PvProject | null> {
+    return this.em.findOne(PvProject, { $and: [{ id }, this.rowWhere()] } as FilterQuery<PvProject>);
+  }
+
   projects(filter: PvFilterInput | undefined, first: number, after?: string | null): Promise<Page<PvProject>> {
     const and: Record<string, unknown>[] = [this.rowWhere()];
     if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
