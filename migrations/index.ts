@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124180701_initial } from './Migration20261124180701_initial';
 import { Migration20261124213921_accounting } from './Migration20261124213921_accounting';
 import { Migration20261124221621_programmes } from './Migration20261124221621_programmes';
+import { Migration20261124230000_events } from './Migration20261124230000_events';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124180701_initial', class: Migration20261124180701_initial },
   { name: 'Migration20261124213921_accounting', class: Migration20261124213921_accounting },
   { name: 'Migration20261124221621_programmes', class: Migration20261124221621_programmes },
+  { name: 'Migration20261124230000_events', class: Migration20261124230000_events },
 ];

@@ -1,37 +1,54 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino from 'pino';
 import type { LogLevel } from './config';
 
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+/**
+ * Structured JSON logs (pino) on stderr, so stdout stays for what a command prints. Keys and
+ * Authorization headers are redacted wherever they appear in a log line's fields.
+ */
+/** Fields every log line written while handling one request carries (its request id). */
+export const logContext = new AsyncLocalStorage<Record<string, unknown>>();
 
-/** One-line JSON logs on stderr, so stdout stays for what a command prints. */
 export class Logger {
-  constructor(private level: LogLevel = 'info', private readonly fields: Record<string, unknown> = {}) {}
+  constructor(private readonly out: pino.Logger) {}
 
   setLevel(level: LogLevel): void {
-    this.level = level;
+    this.out.level = level;
   }
 
   child(fields: Record<string, unknown>): Logger {
-    return new Logger(this.level, { ...this.fields, ...fields });
+    return new Logger(this.out.child(fields));
   }
 
   debug(msg: string, extra?: Record<string, unknown>): void {
-    this.write('debug', msg, extra);
+    this.out.debug(extra ?? {}, msg);
   }
   info(msg: string, extra?: Record<string, unknown>): void {
-    this.write('info', msg, extra);
+    this.out.info(extra ?? {}, msg);
   }
   warn(msg: string, extra?: Record<string, unknown>): void {
-    this.write('warn', msg, extra);
+    this.out.warn(extra ?? {}, msg);
   }
   error(msg: string, extra?: Record<string, unknown>): void {
-    this.write('error', msg, extra);
-  }
-
-  private write(level: LogLevel, msg: string, extra?: Record<string, unknown>): void {
-    if (ORDER[level] < ORDER[this.level]) return;
-    const line = { time: new Date().toISOString(), level, msg, ...this.fields, ...extra };
-    process.stderr.write(JSON.stringify(line) + '\n');
+    this.out.error(extra ?? {}, msg);
   }
 }
 
-export const logger = new Logger((process.env.LOG_LEVEL as LogLevel) || 'info');
+export function createLogger(level: LogLevel): Logger {
+  return new Logger(
+    pino(
+      {
+        level,
+        base: undefined,
+        mixin: () => logContext.getStore() ?? {},
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        redact: { paths: ['authorization', 'key', 'apiKey', '*.authorization', '*.key', 'headers.authorization'], censor: '[redacted]' },
+      },
+      // Synchronous: a line written just before exit is not lost.
+      pino.destination({ dest: 2, sync: true }),
+    ),
+  );
+}
+
+export const logger = createLogger((process.env.LOG_LEVEL as LogLevel) || 'info');

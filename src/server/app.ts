@@ -1,4 +1,5 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -7,16 +8,19 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
+import { dashboardRouter } from '../dashboard/serve';
 import { isReady, type Database } from '../db/database';
+import { explorerRouter } from '../explorer/serve';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
 import { createSchema } from '../graphql/schema';
-import { logger } from '../logger';
+import { logContext, logger } from '../logger';
+import { PgPubSub } from '../modules/realtime/pg-pubsub';
 import { PubSub } from '../modules/realtime/pubsub';
 import { principalFor } from './auth';
 import type { Context } from './context';
 import { createArmor } from './limits';
-import { Metrics } from './metrics';
+import { Metrics, metricsPlugin } from './metrics';
 import { attachWebSocket } from './websocket';
 
 export interface Hub {
@@ -30,29 +34,37 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-/** Counts operations and their error codes for /metrics. */
-function metricsPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ operation, errors }) {
-          metrics.inc('ewc_graphql_operations_total', 'GraphQL operations over HTTP.', { type: operation?.operation ?? 'unknown' });
-          for (const e of errors ?? []) {
-            metrics.inc('ewc_graphql_errors_total', 'GraphQL errors by code.', { code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
-          }
-        },
-      };
-    },
-  };
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/**
+ * Gives each HTTP request an id (a well-formed X-Request-Id from a proxy, or a new one), returns it,
+ * puts it on every log line written while handling the request, and logs the request when done.
+ * Only the method, path (no query string), status and time are logged: never a key or a body.
+ */
+function requestLog(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const header = req.headers['x-request-id'];
+  const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+  res.setHeader('x-request-id', requestId);
+  const started = performance.now();
+  const routePath = req.originalUrl.split('?')[0];
+  res.on('finish', () =>
+    logContext.run({ requestId }, () =>
+      logger.info('http request', { method: req.method, path: routePath, status: res.statusCode, ms: Math.round(performance.now() - started) }),
+    ),
+  );
+  logContext.run({ requestId }, next);
 }
 
 export async function startServer(config: Config, db: Database, opts: { port?: number } = {}): Promise<Hub> {
-  const pubsub = new PubSub();
+  // Instances sharing the database hear each other's events (LISTEN/NOTIFY); listening before serving.
+  const pubsub = new PgPubSub(db);
+  await pubsub.start();
   const schema = await createSchema(pubsub);
-  const metrics = new Metrics();
+  const metrics = new Metrics({ db, pubsub });
   const armor = createArmor();
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog);
   const httpServer = http.createServer(app);
 
   const ws = attachWebSocket({ httpServer, schema, db, pubsub, metrics });
@@ -86,6 +98,10 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.get('/metrics', (_req, res) => {
     res.type('text/plain; version=0.0.4').send(metrics.render());
   });
+  // A browser opening /graphql gets the offline explorer; every other request falls through to Apollo.
+  app.use(explorerRouter());
+  // The dashboard's static page at /dashboard (built into dist/dashboard).
+  app.use(dashboardRouter());
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
@@ -119,6 +135,6 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     pubsub,
     schema,
     metrics,
-    stop: () => (stopping ??= apollo.stop()),
+    stop: () => (stopping ??= apollo.stop().then(() => pubsub.close())),
   };
 }

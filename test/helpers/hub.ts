@@ -43,7 +43,7 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-async function createDatabaseFromTemplate(): Promise<string> {
+export async function createDatabaseFromTemplate(): Promise<string> {
   const adminUrl = process.env.EWC_TEST_ADMIN_URL!;
   const name = `${process.env.EWC_TEST_TEMPLATE}_t${process.env.JEST_WORKER_ID ?? 0}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -33,7 +33,7 @@ describe('health and metrics', () => {
     await t.gql(InstitutionsWithMetersDocument, { first: 1, year: 2023 }, t.keys.goa);
     const text = await (await fetch(`${base()}/metrics`)).text();
     expect(text).toMatch(/^# TYPE ewc_sql_statements_total gauge$/m);
-    expect(text).toMatch(/^ewc_graphql_operations_total\{type="query"\} \d+$/m);
+    expect(text).toMatch(/^ewc_graphql_operations_total\{type="query",operation="InstitutionsWithMeters"\} \d+$/m);
   });
 });
 

@@ -10,6 +10,9 @@ import type { ReadingRowInput } from './metering.inputs';
 import { refreshRollups } from '../accounting/rollup';
 
 export const MAX_BATCH_ROWS = 10_000;
+
+/** Readings written by this process (new and corrected), for /metrics. */
+export const ingestStats = { rows: 0 };
 /** Longer than any bill period; a longer span is almost always a typo in a date. */
 const MAX_PERIOD_MS = 366 * 24 * 3600 * 1000;
 
@@ -33,6 +36,7 @@ export interface ReadingsIngestedPayload {
   periodStart: Date;
   periodEnd: Date;
   total: number;
+  committedAt: Date;
 }
 
 export interface IngestResult {
@@ -197,13 +201,15 @@ export class IngestService {
         this.timezone,
       );
       await client.query('COMMIT');
+      const committedAt = new Date();
+      ingestStats.rows += touched.length;
       return {
         refreshedMonths: refreshed.months,
         batchId,
         accepted: fresh.length,
         duplicates,
         corrected: corrections.length,
-        events: eventsFor([...fresh, ...corrections.map((c) => c.row)], meterById, batchId),
+        events: eventsFor([...fresh, ...corrections.map((c) => c.row)], meterById, batchId, committedAt),
       };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -265,7 +271,7 @@ export class IngestService {
   }
 }
 
-function eventsFor(rows: IngestRow[], meterById: Map<number, MeterRow>, batchId: number): ReadingsIngestedPayload[] {
+function eventsFor(rows: IngestRow[], meterById: Map<number, MeterRow>, batchId: number, committedAt: Date): ReadingsIngestedPayload[] {
   const byMeter = new Map<number, ReadingsIngestedPayload>();
   for (const r of rows) {
     const meter = meterById.get(r.meterId)!;
@@ -281,6 +287,7 @@ function eventsFor(rows: IngestRow[], meterById: Map<number, MeterRow>, batchId:
         periodStart: r.periodStart,
         periodEnd: r.periodEnd,
         total: r.value,
+        committedAt,
       });
     } else {
       ev.rows++;

@@ -44,4 +44,7 @@ export class ReadingsIngestedEvent {
 
   @Field(() => Float, { description: "Sum of the rows' values, in the meter's unit." })
   total!: number;
+
+  @Field({ description: 'When the batch committed (server clock): delivery latency is measured from here.' })
+  committedAt!: Date;
 }

@@ -1,0 +1,163 @@
+/**
+ * Issue 6's fan-out figures: 1,000 graphql-ws subscribers on one hub process, with keys of ten
+ * scopes (GOA, DRC, FINANCE, WATER, HOUSING, PUBLIC, four institutions), subscribed to
+ * `readingsIngested`. Batches of readings over meters of every kind are ingested; each delivery's
+ * latency is measured from the batch's commit (the event's `committedAt`, same machine clock) to
+ * its arrival. Delivered events must equal expected events for every subscriber: no leak, no loss.
+ * Also the hub process's CPU and peak memory while it fans out.
+ *
+ *   npm run build && node dist/bench/fanout.bench.js
+ */
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { fmt, percentile, post, startHub } from './lib';
+
+const SUBSCRIBERS = 1000;
+const BATCHES = 30;
+const METERS_PER_BATCH = 5;
+
+interface MeterInfo {
+  id: string;
+  carrier: string;
+  institution: string;
+}
+
+interface Scope {
+  name: string;
+  key: string;
+  sees: (m: MeterInfo) => boolean;
+}
+
+/** CPU seconds (user + system) of a process, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-fan-'));
+  const hub = await startHub({ EWC_DATA_DIR: dir, PORT: '0', EWC_DEMO: '1' });
+  try {
+    const goa = hub.keys['GOA admin'];
+    const wsUrl = hub.url.replace(/^http/, 'ws');
+    const meters: MeterInfo[] = [];
+    for (let after: string | null = null; ; ) {
+      const r = await post(hub.url, goa, 'query($after: String) { meters(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id carrier institution { id } } } }', { after });
+      for (const m of r.data.meters.nodes) meters.push({ id: m.id, carrier: m.carrier, institution: m.institution.id });
+      if (!r.data.meters.pageInfo.hasNextPage) break;
+      after = r.data.meters.pageInfo.endCursor;
+    }
+    const institutions = [...new Set(meters.map((m) => m.institution))].slice(0, 4);
+    const keyFor = async (input: Record<string, string>) => (await post(hub.url, goa, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }', { input: { role: 'viewer', ...input } })).data.createApiKey.key as string;
+    const water = (m: MeterInfo) => m.carrier === 'WATER';
+    const scopes: Scope[] = [
+      { name: 'GOA', key: await keyFor({ agency: 'GOA' }), sees: () => true },
+      { name: 'DRC', key: await keyFor({ agency: 'DRC' }), sees: () => true },
+      { name: 'FINANCE', key: await keyFor({ agency: 'FINANCE' }), sees: () => true },
+      { name: 'WATER', key: await keyFor({ agency: 'WATER' }), sees: water },
+      { name: 'HOUSING', key: await keyFor({ agency: 'HOUSING' }), sees: () => true },
+      { name: 'PUBLIC', key: await keyFor({ agency: 'PUBLIC' }), sees: () => false },
+      ...(await Promise.all(institutions.map(async (id, n) => ({ name: `institution ${n + 1}`, key: await keyFor({ institutionId: id }), sees: (m: MeterInfo) => m.institution === id })))),
+    ];
+
+    // Subscribers, spread evenly over the scopes.
+    const latencies: number[] = [];
+    const received = new Map<number, { count: number; total: number }>();
+    const clients: Client[] = [];
+    await Promise.all(
+      Array.from({ length: SUBSCRIBERS }, (_, i) => {
+        const scope = scopes[i % scopes.length];
+        received.set(i, { count: 0, total: 0 });
+        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${scope.key}` }, lazy: false, retryAttempts: 0 });
+        clients.push(client);
+        return new Promise<void>((resolve, reject) => {
+          client.on('connected', () => resolve());
+          client.on('error', reject);
+          client.subscribe(
+            { query: 'subscription { readingsIngested { committedAt total } }' },
+            {
+              next: (msg) => {
+                const ev = (msg.data as { readingsIngested: { committedAt: string; total: number } }).readingsIngested;
+                latencies.push(Date.now() - Date.parse(ev.committedAt));
+                const r = received.get(i)!;
+                r.count++;
+                r.total += ev.total;
+              },
+              error: (e) => reject(e),
+              complete: () => undefined,
+            },
+          );
+        });
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    console.log(`${SUBSCRIBERS} subscribers connected over ${scopes.length} scopes (${scopes.map((s) => s.name).join(', ')})`);
+
+    // Batches: each over METERS_PER_BATCH meters of every kind, one hourly reading each.
+    const expected = new Map<number, { count: number; total: number }>(Array.from({ length: SUBSCRIBERS }, (_, i) => [i, { count: 0, total: 0 }]));
+    const base = Date.parse('2025-03-01T00:00:00+08:00');
+    let rss = rssBytes(hub.proc.pid!);
+    const sampler = setInterval(() => (rss = Math.max(rss, rssBytes(hub.proc.pid!))), 50);
+    const cpu0 = cpuSeconds(hub.proc.pid!);
+    const t0 = performance.now();
+    for (let b = 0; b < BATCHES; b++) {
+      const chosen = Array.from({ length: METERS_PER_BATCH }, (_, k) => meters[(b * 37 + k * 7) % meters.length]);
+      const unique = [...new Map(chosen.map((m) => [m.id, m])).values()];
+      const rows = unique.map((m, k) => ({ meterId: m.id, periodStart: new Date(base + b * 3_600_000).toISOString(), periodEnd: new Date(base + (b + 1) * 3_600_000).toISOString(), value: 1 + k }));
+      const r = await post(hub.url, goa, 'mutation($rows: [ReadingRowInput!]!) { ingestReadings(input: { rows: $rows }) { accepted } }', { rows });
+      if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
+      for (let i = 0; i < SUBSCRIBERS; i++) {
+        const scope = scopes[i % scopes.length];
+        const e = expected.get(i)!;
+        unique.forEach((m, k) => {
+          if (scope.sees(m)) {
+            e.count++;
+            e.total += 1 + k;
+          }
+        });
+      }
+      // A batch every quarter second: a busy city, each batch fanned out before the next.
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const wantEvents = [...expected.values()].reduce((s, e) => s + e.count, 0);
+    const deadline = Date.now() + 15_000;
+    while (latencies.length < wantEvents && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(hub.proc.pid!) - cpu0;
+    clearInterval(sampler);
+
+    latencies.sort((a, b) => a - b);
+    console.log(`events expected ${wantEvents.toLocaleString('en-US')}, delivered ${latencies.length.toLocaleString('en-US')}`);
+    console.log(`commit-to-delivery latency: p50 ${fmt(percentile(latencies, 50), 0)} ms, p99 ${fmt(percentile(latencies, 99), 0)} ms, max ${fmt(latencies[latencies.length - 1] ?? NaN, 0)} ms`);
+    for (const [n, scope] of scopes.entries()) {
+      let ok = 0;
+      let subs = 0;
+      for (let i = n; i < SUBSCRIBERS; i += scopes.length) {
+        subs++;
+        const got = received.get(i)!;
+        const want = expected.get(i)!;
+        if (got.count === want.count && Math.abs(got.total - want.total) < 1e-6) ok++;
+      }
+      const want = expected.get(n)!;
+      console.log(`  ${scope.name.padEnd(14)} ${subs} subscribers, ${want.count} events each expected: ${ok === subs ? 'all exact' : `${subs - ok} WRONG`}`);
+    }
+    console.log(`hub process while fanning out: ${fmt((cpu / wall) * 100, 0)}% of one core (${fmt(cpu, 2)} CPU s over ${fmt(wall, 2)} s), peak RSS ${fmt(rss / 1024 / 1024, 0)} MB`);
+    await Promise.all(clients.map((c) => c.dispose()));
+  } finally {
+    await hub.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { logger } from '../../logger';
+import { PubSub } from './pubsub';
+
+export const EVENTS_CHANNEL = 'ewc_events';
+/** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more; keep a margin. */
+export const MAX_NOTIFY_BYTES = 7900;
+const BACKOFF_START_MS = 100;
+const BACKOFF_MAX_MS = 5000;
+/** Rows of big payloads are kept an hour, long enough for every instance to read them. */
+const PAYLOAD_RETENTION = '1 hour';
+const CLEANUP_EVERY_MS = 10 * 60_000;
+
+/** What travels on the channel: the payload inline, or the id of its event_payload row. */
+type Envelope = { origin: string; topic: string } & ({ payload: unknown } | { ref: string });
+
+const log = logger.child({ component: 'pubsub' });
+
+/** JSON keeps no Dates; tag them so the receiver gets Dates back (DateTime fields, date maths in filters). */
+export function encodePayload(payload: unknown): string {
+  return JSON.stringify(payload, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const original = this[key];
+    return original instanceof Date ? { $date: original.toISOString() } : value;
+  });
+}
+
+export function decodePayload(json: string): unknown {
+  return JSON.parse(json, (_key, value: unknown) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && keys[0] === '$date') return new Date((value as { $date: string }).$date);
+    }
+    return value;
+  });
+}
+
+/**
+ * The hub's PubSub when several instances share one PostgreSQL: every publish is also sent as a
+ * NOTIFY on `ewc_events`, and notifications from other instances are delivered to this one's
+ * subscribers. The publishing instance delivers to its own subscribers at once and ignores its
+ * own notifications, so a single instance is as fast as the in-process PubSub.
+ *
+ * NOTIFY is not durable: events sent while the listener is reconnecting are lost to this
+ * instance (its subscriptions stay open and get the events after the reconnect).
+ */
+export class PgPubSub extends PubSub {
+  readonly instanceId = randomUUID();
+  private listener: pg.Client | null = null;
+  private closed = false;
+  private backoffMs = BACKOFF_START_MS;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Sends in publish order (one pool connection each would otherwise race). */
+  private sending: Promise<void> = Promise.resolve();
+  /** Deliveries in notification order (a by-reference payload is read before it is delivered). */
+  private delivering: Promise<void> = Promise.resolve();
+  private lastCleanup = 0;
+
+  constructor(private readonly db: { pool: pg.Pool; url: string }) {
+    super();
+  }
+
+  /** Resolves once this instance is listening, so no event published after startup is missed. */
+  async start(): Promise<void> {
+    await this.listen();
+  }
+
+  /** The backend pid of the listening connection (tests terminate it to simulate a lost connection). */
+  get listenerPid(): number | null {
+    return (this.listener as (pg.Client & { processID?: number }) | null)?.processID ?? null;
+  }
+
+  override publish(topic: string, payload: unknown): void {
+    super.publish(topic, payload);
+    if (this.closed) return;
+    const body = encodePayload(payload);
+    this.sending = this.sending.then(() =>
+      this.send(topic, body).catch((err: unknown) => log.error('event not sent to other instances', { topic, error: errorMessage(err) })),
+    );
+  }
+
+  /** Sends what is queued, then stops listening. The pool stays open: it belongs to the database. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    await this.sending;
+    const client = this.listener;
+    this.listener = null;
+    await client?.end().catch(() => undefined);
+    await this.delivering;
+  }
+
+  private async send(topic: string, body: string): Promise<void> {
+    const inline = `{"origin":${JSON.stringify(this.instanceId)},"topic":${JSON.stringify(topic)},"payload":${body}}`;
+    if (Buffer.byteLength(inline) <= MAX_NOTIFY_BYTES) {
+      await this.db.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, inline]);
+      return;
+    }
+    const { rows } = await this.db.pool.query<{ id: string }>('INSERT INTO event_payload (topic, payload) VALUES ($1, $2::jsonb) RETURNING id', [topic, body]);
+    const envelope: Envelope = { origin: this.instanceId, topic, ref: rows[0].id };
+    await this.db.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify(envelope)]);
+    if (Date.now() - this.lastCleanup > CLEANUP_EVERY_MS) {
+      this.lastCleanup = Date.now();
+      await this.db.pool.query(`DELETE FROM event_payload WHERE created_at < now() - interval '${PAYLOAD_RETENTION}'`);
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.db.url });
+    // Only a connection that was listening is "lost"; a failed attempt is the caller's to retry.
+    let established = false;
+    let lost = false;
+    const onLost = (err?: Error) => {
+      if (!established || lost) return;
+      lost = true;
+      if (this.listener === client) this.listener = null;
+      client.removeAllListeners('notification');
+      // end() after an error releases the socket; its own 'end' is ignored (lost is set).
+      void client.end().catch(() => undefined);
+      if (this.closed) return;
+      log.warn('event listener connection lost; reconnecting', { error: err?.message, retryInMs: this.backoffMs });
+      this.scheduleReconnect();
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    client.on('notification', (n) => {
+      if (n.channel === EVENTS_CHANNEL && n.payload) this.receive(n.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    established = true;
+    this.listener = client;
+    this.backoffMs = BACKOFF_START_MS;
+  }
+
+  private scheduleReconnect(): void {
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.closed) return;
+      this.listen().then(
+        () => log.info('event listener reconnected'),
+        (err: unknown) => {
+          if (this.closed) return;
+          log.warn('event listener reconnect failed', { error: errorMessage(err), retryInMs: this.backoffMs });
+          this.scheduleReconnect();
+        },
+      );
+    }, delay);
+  }
+
+  private receive(text: string): void {
+    let envelope: Envelope;
+    try {
+      envelope = decodePayload(text) as Envelope;
+    } catch {
+      log.warn('malformed event notification dropped', { bytes: text.length });
+      return;
+    }
+    if (envelope.origin === this.instanceId) return;
+    this.delivering = this.delivering.then(async () => {
+      try {
+        const payload = 'ref' in envelope ? await this.load(envelope.ref) : envelope.payload;
+        if (payload !== undefined) super.publish(envelope.topic, payload);
+      } catch (err) {
+        log.error('event from another instance not delivered', { topic: envelope.topic, error: errorMessage(err) });
+      }
+    });
+  }
+
+  private async load(id: string): Promise<unknown> {
+    const { rows } = await this.db.pool.query<{ payload: string }>('SELECT payload::text AS payload FROM event_payload WHERE id = $1', [id]);
+    if (!rows.length) {
+      log.warn('event payload row gone; event dropped', { id });
+      return undefined;
+    }
+    return decodePayload(rows[0].payload);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { toGlobalId } from '../../src/graphql/relay';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub();
+});
+afterAll(() => t.close());
+
+const base = () => t.hub.url.replace(/\/graphql$/, '');
+
+async function metrics(): Promise<string> {
+  return (await fetch(`${base()}/metrics`)).text();
+}
+
+const valueOf = (text: string, series: string): number => {
+  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+  return line ? Number(line.slice(series.length + 1)) : NaN;
+};
+
+describe('/metrics after a few operations', () => {
+  it('counts requests and latency by operation name, errors by code, rows ingested, subscriptions and the pool', async () => {
+    const before = await metrics();
+    const ingestedBefore = valueOf(before, 'ewc_readings_ingested_total');
+    for (let i = 0; i < 3; i++) await t.raw({ query: 'query CityTotals { aggregateIndicators(period: { year: 2023 }, groupBy: CITY) { energyKgce } }' }, t.keys.goa);
+    await t.raw({ query: 'query PublicPeek { indicators(period: { year: 2023 }) { totalCount } }' }, t.keys.public);
+    const [meter] = await t.sql<{ id: number }>(`SELECT id FROM meter WHERE carrier = 'ELECTRICITY' ORDER BY id LIMIT 1`);
+    const ingest = await t.raw(
+      {
+        query: 'mutation SendReadings($rows: [ReadingRowInput!]!) { ingestReadings(input: { rows: $rows }) { accepted } }',
+        variables: { rows: [1, 2].map((d) => ({ meterId: toGlobalId('Meter', meter.id), periodStart: `2025-02-0${d}T00:00:00+08:00`, periodEnd: `2025-02-0${d + 1}T00:00:00+08:00`, value: 10 })) },
+      },
+      t.keys.goa,
+    );
+    expect(ingest.errors).toBeUndefined();
+
+    const client = t.ws(t.keys.goa);
+    await new Promise<void>((resolve) => {
+      client.on('connected', () => resolve());
+      client.subscribe({ query: 'subscription { complianceAlerts { year } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    });
+    await new Promise((r) => setTimeout(r, 150));
+
+    const text = await metrics();
+    expect(valueOf(text, 'ewc_graphql_operations_total{type="query",operation="CityTotals"}')).toBe(3);
+    expect(valueOf(text, 'ewc_graphql_duration_seconds_count{operation="CityTotals"}')).toBe(3);
+    expect(valueOf(text, 'ewc_graphql_duration_seconds_bucket{operation="CityTotals",le="+Inf"}')).toBe(3);
+    expect(valueOf(text, 'ewc_graphql_operations_total{type="mutation",operation="SendReadings"}')).toBe(1);
+    expect(valueOf(text, 'ewc_graphql_errors_total{code="FORBIDDEN"}')).toBeGreaterThanOrEqual(1);
+    expect(valueOf(text, 'ewc_readings_ingested_total') - ingestedBefore).toBe(2);
+    expect(valueOf(text, 'ewc_subscriptions_open')).toBeGreaterThanOrEqual(1);
+    expect(valueOf(text, 'ewc_db_pool_connections')).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/# TYPE ewc_graphql_duration_seconds histogram/);
+    await client.dispose();
+  });
+});
+
+describe('logs', () => {
+  let proc: ChildProcess;
+  let stderr = '';
+  let url = '';
+
+  beforeAll(async () => {
+    // A second hub on the same database, started as a user would, to read its real log output.
+    proc = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/main.js'), 'start'], {
+      env: { ...process.env, DATABASE_URL: t.db.url, PORT: '0', EWC_DEMO: '0', LOG_LEVEL: 'info', EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR },
+    });
+    proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      proc.once('exit', (code) => reject(new Error(`hub exited with ${code}: ${stderr}`)));
+      proc.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /GraphQL\s+(\S+)/.exec(out);
+        if (m) {
+          url = m[1];
+          resolve();
+        }
+      });
+    });
+  }, 60_000);
+  afterAll(async () => {
+    proc.removeAllListeners('exit');
+    await new Promise((r) => {
+      proc.once('exit', r);
+      proc.kill('SIGINT');
+    });
+  });
+
+  it('are JSON lines with the request id the response carries, and never the key', async () => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.keys.goa}`, 'x-request-id': 'trace-42' },
+      body: JSON.stringify({ query: '{ viewer { keyName } }' }),
+    });
+    expect(res.headers.get('x-request-id')).toBe('trace-42');
+    const fresh = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { keyName } }"}' });
+    const generated = fresh.headers.get('x-request-id')!;
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = stderr.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.requestId === 'trace-42' && l.msg === 'http request')).toMatchObject({ method: 'POST', path: '/graphql', status: 200 });
+    expect(lines.find((l) => l.requestId === generated && l.msg === 'http request')).toMatchObject({ status: 401 });
+    expect(stderr).not.toContain(t.keys.goa);
+    expect(stderr).not.toContain(t.keys.goa.split('_')[2]);
+  });
+});
