@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { IngestReadingsDocument } from '../../src/generated/graphql';
+import { dailyRows, meterId } from '../helpers/fixtures';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+/**
+ * The offline explorer: `npm run build` bundles GraphiQL into dist/explorer; a browser opening /graphql gets it.
+ * Chromium runs with every request that is not for the hub aborted, and the test checks none was attempted.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = path.resolve(__dirname, '../../test-output/explorer.png');
+
+let t: TestHub;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const requested: string[] = [];
+const consoleErrors: string[] = [];
+const sockets: string[] = [];
+const acks: string[] = [];
+const introspections: Array<{ status: number; keyed: boolean }> = [];
+
+const origin = () => t.hub.url.replace(/\/graphql$/, '');
+
+/** CodeMirror 5 (GraphiQL 3's editors) keeps its instance on the `.CodeMirror` element. */
+const editor = (selector: string) => `document.querySelector(${JSON.stringify(`${selector} .CodeMirror`)}).CodeMirror`;
+const QUERY = '.graphiql-query-editor';
+const HEADERS = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden)';
+const RESPONSE = '.graphiql-response';
+
+beforeAll(async () => {
+  t = await startTestHub();
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // The network is closed: only the hub on 127.0.0.1 answers.
+  await context.route('**/*', (route) =>
+    new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort(),
+  );
+  page = await context.newPage();
+  page.on('request', (req) => requested.push(req.url()));
+  page.on('websocket', (ws) => {
+    sockets.push(ws.url());
+    ws.on('framereceived', (f) => {
+      if (String(f.payload).includes('connection_ack')) acks.push(ws.url());
+    });
+  });
+  page.on('response', (res) => {
+    const body = res.request().postData() ?? '';
+    if (body.includes('IntrospectionQuery')) introspections.push({ status: res.status(), keyed: (res.request().headers().authorization ?? '').includes(t.keys.goa) });
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('offline explorer', () => {
+  it('serves GraphiQL at GET /graphql to a browser, with the demo operations and an editable Authorization header', async () => {
+    expect(new URL(origin()).hostname).toBe('127.0.0.1');
+    const res = await page.goto(`${origin()}/graphql`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-type']).toMatch(/^text\/html/);
+
+    // The editor comes up with one tab per schema/operations file, the first (access.graphql) active.
+    await page.locator(`${QUERY} .CodeMirror`).waitFor({ timeout: 30_000 });
+    const tabs = page.locator('.graphiql-tab');
+    const files = fs.readdirSync(path.resolve(__dirname, '../../schema/operations')).filter((f) => f.endsWith('.graphql'));
+    await poll(async () => (await tabs.count()) === files.length, `${files.length} tabs`);
+    const titles = await tabs.allInnerTexts();
+    expect(titles.join(' ')).toContain('InstitutionIndicators');
+    expect(titles.join(' ')).toContain('Viewer');
+    expect(await page.evaluate(`${editor(QUERY)}.getValue()`)).toContain('query Viewer {');
+    expect(await page.locator(QUERY).innerText()).toContain('query Viewer');
+
+    // Headers pane: open, with the placeholder and never a real key.
+    const headers = (await page.evaluate(`${editor(HEADERS)}.getValue()`)) as string;
+    expect(JSON.parse(headers)).toEqual({ Authorization: 'Bearer <paste a key>' });
+    expect(await page.content()).not.toContain(t.keys.goa);
+
+    // A new tab, a query, the GOA admin's key in the headers pane, the run button.
+    await page.getByRole('button', { name: 'Add tab' }).click();
+    await poll(async () => (await tabs.count()) === titles.length + 1, 'a new tab');
+    await page.evaluate(`${editor(QUERY)}.setValue('{ viewer { keyName } }')`);
+    await page.evaluate(`${editor(HEADERS)}.setValue(${JSON.stringify(JSON.stringify({ Authorization: `Bearer ${t.keys.goa}` }))})`);
+    // GraphiQL learns the edited document's operations a moment later; until then the button may offer a menu.
+    const run = page.locator('.graphiql-execute-button');
+    await poll(async () => (await run.getAttribute('aria-haspopup')) === null, 'a plain run button');
+    await run.click();
+    await poll(async () => ((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string).includes('"data"'), 'a response', 30_000).catch(
+      async (err: unknown) => {
+        fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+        await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-failed.png') });
+        throw new Error(`${String(err)}; response pane: ${String(await page.evaluate(`${editor(RESPONSE)}.getValue()`))}; requests: ${requested.join(' ')}`);
+      },
+    );
+    const response = JSON.parse((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string);
+    expect(response).toEqual({ data: { viewer: { keyName: 'demo: GOA admin' } } });
+
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+
+    // Nothing left the machine: the page, its assets, introspection and the query all went to the hub.
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((u) => new URL(u).hostname !== '127.0.0.1')).toEqual([]);
+    expect(requested.some((u) => new URL(u).pathname.startsWith('/graphql/explorer/'))).toBe(true);
+    // Introspection before a key is pasted is refused (401); nothing else went wrong.
+    expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    // Pasting the key made GraphiQL introspect again, this time with the key: docs and completion work.
+    await poll(async () => introspections.some((i) => i.status === 200 && i.keyed), 'introspection with the key');
+  });
+
+  it('runs subscriptions over graphql-ws with the key from the headers pane', async () => {
+    const serial = 'SY-hosp-longhui-E1';
+    const meter = await meterId(t, serial);
+    // Same tab as before: the GOA admin's key is still in the headers pane.
+    await page.evaluate(`${editor(QUERY)}.setValue('subscription { readingsIngested { meter { serial } rows } }')`);
+    const run = page.locator('.graphiql-execute-button');
+    await poll(async () => (await run.getAttribute('aria-haspopup')) === null, 'a plain run button');
+    await run.click();
+    await poll(async () => acks.length > 0, 'graphql-ws connection_ack');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await t.gql(IngestReadingsDocument, { input: { rows: dailyRows(meter, '2024-10-01', 2) } }, t.keys.goa)).toMatchObject({ status: 200 });
+    await poll(async () => ((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string).includes(serial), 'the event in the response pane');
+    expect(JSON.parse((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string)).toEqual({
+      data: { readingsIngested: { meter: { serial }, rows: 2 } },
+    });
+    expect(sockets.map((u) => new URL(u).host)).toEqual([new URL(origin()).host]);
+    expect(new URL(sockets[0]).pathname).toBe('/graphql');
+    await run.click(); // stop
+  });
+
+  it('leaves every other request on /graphql to Apollo', async () => {
+    // curl-style GET with ?query= is Apollo's, as before: JSON, and its CSRF guard wants a preflight header.
+    const query = `${t.hub.url}?query=${encodeURIComponent('{ viewer { keyName } }')}`;
+    const curl = await fetch(query, { headers: { accept: '*/*', authorization: `Bearer ${t.keys.goa}` } });
+    expect(curl.headers.get('content-type')).toMatch(/json/);
+    expect(curl.status).toBe(400);
+    expect(JSON.stringify(await curl.json())).toMatch(/Cross-Site Request Forgery/);
+    const get = await fetch(query, { headers: { authorization: `Bearer ${t.keys.goa}`, 'apollo-require-preflight': 'true' } });
+    expect(get.status).toBe(200);
+    expect(get.headers.get('content-type')).toMatch(/json/);
+    expect(await get.json()).toEqual({ data: { viewer: { keyName: 'demo: GOA admin' } } });
+
+    // Even a browser-like Accept gets JSON when the URL carries a query.
+    const browserGet = await fetch(`${t.hub.url}?query=${encodeURIComponent('{__typename}')}`, {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', authorization: `Bearer ${t.keys.goa}`, 'apollo-require-preflight': 'true' },
+    });
+    expect(await browserGet.json()).toEqual({ data: { __typename: 'Query' } });
+
+    // Without an Accept preference for HTML (curl's */*, a JSON client), a bare GET is not the explorer.
+    for (const accept of ['*/*', 'application/json', 'application/graphql-response+json, text/html;q=0.5']) {
+      const bare = await fetch(t.hub.url, { headers: { accept } });
+      expect(bare.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+    }
+
+    // POST as before.
+    expect(await t.raw({ query: '{ viewer { keyName } }' }, t.keys.goa)).toEqual({ status: 200, data: { viewer: { keyName: 'demo: GOA admin' } } });
+
+    // The bundle's assets.
+    const js = await fetch(`${origin()}/graphql/explorer/main.js`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${origin()}/graphql/explorer/missing.js`)).status).toBe(404);
+  });
+});
+
+/** Retries a check on the page until it holds (playwright-core has no web-first assertions). */
+async function poll(check: () => Promise<boolean>, what: string, timeout = 10_000): Promise<void> {
+  const until = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
