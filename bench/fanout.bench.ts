@@ -11,13 +11,20 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient, type Client } from 'graphql-ws';
+import { fork } from 'node:child_process';
+import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { fmt, percentile, post, startHub } from './lib';
 
 const SUBSCRIBERS = 1000;
 const BATCHES = 30;
 const METERS_PER_BATCH = 5;
+const WORKERS = 4;
+
+interface WorkerReport {
+  latencies: number[];
+  received: [number, { count: number; total: number }][];
+}
 
 interface MeterInfo {
   id: string;
@@ -68,38 +75,17 @@ async function main(): Promise<void> {
       ...(await Promise.all(institutions.map(async (id, n) => ({ name: `institution ${n + 1}`, key: await keyFor({ institutionId: id }), sees: (m: MeterInfo) => m.institution === id })))),
     ];
 
-    // Subscribers, spread evenly over the scopes.
-    const latencies: number[] = [];
-    const received = new Map<number, { count: number; total: number }>();
-    const clients: Client[] = [];
-    await Promise.all(
-      Array.from({ length: SUBSCRIBERS }, (_, i) => {
-        const scope = scopes[i % scopes.length];
-        received.set(i, { count: 0, total: 0 });
-        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${scope.key}` }, lazy: false, retryAttempts: 0 });
-        clients.push(client);
-        return new Promise<void>((resolve, reject) => {
-          client.on('connected', () => resolve());
-          client.on('error', reject);
-          client.subscribe(
-            { query: 'subscription { readingsIngested { committedAt total } }' },
-            {
-              next: (msg) => {
-                const ev = (msg.data as { readingsIngested: { committedAt: string; total: number } }).readingsIngested;
-                latencies.push(Date.now() - Date.parse(ev.committedAt));
-                const r = received.get(i)!;
-                r.count++;
-                r.total += ev.total;
-              },
-              error: (e) => reject(e),
-              complete: () => undefined,
-            },
-          );
-        });
-      }),
-    );
+    // Subscribers, spread evenly over the scopes, in worker processes so that parsing a thousand
+    // sockets' messages does not queue behind one client event loop and inflate the figures.
+    const workers = Array.from({ length: WORKERS }, (_, w) => {
+      const child = fork(__filename, ['worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const mine = Array.from({ length: SUBSCRIBERS }, (_, i) => i).filter((i) => i % WORKERS === w);
+      child.send({ wsUrl, subs: mine.map((i) => ({ i, key: scopes[i % scopes.length].key })) });
+      return { child, ready: new Promise<void>((resolve) => child.once('message', () => resolve())) };
+    });
+    await Promise.all(workers.map((w) => w.ready));
     await new Promise((r) => setTimeout(r, 1000));
-    console.log(`${SUBSCRIBERS} subscribers connected over ${scopes.length} scopes (${scopes.map((s) => s.name).join(', ')})`);
+    console.log(`${SUBSCRIBERS} subscribers connected from ${WORKERS} processes over ${scopes.length} scopes (${scopes.map((s) => s.name).join(', ')})`);
 
     // Batches: each over METERS_PER_BATCH meters of every kind, one hourly reading each.
     const expected = new Map<number, { count: number; total: number }>(Array.from({ length: SUBSCRIBERS }, (_, i) => [i, { count: 0, total: 0 }]));
@@ -128,11 +114,22 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
     const wantEvents = [...expected.values()].reduce((s, e) => s + e.count, 0);
-    const deadline = Date.now() + 15_000;
-    while (latencies.length < wantEvents && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // Give the last deliveries time to land, then collect every worker's figures.
+    await new Promise((r) => setTimeout(r, 3000));
     const wall = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds(hub.proc.pid!) - cpu0;
     clearInterval(sampler);
+    const latencies: number[] = [];
+    const received = new Map<number, { count: number; total: number }>();
+    for (const { child } of workers) {
+      const report = await new Promise<WorkerReport>((resolve) => {
+        child.once('message', (m) => resolve(m as WorkerReport));
+        child.send('report');
+      });
+      latencies.push(...report.latencies);
+      for (const [i, r] of report.received) received.set(i, r);
+      child.kill();
+    }
 
     latencies.sort((a, b) => a - b);
     console.log(`events expected ${wantEvents.toLocaleString('en-US')}, delivered ${latencies.length.toLocaleString('en-US')}`);
@@ -150,14 +147,50 @@ async function main(): Promise<void> {
       console.log(`  ${scope.name.padEnd(14)} ${subs} subscribers, ${want.count} events each expected: ${ok === subs ? 'all exact' : `${subs - ok} WRONG`}`);
     }
     console.log(`hub process while fanning out: ${fmt((cpu / wall) * 100, 0)}% of one core (${fmt(cpu, 2)} CPU s over ${fmt(wall, 2)} s), peak RSS ${fmt(rss / 1024 / 1024, 0)} MB`);
-    await Promise.all(clients.map((c) => c.dispose()));
   } finally {
     await hub.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+/** A worker: opens its share of the subscribers, records what arrives, reports when asked. */
+function worker(): void {
+  const latencies: number[] = [];
+  const received = new Map<number, { count: number; total: number }>();
+  process.once('message', async (m) => {
+    const { wsUrl, subs } = m as { wsUrl: string; subs: { i: number; key: string }[] };
+    await Promise.all(
+      subs.map(({ i, key }) => {
+        received.set(i, { count: 0, total: 0 });
+        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, lazy: false, retryAttempts: 0 });
+        return new Promise<void>((resolve, reject) => {
+          client.on('connected', () => resolve());
+          client.on('error', reject);
+          client.subscribe(
+            { query: 'subscription { readingsIngested { committedAt total } }' },
+            {
+              next: (msg) => {
+                const ev = (msg.data as { readingsIngested: { committedAt: string; total: number } }).readingsIngested;
+                latencies.push(Date.now() - Date.parse(ev.committedAt));
+                const r = received.get(i)!;
+                r.count++;
+                r.total += ev.total;
+              },
+              error: reject,
+              complete: () => undefined,
+            },
+          );
+        });
+      }),
+    );
+    process.send!('ready');
+    process.on('message', () => process.send!({ latencies, received: [...received.entries()] } satisfies WorkerReport));
+  });
+}
+
+if (process.argv[2] === 'worker') worker();
+else
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -76,14 +76,33 @@ const INDEX_HTML = `<!doctype html>
 </html>
 `;
 
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.resolve(dir, e.name);
+    return e.isDirectory() ? filesUnder(p) : e.isFile() ? [p] : [];
+  });
+}
+
+/** Replaces a file in one step (write beside it, rename over it), so a running hub never sees it missing or half-written. */
+function writeAtomically(file: string, contents: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, contents);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * Builds into memory, then replaces dist/explorer's files one by one and removes the ones this build did not
+ * produce: the folder is never emptied, so a hub (or a test) serving it during a rebuild keeps answering.
+ */
 export async function buildExplorer(root = repoRoot()): Promise<string> {
   const outdir = path.join(root, 'dist', 'explorer');
-  fs.rmSync(outdir, { recursive: true, force: true });
   const tabs = exampleTabs(path.join(root, 'schema', 'operations'));
-  await esbuild.build({
+  const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: { main: path.join(root, 'src', 'explorer', 'app', 'main.tsx') },
     outdir,
+    write: false,
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -101,7 +120,17 @@ export async function buildExplorer(root = repoRoot()): Promise<string> {
     loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file', '.png': 'file' },
     assetNames: 'assets/[name]-[hash]',
   });
-  fs.writeFileSync(path.join(outdir, 'index.html'), INDEX_HTML);
+  const written = new Set<string>();
+  for (const out of result.outputFiles) {
+    writeAtomically(out.path, out.contents);
+    written.add(path.resolve(out.path));
+  }
+  const index = path.join(outdir, 'index.html');
+  writeAtomically(index, INDEX_HTML);
+  written.add(path.resolve(index));
+  for (const file of filesUnder(outdir)) {
+    if (!written.has(file) && !file.endsWith('.tmp')) fs.rmSync(file, { force: true });
+  }
   return outdir;
 }
 

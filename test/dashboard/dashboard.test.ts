@@ -14,6 +14,7 @@ const PARTY_OFFICE_ELECTRICITY = 'TWV0ZXI6MQ';
 const PV_PROJECT_1_METER = 'TWV0ZXI6Mjgx';
 /** Page-side expressions are strings: the test project has no DOM library. */
 const STORED_KEY = "sessionStorage.getItem('ewc.dashboard.apiKey')";
+const FCP = "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null";
 const INGEST = 'mutation($rows: [ReadingRowInput!]!) { ingestReadings(input: {rows: $rows}) { accepted corrected } }';
 
 let t: TestHub;
@@ -62,14 +63,15 @@ test('signs in, shows the demo figures and updates live', async () => {
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${baseUrl}/dashboard`);
-  const fcp = await page.evaluate<number | null>("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null");
-  expect(fcp).not.toBeNull();
+  // Paint entries are queued after the frame: wait for the entry rather than read it once.
+  let fcp: number | null = null;
+  await until(async () => (fcp = await page.evaluate<number | null>(FCP)) !== null, 5000);
 
   await page.fill('#api-key', t.keys.goa);
   await page.click('form.signin button[type=submit]');
   await until(async () => (await page.locator('.ranking-table tbody tr').count()) === 87);
   const dataMs = await page.evaluate<number | null>("performance.getEntriesByName('ewc:dashboard-data')[0]?.startTime ?? null");
-  console.log(`dashboard first contentful paint ${fcp?.toFixed(0)} ms; first figures on screen ${dataMs?.toFixed(0)} ms after navigation (includes typing the key)`);
+  console.log(`sign-in page first contentful paint ${Number(fcp).toFixed(0)} ms; first figures on screen ${dataMs?.toFixed(0)} ms after navigation (includes typing the key)`);
 
   // Demo figures: 43 PV projects, 87 appraised departments, the four operating EPC contracts.
   await page.waitForSelector('[data-figure="projectCount"]');

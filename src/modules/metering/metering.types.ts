@@ -23,7 +23,7 @@ export class IngestReadingsPayload {
   batch!: ReadingBatch | null;
 }
 
-@ObjectType({ description: 'Readings of one meter changed by a committed batch.' })
+@ObjectType({ description: 'Readings of one meter changed by a committed batch.', simpleResolvers: true })
 export class ReadingsIngestedEvent {
   meterId!: number;
 

@@ -43,7 +43,7 @@ export class PvView implements View {
             'ul',
             { class: 'feed pv-feed' },
             ...s.pvFeed.map((g) =>
-              h('li', {}, h('strong', {}, i18n.name(g.project)), ` +${i18n.num(g.kwh)} kWh`, h('span', { class: 'small' }, ` ${g.periodStart.slice(0, 10)} · ${g.at.toLocaleTimeString()}`)),
+              h('li', {}, h('strong', {}, i18n.name(g.project)), ` +${i18n.num(g.kwh)} kWh`, h('span', { class: 'small' }, ` ${new Date(g.periodStart).toLocaleDateString()} · ${g.at.toLocaleTimeString()}`)),
             ),
           )
         : h('p', { class: 'note' }, i18n.t('noGeneration')),
