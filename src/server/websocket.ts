@@ -12,6 +12,7 @@ import { principalFor } from './auth';
 import type { Context } from './context';
 import { createArmor, LIMITS } from './limits';
 import type { Metrics } from './metrics';
+import { sharedSubscribe } from './shared-subscribe';
 
 /** Close codes: graphql-ws reserves 4400-4499 for the application. */
 const CLOSE_UNAUTHENTICATED = 4401;
@@ -41,6 +42,7 @@ export function attachWebSocket(opts: { httpServer: http.Server; schema: GraphQL
   const cleanup = useServer<Record<string, unknown>, { socket: WebSocket }>(
     {
       schema,
+      subscribe: sharedSubscribe,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         try {
