@@ -23,6 +23,7 @@ export async function startCommand(config: Config): Promise<void> {
     `  GraphQL    ${hub.url}`,
     `  WebSocket  ${hub.wsUrl}  (graphql-transport-ws)`,
     `  Dashboard  ${base}/dashboard`,
+    `  Explorer   ${hub.url}  (open it in a browser; works offline)`,
     `  Health     ${base}/healthz  ${base}/readyz  ${base}/metrics`,
     `  Database   ${db.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}`,
   ];
