@@ -84,6 +84,20 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
       // The offline explorer replaces Apollo's CDN-hosted landing page.
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
+      // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation }) {
+              if (operation?.operation === 'subscription') {
+                throw new GraphQLError('subscriptions run over WebSocket (graphql-ws, protocol graphql-transport-ws) on /graphql, not over HTTP', {
+                  extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+                });
+              }
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();

@@ -107,3 +107,12 @@ describe('logs', () => {
     expect(stderr).not.toContain(t.keys.goa.split('_')[2]);
   });
 });
+
+describe('a subscription sent over HTTP', () => {
+  it('is refused with a clear BAD_USER_INPUT and HTTP 400', async () => {
+    const r = await t.raw({ query: 'subscription { readingsIngested { rows } }' }, t.keys.goa);
+    expect(r.status).toBe(400);
+    expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0].message).toMatch(/WebSocket/);
+  });
+});

@@ -1,5 +1,6 @@
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
+import { parse, type DocumentNode } from 'graphql';
 import 'graphiql/graphiql.css';
 import { useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -20,6 +21,15 @@ function authorizationOf(headersJson: string | undefined): string | null {
   return null;
 }
 
+/** The parsed operation text, or undefined while it does not parse (the hub then reports the syntax error). */
+function documentOf(query: string): DocumentNode | undefined {
+  try {
+    return parse(query);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * HTTP for queries and mutations, graphql-ws on the same path for subscriptions (the headers pane becomes the
  * connection params). Header names are lower-cased, since the hub reads `connectionParams.authorization` on
@@ -32,13 +42,17 @@ function createFetcher(): Fetcher {
     subscriptionUrl: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/graphql`,
   });
   return (params, opts) => {
-    if (!opts?.headers) return base(params, opts);
+    // The toolkit picks graphql-ws or HTTP from opts.documentAST, which GraphiQL refreshes 100 ms after an
+    // edit: run right after changing a query into a subscription and it is still the old document, so the
+    // subscription went out as an HTTP POST. Decide from the text actually being sent instead.
+    const documentAST = documentOf(params.query) ?? opts?.documentAST;
+    if (!opts?.headers) return base(params, { ...opts, documentAST });
     const headers: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(opts.headers)) {
       if (typeof value === 'string' && value.includes(PLACEHOLDER)) continue;
       headers[name.toLowerCase()] = value;
     }
-    return base(params, { ...opts, headers });
+    return base(params, { ...opts, headers, documentAST });
   };
 }
 
