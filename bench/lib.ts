@@ -58,3 +58,28 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * p50 and p95 of `runs` sequential requests after `warmUp` unmeasured ones; `check` rejects a
+ * wrong answer so a fast error is never counted as a fast reply.
+ */
+export async function latency(
+  url: string,
+  key: string,
+  query: string,
+  variables: unknown,
+  check: (data: any) => boolean, // eslint-disable-line @typescript-eslint/no-explicit-any
+  runs = 100,
+  warmUp = 5,
+): Promise<string> {
+  for (let i = 0; i < warmUp; i++) await post(url, key, query, variables);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = await post(url, key, query, variables);
+    times.push(performance.now() - t0);
+    if (r.errors || !check(r.data)) throw new Error(JSON.stringify(r).slice(0, 300));
+  }
+  times.sort((a, b) => a - b);
+  return `p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms`;
+}

@@ -15,24 +15,11 @@ import { deriveDemoKeys } from '../src/db/demo/demo-keys';
 import { seedDemo } from '../src/db/demo/demo.seeder';
 import { toGlobalId } from '../src/graphql/relay';
 import { startServer } from '../src/server/app';
-import { fmt, percentile, post } from './lib';
+import { latency } from './lib';
 import { multiply } from './scale';
 
 const TERM = `query($id: ID!) { epcContract(id: $id) { settlements(asOf: "2024-06-30") { periodStart savings { savingsKgce savingsRate flagged } escoShareYuan shortfallYuan } balanceYuan(asOf: "2024-06-30") } }`;
 const PROGRAMME = `{ pvProgramme(asOf: "2023-08-31") { projectCount capacityKw investmentYuan expectedAnnualKwh reportedAnnualCo2T computedAnnualCo2T actualKwhLast12Months } }`;
-
-async function latency(url: string, key: string, query: string, variables: unknown, check: (data: any) => boolean): Promise<string> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (let i = 0; i < 5; i++) await post(url, key, query, variables);
-  const times: number[] = [];
-  for (let i = 0; i < 100; i++) {
-    const t0 = performance.now();
-    const r = await post(url, key, query, variables);
-    times.push(performance.now() - t0);
-    if (r.errors || !check(r.data)) throw new Error(JSON.stringify(r).slice(0, 300));
-  }
-  times.sort((a, b) => a - b);
-  return `p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms`;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-prog-'));
