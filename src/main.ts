@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { UsageError } from './cli/args';
 import { exportCommand } from './cli/export.command';
+import { importCommand } from './cli/import.command';
 import { keysCommand } from './cli/keys.command';
 import { createMigrationCommand, migrateCommand } from './cli/migrate.command';
 import { schemaCommand } from './cli/schema.command';
@@ -18,6 +19,8 @@ const USAGE = `usage: ewc-hub <command>
   keys revoke <id>
   export assessment --year <YYYY> [--out <file.csv>]
                                 the annual assessment round as CSV
+  import readings <file.csv|file.xlsx>
+                                load readings from a file in one transaction; bad rows go to <file>.rejected.csv
   schema                        write the GraphQL SDL to schema/schema.graphql
   migration:create [name]       (development) write the migration the entities need`;
 
@@ -34,6 +37,8 @@ async function run(argv: string[]): Promise<void> {
       return keysCommand(config, rest);
     case 'export':
       return exportCommand(config, rest);
+    case 'import':
+      return importCommand(config, rest);
     case 'schema':
       return schemaCommand();
     case 'migrate':

@@ -5,6 +5,7 @@ import { openDatabase } from '../db/database';
 import { AssessmentService } from '../modules/compliance/assessment.service';
 import { IndicatorKind } from '../modules/compliance/compliance.enums';
 import { Institution } from '../modules/registry/institution.entity';
+import { csvField } from '../csv';
 import { parseFlags, UsageError } from './args';
 
 const USAGE = 'usage: export assessment --year <YYYY> [--out <file.csv>]';
@@ -12,11 +13,6 @@ const USAGE = 'usage: export assessment --year <YYYY> [--out <file.csv>]';
 /** The CLI runs as the operator of the hub, with GOA's read rights. */
 const OPERATOR: Principal = { keyId: 0, keyName: 'cli', role: 'viewer', subject: 'GOA', agencyCode: 'GOA', institutionId: null, escoId: null };
 
-/** RFC 4180: quote a field when it holds a comma, quote or line break. */
-export function csvField(value: unknown): string {
-  const s = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export async function exportCommand(config: Config, argv: string[]): Promise<void> {
   const [what, ...rest] = argv;

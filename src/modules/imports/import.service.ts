@@ -1,0 +1,182 @@
+import { csvField } from '../../csv';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { refreshRollups } from '../accounting/rollup';
+import { ReadingQuality } from '../metering/metering.enums';
+import { BatchSource } from '../metering/reading-batch.entity';
+import { ImportFileError, mapColumns, readRows, type ColumnMap } from './reading-file.parser';
+import { checkRow, type RowProblem } from './reading-row';
+
+export interface ImportResult {
+  rows: number;
+  accepted: number;
+  duplicates: number;
+  batchId: number | null;
+  ms: number;
+}
+
+/** Some rows were rejected; the report beside the input lists them and nothing was written. */
+export class ImportRejectedError extends Error {
+  constructor(
+    readonly report: string,
+    readonly rejected: number,
+  ) {
+    super(`${rejected} problem(s) in the file, nothing imported; see ${report}`);
+  }
+}
+
+export const reportPathOf = (file: string) => `${file}.rejected.csv`;
+
+
+/** The rejected-rows report, opened on the first problem so a clean file leaves none behind. */
+class Report {
+  private out: WriteStream | null = null;
+  count = 0;
+  constructor(readonly path: string) {}
+
+  async add(p: RowProblem): Promise<void> {
+    if (!this.out) {
+      this.out = createWriteStream(this.path);
+      this.out.write('row,column,reason\n');
+    }
+    this.count++;
+    if (!this.out.write(`${p.row},${csvField(p.column)},${csvField(p.reason)}\n`)) await once(this.out, 'drain');
+  }
+
+  async close(keep: boolean): Promise<void> {
+    if (this.out) {
+      this.out.end();
+      await finished(this.out);
+    }
+    if (this.out && !keep) rmSync(this.path, { force: true });
+  }
+}
+
+/**
+ * Imports a file of readings in one transaction: rows stream through COPY into a staging table,
+ * then one merge into `reading`. A row that is bad on its own, repeats or overlaps another, or
+ * differs from a stored reading rejects the whole file, as a GraphQL batch would be.
+ */
+export async function importReadings(
+  pool: pg.Pool,
+  file: string,
+  tz: string,
+  opts: { submittedBy: string; onProgress?: (rows: number) => void },
+): Promise<ImportResult> {
+  const t0 = Date.now();
+  const meters = await pool.query<{ id: number; serial: string }>('SELECT id, serial FROM meter');
+  const meterBySerial = new Map(meters.rows.map((m) => [m.serial, m.id]));
+  const meterIds = new Set(meters.rows.map((m) => m.id));
+  const report = new Report(reportPathOf(file));
+  const client = await pool.connect();
+  let rows = 0;
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `CREATE TEMP TABLE import_staging (row_no int NOT NULL, meter_id int NOT NULL, period_start timestamptz NOT NULL,
+                                         period_end timestamptz NOT NULL, value float8 NOT NULL) ON COMMIT DROP`,
+    );
+    const copy = client.query(copyFrom('COPY import_staging FROM STDIN'));
+    try {
+      let columns: ColumnMap | null = null;
+      for await (const raw of readRows(file)) {
+        columns ??= mapColumns([...raw.cells.keys()]);
+        rows++;
+        if (rows % 1000 === 0) opts.onProgress?.(rows);
+        const checked = checkRow(raw, columns, meterBySerial, meterIds, tz);
+        if (Array.isArray(checked)) {
+          for (const p of checked) await report.add(p);
+        } else if (!report.count) {
+          const line = `${checked.row}\t${checked.meterId}\t${checked.periodStart.toISOString()}\t${checked.periodEnd.toISOString()}\t${checked.value}\n`;
+          if (!copy.write(line)) await once(copy, 'drain');
+        }
+      }
+      opts.onProgress?.(rows);
+      if (!rows) throw new ImportFileError('the file has a header but no rows');
+      copy.end();
+      await finished(copy);
+    } catch (err) {
+      copy.destroy(err as Error);
+      await finished(copy).catch(() => undefined);
+      throw err;
+    }
+
+    if (!report.count) {
+      // Locks the meters so an import and a GraphQL batch for one meter apply one after the other.
+      await client.query('SELECT id FROM meter WHERE id IN (SELECT DISTINCT meter_id FROM import_staging) ORDER BY id FOR NO KEY UPDATE');
+      for (const p of await conflicts(client)) await report.add(p);
+    }
+    if (report.count) {
+      await client.query('ROLLBACK');
+      await report.close(true);
+      throw new ImportRejectedError(report.path, report.count);
+    }
+    // A report left by an earlier run of this file no longer applies.
+    rmSync(report.path, { force: true });
+
+    // Rows already stored with the same value are duplicates; what is left is new.
+    const dup = await client.query(
+      `DELETE FROM import_staging s USING reading r
+        WHERE r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end`,
+    );
+    const duplicates = dup.rowCount ?? 0;
+    const accepted = rows - duplicates;
+    if (!accepted) {
+      await client.query('COMMIT');
+      return { rows, accepted, duplicates, batchId: null, ms: Date.now() - t0 };
+    }
+    const batch = await client.query<{ id: number }>(
+      `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
+       VALUES ($1, NULL, $2, now(), $3, $4, 0) RETURNING id`,
+      [BatchSource.IMPORT, opts.submittedBy, accepted, duplicates],
+    );
+    const batchId = batch.rows[0].id;
+    await client.query(
+      `INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
+       SELECT meter_id, period_start, period_end, value, $1::reading_quality, $2 FROM import_staging`,
+      [ReadingQuality.MEASURED, batchId],
+    );
+    // One refresh at the end, per meter over the span the file covers.
+    const spans = await client.query<{ meter_id: number; s: Date; e: Date }>(
+      'SELECT meter_id, min(period_start) AS s, max(period_end) AS e FROM import_staging GROUP BY meter_id',
+    );
+    await refreshRollups(client, spans.rows.map((r) => ({ meterId: r.meter_id, start: r.s, end: r.e })), tz);
+    await client.query('COMMIT');
+    return { rows, accepted, duplicates, batchId, ms: Date.now() - t0 };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if (!(err instanceof ImportRejectedError)) await report.close(false);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Rows that repeat or overlap another row of the file, differ from a stored reading, or overlap one with other bounds. */
+async function conflicts(client: pg.PoolClient): Promise<RowProblem[]> {
+  const { rows } = await client.query<{ row: number; column: string; reason: string }>(
+    `SELECT row_no AS row, 'period_start' AS column, 'repeats or overlaps row ' || prev_row || ' of the same meter' AS reason
+       FROM (SELECT row_no, period_start,
+                    max(period_end) OVER (PARTITION BY meter_id ORDER BY period_start, period_end, row_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end,
+                    lag(row_no) OVER (PARTITION BY meter_id ORDER BY period_start, period_end, row_no) AS prev_row
+               FROM import_staging) w
+      WHERE prev_end > period_start
+     UNION ALL
+     SELECT s.row_no, 'value', s.value || ' differs from the stored ' || r.value || ' (readings already stored with other values)'
+       FROM import_staging s JOIN reading r ON r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end
+      WHERE r.value <> s.value
+     UNION ALL
+     SELECT s.row_no, 'period_start', 'overlaps the stored reading ' || to_char(r.period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                                       || ' to ' || to_char(r.period_end AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' of the same meter'
+       FROM import_staging s
+       CROSS JOIN LATERAL (SELECT period_start, period_end FROM reading
+                            WHERE meter_id = s.meter_id AND period_start < s.period_end
+                            ORDER BY period_start DESC LIMIT 1) r
+      WHERE r.period_end > s.period_start AND (r.period_start, r.period_end) <> (s.period_start, s.period_end)
+     ORDER BY 1`,
+  );
+  return rows;
+}

@@ -1,0 +1,157 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+
+/** The file as a whole cannot be read (format, encoding, header): the CLI exits with 2. */
+export class ImportFileError extends Error {}
+
+/** One data row with its 1-based line in the file (the header is row 1), cells by normalised header. */
+export interface RawRow {
+  row: number;
+  cells: Map<string, string | Date>;
+}
+
+/** Columns the importer understands, each with the headers it accepts (compared lower-cased). */
+export const COLUMNS = {
+  meterId: ['meter_id', 'meterid'],
+  serial: ['serial', 'meter_serial', '表号', '计量表编号'],
+  start: ['period_start', 'periodstart', 'start', '开始时间'],
+  end: ['period_end', 'periodend', 'end', '结束时间'],
+  date: ['date', '日期'],
+  value: ['value', '用量', '读数用量'],
+} as const;
+export type Column = keyof typeof COLUMNS;
+
+/** Which header of the file holds each column the importer uses. */
+export type ColumnMap = Partial<Record<Column, string>>;
+
+const normalise = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase();
+
+export function mapColumns(headers: string[]): ColumnMap {
+  const found = headers.map(normalise).filter(Boolean);
+  if (!found.length) throw new ImportFileError('the file has no header row');
+  const map: ColumnMap = {};
+  for (const [column, names] of Object.entries(COLUMNS) as [Column, readonly string[]][]) {
+    const header = found.find((h) => names.includes(h));
+    if (header) map[column] = header;
+  }
+  const missing: string[] = [];
+  if (!map.meterId && !map.serial) missing.push(`a meter (${[...COLUMNS.meterId, ...COLUMNS.serial].join(', ')})`);
+  if (!map.date && !(map.start && map.end)) missing.push(`a period (${COLUMNS.start[0]} and ${COLUMNS.end[0]}, or ${COLUMNS.date.join('/')})`);
+  if (!map.value) missing.push(`the value (${COLUMNS.value.join(', ')})`);
+  if (missing.length) throw new ImportFileError(`missing required column(s): ${missing.join('; ')}; the header has: ${found.join(', ')}`);
+  return map;
+}
+
+/** Reads rows one at a time from a CSV (UTF-8) or XLSX file; neither is held in memory whole. */
+export async function* readRows(file: string): AsyncGenerator<RawRow, void, undefined> {
+  const ext = path.extname(file).toLowerCase();
+  if (ext !== '.csv' && ext !== '.xlsx') throw new ImportFileError('expected a .csv or .xlsx file');
+  const head = await readHead(file);
+  if (!head.length) throw new ImportFileError('the file is empty');
+  if (ext === '.csv') yield* readCsv(file, head);
+  else yield* readXlsx(file, head);
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+    throw new ImportFileError(`cannot read ${file}: ${err.code ?? err.message}`);
+  });
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Fails on bytes that are not UTF-8 text (binary, or a GBK export), before csv-parse sees them. */
+function utf8Guard(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const fail = () => new ImportFileError(`not UTF-8 text (binary, or another encoding such as GBK: save it as "CSV UTF-8")`);
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        return done(fail());
+      }
+      done(chunk.includes(0) ? fail() : null, chunk);
+    },
+    flush(done) {
+      try {
+        decoder.decode();
+        done();
+      } catch {
+        done(fail());
+      }
+    },
+  });
+}
+
+async function* readCsv(file: string, head: Buffer): AsyncGenerator<RawRow> {
+  if (head.subarray(0, 2).toString('latin1') === 'PK') throw new ImportFileError('looks like a spreadsheet, not CSV text');
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  const source = createReadStream(file).pipe(utf8Guard());
+  source.on('error', (err) => parser.destroy(err));
+  source.pipe(parser);
+  let headers: string[] | null = null;
+  let row = 1;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!headers) {
+        headers = record.map(normalise);
+        mapColumns(headers);
+        continue;
+      }
+      row++;
+      yield { row, cells: new Map(headers.map((h, i) => [h, record[i] ?? ''])) };
+    }
+  } catch (err) {
+    if (err instanceof ImportFileError) throw err;
+    throw new ImportFileError(`not readable CSV: ${(err as Error).message}`);
+  }
+  if (!headers) throw new ImportFileError('the file has no rows');
+}
+
+async function* readXlsx(file: string, head: Buffer): AsyncGenerator<RawRow> {
+  if (head.subarray(0, 2).toString('latin1') !== 'PK') throw new ImportFileError('not an XLSX workbook');
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
+  let headers: string[] | null = null;
+  try {
+    // Only the first worksheet is read: a workbook may carry notes or pivot sheets after it.
+    for await (const sheet of reader) {
+      for await (const xrow of sheet) {
+        const values = (xrow.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
+        if (!headers) {
+          headers = values.map((v) => normalise(String(v)));
+          mapColumns(headers);
+          continue;
+        }
+        if (values.every((v) => v === '')) continue;
+        yield { row: xrow.number, cells: new Map(headers.map((h, i) => [h, values[i] ?? ''])) };
+      }
+      break;
+    }
+  } catch (err) {
+    if (err instanceof ImportFileError) throw err;
+    throw new ImportFileError(`not a readable XLSX workbook: ${(err as Error).message}`);
+  }
+  if (!headers) throw new ImportFileError('the file has no rows');
+}
+
+function cellValue(v: ExcelJS.CellValue): string | Date {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v;
+  if (typeof v === 'object') {
+    if ('result' in v) return cellValue(v.result as ExcelJS.CellValue);
+    if ('richText' in v) return v.richText.map((t) => t.text).join('').trim();
+    if ('text' in v) return String(v.text).trim();
+    return '';
+  }
+  return String(v).trim();
+}

@@ -1,0 +1,185 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { tableCounts } from '../helpers/fixtures';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+
+/** Runs the CLI as a user would, asynchronously so the in-process hub keeps serving. */
+function cli(args: string[], env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+let t: TestHub;
+let env: Record<string, string | undefined>;
+let dir: string;
+let elecId: number;
+beforeAll(async () => {
+  t = await startTestHub();
+  env = { DATABASE_URL: t.db.url, EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR };
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-import-'));
+  elecId = (await t.sql<{ id: number }>('SELECT id FROM meter WHERE serial = $1', ['SY-hosp-longhui-E1']))[0].id;
+});
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await t.close();
+});
+
+const file = (name: string, text: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const dayValue = async (meterId: number, day: string) =>
+  (await t.sql<{ value: number }>('SELECT value::float8 AS value FROM meter_day WHERE meter_id = $1 AND day = $2::date', [meterId, day]))[0]?.value;
+
+// The demo's readings end on 2024-06-30; these files hold later days.
+describe('npm run cli -- import readings', () => {
+  const good =
+    'serial,period_start,period_end,value\n' +
+    'SY-hosp-longhui-E1,2024-10-01 00:00,2024-10-02 00:00,10.5\n' +
+    'SY-hosp-longhui-E1,2024-10-02 00:00:00,2024-10-03 00:00:00,20\n' +
+    'SY-hosp-longhui-E1,2024-10-02T16:00:00Z,2024-10-04T00:00:00+08:00,30.25\n';
+
+  it('imports a CSV by serial in one batch and refreshes the rollups; a re-run finds only duplicates', async () => {
+    const csv = file('good.csv', good);
+    const before = await tableCounts(t);
+    const r = await cli(['import', 'readings', csv], env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^imported 3 readings \(0 duplicates\) in \d+\.\d s, \d+ rows\/s\n$/);
+    expect(await tableCounts(t)).toEqual({ ...before, readings: before.readings + 3, batches: before.batches + 1 });
+
+    const stored = await t.sql<{ period_start: Date; period_end: Date; value: number; source: string }>(
+      `SELECT r.period_start, r.period_end, r.value, b.source FROM reading r JOIN reading_batch b ON b.id = r.batch_id
+        WHERE r.meter_id = $1 AND r.period_start >= '2024-10-01T00:00:00+08:00' AND r.period_start < '2024-10-04T00:00:00+08:00' ORDER BY 1`,
+      [elecId],
+    );
+    expect(stored).toEqual([
+      { period_start: new Date('2024-09-30T16:00:00Z'), period_end: new Date('2024-10-01T16:00:00Z'), value: 10.5, source: 'IMPORT' },
+      { period_start: new Date('2024-10-01T16:00:00Z'), period_end: new Date('2024-10-02T16:00:00Z'), value: 20, source: 'IMPORT' },
+      { period_start: new Date('2024-10-02T16:00:00Z'), period_end: new Date('2024-10-03T16:00:00Z'), value: 30.25, source: 'IMPORT' },
+    ]);
+    expect(await dayValue(elecId, '2024-10-01')).toBe(10.5);
+    expect(await dayValue(elecId, '2024-10-03')).toBe(30.25);
+    const month = await t.sql<{ value: number }>("SELECT value::float8 AS value FROM meter_month WHERE meter_id = $1 AND month = '2024-10-01'", [elecId]);
+    expect(month[0].value).toBe(60.75);
+
+    const again = await cli(['import', 'readings', csv], env);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^imported 0 readings \(3 duplicates\)/);
+    expect(await tableCounts(t)).toEqual({ ...before, readings: before.readings + 3, batches: before.batches + 1 });
+    expect(existsSync(`${csv}.rejected.csv`)).toBe(false);
+  });
+
+  it('rejects a file with bad rows, lists them in the report beside it, and writes nothing', async () => {
+    const csv = file(
+      'bad.csv',
+      'meter_serial,start,end,value\n' +
+        'SY-hosp-longhui-E1,2024-11-01 00:00,2024-11-02 00:00,5\n' +
+        'NO-SUCH-METER,2024-11-02 00:00,2024-11-03 00:00,5\n' +
+        'SY-hosp-longhui-E1,2024-11-03 00:00,2024-11-03 00:00,5\n' +
+        'SY-hosp-longhui-E1,2024-11-04 00:00,2024-11-05 00:00,-1\n' +
+        'SY-hosp-longhui-E1,yesterday,2024-11-06 00:00,abc\n',
+    );
+    const before = await tableCounts(t);
+    const r = await cli(['import', 'readings', csv], env);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`ewc-hub: 5 problem(s) in the file, nothing imported; see ${csv}.rejected.csv\n`);
+    expect(readFileSync(`${csv}.rejected.csv`, 'utf8').split('\n')).toEqual([
+      'row,column,reason',
+      '3,meter_serial,"no meter with serial ""NO-SUCH-METER"""',
+      '4,end,must be after the start',
+      '5,value,"must not be negative (consumption over the period, not a meter index)"',
+      '6,start,"""yesterday"" is not a date-time (ISO with offset, or YYYY-MM-DD HH:mm[:ss] local)"',
+      '6,value,"""abc"" is not a number"',
+      '',
+    ]);
+    expect(await tableCounts(t)).toEqual(before);
+    expect(await dayValue(elecId, '2024-11-01')).toBeUndefined();
+  });
+
+  it('rejects rows that change a stored reading or repeat another row, like GraphQL does', async () => {
+    const csv = file(
+      'conflict.csv',
+      'serial,period_start,period_end,value\n' +
+        'SY-hosp-longhui-E1,2024-10-01 00:00,2024-10-02 00:00,99\n' +
+        'SY-hosp-longhui-E1,2024-12-20 00:00,2024-12-21 00:00,1\n' +
+        'SY-hosp-longhui-E1,2024-12-20 12:00,2024-12-21 12:00,1\n',
+    );
+    await cli(['import', 'readings', file('seed.csv', good)], env);
+    const before = await tableCounts(t);
+    const r = await cli(['import', 'readings', csv], env);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/2 problem\(s\) in the file, nothing imported; see .*conflict\.csv\.rejected\.csv/);
+    expect(readFileSync(`${csv}.rejected.csv`, 'utf8').split('\n')).toEqual([
+      'row,column,reason',
+      '2,value,99 differs from the stored 10.5 (readings already stored with other values)',
+      '4,period_start,repeats or overlaps row 3 of the same meter',
+      '',
+    ]);
+    expect(await tableCounts(t)).toEqual(before);
+  });
+
+  it('imports an XLSX with Chinese headers and a daily value per local day', async () => {
+    const xlsx = path.join(dir, '读数.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('读数');
+    ws.addRow(['计量表编号', '日期', '读数用量']);
+    ws.addRow(['SY-hosp-longhui-E1', '2024-12-01', 7]);
+    // A date cell as Excel stores it: wall-clock time, no zone.
+    ws.addRow(['SY-hosp-longhui-E1', new Date(Date.UTC(2024, 11, 2)), 8.5]);
+    await wb.xlsx.writeFile(xlsx);
+
+    const before = await tableCounts(t);
+    const r = await cli(['import', 'readings', xlsx], env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^imported 2 readings \(0 duplicates\)/);
+    expect((await tableCounts(t)).readings).toBe(before.readings + 2);
+    const stored = await t.sql<{ period_start: Date; period_end: Date; value: number }>(
+      "SELECT period_start, period_end, value FROM reading WHERE meter_id = $1 AND period_start >= '2024-12-01T00:00:00+08:00' AND period_start < '2024-12-03T00:00:00+08:00' ORDER BY 1",
+      [elecId],
+    );
+    expect(stored).toEqual([
+      { period_start: new Date('2024-11-30T16:00:00Z'), period_end: new Date('2024-12-01T16:00:00Z'), value: 7 },
+      { period_start: new Date('2024-12-01T16:00:00Z'), period_end: new Date('2024-12-02T16:00:00Z'), value: 8.5 },
+    ]);
+    expect(await dayValue(elecId, '2024-12-02')).toBe(8.5);
+  });
+
+  it.each([
+    ['empty.csv', '', /the file is empty/],
+    ['header-only.csv', 'serial,date,value\n', /the file has a header but no rows/],
+    ['no-value.csv', 'serial,period_start,period_end\nSY-hosp-longhui-E1,2024-10-10 00:00,2024-10-11 00:00\n', /missing required column\(s\): the value \(value, 用量, 读数用量\); the header has: serial, period_start, period_end/],
+    ['binary.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0xff, 0xfe]), /looks like a spreadsheet, not CSV text/],
+    ['gbk.csv', Buffer.concat([Buffer.from('serial,date,value\n'), Buffer.from([0xb1, 0xed, 0xba, 0xc5]), Buffer.from(',2024-10-10,1\n')]), /not UTF-8 text/],
+    ['fake.xlsx', 'serial,date,value\n', /not an XLSX workbook/],
+    ['readings.json', '[]', /expected a \.csv or \.xlsx file/],
+  ])('%s fails with one clear message on stderr, exit code 2, and writes nothing', async (name, content, message) => {
+    const p = path.join(dir, name);
+    writeFileSync(p, content);
+    const before = await tableCounts(t);
+    const r = await cli(['import', 'readings', p], env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await tableCounts(t)).toEqual(before);
+    expect(existsSync(`${p}.rejected.csv`)).toBe(false);
+  });
+});
