@@ -182,4 +182,31 @@ describe('npm run cli -- import readings', () => {
     expect(await tableCounts(t)).toEqual(before);
     expect(existsSync(`${p}.rejected.csv`)).toBe(false);
   });
+
+  it('leaves nothing when killed half way, and a re-run ends with exactly the file\'s readings', async () => {
+    // 60 meters x 1,500 hours: long enough to kill while rows are still streaming in.
+    const meters = await t.sql<{ id: number; serial: string }>(`SELECT id, serial FROM meter WHERE carrier = 'ELECTRICITY' ORDER BY id DESC LIMIT 60`);
+    const base = Date.parse('2026-01-01T00:00:00+08:00');
+    const lines = ['serial,start,end,value'];
+    for (let h = 0; h < 1500; h++) for (const m of meters) lines.push(`${m.serial},${new Date(base + h * 3_600_000).toISOString()},${new Date(base + (h + 1) * 3_600_000).toISOString()},${(h % 7) + 1}`);
+    const big = file('killed.csv', lines.join('\n') + '\n');
+    const count = async () =>
+      (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE meter_id = ANY($1::int[]) AND period_start >= '2026-01-01T00:00:00+08:00'`, [meters.map((m) => m.id)]))[0].n;
+    const before = await tableCounts(t);
+
+    const child = spawn(process.execPath, [MAIN, 'import', 'readings', big], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    await new Promise((r) => setTimeout(r, 2500));
+    const exited = new Promise((r) => child.once('close', r));
+    child.kill('SIGKILL');
+    await exited;
+    // Give PostgreSQL a moment to roll the dead session's transaction back.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await count()).toBe(0);
+    expect(await tableCounts(t)).toEqual(before);
+
+    const rerun = await cli(['import', 'readings', big], env);
+    expect(rerun.stderr).toBe('');
+    expect(rerun.status).toBe(0);
+    expect(await count()).toBe(lines.length - 1);
+  }, 120_000);
 });
