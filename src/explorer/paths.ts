@@ -1,13 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from '../repo-root';
 
-/** The repository root: the nearest folder above `from` holding package.json (works from src/ under Jest and from dist/src/). */
-export function repoRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
+export { repoRoot };
 
 /** Where `npm run build` writes the explorer bundle. */
 export const explorerDistDir = (): string => path.join(repoRoot(), 'dist', 'explorer');
