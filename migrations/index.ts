@@ -3,6 +3,7 @@ import { Migration20261124180701_initial } from './Migration20261124180701_initi
 import { Migration20261124213921_accounting } from './Migration20261124213921_accounting';
 import { Migration20261124221621_programmes } from './Migration20261124221621_programmes';
 import { Migration20261124230000_events } from './Migration20261124230000_events';
+import { Migration20261125021000_partitions } from './Migration20261125021000_partitions';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124213921_accounting', class: Migration20261124213921_accounting },
   { name: 'Migration20261124221621_programmes', class: Migration20261124221621_programmes },
   { name: 'Migration20261124230000_events', class: Migration20261124230000_events },
+  { name: 'Migration20261125021000_partitions', class: Migration20261125021000_partitions },
 ];

@@ -35,7 +35,12 @@ describe('committed contracts', () => {
       const migrator = t.db.orm.getMigrator();
       expect(await migrator.getPendingMigrations()).toEqual([]);
       const diff = await t.db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
-      expect(diff.trim()).toBe('');
+      // A foreign key to a partitioned table has one internal copy per partition (conparentid set);
+      // PostgreSQL keeps them, and the ORM, which does not know partitions, reads them as extra.
+      const clones = await t.db.pool.query<{ conname: string }>('SELECT conname FROM pg_constraint WHERE conparentid <> 0');
+      const isClone = new Set(clones.rows.map((c) => `alter table "reading_revision" drop constraint "${c.conname}";`));
+      const rest = diff.split('\n').filter((line) => line.trim() && !isClone.has(line.trim()));
+      expect(rest).toEqual([]);
     });
   });
 });

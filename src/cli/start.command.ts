@@ -3,6 +3,9 @@ import { openDatabase } from '../db/database';
 import { activeDemoKeys } from '../db/demo/demo-keys';
 import { seedDemo } from '../db/demo/demo.seeder';
 import { logger } from '../logger';
+import { ensurePartitionsAhead } from '../modules/metering/partitions';
+
+const PARTITIONS_EVERY_MS = 6 * 3600 * 1000;
 import { startServer } from '../server/app';
 
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, then HTTP and WebSocket. */
@@ -36,6 +39,12 @@ export async function startCommand(config: Config): Promise<void> {
   }
   console.log(lines.join('\n') + '\n');
 
+  // Partitions for the coming months, made while the hub runs for months on end.
+  const ahead = setInterval(() => {
+    ensurePartitionsAhead(db.pool).catch((err: Error) => logger.warn('could not make reading partitions ahead', { error: err.message }));
+  }, PARTITIONS_EVERY_MS);
+  ahead.unref();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -46,6 +55,7 @@ export async function startCommand(config: Config): Promise<void> {
       process.exit(1);
     }, 15_000);
     force.unref();
+    clearInterval(ahead);
     await hub.stop();
     logger.debug('http and websocket drained');
     await db.close();

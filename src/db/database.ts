@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { logger } from '../logger';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 import { ormConfig } from './orm.config';
+import { ensurePartitionsAhead } from '../modules/metering/partitions';
 import { installSqlCounter } from './sql-stats';
 
 /** The database as the rest of the hub sees it: the ORM for entities, a pool for bulk SQL. */
@@ -65,6 +66,7 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
 export async function migrate(db: Database): Promise<string[]> {
   const applied = await db.orm.getMigrator().up();
   if (applied.length) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
+  await ensurePartitionsAhead(db.pool);
   return applied.map((m) => m.name);
 }
 

@@ -1,5 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { toGlobalId } from '../../src/graphql/relay';
+import { rollupDrift } from '../helpers/fixtures';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -52,22 +53,7 @@ describe('rollups', () => {
     const corrected = await gql(INGEST, { rows: corrections });
     expect(corrected.data.ingestReadings.corrected).toBe(corrections.length);
 
-    const ids = meters.map((m) => m.id);
-    const diff = await t.sql(
-      `WITH full_day AS (
-         SELECT r.meter_id, a.day, sum(a.value) AS value, sum(a.covered_s) AS covered_s
-           FROM reading r CROSS JOIN LATERAL ewc_allocate(r.period_start, r.period_end, r.value, 'Asia/Shanghai') a
-          WHERE r.meter_id = ANY($1::int[]) GROUP BY 1, 2),
-       full_month AS (SELECT meter_id, date_trunc('month', day)::date AS month, sum(value) AS value, sum(covered_s) AS covered_s FROM full_day GROUP BY 1, 2)
-       SELECT 'day' AS kind, coalesce(f.meter_id, d.meter_id) AS meter_id, coalesce(f.day, d.day)::text AS at, f.value AS expected, d.value AS actual
-         FROM full_day f FULL JOIN (SELECT * FROM meter_day WHERE meter_id = ANY($1::int[])) d ON d.meter_id = f.meter_id AND d.day = f.day
-        WHERE f.value IS NULL OR d.value IS NULL OR abs(f.value - d.value) > 1e-6 OR abs(f.covered_s - d.covered_s) > 1e-6
-       UNION ALL
-       SELECT 'month', coalesce(f.meter_id, m.meter_id), coalesce(f.month, m.month)::text, f.value, m.value
-         FROM full_month f FULL JOIN (SELECT * FROM meter_month WHERE meter_id = ANY($1::int[])) m ON m.meter_id = f.meter_id AND m.month = f.month
-        WHERE f.value IS NULL OR m.value IS NULL OR abs(f.value - m.value) > 1e-6`,
-      [ids],
-    );
+    const diff = await rollupDrift(t, meters.map((m) => m.id));
     expect(diff).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { ensureReadingPartitions } from '../../modules/metering/partitions';
 import type pg from 'pg';
 import { hashKey } from '../../access/api-key.service';
 import { logger } from '../../logger';
@@ -221,6 +222,8 @@ export interface SeedStats {
 export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats> {
   const { pool, timezone } = db;
   const started = Date.now();
+  // Readings are stored in monthly partitions; the demo's months (local days, so from the UTC evening before).
+  await ensureReadingPartitions(pool, new Date(`${DEMO_FIRST_DAY}T00:00:00+08:00`), new Date(`${DEMO_LAST_DAY}T00:00:00+08:00`));
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -8,6 +8,7 @@ import { refreshRollups } from '../accounting/rollup';
 import { ReadingQuality } from '../metering/metering.enums';
 import { BatchSource } from '../metering/reading-batch.entity';
 import { ImportFileError, mapColumns, readRows, type ColumnMap } from './reading-file.parser';
+import { ensureReadingPartitions } from '../metering/partitions';
 import { checkRow, type RowProblem } from './reading-row';
 
 export interface ImportResult {
@@ -73,6 +74,8 @@ export async function importReadings(
   const report = new Report(reportPathOf(file));
   const client = await pool.connect();
   let rows = 0;
+  let first = Infinity;
+  let last = -Infinity;
   try {
     await client.query('BEGIN');
     await client.query(
@@ -90,6 +93,8 @@ export async function importReadings(
         if (Array.isArray(checked)) {
           for (const p of checked) await report.add(p);
         } else if (!report.count) {
+          first = Math.min(first, checked.periodStart.getTime());
+          last = Math.max(last, checked.periodStart.getTime());
           const line = `${checked.row}\t${checked.meterId}\t${checked.periodStart.toISOString()}\t${checked.periodEnd.toISOString()}\t${checked.value}\n`;
           if (!copy.write(line)) await once(copy, 'drain');
         }
@@ -105,6 +110,9 @@ export async function importReadings(
     }
 
     if (!report.count) {
+      // On another connection, before this transaction reads `reading`: a partition's creation
+      // waits for every lock on the table, ours included.
+      await ensureReadingPartitions(pool, new Date(first), new Date(last));
       // Locks the meters so an import and a GraphQL batch for one meter apply one after the other.
       await client.query('SELECT id FROM meter WHERE id IN (SELECT DISTINCT meter_id FROM import_staging) ORDER BY id FOR NO KEY UPDATE');
       for (const p of await conflicts(client)) await report.add(p);

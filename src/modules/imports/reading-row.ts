@@ -1,5 +1,6 @@
 import { ValidationError } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/relay';
+import { periodProblem } from '../metering/ingest.service';
 import type { ColumnMap, RawRow } from './reading-file.parser';
 
 /** A row that passed every check on its own; checks against the database come later, in SQL. */
@@ -17,8 +18,6 @@ export interface RowProblem {
   reason: string;
 }
 
-/** Same limit as GraphQL ingest: longer than any bill period, so a longer span is a typo. */
-const MAX_PERIOD_MS = 366 * 24 * 3600 * 1000;
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -89,8 +88,6 @@ export function checkRow(raw: RawRow, columns: ColumnMap, meterBySerial: Map<str
     end = parseTime(cell(columns.end), tz);
     if (!start) bad(columns.start, `"${String(cell(columns.start))}" is not a date-time (ISO with offset, or YYYY-MM-DD HH:mm[:ss] local)`);
     if (!end) bad(columns.end, `"${String(cell(columns.end))}" is not a date-time (ISO with offset, or YYYY-MM-DD HH:mm[:ss] local)`);
-    if (start && end && start.getTime() >= end.getTime()) bad(columns.end, 'must be after the start');
-    else if (start && end && end.getTime() - start.getTime() > MAX_PERIOD_MS) bad(columns.end, 'a reading may span at most 366 days');
   } else {
     // A daily value covers the local day: midnight to the next midnight in the hub's zone.
     const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(cell(columns.date) instanceof Date ? (cell(columns.date) as Date).toISOString() : String(cell(columns.date)).replace(/\//g, '-'));
@@ -98,6 +95,9 @@ export function checkRow(raw: RawRow, columns: ColumnMap, meterBySerial: Map<str
     end = start && m ? localTime(Number(m[1]), Number(m[2]), Number(m[3]) + 1, 0, 0, 0, tz) : null;
     if (!start || !end) bad(columns.date, `"${String(cell(columns.date))}" is not a date (YYYY-MM-DD)`);
   }
+  // The same rules as a GraphQL batch.
+  const period = start && end ? periodProblem(start, end) : null;
+  if (period) bad(columns.date && !columns.start ? columns.date : period.field === 'periodStart' ? columns.start : columns.end, period.message);
 
   const text = String(cell(columns.value)).replace(/,/g, '');
   const value = text === '' ? NaN : Number(text);

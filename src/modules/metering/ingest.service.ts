@@ -8,6 +8,7 @@ import { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
 import { BatchSource } from './reading-batch.entity';
 import type { ReadingRowInput } from './metering.inputs';
 import { refreshRollups } from '../accounting/rollup';
+import { ensureReadingPartitions } from './partitions';
 
 export const MAX_BATCH_ROWS = 10_000;
 
@@ -15,6 +16,17 @@ export const MAX_BATCH_ROWS = 10_000;
 export const ingestStats = { rows: 0 };
 /** Longer than any bill period; a longer span is almost always a typo in a date. */
 const MAX_PERIOD_MS = 366 * 24 * 3600 * 1000;
+/** Readings are stored in monthly partitions; a date outside this century is a typo, not a month to create. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
+/** Why a period is not acceptable, or null: shared by GraphQL batches and file imports. */
+export function periodProblem(start: Date, end: Date): { field: 'periodStart' | 'periodEnd'; message: string } | null {
+  if (start.getTime() < EARLIEST || start.getTime() >= LATEST) return { field: 'periodStart', message: 'must be between 2000-01-01 and 2099-12-31' };
+  if (start.getTime() >= end.getTime()) return { field: 'periodEnd', message: 'must be after the start' };
+  if (end.getTime() - start.getTime() > MAX_PERIOD_MS) return { field: 'periodEnd', message: 'a reading may span at most 366 days' };
+  return null;
+}
 
 export interface IngestRow {
   meterId: number;
@@ -87,8 +99,10 @@ export function parseRows(rows: ReadingRowInput[]): IngestRow[] {
     const end = row.periodEnd;
     if (!(start instanceof Date) || Number.isNaN(start.getTime())) problems.add('periodStart', 'not a valid date-time', index);
     if (!(end instanceof Date) || Number.isNaN(end.getTime())) problems.add('periodEnd', 'not a valid date-time', index);
-    else if (start.getTime() >= end.getTime()) problems.add('periodEnd', 'must be after periodStart', index);
-    else if (end.getTime() - start.getTime() > MAX_PERIOD_MS) problems.add('periodEnd', 'a reading may span at most 366 days', index);
+    else if (start instanceof Date && !Number.isNaN(start.getTime())) {
+      const p = periodProblem(start, end);
+      if (p) problems.add(p.field, p.message, index);
+    }
     if (typeof row.value !== 'number' || !Number.isFinite(row.value)) problems.add('value', 'must be a finite number', index);
     else if (row.value < 0) problems.add('value', 'must not be negative (consumption over the period, not a meter index)', index);
     parsed.push({
@@ -129,6 +143,8 @@ export class IngestService {
   async ingest(input: ReadingRowInput[]): Promise<IngestResult> {
     const rows = parseRows(input);
     const meterIds = [...new Set(rows.map((r) => r.meterId))];
+    const starts = rows.map((r) => r.periodStart.getTime());
+    await ensureReadingPartitions(this.pool, new Date(Math.min(...starts)), new Date(Math.max(...starts)));
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -182,15 +198,15 @@ export class IngestService {
       }
       if (corrections.length) {
         await client.query(
-          `INSERT INTO reading_revision (reading_id, value, quality, batch_id, replaced_by_id, replaced_at)
-           SELECT id, v, q::reading_quality, b, $5, now()
-             FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::int[]) AS u(id, v, q, b)`,
-          [corrections.map((c) => c.old.id), corrections.map((c) => c.old.value), corrections.map((c) => c.old.quality), corrections.map((c) => c.old.batch_id), batchId],
+          `INSERT INTO reading_revision (reading_id, reading_period_start, value, quality, batch_id, replaced_by_id, replaced_at)
+           SELECT id, s, v, q::reading_quality, b, $6, now()
+             FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::text[], $5::int[]) AS u(id, s, v, q, b)`,
+          [corrections.map((c) => c.old.id), corrections.map((c) => c.old.period_start), corrections.map((c) => c.old.value), corrections.map((c) => c.old.quality), corrections.map((c) => c.old.batch_id), batchId],
         );
         await client.query(
-          `UPDATE reading r SET value = u.v, quality = u.q::reading_quality, batch_id = $4
-             FROM unnest($1::bigint[], $2::float8[], $3::text[]) AS u(id, v, q) WHERE r.id = u.id`,
-          [corrections.map((c) => c.old.id), corrections.map((c) => c.row.value), corrections.map((c) => c.row.quality), batchId],
+          `UPDATE reading r SET value = u.v, quality = u.q::reading_quality, batch_id = $5
+             FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::text[]) AS u(id, s, v, q) WHERE r.id = u.id AND r.period_start = u.s`,
+          [corrections.map((c) => c.old.id), corrections.map((c) => c.old.period_start), corrections.map((c) => c.row.value), corrections.map((c) => c.row.quality), batchId],
         );
       }
       // Totals of only the meters and days this batch touched, committed with the readings.

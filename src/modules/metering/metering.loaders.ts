@@ -6,6 +6,7 @@ import type { LoaderOptions } from '../registry/registry.loaders';
 import { meterReadWhere } from './meter-scope';
 import { Meter } from './meter.entity';
 import { ReadingBatch } from './reading-batch.entity';
+import type { Reading } from './reading.entity';
 import { ReadingRevision } from './reading-revision.entity';
 
 export function meteringLoaders(em: EntityManager, principal: Principal, opts: LoaderOptions) {
@@ -26,14 +27,17 @@ export function meteringLoaders(em: EntityManager, principal: Principal, opts: L
       async (ids) => byKey(ids, await em.find(ReadingBatch, { id: { $in: [...ids] } }), (b) => b.id),
       opts,
     ),
-    revisionsByReading: new DataLoader<string, ReadingRevision[]>(
-      async (ids) =>
+    // A reading's key is (id, periodStart): the table is partitioned by periodStart.
+    revisionsByReading: new DataLoader<Reading, ReadingRevision[], string>(
+      async (readings) =>
         groupByKey(
-          ids,
-          await em.find(ReadingRevision, { reading: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
-          (r) => String(r.reading.id),
+          readings.map(readingKey),
+          await em.find(ReadingRevision, { reading: { $in: readings.map((r) => [r.id, r.periodStart]) } }, { orderBy: { id: 'asc' } }),
+          (v) => readingKey(v.reading.unwrap()),
         ),
-      opts,
+      { ...opts, cacheKeyFn: readingKey },
     ),
   };
 }
+
+const readingKey = (r: Pick<Reading, 'id' | 'periodStart'>) => `${r.id}|${r.periodStart.getTime()}`;

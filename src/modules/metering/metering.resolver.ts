@@ -102,7 +102,7 @@ export class ReadingResolver {
 
   @FieldResolver(() => [ReadingRevision], { description: 'Earlier values replaced by corrections, oldest first.' })
   history(@Root() reading: Reading, @Ctx() ctx: Context): Promise<ReadingRevision[]> {
-    return ctx.loaders.revisionsByReading.load(String(reading.id));
+    return ctx.loaders.revisionsByReading.load(reading);
   }
 }
 

@@ -1,4 +1,4 @@
-import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { OptionalProps, PrimaryKeyProp, Entity, Enum, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { Node, toGlobalId } from '../../graphql/relay';
 import { Meter } from './meter.entity';
@@ -12,8 +12,10 @@ import { ReadingQuality } from './metering.enums';
 @Unique({ name: 'reading_natural_key', properties: ['meter', 'periodStart', 'periodEnd'] })
 export class Reading {
   [OptionalProps]?: 'globalId';
+  // The table is partitioned by month of periodStart, and a partitioned table's key holds it.
+  [PrimaryKeyProp]?: ['id', 'periodStart'];
 
-  @PrimaryKey({ type: 'bigint' })
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
   @Field(() => ID, { name: 'id' })
@@ -25,7 +27,7 @@ export class Reading {
   meter!: Ref<Meter>;
 
   @Field()
-  @Property({ type: 'datetime' })
+  @PrimaryKey({ type: 'datetime' })
   periodStart!: Date;
 
   @Field()
