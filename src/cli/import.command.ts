@@ -5,6 +5,8 @@ import { openDatabase } from '../db/database';
 import { ImportRejectedError, importReadings } from '../modules/imports/import.service';
 import { ImportFileError } from '../modules/imports/reading-file.parser';
 import { UsageError } from './args';
+import { afterIngest } from '../modules/accounting/after-ingest';
+import { PgPubSub } from '../modules/realtime/pg-pubsub';
 
 const USAGE = 'usage: import readings <file.csv|file.xlsx>';
 /** Without a terminal (logs, CI) a line per this many rows; a redrawn bar would be noise there. */
@@ -49,6 +51,13 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
   try {
     const r = await importReadings(db.pool, file, db.timezone, { submittedBy: `cli import ${path.basename(file)}`, onProgress: progress.update });
     progress.done();
+    // Running hubs hear of the new readings as after a GraphQL batch (LISTEN/NOTIFY).
+    const pubsub = new PgPubSub(db);
+    try {
+      await afterIngest({ db, em: db.orm.em.fork(), pubsub }, r.events, r.refreshedMonths);
+    } finally {
+      await pubsub.close();
+    }
     const s = r.ms / 1000;
     console.log(`imported ${r.accepted} readings (${r.duplicates} duplicates) in ${s.toFixed(1)} s, ${Math.round(r.rows / Math.max(s, 0.001))} rows/s`);
   } catch (err) {

@@ -15,6 +15,7 @@ import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
 import { createSchema } from '../graphql/schema';
 import { logContext, logger } from '../logger';
+import { importRouter } from '../modules/imports/import.http';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
 import { PubSub } from '../modules/realtime/pubsub';
 import { principalFor } from './auth';
@@ -116,6 +117,8 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.use(explorerRouter());
   // The dashboard's static page at /dashboard (built into dist/dashboard).
   app.use(dashboardRouter());
+  // Files of readings over HTTP, for agencies without shell access to the hub.
+  app.use(importRouter(db, pubsub));
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),

@@ -5,9 +5,14 @@ import { Carrier } from '../metering/metering.enums';
 import { TOPICS } from '../realtime/pubsub';
 import type { IndicatorUpdatedPayload } from './accounting.resolver';
 
-/** After a committed batch: tell indicator subscribers which institutions changed, then check the projections. */
+/**
+ * After a committed batch (GraphQL, file import): the readings events, then which institutions'
+ * indicators changed, then the compliance projections. Never before the commit: a subscriber must
+ * be able to read what it is told about.
+ */
 export async function afterIngest(ctx: Pick<Context, 'db' | 'em' | 'pubsub'>, events: ReadingsIngestedPayload[], months: string[]): Promise<void> {
   if (!events.length) return;
+  for (const event of events) ctx.pubsub.publish(TOPICS.READINGS_INGESTED, event);
   const institutions = [...new Set(events.map((e) => e.institutionId))];
   const years = [...new Set(months.map((m) => Number(m.slice(0, 4))))];
   for (const institutionId of institutions) {

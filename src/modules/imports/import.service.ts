@@ -5,7 +5,10 @@ import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { refreshRollups } from '../accounting/rollup';
-import { ReadingQuality } from '../metering/metering.enums';
+import type { Principal } from '../../access/principal';
+import type { ReadingsIngestedPayload } from '../metering/ingest.service';
+import { assertCanWriteMeter, canReadMeter } from '../metering/meter-scope';
+import { type Carrier, type MeterUnit, ReadingQuality } from '../metering/metering.enums';
 import { BatchSource } from '../metering/reading-batch.entity';
 import { ImportFileError, mapColumns, readRows, type ColumnMap } from './reading-file.parser';
 import { ensureReadingPartitions } from '../metering/partitions';
@@ -17,6 +20,10 @@ export interface ImportResult {
   duplicates: number;
   batchId: number | null;
   ms: number;
+  /** One per meter with new readings, for subscribers once committed (as after a GraphQL batch). */
+  events: ReadingsIngestedPayload[];
+  /** Local months (YYYY-MM-01) whose rollups changed. */
+  refreshedMonths: string[];
 }
 
 /** Some rows were rejected; the report beside the input lists them and nothing was written. */
@@ -24,6 +31,8 @@ export class ImportRejectedError extends Error {
   constructor(
     readonly report: string,
     readonly rejected: number,
+    /** Problems that are rows of meters the key may not write. */
+    readonly forbidden: number,
   ) {
     super(`${rejected} problem(s) in the file, nothing imported; see ${report}`);
   }
@@ -65,13 +74,14 @@ export async function importReadings(
   pool: pg.Pool,
   file: string,
   tz: string,
-  opts: { submittedBy: string; onProgress?: (rows: number) => void },
+  opts: { submittedBy: string; principal?: Principal; reportPath?: string; onProgress?: (rows: number) => void },
 ): Promise<ImportResult> {
   const t0 = Date.now();
-  const meters = await pool.query<{ id: number; serial: string }>('SELECT id, serial FROM meter');
-  const meterBySerial = new Map(meters.rows.map((m) => [m.serial, m.id]));
-  const meterIds = new Set(meters.rows.map((m) => m.id));
-  const report = new Report(reportPathOf(file));
+  const { visible, writable } = await metersFor(pool, opts.principal);
+  const meterBySerial = new Map(visible.map((m) => [m.serial, m.id]));
+  const meterIds = new Set(visible.map((m) => m.id));
+  const report = new Report(opts.reportPath ?? reportPathOf(file));
+  let forbidden = 0;
   const client = await pool.connect();
   let rows = 0;
   let first = Infinity;
@@ -92,6 +102,9 @@ export async function importReadings(
         const checked = checkRow(raw, columns, meterBySerial, meterIds, tz);
         if (Array.isArray(checked)) {
           for (const p of checked) await report.add(p);
+        } else if (writable && !writable.has(checked.meterId)) {
+          forbidden++;
+          await report.add({ row: checked.row, column: columns.serial ?? columns.meterId ?? '', reason: 'this key may not write readings of this meter' });
         } else if (!report.count) {
           first = Math.min(first, checked.periodStart.getTime());
           last = Math.max(last, checked.periodStart.getTime());
@@ -120,7 +133,7 @@ export async function importReadings(
     if (report.count) {
       await client.query('ROLLBACK');
       await report.close(true);
-      throw new ImportRejectedError(report.path, report.count);
+      throw new ImportRejectedError(report.path, report.count, forbidden);
     }
     // A report left by an earlier run of this file no longer applies.
     rmSync(report.path, { force: true });
@@ -134,12 +147,12 @@ export async function importReadings(
     const accepted = rows - duplicates;
     if (!accepted) {
       await client.query('COMMIT');
-      return { rows, accepted, duplicates, batchId: null, ms: Date.now() - t0 };
+      return { rows, accepted, duplicates, batchId: null, ms: Date.now() - t0, events: [], refreshedMonths: [] };
     }
     const batch = await client.query<{ id: number }>(
       `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
-       VALUES ($1, NULL, $2, now(), $3, $4, 0) RETURNING id`,
-      [BatchSource.IMPORT, opts.submittedBy, accepted, duplicates],
+       VALUES ($1, $2, $3, now(), $4, $5, 0) RETURNING id`,
+      [BatchSource.IMPORT, opts.principal?.keyId || null, opts.submittedBy, accepted, duplicates],
     );
     const batchId = batch.rows[0].id;
     await client.query(
@@ -147,13 +160,18 @@ export async function importReadings(
        SELECT meter_id, period_start, period_end, value, $1::reading_quality, $2 FROM import_staging`,
       [ReadingQuality.MEASURED, batchId],
     );
-    // One refresh at the end, per meter over the span the file covers.
-    const spans = await client.query<{ meter_id: number; s: Date; e: Date }>(
-      'SELECT meter_id, min(period_start) AS s, max(period_end) AS e FROM import_staging GROUP BY meter_id',
+    // One refresh at the end, per meter over the span the file covers; the same spans make the events.
+    const spans = await client.query<{ meter_id: number; institution_id: number; carrier: Carrier; unit: MeterUnit; n: number; s: Date; e: Date; total: number }>(
+      `SELECT s.meter_id, m.institution_id, m.carrier, m.unit, count(*)::int AS n, min(s.period_start) AS s, max(s.period_end) AS e, sum(s.value)::float8 AS total
+         FROM import_staging s JOIN meter m ON m.id = s.meter_id GROUP BY 1, 2, 3, 4`,
     );
-    await refreshRollups(client, spans.rows.map((r) => ({ meterId: r.meter_id, start: r.s, end: r.e })), tz);
+    const refreshed = await refreshRollups(client, spans.rows.map((r) => ({ meterId: r.meter_id, start: r.s, end: r.e })), tz);
     await client.query('COMMIT');
-    return { rows, accepted, duplicates, batchId, ms: Date.now() - t0 };
+    const committedAt = new Date();
+    const events = spans.rows.map((r) => ({
+      meterId: r.meter_id, institutionId: r.institution_id, carrier: r.carrier, unit: r.unit, batchId, rows: r.n, periodStart: r.s, periodEnd: r.e, total: r.total, committedAt,
+    }));
+    return { rows, accepted, duplicates, batchId, ms: Date.now() - t0, events, refreshedMonths: refreshed.months };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     if (!(err instanceof ImportRejectedError)) await report.close(false);
@@ -161,6 +179,26 @@ export async function importReadings(
   } finally {
     client.release();
   }
+}
+
+/**
+ * The meters rows may name: all of them for the operator's CLI; for a key, the ones it may read
+ * (others are "no meter", as in GraphQL), with those it may also write.
+ */
+async function metersFor(pool: pg.Pool, principal: Principal | undefined) {
+  const { rows } = await pool.query<{ id: number; serial: string; institution_id: number; carrier: Carrier }>('SELECT id, serial, institution_id, carrier FROM meter');
+  if (!principal) return { visible: rows, writable: null };
+  const visible = rows.filter((m) => canReadMeter(principal, { carrier: m.carrier, institutionId: m.institution_id }));
+  const writable = new Set<number>();
+  for (const m of visible) {
+    try {
+      assertCanWriteMeter(principal, { carrier: m.carrier, institutionId: m.institution_id });
+      writable.add(m.id);
+    } catch {
+      // Readable, not writable: its rows are refused one by one in the report.
+    }
+  }
+  return { visible, writable };
 }
 
 /** Rows that repeat or overlap another row of the file, differ from a stored reading, or overlap one with other bounds. */

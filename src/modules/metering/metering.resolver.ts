@@ -56,8 +56,6 @@ export class ReadingResolver {
   })
   async ingestReadings(@Arg('input', () => IngestReadingsInput) input: IngestReadingsInput, @Ctx() ctx: Context): Promise<IngestReadingsPayload> {
     const result = await new IngestService(ctx.db.pool, ctx.principal, ctx.db.timezone).ingest(input.rows);
-    // After the commit, never before: a subscriber must be able to read what it is told about.
-    for (const event of result.events) ctx.pubsub.publish(TOPICS.READINGS_INGESTED, event);
     await afterIngest(ctx, result.events, result.refreshedMonths);
     return {
       accepted: result.accepted,

@@ -1,0 +1,124 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import type { Database } from '../../db/database';
+import { logger } from '../../logger';
+import { toGlobalId } from '../../graphql/relay';
+import { principalFor } from '../../server/auth';
+import { afterIngest } from '../accounting/after-ingest';
+import type { PubSub } from '../realtime/pubsub';
+import { ImportRejectedError, importReadings } from './import.service';
+import { ImportFileError } from './reading-file.parser';
+
+/** Bigger files go through `npm run cli -- import readings` on the hub's machine. */
+export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+/** Problems listed in an error response; the count says how many there were in all. */
+const LISTED_PROBLEMS = 1000;
+
+const KINDS: Record<string, 'csv' | 'xlsx'> = {
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+};
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Counts bytes on their way to disk and stops at the limit (413). */
+function byteLimit(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      done(seen > max ? new HttpError(413, 'BAD_USER_INPUT', `the body is over ${max} bytes; import bigger files with the CLI`) : null, chunk);
+    },
+  });
+}
+
+/** The first rejected rows of the report, for the response (the whole report may be long). */
+async function listedProblems(report: string): Promise<{ row: number; column: string; reason: string }[]> {
+  const out: { row: number; column: string; reason: string }[] = [];
+  const parser = createReadStream(report).pipe(parse({ columns: true }));
+  for await (const p of parser as AsyncIterable<{ row: string; column: string; reason: string }>) {
+    out.push({ row: Number(p.row), column: p.column, reason: p.reason });
+    if (out.length === LISTED_PROBLEMS) break;
+  }
+  parser.destroy();
+  return out;
+}
+
+/**
+ * `POST /import/readings` with a Bearer key and a CSV or XLSX body (Content-Type text/csv or the
+ * XLSX type, or `?format=csv|xlsx`). The body is spooled to a private temporary file first, so a
+ * slow upload never holds a database transaction open, then imported exactly as the CLI does,
+ * with the key's write rights checked per meter. Errors use the GraphQL error shape and codes.
+ */
+export function importRouter(db: Database, pubsub: PubSub): express.Router {
+  const router = express.Router();
+  router.post('/import/readings', async (req, res) => {
+    let dir: string | null = null;
+    try {
+      const principal = await principalFor(db, req.headers.authorization);
+      if (principal.role === 'viewer') throw new HttpError(403, 'FORBIDDEN', 'a viewer key may not import readings');
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const format = typeof req.query.format === 'string' ? req.query.format.toLowerCase() : undefined;
+      const kind = format === 'csv' || format === 'xlsx' ? format : KINDS[type];
+      if (!kind) throw new HttpError(415, 'BAD_USER_INPUT', 'send the file as Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (or ?format=csv|xlsx)');
+
+      dir = await mkdtemp(path.join(os.tmpdir(), 'ewc-upload-'));
+      const file = path.join(dir, `upload.${kind}`);
+      await pipeline(req, byteLimit(MAX_UPLOAD_BYTES), createWriteStream(file, { mode: 0o600 }));
+      const result = await importReadings(db.pool, file, db.timezone, { submittedBy: `http import by ${principal.keyName}`, principal });
+      await afterIngest({ db, em: db.orm.em.fork(), pubsub }, result.events, result.refreshedMonths);
+      res.json({
+        rows: result.rows,
+        accepted: result.accepted,
+        duplicates: result.duplicates,
+        batchId: result.batchId === null ? null : toGlobalId('ReadingBatch', result.batchId),
+        ms: result.ms,
+      });
+    } catch (err) {
+      const e = await asHttpError(err);
+      if (e.status >= 500) logger.error('import failed', { error: err instanceof Error ? err.message : String(err) });
+      res.status(e.status).json({ errors: [{ message: e.message, extensions: { code: e.code, ...e.extra } }] });
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
+  });
+  return router;
+}
+
+async function asHttpError(err: unknown): Promise<HttpError> {
+  if (err instanceof HttpError) return err;
+  if (err instanceof GraphQLError) {
+    const code = String(err.extensions.code ?? 'INTERNAL_SERVER_ERROR');
+    return new HttpError(code === 'UNAUTHENTICATED' ? 401 : 400, code, err.message);
+  }
+  if (err instanceof ImportFileError) return new HttpError(400, 'BAD_USER_INPUT', err.message);
+  if (err instanceof ImportRejectedError) {
+    const problems = await listedProblems(err.report);
+    // Every problem a permission one: the key, not the file, is at fault.
+    const forbidden = err.forbidden === err.rejected;
+    return new HttpError(
+      forbidden ? 403 : 400,
+      forbidden ? 'FORBIDDEN' : 'BAD_USER_INPUT',
+      `${err.rejected} problem(s) in the file, nothing imported`,
+      { rejected: err.rejected, problems },
+    );
+  }
+  return new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+}

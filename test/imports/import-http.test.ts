@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Client } from 'graphql-ws';
+import { tableCounts } from '../helpers/fixtures';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const ON_READINGS = 'subscription { readingsIngested { meter { serial } rows total periodStart } }';
+
+let t: TestHub;
+let importUrl: string;
+beforeAll(async () => {
+  t = await startTestHub();
+  importUrl = t.hub.url.replace(/\/graphql$/, '/import/readings');
+});
+afterAll(() => t.close());
+
+async function upload(body: string | Buffer, key: string | null, contentType = 'text/csv', query = ''): Promise<{ status: number; json: Json }> {
+  const res = await fetch(importUrl + query, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body,
+  });
+  return { status: res.status, json: (await res.json()) as Json };
+}
+
+/** Events of one subscription, once the server has it. */
+async function listen(client: Client, query: string): Promise<Json[]> {
+  const events: Json[] = [];
+  await new Promise<void>((resolve, reject) => {
+    client.on('connected', () => resolve());
+    client.on('closed', reject);
+    client.subscribe({ query }, { next: (v) => events.push(v as Json), error: (e) => events.push({ error: e }), complete: () => undefined });
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  return events;
+}
+
+async function waitFor(predicate: () => boolean, ms = 5000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !predicate()) await new Promise((r) => setTimeout(r, 20));
+  return predicate();
+}
+
+const stored = async (serial: string, from: string) =>
+  t.sql<{ value: number; api_key_id: number | null; source: string }>(
+    `SELECT r.value, b.api_key_id, b.source FROM reading r JOIN meter m ON m.id = r.meter_id JOIN reading_batch b ON b.id = r.batch_id
+      WHERE m.serial = $1 AND r.period_start >= $2 ORDER BY r.period_start`,
+    [serial, from],
+  );
+
+describe('POST /import/readings', () => {
+  it('imports a CSV for the key, records the key on the batch, tells subscribers after the commit, and a re-send is all duplicates', async () => {
+    const events = await listen(t.ws(t.keys.hospital), ON_READINGS);
+    const csv = 'serial,start,end,value\nSY-hosp-longhui-E1,2025-03-01 00:00,2025-03-01 01:00,4\nSY-hosp-longhui-E1,2025-03-01 01:00,2025-03-01 02:00,5.5\n';
+    const r = await upload(csv, t.keys.hospital);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ rows: 2, accepted: 2, duplicates: 0, batchId: expect.any(String) });
+    const rows = await stored('SY-hosp-longhui-E1', '2025-03-01T00:00:00+08:00');
+    expect(rows.map((x) => [x.value, x.source])).toEqual([[4, 'IMPORT'], [5.5, 'IMPORT']]);
+    expect(rows[0].api_key_id).not.toBeNull();
+    expect(await waitFor(() => events.length === 1)).toBe(true);
+    expect(events[0].data.readingsIngested).toMatchObject({ rows: 2, total: 9.5, periodStart: '2025-02-28T16:00:00.000Z' });
+
+    const again = await upload(csv, t.keys.hospital);
+    expect(again.json).toMatchObject({ rows: 2, accepted: 0, duplicates: 2, batchId: null });
+  });
+
+  it('imports an XLSX body with Chinese headers', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('读数');
+    ws.addRow(['计量表编号', '日期', '读数用量']);
+    ws.addRow(['SY-hosp-longhui-E1', '2025-04-01', 120]);
+    ws.addRow(['SY-hosp-longhui-E1', '2025-04-02', 130]);
+    const body = Buffer.from(await wb.xlsx.writeBuffer());
+    const r = await upload(body, t.keys.goa, XLSX);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ rows: 2, accepted: 2 });
+    expect((await stored('SY-hosp-longhui-E1', '2025-04-01T00:00:00+08:00')).map((x) => x.value)).toEqual([120, 130]);
+  });
+
+  it('rejects a file with bad rows: every problem listed, nothing written', async () => {
+    const before = await tableCounts(t);
+    const csv = 'serial,start,end,value\nSY-hosp-longhui-E1,2025-05-01 00:00,2025-05-01 01:00,1\nnope,2025-05-01 00:00,2025-05-01 01:00,1\nSY-hosp-longhui-E1,2025-05-01 03:00,2025-05-01 02:00,-2\n';
+    const r = await upload(csv, t.keys.goa);
+    expect(r.status).toBe(400);
+    expect(r.json.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rejected: 3 });
+    expect(r.json.errors[0].message).toBe('3 problem(s) in the file, nothing imported');
+    expect(r.json.errors[0].extensions.problems).toEqual([
+      { row: 3, column: 'serial', reason: 'no meter with serial "nope"' },
+      { row: 4, column: 'end', reason: 'must be after the start' },
+      { row: 4, column: 'value', reason: 'must not be negative (consumption over the period, not a meter index)' },
+    ]);
+    expect(await tableCounts(t)).toEqual(before);
+  });
+
+  it('checks the key per meter: rows of meters it may read but not write are FORBIDDEN, meters it may not see do not exist', async () => {
+    const before = await tableCounts(t);
+    const energy = 'serial,start,end,value\nSY-hosp-longhui-E1,2025-06-01 00:00,2025-06-01 01:00,1\n';
+    // DRC reads energy meters but writes none.
+    const drc = await upload(energy, t.keys.drc);
+    expect(drc.status).toBe(403);
+    expect(drc.json.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', problems: [{ row: 2, column: 'serial', reason: 'this key may not write readings of this meter' }] });
+    // The water bureau does not see energy meters at all.
+    const water = await upload(energy, t.keys.water);
+    expect(water.status).toBe(400);
+    expect(water.json.errors[0].extensions.problems[0].reason).toBe('no meter with serial "SY-hosp-longhui-E1"');
+    // Read-only keys are refused before the body is read.
+    const pub = await upload(energy, t.keys.public);
+    expect(pub.status).toBe(403);
+    expect(pub.json.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(await tableCounts(t)).toEqual(before);
+  });
+
+  it.each([
+    ['no key', 401, 'UNAUTHENTICATED', null, 'text/csv', ''],
+    ['an unknown key', 401, 'UNAUTHENTICATED', 'ewc_nope', 'text/csv', ''],
+    ['a body of another type', 415, 'BAD_USER_INPUT', 'goa', 'application/json', ''],
+    ['an empty body', 400, 'BAD_USER_INPUT', 'goa', 'text/csv', ''],
+    ['XLSX named but CSV sent', 400, 'BAD_USER_INPUT', 'goa', 'text/plain', '?format=xlsx'],
+  ])('answers %s with %i %s and writes nothing', async (_name, status, code, key, type, query) => {
+    const before = await tableCounts(t);
+    const body = _name === 'an empty body' ? '' : 'serial,date,value\nSY-hosp-longhui-E1,2025-07-01,1\n';
+    const r = await upload(body, key === 'goa' ? t.keys.goa : key, type, query);
+    expect(r.status).toBe(status);
+    expect(r.json.errors[0].extensions.code).toBe(code);
+    expect(await tableCounts(t)).toEqual(before);
+  });
+});
+
+describe('npm run cli -- import readings, with a hub running', () => {
+  it('sends the running hub\'s subscribers the new readings (LISTEN/NOTIFY)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-import-'));
+    try {
+      const events = await listen(t.ws(t.keys.goa), ON_READINGS);
+      const file = path.join(dir, 'cli.csv');
+      writeFileSync(file, 'serial,date,value\nSY-hosp-longhui-E1,2025-08-01,11\nSY-hosp-longhui-E1,2025-08-02,12\n');
+      const status = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [MAIN, 'import', 'readings', file], { env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: t.db.url, EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR } });
+        child.on('close', resolve);
+      });
+      expect(status).toBe(0);
+      expect(await waitFor(() => events.length === 1)).toBe(true);
+      expect(events[0].data.readingsIngested).toMatchObject({ rows: 2, total: 23 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
