@@ -19,7 +19,7 @@ const USAGE = `usage: ewc-hub <command>
   keys revoke <id>
   export assessment --year <YYYY> [--out <file.csv>]
                                 the annual assessment round as CSV
-  import readings <file.csv|file.xlsx>
+  import readings <file.csv|file.xlsx> [--mapping <mapping.json>]
                                 load readings from a file in one transaction; bad rows go to <file>.rejected.csv
   schema                        write the GraphQL SDL to schema/schema.graphql
   migration:create [name]       (development) write the migration the entities need`;

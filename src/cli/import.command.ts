@@ -1,26 +1,33 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import { openDatabase } from '../db/database';
 import { ImportRejectedError, importReadings } from '../modules/imports/import.service';
-import { ImportFileError } from '../modules/imports/reading-file.parser';
-import { UsageError } from './args';
+import { ImportFileError, parseMapping, type ColumnMap } from '../modules/imports/reading-file.parser';
+import { parseFlags, UsageError } from './args';
 import { afterIngest } from '../modules/accounting/after-ingest';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
 
-const USAGE = 'usage: import readings <file.csv|file.xlsx>';
+const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>]';
 /** Without a terminal (logs, CI) a line per this many rows; a redrawn bar would be noise there. */
 const PLAIN_PROGRESS_EVERY = 100_000;
+const BAR_WIDTH = 24;
 
-function progressReporter(t0: number): { update: (rows: number) => void; done: () => void } {
-  const rate = (rows: number) => Math.round(rows / Math.max((Date.now() - t0) / 1000, 0.001));
+const seconds = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
+
+/** Rows, rows/s and, from the bytes read out of the file's size, share done and ETA. */
+function progressReporter(t0: number, size: number): { update: (rows: number, bytes: number) => void; done: () => void } {
+  const elapsed = () => Math.max((Date.now() - t0) / 1000, 0.001);
+  const rate = (rows: number) => Math.round(rows / elapsed()).toLocaleString('en-US');
+  const share = (bytes: number) => (size > 0 ? Math.min(bytes / size, 1) : 0);
+  const eta = (bytes: number) => (share(bytes) > 0 ? seconds((elapsed() * (1 - share(bytes))) / share(bytes)) : '?');
   if (!process.stderr.isTTY) {
     let next = PLAIN_PROGRESS_EVERY;
     return {
-      update: (rows) => {
+      update: (rows, bytes) => {
         if (rows < next) return;
         next = rows - (rows % PLAIN_PROGRESS_EVERY) + PLAIN_PROGRESS_EVERY;
-        process.stderr.write(`read ${rows} rows, ${rate(rows)} rows/s\n`);
+        process.stderr.write(`read ${rows} rows (${Math.round(share(bytes) * 100)}%), ${rate(rows)} rows/s, ETA ${eta(bytes)}\n`);
       },
       done: () => undefined,
     };
@@ -28,12 +35,13 @@ function progressReporter(t0: number): { update: (rows: number) => void; done: (
   let last = 0;
   let drawn = false;
   return {
-    update: (rows) => {
+    update: (rows, bytes) => {
       if (Date.now() - last < 100) return;
       last = Date.now();
       drawn = true;
-      const spin = '|/-\\'[Math.floor(last / 100) % 4];
-      process.stderr.write(`\r${spin} reading: ${rows.toLocaleString('en-US')} rows, ${rate(rows).toLocaleString('en-US')} rows/s\x1b[K`);
+      const filled = Math.round(share(bytes) * BAR_WIDTH);
+      const bar = '#'.repeat(filled) + '.'.repeat(BAR_WIDTH - filled);
+      process.stderr.write(`\r[${bar}] ${Math.round(share(bytes) * 100)}%  ${rows.toLocaleString('en-US')} rows  ${rate(rows)} rows/s  ETA ${eta(bytes)}\x1b[K`);
     },
     done: () => {
       if (drawn) process.stderr.write('\r\x1b[K');
@@ -41,15 +49,31 @@ function progressReporter(t0: number): { update: (rows: number) => void; done: (
   };
 }
 
+function readMapping(file: string): ColumnMap {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--mapping ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return parseMapping(json);
+  } catch (err) {
+    throw new UsageError(`--mapping ${file}: ${(err as Error).message}`);
+  }
+}
+
 export async function importCommand(config: Config, argv: string[]): Promise<void> {
-  if (argv[0] !== 'readings' || argv.length !== 2) throw new UsageError(USAGE);
-  const file = path.resolve(argv[1]);
-  if (!existsSync(file)) throw new UsageError(`no such file: ${argv[1]}`);
+  const { flags, positional } = parseFlags(argv, ['mapping']);
+  if (positional[0] !== 'readings' || positional.length !== 2) throw new UsageError(USAGE);
+  const file = path.resolve(positional[1]);
+  if (!existsSync(file)) throw new UsageError(`no such file: ${positional[1]}`);
+  const mapping = flags.mapping ? readMapping(flags.mapping) : undefined;
   const db = await openDatabase(config);
   const t0 = Date.now();
-  const progress = progressReporter(t0);
+  const progress = progressReporter(t0, statSync(file).size);
   try {
-    const r = await importReadings(db.pool, file, db.timezone, { submittedBy: `cli import ${path.basename(file)}`, onProgress: progress.update });
+    const r = await importReadings(db.pool, file, db.timezone, { submittedBy: `cli import ${path.basename(file)}`, mapping, onProgress: progress.update });
     progress.done();
     // Running hubs hear of the new readings as after a GraphQL batch (LISTEN/NOTIFY).
     const pubsub = new PgPubSub(db);
@@ -62,7 +86,7 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
     console.log(`imported ${r.accepted} readings (${r.duplicates} duplicates) in ${s.toFixed(1)} s, ${Math.round(r.rows / Math.max(s, 0.001))} rows/s`);
   } catch (err) {
     progress.done();
-    if (err instanceof ImportFileError) throw new UsageError(`${argv[1]}: ${err.message}`);
+    if (err instanceof ImportFileError) throw new UsageError(`${positional[1]}: ${err.message}`);
     if (!(err instanceof ImportRejectedError)) throw err;
     // Not a usage error: the file was read, its rows were not acceptable.
     process.stderr.write(`ewc-hub: ${err.message}\n`);

@@ -85,6 +85,16 @@ describe('POST /import/readings', () => {
     expect((await stored('SY-hosp-longhui-E1', '2025-04-01T00:00:00+08:00')).map((x) => x.value)).toEqual([120, 130]);
   });
 
+  it('takes other headers as query parameters, as the CLI takes --mapping', async () => {
+    const csv = 'Meter No.,Day,kWh\nSY-hosp-longhui-E1,2025-04-10,77\n';
+    const r = await upload(csv, t.keys.goa, 'text/csv', `?serial=${encodeURIComponent('Meter No.')}&date=Day&value=kWh`);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ accepted: 1 });
+    const bad = await upload(csv, t.keys.goa, 'text/csv', '?serial=Meter');
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors[0].message).toMatch(/the column mapping says serial is "meter"/);
+  });
+
   it('rejects a file with bad rows: every problem listed, nothing written', async () => {
     const before = await tableCounts(t);
     const csv = 'serial,start,end,value\nSY-hosp-longhui-E1,2025-05-01 00:00,2025-05-01 01:00,1\nnope,2025-05-01 00:00,2025-05-01 01:00,1\nSY-hosp-longhui-E1,2025-05-01 03:00,2025-05-01 02:00,-2\n';

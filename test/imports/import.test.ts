@@ -163,6 +163,25 @@ describe('npm run cli -- import readings', () => {
     expect(await dayValue(elecId, '2024-12-02')).toBe(8.5);
   });
 
+  it('reads a utility export with its own headers through --mapping, and refuses a mapping that does not fit the file', async () => {
+    const csv = file('utility.csv', 'Meter No.,From,To,kWh,Tariff\nSY-hosp-longhui-E1,2024-11-05 00:00,2024-11-06 00:00,42,peak\n');
+    const mapping = file('mapping.json', JSON.stringify({ serial: 'Meter No.', start: 'From', end: 'To', value: 'kWh' }));
+    const before = await tableCounts(t);
+    const wrong = file('wrong.json', JSON.stringify({ serial: 'Meter', value: 'kWh' }));
+    const refused = await cli(['import', 'readings', csv, '--mapping', wrong], env);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/the column mapping says serial is "meter", but the header has: meter no\., from, to, kwh, tariff/);
+    const unknown = await cli(['import', 'readings', csv, '--mapping', file('unknown.json', '{"meter": "Meter No."}')], env);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/the column mapping names "meter"; expected some of meterId, serial, start, end, date, value/);
+    expect(await tableCounts(t)).toEqual(before);
+
+    const r = await cli(['import', 'readings', csv, '--mapping', mapping], env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(await dayValue(elecId, '2024-11-05')).toBe(42);
+  });
+
   it.each([
     ['empty.csv', '', /the file is empty/],
     ['header-only.csv', 'serial,date,value\n', /the file has a header but no rows/],

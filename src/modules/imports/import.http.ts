@@ -14,7 +14,7 @@ import { principalFor } from '../../server/auth';
 import { afterIngest } from '../accounting/after-ingest';
 import type { PubSub } from '../realtime/pubsub';
 import { ImportRejectedError, importReadings } from './import.service';
-import { ImportFileError } from './reading-file.parser';
+import { COLUMNS, ImportFileError, parseMapping, type ColumnMap } from './reading-file.parser';
 
 /** Bigger files go through `npm run cli -- import readings` on the hub's machine. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
@@ -63,7 +63,7 @@ async function listedProblems(report: string): Promise<{ row: number; column: st
 
 /**
  * `POST /import/readings` with a Bearer key and a CSV or XLSX body (Content-Type text/csv or the
- * XLSX type, or `?format=csv|xlsx`). The body is spooled to a private temporary file first, so a
+ * XLSX type, or `?format=csv|xlsx`; other headers by `?serial=Meter%20No.&value=kWh`). The body is spooled to a private temporary file first, so a
  * slow upload never holds a database transaction open, then imported exactly as the CLI does,
  * with the key's write rights checked per meter. Errors use the GraphQL error shape and codes.
  */
@@ -82,7 +82,7 @@ export function importRouter(db: Database, pubsub: PubSub): express.Router {
       dir = await mkdtemp(path.join(os.tmpdir(), 'ewc-upload-'));
       const file = path.join(dir, `upload.${kind}`);
       await pipeline(req, byteLimit(MAX_UPLOAD_BYTES), createWriteStream(file, { mode: 0o600 }));
-      const result = await importReadings(db.pool, file, db.timezone, { submittedBy: `http import by ${principal.keyName}`, principal });
+      const result = await importReadings(db.pool, file, db.timezone, { submittedBy: `http import by ${principal.keyName}`, principal, mapping: mappingOf(req.query) });
       await afterIngest({ db, em: db.orm.em.fork(), pubsub }, result.events, result.refreshedMonths);
       res.json({
         rows: result.rows,
@@ -100,6 +100,12 @@ export function importRouter(db: Database, pubsub: PubSub): express.Router {
     }
   });
   return router;
+}
+
+/** `?serial=Meter%20No.&value=kWh`: the CLI's --mapping as query parameters. */
+function mappingOf(query: express.Request['query']): ColumnMap | undefined {
+  const given = Object.fromEntries(Object.entries(query).filter(([k]) => k in COLUMNS));
+  return Object.keys(given).length ? parseMapping(given) : undefined;
 }
 
 async function asHttpError(err: unknown): Promise<HttpError> {

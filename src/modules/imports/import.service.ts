@@ -74,13 +74,19 @@ export async function importReadings(
   pool: pg.Pool,
   file: string,
   tz: string,
-  opts: { submittedBy: string; principal?: Principal; reportPath?: string; onProgress?: (rows: number) => void },
+  opts: {
+    submittedBy: string;
+    principal?: Principal;
+    mapping?: ColumnMap;
+    /** Rows read and bytes of the file read so far. */
+    onProgress?: (rows: number, bytes: number) => void;
+  },
 ): Promise<ImportResult> {
   const t0 = Date.now();
   const { visible, writable } = await metersFor(pool, opts.principal);
   const meterBySerial = new Map(visible.map((m) => [m.serial, m.id]));
   const meterIds = new Set(visible.map((m) => m.id));
-  const report = new Report(opts.reportPath ?? reportPathOf(file));
+  const report = new Report(reportPathOf(file));
   let forbidden = 0;
   const client = await pool.connect();
   let rows = 0;
@@ -95,10 +101,11 @@ export async function importReadings(
     const copy = client.query(copyFrom('COPY import_staging FROM STDIN'));
     try {
       let columns: ColumnMap | null = null;
-      for await (const raw of readRows(file)) {
-        columns ??= mapColumns([...raw.cells.keys()]);
+      const progress = { bytes: 0 };
+      for await (const raw of readRows(file, { mapping: opts.mapping, progress })) {
+        columns ??= mapColumns([...raw.cells.keys()], opts.mapping);
         rows++;
-        if (rows % 1000 === 0) opts.onProgress?.(rows);
+        if (rows % 1000 === 0) opts.onProgress?.(rows, progress.bytes);
         const checked = checkRow(raw, columns, meterBySerial, meterIds, tz);
         if (Array.isArray(checked)) {
           for (const p of checked) await report.add(p);
@@ -112,7 +119,7 @@ export async function importReadings(
           if (!copy.write(line)) await once(copy, 'drain');
         }
       }
-      opts.onProgress?.(rows);
+      opts.onProgress?.(rows, progress.bytes);
       if (!rows) throw new ImportFileError('the file has a header but no rows');
       copy.end();
       await finished(copy);

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
@@ -30,12 +30,30 @@ export type ColumnMap = Partial<Record<Column, string>>;
 
 const normalise = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase();
 
-export function mapColumns(headers: string[]): ColumnMap {
+/**
+ * A mapping for layouts the usual headers do not cover: our column to the file's header, e.g.
+ * `{"serial": "Meter No.", "start": "From", "end": "To", "value": "kWh"}` (CLI `--mapping <file>`,
+ * or the same names as query parameters of POST /import/readings).
+ */
+export function parseMapping(json: unknown): ColumnMap {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ImportFileError('the column mapping must be a JSON object such as {"serial": "Meter No.", "value": "kWh"}');
+  const map: ColumnMap = {};
+  for (const [column, header] of Object.entries(json)) {
+    if (!(column in COLUMNS)) throw new ImportFileError(`the column mapping names "${column}"; expected some of ${Object.keys(COLUMNS).join(', ')}`);
+    if (typeof header !== 'string' || !header.trim()) throw new ImportFileError(`the column mapping gives "${column}" no header name`);
+    map[column as Column] = normalise(header);
+  }
+  return map;
+}
+
+export function mapColumns(headers: string[], mapping: ColumnMap = {}): ColumnMap {
   const found = headers.map(normalise).filter(Boolean);
   if (!found.length) throw new ImportFileError('the file has no header row');
   const map: ColumnMap = {};
   for (const [column, names] of Object.entries(COLUMNS) as [Column, readonly string[]][]) {
-    const header = found.find((h) => names.includes(h));
+    const wanted = mapping[column];
+    if (wanted && !found.includes(wanted)) throw new ImportFileError(`the column mapping says ${column} is "${wanted}", but the header has: ${found.join(', ')}`);
+    const header = wanted ?? found.find((h) => names.includes(h) && !Object.values(mapping).includes(h));
     if (header) map[column] = header;
   }
   const missing: string[] = [];
@@ -46,14 +64,22 @@ export function mapColumns(headers: string[]): ColumnMap {
   return map;
 }
 
+export interface ReadOptions {
+  mapping?: ColumnMap;
+  /** Bytes of the file read so far (for a progress bar's share done and ETA). */
+  progress?: { bytes: number };
+}
+
 /** Reads rows one at a time from a CSV (UTF-8) or XLSX file; neither is held in memory whole. */
-export async function* readRows(file: string): AsyncGenerator<RawRow, void, undefined> {
+export async function* readRows(file: string, opts: ReadOptions = {}): AsyncGenerator<RawRow, void, undefined> {
   const ext = path.extname(file).toLowerCase();
   if (ext !== '.csv' && ext !== '.xlsx') throw new ImportFileError('expected a .csv or .xlsx file');
   const head = await readHead(file);
   if (!head.length) throw new ImportFileError('the file is empty');
-  if (ext === '.csv') yield* readCsv(file, head);
-  else yield* readXlsx(file, head);
+  const progress = opts.progress ?? { bytes: 0 };
+  const source = createReadStream(file).on('data', (chunk) => (progress.bytes += chunk.length));
+  if (ext === '.csv') yield* readCsv(source, head, opts.mapping);
+  else yield* readXlsx(source, head, opts.mapping);
 }
 
 async function readHead(file: string): Promise<Buffer> {
@@ -93,10 +119,13 @@ function utf8Guard(): Transform {
   });
 }
 
-async function* readCsv(file: string, head: Buffer): AsyncGenerator<RawRow> {
-  if (head.subarray(0, 2).toString('latin1') === 'PK') throw new ImportFileError('looks like a spreadsheet, not CSV text');
+async function* readCsv(file: ReadStream, head: Buffer, mapping?: ColumnMap): AsyncGenerator<RawRow> {
+  if (head.subarray(0, 2).toString('latin1') === 'PK') {
+    file.destroy();
+    throw new ImportFileError('looks like a spreadsheet, not CSV text');
+  }
   const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
-  const source = createReadStream(file).pipe(utf8Guard());
+  const source = file.pipe(utf8Guard());
   source.on('error', (err) => parser.destroy(err));
   source.pipe(parser);
   let headers: string[] | null = null;
@@ -105,7 +134,7 @@ async function* readCsv(file: string, head: Buffer): AsyncGenerator<RawRow> {
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!headers) {
         headers = record.map(normalise);
-        mapColumns(headers);
+        mapColumns(headers, mapping);
         continue;
       }
       row++;
@@ -118,8 +147,11 @@ async function* readCsv(file: string, head: Buffer): AsyncGenerator<RawRow> {
   if (!headers) throw new ImportFileError('the file has no rows');
 }
 
-async function* readXlsx(file: string, head: Buffer): AsyncGenerator<RawRow> {
-  if (head.subarray(0, 2).toString('latin1') !== 'PK') throw new ImportFileError('not an XLSX workbook');
+async function* readXlsx(file: ReadStream, head: Buffer, mapping?: ColumnMap): AsyncGenerator<RawRow> {
+  if (head.subarray(0, 2).toString('latin1') !== 'PK') {
+    file.destroy();
+    throw new ImportFileError('not an XLSX workbook');
+  }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
   let headers: string[] | null = null;
   try {
@@ -129,7 +161,7 @@ async function* readXlsx(file: string, head: Buffer): AsyncGenerator<RawRow> {
         const values = (xrow.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
         if (!headers) {
           headers = values.map((v) => normalise(String(v)));
-          mapColumns(headers);
+          mapColumns(headers, mapping);
           continue;
         }
         if (values.every((v) => v === '')) continue;
