@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../access/principal';
 import type { Database } from '../db/database';
 import { accountingLoaders } from '../modules/accounting/accounting.loaders';
+import { epcLoaders } from '../modules/epc/epc.loaders';
 import { meteringLoaders } from '../modules/metering/metering.loaders';
 import { registryLoaders, type LoaderOptions } from '../modules/registry/registry.loaders';
 
@@ -11,6 +12,7 @@ export function createLoaders(db: Database, em: EntityManager, principal: Princi
     ...registryLoaders(em, opts),
     ...meteringLoaders(em, principal, opts),
     ...accountingLoaders(db, em, principal, opts),
+    ...epcLoaders(em, opts),
   };
 }
 

@@ -28,3 +28,26 @@ describe('DataLoader batching', () => {
     expect(await run(50)).toBe(await run(5));
   });
 });
+
+describe('lists of programme and compliance data', () => {
+  type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const gql = async (query: string, key = t.keys.goa) => (await t.raw({ query }, key)) as Json;
+
+  it('epcContracts with ESCO, steps, assets and payments: the same statements for 1 contract as for 6', async () => {
+    const q = (n: number) => `{ epcContracts(first: ${n}) { nodes { esco { name } transitions { toStatus } assets { name } payments { amountYuan } } } }`;
+    const run = (n: number) => t.countStatements(async () => expect((await gql(q(n))).errors).toBeUndefined());
+    await run(1);
+    const all = await gql(q(6));
+    expect(all.data.epcContracts.nodes).toHaveLength(6);
+    expect(all.data.epcContracts.nodes.every((c: Json) => c.esco.name && c.transitions.length >= 1)).toBe(true);
+    expect(await run(6)).toBe(await run(1));
+  });
+
+  it('quotaStandards with their issuer: the same statements for 1 as for 20', async () => {
+    const q = (n: number) => `{ quotaStandards(first: ${n}) { nodes { issuer } } }`;
+    const run = (n: number) => t.countStatements(async () => expect((await gql(q(n))).errors).toBeUndefined());
+    await run(1);
+    expect((await gql(q(20))).data.quotaStandards.nodes.length).toBeGreaterThan(1);
+    expect(await run(20)).toBe(await run(1));
+  });
+});

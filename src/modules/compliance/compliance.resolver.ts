@@ -4,7 +4,6 @@ import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/rela
 import type { Context } from '../../server/context';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
-import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
 import { Region } from '../registry/region.entity';
 import type { ComplianceAlertPayload } from './alerts.service';
@@ -39,7 +38,7 @@ export class QuotaResolver {
 
   @FieldResolver(() => String, { description: 'Code of the agency that issued it.' })
   async issuer(@Root() q: QuotaStandard, @Ctx() ctx: Context): Promise<string> {
-    return (await ctx.em.findOneOrFail(Agency, q.issuer.id)).code;
+    return (await ctx.loaders.agencyById.load(q.issuer.id))!.code;
   }
 }
 

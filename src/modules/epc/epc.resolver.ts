@@ -88,8 +88,8 @@ export class EpcResolver {
   }
 
   @FieldResolver(() => Esco)
-  esco(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<Esco> {
-    return ctx.em.findOneOrFail(Esco, c.esco.id);
+  async esco(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<Esco> {
+    return (await ctx.loaders.escoById.load(c.esco.id))!;
   }
 
   @FieldResolver(() => [EpcMeasureType])
@@ -151,17 +151,17 @@ export class EpcResolver {
   @Authorized('money')
   @FieldResolver(() => [EpcPayment], { nullable: true })
   payments(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcPayment[]> {
-    return ctx.em.find(EpcPayment, { contract: c.id }, { orderBy: { id: 'asc' } });
+    return ctx.loaders.paymentsByContract.load(c.id);
   }
 
   @FieldResolver(() => [EpcTransition], { description: 'Every step of the lifecycle, oldest first.' })
   transitions(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcTransition[]> {
-    return ctx.em.find(EpcTransition, { contract: c.id }, { orderBy: { id: 'asc' } });
+    return ctx.loaders.transitionsByContract.load(c.id);
   }
 
   @FieldResolver(() => [EpcAsset])
   assets(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcAsset[]> {
-    return ctx.em.find(EpcAsset, { contract: c.id }, { orderBy: { id: 'asc' } });
+    return ctx.loaders.assetsByContract.load(c.id);
   }
 
   @Subscription(() => EpcContract, {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { Agency } from './agency.entity';
 import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
 import { Region } from './region.entity';
@@ -19,6 +20,10 @@ export function registryLoaders(em: EntityManager, opts: LoaderOptions) {
     regionChildren: new DataLoader<number, Region[]>(
       async (ids) =>
         groupByKey(ids, await em.find(Region, { parent: { $in: [...ids] } }, { orderBy: { id: 'asc' } }), (r) => r.parent!.id),
+      opts,
+    ),
+    agencyById: new DataLoader<number, Agency | null>(
+      async (ids) => byKey(ids, await em.find(Agency, { id: { $in: [...ids] } }), (a) => a.id),
       opts,
     ),
     institutionById: new DataLoader<number, Institution | null>(
