@@ -1,6 +1,6 @@
-import type { Client } from 'graphql-ws';
 import { toGlobalId } from '../../src/graphql/relay';
 import { rollupDrift } from '../helpers/fixtures';
+import { listen, waitFor } from '../helpers/live';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,23 +15,6 @@ afterAll(() => t.close());
 
 const gql = async (query: string, variables: Json, key = t.keys.goa): Promise<Json> => (await t.raw({ query, variables }, key)) as Json;
 
-/** Collects the events of one subscription; resolves once the server has it. */
-async function listen(client: Client, query: string): Promise<Json[]> {
-  const events: Json[] = [];
-  await new Promise<void>((resolve, reject) => {
-    client.on('connected', () => resolve());
-    client.on('closed', reject);
-    client.subscribe({ query }, { next: (v) => events.push(v as Json), error: (e) => events.push({ error: e }), complete: () => undefined });
-  });
-  await new Promise((r) => setTimeout(r, 100));
-  return events;
-}
-
-async function waitFor(predicate: () => boolean, ms = 2000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until && !predicate()) await new Promise((r) => setTimeout(r, 10));
-  return predicate();
-}
 
 describe('rollups', () => {
   it('after random readings and corrections, equal a full recomputation from the readings', async () => {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Client } from 'graphql-ws';
 import { tableCounts } from '../helpers/fixtures';
+import { listen, waitFor } from '../helpers/live';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -30,23 +30,6 @@ async function upload(body: string | Buffer, key: string | null, contentType = '
   return { status: res.status, json: (await res.json()) as Json };
 }
 
-/** Events of one subscription, once the server has it. */
-async function listen(client: Client, query: string): Promise<Json[]> {
-  const events: Json[] = [];
-  await new Promise<void>((resolve, reject) => {
-    client.on('connected', () => resolve());
-    client.on('closed', reject);
-    client.subscribe({ query }, { next: (v) => events.push(v as Json), error: (e) => events.push({ error: e }), complete: () => undefined });
-  });
-  await new Promise((r) => setTimeout(r, 100));
-  return events;
-}
-
-async function waitFor(predicate: () => boolean, ms = 5000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until && !predicate()) await new Promise((r) => setTimeout(r, 20));
-  return predicate();
-}
 
 const stored = async (serial: string, from: string) =>
   t.sql<{ value: number; api_key_id: number | null; source: string }>(
@@ -65,7 +48,7 @@ describe('POST /import/readings', () => {
     const rows = await stored('SY-hosp-longhui-E1', '2025-03-01T00:00:00+08:00');
     expect(rows.map((x) => [x.value, x.source])).toEqual([[4, 'IMPORT'], [5.5, 'IMPORT']]);
     expect(rows[0].api_key_id).not.toBeNull();
-    expect(await waitFor(() => events.length === 1)).toBe(true);
+    expect(await waitFor(() => events.length === 1, 5000)).toBe(true);
     expect(events[0].data.readingsIngested).toMatchObject({ rows: 2, total: 9.5, periodStart: '2025-02-28T16:00:00.000Z' });
 
     const again = await upload(csv, t.keys.hospital);
@@ -156,7 +139,7 @@ describe('npm run cli -- import readings, with a hub running', () => {
         child.on('close', resolve);
       });
       expect(status).toBe(0);
-      expect(await waitFor(() => events.length === 1)).toBe(true);
+      expect(await waitFor(() => events.length === 1, 5000)).toBe(true);
       expect(events[0].data.readingsIngested).toMatchObject({ rows: 2, total: 23 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
