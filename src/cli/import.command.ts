@@ -83,7 +83,12 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
       await pubsub.close();
     }
     const s = r.ms / 1000;
-    console.log(`imported ${r.accepted} readings (${r.duplicates} duplicates) in ${s.toFixed(1)} s, ${Math.round(r.rows / Math.max(s, 0.001))} rows/s`);
+    const p = r.phases;
+    const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(
+      `imported ${r.accepted} readings (${r.duplicates} duplicates) in ${s.toFixed(1)} s, ${Math.round(r.rows / Math.max(s, 0.001))} rows/s ` +
+        `(read ${sec(p.read)}, check ${sec(p.check)}, write ${sec(p.write)}, rollups ${sec(p.rollups)})`,
+    );
   } catch (err) {
     progress.done();
     if (err instanceof ImportFileError) throw new UsageError(`${positional[1]}: ${err.message}`);

@@ -62,7 +62,7 @@ describe('npm run cli -- import readings', () => {
     const r = await cli(['import', 'readings', csv], env);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^imported 3 readings \(0 duplicates\) in \d+\.\d s, \d+ rows\/s\n$/);
+    expect(r.stdout).toMatch(/^imported 3 readings \(0 duplicates\) in \d+\.\d s, \d+ rows\/s \(read [\d.]+ s, check [\d.]+ s, write [\d.]+ s, rollups [\d.]+ s\)\n$/);
     expect(await tableCounts(t)).toEqual({ ...before, readings: before.readings + 3, batches: before.batches + 1 });
 
     const stored = await t.sql<{ period_start: Date; period_end: Date; value: number; source: string }>(

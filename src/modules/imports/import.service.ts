@@ -24,6 +24,8 @@ export interface ImportResult {
   events: ReadingsIngestedPayload[];
   /** Local months (YYYY-MM-01) whose rollups changed. */
   refreshedMonths: string[];
+  /** Milliseconds: reading, checking and COPY to staging; checks against stored readings; the insert; the rollup refresh. */
+  phases: { read: number; check: number; write: number; rollups: number };
 }
 
 /** Some rows were rejected; the report beside the input lists them and nothing was written. */
@@ -37,6 +39,8 @@ export class ImportRejectedError extends Error {
     super(`${rejected} problem(s) in the file, nothing imported; see ${report}`);
   }
 }
+
+const COPY_CHUNK_CHARS = 64 * 1024;
 
 export const reportPathOf = (file: string) => `${file}.rejected.csv`;
 
@@ -90,8 +94,11 @@ export async function importReadings(
   let forbidden = 0;
   const client = await pool.connect();
   let rows = 0;
+  // The file's span and meters, so the checks read only the stored readings that could clash.
   let first = Infinity;
   let last = -Infinity;
+  let lastEnd = -Infinity;
+  const fileMeters = new Set<number>();
   try {
     await client.query('BEGIN');
     await client.query(
@@ -99,6 +106,7 @@ export async function importReadings(
                                          period_end timestamptz NOT NULL, value float8 NOT NULL) ON COMMIT DROP`,
     );
     const copy = client.query(copyFrom('COPY import_staging FROM STDIN'));
+    let pending = '';
     try {
       let columns: ColumnMap | null = null;
       const progress = { bytes: 0 };
@@ -115,12 +123,21 @@ export async function importReadings(
         } else if (!report.count) {
           first = Math.min(first, checked.periodStart.getTime());
           last = Math.max(last, checked.periodStart.getTime());
+          lastEnd = Math.max(lastEnd, checked.periodEnd.getTime());
+          fileMeters.add(checked.meterId);
           const line = `${checked.row}\t${checked.meterId}\t${checked.periodStart.toISOString()}\t${checked.periodEnd.toISOString()}\t${checked.value}\n`;
-          if (!copy.write(line)) await once(copy, 'drain');
+          // One CopyData message (and socket write) per ~64 KB, not per row.
+          pending += line;
+          if (pending.length >= COPY_CHUNK_CHARS) {
+            const ok = copy.write(pending);
+            pending = '';
+            if (!ok) await once(copy, 'drain');
+          }
         }
       }
       opts.onProgress?.(rows, progress.bytes);
       if (!rows) throw new ImportFileError('the file has a header but no rows');
+      if (pending) copy.write(pending);
       copy.end();
       await finished(copy);
     } catch (err) {
@@ -129,13 +146,32 @@ export async function importReadings(
       throw err;
     }
 
+    const phases = { read: Date.now() - t0, check: 0, write: 0, rollups: 0 };
+    let mark = Date.now();
+    const lap = () => {
+      const ms = Date.now() - mark;
+      mark = Date.now();
+      return ms;
+    };
     if (!report.count) {
+      // A temporary table has no statistics until analysed; the checks below join on it.
+      await client.query('ANALYZE import_staging');
       // On another connection, before this transaction reads `reading`: a partition's creation
       // waits for every lock on the table, ours included.
       await ensureReadingPartitions(pool, new Date(first), new Date(last));
       // Locks the meters so an import and a GraphQL batch for one meter apply one after the other.
-      await client.query('SELECT id FROM meter WHERE id IN (SELECT DISTINCT meter_id FROM import_staging) ORDER BY id FOR NO KEY UPDATE');
-      for (const p of await conflicts(client)) await report.add(p);
+      await client.query('SELECT id FROM meter WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [[...fileMeters]]);
+      // Stored readings of the file's meters that could equal or overlap a row (none spans over 366
+      // days): literal bounds let the planner read only those months' partitions, once.
+      const near = await client.query(
+        `CREATE TEMP TABLE import_near ON COMMIT DROP AS
+           SELECT meter_id, period_start, period_end, value FROM reading
+            WHERE meter_id = ANY($1::int[]) AND period_start > $2::timestamptz - interval '366 days' AND period_start < $3`,
+        [[...fileMeters], new Date(first), new Date(lastEnd)],
+      );
+      const stored = near.rowCount ?? 0;
+      if (stored) await client.query('CREATE INDEX ON import_near (meter_id, period_start); ANALYZE import_near');
+      for (const p of await conflicts(client, stored > 0)) await report.add(p);
     }
     if (report.count) {
       await client.query('ROLLBACK');
@@ -147,14 +183,15 @@ export async function importReadings(
 
     // Rows already stored with the same value are duplicates; what is left is new.
     const dup = await client.query(
-      `DELETE FROM import_staging s USING reading r
+      `DELETE FROM import_staging s USING import_near r
         WHERE r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end`,
     );
     const duplicates = dup.rowCount ?? 0;
     const accepted = rows - duplicates;
+    phases.check = lap();
     if (!accepted) {
       await client.query('COMMIT');
-      return { rows, accepted, duplicates, batchId: null, ms: Date.now() - t0, events: [], refreshedMonths: [] };
+      return { rows, accepted, duplicates, batchId: null, ms: Date.now() - t0, events: [], refreshedMonths: [], phases };
     }
     const batch = await client.query<{ id: number }>(
       `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
@@ -167,6 +204,7 @@ export async function importReadings(
        SELECT meter_id, period_start, period_end, value, $1::reading_quality, $2 FROM import_staging`,
       [ReadingQuality.MEASURED, batchId],
     );
+    phases.write = lap();
     // One refresh at the end, per meter over the span the file covers; the same spans make the events.
     const spans = await client.query<{ meter_id: number; institution_id: number; carrier: Carrier; unit: MeterUnit; n: number; s: Date; e: Date; total: number }>(
       `SELECT s.meter_id, m.institution_id, m.carrier, m.unit, count(*)::int AS n, min(s.period_start) AS s, max(s.period_end) AS e, sum(s.value)::float8 AS total
@@ -174,11 +212,12 @@ export async function importReadings(
     );
     const refreshed = await refreshRollups(client, spans.rows.map((r) => ({ meterId: r.meter_id, start: r.s, end: r.e })), tz);
     await client.query('COMMIT');
+    phases.rollups = lap();
     const committedAt = new Date();
     const events = spans.rows.map((r) => ({
       meterId: r.meter_id, institutionId: r.institution_id, carrier: r.carrier, unit: r.unit, batchId, rows: r.n, periodStart: r.s, periodEnd: r.e, total: r.total, committedAt,
     }));
-    return { rows, accepted, duplicates, batchId, ms: Date.now() - t0, events, refreshedMonths: refreshed.months };
+    return { rows, accepted, duplicates, batchId, ms: Date.now() - t0, events, refreshedMonths: refreshed.months, phases };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     if (!(err instanceof ImportRejectedError)) await report.close(false);
@@ -208,28 +247,30 @@ async function metersFor(pool: pg.Pool, principal: Principal | undefined) {
   return { visible, writable };
 }
 
-/** Rows that repeat or overlap another row of the file, differ from a stored reading, or overlap one with other bounds. */
-async function conflicts(client: pg.PoolClient): Promise<RowProblem[]> {
-  const { rows } = await client.query<{ row: number; column: string; reason: string }>(
-    `SELECT row_no AS row, 'period_start' AS column, 'repeats or overlaps row ' || prev_row || ' of the same meter' AS reason
+/**
+ * Rows that repeat or overlap another row of the file, differ from a stored reading, or overlap
+ * one with other bounds; `import_near` holds the stored readings that could (`stored`: any).
+ */
+async function conflicts(client: pg.PoolClient, stored: boolean): Promise<RowProblem[]> {
+  const withinFile = `SELECT row_no AS row, 'period_start' AS column, 'repeats or overlaps row ' || prev_row || ' of the same meter' AS reason
        FROM (SELECT row_no, period_start,
                     max(period_end) OVER (PARTITION BY meter_id ORDER BY period_start, period_end, row_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end,
                     lag(row_no) OVER (PARTITION BY meter_id ORDER BY period_start, period_end, row_no) AS prev_row
                FROM import_staging) w
-      WHERE prev_end > period_start
+      WHERE prev_end > period_start`;
+  const againstStored = `
      UNION ALL
      SELECT s.row_no, 'value', s.value || ' differs from the stored ' || r.value || ' (readings already stored with other values)'
-       FROM import_staging s JOIN reading r ON r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end
+       FROM import_staging s JOIN import_near r ON r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end
       WHERE r.value <> s.value
      UNION ALL
      SELECT s.row_no, 'period_start', 'overlaps the stored reading ' || to_char(r.period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                                        || ' to ' || to_char(r.period_end AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' of the same meter'
        FROM import_staging s
-       CROSS JOIN LATERAL (SELECT period_start, period_end FROM reading
+       CROSS JOIN LATERAL (SELECT period_start, period_end FROM import_near
                             WHERE meter_id = s.meter_id AND period_start < s.period_end
                             ORDER BY period_start DESC LIMIT 1) r
-      WHERE r.period_end > s.period_start AND (r.period_start, r.period_end) <> (s.period_start, s.period_end)
-     ORDER BY 1`,
-  );
+      WHERE r.period_end > s.period_start AND (r.period_start, r.period_end) <> (s.period_start, s.period_end)`;
+  const { rows } = await client.query<{ row: number; column: string; reason: string }>(`${withinFile}${stored ? againstStored : ''} ORDER BY 1`);
   return rows;
 }

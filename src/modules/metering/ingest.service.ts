@@ -269,6 +269,8 @@ export class IngestService {
          FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(meter_id, s, e, i)
          CROSS JOIN LATERAL (SELECT period_start, period_end FROM reading
                               WHERE meter_id = k.meter_id AND period_start < k.e
+                                -- No reading spans more than 366 days: lets the plan skip older partitions.
+                                AND period_start > k.s - interval '366 days'
                               ORDER BY period_start DESC LIMIT 1) r
         WHERE r.period_end > k.s`,
       [fresh.map((r) => r.meterId), fresh.map((r) => r.periodStart), fresh.map((r) => r.periodEnd)],
