@@ -1,0 +1,273 @@
+/**
+ * Issue 7: the hub against PostGraphile 4 serving the same PostgreSQL tables, from one run.
+ *
+ *   npm run build && node dist/bench/peer.bench.js [seconds per run, default 10]
+ *
+ * Both servers run in their own process on one database with the demo loaded; a third process
+ * (this one) sends the load: CONCURRENCY clients with keep-alive for a fixed time per shape. Three
+ * shapes: a lookup by id, 100 institutions with their meters and a year's profile, and the year's
+ * indicators of the 87 appraised departments. PostGraphile has no indicators, so it gets the
+ * fairest equivalent: a SQL function over the same frozen monthly figures the hub reads for a
+ * closed year (energy, water, headcount, floor area and the three ratios; no coverage, factors,
+ * emissions or compliance). It also has no API keys or access rules: every hub request looks up
+ * its key and applies the access table, PostGraphile's does neither.
+ */
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/database';
+import { seedDemo } from '../src/db/demo/demo.seeder';
+import { startEmbedded } from '../src/db/embedded';
+import { fmt, percentile, startHub } from './lib';
+
+const CONCURRENCY = [1, 8];
+
+/** The function PostGraphile exposes as `departmentIndicators(year)`. */
+const PEER_SQL = `
+CREATE SCHEMA IF NOT EXISTS peer;
+CREATE TYPE peer.department_figures AS (institution_id int, name text, energy_kgce float8, water_m3 float8, headcount int, floor_area_m2 float8,
+  per_capita_energy_kgce float8, energy_per_area_kgce_m2 float8, per_capita_water_m3 float8);
+CREATE FUNCTION peer.department_indicators(year int) RETURNS SETOF peer.department_figures LANGUAGE sql STABLE AS $$
+  SELECT i.id, i.name, e.kgce, w.m3, p.headcount, p.floor_area_m2,
+         e.kgce / nullif(p.headcount, 0), e.kgce / nullif(p.floor_area_m2, 0), w.m3 / nullif(p.headcount, 0)
+    FROM institution i
+    LEFT JOIN closed_profile p ON p.institution_id = i.id AND p.year = $1
+    LEFT JOIN LATERAL (SELECT sum(kgce) AS kgce FROM closed_month c WHERE c.year = $1 AND c.institution_id = i.id AND c.carrier NOT IN ('WATER', 'PV_GENERATION')) e ON true
+    LEFT JOIN LATERAL (SELECT sum(quantity) AS m3 FROM closed_month c WHERE c.year = $1 AND c.institution_id = i.id AND c.carrier = 'WATER') w ON true
+   WHERE i.in_municipal_appraisal
+   ORDER BY i.id
+$$;`;
+
+interface Shape {
+  name: string;
+  hub: { query: string; variables: Record<string, unknown>; check: (d: any) => boolean }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  peer: { query: string; variables: Record<string, unknown>; check: (d: any) => boolean }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const shapes = (institutionGlobalId: string, institutionId: number, first: number): Shape[] => [
+  {
+    name: 'lookup by id',
+    hub: {
+      query: 'query($id: ID!) { node(id: $id) { ... on Institution { name nameZh creditCode category inMunicipalAppraisal } } }',
+      variables: { id: institutionGlobalId },
+      check: (d) => !!d.node?.creditCode,
+    },
+    peer: {
+      query: 'query($id: Int!) { institutionById(id: $id) { name nameZh creditCode category inMunicipalAppraisal } }',
+      variables: { id: institutionId },
+      check: (d) => !!d.institutionById?.creditCode,
+    },
+  },
+  {
+    name: `${first} institutions with meters and 2023 profile`,
+    hub: {
+      query: `query($first: Int!) { institutions(first: $first) { nodes { name meters { serial carrier unit } profile(year: 2023) { headcount floorAreaM2 } } } }`,
+      variables: { first },
+      check: (d) => d.institutions.nodes.length === Math.min(first, 96),
+    },
+    peer: {
+      query: `query($first: Int!) { allInstitutions(first: $first, orderBy: PRIMARY_KEY_ASC) { nodes { name
+                metersByInstitutionId { nodes { serial carrier unit } }
+                institutionProfilesByInstitutionId(condition: { year: 2023 }) { nodes { headcount floorAreaM2 } } } } }`,
+      variables: { first },
+      check: (d) => d.allInstitutions.nodes.length === Math.min(first, 96),
+    },
+  },
+  {
+    name: "87 departments' indicators, 2023",
+    hub: {
+      query: `{ indicators(period: { year: 2023 }, filter: { inMunicipalAppraisal: true }, first: 100) {
+                nodes { energyKgce waterM3 headcount floorAreaM2 perCapitaEnergyKgce energyPerAreaKgceM2 perCapitaWaterM3 } } }`,
+      variables: {},
+      check: (d) => d.indicators.nodes.length === 87,
+    },
+    peer: {
+      query: `{ departmentIndicators(year: 2023) { nodes { energyKgce waterM3 headcount floorAreaM2 perCapitaEnergyKgce energyPerAreaKgceM2 perCapitaWaterM3 } } }`,
+      variables: {},
+      check: (d) => d.departmentIndicators.nodes.length === 87,
+    },
+  },
+];
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** One POST over a kept-alive connection; rejects an error answer so a fast error never counts. */
+function request(url: string, key: string | null, body: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const json = JSON.parse(Buffer.concat(chunks).toString());
+        if (json.errors) reject(new Error(JSON.stringify(json.errors).slice(0, 300)));
+        else resolve(json.data);
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** `clients` loops sending the same operation for `seconds`: requests/s and latency percentiles. */
+async function load(url: string, key: string | null, op: Shape['hub'], clients: number, seconds: number) {
+  const body = JSON.stringify({ query: op.query, variables: op.variables });
+  const check = await request(url, key, body);
+  if (!op.check(check)) throw new Error(`unexpected answer from ${url}: ${JSON.stringify(check).slice(0, 200)}`);
+  for (let i = 0; i < 20; i++) await request(url, key, body);
+  const times: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const s = performance.now();
+        await request(url, key, body);
+        times.push(performance.now() - s);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  times.sort((a, b) => a - b);
+  return { rps: times.length / elapsed, p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+/** SQL statements per request, from each server's own counter, over `n` sequential requests. */
+async function statementsPer(url: string, key: string | null, op: Shape['hub'], counter: () => Promise<number>, n = 20): Promise<number> {
+  const body = JSON.stringify({ query: op.query, variables: op.variables });
+  await request(url, key, body);
+  const before = await counter();
+  for (let i = 0; i < n; i++) await request(url, key, body);
+  return ((await counter()) - before) / n;
+}
+
+const get = (url: string) => new Promise<string>((resolve, reject) => http.get(url, { agent }, (res) => {
+  let s = '';
+  res.on('data', (c) => (s += c));
+  res.on('end', () => resolve(s));
+}).on('error', reject));
+
+/** The PostGraphile process: a pool whose clients count their statements, served on `port`. */
+async function runPeer(url: string, port: number): Promise<void> {
+  // PostGraphile 4 brings graphql 15; graphql-parse-resolve-info, hoisted beside our graphql 16,
+  // would load the other one ("another module or realm"). In this process, every 'graphql' is 15.
+  const Module = require('node:module') as { _resolveFilename: (req: string, ...rest: unknown[]) => string };
+  const graphql15 = path.dirname(require.resolve('graphql/package.json', { paths: [path.dirname(require.resolve('postgraphile/package.json'))] }));
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = (req: string, ...rest: unknown[]) =>
+    resolve(req === 'graphql' || req.startsWith('graphql/') ? req.replace(/^graphql/, graphql15) : req, ...rest);
+  const { postgraphile } = await import('postgraphile');
+  let statements = 0;
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('connect', (client) => {
+    const original = client.query.bind(client);
+    client.query = ((...args: unknown[]) => {
+      statements++;
+      return (original as (...a: unknown[]) => unknown)(...args);
+    }) as typeof client.query;
+  });
+  const handler = postgraphile(pool, ['public', 'peer'], {
+    disableDefaultMutations: true,
+    dynamicJson: true,
+    setofFunctionsContainNulls: false,
+    disableQueryLog: true,
+    retryOnInitFail: false,
+    graphqlRoute: '/graphql',
+  });
+  http
+    .createServer((req, res) => {
+      if (req.url === '/statements') return res.end(String(statements));
+      handler(req, res);
+    })
+    .listen(port, '127.0.0.1', () => console.log(`peer ready on ${port}`));
+}
+
+function startPeer(url: string, port: number): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, [__filename, '--peer', url, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.once('exit', () => proc.kill());
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`PostGraphile exited with ${code}`)));
+    proc.stdout!.on('data', (c: Buffer) => {
+      if (c.toString().includes('peer ready')) {
+        proc.removeAllListeners('exit');
+        resolve(proc);
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.argv[2] ?? 10);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-peer-'));
+  const dataDir = path.join(dir, 'data');
+  const server = await startEmbedded(dataDir);
+  let peer: ChildProcess | null = null;
+  try {
+    const config = loadConfig({ ...process.env, DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    const db = await openDatabase(config);
+    await seedDemo(db, dataDir);
+    await db.pool.query(PEER_SQL);
+    const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM institution WHERE in_municipal_appraisal ORDER BY id LIMIT 1');
+    await db.close();
+
+    const hub = await startHub({ DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, EWC_DEMO: '1', PORT: '4631' });
+    const goa = hub.keys['GOA admin'];
+    peer = await startPeer(server.url, 4632);
+    const peerUrl = 'http://127.0.0.1:4632/graphql';
+    const hubCount = async () => Number(/^ewc_sql_statements_total (\d+)/m.exec(await get(hub.url.replace('/graphql', '/metrics')))![1]);
+    const peerCount = async () => Number(await get('http://127.0.0.1:4632/statements'));
+
+    // Same answers first: the departments' energy and water add up to the same totals.
+    const ours = (await request(hub.url, goa, JSON.stringify({ query: shapes('', 0, 100)[2].hub.query }))).indicators.nodes;
+    const theirs = (await request(peerUrl, null, JSON.stringify({ query: shapes('', 0, 100)[2].peer.query }))).departmentIndicators.nodes;
+    const sum = (list: { energyKgce: number; waterM3: number }[]) => list.reduce((a, n) => [a[0] + (n.energyKgce ?? 0), a[1] + (n.waterM3 ?? 0)], [0, 0]);
+    const [a, b] = [sum(ours), sum(theirs)];
+    if (Math.abs(a[0] - b[0]) > 1e-6 * a[0] || Math.abs(a[1] - b[1]) > 1e-6 * a[1]) throw new Error(`the two disagree: ${a} vs ${b}`);
+    console.log(`same figures: 87 departments, 2023 energy ${fmt(a[0] / 1000, 1)} tce, water ${fmt(a[1], 0)} m3 from both`);
+
+    const globalId = Buffer.from(`Institution:${rows[0].id}`).toString('base64url');
+    const lines: string[] = [];
+    for (const [i, shape] of shapes(globalId, rows[0].id, 100).entries()) {
+      const small = shapes(globalId, rows[0].id, 10)[i];
+      const stHub = [await statementsPer(hub.url, goa, small.hub, hubCount), await statementsPer(hub.url, goa, shape.hub, hubCount)];
+      const stPeer = [await statementsPer(peerUrl, null, small.peer, peerCount), await statementsPer(peerUrl, null, shape.peer, peerCount)];
+      for (const clients of CONCURRENCY) {
+        const h = await load(hub.url, goa, shape.hub, clients, seconds);
+        const p = await load(peerUrl, null, shape.peer, clients, seconds);
+        lines.push(
+          `| ${shape.name} | ${clients} | ${fmt(h.rps, 0)} | ${fmt(p.rps, 0)} | ${fmt(h.rps / p.rps, 2)} | ${fmt(h.p50, 1)} / ${fmt(h.p95, 1)} | ${fmt(p.p50, 1)} / ${fmt(p.p95, 1)} |` +
+            ` ${fmt(stHub[0], 1)} / ${fmt(stHub[1], 1)} | ${fmt(stPeer[0], 1)} / ${fmt(stPeer[1], 1)} |`,
+        );
+        console.log(lines[lines.length - 1]);
+      }
+    }
+    console.log(`
+${seconds} s per run; load from this process, the hub and PostGraphile each in their own process, one PostgreSQL; ${os.cpus().length} vCPUs shared by all.
+statements per request: with first = 10 / first = 100 (the same operation otherwise).
+
+| shape | clients | hub req/s | PostGraphile req/s | hub / PG | hub p50 / p95 ms | PG p50 / p95 ms | hub statements | PG statements |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${lines.join('\n')}`);
+    await hub.stop();
+  } finally {
+    peer?.kill();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--peer') {
+  void runPeer(process.argv[3], Number(process.argv[4]));
+} else {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
