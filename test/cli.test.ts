@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ViewerDocument } from '../src/generated/graphql';
 import { codeOf, startTestHub, type TestHub } from './helpers/hub';
+import { waitFor } from './helpers/live';
 
 const MAIN = path.resolve(__dirname, '../dist/src/main.js');
 
@@ -43,9 +44,18 @@ describe('npm run cli -- keys', () => {
     expect(me.data!.viewer).toMatchObject({ subject: 'WATER', role: 'viewer', keyName: 'from the cli' });
 
     const id = /created API key (\d+)/.exec(created.stdout)![1];
+    // A subscription open with the key is closed when the running hub hears of the revocation.
+    const closed = new Promise<number>((resolve) => {
+      const ws = t.ws(created.lastLine);
+      ws.on('closed', (e) => resolve((e as { code: number }).code));
+      ws.subscribe({ query: 'subscription { readingsIngested { rows } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    });
+    await new Promise((r) => setTimeout(r, 200));
     const revoked = await cli(['keys', 'revoke', id], env);
     expect(revoked.status).toBe(0);
-    expect(codeOf(await t.gql(ViewerDocument, {}, created.lastLine))).toBe('UNAUTHENTICATED');
+    // The hub had the key's principal cached: the notification from the CLI clears it.
+    expect(await waitFor(async () => codeOf(await t.gql(ViewerDocument, {}, created.lastLine)) === 'UNAUTHENTICATED')).toBe(true);
+    expect(await closed).toBe(4403);
   });
 
   it.each([

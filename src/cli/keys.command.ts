@@ -2,6 +2,8 @@ import type { Config } from '../config';
 import { ApiKeyService } from '../access/api-key.service';
 import { openDatabase } from '../db/database';
 import { DomainError } from '../graphql/errors';
+import { PgPubSub } from '../modules/realtime/pg-pubsub';
+import { TOPICS } from '../modules/realtime/pubsub';
 import { parseFlags, UsageError } from './args';
 
 const KEYS_USAGE =
@@ -34,6 +36,10 @@ export async function keysCommand(config: Config, argv: string[]): Promise<void>
       console.log(key);
     } else {
       const apiKey = await service.revoke(Number(positional[0]));
+      // Running hubs drop the key at once: cached principals and open subscriptions (LISTEN/NOTIFY).
+      const pubsub = new PgPubSub(db);
+      pubsub.publish(TOPICS.KEY_REVOKED, apiKey.id);
+      await pubsub.close();
       console.log(`revoked API key ${apiKey.id} "${apiKey.name}"`);
     }
   } catch (err) {

@@ -18,7 +18,7 @@ import { logContext, logger } from '../logger';
 import { importRouter } from '../modules/imports/import.http';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
 import { PubSub } from '../modules/realtime/pubsub';
-import { principalFor } from './auth';
+import { PrincipalCache } from './auth';
 import type { Context } from './context';
 import { createArmor } from './limits';
 import { Metrics, metricsPlugin } from './metrics';
@@ -62,6 +62,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   await pubsub.start();
   const schema = await createSchema(pubsub);
   const metrics = new Metrics({ db, pubsub });
+  const keys = new PrincipalCache(db, pubsub);
   const armor = createArmor();
   const app = express();
   app.disable('x-powered-by');
@@ -118,14 +119,14 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   // The dashboard's static page at /dashboard (built into dist/dashboard).
   app.use(dashboardRouter());
   // Files of readings over HTTP, for agencies without shell access to the hub.
-  app.use(importRouter(db, pubsub));
+  app.use(importRouter(db, pubsub, keys));
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         metrics.inc('ewc_http_graphql_requests_total', 'HTTP requests to /graphql.');
-        const principal = await principalFor(db, req.headers.authorization);
+        const principal = await keys.principalFor(req.headers.authorization);
         const em = db.orm.em.fork();
         return { principal, em, db, pubsub, loaders: createLoaders(db, em, principal) };
       },
@@ -152,6 +153,6 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     pubsub,
     schema,
     metrics,
-    stop: () => (stopping ??= apollo.stop().then(() => pubsub.close())),
+    stop: () => (stopping ??= apollo.stop().then(() => (keys.close(), pubsub.close()))),
   };
 }

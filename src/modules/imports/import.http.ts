@@ -10,7 +10,7 @@ import { GraphQLError } from 'graphql';
 import type { Database } from '../../db/database';
 import { logger } from '../../logger';
 import { toGlobalId } from '../../graphql/relay';
-import { principalFor } from '../../server/auth';
+import type { PrincipalCache } from '../../server/auth';
 import { afterIngest } from '../accounting/after-ingest';
 import type { PubSub } from '../realtime/pubsub';
 import { ImportRejectedError, importReadings } from './import.service';
@@ -67,12 +67,12 @@ async function listedProblems(report: string): Promise<{ row: number; column: st
  * slow upload never holds a database transaction open, then imported exactly as the CLI does,
  * with the key's write rights checked per meter. Errors use the GraphQL error shape and codes.
  */
-export function importRouter(db: Database, pubsub: PubSub): express.Router {
+export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache): express.Router {
   const router = express.Router();
   router.post('/import/readings', async (req, res) => {
     let dir: string | null = null;
     try {
-      const principal = await principalFor(db, req.headers.authorization);
+      const principal = await keys.principalFor(req.headers.authorization);
       if (principal.role === 'viewer') throw new HttpError(403, 'FORBIDDEN', 'a viewer key may not import readings');
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const format = typeof req.query.format === 'string' ? req.query.format.toLowerCase() : undefined;
