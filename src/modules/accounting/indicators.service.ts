@@ -8,7 +8,7 @@ import { IndicatorKind, isWaterIndicator } from '../compliance/compliance.enums'
 import { QuotaBook, statusOf } from '../compliance/quota-book';
 import { QuotaStandard } from '../compliance/quota-standard.entity';
 import type { FactorTable } from '../factors/factor-table';
-import { loadFactorTable } from '../factors/factors.service';
+import { loadFactorsAndRegions } from '../factors/factors.service';
 import { Carrier } from '../metering/metering.enums';
 import { InstitutionCategory } from '../registry/registry.enums';
 import { loadClosedFigures, loadLiveFigures, type InstitutionInfo, type MonthFigure, type ProfileFigures } from './figures';
@@ -52,23 +52,16 @@ export class IndicatorsService {
   }
 
   private async reference(): Promise<Reference> {
-    const [factors, rows, regions] = await Promise.all([
-      loadFactorTable(this.db.pool),
+    const [{ factors, regions }, rows] = await Promise.all([
+      loadFactorsAndRegions(this.db.pool),
       this.db.pool.query<{ id: number; region_id: number; category: string; in_municipal_appraisal: boolean }>(
         'SELECT id, region_id, category, in_municipal_appraisal FROM institution ORDER BY id',
       ),
-      this.db.pool.query<{ id: number; parent_id: number | null }>('SELECT id, parent_id FROM region'),
     ]);
     const institutions = rows.rows.map((r) => ({ id: r.id, regionId: r.region_id, category: r.category, inMunicipalAppraisal: r.in_municipal_appraisal }));
-    const parent = new Map(regions.rows.map((r) => [r.id, r.parent_id]));
     const children = new Map<number, number[]>();
-    for (const r of regions.rows) if (r.parent_id !== null) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
-    const chain = (id: number) => {
-      const out: number[] = [];
-      for (let cur: number | null = id; cur !== null && out.length < 10; cur = parent.get(cur) ?? null) out.push(cur);
-      return out;
-    };
-    return { institutions, byId: new Map(institutions.map((i) => [i.id, i])), factors, chain, children };
+    for (const r of regions) if (r.parent_id !== null) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
+    return { institutions, byId: new Map(institutions.map((i) => [i.id, i])), factors, chain: factors.regionChain, children };
   }
 
   private filterInstitutions(ref: Reference, scope: InstitutionScope, filter: IndicatorFilterInput | undefined): InstitutionInfo[] {

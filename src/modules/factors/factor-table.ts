@@ -49,7 +49,7 @@ export class FactorTable {
     private readonly emissions: FactorRow<EmissionFactor>[],
     private readonly units: FactorRow<UnitConversion>[],
     /** Region id to itself and its ancestors, nearest first. */
-    private readonly regionChain: (regionId: number) => number[],
+    readonly regionChain: (regionId: number) => number[],
   ) {}
 
   resolve(carrier: Carrier, meterUnit: MeterUnit, month: string, regionId: number): CarrierFactors {

@@ -113,21 +113,36 @@ export class FactorsService {
   }
 }
 
-/** Everything needed to turn quantities into kgce and kgCO2: four small tables, read in parallel. */
-export async function loadFactorTable(pool: pg.Pool): Promise<FactorTable> {
+export interface RegionRow {
+  id: number;
+  parent_id: number | null;
+}
+
+/**
+ * Everything needed to turn quantities into kgce and kgCO2 (four small tables) and the region
+ * tree, in one statement: a request pays one round trip for them, not five.
+ */
+export async function loadFactorsAndRegions(pool: pg.Pool): Promise<{ factors: FactorTable; regions: RegionRow[] }> {
   const version = `id, to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(valid_to, 'YYYY-MM-DD') AS "validTo"`;
-  const [conversions, emissions, units, regions] = await Promise.all([
-    pool.query(`SELECT ${version}, carrier, unit, kgce_per_unit AS "kgcePerUnit" FROM conversion_factor`),
-    pool.query(`SELECT ${version}, carrier, scope, unit, kg_co2_per_unit AS "kgCo2PerUnit", region_id FROM emission_factor`),
-    pool.query(`SELECT ${version}, carrier, from_unit AS "fromUnit", to_unit AS "toUnit", factor FROM unit_conversion`),
-    pool.query<{ id: number; parent_id: number | null }>('SELECT id, parent_id FROM region'),
-  ]);
-  const parentOf = new Map(regions.rows.map((r) => [r.id, r.parent_id]));
+  const rows = (from: string) => `coalesce((SELECT json_agg(t) FROM (${from}) t), '[]')`;
+  const { rows: [r] } = await pool.query(
+    `SELECT ${rows(`SELECT ${version}, carrier, unit, kgce_per_unit AS "kgcePerUnit" FROM conversion_factor`)} AS conversions,
+            ${rows(`SELECT ${version}, carrier, scope, unit, kg_co2_per_unit AS "kgCo2PerUnit", region_id FROM emission_factor`)} AS emissions,
+            ${rows(`SELECT ${version}, carrier, from_unit AS "fromUnit", to_unit AS "toUnit", factor FROM unit_conversion`)} AS units,
+            ${rows('SELECT id, parent_id FROM region')} AS regions`,
+  );
+  const regions = r.regions as RegionRow[];
+  const parentOf = new Map(regions.map((x) => [x.id, x.parent_id]));
   const chain = (id: number): number[] => {
     const out: number[] = [];
     for (let cur: number | null = id; cur !== null && out.length < 10; cur = parentOf.get(cur) ?? null) out.push(cur);
     return out;
   };
-  const withRegion = emissions.rows.map((r) => ({ ...r, region: r.region_id === null ? null : { id: r.region_id } }));
-  return new FactorTable(conversions.rows as FactorRow<ConversionFactor>[], withRegion as FactorRow<EmissionFactor>[], units.rows as FactorRow<UnitConversion>[], chain);
+  const withRegion = (r.emissions as { region_id: number | null }[]).map((e) => ({ ...e, region: e.region_id === null ? null : { id: e.region_id } }));
+  const factors = new FactorTable(r.conversions as FactorRow<ConversionFactor>[], withRegion as unknown as FactorRow<EmissionFactor>[], r.units as FactorRow<UnitConversion>[], chain);
+  return { factors, regions };
+}
+
+export async function loadFactorTable(pool: pg.Pool): Promise<FactorTable> {
+  return (await loadFactorsAndRegions(pool)).factors;
 }
