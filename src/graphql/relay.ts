@@ -75,19 +75,20 @@ export interface Page<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  totalCount: number | Promise<number>;
 }
 
-/** Turns `first + 1` fetched rows into a page: the extra row only says there is a next page. */
-export function toPage<T>(rows: T[], first: number, totalCount: number, keyOf: (row: T) => (string | number)[]): Page<T> {
+/**
+ * Turns `first + 1` fetched rows into a page: the extra row only says there is a next page. A
+ * count given as a function runs only when the client asks for `totalCount`.
+ */
+export function toPage<T>(rows: T[], first: number, totalCount: number | (() => Promise<number>), keyOf: (row: T) => (string | number)[]): Page<T> {
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
-  return {
-    edges,
-    nodes,
-    totalCount,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-  };
+  const page = { edges, nodes, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null } };
+  if (typeof totalCount === 'number') return { ...page, totalCount };
+  let counted: Promise<number> | null = null;
+  return Object.defineProperty(page, 'totalCount', { get: () => (counted ??= totalCount()), enumerable: true }) as Page<T>;
 }
 
 /** A Relay connection type for `itemType`, named `<name>Connection` with `<name>Edge`; call once per type. */
@@ -112,8 +113,8 @@ export function Connection<T extends object>(itemType: ClassType<T>, name: strin
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: 'Rows matching the filter that this key may read, across all pages.' })
-    totalCount!: number;
+    @Field(() => Int, { description: 'Rows matching the filter that this key may read, across all pages (counted only when asked for).' })
+    totalCount!: number | Promise<number>;
   }
   return ConnectionType;
 }
@@ -128,9 +129,6 @@ export async function pageById<T extends { id: number }>(
 ): Promise<Page<T>> {
   const cursor = decodeCursor(after, 1);
   const paged = (cursor ? { $and: [where, { id: { $gt: Number(cursor[0]) } }] } : where) as FilterQuery<T>;
-  const [rows, total] = await Promise.all([
-    em.find(entity, paged, { orderBy: { id: 'asc' } as never, limit: first + 1 }),
-    em.count(entity, where),
-  ]);
-  return toPage(rows as T[], first, total, (r) => [r.id]);
+  const rows = await em.find(entity, paged, { orderBy: { id: 'asc' } as never, limit: first + 1 });
+  return toPage(rows as T[], first, () => em.count(entity, where), (r) => [r.id]);
 }

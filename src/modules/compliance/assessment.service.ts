@@ -43,11 +43,8 @@ export class AssessmentService {
     if (scope.kind === 'ids') where.institution = { $in: scope.ids };
     const cursor = decodeCursor(after, 2);
     const paged = cursor ? { ...where, $or: [{ rank: { $gt: Number(cursor[0]) } }, { rank: Number(cursor[0]), id: { $gt: Number(cursor[1]) } }] } : where;
-    const [rows, total] = await Promise.all([
-      this.em.find(AssessmentEntry, paged, { orderBy: { rank: 'asc', id: 'asc' }, limit: first + 1 }),
-      this.em.count(AssessmentEntry, where),
-    ]);
-    return toPage(rows, first, total, (e) => [e.rank, e.id]);
+    const rows = await this.em.find(AssessmentEntry, paged, { orderBy: { rank: 'asc', id: 'asc' }, limit: first + 1 });
+    return toPage(rows, first, () => this.em.count(AssessmentEntry, where), (e) => [e.rank, e.id]);
   }
 
   /** GOA opens the round of a closed year: one entry per department in the municipal appraisal. */

@@ -24,14 +24,8 @@ export class MeteringService {
     if (filter?.carrier) conditions.push({ carrier: filter.carrier });
     const cursor = decodeCursor(after, 1);
     const where = { $and: conditions };
-    const [rows, total] = await Promise.all([
-      this.em.find(Meter, cursor ? { $and: [...conditions, { id: { $gt: Number(cursor[0]) } }] } : where, {
-        orderBy: { id: 'asc' },
-        limit: first + 1,
-      }),
-      this.em.count(Meter, where),
-    ]);
-    return toPage(rows, first, total, (m) => [m.id]);
+    const rows = await this.em.find(Meter, cursor ? { $and: [...conditions, { id: { $gt: Number(cursor[0]) } }] } : where, { orderBy: { id: 'asc' }, limit: first + 1 });
+    return toPage(rows, first, () => this.em.count(Meter, where), (m) => [m.id]);
   }
 
   /** A meter the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
@@ -97,10 +91,7 @@ export class MeteringService {
           ],
         }
       : where;
-    const [rows, total] = await Promise.all([
-      this.em.find(Reading, pageWhere, { orderBy: { periodStart: 'asc', id: 'asc' }, limit: first + 1 }),
-      this.em.count(Reading, where),
-    ]);
-    return toPage(rows, first, total, (r) => [r.periodStart.toISOString(), r.id]);
+    const rows = await this.em.find(Reading, pageWhere, { orderBy: { periodStart: 'asc', id: 'asc' }, limit: first + 1 });
+    return toPage(rows, first, () => this.em.count(Reading, where), (r) => [r.periodStart.toISOString(), r.id]);
   }
 }

@@ -51,11 +51,8 @@ export class RegistryService {
     if (filter?.level) where.level = filter.level;
     if (filter?.parentId) where.parent = decodeIntId(filter.parentId, 'Region', 'filter.parentId');
     const cursor = decodeCursor(after, 1);
-    const [rows, total] = await Promise.all([
-      this.em.find(Region, cursor ? { ...where, id: { $gt: Number(cursor[0]) } } : where, { orderBy: { id: 'asc' }, limit: first + 1 }),
-      this.em.count(Region, where),
-    ]);
-    return toPage(rows, first, total, (r) => [r.id]);
+    const rows = await this.em.find(Region, cursor ? { ...where, id: { $gt: Number(cursor[0]) } } : where, { orderBy: { id: 'asc' }, limit: first + 1 });
+    return toPage(rows, first, () => this.em.count(Region, where), (r) => [r.id]);
   }
 
   private async institutionWhere(filter: InstitutionFilter | undefined): Promise<FilterQuery<Institution> | null> {
@@ -82,11 +79,8 @@ export class RegistryService {
     if (!where) throw new ForbiddenError('this key may not list institutions');
     const cursor = decodeCursor(after, 1);
     const pageWhere = cursor ? { $and: [where, { id: { $gt: Number(cursor[0]) } }] } : where;
-    const [rows, total] = await Promise.all([
-      this.em.find(Institution, pageWhere, { orderBy: { id: 'asc' }, limit: first + 1 }),
-      this.em.count(Institution, where),
-    ]);
-    return toPage(rows, first, total, (i) => [i.id]);
+    const rows = await this.em.find(Institution, pageWhere, { orderBy: { id: 'asc' }, limit: first + 1 });
+    return toPage(rows, first, () => this.em.count(Institution, where), (i) => [i.id]);
   }
 
   /** One institution the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
