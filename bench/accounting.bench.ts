@@ -6,18 +6,11 @@
  *   npm run build && node dist/bench/accounting.bench.js
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../src/config';
-import { openDatabase, type Database } from '../src/db/database';
-import { deriveDemoKeys } from '../src/db/demo/demo-keys';
-import { seedDemo } from '../src/db/demo/demo.seeder';
+import type { Database } from '../src/db/database';
 import { toGlobalId } from '../src/graphql/relay';
 import { refreshRollups } from '../src/modules/accounting/rollup';
 import { multiply } from './scale';
-import { startServer } from '../src/server/app';
-import { fmt, latency, post } from './lib';
+import { fmt, latency, post, runBench, withDemoHub } from './lib';
 
 const DEPARTMENTS = `query($year: Int!) { indicators(period: { year: $year }, filter: { inMunicipalAppraisal: true }, first: 100) {
   totalCount nodes { energyKgce waterM3 perCapitaEnergyKgce energyPerAreaKgceM2 perCapitaWaterM3 coverage emissions { scope1KgCo2 scope2KgCo2 } compliance { indicator status } } } }`;
@@ -53,36 +46,19 @@ async function ingest10k(db: Database, url: string, key: string, base: number): 
   }
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-acc-'));
-  const config = loadConfig({ ...process.env, EWC_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
-  const db = await openDatabase(config);
-  try {
-    const t0 = performance.now();
-    await seedDemo(db, dir);
-    console.log(`demo loaded with rollups, 3 closed years and 2 assessment rounds in ${fmt((performance.now() - t0) / 1000, 1)} s`);
-    const hub = await startServer(config, db, { port: 0 });
-    const goa = deriveDemoKeys(dir).find((k) => k.label === 'GOA admin')!.key;
+runBench(() =>
+  withDemoHub(async ({ db, url, goa }) => {
     const readings = Number((await db.pool.query('SELECT count(*) AS n FROM reading')).rows[0].n);
     console.log(`\n1x demo (${readings.toLocaleString('en-US')} readings)`);
-    console.log(`  87 departments, 2023 (closed, frozen figures): ${await departments(hub.url, goa, 2023)}`);
-    console.log(`  87 departments, 2024 (open, from rollups):     ${await departments(hub.url, goa, 2024)}`);
-    console.log(`  ${await ingest10k(db, hub.url, goa, Date.parse('2025-01-01T00:00:00+08:00'))}`);
+    console.log(`  87 departments, 2023 (closed, frozen figures): ${await departments(url, goa, 2023)}`);
+    console.log(`  87 departments, 2024 (open, from rollups):     ${await departments(url, goa, 2024)}`);
+    console.log(`  ${await ingest10k(db, url, goa, Date.parse('2025-01-01T00:00:00+08:00'))}`);
 
     const t1 = performance.now();
     const n = await multiply(db);
     console.log(`\n10x demo (${n.toLocaleString('en-US')} readings; made and rolled up in ${fmt((performance.now() - t1) / 1000, 1)} s)`);
-    console.log(`  87 departments, 2023 (closed, frozen figures): ${await departments(hub.url, goa, 2023)}`);
-    console.log(`  87 departments, 2024 (open, from rollups):     ${await departments(hub.url, goa, 2024)}`);
-    console.log(`  ${await ingest10k(db, hub.url, goa, Date.parse('2025-03-01T00:00:00+08:00'))}`);
-    await hub.stop();
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+    console.log(`  87 departments, 2023 (closed, frozen figures): ${await departments(url, goa, 2023)}`);
+    console.log(`  87 departments, 2024 (open, from rollups):     ${await departments(url, goa, 2024)}`);
+    console.log(`  ${await ingest10k(db, url, goa, Date.parse('2025-03-01T00:00:00+08:00'))}`);
+  }),
+);

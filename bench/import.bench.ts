@@ -21,7 +21,7 @@ import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { seedDemo } from '../src/db/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
-import { fmt, MAIN } from './lib';
+import { fmt, MAIN, runBench } from './lib';
 
 const HOUR = 3_600_000;
 /** After the demo's last reading, so every row is new. */
@@ -144,7 +144,4 @@ re-run: ${rerun.out}`);
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

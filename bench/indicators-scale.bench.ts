@@ -10,16 +10,9 @@
  * read the daily and monthly rollups and, for closed years, the frozen monthly figures.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../src/config';
-import { openDatabase, type Database } from '../src/db/database';
-import { deriveDemoKeys } from '../src/db/demo/demo-keys';
-import { seedDemo } from '../src/db/demo/demo.seeder';
+import type { Database } from '../src/db/database';
 import { rebuildAllRollups } from '../src/modules/accounting/rollup';
-import { startServer } from '../src/server/app';
-import { fmt, percentile, post } from './lib';
+import { fmt, percentile, post, runBench, withDemoHub } from './lib';
 
 const DEPARTMENTS = `query($year: Int!) { indicators(period: { year: $year }, filter: { inMunicipalAppraisal: true }, first: 100) {
   totalCount nodes { energyKgce waterM3 perCapitaEnergyKgce energyPerAreaKgceM2 perCapitaWaterM3 coverage } } }`;
@@ -84,15 +77,9 @@ function sameFigures(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-scale-'));
-  const config = loadConfig({ ...process.env, EWC_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
-  const db = await openDatabase(config);
-  try {
-    await seedDemo(db, dir);
-    const hub = await startServer(config, db, { port: 0 });
-    const goa = deriveDemoKeys(dir).find((k) => k.label === 'GOA admin')!.key;
-    const inst = await post(hub.url, goa, '{ institutions(first: 1) { nodes { id } } }');
+runBench(() =>
+  withDemoHub(async ({ db, url, goa }) => {
+    const inst = await post(url, goa, '{ institutions(first: 1) { nodes { id } } }');
     const institutionId = inst.data.institutions.nodes[0].id;
 
     const rows: string[] = [];
@@ -106,9 +93,9 @@ async function main(): Promise<void> {
         readings = await cutReadings(db, cut);
         made = ` (made and rolled up in ${fmt((performance.now() - t0) / 1000, 0)} s)`;
       }
-      const closed = await measure(hub.url, goa, DEPARTMENTS, { year: 2023 });
-      const open = await measure(hub.url, goa, DEPARTMENTS, { year: 2024 });
-      const month = await measure(hub.url, goa, ONE_MONTH, { id: institutionId });
+      const closed = await measure(url, goa, DEPARTMENTS, { year: 2023 });
+      const open = await measure(url, goa, DEPARTMENTS, { year: 2024 });
+      const month = await measure(url, goa, ONE_MONTH, { id: institutionId });
       if (closed.data.indicators.totalCount !== 87) throw new Error('expected the 87 departments');
       const answers = [closed.data, open.data, month.data];
       base ??= answers;
@@ -123,14 +110,5 @@ async function main(): Promise<void> {
 | readings | 87 departments, 2023 closed: p50 / p95 ms (p50 vs 1x) | 87 departments, 2024 open | one institution, March 2024 | same figures as 1x |
 | --- | --- | --- | --- | --- |
 ${rows.join('\n')}`);
-    await hub.stop();
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+  }),
+);

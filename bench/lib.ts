@@ -1,5 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { openDatabase, type Database } from '../src/db/database';
+import { deriveDemoKeys } from '../src/db/demo/demo-keys';
+import { seedDemo } from '../src/db/demo/demo.seeder';
+import { startServer } from '../src/server/app';
 
 export const MAIN = path.resolve(__dirname, '../src/main.js');
 
@@ -82,4 +89,41 @@ export async function latency(
   }
   times.sort((a, b) => a - b);
   return `p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms`;
+}
+
+export interface DemoHub {
+  db: Database;
+  url: string;
+  /** The demo's GOA admin key. */
+  goa: string;
+}
+
+/** A throw-away data folder with the demo loaded and a hub in this process, removed after `fn`. */
+export async function withDemoHub(fn: (h: DemoHub) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-'));
+  const config = loadConfig({ ...process.env, EWC_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
+  const db = await openDatabase(config);
+  try {
+    await seedDemo(db, dir);
+    const hub = await startServer(config, db, { port: 0 });
+    try {
+      await fn({ db, url: hub.url, goa: deriveDemoKeys(dir).find((k) => k.label === 'GOA admin')!.key });
+    } finally {
+      await hub.stop();
+    }
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a bench's main: a failure prints its error and exits non-zero. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -23,7 +23,7 @@ import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { seedDemo } from '../src/db/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
-import { fmt, percentile, startHub } from './lib';
+import { fmt, percentile, runBench, startHub } from './lib';
 
 const CONCURRENCY = [1, 8];
 
@@ -263,11 +263,5 @@ ${lines.join('\n')}`);
 if (process.argv[2] === '--peer') {
   void runPeer(process.argv[3], Number(process.argv[4]));
 } else {
-  main().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+  runBench(main);
 }

@@ -6,48 +6,25 @@
  *   npm run build && node dist/bench/programmes.bench.js
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/database';
-import { deriveDemoKeys } from '../src/db/demo/demo-keys';
-import { seedDemo } from '../src/db/demo/demo.seeder';
 import { toGlobalId } from '../src/graphql/relay';
-import { startServer } from '../src/server/app';
-import { latency } from './lib';
+import { latency, runBench, withDemoHub } from './lib';
 import { multiply } from './scale';
 
 const TERM = `query($id: ID!) { epcContract(id: $id) { settlements(asOf: "2024-06-30") { periodStart savings { savingsKgce savingsRate flagged } escoShareYuan shortfallYuan } balanceYuan(asOf: "2024-06-30") } }`;
 const PROGRAMME = `{ pvProgramme(asOf: "2023-08-31") { projectCount capacityKw investmentYuan expectedAnnualKwh reportedAnnualCo2T computedAnnualCo2T actualKwhLast12Months } }`;
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-prog-'));
-  const config = loadConfig({ ...process.env, EWC_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
-  const db = await openDatabase(config);
-  try {
-    await seedDemo(db, dir);
-    const hub = await startServer(config, db, { port: 0 });
-    const goa = deriveDemoKeys(dir).find((k) => k.label === 'GOA admin')!.key;
+runBench(() =>
+  withDemoHub(async ({ db, url, goa }) => {
     const { rows } = await db.pool.query<{ id: number }>(`SELECT c.id FROM epc_contract c JOIN institution i ON i.id = c.institution_id WHERE i.name_zh = '隆回县人民医院'`);
     const id = toGlobalId('EpcContract', rows[0].id);
     const run = async (label: string) => {
       const n = Number((await db.pool.query('SELECT count(*) AS n FROM reading')).rows[0].n);
       console.log(`\n${label} (${n.toLocaleString('en-US')} readings)`);
-      console.log(`  Longhui contract, 7 quarterly settlements and balance: ${await latency(hub.url, goa, TERM, { id }, (d) => d.epcContract.settlements.length === 7)}`);
-      console.log(`  pvProgramme(asOf: 2023-08-31):                          ${await latency(hub.url, goa, PROGRAMME, {}, (d) => d.pvProgramme.projectCount === 43)}`);
+      console.log(`  Longhui contract, 7 quarterly settlements and balance: ${await latency(url, goa, TERM, { id }, (d) => d.epcContract.settlements.length === 7)}`);
+      console.log(`  pvProgramme(asOf: 2023-08-31):                          ${await latency(url, goa, PROGRAMME, {}, (d) => d.pvProgramme.projectCount === 43)}`);
     };
     await run('1x demo');
     await multiply(db);
     await run('10x demo');
-    await hub.stop();
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+  }),
+);

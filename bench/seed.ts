@@ -1,5 +1,5 @@
 /**
- * `npm run bench:seed -- [--meters 10000] [--days 365] [--year 2025]`: a city on top of the demo,
+ * `npm run bench:seed -- [--meters 10000] [--days 365] [--year 2025] [rollups]`: a city on top of the demo,
  * for benchmarks at scale. Institutions of five meters each (four electricity, one water) with
  * hourly readings from 1 January of the year, on the database `npm start` uses (EWC_DATA_DIR or
  * DATABASE_URL), so `npm start` afterwards serves it.
@@ -11,7 +11,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
 import { parseFlags } from '../src/cli/args';
-import { openDatabase } from '../src/db/database';
+import { openDatabase, type Database } from '../src/db/database';
 import { seedDemo } from '../src/db/demo/demo.seeder';
 import { refreshRollups } from '../src/modules/accounting/rollup';
 import { makeCreditCode } from '../src/modules/registry/credit-code';
@@ -22,8 +22,33 @@ const CATEGORIES = ['GOVERNMENT_OFFICE', 'HOSPITAL', 'SCHOOL', 'OTHER_PUBLIC'];
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
+/**
+ * Rollups of the seeded meters, a month at a time: one refresh of a whole year is one aggregate
+ * of every reading, which spills to disk; twelve of a month each stay in memory.
+ */
+async function refreshCityRollups(db: Database, start: number, end: number): Promise<void> {
+  const ids = (await db.pool.query<{ id: number }>(`SELECT id FROM meter WHERE serial LIKE 'CITY-%'`)).rows.map((r) => r.id);
+  const client = await db.pool.connect();
+  try {
+    const year = new Date(start).getUTCFullYear();
+    for (let m = 0; Date.UTC(year, m, 1) < end; m++) {
+      const t0 = performance.now();
+      const from = new Date(Math.max(Date.UTC(year, m, 1), start));
+      const to = new Date(Math.min(Date.UTC(year, m + 1, 1), end));
+      await client.query('BEGIN');
+      await refreshRollups(client, ids.map((meterId) => ({ meterId, start: from, end: to })), db.timezone);
+      await client.query('COMMIT');
+      console.log(`  rollups to ${to.toISOString().slice(0, 10)}: ${fmt(seconds(t0), 1)} s`);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 async function main(): Promise<void> {
-  const { flags } = parseFlags(process.argv.slice(2), ['meters', 'days', 'year']);
+  const { flags, positional } = parseFlags(process.argv.slice(2), ['meters', 'days', 'year']);
+  // `rollups`: only (re)build the rollups of a city seeded before (after an interrupted run).
+  const rollupsOnly = positional[0] === 'rollups';
   const meters = Number(flags.meters ?? 10_000);
   const days = Number(flags.days ?? 365);
   const year = Number(flags.year ?? 2025);
@@ -34,6 +59,12 @@ async function main(): Promise<void> {
   const db = await openDatabase(config);
   try {
     if (config.demo) await seedDemo(db, config.dataDir);
+    if (rollupsOnly) {
+      const t0 = performance.now();
+      await refreshCityRollups(db, Date.UTC(year, 0, 1), Date.UTC(year, 0, 1) + days * 86_400_000);
+      console.log(`rollups refreshed in ${fmt(seconds(t0), 1)} s`);
+      return;
+    }
     const seeded = await db.pool.query(`SELECT 1 FROM meter WHERE serial LIKE 'CITY-%' LIMIT 1`);
     if (seeded.rowCount) throw new Error('this database already holds a seeded city (meters CITY-...); seed a fresh EWC_DATA_DIR');
 
@@ -105,15 +136,7 @@ async function main(): Promise<void> {
     await db.pool.query('UPDATE reading_batch SET accepted = $1 WHERE id = $2', [total, batchId]);
 
     const tRoll = performance.now();
-    const client = await db.pool.connect();
-    try {
-      const ids = await client.query<{ id: number }>(`SELECT id FROM meter WHERE serial LIKE 'CITY-%'`);
-      await client.query('BEGIN');
-      await refreshRollups(client, ids.rows.map((r) => ({ meterId: r.id, start: new Date(start), end: new Date(end) })), db.timezone);
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    await refreshCityRollups(db, start, end);
     const rollS = seconds(tRoll);
     const tAnalyze = performance.now();
     await db.pool.query('ANALYZE');

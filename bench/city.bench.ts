@@ -1,0 +1,67 @@
+/**
+ * Issue 7: queries on a city made by `npm run bench:seed` (10,000 meters, a year of hourly
+ * readings), through the hub as a user runs it.
+ *
+ *   EWC_DATA_DIR=/work/city npm run bench:seed
+ *   EWC_DATA_DIR=/work/city node dist/bench/city.bench.js
+ */
+import 'reflect-metadata';
+import { latency, post, runBench, startHub } from './lib';
+
+const YEAR = 2025;
+
+async function statements(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  return Number(/^ewc_sql_statements_total (\d+)/m.exec(text)![1]);
+}
+
+async function main(): Promise<void> {
+  if (!process.env.EWC_DATA_DIR) throw new Error('set EWC_DATA_DIR to the folder bench:seed filled');
+  const hub = await startHub({ EWC_DATA_DIR: process.env.EWC_DATA_DIR, PORT: '4641' });
+  try {
+    const goa = hub.keys['GOA admin'];
+    const metrics = hub.url.replace('/graphql', '/metrics');
+    const count = await post(hub.url, goa, `{ institutions(first: 1) { totalCount } meters(first: 1) { totalCount } }`);
+    const meter = await post(hub.url, goa, `{ meters(first: 1, filter: { carrier: ELECTRICITY }) { nodes { id serial } } }`);
+    const lastInstitution = await post(hub.url, goa, `{ indicators(period: { year: ${YEAR} }, first: 1, filter: { category: SCHOOL }) { nodes { institution { id } } } }`);
+    console.log(`city: ${count.data.institutions.totalCount} institutions, ${count.data.meters.totalCount} meters; ${YEAR} is open (figures from rollups)`);
+
+    const shapes: [string, string, unknown, (d: any) => boolean][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+      [
+        `indicators(${YEAR}), first 100 of all institutions`,
+        `query($y: Int!) { indicators(period: { year: $y }, first: 100) { nodes { energyKgce waterM3 perCapitaEnergyKgce energyPerAreaKgceM2 coverage } } }`,
+        { y: YEAR },
+        (d) => d.indicators.nodes.length === 100,
+      ],
+      [
+        `aggregateIndicators(${YEAR}) by category, every institution`,
+        `query($y: Int!) { aggregateIndicators(period: { year: $y }, groupBy: CATEGORY) { category institutionCount energyKgce waterM3 perCapitaEnergyKgce } }`,
+        { y: YEAR },
+        (d) => d.aggregateIndicators.length >= 4,
+      ],
+      [
+        `one institution, March ${YEAR}`,
+        `query($id: ID!) { node(id: $id) { ... on Institution { indicators(period: { year: ${YEAR}, month: 3 }) { energyKgce waterM3 coverage } } } }`,
+        { id: lastInstitution.data.indicators.nodes[0].institution.id },
+        (d) => d.node.indicators.energyKgce > 0,
+      ],
+      [
+        `100 hourly readings of one meter in June`,
+        `query($m: ID!) { readings(meterId: $m, first: 100, from: "${YEAR}-06-01T00:00:00Z") { nodes { periodStart value } } }`,
+        { m: meter.data.meters.nodes[0].id },
+        (d) => d.readings.nodes.length === 100,
+      ],
+    ];
+    console.log('\n| query | p50 / p95 | SQL statements |\n| --- | --- | --- |');
+    for (const [name, query, variables, check] of shapes) {
+      const figures = await latency(hub.url, goa, query, variables, check, 50, 3);
+      const before = await statements(metrics);
+      await post(hub.url, goa, query, variables);
+      console.log(`| ${name} | ${figures} | ${(await statements(metrics)) - before} |`);
+    }
+  } finally {
+    await hub.stop();
+  }
+}
+
+runBench(main);
