@@ -42,14 +42,24 @@ async function cutReadings(db: Database, n: number): Promise<number> {
     `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = 'reading'::regclass ORDER BY 1`,
   );
+  // A piece lands in the partition of its own start, which for the last pieces of a reading that
+  // crosses a month end is the next one: every new table is filled before any old one goes.
+  // Readings that can have a piece in a month start at most the longest reading before it.
+  const { rows: [{ span }] } = await db.pool.query<{ span: string }>('SELECT max(period_end - period_start)::text AS span FROM reading');
   for (const p of parts) {
+    const [, lower, upper] = /FROM \('([^']+)'\) TO \('([^']+)'\)/.exec(p.bound)!;
     await db.pool.query(`CREATE TABLE ${p.name}_cut (LIKE reading INCLUDING DEFAULTS)`);
     await db.pool.query(
       `INSERT INTO ${p.name}_cut (meter_id, period_start, period_end, value, quality, batch_id)
-       SELECT meter_id, period_start + (period_end - period_start) * k / $1, period_start + (period_end - period_start) * (k + 1) / $1, value / $1, quality, batch_id
-         FROM ${p.name} CROSS JOIN generate_series(0, $1 - 1) k`,
-      [n],
+       SELECT meter_id, s, e, value / $1, quality, batch_id
+         FROM reading r CROSS JOIN generate_series(0, $1 - 1) k
+         CROSS JOIN LATERAL (SELECT r.period_start + (r.period_end - r.period_start) * k / $1 AS s,
+                                    r.period_start + (r.period_end - r.period_start) * (k + 1) / $1 AS e) piece
+        WHERE r.period_start > $2::timestamptz - $4::interval AND r.period_start < $3 AND s >= $2 AND s < $3`,
+      [n, lower, upper, span],
     );
+  }
+  for (const p of parts) {
     await db.pool.query(`ALTER TABLE reading DETACH PARTITION ${p.name}`);
     await db.pool.query(`DROP TABLE ${p.name}`);
     await db.pool.query(`ALTER TABLE ${p.name}_cut RENAME TO ${p.name}`);
