@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -108,6 +109,20 @@ describe('POST /import/readings', () => {
     const pub = await upload(energy, t.keys.public);
     expect(pub.status).toBe(403);
     expect(pub.json.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(await tableCounts(t)).toEqual(before);
+  });
+
+  it('forgets an upload the client abandons half way: nothing written, no file left behind', async () => {
+    const before = await tableCounts(t);
+    const uploads = () => readdirSync(os.tmpdir()).filter((d) => d.startsWith('ewc-upload-')).length;
+    const spooled = uploads();
+    await new Promise<void>((resolve) => {
+      const req = http.request(importUrl, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': 10_000_000, authorization: `Bearer ${t.keys.goa}` } });
+      req.on('error', () => resolve());
+      req.write('serial,date,value\nSY-hosp-longhui-E1,2025-09-01,1\n');
+      setTimeout(() => req.destroy(), 300);
+    });
+    expect(await waitFor(() => uploads() === spooled, 3000)).toBe(true);
     expect(await tableCounts(t)).toEqual(before);
   });
 

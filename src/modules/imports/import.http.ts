@@ -115,6 +115,9 @@ async function asHttpError(err: unknown): Promise<HttpError> {
     return new HttpError(code === 'UNAUTHENTICATED' ? 401 : 400, code, err.message);
   }
   if (err instanceof ImportFileError) return new HttpError(400, 'BAD_USER_INPUT', err.message);
+  // The client went away mid-upload: nothing was imported, and it is not the hub's fault.
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'ECONNABORTED') return new HttpError(400, 'BAD_USER_INPUT', 'the upload was interrupted; nothing imported');
   if (err instanceof ImportRejectedError) {
     const problems = await listedProblems(err.report);
     // Every problem a permission one: the key, not the file, is at fault.
