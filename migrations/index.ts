@@ -4,6 +4,8 @@ import { Migration20261124213921_accounting } from './Migration20261124213921_ac
 import { Migration20261124221621_programmes } from './Migration20261124221621_programmes';
 import { Migration20261124230000_events } from './Migration20261124230000_events';
 import { Migration20261125021000_partitions } from './Migration20261125021000_partitions';
+import { Migration20261125073000_reference_version } from './Migration20261125073000_reference_version';
+import { Migration20261125080000_closed_year } from './Migration20261125080000_closed_year';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +14,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124221621_programmes', class: Migration20261124221621_programmes },
   { name: 'Migration20261124230000_events', class: Migration20261124230000_events },
   { name: 'Migration20261125021000_partitions', class: Migration20261125021000_partitions },
+  { name: 'Migration20261125073000_reference_version', class: Migration20261125073000_reference_version },
+  { name: 'Migration20261125080000_closed_year', class: Migration20261125080000_closed_year },
 ];

@@ -121,11 +121,79 @@ describe('indicators', () => {
   it('costs a fixed number of SQL statements for a list of institutions with their indicators', async () => {
     const q = (n: number) => `{ institutions(first: ${n}) { nodes { name indicators(period: { year: 2024 }) { energyKgce compliance { status } emissionFactors { id } } } } }`;
     const counts: number[] = [];
+    // The first request after a change loads the reference data (factors, regions, institutions) once.
+    await gql(q(1), {});
     for (const n of [5, 50, 100]) {
       counts.push(await t.countStatements(async () => expect((await gql(q(n), {})).errors).toBeUndefined()));
     }
     expect(new Set(counts).size).toBe(1);
     expect(counts[0]).toBeLessThanOrEqual(16);
+  });
+
+  it("reads a closed year from its sums made at closing, equal to the sum of its quarters' months", async () => {
+    const figures = 'energyKgce waterM3 energyCoverage emissions { scope2KgCo2 } conversionFactors { id } emissionFactors { id }';
+    const r = await gql(`query($id: ID!) { institution(id: $id) { year: indicators(period: { year: 2023 }) { closed ${figures} }
+      ${[1, 2, 3, 4].map((q) => `q${q}: indicators(period: { year: 2023, quarter: ${q} }) { ${figures} }`).join(' ')} } }`, { id: hospital.gid });
+    expect(r.errors).toBeUndefined();
+    const { year, ...quarters } = r.data.institution as Record<string, Json>;
+    expect(year.closed).toBe(true);
+    expect(year.energyKgce).toBeGreaterThan(0);
+    const sum = (f: (v: Json) => number) => Object.values(quarters).reduce((s, v) => s + f(v), 0);
+    expect(year.energyKgce).toBeCloseTo(sum((v) => v.energyKgce), 6);
+    expect(year.waterM3).toBeCloseTo(sum((v) => v.waterM3), 6);
+    expect(year.emissions.scope2KgCo2).toBeCloseTo(sum((v) => v.emissions.scope2KgCo2), 6);
+    expect(year.energyCoverage).toBeCloseTo(sum((v) => v.energyCoverage) / 4, 2);
+    const ids = (key: string, list: Json[]) => [...new Set(list.flatMap((v) => (v[key] as Json[]).map((f) => f.id as string)))].sort();
+    expect(ids('conversionFactors', [year])).toEqual(ids('conversionFactors', Object.values(quarters)));
+    expect(ids('emissionFactors', [year])).toEqual(ids('emissionFactors', Object.values(quarters)));
+    // The same for every institution and carrier, straight from the tables.
+    const [{ differ }] = await t.sql<{ differ: number }>(
+      `SELECT count(*)::int AS differ FROM closed_year y FULL JOIN (
+         SELECT year, institution_id, carrier, sum(quantity) AS quantity, sum(covered_s) AS covered_s FROM closed_month GROUP BY 1, 2, 3) m USING (year, institution_id, carrier)
+        WHERE y.year IS NULL OR m.year IS NULL OR abs(y.quantity - m.quantity) > 1e-6 * greatest(1, abs(m.quantity)) OR y.covered_s <> m.covered_s`,
+    );
+    expect(differ).toBe(0);
+  });
+
+  describe('reference data kept in memory', () => {
+    const ELEC = `query($id: ID!) { institution(id: $id) { indicators(period: { year: 2024 }) { byCarrier { carrier kgce } } } }`;
+    const elecKgce = async () => {
+      const r = await gql(ELEC, { id: hospital.gid });
+      expect(r.errors).toBeUndefined();
+      return (r.data.institution.indicators.byCarrier as Json[]).find((c) => c.carrier === 'ELECTRICITY')!.kgce as number;
+    };
+
+    it('reads factors, regions and institutions again only when they changed, and sees a factor changed outside the hub on the next request', async () => {
+      const before = await elecKgce();
+      expect(before).toBeGreaterThan(0);
+      // Warm: the institution, the version check, the live figures (sums, meters, seconds of the
+      // months), profiles and quotas; after a change, also factors with regions, institutions and closures.
+      expect(await t.countStatements(elecKgce)).toBe(7);
+      await t.sql(`UPDATE conversion_factor SET kgce_per_unit = kgce_per_unit * 2 WHERE carrier = 'ELECTRICITY'`);
+      try {
+        let doubled = 0;
+        expect(await t.countStatements(async () => (doubled = await elecKgce()))).toBe(10);
+        expect(doubled).toBeCloseTo(before * 2, 6);
+      } finally {
+        await t.sql(`UPDATE conversion_factor SET kgce_per_unit = kgce_per_unit / 2 WHERE carrier = 'ELECTRICITY'`);
+      }
+      expect(await elecKgce()).toBeCloseTo(before, 6);
+    });
+
+    it('sees an institution moved to another category at once', async () => {
+      const count = async (category: string) =>
+        (await gql(`{ indicators(period: { year: 2024 }, filter: { category: ${category} }, first: 1) { totalCount } }`, {})).data.indicators.totalCount as number;
+      const hospitals = await count('HOSPITAL');
+      const [{ category }] = await t.sql<{ category: string }>('SELECT category FROM institution WHERE id = $1', [hospital.id]);
+      expect(category).toBe('HOSPITAL');
+      await t.sql(`UPDATE institution SET category = 'SCHOOL' WHERE id = $1`, [hospital.id]);
+      try {
+        expect(await count('HOSPITAL')).toBe(hospitals - 1);
+      } finally {
+        await t.sql(`UPDATE institution SET category = 'HOSPITAL' WHERE id = $1`, [hospital.id]);
+      }
+      expect(await count('HOSPITAL')).toBe(hospitals);
+    });
   });
 
   describe('access', () => {

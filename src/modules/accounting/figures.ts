@@ -133,21 +133,29 @@ function nextMonthOf(day: string): string {
 }
 
 /**
- * Frozen figures of a closed year, whole months only, summed per institution and carrier in SQL
- * (the ids of the factor versions come back as text: parsing thousands of int[] is slow in node-pg).
+ * Frozen figures of a closed year summed per institution and carrier: the whole year from the sums
+ * made at closing, part of it from the months (the ids of the factor versions come back as text:
+ * parsing thousands of int[] is slow in node-pg).
  */
 export async function loadClosedFigures(pool: pg.Pool, ids: number[] | null, year: number, period: Pick<Period, 'from' | 'to'>): Promise<MonthFigure[]> {
+  const wholeYear = period.from === `${year}-01-01` && period.to === `${year + 1}-01-01`;
+  const idText = (column: string) => `array_to_string(${column}, ',')`;
   const { rows } = await pool.query(
-    `SELECT institution_id, min(to_char(month, 'YYYY-MM-DD')) AS month, carrier, sum(quantity)::float8 AS quantity, min(unit::text) AS unit,
-            sum(kgce)::float8 AS kgce, sum(kg_co2)::float8 AS kg_co2, min(scope::text) AS scope, sum(avoided_kg_co2)::float8 AS avoided_kg_co2,
-            sum(covered_s)::float8 AS covered_s, sum(expected_s)::float8 AS expected_s,
-            string_agg(array_to_string(conversion_factor_ids, ','), ',') FILTER (WHERE covered_s > 0) AS cf,
-            string_agg(array_to_string(emission_factor_ids, ','), ',') FILTER (WHERE covered_s > 0) AS ef,
-            string_agg(array_to_string(unit_conversion_ids, ','), ',') FILTER (WHERE covered_s > 0) AS uc
-       FROM closed_month
-      WHERE year = $1 AND ($2::int[] IS NULL OR institution_id = ANY($2::int[])) AND month >= date_trunc('month', $3::date) AND month < $4::date
-      GROUP BY institution_id, carrier`,
-    [year, ids, period.from, period.to],
+    wholeYear
+      ? `SELECT institution_id, to_char(first_month, 'YYYY-MM-DD') AS month, carrier, quantity, unit, kgce, kg_co2, scope, avoided_kg_co2, covered_s, expected_s,
+                ${idText('conversion_factor_ids')} AS cf, ${idText('emission_factor_ids')} AS ef, ${idText('unit_conversion_ids')} AS uc
+           FROM closed_year
+          WHERE year = $1 AND ($2::int[] IS NULL OR institution_id = ANY($2::int[]))`
+      : `SELECT institution_id, min(to_char(month, 'YYYY-MM-DD')) AS month, carrier, sum(quantity)::float8 AS quantity, min(unit::text) AS unit,
+                sum(kgce)::float8 AS kgce, sum(kg_co2)::float8 AS kg_co2, min(scope::text) AS scope, sum(avoided_kg_co2)::float8 AS avoided_kg_co2,
+                sum(covered_s)::float8 AS covered_s, sum(expected_s)::float8 AS expected_s,
+                string_agg(${idText('conversion_factor_ids')}, ',') FILTER (WHERE covered_s > 0) AS cf,
+                string_agg(${idText('emission_factor_ids')}, ',') FILTER (WHERE covered_s > 0) AS ef,
+                string_agg(${idText('unit_conversion_ids')}, ',') FILTER (WHERE covered_s > 0) AS uc
+           FROM closed_month
+          WHERE year = $1 AND ($2::int[] IS NULL OR institution_id = ANY($2::int[])) AND month >= date_trunc('month', $3::date) AND month < $4::date
+          GROUP BY institution_id, carrier`,
+    wholeYear ? [year, ids] : [year, ids, period.from, period.to],
   );
   const idList = (text: string | null) => [...new Set((text ?? '').split(',').filter(Boolean).map(Number))];
   return rows.map((r) => ({
@@ -186,6 +194,7 @@ export async function storeClosedFigures(client: pg.PoolClient, year: number, fi
       figures.map((f) => JSON.stringify(f.conversionFactorIds)), figures.map((f) => JSON.stringify(f.emissionFactorIds)), figures.map((f) => JSON.stringify(f.unitConversionIds)),
     ],
   );
+  await client.query('SELECT ewc_sum_closed_year($1::smallint)', [year]);
   await client.query(
     `INSERT INTO closed_profile (year, institution_id, headcount, floor_area_m2) SELECT $1, * FROM unnest($2::int[], $3::int[], $4::float8[])`,
     [year, [...profiles.keys()], [...profiles.values()].map((p) => p.headcount), [...profiles.values()].map((p) => p.floorAreaM2)],

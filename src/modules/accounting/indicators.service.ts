@@ -7,8 +7,7 @@ import { decodeIntId, decodeCursor, toPage, type Page } from '../../graphql/rela
 import { IndicatorKind, isWaterIndicator } from '../compliance/compliance.enums';
 import { QuotaBook, statusOf } from '../compliance/quota-book';
 import { QuotaStandard } from '../compliance/quota-standard.entity';
-import type { FactorTable } from '../factors/factor-table';
-import { loadFactorsAndRegions } from '../factors/factors.service';
+import { loadReference, type Reference } from '../factors/reference';
 import { Carrier } from '../metering/metering.enums';
 import { InstitutionCategory } from '../registry/registry.enums';
 import { loadClosedFigures, loadLiveFigures, type InstitutionInfo, type MonthFigure, type ProfileFigures } from './figures';
@@ -23,15 +22,6 @@ export interface IndicatorFilterInput {
   regionId?: string | null;
   category?: InstitutionCategory | null;
   inMunicipalAppraisal?: boolean | null;
-}
-
-/** Everything a computation needs, loaded once per call in a fixed number of statements. */
-interface Reference {
-  institutions: InstitutionInfo[];
-  byId: Map<number, InstitutionInfo>;
-  factors: FactorTable;
-  chain: (regionId: number) => number[];
-  children: Map<number, number[]>;
 }
 
 /** Figures of institutions and groups: indicators, emissions, coverage and compliance, from rollups. */
@@ -51,17 +41,8 @@ export class IndicatorsService {
     return { scope, denied: { energy: !energy, water: !water } };
   }
 
-  private async reference(): Promise<Reference> {
-    const [{ factors, regions }, rows] = await Promise.all([
-      loadFactorsAndRegions(this.db.pool),
-      this.db.pool.query<{ id: number; region_id: number; category: string; in_municipal_appraisal: boolean }>(
-        'SELECT id, region_id, category, in_municipal_appraisal FROM institution ORDER BY id',
-      ),
-    ]);
-    const institutions = rows.rows.map((r) => ({ id: r.id, regionId: r.region_id, category: r.category, inMunicipalAppraisal: r.in_municipal_appraisal }));
-    const children = new Map<number, number[]>();
-    for (const r of regions) if (r.parent_id !== null) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
-    return { institutions, byId: new Map(institutions.map((i) => [i.id, i])), factors, chain: factors.regionChain, children };
+  private reference(): Promise<Reference> {
+    return loadReference(this.db.pool);
   }
 
   private filterInstitutions(ref: Reference, scope: InstitutionScope, filter: IndicatorFilterInput | undefined): InstitutionInfo[] {
@@ -90,8 +71,7 @@ export class IndicatorsService {
   }
 
   async isClosed(year: number): Promise<boolean> {
-    const { rowCount } = await this.db.pool.query('SELECT 1 FROM year_closure WHERE year = $1', [year]);
-    return (rowCount ?? 0) > 0;
+    return (await this.reference()).closedYears.has(year);
   }
 
   /** Month figures and profiles for the institutions, frozen for a closed year, live otherwise. */
@@ -126,7 +106,7 @@ export class IndicatorsService {
 
   private async compute(ref: Reference, period: Period, institutions: InstitutionInfo[], denied: Denied): Promise<Map<number, Indicators>> {
     if (!institutions.length) return new Map();
-    const closed = await this.isClosed(period.year);
+    const closed = ref.closedYears.has(period.year);
     const [{ figures, profiles }, quotas] = await Promise.all([
       this.figures(ref, institutions.map((i) => i.id), period, closed),
       period.kind === PeriodKind.YEAR ? this.quotaBook(ref) : Promise.resolve(null),
@@ -164,7 +144,7 @@ export class IndicatorsService {
 
   async quotaBook(ref?: Reference): Promise<QuotaBook> {
     const r = ref ?? (await this.reference());
-    return new QuotaBook(await this.em.find(QuotaStandard, {}), r.chain);
+    return new QuotaBook(await this.em.find(QuotaStandard, {}), r.factors.regionChain);
   }
 
   async list(input: PeriodInput, filter: IndicatorFilterInput | undefined, first: number, after?: string | null): Promise<Page<Indicators>> {
@@ -192,7 +172,7 @@ export class IndicatorsService {
     const period = resolvePeriod(input);
     const ref = await this.reference();
     const members = this.filterInstitutions(ref, scope, filter);
-    const closed = await this.isClosed(period.year);
+    const closed = ref.closedYears.has(period.year);
     const { figures, profiles } = await this.figures(ref, scope.kind === 'all' && !filter ? null : members.map((i) => i.id), period, closed);
     const keyOf = (i: InstitutionInfo): string => (groupBy === IndicatorGroupBy.REGION ? String(i.regionId) : groupBy === IndicatorGroupBy.CATEGORY ? i.category : 'CITY');
     const groups = groupBy === IndicatorGroupBy.CITY ? new Map([['CITY', members]]) : bucket(members, keyOf);

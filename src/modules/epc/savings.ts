@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { ConflictError } from '../../graphql/errors';
 import { loadLiveFigures, type MonthFigure } from '../accounting/figures';
 import { addDays, isoDay, nextMonth, type Period } from '../accounting/period';
-import { loadFactorTable } from '../factors/factors.service';
+import { loadFactorTable } from '../factors/reference';
 import type { Carrier } from '../metering/metering.enums';
 import { adjustBaseline, degreeDays, fitDegreeDayModel, MIN_COVERAGE, predict, type DegreeDayModel } from './mv';
 import type { EpcContract } from './epc-contract.entity';

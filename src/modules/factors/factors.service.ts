@@ -142,7 +142,3 @@ export async function loadFactorsAndRegions(pool: pg.Pool): Promise<{ factors: F
   const factors = new FactorTable(r.conversions as FactorRow<ConversionFactor>[], withRegion as unknown as FactorRow<EmissionFactor>[], r.units as FactorRow<UnitConversion>[], chain);
   return { factors, regions };
 }
-
-export async function loadFactorTable(pool: pg.Pool): Promise<FactorTable> {
-  return (await loadFactorsAndRegions(pool)).factors;
-}

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database';
 import { ForbiddenError, ValidationError } from '../../graphql/errors';
 import { decodeIntId, pageById, type Page } from '../../graphql/relay';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
-import { loadFactorTable } from '../factors/factors.service';
+import { loadFactorTable } from '../factors/reference';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import { PvProject, PvStatus } from './pv-project.entity';
 
