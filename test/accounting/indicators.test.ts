@@ -72,6 +72,32 @@ describe('indicators', () => {
     expect(Math.abs(c.perCapitaEnergyKgce - meanOfRatios)).toBeGreaterThan(1);
   });
 
+  it('sums an open year per group in SQL to the same figures as its institutions one by one', async () => {
+    const figures = 'energyKgce waterM3 headcount energyCoverage waterCoverage emissions { scope1KgCo2 scope2KgCo2 }';
+    const list = await gql(`{ indicators(period: { year: 2024, through: "2024-09-15" }, first: 100) { nodes { institution { category region { id } } ${figures} } } }`, {});
+    const byRegion = await gql(`{ aggregateIndicators(period: { year: 2024, through: "2024-09-15" }, groupBy: REGION) { region { id } institutionCount closed ${figures} } }`, {});
+    expect(byRegion.errors).toBeUndefined();
+    const nodes = list.data.indicators.nodes as Json[];
+    const groups = byRegion.data.aggregateIndicators as Json[];
+    expect(groups.length).toBeGreaterThan(1);
+    for (const g of groups) {
+      expect(g.closed).toBe(false);
+      const members = nodes.filter((n) => n.institution.region.id === g.region.id);
+      expect(g.institutionCount).toBe(members.length);
+      const sum = (f: (n: Json) => number) => members.reduce((s, n) => s + f(n), 0);
+      expect(g.energyKgce).toBeCloseTo(sum((n) => n.energyKgce), 3);
+      expect(g.waterM3).toBeCloseTo(sum((n) => n.waterM3), 3);
+      expect(g.emissions.scope2KgCo2).toBeCloseTo(sum((n) => n.emissions.scope2KgCo2), 2);
+      expect(g.emissions.scope1KgCo2).toBeCloseTo(sum((n) => n.emissions.scope1KgCo2), 2);
+    }
+    const categories = await gql(`{ aggregateIndicators(period: { year: 2024 }, groupBy: CATEGORY) { category energyKgce } }`, {});
+    const year = await gql(`{ indicators(period: { year: 2024 }, first: 100) { nodes { institution { category } energyKgce } } }`, {});
+    for (const g of categories.data.aggregateIndicators as Json[]) {
+      const members = (year.data.indicators.nodes as Json[]).filter((n) => n.institution.category === g.category);
+      expect(g.energyKgce).toBeCloseTo(members.reduce((s, n) => s + n.energyKgce, 0), 3);
+    }
+  });
+
   it('keeps a closed year as it was when a new factor version arrives; recalculating is explicit and recorded', async () => {
     const before = (await gql(ONE, { id: hospital.gid, period: { year: 2023 } })).data.institution.indicators;
     expect(before.closed).toBe(true);

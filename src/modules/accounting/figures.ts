@@ -49,9 +49,19 @@ interface RollupRow {
 }
 
 /**
+ * Institutions summed together in SQL: `institutionIds[i]` counts as `keys[i]`. Each key must
+ * lie within one region (factors depend on it); its figures come back with `institutionId` = key.
+ */
+export interface FigureGroups {
+  institutionIds: number[];
+  keys: number[];
+}
+
+/**
  * Live figures from the rollups: whole months from meter_month, the ragged ends of a period
- * (year to date) from meter_day. Never reads raw readings. One statement whatever the number
- * of institutions; `ids` null means every institution.
+ * (year to date) from meter_day. Never reads raw readings. A fixed number of statements whatever
+ * the number of institutions; `ids` null means every institution. With `groups`, per group instead
+ * of per institution (what a city-wide aggregate needs: hundreds of rows, not tens of thousands).
  */
 export async function loadLiveFigures(
   pool: pg.Pool,
@@ -60,6 +70,7 @@ export async function loadLiveFigures(
   tz: string,
   factors: FactorTable,
   regionOf: (institutionId: number) => number,
+  groups?: FigureGroups,
 ): Promise<MonthFigure[]> {
   const fullFrom = period.from.endsWith('-01') ? period.from : nextMonthOf(period.from);
   const fullTo = monthStart(period.to) < fullFrom ? fullFrom : monthStart(period.to);
@@ -71,9 +82,14 @@ export async function loadLiveFigures(
   ].filter((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.from) && /^\d{4}-\d{2}-\d{2}$/.test(e.to) && e.from < e.to);
   // Three small statements in parallel: sums per institution, carrier, unit and month (only
   // where readings exist), meters per institution and carrier, and the seconds of each month.
+  // The meters to sum, each with the key it counts under: its institution, or its institution's group.
+  const me = groups
+    ? 'SELECT m.id, g.key AS institution_id, m.carrier, m.unit FROM meter m JOIN unnest($1::int[], $4::int[]) AS g(institution_id, key) ON g.institution_id = m.institution_id'
+    : 'SELECT id, institution_id, carrier, unit FROM meter WHERE $1::int[] IS NULL OR institution_id = ANY($1::int[])';
+  const meterParams = groups ? [groups.institutionIds, groups.keys] : [ids];
   const [sums, meters, months] = await Promise.all([
     pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; month: string; value: number; covered_s: number }>(
-      `WITH me AS (SELECT id, institution_id, carrier, unit FROM meter WHERE $1::int[] IS NULL OR institution_id = ANY($1::int[])),
+      `WITH me AS (${me}),
        src AS (
          SELECT mm.meter_id, mm.month, mm.value, mm.covered_s
            FROM me JOIN meter_month mm ON mm.meter_id = me.id AND mm.month >= $2::date AND mm.month < $3::date
@@ -83,11 +99,11 @@ export async function loadLiveFigures(
        SELECT me.institution_id, me.carrier, me.unit, to_char(src.month, 'YYYY-MM-DD') AS month, sum(src.value)::float8 AS value, sum(src.covered_s)::float8 AS covered_s
          FROM src JOIN me ON me.id = src.meter_id
         GROUP BY me.institution_id, me.carrier, me.unit, src.month`,
-      [ids, fullFrom, fullTo],
+      groups ? [groups.institutionIds, fullFrom, fullTo, groups.keys] : [ids, fullFrom, fullTo],
     ),
     pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; meters: number }>(
-      `SELECT institution_id, carrier, unit, count(*)::int AS meters FROM meter WHERE $1::int[] IS NULL OR institution_id = ANY($1::int[]) GROUP BY 1, 2, 3`,
-      [ids],
+      `WITH me AS (${me.replace('$4', '$2')}) SELECT institution_id, carrier, unit, count(*)::int AS meters FROM me GROUP BY 1, 2, 3`,
+      meterParams,
     ),
     pool.query<{ month: string; seconds: number }>(
       `SELECT to_char(m, 'YYYY-MM-DD') AS month,

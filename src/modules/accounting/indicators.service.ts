@@ -173,11 +173,33 @@ export class IndicatorsService {
     const ref = await this.reference();
     const members = this.filterInstitutions(ref, scope, filter);
     const closed = ref.closedYears.has(period.year);
-    const { figures, profiles } = await this.figures(ref, scope.kind === 'all' && !filter ? null : members.map((i) => i.id), period, closed);
     const keyOf = (i: InstitutionInfo): string => (groupBy === IndicatorGroupBy.REGION ? String(i.regionId) : groupBy === IndicatorGroupBy.CATEGORY ? i.category : 'CITY');
     const groups = groupBy === IndicatorGroupBy.CITY ? new Map([['CITY', members]]) : bucket(members, keyOf);
-    const memberOf = new Map(members.map((i) => [i.id, keyOf(i)]));
-    const figuresByGroup = bucket(figures.filter((f) => memberOf.has(f.institutionId)), (f) => memberOf.get(f.institutionId)!);
+    const ids = scope.kind === 'all' && !filter ? null : members.map((i) => i.id);
+    let figuresByGroup: Map<string, MonthFigure[]>;
+    let profiles: Map<number, ProfileFigures>;
+    if (closed) {
+      // Frozen sums are already per institution and carrier: few rows.
+      const loaded = await this.figures(ref, ids, period, closed);
+      const memberOf = new Map(members.map((i) => [i.id, keyOf(i)]));
+      figuresByGroup = bucket(loaded.figures.filter((f) => memberOf.has(f.institutionId)), (f) => memberOf.get(f.institutionId)!);
+      profiles = loaded.profiles;
+    } else {
+      // Live: summed in SQL per group and region (factors differ by region), not per institution.
+      const parts: { group: string; regionId: number }[] = [];
+      const partOf = new Map<string, number>();
+      const keys = members.map((i) => {
+        const part = `${keyOf(i)}|${i.regionId}`;
+        if (!partOf.has(part)) partOf.set(part, parts.push({ group: keyOf(i), regionId: i.regionId }) - 1);
+        return partOf.get(part)!;
+      });
+      const [figures, byInstitution] = await Promise.all([
+        loadLiveFigures(this.db.pool, null, period, this.tz, ref.factors, (k) => parts[k].regionId, { institutionIds: members.map((i) => i.id), keys }),
+        this.profiles(ids, period.year, closed),
+      ]);
+      figuresByGroup = bucket(figures, (f) => parts[f.institutionId].group);
+      profiles = byInstitution;
+    }
     return [...groups.entries()].map(([key, insts]) => {
       const view = buildIndicators(period, figuresByGroup.get(key) ?? [], sumProfiles(insts.map((i) => profiles.get(i.id))), denied, closed, insts.length);
       view.regionId = groupBy === IndicatorGroupBy.REGION ? Number(key) : null;
