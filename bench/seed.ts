@@ -17,6 +17,7 @@ import os from 'node:os';
 import { loadConfig } from '../src/config';
 import { parseFlags } from '../src/cli/args';
 import { openDatabase, type Database } from '../src/db/database';
+import { inTransaction } from '../src/db/transaction';
 import { seedDemo } from '../src/db/demo/demo.seeder';
 import { refreshRollups } from '../src/modules/accounting/rollup';
 import { makeCreditCode } from '../src/modules/registry/credit-code';
@@ -49,21 +50,13 @@ async function refreshCityRollups(db: Database, start: number, end: number, jobs
     const t0 = performance.now();
     const from = new Date(Math.max(Date.UTC(year, m, 1), start));
     const to = new Date(Math.min(Date.UTC(year, m + 1, 1), end));
-    await inParallel(shares, jobs, async (meters) => {
-      const client = await db.pool.connect();
-      try {
-        await client.query('BEGIN');
+    await inParallel(shares, jobs, (meters) =>
+      inTransaction(db.pool, async (client) => {
         // A month of 10,000 meters is ~300,000 (meter, day) groups: keep the aggregate in memory.
         await client.query(`SET LOCAL work_mem = '256MB'`);
         await refreshRollups(client, meters.map((meterId) => ({ meterId, start: from, end: to })), db.timezone);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    });
+      }),
+    );
     console.log(`  rollups to ${to.toISOString().slice(0, 10)}: ${fmt(seconds(t0), 1)} s`);
   }
 }

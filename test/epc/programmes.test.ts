@@ -63,11 +63,6 @@ const decode = (gid: string) => Number(Buffer.from(gid, 'base64url').toString().
 describe('programmes: PV, audits and EPC measurement', () => {
   let t: TestHub;
   const gql = async (query: string, variables: Json = {}, key = t.keys.goa): Promise<Json> => (await t.raw({ query, variables }, key)) as Json;
-  const idOf = async (nameZh: string): Promise<number> => {
-    const [row] = await t.sql<{ id: number }>('SELECT id FROM institution WHERE name_zh = $1', [nameZh]);
-    if (!row) throw new Error(`no institution ${nameZh}`);
-    return row.id;
-  };
 
   beforeAll(async () => {
     t = await startTestHub();

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type pg from 'pg';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
+import { inTransaction } from '../../db/transaction';
 import { ConflictError, ValidationError } from '../../graphql/errors';
 import { ComplianceStatus } from '../compliance/compliance.enums';
 import { openRectifications, type Breach } from '../compliance/rectification.sql';
@@ -52,7 +52,7 @@ export class ClosingService {
     this.checkYear(year);
     if (await this.em.findOne(YearClosure, { year })) throw new ConflictError(`${year} is already closed; use recalculateYear to refresh its figures`);
     const live = await this.liveYear(year);
-    await this.inTransaction(async (client) => {
+    await inTransaction(this.db.pool, async (client) => {
       await client.query('INSERT INTO year_closure (year, closed_by, closed_at, energy_kgce, emissions_kg_co2) VALUES ($1, $2, now(), $3, $4)', [
         year, this.principal.keyName, live.totals.energyKgce, live.totals.emissionsKgCo2,
       ]);
@@ -68,7 +68,7 @@ export class ClosingService {
     if (!closure) throw new ConflictError(`${year} is not closed: its figures are live already`);
     const live = await this.liveYear(year);
     let id = 0;
-    await this.inTransaction(async (client) => {
+    await inTransaction(this.db.pool, async (client) => {
       const old = await client.query<{ energy_kgce: number; emissions_kg_co2: number }>('SELECT energy_kgce, emissions_kg_co2 FROM year_closure WHERE year = $1 FOR UPDATE', [year]);
       await client.query('UPDATE year_closure SET energy_kgce = $2, emissions_kg_co2 = $3 WHERE year = $1', [year, live.totals.energyKgce, live.totals.emissionsKgCo2]);
       await storeClosedFigures(client, year, live.figures, live.profiles);
@@ -81,20 +81,6 @@ export class ClosingService {
       id = rec.rows[0].id;
     });
     return (await this.em.fork().findOne(YearRecalculation, id))!;
-  }
-
-  private async inTransaction(fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.db.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await fn(client);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
   }
 }
 
