@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import http from 'node:http';
@@ -85,6 +85,9 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
       { async serverWillStart() { return { drainServer: () => ws.drain() }; } },
       // The offline explorer replaces Apollo's CDN-hosted landing page.
       ApolloServerPluginLandingPageDisabled(),
+      // No type sets cache hints (answers depend on the key), and the default cache-control plugin
+      // wraps every field resolver to compute them: 100 institutions with meters are ~1,500 calls.
+      ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
       // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
       {
