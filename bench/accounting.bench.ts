@@ -52,7 +52,9 @@ runBench(() =>
     console.log(`\n1x demo (${readings.toLocaleString('en-US')} readings)`);
     console.log(`  87 departments, 2023 (closed, frozen figures): ${await departments(url, goa, 2023)}`);
     console.log(`  87 departments, 2024 (open, from rollups):     ${await departments(url, goa, 2024)}`);
+    // Twice in a row: the first write after a bulk load also pays for the pages it is the first to touch.
     console.log(`  ${await ingest10k(db, url, goa, Date.parse('2025-01-01T00:00:00+08:00'))}`);
+    console.log(`  ${await ingest10k(db, url, goa, Date.parse('2025-01-10T00:00:00+08:00'))} (again, the next 100 hours)`);
 
     const t1 = performance.now();
     const n = await multiply(db);
@@ -60,5 +62,6 @@ runBench(() =>
     console.log(`  87 departments, 2023 (closed, frozen figures): ${await departments(url, goa, 2023)}`);
     console.log(`  87 departments, 2024 (open, from rollups):     ${await departments(url, goa, 2024)}`);
     console.log(`  ${await ingest10k(db, url, goa, Date.parse('2025-03-01T00:00:00+08:00'))}`);
+    console.log(`  ${await ingest10k(db, url, goa, Date.parse('2025-03-10T00:00:00+08:00'))} (again, the next 100 hours)`);
   }),
 );

@@ -144,7 +144,9 @@ export class IngestService {
     const rows = parseRows(input);
     const meterIds = [...new Set(rows.map((r) => r.meterId))];
     const starts = rows.map((r) => r.periodStart.getTime());
-    await ensureReadingPartitions(this.pool, new Date(Math.min(...starts)), new Date(Math.max(...starts)));
+    const first = new Date(starts.reduce((a, b) => Math.min(a, b)));
+    const last = new Date(starts.reduce((a, b) => Math.max(a, b)));
+    await ensureReadingPartitions(this.pool, first, last);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -156,11 +158,17 @@ export class IngestService {
       const meterById = new Map(meters.rows.map((m) => [m.id, m]));
       this.checkMeters(rows, meterById);
 
+      // The batch's meters and span as constants: the plan reads only the partitions of the span
+      // and the index of those meters (without them it hashed the whole table: 2.2 s at 3.8 million readings).
       const existing = await client.query<ExistingRow>(
         `SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id
            FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS k(meter_id, s, e)
-           JOIN reading r ON r.meter_id = k.meter_id AND r.period_start = k.s AND r.period_end = k.e`,
-        [rows.map((r) => r.meterId), rows.map((r) => r.periodStart), rows.map((r) => r.periodEnd)],
+           JOIN reading r ON r.meter_id = k.meter_id AND r.period_start = k.s AND r.period_end = k.e
+          WHERE r.meter_id = ANY($4::int[]) AND r.period_start BETWEEN $5 AND $6`,
+        [
+          rows.map((r) => r.meterId), rows.map((r) => r.periodStart), rows.map((r) => r.periodEnd),
+          meterIds, first, last,
+        ],
       );
       const existingByKey = new Map(existing.rows.map((e) => [keyOf(e.meter_id, e.period_start, e.period_end), e]));
 
