@@ -12,6 +12,23 @@ export interface Config {
   timezone: string;
   demo: boolean;
   logLevel: LogLevel;
+  budgets: BudgetConfig;
+}
+
+/** Per-key budgets and connection limits (README, "Budgets"). */
+export interface BudgetConfig {
+  /** EWC_BUDGETS=off turns cost budgets off (for benches); connection limits stay. */
+  enabled: boolean;
+  /** Cost points per minute of a key without its own budget, by role. */
+  perMinute: { admin: number; editor: number; viewer: number };
+  /** Share of a key's budget an instance takes from the shared counter at once. */
+  reserveFraction: number;
+  /** Presented keys that fail to authenticate, per remote address and minute. */
+  authFailuresPerMinute: number;
+  /** Open WebSocket connections per key, per instance. */
+  connectionsPerKey: number;
+  /** Open subscriptions per key, per instance. */
+  subscriptionsPerKey: number;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +80,35 @@ function parseDatabaseUrl(raw: string | undefined): string | null {
   return raw;
 }
 
+function parseCount(variable: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw new ConfigError(variable, `expected a whole number of at least 1, got "${raw}"`);
+  return n;
+}
+
+function parseFraction(variable: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new ConfigError(variable, `expected a number above 0 and at most 1, got "${raw}"`);
+  return n;
+}
+
+function loadBudgets(env: NodeJS.ProcessEnv): BudgetConfig {
+  return {
+    enabled: parseBool('EWC_BUDGETS', env.EWC_BUDGETS, true),
+    perMinute: {
+      admin: parseCount('EWC_BUDGET_ADMIN', env.EWC_BUDGET_ADMIN, 100_000),
+      editor: parseCount('EWC_BUDGET_EDITOR', env.EWC_BUDGET_EDITOR, 50_000),
+      viewer: parseCount('EWC_BUDGET_VIEWER', env.EWC_BUDGET_VIEWER, 20_000),
+    },
+    reserveFraction: parseFraction('EWC_BUDGET_RESERVE', env.EWC_BUDGET_RESERVE, 0.05),
+    authFailuresPerMinute: parseCount('EWC_AUTH_FAILURES_PER_MINUTE', env.EWC_AUTH_FAILURES_PER_MINUTE, 100),
+    connectionsPerKey: parseCount('EWC_WS_CONNECTIONS_PER_KEY', env.EWC_WS_CONNECTIONS_PER_KEY, 20),
+    subscriptionsPerKey: parseCount('EWC_SUBSCRIPTIONS_PER_KEY', env.EWC_SUBSCRIPTIONS_PER_KEY, 100),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   const logLevel = (env.LOG_LEVEL || 'info').toLowerCase() as LogLevel;
@@ -78,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Demo data is on by default only where we own the database.
     demo: parseBool('EWC_DEMO', env.EWC_DEMO, databaseUrl === null),
     logLevel,
+    budgets: loadBudgets(env),
   };
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { decodeCursor, decodeIntId, PageArgs, toGlobalId, toPage, type Page } from '../graphql/relay';
 import type { Context } from '../server/context';
 import { TOPICS } from '../modules/realtime/pubsub';
@@ -40,7 +40,15 @@ export class ApiKeyResolver {
     assertCanWrite(ctx.principal, 'apiKey', null);
     const institutionId = input.institutionId ? decodeIntId(input.institutionId, 'Institution', 'institutionId') : null;
     const escoId = input.escoId ? decodeIntId(input.escoId, 'Esco', 'escoId') : null;
-    return new ApiKeyService(ctx.em).create({ agencyCode: input.agency, institutionId, escoId }, input.role, input.name);
+    return new ApiKeyService(ctx.em).create({ agencyCode: input.agency, institutionId, escoId }, input.role, input.name, { budget: input.budget });
+  }
+
+  @Mutation(() => ApiKey, { description: "Sets a key's budget in cost points per minute; null gives it back its role's default (GOA admins only). Every hub applies it at once." })
+  async setApiKeyBudget(@Arg('id', () => ID) id: string, @Arg('budget', () => Int, { nullable: true }) budget: number | null | undefined, @Ctx() ctx: Context): Promise<ApiKey> {
+    assertCanWrite(ctx.principal, 'apiKey', null);
+    const key = await new ApiKeyService(ctx.em).setBudget(decodeIntId(id, 'ApiKey'), budget ?? null);
+    ctx.pubsub.publish(TOPICS.KEY_CHANGED, key.id);
+    return key;
   }
 
   @Mutation(() => ApiKey, { description: 'Revokes a key at once, including its open subscriptions (GOA admins only).' })

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../graphql/relay';
 import { Agency } from '../modules/registry/agency.entity';
 import { Institution } from '../modules/registry/institution.entity';
@@ -54,6 +54,9 @@ export class CreateApiKeyInput {
 
   @Field({ nullable: true })
   name?: string;
+
+  @Field(() => Int, { nullable: true, description: "Cost points per minute (1 to 1,000,000,000); unset: the role's default." })
+  budget?: number;
 }
 
 @ObjectType()

@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node, toGlobalId } from '../graphql/relay';
 import { Agency } from '../modules/registry/agency.entity';
 import { Esco } from '../modules/epc/esco.entity';
@@ -50,6 +50,10 @@ export class ApiKey {
 
   @ManyToOne(() => Esco, { ref: true, nullable: true })
   esco?: Ref<Esco> | null;
+
+  @Field(() => Int, { nullable: true, description: "Cost points per minute this key may spend; null: its role's default." })
+  @Property({ type: 'integer', nullable: true })
+  budget?: number | null;
 
   @Field()
   @Property({ defaultRaw: 'now()' })

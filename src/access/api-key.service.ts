@@ -47,10 +47,22 @@ export function subjectOf(agencyCode: string | null, institutionId: number | nul
   return 'PUBLIC';
 }
 
+/** The largest budget a key may be given: far above any real use, and within an int column. */
+export const MAX_BUDGET = 1_000_000_000;
+
+function checkBudget(budget: number | null | undefined): void {
+  if (budget === undefined || budget === null) return;
+  if (!Number.isSafeInteger(budget) || budget < 1 || budget > MAX_BUDGET) {
+    throw ValidationError.single('budget', `cost points per minute: a whole number from 1 to ${MAX_BUDGET}, got ${budget}`);
+  }
+}
+
 export class ApiKeyService {
   constructor(private readonly em: EntityManager) {}
 
-  async create(owner: KeyOwner, role: string, name: string | undefined, seed?: Buffer): Promise<CreatedKey> {
+  /** `budget`: cost points per minute; none means the role's default. */
+  async create(owner: KeyOwner, role: string, name: string | undefined, opts: { budget?: number | null; seed?: Buffer } = {}): Promise<CreatedKey> {
+    checkBudget(opts.budget);
     if (!(Object.values(KeyRole) as string[]).includes(role)) {
       throw ValidationError.single('role', `expected one of admin, editor, viewer, got "${role}"`);
     }
@@ -60,12 +72,13 @@ export class ApiKeyService {
     if (Number(hasAgency) + Number(hasInstitution) + Number(hasEsco) !== 1) {
       throw ValidationError.single('owner', 'give exactly one of agency, institution or ESCO');
     }
-    const { key, prefix } = newKeyString(seed);
+    const { key, prefix } = newKeyString(opts.seed);
     const apiKey = this.em.create(ApiKey, {
       name: '',
       prefix,
       hash: hashKey(key),
       role: role as KeyRole,
+      budget: opts.budget ?? null,
     });
     if (hasAgency) {
       const agency = await this.em.findOne(Agency, { code: owner.agencyCode! });
@@ -87,6 +100,16 @@ export class ApiKeyService {
     return { apiKey, key };
   }
 
+  /** Sets a key's budget (null: back to its role's default). */
+  async setBudget(id: number, budget: number | null): Promise<ApiKey> {
+    checkBudget(budget);
+    const apiKey = await this.em.findOne(ApiKey, { id });
+    if (!apiKey) throw new NotFoundError(`no API key with id ${id}`);
+    apiKey.budget = budget;
+    await this.em.flush();
+    return apiKey;
+  }
+
   async revoke(id: number): Promise<ApiKey> {
     const apiKey = await this.em.findOne(ApiKey, { id });
     if (!apiKey) throw new NotFoundError(`no API key with id ${id}`);
@@ -106,6 +129,7 @@ interface KeyRow {
   institution_id: number | null;
   esco_id: number | null;
   site_ids: number[] | null;
+  budget: number | null;
 }
 
 /** Looks a presented key up (one indexed query); null when unknown, malformed or revoked. */
@@ -116,7 +140,7 @@ export async function authenticate(
   const prefix = prefixOf(key);
   if (!prefix) return null;
   const { rows } = await query(
-    `SELECT k.id, k.name, k.hash, k.role, a.code AS agency_code, k.institution_id, k.esco_id,
+    `SELECT k.id, k.name, k.hash, k.role, k.budget, a.code AS agency_code, k.institution_id, k.esco_id,
             CASE WHEN k.esco_id IS NOT NULL THEN ARRAY(SELECT DISTINCT institution_id FROM epc_contract WHERE esco_id = k.esco_id) END AS site_ids
        FROM api_key k LEFT JOIN agency a ON a.id = k.agency_id
       WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
@@ -135,5 +159,6 @@ export async function authenticate(
     institutionId: row.institution_id,
     escoId: row.esco_id,
     ...(row.site_ids ? { siteIds: row.site_ids } : {}),
+    budget: row.budget,
   };
 }

@@ -15,4 +15,6 @@ export interface Principal {
   escoId: number | null;
   /** For an ESCO key: the institutions of its contracts (its sites), loaded with the key. */
   siteIds?: number[];
+  /** Cost points per minute set on the key; null: the role's default. */
+  budget?: number | null;
 }

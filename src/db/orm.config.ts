@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 
-export const SQL_ONLY_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_year', 'closed_profile', 'weather_day', 'event_payload', 'reference_version'];
+export const SQL_ONLY_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_year', 'closed_profile', 'weather_day', 'event_payload', 'reference_version', 'rate_counter'];
 
 export function ormConfig(clientUrl: string, extra: Partial<Options> = {}): Options {
   return defineConfig({

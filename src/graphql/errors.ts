@@ -58,6 +58,10 @@ export class ConflictError extends DomainError {
 export class QueryTooComplexError extends DomainError {
   readonly code = 'QUERY_TOO_COMPLEX' as const;
 }
+/** Over a budget; `details.retryAfter` says in how many seconds to try again. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED' as const;
+}
 export class ServiceUnavailableError extends DomainError {
   readonly code = 'SERVICE_UNAVAILABLE' as const;
 }

@@ -18,7 +18,10 @@ import { logContext, logger } from '../logger';
 import { importRouter } from '../modules/imports/import.http';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
 import { PubSub } from '../modules/realtime/pubsub';
-import { PrincipalCache } from './auth';
+import { AuthFailureLimit, PrincipalCache } from './auth';
+import { Budgets, KeyBudgets } from '../access/budget';
+import { budgetPlugin } from './budget.plugin';
+import { BudgetStore } from '../access/budget.store';
 import type { Context } from './context';
 import { createArmor } from './limits';
 import { Metrics, metricsPlugin } from './metrics';
@@ -56,20 +59,23 @@ function requestLog(req: express.Request, res: express.Response, next: express.N
   logContext.run({ requestId }, next);
 }
 
-export async function startServer(config: Config, db: Database, opts: { port?: number } = {}): Promise<Hub> {
+/** `clock`: milliseconds since the epoch, for the budget windows (tests move it instead of waiting). */
+export async function startServer(config: Config, db: Database, opts: { port?: number; clock?: () => number } = {}): Promise<Hub> {
   // Instances sharing the database hear each other's events (LISTEN/NOTIFY); listening before serving.
   const pubsub = new PgPubSub(db);
   await pubsub.start();
   const schema = await createSchema(pubsub);
   const metrics = new Metrics({ db, pubsub });
-  const keys = new PrincipalCache(db, pubsub);
+  const counters = new Budgets(new BudgetStore(db.pool), { reserveFraction: config.budgets.reserveFraction, clock: opts.clock ?? Date.now });
+  const budgets = new KeyBudgets(counters, config.budgets);
+  const keys = new PrincipalCache(db, pubsub, new AuthFailureLimit(counters, config.budgets.authFailuresPerMinute));
   const armor = createArmor();
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog);
   const httpServer = http.createServer(app);
 
-  const ws = attachWebSocket({ httpServer, schema, db, pubsub, metrics });
+  const ws = attachWebSocket({ httpServer, schema, db, pubsub, metrics, keys, budgets, limits: config.budgets });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -89,6 +95,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
       // wraps every field resolver to compute them: 100 institutions with meters are ~1,500 calls.
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
+      budgetPlugin(budgets),
       // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
       {
         async requestDidStart() {
@@ -122,14 +129,14 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   // The dashboard's static page at /dashboard (built into dist/dashboard).
   app.use(dashboardRouter());
   // Files of readings over HTTP, for agencies without shell access to the hub.
-  app.use(importRouter(db, pubsub, keys));
+  app.use(importRouter(db, pubsub, keys, budgets));
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         metrics.inc('ewc_http_graphql_requests_total', 'HTTP requests to /graphql.');
-        const principal = await keys.principalFor(req.headers.authorization);
+        const principal = await keys.principalFor(req.headers.authorization, req.ip);
         const em = db.orm.em.fork();
         return { principal, em, db, pubsub, loaders: createLoaders(db, em, principal) };
       },

@@ -3,6 +3,7 @@ import { authenticate, hashKey } from '../access/api-key.service';
 import type { Principal } from '../access/principal';
 import type { Database } from '../db/database';
 import { TOPICS, type PubSub } from '../modules/realtime/pubsub';
+import { rateLimitedGraphQLError, type Budgets } from '../access/budget';
 
 /** The `Bearer <key>` of an Authorization header (or graphql-ws connectionParams). */
 export function bearerKey(header: unknown): string | null {
@@ -24,6 +25,30 @@ export async function principalFor(db: Database, header: unknown): Promise<Princ
   return principal;
 }
 
+/**
+ * Presented keys that fail, counted per remote address in the shared budget counters: past the
+ * limit, every request from that address is refused (429) until the minute is over, a good key's
+ * too, so guessing cannot go on by telling 401 from 200. A request without a key is not a guess.
+ */
+export class AuthFailureLimit {
+  constructor(
+    private readonly budgets: Budgets,
+    private readonly perMinute: number,
+  ) {}
+
+  /** Throws RATE_LIMITED when this instance already knows the address is over its limit. */
+  check(address: string): void {
+    const refused = this.budgets.spentOut(`addr:${address}`, this.perMinute);
+    if (refused) throw rateLimitedGraphQLError(refused, 'failed authentications from this address');
+  }
+
+  /** Counts one failure; throws RATE_LIMITED once the address is over its limit. */
+  async failed(address: string): Promise<void> {
+    const v = await this.budgets.charge(`addr:${address}`, this.perMinute, 1);
+    if (!v.allowed) throw rateLimitedGraphQLError(v, 'failed authentications from this address');
+  }
+}
+
 /** How long a key's principal is reused without asking the database again. */
 const KEY_CACHE_MS = 30_000;
 const KEY_CACHE_MAX = 10_000;
@@ -43,21 +68,31 @@ export class PrincipalCache {
   constructor(
     private readonly db: Database,
     pubsub: PubSub,
+    private readonly failures: AuthFailureLimit | null = null,
   ) {
     const clear = () => {
       this.generation++;
       this.entries.clear();
     };
-    this.unsubscribe = [pubsub.on(TOPICS.KEY_REVOKED, clear), pubsub.on(TOPICS.EPC_CHANGED, clear)];
+    this.unsubscribe = [pubsub.on(TOPICS.KEY_REVOKED, clear), pubsub.on(TOPICS.KEY_CHANGED, clear), pubsub.on(TOPICS.EPC_CHANGED, clear)];
   }
 
-  async principalFor(header: unknown): Promise<Principal> {
+  /** `address`: the client's, for the limit on failed authentications. */
+  async principalFor(header: unknown, address?: string): Promise<Principal> {
+    if (address && this.failures) this.failures.check(address);
     const key = bearerKey(header);
     const id = key ? hashKey(key) : null;
     const hit = id ? this.entries.get(id) : undefined;
     if (hit && hit.until > Date.now()) return hit.principal;
     const generation = this.generation;
-    const principal = await principalFor(this.db, header);
+    let principal: Principal;
+    try {
+      principal = await principalFor(this.db, header);
+    } catch (err) {
+      const wrongKey = err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED';
+      if (wrongKey && address && this.failures && header) await this.failures.failed(address);
+      throw err;
+    }
     if (id && generation === this.generation) {
       if (this.entries.size >= KEY_CACHE_MAX) this.entries.clear();
       this.entries.set(id, { principal, until: Date.now() + KEY_CACHE_MS });

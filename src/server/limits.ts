@@ -13,10 +13,13 @@ export const LIMITS = {
   maxDirectives: 30,
 };
 
+/** The cost rule's options; the budgets (operation-cost.ts) charge what this rule computes. */
+export const COST_OPTIONS = { ignoreIntrospection: true } as const;
+
 export function createArmor() {
   return new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth, exposeLimits: true, ignoreIntrospection: true },
-    costLimit: { maxCost: LIMITS.maxCost, exposeLimits: true, ignoreIntrospection: true },
+    costLimit: { ...COST_OPTIONS, maxCost: LIMITS.maxCost, exposeLimits: true },
     maxAliases: { n: LIMITS.maxAliases, exposeLimits: true },
     maxTokens: { n: LIMITS.maxTokens, exposeLimits: true },
     maxDirectives: { n: LIMITS.maxDirectives, exposeLimits: true },

@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Principal } from '../access/principal';
+import { createLoaders } from '../graphql/loaders';
 import type { Context } from './context';
 
 /**
@@ -9,6 +10,11 @@ import type { Context } from './context';
  * the operation and what the key may see, so subscribers with an equal profile get equal results.
  */
 const shared = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+
+function eventContext(ctx: Context): Context {
+  const em = ctx.db.orm.em.fork();
+  return { ...ctx, em, loaders: createLoaders(ctx.db, em, ctx.principal) };
+}
 
 function profileOf(p: Principal): string {
   return [p.subject, p.role, p.agencyCode, p.institutionId, p.escoId, (p.siteIds ?? []).join('.')].join('|');
@@ -24,7 +30,10 @@ export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterabl
   const stream = source[Symbol.asyncIterator]();
   const key = `${print(args.document)}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${profileOf((args.contextValue as Context).principal)}`;
   const run = (payload: unknown): Promise<ExecutionResult> => {
-    const once = () => Promise.resolve(execute({ ...args, rootValue: payload }));
+    // Each event runs with its own EntityManager and loaders: one kept for the subscription's life
+    // answers from its identity map, so an event would carry the rows as the first event loaded
+    // them (a contract moved three times read SIGNED three times), not the state after the change.
+    const once = () => Promise.resolve(execute({ ...args, contextValue: eventContext(args.contextValue as Context), rootValue: payload }));
     if (typeof payload !== 'object' || payload === null) return once();
     const byKey = shared.get(payload) ?? new Map<string, Promise<ExecutionResult>>();
     shared.set(payload, byKey);

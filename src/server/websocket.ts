@@ -1,22 +1,28 @@
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../access/principal';
+import type { BudgetConfig } from '../config';
 import type { Database } from '../db/database';
+import { RateLimitedError } from '../graphql/errors';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
 import { logger } from '../logger';
 import { TOPICS, type PubSub } from '../modules/realtime/pubsub';
-import { principalFor } from './auth';
+import type { PrincipalCache } from './auth';
+import { rateLimitedGraphQLError, type KeyBudgets } from '../access/budget';
 import type { Context } from './context';
 import { createArmor, LIMITS } from './limits';
 import type { Metrics } from './metrics';
+import { operationCost } from './operation-cost';
 import { sharedSubscribe } from './shared-subscribe';
 
 /** Close codes: graphql-ws reserves 4400-4499 for the application. */
 const CLOSE_UNAUTHENTICATED = 4401;
 const CLOSE_REVOKED = 4403;
+/** The key already holds EWC_WS_CONNECTIONS_PER_KEY sockets on this hub, or its address failed too many keys. */
+export const CLOSE_RATE_LIMITED = 4429;
 
 function formatted(err: GraphQLError): GraphQLError {
   const f = formatError(err.toJSON(), err);
@@ -28,26 +34,43 @@ function formatted(err: GraphQLError): GraphQLError {
  * The key comes in connectionParams.authorization; the same limits and error
  * codes as over HTTP; revoking a key closes its sockets.
  */
-export function attachWebSocket(opts: { httpServer: http.Server; schema: GraphQLSchema; db: Database; pubsub: PubSub; metrics: Metrics }) {
-  const { schema, db, pubsub, metrics } = opts;
+export function attachWebSocket(opts: {
+  httpServer: http.Server;
+  schema: GraphQLSchema;
+  db: Database;
+  pubsub: PubSub;
+  metrics: Metrics;
+  keys: PrincipalCache;
+  budgets: KeyBudgets;
+  limits: Pick<BudgetConfig, 'connectionsPerKey' | 'subscriptionsPerKey'>;
+}) {
+  const { schema, db, pubsub, metrics, keys, budgets, limits } = opts;
   const wss = new WebSocketServer({ server: opts.httpServer, path: '/graphql' });
   const principals = new WeakMap<WebSocket, Principal>();
   const socketsByKey = new Map<number, Set<WebSocket>>();
+  /** Ids of the open subscription operations of each socket. */
+  const subscriptionsOf = new WeakMap<WebSocket, Set<string>>();
+  const openSubscriptions = (keyId: number) => [...(socketsByKey.get(keyId) ?? [])].reduce((n, s) => n + (subscriptionsOf.get(s)?.size ?? 0), 0);
   const rules = [...specifiedRules, ...createArmor().validationRules];
 
   const stopRevocations = pubsub.on(TOPICS.KEY_REVOKED, (keyId) => {
     for (const socket of socketsByKey.get(keyId as number) ?? []) socket.close(CLOSE_REVOKED, 'FORBIDDEN: API key revoked');
   });
 
-  const cleanup = useServer<Record<string, unknown>, { socket: WebSocket }>(
+  const cleanup = useServer<Record<string, unknown>, { socket: WebSocket; request: http.IncomingMessage }>(
     {
       schema,
       subscribe: sharedSubscribe,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         try {
-          const principal = await principalFor(db, ctx.connectionParams?.authorization);
+          const principal = await keys.principalFor(ctx.connectionParams?.authorization, ctx.extra.request.socket.remoteAddress);
+          if ((socketsByKey.get(principal.keyId)?.size ?? 0) >= limits.connectionsPerKey) {
+            socket.close(CLOSE_RATE_LIMITED, `RATE_LIMITED: this key has ${limits.connectionsPerKey} open connections to this hub, the most it may`);
+            return false;
+          }
           principals.set(socket, principal);
+          subscriptionsOf.set(socket, new Set());
           const set = socketsByKey.get(principal.keyId) ?? new Set<WebSocket>();
           set.add(socket);
           socketsByKey.set(principal.keyId, set);
@@ -55,11 +78,14 @@ export function attachWebSocket(opts: { httpServer: http.Server; schema: GraphQL
           metrics.inc('ewc_ws_connections_total', 'WebSocket connections accepted.');
           return true;
         } catch (err) {
-          socket.close(CLOSE_UNAUTHENTICATED, `UNAUTHENTICATED: ${err instanceof Error ? err.message : 'bad key'}`);
+          const limited = err instanceof GraphQLError && err.extensions.code === 'RATE_LIMITED';
+          // A close reason is at most 123 bytes.
+          const reason = `${limited ? 'RATE_LIMITED' : 'UNAUTHENTICATED'}: ${err instanceof Error ? err.message : 'bad key'}`.slice(0, 120);
+          socket.close(limited ? CLOSE_RATE_LIMITED : CLOSE_UNAUTHENTICATED, reason);
           return false;
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         let document;
         try {
           document = parse(payload.query, { maxTokens: LIMITS.maxTokens });
@@ -68,7 +94,17 @@ export function attachWebSocket(opts: { httpServer: http.Server; schema: GraphQL
         }
         const errors = validate(schema, document, rules);
         if (errors.length) return errors.map(formatted);
-        const principal = principals.get(ctx.extra.socket)!;
+        const socket = ctx.extra.socket;
+        const principal = principals.get(socket)!;
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation?.operation === 'subscription' && openSubscriptions(principal.keyId) >= limits.subscriptionsPerKey) {
+          const refusal = new RateLimitedError(`this key has ${limits.subscriptionsPerKey} open subscriptions on this hub, the most it may; complete one first`, { limit: limits.subscriptionsPerKey });
+          return [formatted(new GraphQLError(refusal.message, { originalError: refusal }))];
+        }
+        // Each operation is charged once, as over HTTP; the events of a subscription are not.
+        const verdict = await budgets.charge(principal, operation ? operationCost(schema, document, operation) : 1);
+        if (verdict && !verdict.allowed) return [formatted(rateLimitedGraphQLError(verdict))];
+        if (operation?.operation === 'subscription') subscriptionsOf.get(socket)?.add(id);
         const em = db.orm.em.fork();
         const contextValue: Context = { principal, em, db, pubsub, loaders: createLoaders(db, em, principal, { cache: false }) };
         const args: ExecutionArgs = {
@@ -79,6 +115,9 @@ export function attachWebSocket(opts: { httpServer: http.Server; schema: GraphQL
           contextValue,
         };
         return args;
+      },
+      onComplete: (ctx, id) => {
+        subscriptionsOf.get(ctx.extra.socket)?.delete(id);
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!('errors' in result) || !result.errors?.length) return result;

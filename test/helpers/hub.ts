@@ -68,12 +68,15 @@ export async function createDatabaseFromTemplate(): Promise<string> {
   return u.toString();
 }
 
-/** A real hub on a fresh copy of the demo database, listening on a free port. */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
-  const url = await createDatabaseFromTemplate();
+/**
+ * A real hub on a fresh copy of the demo database, listening on a free port. `databaseUrl`: a
+ * second hub on another hub's database (`t.db.url`); `clock`: the time the budgets see.
+ */
+export async function startTestHub(env: Record<string, string> = {}, opts: { databaseUrl?: string; clock?: () => number } = {}): Promise<TestHub> {
+  const url = opts.databaseUrl ?? (await createDatabaseFromTemplate());
   const config = loadConfig({ DATABASE_URL: url, PORT: '0', EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR, LOG_LEVEL: 'error', ...env });
   const db = await openDatabase(config);
-  const hub = await startServer(config, db, { port: 0 });
+  const hub = await startServer(config, db, { port: 0, clock: opts.clock });
   const derived = Object.fromEntries(deriveDemoKeys(process.env.EWC_TEST_DATA_DIR!).map((k) => [k.label, k.key]));
   const keys: DemoKeys = {
     goa: derived['GOA admin'],

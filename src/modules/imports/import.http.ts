@@ -7,13 +7,16 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import express from 'express';
 import { GraphQLError } from 'graphql';
+import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { logger } from '../../logger';
+import { DomainError } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/relay';
+import { rateLimited, rateLimitHeaders, type KeyBudgets, type Verdict } from '../../access/budget';
 import type { PrincipalCache } from '../../server/auth';
 import { afterIngest } from '../accounting/after-ingest';
 import type { PubSub } from '../realtime/pubsub';
-import { ImportRejectedError, importReadings } from './import.service';
+import { ImportRejectedError, importReadings, ImportRowLimitError } from './import.service';
 import { COLUMNS, ImportFileError, parseMapping, type ColumnMap } from './reading-file.parser';
 
 /** Bigger files go through `npm run cli -- import readings` on the hub's machine. */
@@ -67,13 +70,19 @@ async function listedProblems(report: string): Promise<{ row: number; column: st
  * slow upload never holds a database transaction open, then imported exactly as the CLI does,
  * with the key's write rights checked per meter. Errors use the GraphQL error shape and codes.
  */
-export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache): express.Router {
+export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache, budgets: KeyBudgets): express.Router {
   const router = express.Router();
   router.post('/import/readings', async (req, res) => {
     let dir: string | null = null;
+    let principal: Principal | null = null;
+    // A file costs one point per row; the key's budget left when it starts caps its rows.
+    let verdict: Verdict | null = null;
+    let charged = false;
     try {
-      const principal = await keys.principalFor(req.headers.authorization);
+      principal = await keys.principalFor(req.headers.authorization, req.ip);
       if (principal.role === 'viewer') throw new HttpError(403, 'FORBIDDEN', 'a viewer key may not import readings');
+      verdict = await budgets.fresh(principal);
+      if (verdict && !verdict.allowed) throw overBudget(verdict);
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const format = typeof req.query.format === 'string' ? req.query.format.toLowerCase() : undefined;
       const kind = format === 'csv' || format === 'xlsx' ? format : KINDS[type];
@@ -82,7 +91,10 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache)
       dir = await mkdtemp(path.join(os.tmpdir(), 'ewc-upload-'));
       const file = path.join(dir, `upload.${kind}`);
       await pipeline(req, byteLimit(MAX_UPLOAD_BYTES), createWriteStream(file, { mode: 0o600 }));
-      const result = await importReadings(db.pool, file, db.timezone, { submittedBy: `http import by ${principal.keyName}`, principal, mapping: mappingOf(req.query) });
+      const result = await importReadings(db.pool, file, db.timezone, { submittedBy: `http import by ${principal.keyName}`, principal, mapping: mappingOf(req.query), maxRows: verdict?.remaining });
+      verdict = await budgets.chargeAnyway(principal, result.rows);
+      charged = true;
+      setRateLimitHeaders(res, verdict);
       await afterIngest({ db, em: db.orm.em.fork(), pubsub }, result.events, result.refreshedMonths);
       res.json({
         rows: result.rows,
@@ -92,7 +104,14 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache)
         ms: result.ms,
       });
     } catch (err) {
-      const e = await asHttpError(err);
+      // A refused file still cost the hub its reading: one point.
+      if (principal && !charged && !(err instanceof HttpError && err.code === 'RATE_LIMITED')) verdict = (await budgets.chargeAnyway(principal, 1)) ?? verdict;
+      const failure = err instanceof ImportRowLimitError && verdict ? overBudget({ ...verdict, allowed: false, cost: err.maxRows + 1 }, err.maxRows) : err;
+      if (!res.headersSent) setRateLimitHeaders(res, verdict);
+      // The address's refusal carries its own RateLimit headers and Retry-After.
+      const head = err instanceof GraphQLError ? (err.extensions.http as { headers?: Map<string, string> } | undefined)?.headers : undefined;
+      if (head && !res.headersSent) for (const [name, value] of head) res.setHeader(name, value);
+      const e = await asHttpError(failure);
       if (e.status >= 500) logger.error('import failed', { error: err instanceof Error ? err.message : String(err) });
       res.status(e.status).json({ errors: [{ message: e.message, extensions: { code: e.code, ...e.extra } }] });
     } finally {
@@ -100,6 +119,20 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache)
     }
   });
   return router;
+}
+
+function setRateLimitHeaders(res: express.Response, verdict: Verdict | null): void {
+  if (verdict) for (const [name, value] of rateLimitHeaders(verdict)) res.setHeader(name, value);
+}
+
+/** 429: the key's budget is spent, or the file has more rows than it has points left (`rowsLeft`). */
+function overBudget(v: Verdict, rowsLeft?: number): HttpError {
+  const e = rateLimited(v);
+  const message =
+    rowsLeft === undefined
+      ? e.message
+      : `the file has more than ${rowsLeft} rows, the points left in this key's budget this minute (a row costs one point): nothing imported; split it, retry after ${v.resetSeconds} s, or import it with the CLI`;
+  return new HttpError(429, 'RATE_LIMITED', message, { retryAfter: v.resetSeconds });
 }
 
 /** `?serial=Meter%20No.&value=kWh`: the CLI's --mapping as query parameters. */
@@ -112,6 +145,8 @@ async function asHttpError(err: unknown): Promise<HttpError> {
   if (err instanceof HttpError) return err;
   if (err instanceof GraphQLError) {
     const code = String(err.extensions.code ?? 'INTERNAL_SERVER_ERROR');
+    // Too many wrong keys from this address: 429 with its retryAfter.
+    if (err.originalError instanceof DomainError) return new HttpError(code === 'RATE_LIMITED' ? 429 : 400, code, err.message, err.originalError.details);
     return new HttpError(code === 'UNAUTHENTICATED' ? 401 : 400, code, err.message);
   }
   if (err instanceof ImportFileError) return new HttpError(400, 'BAD_USER_INPUT', err.message);

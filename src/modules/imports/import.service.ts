@@ -40,6 +40,13 @@ export class ImportRejectedError extends Error {
   }
 }
 
+/** The file has more rows than the caller may import now (its budget); nothing was written. */
+export class ImportRowLimitError extends Error {
+  constructor(readonly maxRows: number) {
+    super(`the file has more than ${maxRows} rows`);
+  }
+}
+
 const COPY_CHUNK_CHARS = 64 * 1024;
 
 export const reportPathOf = (file: string) => `${file}.rejected.csv`;
@@ -84,6 +91,8 @@ export async function importReadings(
     mapping?: ColumnMap;
     /** Rows read and bytes of the file read so far. */
     onProgress?: (rows: number, bytes: number) => void;
+    /** More rows than this stop the import (ImportRowLimitError), nothing written. */
+    maxRows?: number;
   },
 ): Promise<ImportResult> {
   const t0 = Date.now();
@@ -113,6 +122,7 @@ export async function importReadings(
       for await (const raw of readRows(file, { mapping: opts.mapping, progress })) {
         columns ??= mapColumns([...raw.cells.keys()], opts.mapping);
         rows++;
+        if (opts.maxRows !== undefined && rows > opts.maxRows) throw new ImportRowLimitError(opts.maxRows);
         if (rows % 1000 === 0) opts.onProgress?.(rows, progress.bytes);
         const checked = checkRow(raw, columns, meterBySerial, meterIds, tz);
         if (Array.isArray(checked)) {

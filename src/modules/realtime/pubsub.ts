@@ -78,4 +78,6 @@ export const TOPICS = {
   PV_GENERATION: 'PV_GENERATION',
   /** Payload: the key id; open subscriptions of that key are closed. */
   KEY_REVOKED: 'KEY_REVOKED',
+  /** Payload: the key id; its settings (budget) changed, so cached principals are dropped. */
+  KEY_CHANGED: 'KEY_CHANGED',
 } as const;
