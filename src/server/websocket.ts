@@ -101,10 +101,14 @@ export function attachWebSocket(opts: {
           const refusal = new RateLimitedError(`this key has ${limits.subscriptionsPerKey} open subscriptions on this hub, the most it may; complete one first`, { limit: limits.subscriptionsPerKey });
           return [formatted(new GraphQLError(refusal.message, { originalError: refusal }))];
         }
+        // The place is taken before the charge below awaits: subscribes sent together count each other.
+        if (operation?.operation === 'subscription') subscriptionsOf.get(socket)?.add(id);
         // Each operation is charged once, as over HTTP; the events of a subscription are not.
         const verdict = await budgets.charge(principal, operation ? operationCost(schema, document, operation) : 1);
-        if (verdict && !verdict.allowed) return [formatted(rateLimitedGraphQLError(verdict))];
-        if (operation?.operation === 'subscription') subscriptionsOf.get(socket)?.add(id);
+        if (verdict && !verdict.allowed) {
+          subscriptionsOf.get(socket)?.delete(id);
+          return [formatted(rateLimitedGraphQLError(verdict))];
+        }
         const em = db.orm.em.fork();
         const contextValue: Context = { principal, em, db, pubsub, loaders: createLoaders(db, em, principal, { cache: false }) };
         const args: ExecutionArgs = {

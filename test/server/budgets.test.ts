@@ -106,7 +106,7 @@ describe('a key over its budget', () => {
     const broken = await post(t.hub.url, key, '{ nope }');
     expect(broken.status).toBe(400);
     expect(codeOf({ status: broken.status, errors: broken.json.errors })).toBe('BAD_USER_INPUT');
-    expect([limitOf(broken), remainingOf(broken)]).toEqual([10, 10 - 2 * cost]);
+    expect([limitOf(broken), remainingOf(broken)]).toEqual([10, 10 - 2 * cost - 1]);
 
     now += 45_000;
     const next = await post(t.hub.url, key, VIEWER);
