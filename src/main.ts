@@ -2,14 +2,10 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { UsageError } from './cli/args';
-import { exportCommand } from './cli/export.command';
-import { importCommand } from './cli/import.command';
-import { keysCommand } from './cli/keys.command';
-import { createMigrationCommand, migrateCommand } from './cli/migrate.command';
-import { schemaCommand } from './cli/schema.command';
-import { seedCommand } from './cli/seed.command';
-import { startCommand } from './cli/start.command';
 import { logger } from './logger';
+
+// Each command is loaded when it runs: the schema, the entities and the ORM take seconds to
+// load on a busy machine, and `--help` or a usage error needs none of them.
 
 const USAGE = `usage: ewc-hub <command>
   start                         start the hub (embedded PostgreSQL unless DATABASE_URL is set)
@@ -30,21 +26,21 @@ async function run(argv: string[]): Promise<void> {
   logger.setLevel(config.logLevel);
   switch (command) {
     case 'start':
-      return startCommand(config);
+      return (await import('./cli/start.command.js')).startCommand(config);
     case 'seed':
-      return seedCommand(config, rest);
+      return (await import('./cli/seed.command.js')).seedCommand(config, rest);
     case 'keys':
-      return keysCommand(config, rest);
+      return (await import('./cli/keys.command.js')).keysCommand(config, rest);
     case 'export':
-      return exportCommand(config, rest);
+      return (await import('./cli/export.command.js')).exportCommand(config, rest);
     case 'import':
-      return importCommand(config, rest);
+      return (await import('./cli/import.command.js')).importCommand(config, rest);
     case 'schema':
-      return schemaCommand();
+      return (await import('./cli/schema.command.js')).schemaCommand();
     case 'migrate':
-      return migrateCommand(config);
+      return (await import('./cli/migrate.command.js')).migrateCommand(config);
     case 'migration:create':
-      return createMigrationCommand(config, rest[0]);
+      return (await import('./cli/migrate.command.js')).createMigrationCommand(config, rest[0]);
     case undefined:
     case 'help':
     case '--help':

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { migratorOf } from '../src/db/database';
 import { createSchema, printSortedSchema } from '../src/graphql/schema';
 import { startTestHub, type TestHub } from './helpers/hub';
 
@@ -32,7 +33,7 @@ describe('committed contracts', () => {
     afterAll(() => t.close());
 
     it('cover every entity (run `npm run cli -- migration:create <name>` when this fails)', async () => {
-      const migrator = t.db.orm.getMigrator();
+      const migrator = await migratorOf(t.db.orm);
       expect(await migrator.getPendingMigrations()).toEqual([]);
       const diff = await t.db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
       // A foreign key to a partitioned table has one internal copy per partition (conparentid set);

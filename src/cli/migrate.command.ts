@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { migrate, openDatabase } from '../db/database';
+import { migrate, migratorOf, openDatabase } from '../db/database';
 
 export async function migrateCommand(config: Config): Promise<void> {
   const db = await openDatabase(config, { migrate: false });
@@ -15,7 +15,7 @@ export async function migrateCommand(config: Config): Promise<void> {
 export async function createMigrationCommand(config: Config, name?: string): Promise<void> {
   const db = await openDatabase(config);
   try {
-    const result = await db.orm.getMigrator().createMigration(undefined, false, false, name);
+    const result = await (await migratorOf(db.orm)).createMigration(undefined, false, false, name);
     console.log(result.fileName ? `wrote migrations/${result.fileName}` : 'no changes: the entities match the migrations');
   } finally {
     await db.close();

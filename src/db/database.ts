@@ -1,4 +1,4 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type IMigrator } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Config } from '../config';
 import { logger } from '../logger';
@@ -63,8 +63,22 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
   return db;
 }
 
+/**
+ * The migrator, loaded on first use with the list of migrations: @mikro-orm/migrations and
+ * umzug take seconds to load on a busy machine, and most processes (the CLI's other commands,
+ * a test on a migrated copy) never migrate.
+ */
+export async function migratorOf(orm: MikroORM): Promise<IMigrator> {
+  const options = orm.config.get('migrations');
+  if (!options.migrationsList) {
+    const { MIGRATIONS } = await import('../../migrations/index.js');
+    orm.config.set('migrations', { ...options, migrationsList: MIGRATIONS });
+  }
+  return orm.getMigrator();
+}
+
 export async function migrate(db: Database): Promise<string[]> {
-  const applied = await db.orm.getMigrator().up();
+  const applied = await (await migratorOf(db.orm)).up();
   if (applied.length) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
   await ensurePartitionsAhead(db.pool);
   return applied.map((m) => m.name);
@@ -73,7 +87,7 @@ export async function migrate(db: Database): Promise<string[]> {
 /** Ready = reachable and no migration pending (what /readyz reports). */
 export async function isReady(db: Database): Promise<boolean> {
   try {
-    const pending = await db.orm.getMigrator().getPendingMigrations();
+    const pending = await (await migratorOf(db.orm)).getPendingMigrations();
     return pending.length === 0;
   } catch {
     return false;

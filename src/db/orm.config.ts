@@ -1,7 +1,5 @@
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
 import path from 'node:path';
-import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 
 export const SQL_ONLY_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_year', 'closed_profile', 'weather_day', 'event_payload', 'reference_version', 'rate_counter'];
@@ -10,12 +8,11 @@ export function ormConfig(clientUrl: string, extra: Partial<Options> = {}): Opti
   return defineConfig({
     clientUrl,
     entities: ENTITIES,
-    extensions: [Migrator],
-    // Read by the dev-only `migration:create` command; running migrations uses the list below.
+    // Read by the dev-only `migration:create` command; running migrations uses the list that
+    // database.ts adds on first use (the migrator and its classes load only when needed).
     migrations: {
       path: path.resolve(__dirname, '../../../migrations'),
       pathTs: path.resolve(__dirname, '../../../migrations'),
-      migrationsList: MIGRATIONS,
       transactional: true,
       allOrNothing: true,
       snapshot: false,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { migratorOf } from '../../src/db/database';
 import { ormConfig } from '../../src/db/orm.config';
 
 /**
@@ -33,7 +34,7 @@ describe('migration "partitions" on a database with readings', () => {
   });
 
   it('moves readings into monthly partitions with their ids, and revisions keep pointing at them', async () => {
-    const migrator = orm.getMigrator();
+    const migrator = await migratorOf(orm);
     await migrator.up({ to: 'Migration20261124230000_events' });
     await sql.query(`
       INSERT INTO region (code, name, name_zh, level) VALUES ('430500', 'Shaoyang', '邵阳市', 'CITY');

@@ -1,3 +1,4 @@
+import { migratorOf } from '../../src/db/database';
 import { InstitutionsWithMetersDocument } from '../../src/generated/graphql';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 
@@ -23,7 +24,7 @@ describe('health and metrics', () => {
       expect((await fetch(`${base()}/readyz`)).status).toBe(503);
     } finally {
       await t.sql(`INSERT INTO mikro_orm_migrations (name, executed_at) SELECT name, now() FROM unnest($1::text[]) AS name`, [
-        (await t.db.orm.getMigrator().getPendingMigrations()).map((m) => m.name),
+        (await (await migratorOf(t.db.orm)).getPendingMigrations()).map((m) => m.name),
       ]);
     }
     expect((await fetch(`${base()}/readyz`)).status).toBe(200);

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 /** The file as a whole cannot be read (format, encoding, header): the CLI exits with 2. */
 export class ImportFileError extends Error {}
@@ -152,7 +152,9 @@ async function* readXlsx(file: ReadStream, head: Buffer, mapping?: ColumnMap): A
     file.destroy();
     throw new ImportFileError('not an XLSX workbook');
   }
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
+  // Loaded for .xlsx files only: exceljs takes seconds to load, and a CSV import or a hub start needs none of it.
+  const { default: Excel } = await import('exceljs');
+  const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
   let headers: string[] | null = null;
   try {
     // Only the first worksheet is read: a workbook may carry notes or pivot sheets after it.
