@@ -34,6 +34,19 @@ export class Logger {
   }
 }
 
+/** Where log lines go: stderr, unless a test run keeps them to show with a failing test. */
+let sink: ((line: string) => void) | null = null;
+let stderr: pino.DestinationStream | null = null;
+const destination: pino.DestinationStream = {
+  // Synchronous: a line written just before exit is not lost.
+  write: (line) => (sink ? sink(line) : (stderr ??= pino.destination({ dest: 2, sync: true })).write(line)),
+};
+
+/** Sends this process's log lines to `write` instead of stderr (null: back to stderr). */
+export function setLogSink(write: ((line: string) => void) | null): void {
+  sink = write;
+}
+
 export function createLogger(level: LogLevel): Logger {
   return new Logger(
     pino(
@@ -45,8 +58,7 @@ export function createLogger(level: LogLevel): Logger {
         formatters: { level: (label) => ({ level: label }) },
         redact: { paths: ['authorization', 'key', 'apiKey', '*.authorization', '*.key', 'headers.authorization'], censor: '[redacted]' },
       },
-      // Synchronous: a line written just before exit is not lost.
-      pino.destination({ dest: 2, sync: true }),
+      destination,
     ),
   );
 }

@@ -1,30 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ViewerDocument } from '../src/generated/graphql';
 import { codeOf, startTestHub, type TestHub } from './helpers/hub';
-import { waitFor } from './helpers/live';
-
-const MAIN = path.resolve(__dirname, '../dist/src/main.js');
-
-/** Runs the CLI as a user would. Asynchronously: a blocked event loop would starve the in-process hub. */
-function cli(args: string[], env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string; lastLine: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      const lines = stdout.trim().split('\n');
-      resolve({ status, stdout, stderr, lastLine: lines[lines.length - 1] });
-    });
-  });
-}
+import { cli } from './helpers/cli';
+import { waitFor, whenSubscribed } from './helpers/live';
 
 let t: TestHub;
 let env: Record<string, string | undefined>;
@@ -45,12 +25,11 @@ describe('npm run cli -- keys', () => {
 
     const id = /created API key (\d+)/.exec(created.stdout)![1];
     // A subscription open with the key is closed when the running hub hears of the revocation.
-    const closed = new Promise<number>((resolve) => {
-      const ws = t.ws(created.lastLine);
-      ws.on('closed', (e) => resolve((e as { code: number }).code));
+    const ws = t.ws(created.lastLine);
+    const closed = new Promise<number>((resolve) => ws.on('closed', (e) => resolve((e as { code: number }).code)));
+    await whenSubscribed(t.subscriptionsOpen, 1, () => {
       ws.subscribe({ query: 'subscription { readingsIngested { rows } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
     });
-    await new Promise((r) => setTimeout(r, 200));
     const revoked = await cli(['keys', 'revoke', id], env);
     expect(revoked.status).toBe(0);
     // The hub had the key's principal cached: the notification from the CLI clears it.

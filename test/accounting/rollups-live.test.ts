@@ -54,9 +54,9 @@ describe('live indicators and compliance alerts', () => {
     await t.sql(`INSERT INTO institution_profile (institution_id, year, headcount, floor_area_m2) SELECT institution_id, 2025, headcount, floor_area_m2 FROM institution_profile WHERE institution_id = $1 AND year = 2024`, [inst.id]);
     const [elec] = await t.sql<{ id: number }>(`SELECT id FROM meter WHERE institution_id = $1 AND carrier = 'ELECTRICITY'`, [inst.id]);
 
-    const alerts = await listen(t.ws(t.keys.goa), `subscription { complianceAlerts { direction indicator projectedValue constraintValue through institution { name } } }`);
-    const updates = await listen(t.ws(t.keys.goa), `subscription { indicatorUpdated { year months institution { id } } }`);
-    const otherInstitution = await listen(t.ws(t.keys.hospital), `subscription { indicatorUpdated { year } }`);
+    const alerts = await listen(t, t.ws(t.keys.goa), `subscription { complianceAlerts { direction indicator projectedValue constraintValue through institution { name } } }`);
+    const updates = await listen(t, t.ws(t.keys.goa), `subscription { indicatorUpdated { year months institution { id } } }`);
+    const otherInstitution = await listen(t, t.ws(t.keys.hospital), `subscription { indicatorUpdated { year } }`);
 
     // January 2025 at 12 kgce/m² a year: the government-office constraint is 8.5.
     const day = (d: number) => ({ periodStart: `2025-01-${String(d).padStart(2, '0')}T00:00:00+08:00`, periodEnd: d === 31 ? '2025-02-01T00:00:00+08:00' : `2025-01-${String(d + 1).padStart(2, '0')}T00:00:00+08:00` });

@@ -4,6 +4,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { IngestReadingsDocument } from '../../src/generated/graphql';
 import { dailyRows, meterId } from '../helpers/fixtures';
 import { startTestHub, type TestHub } from '../helpers/hub';
+import { whenSubscribed } from '../helpers/live';
 
 /**
  * The offline explorer: `npm run build` bundles GraphiQL into dist/explorer; a browser opening /graphql gets it.
@@ -38,6 +39,8 @@ beforeAll(async () => {
   await context.route('**/*', (route) =>
     new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort(),
   );
+  // Waits end when the page gets there; the limit only bounds a hang on a busy machine.
+  context.setDefaultTimeout(60_000);
   page = await context.newPage();
   page.on('request', (req) => requested.push(req.url()));
   page.on('websocket', (ws) => {
@@ -69,7 +72,7 @@ describe('offline explorer', () => {
     expect(res?.headers()['content-type']).toMatch(/^text\/html/);
 
     // The editor comes up with one tab per schema/operations file, the first (access.graphql) active.
-    await page.locator(`${QUERY} .CodeMirror`).waitFor({ timeout: 30_000 });
+    await page.locator(`${QUERY} .CodeMirror`).waitFor();
     const tabs = page.locator('.graphiql-tab');
     const files = fs.readdirSync(path.resolve(__dirname, '../../schema/operations')).filter((f) => f.endsWith('.graphql'));
     await poll(async () => (await tabs.count()) === files.length, `${files.length} tabs`);
@@ -123,9 +126,11 @@ describe('offline explorer', () => {
     await page.evaluate(`${editor(QUERY)}.setValue('subscription { readingsIngested { meter { serial } rows } }')`);
     const run = page.locator('.graphiql-execute-button');
     await poll(async () => (await run.getAttribute('aria-haspopup')) === null, 'a plain run button');
-    await run.click();
-    await poll(async () => acks.length > 0, 'graphql-ws connection_ack');
-    await new Promise((r) => setTimeout(r, 300));
+    // graphql-ws acknowledges the connection, not the subscribe: wait until the hub serves it.
+    await whenSubscribed(t.subscriptionsOpen, 1, async () => {
+      await run.click();
+      await poll(async () => acks.length > 0, 'graphql-ws connection_ack');
+    });
     expect(await t.gql(IngestReadingsDocument, { input: { rows: dailyRows(meter, '2024-10-01', 2) } }, t.keys.goa)).toMatchObject({ status: 200 });
     await poll(async () => ((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string).includes(serial), 'the event in the response pane');
     expect(JSON.parse((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string)).toEqual({
@@ -171,8 +176,8 @@ describe('offline explorer', () => {
   });
 });
 
-/** Retries a check on the page until it holds (playwright-core has no web-first assertions). */
-async function poll(check: () => Promise<boolean>, what: string, timeout = 10_000): Promise<void> {
+/** Retries a check on the page until it holds (playwright-core has no web-first assertions); the timeout only bounds a hang. */
+async function poll(check: () => Promise<boolean>, what: string, timeout = 60_000): Promise<void> {
   const until = Date.now() + timeout;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out: ${what}`);

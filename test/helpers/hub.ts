@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '../../src/db/database';
 import { deriveDemoKeys } from '../../src/db/demo/demo-keys';
 import { sqlStats } from '../../src/db/sql-stats';
 import { startServer, type Hub } from '../../src/server/app';
+import { subscriptionsOpen } from './live';
 
 export interface GqlResult<T> {
   status: number;
@@ -38,6 +39,8 @@ export interface TestHub {
   raw(body: unknown, key: string | null): Promise<GqlResult<unknown>>;
   ws(key: string | null): Client;
   sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Subscriptions the hub serves now (its ewc_subscriptions_open gauge). */
+  subscriptionsOpen(): number;
   /** SQL statements this process sent while `fn` ran. */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   close(): Promise<void>;
@@ -75,7 +78,8 @@ export async function createDatabaseFromTemplate(): Promise<string> {
 export async function startTestHub(env: Record<string, string> = {}, opts: { databaseUrl?: string; clock?: () => number } = {}): Promise<TestHub> {
   const url = opts.databaseUrl ?? (await createDatabaseFromTemplate());
   const config = loadConfig({ DATABASE_URL: url, PORT: '0', EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR, LOG_LEVEL: 'error', ...env });
-  const db = await openDatabase(config);
+  // The template is migrated: each file skips loading the migrator and checking (seconds under load).
+  const db = await openDatabase(config, { migrate: false });
   const hub = await startServer(config, db, { port: 0, clock: opts.clock });
   const derived = Object.fromEntries(deriveDemoKeys(process.env.EWC_TEST_DATA_DIR!).map((k) => [k.label, k.key]));
   const keys: DemoKeys = {
@@ -119,6 +123,7 @@ export async function startTestHub(env: Record<string, string> = {}, opts: { dat
       return client;
     },
     sql: async <R extends pg.QueryResultRow>(text: string, params: unknown[] = []) => (await db.pool.query<R>(text, params)).rows,
+    subscriptionsOpen: () => subscriptionsOpen(hub.metrics.render()),
     countStatements: async (fn) => {
       const before = sqlStats.statements;
       await fn();

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { tableCounts } from '../helpers/fixtures';
 import { listen, waitFor } from '../helpers/live';
+import { logOutputOf } from '../helpers/log';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -41,7 +43,7 @@ const stored = async (serial: string, from: string) =>
 
 describe('POST /import/readings', () => {
   it('imports a CSV for the key, records the key on the batch, tells subscribers after the commit, and a re-send is all duplicates', async () => {
-    const events = await listen(t.ws(t.keys.hospital), ON_READINGS);
+    const events = await listen(t, t.ws(t.keys.hospital), ON_READINGS);
     const csv = 'serial,start,end,value\nSY-hosp-longhui-E1,2025-03-01 00:00,2025-03-01 01:00,4\nSY-hosp-longhui-E1,2025-03-01 01:00,2025-03-01 02:00,5.5\n';
     const r = await upload(csv, t.keys.hospital);
     expect(r.status).toBe(200);
@@ -49,7 +51,7 @@ describe('POST /import/readings', () => {
     const rows = await stored('SY-hosp-longhui-E1', '2025-03-01T00:00:00+08:00');
     expect(rows.map((x) => [x.value, x.source])).toEqual([[4, 'IMPORT'], [5.5, 'IMPORT']]);
     expect(rows[0].api_key_id).not.toBeNull();
-    expect(await waitFor(() => events.length === 1, 5000)).toBe(true);
+    expect(await waitFor(() => events.length === 1)).toBe(true);
     expect(events[0].data.readingsIngested).toMatchObject({ rows: 2, total: 9.5, periodStart: '2025-02-28T16:00:00.000Z' });
 
     const again = await upload(csv, t.keys.hospital);
@@ -114,15 +116,29 @@ describe('POST /import/readings', () => {
 
   it('forgets an upload the client abandons half way: nothing written, no file left behind', async () => {
     const before = await tableCounts(t);
-    const uploads = () => readdirSync(os.tmpdir()).filter((d) => d.startsWith('ewc-upload-')).length;
-    const spooled = uploads();
-    await new Promise<void>((resolve) => {
+    // The upload is recognised by a value no other upload (another test, another checkout) sends.
+    const marker = `1.${BigInt('0x' + randomBytes(6).toString('hex'))}`;
+    const spoolOf = () =>
+      readdirSync(os.tmpdir())
+        .filter((d) => d.startsWith('ewc-upload-'))
+        .map((d) => path.join(os.tmpdir(), d))
+        .find((d) => {
+          try {
+            return readdirSync(d).some((f) => readFileSync(path.join(d, f), 'utf8').includes(marker));
+          } catch {
+            return false; // gone while we looked
+          }
+        });
+    let spool: string | undefined;
+    await new Promise<void>((resolve, reject) => {
       const req = http.request(importUrl, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': 10_000_000, authorization: `Bearer ${t.keys.goa}` } });
       req.on('error', () => resolve());
-      req.write('serial,date,value\nSY-hosp-longhui-E1,2025-09-01,1\n');
-      setTimeout(() => req.destroy(), 300);
+      req.on('close', () => resolve());
+      req.write(`serial,date,value\nSY-hosp-longhui-E1,2025-09-01,${marker}\n`);
+      // Abandoned once the hub has spooled the first rows to disk.
+      void waitFor(() => (spool = spoolOf()) !== undefined).then((seen) => (seen ? req.destroy() : reject(new Error('the upload was never spooled'))));
     });
-    expect(await waitFor(() => uploads() === spooled, 3000)).toBe(true);
+    expect(await waitFor(() => !existsSync(spool!))).toBe(true);
     expect(await tableCounts(t)).toEqual(before);
   });
 
@@ -146,18 +162,19 @@ describe('npm run cli -- import readings, with a hub running', () => {
   it('sends the running hub\'s subscribers the new readings (LISTEN/NOTIFY)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-import-'));
     try {
-      const events = await listen(t.ws(t.keys.goa), ON_READINGS);
+      const events = await listen(t, t.ws(t.keys.goa), ON_READINGS);
       const file = path.join(dir, 'cli.csv');
       writeFileSync(file, 'serial,date,value\nSY-hosp-longhui-E1,2025-08-01,11\nSY-hosp-longhui-E1,2025-08-02,12\n');
       const status = await new Promise<number | null>((resolve) => {
         const child = spawn(process.execPath, [MAIN, 'import', 'readings', file], { env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: t.db.url, EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR } });
+        logOutputOf(child, 'cli import');
         child.on('close', resolve);
       });
       expect(status).toBe(0);
-      expect(await waitFor(() => events.length === 1, 5000)).toBe(true);
+      expect(await waitFor(() => events.length === 1)).toBe(true);
       expect(events[0].data.readingsIngested).toMatchObject({ rows: 2, total: 23 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

@@ -3,27 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { cli, MAIN } from '../helpers/cli';
 import { rollupDrift, tableCounts } from '../helpers/fixtures';
 import { startTestHub, type TestHub } from '../helpers/hub';
-
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-
-/** Runs the CLI as a user would, asynchronously so the in-process hub keeps serving. */
-function cli(args: string[], env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+import { waitFor } from '../helpers/live';
+import { logOutputOf } from '../helpers/log';
 
 let t: TestHub;
 let env: Record<string, string | undefined>;
@@ -213,13 +197,20 @@ describe('npm run cli -- import readings', () => {
       (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE meter_id = ANY($1::int[]) AND period_start >= '2026-01-01T00:00:00+08:00'`, [meters.map((m) => m.id)]))[0].n;
     const before = await tableCounts(t);
 
+    // A session of this database, other than the hub's and the test's idle ones, holding a
+    // transaction id: the import has begun writing.
+    const writers = async () =>
+      (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`))[0].n;
+    expect(await writers()).toBe(0);
     const child = spawn(process.execPath, [MAIN, 'import', 'readings', big], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
-    await new Promise((r) => setTimeout(r, 2500));
+    logOutputOf(child, 'cli import');
     const exited = new Promise((r) => child.once('close', r));
+    expect(await waitFor(async () => child.exitCode !== null || (await writers()) > 0)).toBe(true);
+    expect(child.exitCode).toBeNull();
     child.kill('SIGKILL');
     await exited;
-    // Give PostgreSQL a moment to roll the dead session's transaction back.
-    await new Promise((r) => setTimeout(r, 500));
+    // PostgreSQL rolls the dead session's transaction back when it notices the session is gone.
+    expect(await waitFor(async () => (await writers()) === 0)).toBe(true);
     expect(await count()).toBe(0);
     expect(await tableCounts(t)).toEqual(before);
 
@@ -229,5 +220,5 @@ describe('npm run cli -- import readings', () => {
     expect(await count()).toBe(lines.length - 1);
     // One refresh at the end of the import gives what recomputing from every reading gives.
     expect(await rollupDrift(t, meters.map((m) => m.id))).toEqual([]);
-  }, 120_000);
+  });
 });

