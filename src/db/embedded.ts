@@ -119,7 +119,7 @@ export async function startEmbedded(dataDir: string, database = 'ewc', opts: { t
     return { url: urlFor(creds, runningPort, database), owned: false, stop: async () => {} };
   }
 
-  const port = await freePort(creds.port || 54329);
+  let port = await freePort(creds.port || 54329);
   creds.port = port;
   saveCredentials(dataDir, creds);
 
@@ -137,33 +137,45 @@ export async function startEmbedded(dataDir: string, database = 'ewc', opts: { t
   }
 
   const pgLog: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: creds.user,
-    password: creds.password,
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ['--locale=C.UTF-8', '--lc-messages=C', '--encoding=UTF8'],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
-      ...(opts.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : ['-c', 'fsync=on']),
-    ],
-    onLog: (m: string) => {
-      pgLog.push(m);
-      if (pgLog.length > 50) pgLog.shift();
-    },
-    onError: (m: unknown) => logger.debug('embedded postgres', { message: String(m) }),
-  });
+  const serverOn = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: pgDir,
+      port,
+      user: creds.user,
+      password: creds.password,
+      persistent: true,
+      createPostgresUser: true,
+      initdbFlags: ['--locale=C.UTF-8', '--lc-messages=C', '--encoding=UTF8'],
+      postgresFlags: [
+        '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
+        ...(opts.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : ['-c', 'fsync=on']),
+      ],
+      onLog: (m: string) => {
+        pgLog.push(m);
+        if (pgLog.length > 50) pgLog.shift();
+      },
+      onError: (m: unknown) => logger.debug('embedded postgres', { message: String(m) }),
+    });
+  let pg = serverOn(port);
 
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
     logger.info('initialising embedded PostgreSQL', { dir: pgDir });
     await pg.initialise();
   }
-  try {
-    await pg.start();
-  } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start:\n${pgLog.join('')}${err ? String(err) : ''}`);
+  // The port was free a moment ago; on a shared machine another server may take it first.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pg.start();
+      break;
+    } catch (err) {
+      const taken = pgLog.some((l) => /could not bind|Address already in use/.test(l));
+      if (!taken || attempt >= 5) throw new Error(`embedded PostgreSQL did not start:\n${pgLog.join('')}${err ? String(err) : ''}`);
+      pgLog.length = 0;
+      port = await freePort(0);
+      creds.port = port;
+      saveCredentials(dataDir, creds);
+      pg = serverOn(port);
+    }
   }
 
   const { Client } = await import('pg');

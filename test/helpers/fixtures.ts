@@ -61,3 +61,8 @@ export function rollupDrift(t: TestHub, meterIds: number[]) {
     [meterIds],
   );
 }
+
+/** Rows in `from` (a table, with a WHERE if need be): what a list should total, read from the data rather than pinned. */
+export async function countRows(t: TestHub, from: string, params: unknown[] = []): Promise<number> {
+  return (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${from}`, params))[0].n;
+}
