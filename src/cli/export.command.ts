@@ -1,10 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Principal } from '../access/principal';
 import type { Config } from '../config';
-import { openDatabase } from '../db/database';
-import { AssessmentService } from '../modules/compliance/assessment.service';
-import { IndicatorKind } from '../modules/compliance/compliance.enums';
-import { Institution } from '../modules/registry/institution.entity';
 import { csvField } from '../csv';
 import { parseFlags, UsageError } from './args';
 
@@ -20,6 +16,13 @@ export async function exportCommand(config: Config, argv: string[]): Promise<voi
   const { flags, positional } = parseFlags(rest, ['year', 'out']);
   if (positional.length || !flags.year || !/^\d{4}$/.test(flags.year)) throw new UsageError(`--year takes a four-digit year\n${USAGE}`);
   const year = Number(flags.year);
+  // Loaded once the arguments are good: a usage error answers without loading the ORM.
+  const [{ openDatabase }, { AssessmentService }, { IndicatorKind }, { Institution }] = await Promise.all([
+    import('../db/database.js'),
+    import('../modules/compliance/assessment.service.js'),
+    import('../modules/compliance/compliance.enums.js'),
+    import('../modules/registry/institution.entity.js'),
+  ]);
   const db = await openDatabase(config);
   try {
     const service = new AssessmentService(db, db.orm.em.fork(), OPERATOR);

@@ -1,9 +1,4 @@
 import type { Config } from '../config';
-import { ApiKeyService } from '../access/api-key.service';
-import { openDatabase } from '../db/database';
-import { DomainError } from '../graphql/errors';
-import { PgPubSub } from '../modules/realtime/pg-pubsub';
-import { TOPICS } from '../modules/realtime/pubsub';
 import { parseFlags, UsageError } from './args';
 
 const KEYS_USAGE =
@@ -36,6 +31,14 @@ export async function keysCommand(config: Config, argv: string[]): Promise<void>
     throw new UsageError(`keys revoke takes one numeric key id\n${KEYS_USAGE}`);
   }
 
+  // Loaded once the arguments are good: a usage error answers without loading the ORM.
+  const [{ ApiKeyService }, { openDatabase }, { DomainError }, { PgPubSub }, { TOPICS }] = await Promise.all([
+    import('../access/api-key.service.js'),
+    import('../db/database.js'),
+    import('../graphql/errors.js'),
+    import('../modules/realtime/pg-pubsub.js'),
+    import('../modules/realtime/pubsub.js'),
+  ]);
   const db = await openDatabase(config);
   try {
     const service = new ApiKeyService(db.orm.em.fork());

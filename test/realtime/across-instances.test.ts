@@ -28,12 +28,16 @@ interface HubProcess {
   stderr: () => string;
 }
 
+/** Every hub process started, stopped after the tests even when one never came up. */
+const children: ChildProcess[] = [];
+
 /** Starts `ewc-hub start` and resolves with its URL once it prints the GraphQL line (however long a busy machine takes). */
 function startHubProcess(databaseUrl: string, label: string): Promise<HubProcess> {
   const child = spawn(process.execPath, [MAIN, 'start'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', EWC_DEMO: '0', LOG_LEVEL: 'warn', EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -48,10 +52,10 @@ function startHubProcess(databaseUrl: string, label: string): Promise<HubProcess
   });
 }
 
-function stopHubProcess(p: HubProcess | undefined): Promise<unknown> {
-  if (!p || p.child.exitCode !== null) return Promise.resolve();
-  const exited = new Promise((r) => p.child.once('exit', r));
-  p.child.kill('SIGINT');
+function stopHubProcess(child: ChildProcess): Promise<unknown> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
   return exited;
 }
 
@@ -106,7 +110,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.dispose();
-  await Promise.all([stopHubProcess(a), stopHubProcess(b)]);
+  await Promise.all(children.map(stopHubProcess));
   await sql?.end();
 });
 

@@ -84,6 +84,7 @@ describe('logs', () => {
   });
   afterAll(async () => {
     proc.removeAllListeners('exit');
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise((r) => {
       proc.once('exit', r);
       proc.kill('SIGINT');

@@ -77,9 +77,11 @@ export async function* readRows(file: string, opts: ReadOptions = {}): AsyncGene
   const head = await readHead(file);
   if (!head.length) throw new ImportFileError('the file is empty');
   const progress = opts.progress ?? { bytes: 0 };
+  // exceljs takes seconds to load and only .xlsx needs it; loaded before the file starts flowing.
+  const excel = ext === '.xlsx' ? (await import('exceljs')).default : null;
   const source = createReadStream(file).on('data', (chunk) => (progress.bytes += chunk.length));
-  if (ext === '.csv') yield* readCsv(source, head, opts.mapping);
-  else yield* readXlsx(source, head, opts.mapping);
+  if (!excel) yield* readCsv(source, head, opts.mapping);
+  else yield* readXlsx(excel, source, head, opts.mapping);
 }
 
 async function readHead(file: string): Promise<Buffer> {
@@ -147,13 +149,11 @@ async function* readCsv(file: ReadStream, head: Buffer, mapping?: ColumnMap): As
   if (!headers) throw new ImportFileError('the file has no rows');
 }
 
-async function* readXlsx(file: ReadStream, head: Buffer, mapping?: ColumnMap): AsyncGenerator<RawRow> {
+async function* readXlsx(Excel: typeof ExcelJS, file: ReadStream, head: Buffer, mapping?: ColumnMap): AsyncGenerator<RawRow> {
   if (head.subarray(0, 2).toString('latin1') !== 'PK') {
     file.destroy();
     throw new ImportFileError('not an XLSX workbook');
   }
-  // Loaded for .xlsx files only: exceljs takes seconds to load, and a CSV import or a hub start needs none of it.
-  const { default: Excel } = await import('exceljs');
   const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
   let headers: string[] | null = null;
   try {
