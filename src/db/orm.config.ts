@@ -16,6 +16,8 @@ export function ormConfig(clientUrl: string, extra: Partial<Options> = {}): Opti
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      // migrate() logs what it applied as one JSON line; umzug's own lines would go to stdout.
+      silent: true,
       emit: 'ts',
       fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? '_' + name : ''}`,
     },
