@@ -26,18 +26,17 @@ describe('events after successive changes', () => {
     const id = toGlobalId('EpcContract', contract.id);
     const filter = `{ institutionId: "${toGlobalId('Institution', contract.institution_id)}" }`;
     // Two subscribers with one profile share each event's execution; a third with another selection.
-    const [goa, goaAgain, drc] = await Promise.all([
-      listen(t.ws(t.keys.goa), `subscription { epcContractChanged(filter: ${filter}) { id status } }`),
-      listen(t.ws(t.keys.goa), `subscription { epcContractChanged(filter: ${filter}) { id status } }`),
-      listen(t.ws(t.keys.drc), `subscription { epcContractChanged(filter: ${filter}) { status transitions { toStatus } } }`),
-    ]);
+    // One after the other: each waits until the hub serves one more subscription than before it.
+    const goa = await listen(t, t.ws(t.keys.goa), `subscription { epcContractChanged(filter: ${filter}) { id status } }`);
+    const goaAgain = await listen(t, t.ws(t.keys.goa), `subscription { epcContractChanged(filter: ${filter}) { id status } }`);
+    const drc = await listen(t, t.ws(t.keys.drc), `subscription { epcContractChanged(filter: ${filter}) { status transitions { toStatus } } }`);
 
     const steps = ['SIGNED', 'IMPLEMENTING', 'OPERATING'];
     for (const [i, to] of steps.entries()) {
       const r = await t.gql(TransitionEpcContractDocument, { id, to: to as never }, t.keys.goa);
       expect(r.errors).toBeUndefined();
       // One step at a time: each event is read after its own change, before the next.
-      expect(await waitFor(() => goa.length === i + 1 && goaAgain.length === i + 1 && drc.length === i + 1, 5000)).toBe(true);
+      expect(await waitFor(() => goa.length === i + 1 && goaAgain.length === i + 1 && drc.length === i + 1)).toBe(true);
     }
 
     expect(goa.map((e) => e.data.epcContractChanged)).toEqual(steps.map((status) => ({ id, status })));
@@ -51,7 +50,7 @@ describe('events after successive changes', () => {
     const [{ institution_id }] = await t.sql<{ institution_id: number }>(`SELECT institution_id FROM meter WHERE serial = 'SY-hosp-longhui-E1'`);
     const institution = toGlobalId('Institution', institution_id);
     // The meter's institution is loaded through the loaders of each event's execution.
-    const events = await listen(t.ws(t.keys.goa), 'subscription { readingsIngested { meter { serial institution { name } } } }');
+    const events = await listen(t, t.ws(t.keys.goa), 'subscription { readingsIngested { meter { serial institution { name } } } }');
 
     const names = ['Longhui Hospital A', 'Longhui Hospital B', 'Longhui Hospital C'];
     for (const [i, name] of names.entries()) {
@@ -59,7 +58,7 @@ describe('events after successive changes', () => {
       expect(renamed.errors).toBeUndefined();
       const r = await t.gql(IngestReadingsDocument, { input: { rows: dailyRows(meter, `2024-11-0${i + 1}`, 1) } }, t.keys.goa);
       expect(r.errors).toBeUndefined();
-      expect(await waitFor(() => events.length === i + 1, 5000)).toBe(true);
+      expect(await waitFor(() => events.length === i + 1)).toBe(true);
     }
     expect(events.map((e) => e.data.readingsIngested.meter.institution.name)).toEqual(names);
   });

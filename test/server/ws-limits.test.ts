@@ -82,21 +82,21 @@ describe('WebSocket limits per key', () => {
     const first = subscribe(client);
     const second = subscribe(client);
     const third = subscribe(client);
-    expect(await waitFor(() => third.errors.length === 1, 5000)).toBe(true);
+    expect(await waitFor(() => third.errors.length === 1)).toBe(true);
     expect(third.errors[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED', limit: 2 } });
     expect(third.errors[0].message).toMatch(/2 open subscriptions/);
-    expect(await waitFor(() => listeners() === base + 2, 5000)).toBe(true);
+    expect(await waitFor(() => listeners() === base + 2)).toBe(true);
     expect([first.errors, second.errors]).toEqual([[], []]);
 
     // Across connections of the key, too.
     const elsewhere = subscribe(t.ws(key));
-    expect(await waitFor(() => elsewhere.errors.length === 1, 5000)).toBe(true);
+    expect(await waitFor(() => elsewhere.errors.length === 1)).toBe(true);
     expect(elsewhere.errors[0].extensions.code).toBe('RATE_LIMITED');
 
     first.stop();
-    expect(await waitFor(() => listeners() === base + 1, 5000)).toBe(true);
+    expect(await waitFor(() => listeners() === base + 1)).toBe(true);
     const fourth = subscribe(client);
-    expect(await waitFor(() => listeners() === base + 2, 5000)).toBe(true);
+    expect(await waitFor(() => listeners() === base + 2)).toBe(true);
     expect(fourth.errors).toEqual([]);
   });
 
