@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
@@ -126,4 +126,34 @@ export function runBench(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * CPU time (ms, user + system) used so far by a PostgreSQL on this machine: its postmaster and every
+ * process it started (backends, WAL writer, checkpointer). Read from /proc, so it holds on a busy
+ * machine where wall-clock figures do not. Backends that have exited count through the postmaster,
+ * which reaps them.
+ */
+export async function postgresCpuMs(pool: { query: (sql: string) => Promise<{ rows: { pid: number }[] }> }): Promise<number> {
+  const { rows } = await pool.query('SELECT pg_backend_pid() AS pid');
+  const statOf = (pid: number | string) => {
+    // Fields after the command name (which may hold spaces) start at ") ".
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  };
+  const postmaster = Number(statOf(rows[0].pid)[1]);
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let ms = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const f = statOf(pid);
+      // The postmaster's own time and that of the children it has reaped (cutime, cstime), then the live children's.
+      if (Number(pid) === postmaster) ms += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * tick;
+      else if (Number(f[1]) === postmaster) ms += (Number(f[11]) + Number(f[12])) * tick;
+    } catch (err) {
+      // The process ended between the listing and the read.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
+  return ms;
 }

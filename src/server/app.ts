@@ -16,6 +16,7 @@ import { createLoaders } from '../graphql/loaders';
 import { createSchema } from '../graphql/schema';
 import { logContext, logger } from '../logger';
 import { importRouter } from '../modules/imports/import.http';
+import { ComplianceMonitor } from '../modules/compliance/alerts.service';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
 import { PubSub } from '../modules/realtime/pubsub';
 import { AuthFailureLimit, PrincipalCache } from './auth';
@@ -69,6 +70,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const counters = new Budgets(new BudgetStore(db.pool), { reserveFraction: config.budgets.reserveFraction, clock: opts.clock ?? Date.now });
   const budgets = new KeyBudgets(counters, config.budgets);
   const keys = new PrincipalCache(db, pubsub, new AuthFailureLimit(counters, config.budgets.authFailuresPerMinute));
+  const monitor = new ComplianceMonitor(db, pubsub);
   const armor = createArmor();
   const app = express();
   app.disable('x-powered-by');
@@ -129,7 +131,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   // The dashboard's static page at /dashboard (built into dist/dashboard).
   app.use(dashboardRouter());
   // Files of readings over HTTP, for agencies without shell access to the hub.
-  app.use(importRouter(db, pubsub, keys, budgets));
+  app.use(importRouter(db, pubsub, keys, budgets, monitor));
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
@@ -138,7 +140,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
         metrics.inc('ewc_http_graphql_requests_total', 'HTTP requests to /graphql.');
         const principal = await keys.principalFor(req.headers.authorization, req.ip);
         const em = db.orm.em.fork();
-        return { principal, em, db, pubsub, loaders: createLoaders(db, em, principal) };
+        return { principal, em, db, pubsub, monitor, loaders: createLoaders(db, em, principal) };
       },
     }),
   );
@@ -163,6 +165,6 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     pubsub,
     schema,
     metrics,
-    stop: () => (stopping ??= apollo.stop().then(() => (keys.close(), pubsub.close()))),
+    stop: () => (stopping ??= apollo.stop().then(() => monitor.drain()).then(() => (keys.close(), pubsub.close()))),
   };
 }

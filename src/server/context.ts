@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../access/principal';
 import type { Database } from '../db/database';
 import type { Loaders } from '../graphql/loaders';
+import type { ComplianceMonitor } from '../modules/compliance/alerts.service';
 import type { PubSub } from '../modules/realtime/pubsub';
 
 /** What every resolver gets: who calls, a forked EntityManager and this request's loaders. */
@@ -11,4 +12,6 @@ export interface Context {
   db: Database;
   loaders: Loaders;
   pubsub: PubSub;
+  /** Compliance checks after ingests, run after the answer (absent on WebSocket: no mutations there). */
+  monitor?: ComplianceMonitor;
 }

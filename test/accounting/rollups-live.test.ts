@@ -39,6 +39,20 @@ describe('rollups', () => {
     const diff = await rollupDrift(t, meters.map((m) => m.id));
     expect(diff).toEqual([]);
   });
+
+  it('count a stored reading from an earlier month in the day a later batch starts on', async () => {
+    // The refresh reads only the partitions of the batch's span; the long reading begun in March
+    // (another partition) must still count in 2 April, the day the second batch touches.
+    const [m] = await t.sql<{ id: number }>(`SELECT id FROM meter WHERE carrier = 'ELECTRICITY' ORDER BY id LIMIT 1`);
+    const meterId = toGlobalId('Meter', m.id);
+    const long = { meterId, periodStart: '2026-03-28T12:00:00+08:00', periodEnd: '2026-04-02T12:00:00+08:00', value: 1200 };
+    const short = { meterId, periodStart: '2026-04-02T12:00:00+08:00', periodEnd: '2026-04-02T18:00:00+08:00', value: 60 };
+    expect((await gql(INGEST, { rows: [long] })).errors).toBeUndefined();
+    expect((await gql(INGEST, { rows: [short] })).errors).toBeUndefined();
+    const [day] = await t.sql<{ value: number }>(`SELECT value FROM meter_day WHERE meter_id = $1 AND day = '2026-04-02'`, [m.id]);
+    expect(day.value).toBeCloseTo(1200 * (12 / 120) + 60, 9);
+    expect(await rollupDrift(t, [m.id])).toEqual([]);
+  });
 });
 
 describe('live indicators and compliance alerts', () => {

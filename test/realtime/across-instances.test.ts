@@ -172,6 +172,28 @@ describe('events across hub instances', () => {
     expect(errors).toEqual([]);
   });
 
+  it('the events of one change travel as one message, stored whole when large, and arrive in order', async () => {
+    const publisher = new PgPubSub({ pool: sql, url: dbUrl });
+    const receiver = new PgPubSub({ pool: sql, url: dbUrl });
+    await Promise.all([publisher.start(), receiver.start()]);
+    try {
+      const heard: { topic: string; i: number }[] = [];
+      // Topics of their own: hub A's subscribers must not get these made-up payloads.
+      receiver.on('TEST_R', (p) => heard.push({ topic: 'r', i: (p as { i: number }).i }));
+      receiver.on('TEST_U', (p) => heard.push({ topic: 'u', i: (p as { i: number }).i }));
+      const { rows: [{ max }] } = await sql.query<{ max: string | null }>('SELECT max(id) FROM event_payload');
+      // 200 events of a batch of 100 meters: far past NOTIFY's 8,000 bytes, so one stored row.
+      const events = Array.from({ length: 200 }, (_, i) => ({ topic: i % 2 ? 'TEST_U' : 'TEST_R', payload: { i, at: new Date(Date.UTC(2024, 0, 1, 0, i)), pad: 'x'.repeat(40) } }));
+      publisher.publishAll(events);
+      expect(await waitFor(() => heard.length === 200, 10_000)).toBe(true);
+      expect(heard).toEqual(events.map((e, i) => ({ topic: e.topic === 'TEST_U' ? 'u' : 'r', i })));
+      const stored = await sql.query('SELECT id FROM event_payload WHERE id > $1', [max ?? 0]);
+      expect(stored.rowCount).toBe(1);
+    } finally {
+      await Promise.all([publisher.close(), receiver.close()]);
+    }
+  });
+
   it('after the listening connections are killed, A reconnects and still hears B', async () => {
     // Terminating backends stands in for a database restart: the embedded PostgreSQL is shared
     // by every test file, so it is not restarted. Only this test's database is touched.

@@ -6,6 +6,9 @@ import { addDays, isoDay, resolvePeriod } from '../accounting/period';
 import { TOPICS, type PubSub } from '../realtime/pubsub';
 import { AlertDirection, IndicatorKind } from './compliance.enums';
 import { MIN_COVERAGE } from './quota-book';
+import { logger } from '../../logger';
+
+const log = logger.child({ component: 'compliance-monitor' });
 
 /** What `complianceAlerts` subscribers receive. */
 export interface ComplianceAlertPayload {
@@ -81,4 +84,48 @@ export async function checkComplianceAlerts(db: Database, em: EntityManager, pub
     }
   }
   return out;
+}
+
+/**
+ * Runs the compliance checks of ingests in the background, one at a time: a batch answers as soon
+ * as its readings are committed (the checks took about 55 ms a batch), and checks asked for while
+ * one runs are merged into the next, so a stream of batches costs one check per pause, not one per
+ * batch, and two checks never race to record the same crossing.
+ */
+export class ComplianceMonitor {
+  private pending = new Map<number, Set<number>>();
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly db: Database, private readonly pubsub: PubSub) {}
+
+  schedule(institutionIds: number[], years: number[]): void {
+    if (!institutionIds.length) return;
+    for (const year of years) {
+      const set = this.pending.get(year) ?? new Set<number>();
+      for (const id of institutionIds) set.add(id);
+      this.pending.set(year, set);
+    }
+    this.running ??= this.run();
+  }
+
+  /** Resolves when every scheduled check has run (on shutdown, and in tests). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.pending.size) {
+        const work = [...this.pending];
+        this.pending = new Map();
+        for (const [year, ids] of work) {
+          await checkComplianceAlerts(this.db, this.db.orm.em.fork(), this.pubsub, [...ids], [year]).catch((err: unknown) =>
+            log.error('compliance check after ingest failed', { year, error: err instanceof Error ? err.message : String(err) }),
+          );
+        }
+      }
+    } finally {
+      this.running = null;
+    }
+  }
 }

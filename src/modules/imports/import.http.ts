@@ -15,6 +15,7 @@ import { toGlobalId } from '../../graphql/relay';
 import { rateLimited, rateLimitHeaders, type KeyBudgets, type Verdict } from '../../access/budget';
 import type { PrincipalCache } from '../../server/auth';
 import { afterIngest } from '../accounting/after-ingest';
+import type { ComplianceMonitor } from '../compliance/alerts.service';
 import type { PubSub } from '../realtime/pubsub';
 import { ImportRejectedError, importReadings, ImportRowLimitError } from './import.service';
 import { COLUMNS, ImportFileError, parseMapping, type ColumnMap } from './reading-file.parser';
@@ -70,7 +71,7 @@ async function listedProblems(report: string): Promise<{ row: number; column: st
  * slow upload never holds a database transaction open, then imported exactly as the CLI does,
  * with the key's write rights checked per meter. Errors use the GraphQL error shape and codes.
  */
-export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache, budgets: KeyBudgets): express.Router {
+export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache, budgets: KeyBudgets, monitor: ComplianceMonitor): express.Router {
   const router = express.Router();
   router.post('/import/readings', async (req, res) => {
     let dir: string | null = null;
@@ -95,7 +96,7 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache,
       verdict = await budgets.chargeAnyway(principal, result.rows);
       charged = true;
       setRateLimitHeaders(res, verdict);
-      await afterIngest({ db, em: db.orm.em.fork(), pubsub }, result.events, result.refreshedMonths);
+      await afterIngest({ db, em: db.orm.em.fork(), pubsub, monitor }, result.events, result.refreshedMonths);
       res.json({
         rows: result.rows,
         accepted: result.accepted,

@@ -9,6 +9,7 @@ import { BatchSource } from './reading-batch.entity';
 import type { ReadingRowInput } from './metering.inputs';
 import { refreshRollups } from '../accounting/rollup';
 import { ensureReadingPartitions } from './partitions';
+import { numberArray, timestampArray } from '../../db/sql-arrays';
 
 export const MAX_BATCH_ROWS = 10_000;
 
@@ -158,19 +159,8 @@ export class IngestService {
       const meterById = new Map(meters.rows.map((m) => [m.id, m]));
       this.checkMeters(rows, meterById);
 
-      // The batch's meters and span as constants: the plan reads only the partitions of the span
-      // and the index of those meters (without them it hashed the whole table: 2.2 s at 3.8 million readings).
-      const existing = await client.query<ExistingRow>(
-        `SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id
-           FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS k(meter_id, s, e)
-           JOIN reading r ON r.meter_id = k.meter_id AND r.period_start = k.s AND r.period_end = k.e
-          WHERE r.meter_id = ANY($4::int[]) AND r.period_start BETWEEN $5 AND $6`,
-        [
-          rows.map((r) => r.meterId), rows.map((r) => r.periodStart), rows.map((r) => r.periodEnd),
-          meterIds, first, last,
-        ],
-      );
-      const existingByKey = new Map(existing.rows.map((e) => [keyOf(e.meter_id, e.period_start, e.period_end), e]));
+      const stored = await storedAround(client, rows);
+      const existingByKey = new Map(stored.map((e) => [keyOf(e.meter_id, e.period_start, e.period_end), e]));
 
       const fresh: IngestRow[] = [];
       const corrections: { row: IngestRow; old: ExistingRow }[] = [];
@@ -184,7 +174,7 @@ export class IngestService {
         else conflicts.push({ index, field: 'value', message: `${row.value} differs from the stored ${old.value}; send correction: true to replace it` });
       });
       if (conflicts.length) throw new ConflictError(ValidationError.summarise(conflicts).replace('Invalid input', 'Readings already stored with other values'), { problems: conflicts });
-      await this.checkOverlaps(client, fresh, rows);
+      checkOverlaps(stored, fresh, rows);
 
       if (!fresh.length && !corrections.length) {
         await client.query('COMMIT');
@@ -201,7 +191,7 @@ export class IngestService {
           `INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
            SELECT m, s, e, v, q::reading_quality, $6
              FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::float8[], $5::text[]) AS u(m, s, e, v, q)`,
-          [fresh.map((r) => r.meterId), fresh.map((r) => r.periodStart), fresh.map((r) => r.periodEnd), fresh.map((r) => r.value), fresh.map((r) => r.quality), batchId],
+          [numberArray(fresh.map((r) => r.meterId)), timestampArray(fresh.map((r) => r.periodStart)), timestampArray(fresh.map((r) => r.periodEnd)), numberArray(fresh.map((r) => r.value)), fresh.map((r) => r.quality), batchId],
         );
       }
       if (corrections.length) {
@@ -265,36 +255,78 @@ export class IngestService {
       throw new ForbiddenError(`this key may not write readings of the meters in rows ${shown}`, { rows: forbidden });
     }
   }
+}
 
-  /**
-   * A new reading may not overlap a stored one of the same meter with other bounds. Stored
-   * readings never overlap each other, so only the last one starting before the new end can.
-   */
-  private async checkOverlaps(client: pg.PoolClient, fresh: IngestRow[], all: IngestRow[]): Promise<void> {
-    if (!fresh.length) return;
-    const found = await client.query<{ i: number; period_start: Date; period_end: Date }>(
-      `SELECT k.i, r.period_start, r.period_end
-         FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(meter_id, s, e, i)
-         CROSS JOIN LATERAL (SELECT period_start, period_end FROM reading
-                              WHERE meter_id = k.meter_id AND period_start < k.e
-                                -- No reading spans more than 366 days: lets the plan skip older partitions.
-                                AND period_start > k.s - interval '366 days'
-                              ORDER BY period_start DESC LIMIT 1) r
-        WHERE r.period_end > k.s`,
-      [fresh.map((r) => r.meterId), fresh.map((r) => r.periodStart), fresh.map((r) => r.periodEnd)],
-    );
-    if (!found.rowCount) return;
-    const problems = new Problems();
-    for (const f of found.rows) {
-      const row = fresh[Number(f.i) - 1];
-      problems.add(
-        'periodStart',
-        `overlaps the stored reading ${f.period_start.toISOString()} to ${f.period_end.toISOString()} of the same meter`,
-        all.indexOf(row),
-      );
+/**
+ * The stored readings a batch can meet, in one statement: for each meter, those starting within
+ * the batch's span for it, and the last one starting before (stored readings never overlap, so only
+ * that one can reach into the span). The batch's bounds are constants, so the plan reads only the
+ * partitions of the span; the look-back reads the index of each meter once.
+ */
+async function storedAround(client: pg.PoolClient, rows: IngestRow[]): Promise<ExistingRow[]> {
+  const span = new Map<number, { s: number; e: number }>();
+  for (const r of rows) {
+    const m = span.get(r.meterId);
+    const s = r.periodStart.getTime();
+    const e = r.periodEnd.getTime();
+    if (!m) span.set(r.meterId, { s, e });
+    else {
+      m.s = Math.min(m.s, s);
+      m.e = Math.max(m.e, e);
     }
-    problems.throwIfAny();
   }
+  const ids = [...span.keys()];
+  const first = Math.min(...[...span.values()].map((v) => v.s));
+  const last = Math.max(...[...span.values()].map((v) => v.e));
+  const found = await client.query<ExistingRow>(
+    `WITH k AS (SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS k(meter_id, s, e))
+     SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id
+       FROM k JOIN reading r ON r.meter_id = k.meter_id AND r.period_start >= k.s AND r.period_start < k.e
+      WHERE r.meter_id = ANY($1::int[]) AND r.period_start >= $4::timestamptz AND r.period_start < $5::timestamptz
+     UNION ALL
+     SELECT p.id, p.meter_id, p.period_start, p.period_end, p.value, p.quality, p.batch_id
+       FROM k CROSS JOIN LATERAL (
+              SELECT id, meter_id, period_start, period_end, value, quality, batch_id FROM reading
+               WHERE meter_id = k.meter_id AND period_start < k.s
+                 -- No reading spans more than 366 days: lets the plan skip older partitions.
+                 AND period_start > k.s - interval '366 days'
+               ORDER BY period_start DESC LIMIT 1) p
+      WHERE p.period_end > k.s`,
+    [
+      numberArray(ids), timestampArray(ids.map((id) => new Date(span.get(id)!.s))), timestampArray(ids.map((id) => new Date(span.get(id)!.e))),
+      new Date(first), new Date(last),
+    ],
+  );
+  return found.rows;
+}
+
+/**
+ * A new reading may not overlap a stored one of the same meter with other bounds. Stored readings
+ * never overlap each other, so only the last one starting before the new end can.
+ */
+function checkOverlaps(stored: ExistingRow[], fresh: IngestRow[], all: IngestRow[]): void {
+  if (!fresh.length || !stored.length) return;
+  const byMeter = new Map<number, ExistingRow[]>();
+  for (const r of stored) byMeter.set(r.meter_id, [...(byMeter.get(r.meter_id) ?? []), r]);
+  for (const list of byMeter.values()) list.sort((a, b) => a.period_start.getTime() - b.period_start.getTime());
+  const problems = new Problems();
+  fresh.forEach((row) => {
+    const list = byMeter.get(row.meterId);
+    if (!list) return;
+    // The last stored reading starting before the new one ends (binary search).
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].period_start.getTime() < row.periodEnd.getTime()) lo = mid + 1;
+      else hi = mid;
+    }
+    const before = list[lo - 1];
+    if (before && before.period_end.getTime() > row.periodStart.getTime()) {
+      problems.add('periodStart', `overlaps the stored reading ${before.period_start.toISOString()} to ${before.period_end.toISOString()} of the same meter`, all.indexOf(row));
+    }
+  });
+  problems.throwIfAny();
 }
 
 function eventsFor(rows: IngestRow[], meterById: Map<number, MeterRow>, batchId: number, committedAt: Date): ReadingsIngestedPayload[] {

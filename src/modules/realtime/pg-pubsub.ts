@@ -1,19 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { logger } from '../../logger';
-import { PubSub } from './pubsub';
+import { PubSub, type TopicEvent } from './pubsub';
 
 export const EVENTS_CHANNEL = 'ewc_events';
 /** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more; keep a margin. */
 export const MAX_NOTIFY_BYTES = 7900;
+/** The pseudo-topic of a stored list of events (publishAll too large to send inline). */
+const EVENT_LIST = '$events';
 const BACKOFF_START_MS = 100;
 const BACKOFF_MAX_MS = 5000;
 /** Rows of big payloads are kept an hour, long enough for every instance to read them. */
 const PAYLOAD_RETENTION = '1 hour';
 const CLEANUP_EVERY_MS = 10 * 60_000;
 
-/** What travels on the channel: the payload inline, or the id of its event_payload row. */
-type Envelope = { origin: string; topic: string } & ({ payload: unknown } | { ref: string });
+/**
+ * What travels on the channel: one event (topic and payload) or the events of one change, inline
+ * or as the id of their event_payload row.
+ */
+type Envelope = { origin: string } & ({ topic: string; payload: unknown } | { events: TopicEvent[] } | { topic: string; ref: string });
 
 const log = logger.child({ component: 'pubsub' });
 
@@ -72,8 +77,19 @@ export class PgPubSub extends PubSub {
 
   override publish(topic: string, payload: unknown): void {
     super.publish(topic, payload);
+    this.enqueue(topic, encodePayload(payload));
+  }
+
+  /** One NOTIFY for all the events of a change: a batch of 100 meters was 100 statements before. */
+  override publishAll(events: readonly TopicEvent[]): void {
+    if (!events.length) return;
+    if (events.length === 1) return this.publish(events[0].topic, events[0].payload);
+    super.publishAll(events);
+    this.enqueue(EVENT_LIST, encodePayload(events));
+  }
+
+  private enqueue(topic: string, body: string): void {
     if (this.closed) return;
-    const body = encodePayload(payload);
     this.sending = this.sending.then(() =>
       this.send(topic, body).catch((err: unknown) => log.error('event not sent to other instances', { topic, error: errorMessage(err) })),
     );
@@ -92,7 +108,9 @@ export class PgPubSub extends PubSub {
   }
 
   private async send(topic: string, body: string): Promise<void> {
-    const inline = `{"origin":${JSON.stringify(this.instanceId)},"topic":${JSON.stringify(topic)},"payload":${body}}`;
+    const inline = topic === EVENT_LIST
+      ? `{"origin":${JSON.stringify(this.instanceId)},"events":${body}}`
+      : `{"origin":${JSON.stringify(this.instanceId)},"topic":${JSON.stringify(topic)},"payload":${body}}`;
     if (Buffer.byteLength(inline) <= MAX_NOTIFY_BYTES) {
       await this.db.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, inline]);
       return;
@@ -171,10 +189,13 @@ export class PgPubSub extends PubSub {
     if (envelope.origin === this.instanceId) return;
     this.delivering = this.delivering.then(async () => {
       try {
+        if ('events' in envelope) return super.publishAll(envelope.events);
         const payload = 'ref' in envelope ? await this.load(envelope.ref) : envelope.payload;
-        if (payload !== undefined) super.publish(envelope.topic, payload);
+        if (payload === undefined) return;
+        if (envelope.topic === EVENT_LIST) super.publishAll(payload as TopicEvent[]);
+        else super.publish(envelope.topic, payload);
       } catch (err) {
-        log.error('event from another instance not delivered', { topic: envelope.topic, error: errorMessage(err) });
+        log.error('event from another instance not delivered', { topic: 'topic' in envelope ? envelope.topic : EVENT_LIST, error: errorMessage(err) });
       }
     });
   }

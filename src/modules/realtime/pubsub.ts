@@ -5,11 +5,21 @@
  */
 export type Listener = (payload: unknown) => void;
 
+export interface TopicEvent {
+  topic: string;
+  payload: unknown;
+}
+
 export class PubSub {
   private readonly topics = new Map<string, Set<Listener>>();
 
   publish(topic: string, payload: unknown): void {
     for (const listener of this.topics.get(topic) ?? []) listener(payload);
+  }
+
+  /** Several events of one change (a batch of readings): delivered in order, sent to other instances as one message. */
+  publishAll(events: readonly TopicEvent[]): void {
+    for (const e of events) PubSub.prototype.publish.call(this, e.topic, e.payload);
   }
 
   /** A plain callback subscription, for server internals; returns the unsubscribe function. */

@@ -1,0 +1,78 @@
+/**
+ * Issue 13: `ingestReadings` in batches of 1,000 rows on the demo database (readings partitioned
+ * by month over several years), through the hub's HTTP endpoint, one client.
+ *
+ *   npm run build && node dist/bench/ingest.bench.js [batches]
+ *
+ * Prints rows/s, p50/p95 per batch, the process's CPU time per batch (hub and client share the
+ * process; the client's part is building and sending JSON) and SQL statements per batch.
+ */
+import 'reflect-metadata';
+import { sqlStats } from '../src/db/sql-stats';
+import { fmt, percentile, post, postgresCpuMs, runBench, withDemoHub } from './lib';
+
+const INGEST = `mutation($input: IngestReadingsInput!) { ingestReadings(input: $input) { accepted duplicates corrected } }`;
+
+async function main(): Promise<void> {
+  const batches = Number(process.argv[2] ?? 100);
+  await withDemoHub(async ({ db, url, goa }) => {
+    const { rows: parts } = await db.pool.query<{ n: number; first: string; last: string }>(
+      `SELECT count(*)::int AS n, min(c.relname) AS first, max(c.relname) AS last
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'reading'::regclass`,
+    );
+    const { rows: [{ readings }] } = await db.pool.query<{ readings: number }>('SELECT count(*)::int AS readings FROM reading');
+    console.log(`demo: ${readings.toLocaleString('en-US')} readings in ${parts[0].n} monthly partitions (${parts[0].first} .. ${parts[0].last})`);
+
+    const meters = await post(url, goa, '{ meters(first: 100, filter: { carrier: ELECTRICITY }) { nodes { id } } }');
+    const ids: string[] = meters.data.meters.nodes.map((m: { id: string }) => m.id);
+    const hoursPerBatch = Math.ceil(1000 / ids.length);
+    // Hours from 2025-01-01, right after the demo's years of stored readings.
+    const base = Date.parse('2025-01-01T00:00:00+08:00');
+    const batch = (b: number) =>
+      Array.from({ length: 1000 }, (_, i) => {
+        const hour = b * hoursPerBatch + Math.floor(i / ids.length);
+        return { meterId: ids[i % ids.length], periodStart: new Date(base + hour * 3_600_000).toISOString(), periodEnd: new Date(base + (hour + 1) * 3_600_000).toISOString(), value: 10 + (i % 17) };
+      });
+    // Warm-up: the first batch also makes the 2025 partitions.
+    await post(url, goa, INGEST, { input: { rows: batch(0) } });
+
+    const times: number[] = [];
+    let accepted = 0;
+    const statements0 = sqlStats.statements;
+    const cpu0 = process.cpuUsage();
+    const pgCpu0 = await postgresCpuMs(db.pool);
+    const t0 = performance.now();
+    for (let b = 1; b <= batches; b++) {
+      const rows = batch(b);
+      const s = performance.now();
+      const r = await post(url, goa, INGEST, { input: { rows } });
+      times.push(performance.now() - s);
+      if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 500));
+      accepted += r.data.ingestReadings.accepted;
+    }
+    const secs = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const pgCpu = (await postgresCpuMs(db.pool)) - pgCpu0;
+    const nodeCpu = (cpu.user + cpu.system) / 1000;
+    const statements = sqlStats.statements - statements0;
+    times.sort((a, b) => a - b);
+    console.log(`| figure | value |\n| --- | --- |`);
+    console.log(`| ingestReadings, ${batches} batches of 1,000 rows, one client | ${fmt(accepted / secs, 0)} rows/s (${accepted} rows in ${fmt(secs, 2)} s) |`);
+    console.log(`| per batch p50 / p95 | ${fmt(percentile(times, 50), 1)} / ${fmt(percentile(times, 95), 1)} ms |`);
+    console.log(`| CPU per batch: hub process (with the client) / PostgreSQL | ${fmt(nodeCpu / batches, 1)} / ${fmt(pgCpu / batches, 1)} ms |`);
+    // What two idle cores could do: the CPU a batch needs, spread over the machine's cores.
+    console.log(`| rows/s the CPU time allows on 2 idle cores (one client: hub and PostgreSQL take turns) | ${fmt((1000 * 1000) / ((nodeCpu + pgCpu) / batches), 0)} |`);
+    console.log(`| SQL statements per batch (incl. background compliance checks) | ${fmt(statements / batches, 1)} |`);
+
+    // The refresh statement alone, on a batch already stored: what the planner reads.
+    const plan = await db.pool.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
+       SELECT count(*) FROM reading r WHERE r.meter_id = ANY($1::int[]) AND r.period_start >= $2::timestamptz AND r.period_start < $3::timestamptz`,
+      [[1], new Date(base - 26 * 3_600_000), new Date(base + 36 * 3_600_000)],
+    );
+    const scanned = plan.rows.filter((r) => /reading_y\d{4}m\d{2}/.test(r['QUERY PLAN'])).length;
+    console.log(`| partitions the refresh's bounded scan reads for a one-day batch | ${scanned} of ${parts[0].n} |`);
+  });
+}
+
+runBench(main);
