@@ -25,14 +25,22 @@ export type Resource =
   | 'energyIndicator'
   /** water figures of an institution */
   | 'waterIndicator'
-  /** rectification cases: the institution responds, GOA accepts or returns */
+  /** rectification cases; writing them is GOA's review (accept or return) */
   | 'rectification'
+  /** the institution's own response to its rectification case */
+  | 'rectificationResponse'
   /** closing a year, recalculating a closed one */
   | 'yearClosure'
   | 'assessment'
   /** signing an assessment round (GOA, DRC, FINANCE) */
   | 'assessmentSignature'
   | 'epcContract'
+  /** energy service companies: registered by GOA */
+  | 'esco'
+  /** equipment an EPC contract installs (recorded by GOA or the contract's ESCO) */
+  | 'epcAsset'
+  /** one step of the EPC lifecycle each: who may move a contract to that status */
+  | EpcStep
   /** investment, prices, settlement values and payments */
   | 'money'
   | 'energyAudit'
@@ -40,11 +48,22 @@ export type Resource =
   /** investment of PV projects (FINANCE may correct it) */
   | 'pvMoney';
 
+/** The EPC lifecycle, one resource per status a contract can be moved to. */
+export type EpcStep =
+  | 'epcStep:AUDITED'
+  | 'epcStep:APPROVED'
+  | 'epcStep:SIGNED'
+  | 'epcStep:IMPLEMENTING'
+  | 'epcStep:OPERATING'
+  | 'epcStep:HANDED_OVER'
+  | 'epcStep:TERMINATED';
+
 /**
  * all: every row; own: rows of the key's own institution; contract: rows of the
- * sites under the ESCO's contracts; aggregate: sums only, never one row.
+ * sites under the ESCO's contracts; esco: rows of the key's own ESCO (its contracts,
+ * itself); aggregate: sums only, never one row.
  */
-export type Scope = 'all' | 'own' | 'contract' | 'aggregate';
+export type Scope = 'all' | 'own' | 'contract' | 'esco' | 'aggregate';
 
 export interface Grant {
   read?: Scope;
@@ -57,6 +76,15 @@ const R: Grant = { read: 'all' };
 const RW: Grant = { read: 'all', write: 'all' };
 const OWN_RW: Grant = { read: 'own', write: 'own' };
 const NONE: Grant = {};
+
+/** A lifecycle step: everyone who may read contracts sees it; only the named subjects make it. */
+function step(by: Partial<Record<Subject, Scope>>): Record<Subject, Grant> {
+  const read: Record<Subject, Grant> = {
+    GOA: R, DRC: R, FINANCE: R, WATER: R, HOUSING: R, INSTITUTION: { read: 'own' }, ESCO: { read: 'esco' }, PUBLIC: NONE,
+  };
+  for (const [subject, scope] of Object.entries(by) as [Subject, Scope][]) read[subject] = { ...read[subject], write: scope };
+  return read;
+}
 
 export const POLICY: Record<Resource, Record<Subject, Grant>> = {
   institution: {
@@ -101,8 +129,13 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
     GOA: R, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
     INSTITUTION: { read: 'own' }, ESCO: NONE, PUBLIC: { read: 'aggregate' },
   },
+  // GOA reviews (accepts or returns); the institution only answers, through rectificationResponse.
   rectification: {
     GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: NONE, PUBLIC: NONE,
+  },
+  rectificationResponse: {
+    GOA: R, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
     INSTITUTION: OWN_RW, ESCO: NONE, PUBLIC: NONE,
   },
   yearClosure: {
@@ -117,11 +150,29 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
     GOA: RW, DRC: RW, FINANCE: RW, WATER: R, HOUSING: R,
     INSTITUTION: NONE, ESCO: NONE, PUBLIC: NONE,
   },
-  // FINANCE's writes (approval, payments) and the ESCO's (assets) are narrowed in the EPC service.
+  // Drafting is GOA's; FINANCE writes through its steps (epcStep:APPROVED) and money (payments).
   epcContract: {
-    GOA: RW, DRC: R, FINANCE: RW, WATER: R, HOUSING: R,
-    INSTITUTION: { read: 'own' }, ESCO: { read: 'contract', write: 'contract' }, PUBLIC: NONE,
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'esco' }, PUBLIC: NONE,
   },
+  esco: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: R, ESCO: { read: 'esco' }, PUBLIC: NONE,
+  },
+  // M&V on site: the ESCO records the equipment of its own contracts.
+  epcAsset: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'esco', write: 'esco' }, PUBLIC: NONE,
+  },
+  // The lifecycle: DRAFT > AUDITED > APPROVED > SIGNED > IMPLEMENTING > OPERATING > HANDED_OVER,
+  // or TERMINATED from any open status. The order is the EPC service's; who makes each step is here.
+  'epcStep:AUDITED': step({ GOA: 'all' }),
+  'epcStep:APPROVED': step({ FINANCE: 'all' }),
+  'epcStep:SIGNED': step({ GOA: 'all' }),
+  'epcStep:IMPLEMENTING': step({ GOA: 'all', ESCO: 'esco' }),
+  'epcStep:OPERATING': step({ GOA: 'all' }),
+  'epcStep:HANDED_OVER': step({ GOA: 'all' }),
+  'epcStep:TERMINATED': step({ GOA: 'all' }),
   money: {
     GOA: R, DRC: R, FINANCE: RW, WATER: NONE, HOUSING: NONE,
     INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: NONE,
@@ -147,3 +198,100 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
 
 /** Resources whose writes need the admin role rather than editor. */
 export const ADMIN_ONLY: ReadonlySet<Resource> = new Set<Resource>(['apiKey']);
+
+/**
+ * What a root field needs. read: rows or aggregates; rows: rows (in the key's scope); allRows:
+ * every row (rankings across all institutions); write: a write grant and an editor key (admin for
+ * ADMIN_ONLY resources). Any one resource of `anyOf` suffices; row scope is applied in the query.
+ */
+export type Action = 'read' | 'rows' | 'allRows' | 'write';
+export type FieldRule = { readonly action: Action; readonly anyOf: readonly Resource[] } | { readonly open: string };
+
+const METERS: Resource[] = ['energyMeter', 'waterMeter'];
+const INDICATORS: Resource[] = ['energyIndicator', 'waterIndicator'];
+const QUOTAS: Resource[] = ['energyQuota', 'waterQuota'];
+export const EPC_STEPS: EpcStep[] = [
+  'epcStep:AUDITED', 'epcStep:APPROVED', 'epcStep:SIGNED', 'epcStep:IMPLEMENTING', 'epcStep:OPERATING', 'epcStep:HANDED_OVER', 'epcStep:TERMINATED',
+];
+const rule = (action: Action, ...anyOf: Resource[]): FieldRule => ({ action, anyOf });
+
+/**
+ * Every root field (`Query.x`, `Mutation.y`, `Subscription.z`) and the HTTP import: the guard
+ * refuses a field that has no row here, and test/access/policy.test.ts runs every field of the
+ * schema for every subject against this map.
+ */
+export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
+  'Query.aggregateIndicators': rule('read', ...INDICATORS),
+  'Query.apiKeys': rule('write', 'apiKey'),
+  'Query.assessmentRound': rule('rows', 'assessment'),
+  'Query.auditCandidates': rule('allRows', 'energyAudit'),
+  'Query.closedYears': rule('rows', 'yearClosure'),
+  'Query.conversionFactors': rule('read', 'factor'),
+  'Query.emissionFactors': rule('read', 'factor'),
+  'Query.unitConversions': rule('read', 'factor'),
+  'Query.energyAudits': rule('rows', 'energyAudit'),
+  'Query.epcContract': rule('rows', 'epcContract'),
+  'Query.epcContracts': rule('rows', 'epcContract'),
+  'Query.escos': rule('rows', 'esco'),
+  'Query.indicators': rule('rows', ...INDICATORS),
+  'Query.institution': rule('rows', 'institution'),
+  'Query.institutions': rule('rows', 'institution'),
+  'Query.meter': rule('rows', ...METERS),
+  'Query.meters': rule('rows', ...METERS),
+  'Query.readings': rule('rows', ...METERS),
+  'Query.node': { open: 'each node type has its rule in NODE_RULES' },
+  'Query.pvProgramme': rule('read', 'pvProject'),
+  'Query.pvProjects': rule('rows', 'pvProject'),
+  'Query.quotaStandards': rule('rows', ...QUOTAS),
+  'Query.rectificationCases': rule('rows', 'rectification'),
+  'Query.region': { open: 'the map of regions is shared by everyone' },
+  'Query.regions': { open: 'the map of regions is shared by everyone' },
+  'Query.viewer': { open: 'every key may ask who it is' },
+  'Query.yearRecalculations': rule('rows', 'yearClosure'),
+
+  'Mutation.addConversionFactor': rule('write', 'factor'),
+  'Mutation.addEmissionFactor': rule('write', 'factor'),
+  'Mutation.addUnitConversion': rule('write', 'factor'),
+  'Mutation.addEpcAsset': rule('write', 'epcAsset'),
+  'Mutation.closeYear': rule('write', 'yearClosure'),
+  'Mutation.recalculateYear': rule('write', 'yearClosure'),
+  'Mutation.commentAssessmentEntry': rule('write', 'assessment'),
+  'Mutation.openAssessmentRound': rule('write', 'assessment'),
+  'Mutation.signAssessmentRound': rule('write', 'assessmentSignature'),
+  'Mutation.createApiKey': rule('write', 'apiKey'),
+  'Mutation.revokeApiKey': rule('write', 'apiKey'),
+  'Mutation.createEpcContract': rule('write', 'epcContract'),
+  'Mutation.transitionEpcContract': rule('write', ...EPC_STEPS),
+  'Mutation.recordEpcPayment': rule('write', 'money'),
+  'Mutation.createEsco': rule('write', 'esco'),
+  'Mutation.createInstitution': rule('write', 'institution'),
+  'Mutation.updateInstitution': rule('write', 'institution'),
+  'Mutation.upsertInstitutionProfile': rule('write', 'profile'),
+  'Mutation.createMeter': rule('write', ...METERS),
+  'Mutation.ingestReadings': rule('write', ...METERS),
+  'Mutation.createQuotaStandard': rule('write', ...QUOTAS),
+  'Mutation.recordEnergyAudit': rule('write', 'energyAudit'),
+  'Mutation.respondToRectification': rule('write', 'rectificationResponse'),
+  'Mutation.reviewRectification': rule('write', 'rectification'),
+
+  'Subscription.complianceAlerts': rule('rows', ...INDICATORS),
+  'Subscription.epcContractChanged': rule('rows', 'epcContract'),
+  'Subscription.indicatorUpdated': rule('rows', ...INDICATORS),
+  'Subscription.pvGeneration': rule('rows', 'pvProject'),
+  'Subscription.readingsIngested': rule('rows', ...METERS),
+
+  'HTTP.importReadings': rule('write', ...METERS),
+};
+
+/** `node(id)` and `_entities` answer under the rule of the node's type. */
+export const NODE_RULES: Readonly<Record<string, FieldRule>> = {
+  Institution: rule('rows', 'institution'),
+  Region: { open: 'the map of regions is shared by everyone' },
+  Meter: rule('rows', ...METERS),
+  EpcContract: rule('rows', 'epcContract'),
+  PvProject: rule('rows', 'pvProject'),
+  EnergyAudit: rule('rows', 'energyAudit'),
+  ConversionFactor: rule('read', 'factor'),
+  EmissionFactor: rule('read', 'factor'),
+  UnitConversion: rule('read', 'factor'),
+};

@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { assertNodeType } from '../access/guard';
 import type { Context } from '../server/context';
 import { AuditsService } from '../modules/audits/audits.service';
 import { EpcService } from '../modules/epc/epc.service';
@@ -31,6 +32,7 @@ export class NodeResolver {
     const { type, id: raw } = fromGlobalId(id);
     const fetch = FETCHERS[type];
     if (!fetch) throw new NotFoundError(`no node of type ${type}`);
+    assertNodeType(ctx.principal, type);
     const node = await fetch(raw, ctx);
     if (!node) throw new NotFoundError(`no ${type} with this id`);
     return node;

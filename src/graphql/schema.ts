@@ -3,6 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { AccessResolvers } from '../access/access.resolvers';
 import { authChecker } from '../access/auth-checker';
+import { guardRootFields } from '../access/guard';
 import { AccountingResolvers } from '../modules/accounting/accounting.resolvers';
 import { ComplianceResolvers } from '../modules/compliance/compliance.resolver';
 import { AuditCandidateResolver, AuditsResolver } from '../modules/audits/audits.resolver';
@@ -17,7 +18,7 @@ import { Node } from './relay';
 
 /** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
 export async function createSchema(pubsub: PubSub = new PubSub()): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, FactorsResolver, ...AccountingResolvers, ...ComplianceResolvers,
       EpcResolver, EpcAssetResolver, EpcPaymentResolver, AuditsResolver, AuditCandidateResolver,
       SolarResolver, PvFiguresResolver, PvProgrammeResolver, PvGenerationEventResolver],
@@ -27,6 +28,8 @@ export async function createSchema(pubsub: PubSub = new PubSub()): Promise<Graph
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false },
   });
+  // Every root field decides through the policy table before its resolver runs.
+  return guardRootFields(schema);
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertCanWrite, readInstitutions } from '../../access/guard';
+import { assertCanWrite, readInstitutions, writers } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../graphql/errors';
@@ -9,8 +9,8 @@ import { yearPeriod } from '../accounting/period';
 import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule, type EntryIndicator } from './assessment.entity';
 import { AssessmentStatus, ComplianceStatus, IndicatorKind, RectificationStatus } from './compliance.enums';
 
-/** The agencies whose signatures make a round final. */
-export const SIGNATORIES = ['GOA', 'DRC', 'FINANCE'] as const;
+/** The agencies whose signatures make a round final: those the policy table lets sign. */
+export const SIGNATORIES: readonly string[] = writers('assessmentSignature');
 
 /** Score of one entry: the mean of the points of its indicators' statuses, less deductions. */
 export function scoreOf(statuses: (ComplianceStatus | null)[], openRectifications: number, rule: Pick<ScoringRule, 'pointsByStatus' | 'deductionPerOpenRectification'>): number {
@@ -111,8 +111,8 @@ export class AssessmentService {
   /** GOA, DRC and FINANCE each sign once; with all three the round is FINAL and frozen. */
   async sign(year: number): Promise<AssessmentRound> {
     assertCanWrite(this.principal, 'assessmentSignature', null);
-    const agency = this.principal.agencyCode;
-    if (!agency || !(SIGNATORIES as readonly string[]).includes(agency)) throw new ForbiddenError('only GOA, DRC and FINANCE sign an assessment round');
+    // A key signs as its own subject: the agency the table lets sign, never one named in the request.
+    const agency = this.principal.subject;
     return this.em.transactional(async (em) => {
       const round = await em.findOne(AssessmentRound, { year }, { lockMode: 4 });
       if (!round) throw new NotFoundError(`no assessment round for ${year}`);

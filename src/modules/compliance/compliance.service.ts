@@ -98,8 +98,7 @@ export class ComplianceService {
   /** The institution answers with the cause and its measures: OPEN or RETURNED to RESPONDED. */
   async respond(id: number, cause: string, measures: string): Promise<RectificationCase> {
     const c = await this.caseFor(id);
-    if (this.principal.subject !== 'INSTITUTION') throw new ForbiddenError('only the institution itself responds to its rectification case');
-    assertCanWrite(this.principal, 'rectification', c.institution.id);
+    assertCanWrite(this.principal, 'rectificationResponse', c.institution.id);
     const problems = new Problems();
     if (!cause.trim()) problems.add('cause', 'say what caused the excess');
     else if (cause.length > MAX_TEXT) problems.add('cause', `at most ${MAX_TEXT} characters`);
@@ -115,7 +114,6 @@ export class ComplianceService {
   /** GOA accepts the response (ACCEPTED, final) or returns it for more work (RETURNED). */
   async review(id: number, accept: boolean, note: string | null): Promise<RectificationCase> {
     const c = await this.caseFor(id);
-    if (this.principal.subject !== 'GOA') throw new ForbiddenError('only GOA reviews rectification responses');
     assertCanWrite(this.principal, 'rectification', c.institution.id);
     if (c.status !== RectificationStatus.RESPONDED) throw new ConflictError(`a ${c.status} case cannot be reviewed; wait for the institution's response`);
     if (!accept && !note?.trim()) throw ValidationError.single('note', 'say why the response is returned');

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { canReadRows } from '../../access/guard';
+import { canReadContractRow, canReadRows } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import { DecimalScalar } from '../../graphql/scalars';
 import type { Context } from '../../server/context';
@@ -169,12 +169,10 @@ export class EpcResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: EpcContractFilter }, Context>) => {
       const p = context.principal;
       const only = args.filter?.institutionId ? decodeIntId(args.filter.institutionId, 'Institution', 'filter.institutionId') : null;
-      return filterIterable<EpcChangedPayload>(context.pubsub.subscribe(TOPICS.EPC_CHANGED), (ev) => {
-        if (only !== null && ev.institutionId !== only) return false;
-        if (p.subject === 'ESCO') return ev.escoId === p.escoId;
-        if (p.subject === 'INSTITUTION') return ev.institutionId === p.institutionId;
-        return p.subject !== 'PUBLIC';
-      });
+      return filterIterable<EpcChangedPayload>(
+        context.pubsub.subscribe(TOPICS.EPC_CHANGED),
+        (ev) => (only === null || ev.institutionId === only) && canReadContractRow(p, 'epcContract', ev),
+      );
     },
   })
   async epcContractChanged(@Root() ev: EpcChangedPayload, @Arg('filter', () => EpcContractFilter, { nullable: true }) _f: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<EpcContract> {

@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { assertCanWrite, readInstitutions } from '../../access/guard';
-import type { Subject } from '../../access/policy';
+import { assertCanWrite, assertCanWriteContract, readInstitutions, readScope, writers } from '../../access/guard';
+import type { EpcStep } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../graphql/errors';
@@ -16,14 +16,17 @@ import { Esco } from './esco.entity';
 import { formatFen, settle, type Settlement } from './mv';
 import { measureBaseline, measureSavings, summarise, type BaselineFigures, type SavingsResult } from './savings';
 
-/** Who may move a contract from one status to the next. TERMINATED is reachable from any open status, by GOA. */
-export const LIFECYCLE: Partial<Record<EpcStatus, { to: EpcStatus; by: Subject[] }>> = {
-  [EpcStatus.DRAFT]: { to: EpcStatus.AUDITED, by: ['GOA'] },
-  [EpcStatus.AUDITED]: { to: EpcStatus.APPROVED, by: ['FINANCE'] },
-  [EpcStatus.APPROVED]: { to: EpcStatus.SIGNED, by: ['GOA'] },
-  [EpcStatus.SIGNED]: { to: EpcStatus.IMPLEMENTING, by: ['GOA', 'ESCO'] },
-  [EpcStatus.IMPLEMENTING]: { to: EpcStatus.OPERATING, by: ['GOA'] },
-  [EpcStatus.OPERATING]: { to: EpcStatus.HANDED_OVER, by: ['GOA'] },
+/**
+ * The order of the lifecycle: the status that follows each one. TERMINATED is reachable from any
+ * open status. Who may make each step is the policy table's (`epcStep:<status>`).
+ */
+export const NEXT_STATUS: Partial<Record<EpcStatus, EpcStatus>> = {
+  [EpcStatus.DRAFT]: EpcStatus.AUDITED,
+  [EpcStatus.AUDITED]: EpcStatus.APPROVED,
+  [EpcStatus.APPROVED]: EpcStatus.SIGNED,
+  [EpcStatus.SIGNED]: EpcStatus.IMPLEMENTING,
+  [EpcStatus.IMPLEMENTING]: EpcStatus.OPERATING,
+  [EpcStatus.OPERATING]: EpcStatus.HANDED_OVER,
 };
 const FINAL: ReadonlySet<EpcStatus> = new Set([EpcStatus.HANDED_OVER, EpcStatus.TERMINATED]);
 /** An audit older than this does not qualify a site for a contract. */
@@ -49,24 +52,23 @@ export class EpcService {
     private readonly principal: Principal,
   ) {}
 
-  /** ESCOs see their own contracts; institutions their own; agencies per the policy table. */
+  /** Rows of the contracts the policy table lets this key read (scope `esco`: its own ESCO's). */
   private scopeWhere(): Record<string, unknown> {
+    if (readScope(this.principal, 'epcContract') === 'esco') return { esco: this.principal.escoId ?? 0 };
     const scope = readInstitutions(this.principal, 'epcContract');
     if (!scope) throw new ForbiddenError('this key may not read EPC contracts');
-    if (this.principal.subject === 'ESCO') return { esco: this.principal.escoId ?? 0 };
     return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
   }
 
   escos(first: number, after?: string | null): Promise<Page<Esco>> {
-    const scope = readInstitutions(this.principal, 'epcContract');
-    if (!scope) throw new ForbiddenError('this key may not read ESCOs');
-    const where = this.principal.subject === 'ESCO' ? { id: this.principal.escoId ?? 0 } : {};
+    const scope = readScope(this.principal, 'esco');
+    if (scope === null || scope === 'aggregate') throw new ForbiddenError('this key may not read ESCOs');
+    const where = scope === 'esco' ? { id: this.principal.escoId ?? 0 } : {};
     return pageById(this.em, Esco, where as FilterQuery<Esco>, first, after);
   }
 
   async createEsco(name: string, nameZh: string, creditCode: string): Promise<Esco> {
-    if (this.principal.subject !== 'GOA') throw new ForbiddenError('GOA registers ESCOs');
-    assertCanWrite(this.principal, 'epcContract', null);
+    assertCanWrite(this.principal, 'esco', null);
     const problems = new Problems();
     if (!name.trim()) problems.add('name', 'must not be empty');
     if (!nameZh.trim()) problems.add('nameZh', 'must not be empty');
@@ -98,7 +100,6 @@ export class EpcService {
   async createContract(input: CreateEpcContractInput): Promise<EpcContract> {
     const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
     assertCanWrite(this.principal, 'epcContract', institutionId);
-    if (this.principal.subject !== 'GOA') throw new ForbiddenError('GOA drafts EPC contracts');
     const problems = new Problems();
     if (!input.title.trim()) problems.add('title', 'must not be empty');
     if (!input.carriers.length) problems.add('carriers', 'name at least one carrier');
@@ -151,17 +152,18 @@ export class EpcService {
   async transition(id: number, to: EpcStatus, note: string | null, at: Date = new Date()): Promise<EpcContract> {
     const contract = await this.contract(id);
     const from = contract.status;
-    if (this.principal.role === 'viewer') throw new ForbiddenError('a viewer key cannot move a contract');
     if (FINAL.has(from)) throw new ConflictError(`the contract is ${from}: its lifecycle has ended`);
-    if (to === EpcStatus.TERMINATED) {
-      if (this.principal.subject !== 'GOA') throw new ForbiddenError('only GOA terminates a contract');
-      if (!note?.trim()) throw new ConflictError('say why the contract is terminated (note)');
-    } else {
-      const step = LIFECYCLE[from];
-      if (!step || step.to !== to) throw new ConflictError(`a ${from} contract can move to ${step?.to ?? 'nothing'} or TERMINATED, not ${to}`);
-      if (!step.by.includes(this.principal.subject)) throw new ForbiddenError(`moving a contract to ${to} is for ${step.by.join(' or ')}`);
-      if (to === EpcStatus.AUDITED) await this.requireRecentAudit(contract, at);
+    const next = NEXT_STATUS[from];
+    if (to !== EpcStatus.TERMINATED && next !== to) throw new ConflictError(`a ${from} contract can move to ${next ?? 'nothing'} or TERMINATED, not ${to}`);
+    const step = `epcStep:${to}` as EpcStep;
+    try {
+      assertCanWriteContract(this.principal, step, { institutionId: contract.institution.id, escoId: contract.esco.id });
+    } catch (err) {
+      if (err instanceof ForbiddenError) throw new ForbiddenError(`moving a contract to ${to} is for ${writers(step).join(' or ')}: ${err.message}`);
+      throw err;
     }
+    if (to === EpcStatus.TERMINATED && !note?.trim()) throw new ConflictError('say why the contract is terminated (note)');
+    if (to === EpcStatus.AUDITED) await this.requireRecentAudit(contract, at);
     contract.status = to;
     this.em.create(EpcTransition, { contract, fromStatus: from, toStatus: to, note: note?.trim() || null, actor: this.principal.keyName, at });
     if (to === EpcStatus.HANDED_OVER) {
@@ -181,8 +183,7 @@ export class EpcService {
 
   async addAsset(contractId: number, input: EpcAssetInput): Promise<EpcAsset> {
     const contract = await this.contract(contractId);
-    if (this.principal.subject !== 'GOA' && this.principal.subject !== 'ESCO') throw new ForbiddenError('GOA or the contract\'s ESCO records its assets');
-    assertCanWrite(this.principal, 'epcContract', contract.institution.id);
+    assertCanWriteContract(this.principal, 'epcAsset', { institutionId: contract.institution.id, escoId: contract.esco.id });
     const problems = new Problems();
     if (!input.name.trim()) problems.add('name', 'must not be empty');
     if (!Number.isInteger(input.quantity) || input.quantity <= 0) problems.add('quantity', 'a positive whole number');
@@ -197,7 +198,6 @@ export class EpcService {
   /** FINANCE records what it paid; the contract's balance follows. */
   async recordPayment(contractId: number, amountYuan: string, paidOn: string, note: string | null): Promise<EpcPayment> {
     const contract = await this.contract(contractId);
-    if (this.principal.subject !== 'FINANCE') throw new ForbiddenError('FINANCE records payments');
     assertCanWrite(this.principal, 'money', contract.institution.id);
     const problems = new Problems();
     if (!DECIMAL.test(amountYuan) || Number(amountYuan) <= 0) problems.add('amountYuan', 'a positive amount of yuan, e.g. "125000.00"');

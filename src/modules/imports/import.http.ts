@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import express from 'express';
 import { GraphQLError } from 'graphql';
+import { ruleAllows } from '../../access/guard';
+import { FIELD_RULES } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { logger } from '../../logger';
@@ -81,7 +83,7 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache,
     let charged = false;
     try {
       principal = await keys.principalFor(req.headers.authorization, req.ip);
-      if (principal.role === 'viewer') throw new HttpError(403, 'FORBIDDEN', 'a viewer key may not import readings');
+      if (!ruleAllows(principal, FIELD_RULES['HTTP.importReadings'])) throw new HttpError(403, 'FORBIDDEN', 'this key may not import readings');
       verdict = await budgets.fresh(principal);
       if (verdict && !verdict.allowed) throw overBudget(verdict);
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { assertCanReadRows, assertCanWrite, inScope, readInstitutions } from '../../access/guard';
+import { assertCanReadRows, assertCanWrite, canReadRows, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
 import { decodeCursor, decodeIntId, toPage, type Page } from '../../graphql/relay';
@@ -69,7 +69,10 @@ export class RegistryService {
     const search = filter?.search?.trim();
     if (search) {
       const like = `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-      where.$or = [{ name: { $ilike: like } }, { nameZh: { $ilike: like } }, { creditCode: { $ilike: like } }];
+      // Search matches only what the key may read: the credit code is an institution detail.
+      const matches: FilterQuery<Institution>[] = [{ name: { $ilike: like } }, { nameZh: { $ilike: like } }];
+      if (canReadRows(this.principal, 'institutionDetail')) matches.push({ creditCode: { $ilike: like } });
+      where.$or = matches;
     }
     return where;
   }
