@@ -94,9 +94,12 @@ describe('programmes: PV, audits and EPC measurement', () => {
       expect(r.data.pvProgramme.expectedAnnualKwh).toBeLessThan(now.expectedAnnualKwh);
     });
 
-    it('PUBLIC reads the aggregate but not the projects; WATER reads neither', async () => {
+    it('PUBLIC reads the aggregate but not the projects nor the money; WATER reads neither', async () => {
       const agg = await gql(PROGRAMME, { asOf: '2023-08-31' }, t.keys.public);
-      expect(agg.errors).toBeUndefined();
+      // Investment is money: FORBIDDEN on that field, the rest of the programme answered.
+      expect(agg.errors).toHaveLength(1);
+      expect(agg.errors[0]).toMatchObject({ path: ['pvProgramme', 'investmentYuan'], extensions: { code: 'FORBIDDEN' } });
+      expect(agg.data.pvProgramme.investmentYuan).toBeNull();
       expect(agg.data.pvProgramme.projectCount).toBe(43);
       const rows = await gql(`{ pvProjects(first: 5) { totalCount nodes { name } } }`, {}, t.keys.public);
       expect(rows.errors?.[0].extensions.code).toBe('FORBIDDEN');

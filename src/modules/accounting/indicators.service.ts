@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
+import { canReadRows, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError } from '../../graphql/errors';
@@ -10,13 +10,14 @@ import { QuotaStandard } from '../compliance/quota-standard.entity';
 import { loadReference, type Reference } from '../factors/reference';
 import { Carrier } from '../metering/metering.enums';
 import { InstitutionCategory } from '../registry/registry.enums';
+import { disclosurePlan, MIN_GROUP, setKey } from './disclosure';
 import { loadClosedFigures, loadLiveFigures, type InstitutionInfo, type MonthFigure, type ProfileFigures } from './figures';
 import { IndicatorGroupBy, Indicators, type Denied } from './indicators.types';
 import { PeriodKind, resolvePeriod, type Period, type PeriodInput } from './period';
 import { ratio, share, sumFigures, sumProfiles } from './totals';
 
 /** PUBLIC never sees a group this small: it would be one institution's figures. */
-export const PUBLIC_MIN_GROUP = 3;
+export const PUBLIC_MIN_GROUP = MIN_GROUP;
 
 export interface IndicatorFilterInput {
   regionId?: string | null;
@@ -166,12 +167,18 @@ export class IndicatorsService {
     const water = readScope(this.principal, 'waterIndicator');
     if (!energy && !water) throw new ForbiddenError('this key may not read indicators');
     const isPublic = energy === 'aggregate' || water === 'aggregate';
+    // Appraisal membership is an institution detail: a filter on it would disclose it.
+    if (isPublic && filter?.inMunicipalAppraisal != null && !canReadRows(this.principal, 'institutionDetail')) {
+      throw new ForbiddenError('this key may not filter by appraisal membership (an institution detail)');
+    }
     const denied: Denied = { energy: !energy, water: !water };
     // Aggregates cover the institutions whose rows the key may read; PUBLIC's are over every institution.
     const scope: InstitutionScope = isPublic ? { kind: 'all' } : (this.rowAccess().scope ?? { kind: 'ids', ids: [] });
     const period = resolvePeriod(input);
     const ref = await this.reference();
     const members = this.filterInstitutions(ref, scope, filter);
+    // For aggregate-only keys, one decision over the whole lattice of groups (see disclosure.ts).
+    const plan = isPublic ? disclosurePlan(ref, ref.institutions, ref.regions) : null;
     const closed = ref.closedYears.has(period.year);
     const keyOf = (i: InstitutionInfo): string => (groupBy === IndicatorGroupBy.REGION ? String(i.regionId) : groupBy === IndicatorGroupBy.CATEGORY ? i.category : 'CITY');
     const groups = groupBy === IndicatorGroupBy.CITY ? new Map([['CITY', members]]) : bucket(members, keyOf);
@@ -204,7 +211,7 @@ export class IndicatorsService {
       const view = buildIndicators(period, figuresByGroup.get(key) ?? [], sumProfiles(insts.map((i) => profiles.get(i.id))), denied, closed, insts.length);
       view.regionId = groupBy === IndicatorGroupBy.REGION ? Number(key) : null;
       view.category = groupBy === IndicatorGroupBy.CATEGORY ? (key as InstitutionCategory) : null;
-      if (isPublic && insts.length < PUBLIC_MIN_GROUP) return suppress(view);
+      if (plan && (insts.length < PUBLIC_MIN_GROUP || !plan.published.has(setKey(insts.map((i) => i.id))))) return suppress(view);
       return view;
     });
   }

@@ -59,23 +59,27 @@ export class PvProgramme {
   @Field(() => Int)
   underConstructionCount!: number;
 
-  @Field(() => Float)
-  capacityKw!: number;
+  @Field({ description: 'True when the figures are withheld from an aggregate-only key: the group, or the rest of the programme beside it, spans fewer than three institutions.' })
+  suppressed!: boolean;
 
-  @Field(() => DecimalScalar)
-  investmentYuan!: string;
+  @Field(() => Float, { nullable: true })
+  capacityKw!: number | null;
 
-  @Field(() => Float)
-  expectedAnnualKwh!: number;
+  @Authorized('pvMoney')
+  @Field(() => DecimalScalar, { nullable: true, description: 'Money: only for keys that may read PV investment.' })
+  investmentYuan!: string | null;
 
-  @Field(() => Float, { description: 'CO2 reduction a year as the projects report it, t.' })
-  reportedAnnualCo2T!: number;
+  @Field(() => Float, { nullable: true })
+  expectedAnnualKwh!: number | null;
 
-  @Field(() => Float, { description: 'Expected kWh a year at the grid emission factor valid on the day, t.' })
-  computedAnnualCo2T!: number;
+  @Field(() => Float, { nullable: true, description: 'CO2 reduction a year as the projects report it, t.' })
+  reportedAnnualCo2T!: number | null;
 
-  @Field(() => Float, { description: 'Generation metered over the twelve months before the day, kWh.' })
-  actualKwhLast12Months!: number;
+  @Field(() => Float, { nullable: true, description: 'Expected kWh a year at the grid emission factor valid on the day, t.' })
+  computedAnnualCo2T!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Generation metered over the twelve months before the day, kWh.' })
+  actualKwhLast12Months!: number | null;
 
   emissionFactorIds!: number[];
 }
@@ -107,18 +111,20 @@ export class SolarResolver {
     const p = await new SolarService(ctx.db, ctx.em, ctx.principal).programme(asOf, filter);
     const fen = p.projects.reduce((s, x) => s + BigInt(Math.round(Number(x.investmentYuan) * 100)), 0n);
     const count = (s: PvStatus) => p.projects.filter((x) => p.statusAt.get(x.id) === s).length;
+    const shown = <T,>(v: T): T | null => (p.suppressed ? null : v);
     return {
       asOf,
+      suppressed: p.suppressed,
       projectCount: p.projects.length,
       operatingCount: count(PvStatus.OPERATING),
       underConstructionCount: count(PvStatus.UNDER_CONSTRUCTION),
-      capacityKw: p.projects.reduce((s, x) => s + x.capacityKw, 0),
-      investmentYuan: formatFen(fen),
-      expectedAnnualKwh: p.projects.reduce((s, x) => s + x.expectedAnnualKwh, 0),
-      reportedAnnualCo2T: p.projects.reduce((s, x) => s + x.reportedAnnualCo2T, 0),
-      computedAnnualCo2T: p.computedAnnualCo2T,
-      actualKwhLast12Months: p.actualKwhLast12Months,
-      emissionFactorIds: p.emissionFactorIds,
+      capacityKw: shown(p.projects.reduce((s, x) => s + x.capacityKw, 0)),
+      investmentYuan: shown(formatFen(fen)),
+      expectedAnnualKwh: shown(p.projects.reduce((s, x) => s + x.expectedAnnualKwh, 0)),
+      reportedAnnualCo2T: shown(p.projects.reduce((s, x) => s + x.reportedAnnualCo2T, 0)),
+      computedAnnualCo2T: shown(p.computedAnnualCo2T),
+      actualKwhLast12Months: shown(p.actualKwhLast12Months),
+      emissionFactorIds: p.suppressed ? [] : p.emissionFactorIds,
     };
   }
 

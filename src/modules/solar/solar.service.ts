@@ -4,6 +4,7 @@ import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, ValidationError } from '../../graphql/errors';
 import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { MIN_GROUP } from '../accounting/disclosure';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
 import { loadFactorTable } from '../factors/reference';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
@@ -24,6 +25,8 @@ export interface Generation {
 
 export interface Programme {
   asOf: string;
+  /** Figures withheld from an aggregate-only key (see `programme`). */
+  suppressed: boolean;
   projects: PvProject[];
   statusAt: Map<number, PvStatus>;
   computedAnnualCo2T: number;
@@ -98,14 +101,15 @@ export class SolarService {
     const scope = readScope(this.principal, 'pvProject');
     if (!scope) throw new ForbiddenError('this key may not read the PV programme');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw ValidationError.single('asOf', 'a day, YYYY-MM-DD');
-    const where: Record<string, unknown>[] = [scope === 'aggregate' ? {} : this.rowWhere(), { startedOn: { $lte: asOf } }];
+    const aggregateOnly = scope === 'aggregate';
+    if (aggregateOnly && filter?.institutionId) throw new ForbiddenError('this key reads the programme as a whole: a filter naming one institution is refused');
+    const where: Record<string, unknown>[] = [aggregateOnly ? {} : this.rowWhere(), { startedOn: { $lte: asOf } }];
     if (filter?.institutionId) where.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
     const all = await this.em.find(PvProject, { $and: where } as FilterQuery<PvProject>, { orderBy: { id: 'asc' } });
     const statusAt = new Map(all.map((p) => [p.id, statusOn(p, asOf)]));
-    const projects = all.filter((p) => {
-      const s = statusAt.get(p.id)!;
-      return (s === PvStatus.OPERATING || s === PvStatus.UNDER_CONSTRUCTION) && (!filter?.status || filter.status === s);
-    });
+    const counted = all.filter((p) => [PvStatus.OPERATING, PvStatus.UNDER_CONSTRUCTION].includes(statusAt.get(p.id)!));
+    const projects = counted.filter((p) => !filter?.status || filter.status === statusAt.get(p.id));
+    const suppressed = aggregateOnly && !programmeDisclosable(counted, statusAt, filter?.status ?? null);
     // CO2 as computed: expected kWh a year at the grid factor valid on asOf, for each project's region.
     const factors = await loadFactorTable(this.db.pool);
     const regions = await this.db.pool.query<{ id: number; region_id: number }>('SELECT id, region_id FROM institution WHERE id = ANY($1::int[])', [projects.map((p) => p.institution.id)]);
@@ -121,6 +125,20 @@ export class SolarService {
     const from = nextMonth(`${Number(to.slice(0, 4)) - 1}${to.slice(4, 7)}-01`);
     const generation = await this.generation(projects, { from, to: monthStart(to) });
     const actual = [...generation.values()].reduce((s, g) => s + g.kwh, 0);
-    return { asOf, projects, statusAt, computedAnnualCo2T: co2Kg / 1000, emissionFactorIds: [...ids], actualKwhLast12Months: actual };
+    return { asOf, suppressed, projects, statusAt, computedAnnualCo2T: co2Kg / 1000, emissionFactorIds: [...ids], actualKwhLast12Months: actual };
   }
+}
+
+/**
+ * For aggregate-only keys the programme's groups are the whole programme and its two status groups
+ * (operating, under construction), a partition: published figures are sums over those atoms. So the
+ * whole is shown when its projects span at least MIN_GROUP institutions, and a status group only when
+ * it and the other status group each do (else the whole minus the other group would be it).
+ */
+export function programmeDisclosable(counted: PvProject[], statusAt: Map<number, PvStatus>, status: PvStatus | null): boolean {
+  const institutions = (s: PvStatus | null) => new Set(counted.filter((p) => s === null || statusAt.get(p.id) === s).map((p) => p.institution.id)).size;
+  if (status === null) return institutions(null) >= MIN_GROUP;
+  if (status !== PvStatus.OPERATING && status !== PvStatus.UNDER_CONSTRUCTION) return true; // always empty
+  const other = status === PvStatus.OPERATING ? PvStatus.UNDER_CONSTRUCTION : PvStatus.OPERATING;
+  return institutions(status) >= MIN_GROUP && institutions(other) >= MIN_GROUP;
 }
