@@ -233,6 +233,19 @@ describe('savings of the demo hospital contracts', () => {
     for (const m of s.months) expect({ month: m.month, insufficientData: m.insufficientData }).toEqual({ month: m.month, insufficientData: true });
   });
 
+  it('refuses settlement money to HOUSING with FORBIDDEN on each money field, and still gives it the savings', async () => {
+    const id = toGlobalId('EpcContract', await demoContractId(DEMO_TITLES.longhui));
+    const q = `query($id: ID!) { epcContract(id: $id) { settlements(asOf: "2023-12-31") { periodStart savingsValueYuan savings { flagged } } } }`;
+    const r = await run(q, { id }, t.keys.housing);
+    const rows = r.data!.epcContract.settlements as Data[];
+    expect(rows.length).toBe(5);
+    for (const row of rows) {
+      expect(row.savingsValueYuan).toBeNull();
+      expect(row.savings.flagged).toBe(false);
+    }
+    expect(r.errors!.map((e) => [e.extensions?.code, e.path?.[e.path.length - 1]])).toEqual(rows.map(() => ['FORBIDDEN', 'savingsValueYuan']));
+  });
+
   it('settles the Longhui contract quarterly from 2022-10, the shares adding up to the fen', async () => {
     const id = toGlobalId('EpcContract', await demoContractId(DEMO_TITLES.longhui));
     const q = `query($id: ID!) { epcContract(id: $id) { settlementPeriod settlements(asOf: "2023-12-31") { periodStart periodEnd savingsValueYuan escoShareYuan clientShareYuan shortfallYuan savings { flagged } } } }`;

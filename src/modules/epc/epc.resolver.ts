@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { canReadContractRow, canReadRows } from '../../access/guard';
+import { canReadContractRow } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import { DecimalScalar } from '../../graphql/scalars';
 import type { Context } from '../../server/context';
@@ -125,19 +125,19 @@ export class EpcResolver {
     return svc(ctx).savings(c, period) as Promise<EpcSavings>;
   }
 
-  @FieldResolver(() => [EpcSettlement], { description: 'One per whole settlement period since the contract started operating. Money fields need a key that may read money.' })
+  @FieldResolver(() => [EpcSettlement], { description: 'One per whole settlement period since the contract started operating. Money fields are FORBIDDEN to keys that may not read money.' })
   async settlements(@Root() c: EpcContract, @Arg('asOf', () => LocalDateResolver, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<EpcSettlement[]> {
     const s = svc(ctx);
     const rows = await s.settlements(c, asOf ?? s.today());
-    const money = canReadMoney(ctx);
+    // The money fields are guarded on EpcSettlement itself (FORBIDDEN, not a silent null).
     return rows.map((r: SettlementRow) => ({
       periodStart: r.periodStart,
       periodEnd: r.periodEnd,
       savings: r.savings as EpcSavings,
-      savingsValueYuan: money ? (r.money?.savingsValue ?? null) : null,
-      escoShareYuan: money ? (r.money?.escoShareValue ?? null) : null,
-      clientShareYuan: money ? (r.money?.clientShareValue ?? null) : null,
-      shortfallYuan: money ? (r.money?.shortfallValue ?? null) : null,
+      savingsValueYuan: r.money?.savingsValue ?? null,
+      escoShareYuan: r.money?.escoShareValue ?? null,
+      clientShareYuan: r.money?.clientShareValue ?? null,
+      shortfallYuan: r.money?.shortfallValue ?? null,
     }));
   }
 
@@ -200,11 +200,6 @@ export class EpcPaymentResolver {
   amountYuan(@Root() p: EpcPayment): string {
     return p.amountYuan;
   }
-}
-
-/** Settlement money is part of the money fields: WATER and HOUSING see the savings, not the yuan. */
-function canReadMoney(ctx: Context): boolean {
-  return canReadRows(ctx.principal, 'money');
 }
 
 function publish(ctx: Context, c: EpcContract): void {

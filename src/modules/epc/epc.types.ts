@@ -1,5 +1,5 @@
 import { LocalDateResolver } from 'graphql-scalars';
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
 import { SavingsPillar } from './epc.enums';
@@ -144,15 +144,19 @@ export class EpcSettlement {
   @Field(() => EpcSavings)
   savings!: EpcSavings;
 
+  @Authorized('money')
   @Field(() => DecimalScalar, { nullable: true, description: 'Savings at the contract prices, yuan. Null when the period is flagged.' })
   savingsValueYuan!: string | null;
 
+  @Authorized('money')
   @Field(() => DecimalScalar, { nullable: true })
   escoShareYuan!: string | null;
 
+  @Authorized('money')
   @Field(() => DecimalScalar, { nullable: true })
   clientShareYuan!: string | null;
 
+  @Authorized('money')
   @Field(() => DecimalScalar, { nullable: true, description: 'Owed by the ESCO under a savings guarantee.' })
   shortfallYuan!: string | null;
 }
