@@ -260,6 +260,7 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Mutation.signAssessmentRound': rule('write', 'assessmentSignature'),
   'Mutation.createApiKey': rule('write', 'apiKey'),
   'Mutation.revokeApiKey': rule('write', 'apiKey'),
+  'Mutation.setApiKeyBudget': rule('write', 'apiKey'),
   'Mutation.createEpcContract': rule('write', 'epcContract'),
   'Mutation.transitionEpcContract': rule('write', ...EPC_STEPS),
   'Mutation.recordEpcPayment': rule('write', 'money'),

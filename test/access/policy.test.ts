@@ -40,6 +40,7 @@ interface Fixtures {
   respondedCase: string;
   entry: string;
   revokableKey: string;
+  budgetKey: string;
   pvProjectId: number;
   otherContractId: number;
 }
@@ -90,7 +91,8 @@ beforeAll(async () => {
   for (const y of [2019, 2020]) await t.sql(`INSERT INTO year_closure (year, closed_by, closed_at, energy_kgce, emissions_kg_co2) VALUES ($1, 'policy test', now(), 0, 0)`, [y]);
   for (const y of [2019, 2021]) expect((await t.raw({ query: `mutation { openAssessmentRound(year: ${y}) { id } }` }, k.goa)).errors).toBeUndefined();
   const entry = await one(`SELECT e.id FROM assessment_entry e JOIN assessment_round r ON r.id = e.round_id WHERE r.year = 2021 LIMIT 1`);
-  const key = (await t.raw({ query: 'mutation { createApiKey(input: { agency: "DRC", role: viewer, name: "policy test" }) { apiKey { id } } }' }, k.goa)) as GqlResult<{ createApiKey: { apiKey: { id: string } } }>;
+  const newKey = async () =>
+    ((await t.raw({ query: 'mutation { createApiKey(input: { agency: "DRC", role: viewer, name: "policy test" }) { apiKey { id } } }' }, k.goa)) as GqlResult<{ createApiKey: { apiKey: { id: string } } }>).data!.createApiKey.apiKey.id;
   F = {
     longhui: gid('Institution', longhui.id),
     longhuiId: Number(longhui.id),
@@ -109,7 +111,8 @@ beforeAll(async () => {
     openCase: gid('RectificationCase', openCase.id),
     respondedCase: gid('RectificationCase', respondedCase.id),
     entry: gid('AssessmentEntry', entry.id),
-    revokableKey: key.data!.createApiKey.apiKey.id,
+    revokableKey: await newKey(),
+    budgetKey: await newKey(),
     pvProjectId: Number(pv.id),
     otherContractId: Number(other.id),
   };
@@ -163,6 +166,7 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Mutation.signAssessmentRound': () => 'year: 2019',
   'Mutation.createApiKey': () => 'input: { agency: "WATER", role: viewer, name: "policy test 2" }',
   'Mutation.revokeApiKey': () => `id: ${q(F.revokableKey)}`,
+  'Mutation.setApiKeyBudget': () => `id: ${q(F.budgetKey)}, budget: 5000`,
   'Mutation.createEpcContract': () =>
     `input: { institutionId: ${q(F.longhui)}, escoId: ${q(F.hunanGreen)}, title: "policy test", type: BENEFIT_SHARING, carriers: [ELECTRICITY],
       measures: [{ name: "LED", pillar: TECHNOLOGY }], termStart: "2027-01-01", termEnd: "2030-01-01", investmentYuan: "1000.00", escoShare: "0.5",
