@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { sqlStats } from '../db/sql-stats';
 
 /** What the shared counter says after a take: the points its window holds now, and how many this take got. */
 export interface Take {
@@ -20,6 +21,7 @@ export class BudgetStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async take(bucket: string, windowStart: Date, want: number, limit: number | 'unlimited'): Promise<Take> {
+    sqlStats.budgetStatements++;
     const { rows } = await this.pool.query<{ points: string; granted: string }>(
       `INSERT INTO rate_counter AS c (bucket, window_start, points, granted)
        VALUES ($1, $2, LEAST($3::bigint, $4::bigint), LEAST($3::bigint, $4::bigint))

@@ -4,7 +4,11 @@ import pg from 'pg';
  * Counts every SQL statement this process sends (ORM and raw alike), for
  * /metrics and for the tests that keep resolvers free of N+1 queries.
  */
-export const sqlStats = { statements: 0 };
+export const sqlStats = {
+  statements: 0,
+  /** Of those, the budget counter's (access/budget.store.ts): a refill lands on whichever request needs it. */
+  budgetStatements: 0,
+};
 
 let installed = false;
 export function installSqlCounter(): void {
