@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     throw new Error('usage: bench:seed -- [--meters N>=5] [--days 1..366] [--year YYYY] [--jobs 1..8] [rollups]');
   }
   const config = loadConfig(process.env);
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, { admin: true });
   try {
     if (config.demo) await seedDemo(db, config.dataDir);
     if (rollupsOnly) {

@@ -12,6 +12,11 @@ export interface Config {
   timezone: string;
   demo: boolean;
   logLevel: LogLevel;
+  /**
+   * EWC_STATEMENT_TIMEOUT_MS: the longest a statement of a request may run (0: no limit). Past it
+   * PostgreSQL cancels the statement and the client gets SERVICE_UNAVAILABLE.
+   */
+  statementTimeoutMs: number;
   budgets: BudgetConfig;
 }
 
@@ -109,6 +114,15 @@ function loadBudgets(env: NodeJS.ProcessEnv): BudgetConfig {
   };
 }
 
+function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 15_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 2_147_483_647) {
+    throw new ConfigError('EWC_STATEMENT_TIMEOUT_MS', `expected milliseconds as an integer from 0 (no limit) to 2147483647, got "${raw}"`);
+  }
+  return ms;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   const logLevel = (env.LOG_LEVEL || 'info').toLowerCase() as LogLevel;
@@ -125,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: parseBool('EWC_DEMO', env.EWC_DEMO, databaseUrl === null),
     logLevel,
     budgets: loadBudgets(env),
+    statementTimeoutMs: parseTimeout(env.EWC_STATEMENT_TIMEOUT_MS),
   };
 }

@@ -1,10 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino from 'pino';
 import type { LogLevel } from './config';
+import { safeFields } from './log-safe';
 
 /**
  * Structured JSON logs (pino) on stderr, so stdout stays for what a command prints. Keys and
- * Authorization headers are redacted wherever they appear in a log line's fields.
+ * Authorization headers are redacted wherever they appear in a log line's fields; errors and
+ * strings pass through log-safe.ts (no SQL values, no key material, a few KB a line at most).
  */
 /** Fields every log line written while handling one request carries (its request id). */
 export const logContext = new AsyncLocalStorage<Record<string, unknown>>();
@@ -55,7 +57,8 @@ export function createLogger(level: LogLevel): Logger {
         base: undefined,
         mixin: () => logContext.getStore() ?? {},
         timestamp: pino.stdTimeFunctions.isoTime,
-        formatters: { level: (label) => ({ level: label }) },
+        // Errors described without SQL values, key material masked, long strings cut (log-safe.ts).
+        formatters: { level: (label) => ({ level: label }), log: (fields) => safeFields(fields) as Record<string, unknown> },
         redact: { paths: ['authorization', 'key', 'apiKey', '*.authorization', '*.key', 'headers.authorization'], censor: '[redacted]' },
       },
       destination,

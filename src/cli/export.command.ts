@@ -23,7 +23,7 @@ export async function exportCommand(config: Config, argv: string[]): Promise<voi
     import('../modules/compliance/compliance.enums.js'),
     import('../modules/registry/institution.entity.js'),
   ]);
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, { admin: true });
   try {
     const service = new AssessmentService(db, db.orm.em.fork(), OPERATOR);
     const round = await service.round(year);

@@ -69,7 +69,7 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
   const file = path.resolve(positional[1]);
   if (!existsSync(file)) throw new UsageError(`no such file: ${positional[1]}`);
   const mapping = flags.mapping ? readMapping(flags.mapping) : undefined;
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, { admin: true });
   const t0 = Date.now();
   const progress = progressReporter(t0, statSync(file).size);
   try {

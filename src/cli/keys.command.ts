@@ -39,7 +39,7 @@ export async function keysCommand(config: Config, argv: string[]): Promise<void>
     import('../modules/realtime/pg-pubsub.js'),
     import('../modules/realtime/pubsub.js'),
   ]);
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, { admin: true });
   try {
     const service = new ApiKeyService(db.orm.em.fork());
     if (sub === 'create') {

@@ -5,7 +5,7 @@ import { UsageError } from './args';
 
 export async function seedCommand(config: Config, argv: string[]): Promise<void> {
   if (argv[0] !== 'demo' || argv.length !== 1) throw new UsageError('usage: seed demo');
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, { admin: true });
   try {
     const stats = await seedDemo(db, config.dataDir);
     console.log(

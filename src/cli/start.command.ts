@@ -41,7 +41,7 @@ export async function startCommand(config: Config): Promise<void> {
 
   // Partitions for the coming months, made while the hub runs for months on end.
   const ahead = setInterval(() => {
-    ensurePartitionsAhead(db.pool).catch((err: Error) => logger.warn('could not make reading partitions ahead', { error: err.message }));
+    ensurePartitionsAhead(db.pool).catch((err: unknown) => logger.warn('could not make reading partitions ahead', { error: err }));
   }, PARTITIONS_EVERY_MS);
   ahead.unref();
 

@@ -15,8 +15,15 @@ export interface Database {
   embedded: boolean;
   /** EWC_TIMEZONE: calendar days, months and years are cut in this zone. */
   timezone: string;
+  /** The statement timeout of every connection of `orm` and `pool` (0: none; see openDatabase). */
+  statementTimeoutMs: number;
+  /** Reachable and no migration pending (what /readyz reports), on a connection of its own. */
+  isReady(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** /readyz answers within about this long, whatever the request pools are doing. */
+const READY_TIMEOUT_MS = 2000;
 
 // timestamptz comes back as Date, bigint (ids, counts) as string: keep pg's defaults,
 // but numeric sums are read as JS numbers where we cast them to float8 in SQL.
@@ -27,26 +34,47 @@ export async function resolveDatabaseUrl(config: Config): Promise<{ url: string;
   return { url: server.url, server };
 }
 
-export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Database> {
+/**
+ * Opens the ORM and the pool. Every connection of both carries the statement timeout of
+ * EWC_STATEMENT_TIMEOUT_MS (a startup parameter, so it holds from the first statement and through
+ * reconnects), and waiting for a connection is bounded by the same time, so a slow or saturated
+ * database answers SERVICE_UNAVAILABLE instead of holding requests. `admin: true` is for the CLI's
+ * long steps run by an operator at a shell (import of a file, seeding, export, keys, migrate, the
+ * bench seeder): no statement timeout there; an operator stops them with Ctrl-C. Migrations never
+ * run under the timeout (see migrate).
+ */
+export async function openDatabase(config: Config, opts: { migrate?: boolean; admin?: boolean } = {}): Promise<Database> {
   installSqlCounter();
   const { url, server } = await resolveDatabaseUrl(config);
+  const statementTimeoutMs = opts.admin ? 0 : config.statementTimeoutMs;
+  // Waiting for a pool connection: as long as a statement may run, or knex's default of 60 s.
+  const acquireMs = statementTimeoutMs || 60_000;
+  const timeout = statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {};
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormConfig(url, { debug: config.logLevel === 'debug' }));
+    // MikroORM's query debug log is never turned on: its lines carry parameter values (key hashes too).
+    orm = await MikroORM.init(ormConfig(url, { driverOptions: { connection: timeout, acquireConnectionTimeout: acquireMs } }));
   } catch (err) {
     await server?.stop();
     throw err;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err.message }));
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: acquireMs, ...timeout });
+  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err }));
+  // Its own single connection with a short timeout, so /readyz never queues behind busy requests.
+  const readyPool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: READY_TIMEOUT_MS, statement_timeout: READY_TIMEOUT_MS, idleTimeoutMillis: 60_000 });
+  readyPool.on('error', () => undefined);
+  let readyCheck: Promise<boolean> | null = null;
   const db: Database = {
     orm,
     timezone: config.timezone,
     pool,
     url,
     embedded: server !== null,
+    statementTimeoutMs,
+    // Concurrent probes share one check.
+    isReady: () => (readyCheck ??= pendingMigrations(readyPool).then((p) => p === 0, () => false).finally(() => (readyCheck = null))),
     close: async () => {
-      await pool.end();
+      await Promise.all([pool.end(), readyPool.end()]);
       await orm.close(true);
       logger.debug('database connections closed');
       await server?.stop();
@@ -77,19 +105,22 @@ export async function migratorOf(orm: MikroORM): Promise<IMigrator> {
   return orm.getMigrator();
 }
 
+/** Migrations run in one transaction with no statement timeout: changing a big table may rightly take minutes. */
 export async function migrate(db: Database): Promise<string[]> {
-  const applied = await (await migratorOf(db.orm)).up();
+  const connection = db.orm.em.getConnection();
+  const applied = await connection.transactional(async (trx) => {
+    await connection.execute('SET LOCAL statement_timeout = 0', [], 'run', trx);
+    return (await migratorOf(db.orm)).up({ transaction: trx });
+  });
   if (applied.length) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
   await ensurePartitionsAhead(db.pool);
   return applied.map((m) => m.name);
 }
 
-/** Ready = reachable and no migration pending (what /readyz reports). */
-export async function isReady(db: Database): Promise<boolean> {
-  try {
-    const pending = await (await migratorOf(db.orm)).getPendingMigrations();
-    return pending.length === 0;
-  } catch {
-    return false;
-  }
+/** How many of the hub's migrations the database has not applied (throws when it cannot be reached). */
+async function pendingMigrations(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ name: string }>('SELECT name FROM mikro_orm_migrations');
+  const { MIGRATIONS } = await import('../../migrations/index.js');
+  const applied = new Set(rows.map((r) => r.name.replace(/\.[jt]s$/, '')));
+  return MIGRATIONS.filter((m) => !applied.has(m.name)).length;
 }

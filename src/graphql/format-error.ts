@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
+import { unavailableReason } from '../db/unavailable';
 import { logger } from '../logger';
 import { DomainError, ERROR_CODES, type ErrorCode } from './errors';
 
@@ -26,8 +27,9 @@ function originalOf(err: unknown): unknown {
 /**
  * The one place errors become what clients see: a code from ERROR_CODES, a
  * message that names the problem, and never a stack, SQL or internal detail.
+ * `statementTimeoutMs` is the limit requests run under, named when a statement hit it.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, opts: { statementTimeoutMs?: number } = {}): GraphQLFormattedError {
   const original = originalOf(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
 
@@ -43,6 +45,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: 'BAD_USER_INPUT', problems: list },
     };
   }
+  // The statement timeout, or the database gone: not a bug, and not the client's mistake (HTTP 503, see app.ts).
+  const unavailable = unavailableReason(original, opts.statementTimeoutMs ?? 0);
+  if (unavailable) return { ...base, message: unavailable, extensions: { code: 'SERVICE_UNAVAILABLE' } };
   const code = formatted.extensions?.code as string | undefined;
   if (code === 'QUERY_TOO_COMPLEX' || LIMIT_MESSAGE.test(formatted.message)) {
     return { ...base, extensions: { code: 'QUERY_TOO_COMPLEX' } };
@@ -55,10 +60,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (error instanceof GraphQLError && !(original instanceof Error && original !== error) && formatted.path === undefined) {
     return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
   }
-  logger.error('unexpected error', {
-    message: original instanceof Error ? original.message : String(original),
-    stack: original instanceof Error ? original.stack : undefined,
-    path: formatted.path,
-  });
+  // The error object itself: the logger describes it without SQL values or key material (log-safe.ts).
+  logger.error('unexpected error', { error: original, path: formatted.path });
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

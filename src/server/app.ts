@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -9,7 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
 import { dashboardRouter } from '../dashboard/serve';
-import { isReady, type Database } from '../db/database';
+import { type Database } from '../db/database';
+import { unavailableReason } from '../db/unavailable';
 import { explorerRouter } from '../explorer/serve';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
@@ -60,6 +61,29 @@ function requestLog(req: express.Request, res: express.Response, next: express.N
   logContext.run({ requestId }, next);
 }
 
+/** What a client is told to wait before trying again after SERVICE_UNAVAILABLE, in seconds. */
+const RETRY_AFTER_SECONDS = 5;
+const retryAfter = () => new Map([['retry-after', String(RETRY_AFTER_SECONDS)]]);
+
+/**
+ * A statement timeout or a database outage answers HTTP 503 with Retry-After (the GraphQL body
+ * carries SERVICE_UNAVAILABLE and the reason): a proxy or client then knows to try again later.
+ */
+function serviceUnavailablePlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          if (!errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+        },
+      };
+    },
+  };
+}
+
 /** `clock`: milliseconds since the epoch, for the budget windows (tests move it instead of waiting). */
 export async function startServer(config: Config, db: Database, opts: { port?: number; clock?: () => number } = {}): Promise<Hub> {
   // Instances sharing the database hear each other's events (LISTEN/NOTIFY); listening before serving.
@@ -81,7 +105,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
 
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error, { statementTimeoutMs: db.statementTimeoutMs }),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // We stop on signals ourselves: drain HTTP and WebSocket, then close the database.
@@ -98,6 +122,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
       budgetPlugin(budgets),
+      serviceUnavailablePlugin(),
       // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
       {
         async requestDidStart() {
@@ -120,11 +145,11 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = await isReady(db);
+    const ready = await db.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: ready ? 'migrated' : 'unreachable or not migrated' });
   });
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(metrics.render());
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.render());
   });
   // A browser opening /graphql gets the offline explorer; every other request falls through to Apollo.
   app.use(explorerRouter());
@@ -137,8 +162,12 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     express.json({ limit: '20mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
-        metrics.inc('ewc_http_graphql_requests_total', 'HTTP requests to /graphql.');
-        const principal = await keys.principalFor(req.headers.authorization, req.ip);
+        metrics.httpGraphqlRequests.inc();
+        const principal = await keys.principalFor(req.headers.authorization, req.ip).catch((err: unknown) => {
+          // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
+          const reason = unavailableReason(err, db.statementTimeoutMs);
+          throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
+        });
         const em = db.orm.em.fork();
         return { principal, em, db, pubsub, monitor, loaders: createLoaders(db, em, principal) };
       },
@@ -146,7 +175,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   );
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (err as { status?: number }).status ?? 500;
-    if (status >= 500) logger.error('http error', { message: err instanceof Error ? err.message : String(err) });
+    if (status >= 500) logger.error('http error', { error: err });
     const message = status === 413 ? 'request body too large' : status < 500 ? 'malformed request body' : 'Internal server error';
     res.status(status).json({ errors: [new GraphQLError(message, { extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } })] });
   });

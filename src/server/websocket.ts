@@ -6,6 +6,7 @@ import type { Principal } from '../access/principal';
 import type { BudgetConfig } from '../config';
 import type { Database } from '../db/database';
 import { RateLimitedError } from '../graphql/errors';
+import { unavailableReason } from '../db/unavailable';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
 import { logger } from '../logger';
@@ -23,11 +24,11 @@ const CLOSE_UNAUTHENTICATED = 4401;
 const CLOSE_REVOKED = 4403;
 /** The key already holds EWC_WS_CONNECTIONS_PER_KEY sockets on this hub, or its address failed too many keys. */
 export const CLOSE_RATE_LIMITED = 4429;
-
-function formatted(err: GraphQLError): GraphQLError {
-  const f = formatError(err.toJSON(), err);
-  return new GraphQLError(f.message, { extensions: f.extensions });
-}
+/**
+ * The database is unreachable: WebSocket's standard "Try Again Later". Events may have been
+ * missed; a client reconnects (with backoff) and re-subscribes once the hub is ready again.
+ */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /**
  * graphql-ws (protocol graphql-transport-ws) on the HTTP server's /graphql.
@@ -52,9 +53,17 @@ export function attachWebSocket(opts: {
   const subscriptionsOf = new WeakMap<WebSocket, Set<string>>();
   const openSubscriptions = (keyId: number) => [...(socketsByKey.get(keyId) ?? [])].reduce((n, s) => n + (subscriptionsOf.get(s)?.size ?? 0), 0);
   const rules = [...specifiedRules, ...createArmor().validationRules];
+  const formatted = (err: GraphQLError): GraphQLError => {
+    const f = formatError(err.toJSON(), err, { statementTimeoutMs: db.statementTimeoutMs });
+    return new GraphQLError(f.message, { extensions: f.extensions });
+  };
 
   const stopRevocations = pubsub.on(TOPICS.KEY_REVOKED, (keyId) => {
     for (const socket of socketsByKey.get(keyId as number) ?? []) socket.close(CLOSE_REVOKED, 'FORBIDDEN: API key revoked');
+  });
+  // Events no longer arrive: every socket is told to come back later rather than wait for nothing.
+  const stopOutages = pubsub.onUnavailable(() => {
+    for (const socket of wss.clients) socket.close(CLOSE_TRY_AGAIN_LATER, 'SERVICE_UNAVAILABLE: the database is unavailable; reconnect later');
   });
 
   const cleanup = useServer<Record<string, unknown>, { socket: WebSocket; request: http.IncomingMessage }>(
@@ -75,13 +84,14 @@ export function attachWebSocket(opts: {
           set.add(socket);
           socketsByKey.set(principal.keyId, set);
           socket.once('close', () => set.delete(socket));
-          metrics.inc('ewc_ws_connections_total', 'WebSocket connections accepted.');
+          metrics.wsConnections.inc();
           return true;
         } catch (err) {
           const limited = err instanceof GraphQLError && err.extensions.code === 'RATE_LIMITED';
           // A close reason is at most 123 bytes.
           const reason = `${limited ? 'RATE_LIMITED' : 'UNAUTHENTICATED'}: ${err instanceof Error ? err.message : 'bad key'}`.slice(0, 120);
-          socket.close(limited ? CLOSE_RATE_LIMITED : CLOSE_UNAUTHENTICATED, reason);
+          if (unavailableReason(err, db.statementTimeoutMs)) socket.close(CLOSE_TRY_AGAIN_LATER, 'SERVICE_UNAVAILABLE: the database is unavailable; reconnect later');
+          else socket.close(limited ? CLOSE_RATE_LIMITED : CLOSE_UNAUTHENTICATED, reason);
           return false;
         }
       },
@@ -134,10 +144,11 @@ export function attachWebSocket(opts: {
   return {
     async drain(): Promise<void> {
       stopRevocations();
+      stopOutages();
       try {
         await cleanup.dispose();
       } catch (err) {
-        logger.warn('closing websockets', { error: String(err) });
+        logger.warn('closing websockets', { error: err });
       }
     },
   };

@@ -40,7 +40,7 @@ export interface TestHub {
   ws(key: string | null): Client;
   sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   /** Subscriptions the hub serves now (its ewc_subscriptions_open gauge). */
-  subscriptionsOpen(): number;
+  subscriptionsOpen(): Promise<number>;
   /** SQL statements this process sent while `fn` ran, but for the budget counter's. */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   close(): Promise<void>;
@@ -123,7 +123,7 @@ export async function startTestHub(env: Record<string, string> = {}, opts: { dat
       return client;
     },
     sql: async <R extends pg.QueryResultRow>(text: string, params: unknown[] = []) => (await db.pool.query<R>(text, params)).rows,
-    subscriptionsOpen: () => subscriptionsOpen(hub.metrics.render()),
+    subscriptionsOpen: async () => subscriptionsOpen(await hub.metrics.render()),
     countStatements: async (fn) => {
       // The budget counter's refills fall on whichever request needs one: not the request's own work.
       const before = sqlStats.statements - sqlStats.budgetStatements;

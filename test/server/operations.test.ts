@@ -23,15 +23,15 @@ const valueOf = (text: string, series: string): number => {
 };
 
 describe('/metrics after a few operations', () => {
-  it('counts requests and latency by operation name, errors by code, rows ingested, subscriptions and the pool', async () => {
+  it('counts requests and latency by known operation name, errors by code, rows ingested, subscriptions and the pool', async () => {
     const before = await metrics();
     const ingestedBefore = valueOf(before, 'ewc_readings_ingested_total');
-    for (let i = 0; i < 3; i++) await t.raw({ query: 'query CityTotals { aggregateIndicators(period: { year: 2023 }, groupBy: CITY) { energyKgce } }' }, t.keys.goa);
-    await t.raw({ query: 'query PublicPeek { indicators(period: { year: 2023 }) { totalCount } }' }, t.keys.public);
+    for (let i = 0; i < 3; i++) await t.raw({ query: 'query AggregateIndicators { aggregateIndicators(period: { year: 2023 }, groupBy: CITY) { energyKgce } }' }, t.keys.goa);
+    await t.raw({ query: 'query Indicators { indicators(period: { year: 2023 }) { totalCount } }' }, t.keys.public);
     const [meter] = await t.sql<{ id: number }>(`SELECT id FROM meter WHERE carrier = 'ELECTRICITY' ORDER BY id LIMIT 1`);
     const ingest = await t.raw(
       {
-        query: 'mutation SendReadings($rows: [ReadingRowInput!]!) { ingestReadings(input: { rows: $rows }) { accepted } }',
+        query: 'mutation IngestReadings($rows: [ReadingRowInput!]!) { ingestReadings(input: { rows: $rows }) { accepted } }',
         variables: { rows: [1, 2].map((d) => ({ meterId: toGlobalId('Meter', meter.id), periodStart: `2025-02-0${d}T00:00:00+08:00`, periodEnd: `2025-02-0${d + 1}T00:00:00+08:00`, value: 10 })) },
       },
       t.keys.goa,
@@ -44,16 +44,37 @@ describe('/metrics after a few operations', () => {
     });
 
     const text = await metrics();
-    expect(valueOf(text, 'ewc_graphql_operations_total{type="query",operation="CityTotals"}')).toBe(3);
-    expect(valueOf(text, 'ewc_graphql_duration_seconds_count{operation="CityTotals"}')).toBe(3);
-    expect(valueOf(text, 'ewc_graphql_duration_seconds_bucket{operation="CityTotals",le="+Inf"}')).toBe(3);
-    expect(valueOf(text, 'ewc_graphql_operations_total{type="mutation",operation="SendReadings"}')).toBe(1);
+    expect(valueOf(text, 'ewc_graphql_operations_total{type="query",operation="AggregateIndicators"}')).toBe(3);
+    expect(valueOf(text, 'ewc_graphql_duration_seconds_count{operation="AggregateIndicators"}')).toBe(3);
+    expect(valueOf(text, 'ewc_graphql_duration_seconds_bucket{le="+Inf",operation="AggregateIndicators"}')).toBe(3);
+    expect(valueOf(text, 'ewc_graphql_operations_total{type="mutation",operation="IngestReadings"}')).toBe(1);
     expect(valueOf(text, 'ewc_graphql_errors_total{code="FORBIDDEN"}')).toBeGreaterThanOrEqual(1);
     expect(valueOf(text, 'ewc_readings_ingested_total') - ingestedBefore).toBe(2);
     expect(valueOf(text, 'ewc_subscriptions_open')).toBeGreaterThanOrEqual(1);
     expect(valueOf(text, 'ewc_db_pool_connections')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/# TYPE ewc_graphql_duration_seconds histogram/);
+    // prom-client's process metrics come along.
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \S+$/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \S+$/m);
+    expect(text).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram$/m);
     await client.dispose();
+  });
+
+  it('keeps the series bounded: 200 requests under new operation names add none, and count under "other"', async () => {
+    const hubSeries = (text: string) => text.split('\n').filter((l) => l.startsWith('ewc_'));
+    const random = () => `Op${Math.random().toString(36).slice(2)}`;
+    // One made-up name first, so the "other" series exist before counting.
+    await t.raw({ query: `query ${random()} { viewer { role } }` }, t.keys.goa);
+    const before = await metrics();
+    const otherBefore = valueOf(before, 'ewc_graphql_operations_total{type="query",operation="other"}');
+    const names = Array.from({ length: 200 }, random);
+    for (let i = 0; i < names.length; i += 20) {
+      await Promise.all(names.slice(i, i + 20).map((name, j) => t.raw({ query: `query ${name} { viewer { role } }` }, (i + j) % 2 ? t.keys.goa : t.keys.public)));
+    }
+    const after = await metrics();
+    expect(hubSeries(after).map((l) => l.replace(/ \S+$/, ''))).toEqual(hubSeries(before).map((l) => l.replace(/ \S+$/, '')));
+    expect(valueOf(after, 'ewc_graphql_operations_total{type="query",operation="other"}') - otherBefore).toBe(200);
+    for (const name of names.slice(0, 5)) expect(after).not.toContain(name);
   });
 });
 

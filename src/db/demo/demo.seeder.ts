@@ -7,6 +7,7 @@ import { rebuildAllRollups } from '../../modules/accounting/rollup';
 import { DEMO_CONVERSION_FACTORS, DEMO_EMISSION_FACTORS, DEMO_QUOTAS, DEMO_SCORING_RULE, DEMO_UNIT_CONVERSIONS } from './factors.data';
 import type { Database } from '../database';
 import type { Principal } from '../../access/principal';
+import { setLocalStatementTimeout } from '../transaction';
 import { ClosingService } from '../../modules/accounting/closing.service';
 import { AssessmentService } from '../../modules/compliance/assessment.service';
 import { DEMO_ESCOS } from './programmes.data';
@@ -227,6 +228,8 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    // The demo load may run longer than a request's statement timeout (it runs at `npm start` too).
+    await setLocalStatementTimeout(client, 0);
     // Serialises two processes seeding at once; the loser sees a non-empty database.
     await client.query('LOCK TABLE institution IN EXCLUSIVE MODE');
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM institution');

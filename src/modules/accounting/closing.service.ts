@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { inTransaction } from '../../db/transaction';
+import { inTransaction, LONG_STATEMENT_TIMEOUT_MS } from '../../db/transaction';
 import { ConflictError, ValidationError } from '../../graphql/errors';
 import { ComplianceStatus } from '../compliance/compliance.enums';
 import { openRectifications, type Breach } from '../compliance/rectification.sql';
@@ -58,7 +58,8 @@ export class ClosingService {
       ]);
       await storeClosedFigures(client, year, live.figures, live.profiles);
       await openRectifications(client, year, live.breaches, this.principal.keyName);
-    });
+      // Once a year and all or nothing: its writes may run past a request's statement timeout.
+    }, { statementTimeoutMs: LONG_STATEMENT_TIMEOUT_MS });
     return (await this.em.fork().findOne(YearClosure, { year }))!;
   }
 
@@ -79,7 +80,7 @@ export class ClosingService {
         [year, this.principal.keyName, reason, old.rows[0].energy_kgce, live.totals.energyKgce, old.rows[0].emissions_kg_co2, live.totals.emissionsKgCo2],
       );
       id = rec.rows[0].id;
-    });
+    }, { statementTimeoutMs: LONG_STATEMENT_TIMEOUT_MS });
     return (await this.em.fork().findOne(YearRecalculation, id))!;
   }
 }

@@ -11,6 +11,8 @@ import { ruleAllows } from '../../access/guard';
 import { FIELD_RULES } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
+import { LONG_STATEMENT_TIMEOUT_MS } from '../../db/transaction';
+import { unavailableReason } from '../../db/unavailable';
 import { logger } from '../../logger';
 import { DomainError } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/relay';
@@ -81,6 +83,7 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache,
     // A file costs one point per row; the key's budget left when it starts caps its rows.
     let verdict: Verdict | null = null;
     let charged = false;
+    let uploaded = false;
     try {
       principal = await keys.principalFor(req.headers.authorization, req.ip);
       if (!ruleAllows(principal, FIELD_RULES['HTTP.importReadings'])) throw new HttpError(403, 'FORBIDDEN', 'this key may not import readings');
@@ -94,7 +97,15 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache,
       dir = await mkdtemp(path.join(os.tmpdir(), 'ewc-upload-'));
       const file = path.join(dir, `upload.${kind}`);
       await pipeline(req, byteLimit(MAX_UPLOAD_BYTES), createWriteStream(file, { mode: 0o600 }));
-      const result = await importReadings(db.pool, file, db.timezone, { submittedBy: `http import by ${principal.keyName}`, principal, mapping: mappingOf(req.query), maxRows: verdict?.remaining });
+      uploaded = true;
+      const result = await importReadings(db.pool, file, db.timezone, {
+        submittedBy: `http import by ${principal.keyName}`,
+        principal,
+        mapping: mappingOf(req.query),
+        maxRows: verdict?.remaining,
+        // One COPY of the whole file, at the database's pace (the upload is on disk already): not a request's timeout.
+        statementTimeoutMs: db.statementTimeoutMs && LONG_STATEMENT_TIMEOUT_MS,
+      });
       verdict = await budgets.chargeAnyway(principal, result.rows);
       charged = true;
       setRateLimitHeaders(res, verdict);
@@ -114,8 +125,9 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache,
       // The address's refusal carries its own RateLimit headers and Retry-After.
       const head = err instanceof GraphQLError ? (err.extensions.http as { headers?: Map<string, string> } | undefined)?.headers : undefined;
       if (head && !res.headersSent) for (const [name, value] of head) res.setHeader(name, value);
-      const e = await asHttpError(failure);
-      if (e.status >= 500) logger.error('import failed', { error: err instanceof Error ? err.message : String(err) });
+      const e = await asHttpError(failure, uploaded, db.statementTimeoutMs);
+      if (e.status === 500) logger.error('import failed', { error: err });
+      if (e.status === 503 && !res.headersSent) res.setHeader('retry-after', '5');
       res.status(e.status).json({ errors: [{ message: e.message, extensions: { code: e.code, ...e.extra } }] });
     } finally {
       if (dir) await rm(dir, { recursive: true, force: true });
@@ -138,14 +150,21 @@ function overBudget(v: Verdict, rowsLeft?: number): HttpError {
   return new HttpError(429, 'RATE_LIMITED', message, { retryAfter: v.resetSeconds });
 }
 
+function isUploadError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'ECONNABORTED';
+}
+
 /** `?serial=Meter%20No.&value=kWh`: the CLI's --mapping as query parameters. */
 function mappingOf(query: express.Request['query']): ColumnMap | undefined {
   const given = Object.fromEntries(Object.entries(query).filter(([k]) => k in COLUMNS));
   return Object.keys(given).length ? parseMapping(given) : undefined;
 }
 
-async function asHttpError(err: unknown): Promise<HttpError> {
+async function asHttpError(err: unknown, uploaded: boolean, statementTimeoutMs: number): Promise<HttpError> {
   if (err instanceof HttpError) return err;
+  const unavailable = unavailableReason(err, statementTimeoutMs);
+  if (unavailable && (uploaded || !isUploadError(err))) return new HttpError(503, 'SERVICE_UNAVAILABLE', unavailable);
   if (err instanceof GraphQLError) {
     const code = String(err.extensions.code ?? 'INTERNAL_SERVER_ERROR');
     // Too many wrong keys from this address: 429 with its retryAfter.
@@ -154,8 +173,7 @@ async function asHttpError(err: unknown): Promise<HttpError> {
   }
   if (err instanceof ImportFileError) return new HttpError(400, 'BAD_USER_INPUT', err.message);
   // The client went away mid-upload: nothing was imported, and it is not the hub's fault.
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'ECONNABORTED') return new HttpError(400, 'BAD_USER_INPUT', 'the upload was interrupted; nothing imported');
+  if (!uploaded && isUploadError(err)) return new HttpError(400, 'BAD_USER_INPUT', 'the upload was interrupted; nothing imported');
   if (err instanceof ImportRejectedError) {
     const problems = await listedProblems(err.report);
     // Every problem a permission one: the key, not the file, is at fault.

@@ -3,6 +3,7 @@ import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
+import { setLocalStatementTimeout } from '../../db/transaction';
 import { from as copyFrom } from 'pg-copy-streams';
 import { refreshRollups } from '../accounting/rollup';
 import type { Principal } from '../../access/principal';
@@ -89,6 +90,8 @@ export async function importReadings(
     submittedBy: string;
     principal?: Principal;
     mapping?: ColumnMap;
+    /** The transaction's statement timeout, when it differs from the pool's (an HTTP import of a big file). */
+    statementTimeoutMs?: number;
     /** Rows read and bytes of the file read so far. */
     onProgress?: (rows: number, bytes: number) => void;
     /** More rows than this stop the import (ImportRowLimitError), nothing written. */
@@ -110,6 +113,7 @@ export async function importReadings(
   const fileMeters = new Set<number>();
   try {
     await client.query('BEGIN');
+    if (opts.statementTimeoutMs !== undefined) await setLocalStatementTimeout(client, opts.statementTimeoutMs);
     await client.query(
       `CREATE TEMP TABLE import_staging (row_no int NOT NULL, meter_id int NOT NULL, period_start timestamptz NOT NULL,
                                          period_end timestamptz NOT NULL, value float8 NOT NULL) ON COMMIT DROP`,

@@ -9,7 +9,8 @@ export const MAX_NOTIFY_BYTES = 7900;
 /** The pseudo-topic of a stored list of events (publishAll too large to send inline). */
 const EVENT_LIST = '$events';
 const BACKOFF_START_MS = 100;
-const BACKOFF_MAX_MS = 5000;
+/** Short, so the listener is back within about a second of the database's return. */
+const BACKOFF_MAX_MS = 1000;
 /** Rows of big payloads are kept an hour, long enough for every instance to read them. */
 const PAYLOAD_RETENTION = '1 hour';
 const CLEANUP_EVERY_MS = 10 * 60_000;
@@ -47,7 +48,10 @@ export function decodePayload(json: string): unknown {
  * own notifications, so a single instance is as fast as the in-process PubSub.
  *
  * NOTIFY is not durable: events sent while the listener is reconnecting are lost to this
- * instance (its subscriptions stay open and get the events after the reconnect).
+ * instance. A lost connection that comes back at the first try (a backend terminated) keeps the
+ * subscriptions open; when the reconnect fails (the database is unreachable) the instance signals
+ * `onUnavailable` once per outage, and the WebSocket server closes subscriptions with 1013 (try
+ * again later), so clients re-subscribe, and re-read what they may have missed, once it is back.
  */
 export class PgPubSub extends PubSub {
   readonly instanceId = randomUUID();
@@ -60,6 +64,8 @@ export class PgPubSub extends PubSub {
   /** Deliveries in notification order (a by-reference payload is read before it is delivered). */
   private delivering: Promise<void> = Promise.resolve();
   private lastCleanup = 0;
+  /** Set once an outage was signalled; cleared when listening again. */
+  private signalled = false;
 
   constructor(private readonly db: { pool: pg.Pool; url: string }) {
     super();
@@ -91,7 +97,7 @@ export class PgPubSub extends PubSub {
   private enqueue(topic: string, body: string): void {
     if (this.closed) return;
     this.sending = this.sending.then(() =>
-      this.send(topic, body).catch((err: unknown) => log.error('event not sent to other instances', { topic, error: errorMessage(err) })),
+      this.send(topic, body).catch((err: unknown) => log.error('event not sent to other instances', { topic, error: err })),
     );
   }
 
@@ -137,7 +143,7 @@ export class PgPubSub extends PubSub {
       // end() after an error releases the socket; its own 'end' is ignored (lost is set).
       void client.end().catch(() => undefined);
       if (this.closed) return;
-      log.warn('event listener connection lost; reconnecting', { error: err?.message, retryInMs: this.backoffMs });
+      log.warn('event listener connection lost; reconnecting', { error: err, retryInMs: this.backoffMs });
       this.scheduleReconnect();
     };
     client.on('error', onLost);
@@ -159,6 +165,7 @@ export class PgPubSub extends PubSub {
     established = true;
     this.listener = client;
     this.backoffMs = BACKOFF_START_MS;
+    this.signalled = false;
   }
 
   private scheduleReconnect(): void {
@@ -171,7 +178,11 @@ export class PgPubSub extends PubSub {
         () => log.info('event listener reconnected'),
         (err: unknown) => {
           if (this.closed) return;
-          log.warn('event listener reconnect failed', { error: errorMessage(err), retryInMs: this.backoffMs });
+          log.warn('event listener reconnect failed', { error: err, retryInMs: this.backoffMs });
+          if (!this.signalled) {
+            this.signalled = true;
+            this.signalUnavailable();
+          }
           this.scheduleReconnect();
         },
       );
@@ -195,7 +206,7 @@ export class PgPubSub extends PubSub {
         if (envelope.topic === EVENT_LIST) super.publishAll(payload as TopicEvent[]);
         else super.publish(envelope.topic, payload);
       } catch (err) {
-        log.error('event from another instance not delivered', { topic: 'topic' in envelope ? envelope.topic : EVENT_LIST, error: errorMessage(err) });
+        log.error('event from another instance not delivered', { topic: 'topic' in envelope ? envelope.topic : EVENT_LIST, error: err });
       }
     });
   }
@@ -208,8 +219,4 @@ export class PgPubSub extends PubSub {
     }
     return decodePayload(rows[0].payload);
   }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -12,6 +12,20 @@ export interface TopicEvent {
 
 export class PubSub {
   private readonly topics = new Map<string, Set<Listener>>();
+  private readonly unavailable = new Set<() => void>();
+
+  /**
+   * Called when events can no longer reach this instance because the database is unreachable
+   * (PgPubSub's listener could not reconnect); the WebSocket server then closes subscriptions.
+   */
+  onUnavailable(listener: () => void): () => void {
+    this.unavailable.add(listener);
+    return () => this.unavailable.delete(listener);
+  }
+
+  protected signalUnavailable(): void {
+    for (const listener of this.unavailable) listener();
+  }
 
   publish(topic: string, payload: unknown): void {
     for (const listener of this.topics.get(topic) ?? []) listener(payload);
