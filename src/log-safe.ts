@@ -46,8 +46,12 @@ function databaseMessage(e: PgLike): string {
 
 const STATEMENT = /^\s*(select|insert|update|delete|with|copy|begin|commit|rollback|set|create|alter|drop|lock|listen|notify|truncate)\b/i;
 
-/** knex writes "<statement with values> - <message>" (for lost connections too); PostgreSQL's messages do not contain " - ". */
-function withoutStatement(message: string): string {
+/**
+ * knex writes "<statement with values> - <message>" (for lost connections too), and MikroORM adds
+ * "\n - detail: <values>" and "\n - hint: …"; PostgreSQL's own messages do not contain " - ".
+ */
+function withoutStatement(full: string): string {
+  const message = full.replace(/\n - (detail|hint): [\s\S]*$/, '');
   const at = message.lastIndexOf(' - ');
   if (at >= 0 && STATEMENT.test(message)) return message.slice(at + 3);
   return STATEMENT.test(message) ? '[a statement]' : message;

@@ -47,8 +47,9 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean; ad
   installSqlCounter();
   const { url, server } = await resolveDatabaseUrl(config);
   const statementTimeoutMs = opts.admin ? 0 : config.statementTimeoutMs;
-  // Waiting for a pool connection: as long as a statement may run, or knex's default of 60 s.
-  const acquireMs = statementTimeoutMs || 60_000;
+  // Waiting for a pool connection (opening one included): as long as a statement may run but at
+  // least 5 s (a new connection to a busy server takes a while), or knex's default of 60 s.
+  const acquireMs = statementTimeoutMs ? Math.max(statementTimeoutMs, 5000) : 60_000;
   const timeout = statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {};
   let orm: MikroORM;
   try {

@@ -18,14 +18,29 @@ export async function ensureReadingPartitions(q: Queryable, from: Date, to: Date
   knownMonths.set(q, known);
   if (months.length && months.every((m) => known.has(m))) return 0;
   // `to` is a period start: the month holding it must exist too.
-  const { rows } = await q.query<{ made: number }>('SELECT ewc_ensure_reading_partitions($1, $2::timestamptz + interval \'1 microsecond\') AS made', [from, to]);
-  const made = rows[0].made;
+  const made = await makePartitions(q, from, to);
   for (const m of months) known.add(m);
   if (made) logger.info('reading partitions created', { made, from: from.toISOString(), to: to.toISOString() });
   return made;
 }
 
 const knownMonths = new WeakMap<object, Set<number>>();
+
+/**
+ * Two batches into a new month at once both see it missing and both create it: the loser gets
+ * duplicate_table (or a unique violation on the catalog). The month exists then: check again.
+ */
+async function makePartitions(q: Queryable, from: Date, to: Date): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { rows } = await q.query<{ made: number }>('SELECT ewc_ensure_reading_partitions($1, $2::timestamptz + interval \'1 microsecond\') AS made', [from, to]);
+      return rows[0].made;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 3 || (code !== '42P07' && code !== '23505')) throw err;
+    }
+  }
+}
 
 /** UTC months (as their first millisecond) from the one holding `from` to the one holding `to`; empty past 100 years. */
 function monthsOf(from: Date, to: Date): number[] {
