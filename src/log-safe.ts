@@ -81,7 +81,11 @@ export function safeError(err: unknown): Record<string, unknown> {
 
 function framesOf(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
-  const frames = stack.split('\n').filter((l) => l.trim().startsWith('at ')).slice(0, MAX_STACK_FRAMES);
+  // The hub's own frames say where; those of libraries and Node's internals mostly repeat.
+  const frames = stack
+    .split('\n')
+    .filter((l) => l.trim().startsWith('at ') && !/node_modules|node:internal|\(node:/.test(l))
+    .slice(0, MAX_STACK_FRAMES);
   return frames.length ? scrub(frames.map((l) => l.trim()).join('\n')) : undefined;
 }
 

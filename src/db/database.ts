@@ -22,6 +22,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** knex's own messages (a lost connection, say) go to our log, not to console.log. */
+const KNEX_LOG = {
+  warn: (message: unknown) => logger.warn('database driver', { message: String(message) }),
+  error: (message: unknown) => logger.warn('database driver', { message: String(message) }),
+  deprecate: (message: unknown) => logger.debug('database driver', { message: String(message) }),
+  debug: () => undefined,
+};
+
 /** /readyz answers within about this long, whatever the request pools are doing. */
 const READY_TIMEOUT_MS = 2000;
 
@@ -54,7 +62,7 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean; ad
   let orm: MikroORM;
   try {
     // MikroORM's query debug log is never turned on: its lines carry parameter values (key hashes too).
-    orm = await MikroORM.init(ormConfig(url, { driverOptions: { connection: timeout, acquireConnectionTimeout: acquireMs } }));
+    orm = await MikroORM.init(ormConfig(url, { driverOptions: { connection: timeout, acquireConnectionTimeout: acquireMs, log: KNEX_LOG } }));
   } catch (err) {
     await server?.stop();
     throw err;
