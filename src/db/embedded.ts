@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { logger } from '../logger';
@@ -7,13 +7,17 @@ import { logger } from '../logger';
 /**
  * The embedded PostgreSQL that `npm start` runs when no DATABASE_URL is set.
  * A second process (the CLI next to a running hub) reuses the running server
- * instead of starting its own on the same data directory.
+ * instead of starting its own on the same data directory. The process that starts the server
+ * writes its pid to `embedded.owner`; a server whose owner is gone (the hub was killed with
+ * SIGKILL) is an orphan: the next start stops it cleanly and starts it afresh, and owns it.
  */
 export interface EmbeddedServer {
   url: string;
   /** True when this process started the server and must stop it. */
   owned: boolean;
   stop(): Promise<void>;
+  /** Starts an owned server again after stop() (the benches restart the database under a hub). */
+  start(): Promise<void>;
 }
 
 interface Credentials {
@@ -40,19 +44,53 @@ function saveCredentials(dataDir: string, creds: Credentials): void {
   writeFileSync(path.join(dataDir, 'embedded.json'), JSON.stringify(creds, null, 2), { mode: 0o600 });
 }
 
-/** The port of a postmaster already running on pgDir, read from its pid file. */
-function runningPostmasterPort(pgDir: string): number | null {
+/** The pid and port of a postmaster already running on pgDir, read from its pid file. */
+function runningPostmaster(pgDir: string): { pid: number; port: number } | null {
   const pidFile = path.join(pgDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const lines = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
+  if (!isAlive(pid)) return null; // stale pid file from a killed server; postgres removes it on start
+  return Number.isInteger(port) ? { pid, port } : null;
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-  } catch {
-    return null; // stale pid file from a killed server; postgres removes it on start
+    return true;
+  } catch (err) {
+    // EPERM: alive, but another user's (the postmaster runs as `postgres` when we are root).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return Number.isInteger(port) ? port : null;
+}
+
+const ownerFile = (dataDir: string) => path.join(dataDir, 'embedded.owner');
+
+/** The pid of the process that started the running server, or null when none was recorded. */
+function ownerOf(dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(ownerFile(dataDir), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Stops a postmaster whose owner is gone: SIGINT is PostgreSQL's fast shutdown (sessions ended,
+ * transactions rolled back, a clean checkpoint); it removes postmaster.pid when it is done. Waits
+ * for that (a zombie left by a container without init still answers kill 0).
+ */
+async function stopOrphan(pgDir: string, pid: number): Promise<void> {
+  process.kill(pid, 'SIGINT');
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  const until = Date.now() + 60_000;
+  while (existsSync(pidFile) && isAlive(pid)) {
+    if (Date.now() > until) throw new Error(`the orphaned embedded PostgreSQL (pid ${pid}) did not stop within 60 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function freePort(preferred: number): Promise<number> {
@@ -113,10 +151,16 @@ export async function startEmbedded(dataDir: string, database = 'ewc', opts: { t
   const pgDir = path.join(dataDir, 'pg');
   const creds = loadCredentials(dataDir);
 
-  const runningPort = runningPostmasterPort(pgDir);
-  if (runningPort !== null) {
-    logger.debug('joining the running embedded PostgreSQL', { port: runningPort });
-    return { url: urlFor(creds, runningPort, database), owned: false, stop: async () => {} };
+  const running = runningPostmaster(pgDir);
+  if (running) {
+    const owner = ownerOf(dataDir);
+    // Its owner alive (this process included), or none recorded (started by an older version): join it, as before.
+    if (owner === null || isAlive(owner)) {
+      logger.debug('joining the running embedded PostgreSQL', { port: running.port, owner });
+      return { url: urlFor(creds, running.port, database), owned: false, stop: async () => {}, start: async () => {} };
+    }
+    logger.warn('the embedded PostgreSQL was left running by a hub that is gone; stopping it and starting afresh', { postmaster: running.pid, owner });
+    await stopOrphan(pgDir, running.pid);
   }
 
   let port = await freePort(creds.port || 54329);
@@ -177,6 +221,7 @@ export async function startEmbedded(dataDir: string, database = 'ewc', opts: { t
       pg = serverOn(port);
     }
   }
+  writeFileSync(ownerFile(dataDir), `${process.pid}\n`);
 
   const { Client } = await import('pg');
   const admin = new Client({ connectionString: urlFor(creds, port, 'postgres') });
@@ -189,13 +234,21 @@ export async function startEmbedded(dataDir: string, database = 'ewc', opts: { t
   }
 
   let stopped = false;
+  const server = pg;
   return {
     url: urlFor(creds, port, database),
     owned: true,
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      await server.stop();
+      rmSync(ownerFile(dataDir), { force: true });
+    },
+    start: async () => {
+      if (!stopped) return;
+      await server.start();
+      writeFileSync(ownerFile(dataDir), `${process.pid}\n`);
+      stopped = false;
     },
   };
 }
