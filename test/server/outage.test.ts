@@ -89,9 +89,9 @@ describe('a database outage', () => {
     expect([unseen.status, codeOf(unseen)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
     expect((await fetch(`${base()}/healthz`)).status).toBe(200);
 
-    // The open subscription is told to come back later; so is a new socket.
+    // The open subscription is told to come back later; so is a new socket whose key must be looked up.
     expect(await sub.closed).toMatchObject({ code: CLOSE_TRY_AGAIN_LATER, reason: expect.stringMatching(/SERVICE_UNAVAILABLE/) });
-    const refused = await subscribe(t.hub.wsUrl, t.keys.goa, print(ReadingsIngestedDocument));
+    const refused = await subscribe(t.hub.wsUrl, t.keys.drc, print(ReadingsIngestedDocument));
     expect(refused.acked).toBe(false);
     expect(await refused.closed).toMatchObject({ code: CLOSE_TRY_AGAIN_LATER });
 
