@@ -1,5 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+// Entities that are also GraphQL types (ComplianceAlert is reached only through node(id)) register
+// themselves when loaded; the hub always loads them, so the schema printed here must too.
+import '../db/entities';
 import { createSchema, printSortedSchema } from '../graphql/schema';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../../schema/schema.graphql');
