@@ -6,6 +6,7 @@ import { Migration20261124230000_events } from './Migration20261124230000_events
 import { Migration20261125021000_partitions } from './Migration20261125021000_partitions';
 import { Migration20261125073000_reference_version } from './Migration20261125073000_reference_version';
 import { Migration20261125080000_closed_year } from './Migration20261125080000_closed_year';
+import { Migration20261201140000_audit } from './Migration20261201140000_audit';
 import { Migration20261201150000_budgets } from './Migration20261201150000_budgets';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
@@ -17,5 +18,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125021000_partitions', class: Migration20261125021000_partitions },
   { name: 'Migration20261125073000_reference_version', class: Migration20261125073000_reference_version },
   { name: 'Migration20261125080000_closed_year', class: Migration20261125080000_closed_year },
+  { name: 'Migration20261201140000_audit', class: Migration20261201140000_audit },
   { name: 'Migration20261201150000_budgets', class: Migration20261201150000_budgets },
 ];

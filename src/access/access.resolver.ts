@@ -40,13 +40,13 @@ export class ApiKeyResolver {
     assertCanWrite(ctx.principal, 'apiKey', null);
     const institutionId = input.institutionId ? decodeIntId(input.institutionId, 'Institution', 'institutionId') : null;
     const escoId = input.escoId ? decodeIntId(input.escoId, 'Esco', 'escoId') : null;
-    return new ApiKeyService(ctx.em).create({ agencyCode: input.agency, institutionId, escoId }, input.role, input.name, { budget: input.budget });
+    return new ApiKeyService(ctx.em, ctx.principal).create({ agencyCode: input.agency, institutionId, escoId }, input.role, input.name, { budget: input.budget });
   }
 
   @Mutation(() => ApiKey, { description: "Sets a key's budget in cost points per minute; null gives it back its role's default (GOA admins only). Every hub applies it at once." })
   async setApiKeyBudget(@Arg('id', () => ID) id: string, @Arg('budget', () => Int, { nullable: true }) budget: number | null | undefined, @Ctx() ctx: Context): Promise<ApiKey> {
     assertCanWrite(ctx.principal, 'apiKey', null);
-    const key = await new ApiKeyService(ctx.em).setBudget(decodeIntId(id, 'ApiKey'), budget ?? null);
+    const key = await new ApiKeyService(ctx.em, ctx.principal).setBudget(decodeIntId(id, 'ApiKey'), budget ?? null);
     ctx.pubsub.publish(TOPICS.KEY_CHANGED, key.id);
     return key;
   }
@@ -54,7 +54,7 @@ export class ApiKeyResolver {
   @Mutation(() => ApiKey, { description: 'Revokes a key at once, including its open subscriptions (GOA admins only).' })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
     assertCanWrite(ctx.principal, 'apiKey', null);
-    const key = await new ApiKeyService(ctx.em).revoke(decodeIntId(id, 'ApiKey'));
+    const key = await new ApiKeyService(ctx.em, ctx.principal).revoke(decodeIntId(id, 'ApiKey'));
     ctx.pubsub.publish(TOPICS.KEY_REVOKED, key.id);
     return key;
   }

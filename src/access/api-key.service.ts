@@ -7,6 +7,7 @@ import { Institution } from '../modules/registry/institution.entity';
 import { ApiKey, KeyRole } from './api-key.entity';
 import type { Subject } from './policy';
 import type { Principal, Role } from './principal';
+import { flushAudited } from '../modules/audit/audit.service';
 
 const AGENCY_SUBJECTS: readonly string[] = ['GOA', 'DRC', 'FINANCE', 'WATER', 'HOUSING', 'PUBLIC'];
 
@@ -58,7 +59,11 @@ function checkBudget(budget: number | null | undefined): void {
 }
 
 export class ApiKeyService {
-  constructor(private readonly em: EntityManager) {}
+  /** `actor`: who creates or revokes keys, for the audit trail (a GOA admin key, or the CLI operator). */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly actor: Principal,
+  ) {}
 
   /** `budget`: cost points per minute; none means the role's default. */
   async create(owner: KeyOwner, role: string, name: string | undefined, opts: { budget?: number | null; seed?: Buffer } = {}): Promise<CreatedKey> {
@@ -96,7 +101,7 @@ export class ApiKeyService {
       apiKey.institution = this.em.getReference(Institution, institution.id, { wrapped: true });
       apiKey.name = name?.trim() || `${institution.name} ${role}`;
     }
-    await this.em.flush();
+    await flushAudited(this.em, this.actor);
     return { apiKey, key };
   }
 
@@ -106,7 +111,7 @@ export class ApiKeyService {
     const apiKey = await this.em.findOne(ApiKey, { id });
     if (!apiKey) throw new NotFoundError(`no API key with id ${id}`);
     apiKey.budget = budget;
-    await this.em.flush();
+    await flushAudited(this.em, this.actor);
     return apiKey;
   }
 
@@ -115,7 +120,7 @@ export class ApiKeyService {
     if (!apiKey) throw new NotFoundError(`no API key with id ${id}`);
     if (apiKey.revokedAt) throw new ConflictError(`API key ${id} was already revoked at ${apiKey.revokedAt.toISOString()}`);
     apiKey.revokedAt = new Date();
-    await this.em.flush();
+    await flushAudited(this.em, this.actor);
     return apiKey;
   }
 }

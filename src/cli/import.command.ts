@@ -7,6 +7,7 @@ import { ImportFileError, parseMapping, type ColumnMap } from '../modules/import
 import { parseFlags, UsageError } from './args';
 import { afterIngest } from '../modules/accounting/after-ingest';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
+import { cliScope, runAudited } from '../modules/audit/audit.scope';
 
 const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>]';
 /** Without a terminal (logs, CI) a line per this many rows; a redrawn bar would be noise there. */
@@ -73,7 +74,9 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
   const t0 = Date.now();
   const progress = progressReporter(t0, statSync(file).size);
   try {
-    const r = await importReadings(db.pool, file, db.timezone, { submittedBy: `cli import ${path.basename(file)}`, mapping, onProgress: progress.update });
+    const r = await runAudited(cliScope('import readings'), () =>
+      importReadings(db.pool, file, db.timezone, { submittedBy: `cli import ${path.basename(file)}`, mapping, onProgress: progress.update }),
+    );
     progress.done();
     // Running hubs hear of the new readings as after a GraphQL batch (LISTEN/NOTIFY).
     const pubsub = new PgPubSub(db);

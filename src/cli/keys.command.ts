@@ -39,28 +39,29 @@ export async function keysCommand(config: Config, argv: string[]): Promise<void>
     import('../modules/realtime/pg-pubsub.js'),
     import('../modules/realtime/pubsub.js'),
   ]);
+  const { cliOperator, cliScope, runAudited } = await import('../modules/audit/audit.scope.js');
   const db = await openDatabase(config, { admin: true });
   try {
-    const service = new ApiKeyService(db.orm.em.fork());
+    const service = new ApiKeyService(db.orm.em.fork(), cliOperator());
     if (sub === 'create') {
-      const { apiKey, key } = await service.create(
+      const { apiKey, key } = await runAudited(cliScope('keys create'), () => service.create(
         { agencyCode: flags.agency ?? null, institutionId: flags.institution ? Number(flags.institution) : null, escoId: flags.esco ? Number(flags.esco) : null },
         flags.role,
         flags.name,
         { budget },
-      );
+      ));
       const spend = apiKey.budget ? `, ${apiKey.budget} points per minute` : '';
       console.log(`created API key ${apiKey.id} "${apiKey.name}" (${apiKey.role}${spend}); it is shown this once:`);
       console.log(key);
     } else if (sub === 'budget') {
-      const apiKey = await service.setBudget(Number(positional[0]), budget);
+      const apiKey = await runAudited(cliScope('keys budget'), () => service.setBudget(Number(positional[0]), budget));
       // Running hubs drop their cached copy of the key and apply the budget at once.
       const pubsub = new PgPubSub(db);
       pubsub.publish(TOPICS.KEY_CHANGED, apiKey.id);
       await pubsub.close();
       console.log(`API key ${apiKey.id} "${apiKey.name}": ${apiKey.budget === null ? "its role's default budget" : `${apiKey.budget} points per minute`}`);
     } else {
-      const apiKey = await service.revoke(Number(positional[0]));
+      const apiKey = await runAudited(cliScope('keys revoke'), () => service.revoke(Number(positional[0])));
       // Running hubs drop the key at once: cached principals and open subscriptions (LISTEN/NOTIFY).
       const pubsub = new PgPubSub(db);
       pubsub.publish(TOPICS.KEY_REVOKED, apiKey.id);

@@ -14,6 +14,7 @@ import { MeteringResolvers } from '../modules/metering/metering.resolvers';
 import { PubSub } from '../modules/realtime/pubsub';
 import { RegistryResolvers } from '../modules/registry/registry.resolvers';
 import { NodeResolver } from './node.resolver';
+import { scopeMutations } from '../modules/audit/audit.scope';
 import { Node } from './relay';
 
 /** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
@@ -28,8 +29,9 @@ export async function createSchema(pubsub: PubSub = new PubSub()): Promise<Graph
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false },
   });
-  // Every root field decides through the policy table before its resolver runs.
-  return guardRootFields(schema);
+  // Every root field decides through the policy table before its resolver runs; each mutation
+  // then runs in an audit scope, so the events its services record carry its name and request id.
+  return scopeMutations(guardRootFields(schema));
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

@@ -161,7 +161,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     '/graphql',
     express.json({ limit: '20mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<Context> => {
+      context: async ({ req, res }): Promise<Context> => {
         metrics.httpGraphqlRequests.inc();
         const principal = await keys.principalFor(req.headers.authorization, req.ip).catch((err: unknown) => {
           // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
@@ -169,7 +169,8 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
           throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
         });
         const em = db.orm.em.fork();
-        return { principal, em, db, pubsub, monitor, loaders: createLoaders(db, em, principal) };
+        const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
+        return { principal, em, db, pubsub, monitor, requestId, loaders: createLoaders(db, em, principal) };
       },
     }),
   );

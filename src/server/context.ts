@@ -14,4 +14,6 @@ export interface Context {
   pubsub: PubSub;
   /** Compliance checks after ingests, run after the answer (absent on WebSocket: no mutations there). */
   monitor?: ComplianceMonitor;
+  /** This request's id (X-Request-Id): on its log lines and on the audit events it writes. */
+  requestId: string;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
@@ -120,7 +121,7 @@ export function attachWebSocket(opts: {
           return [formatted(rateLimitedGraphQLError(verdict))];
         }
         const em = db.orm.em.fork();
-        const contextValue: Context = { principal, em, db, pubsub, loaders: createLoaders(db, em, principal, { cache: false }) };
+        const contextValue: Context = { principal, em, db, pubsub, requestId: randomUUID(), loaders: createLoaders(db, em, principal, { cache: false }) };
         const args: ExecutionArgs = {
           schema,
           document,

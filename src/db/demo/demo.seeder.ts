@@ -10,6 +10,7 @@ import type { Principal } from '../../access/principal';
 import { setLocalStatementTimeout } from '../transaction';
 import { ClosingService } from '../../modules/accounting/closing.service';
 import { AssessmentService } from '../../modules/compliance/assessment.service';
+import { cliScope, runAudited } from '../../modules/audit/audit.scope';
 import { DEMO_ESCOS } from './programmes.data';
 import { epcCuts, insertProgrammes } from './programmes.seeder';
 import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
@@ -187,13 +188,16 @@ const demoPrincipal = (agencyCode: string): Principal => ({
 
 /** The demo's history: 2021 to 2023 closed (opening the 2023 rectification cases), the 2022 and 2023 rounds signed by all three. */
 async function closeDemoYears(db: Database): Promise<void> {
-  const em = db.orm.em.fork();
-  const closing = new ClosingService(db, em, demoPrincipal('GOA'));
-  for (const year of [2021, 2022, 2023]) await closing.closeYear(year);
-  for (const year of [2022, 2023]) {
-    await new AssessmentService(db, em.fork(), demoPrincipal('GOA')).open(year);
-    for (const agency of ['GOA', 'DRC', 'FINANCE']) await new AssessmentService(db, em.fork(), demoPrincipal(agency)).sign(year);
-  }
+  // Through the services, so the demo's history is on the audit trail like any other.
+  await runAudited(cliScope('seed demo'), async () => {
+    const em = db.orm.em.fork();
+    const closing = new ClosingService(db, em, demoPrincipal('GOA'));
+    for (const year of [2021, 2022, 2023]) await closing.closeYear(year);
+    for (const year of [2022, 2023]) {
+      await new AssessmentService(db, em.fork(), demoPrincipal('GOA')).open(year);
+      for (const agency of ['GOA', 'DRC', 'FINANCE']) await new AssessmentService(db, em.fork(), demoPrincipal(agency)).sign(year);
+    }
+  });
 }
 
 async function insertDemoKeys(client: pg.PoolClient, dataDir: string): Promise<void> {

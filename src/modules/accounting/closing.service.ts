@@ -11,6 +11,9 @@ import { IndicatorsService } from './indicators.service';
 import { resolvePeriod } from './period';
 import { sumFigures } from './totals';
 import { YearClosure, YearRecalculation } from './year-closure.entity';
+import { toGlobalId } from '../../graphql/relay';
+import { RectificationStatus } from '../compliance/compliance.enums';
+import { record, type ObjectChange } from '../audit/audit.service';
 
 /**
  * Closing a year freezes its figures: a later factor version or correction does not move them
@@ -57,8 +60,19 @@ export class ClosingService {
         year, this.principal.keyName, live.totals.energyKgce, live.totals.emissionsKgCo2,
       ]);
       await storeClosedFigures(client, year, live.figures, live.profiles);
-      await openRectifications(client, year, live.breaches, this.principal.keyName);
       // Once a year and all or nothing: its writes may run past a request's statement timeout.
+      const opened = await openRectifications(client, year, live.breaches, this.principal.keyName);
+      await record(client, {
+        actor: this.principal,
+        changes: [
+          { object: toGlobalId('YearClosure', year), type: 'YearClosure', action: 'create', fields: {
+            energyKgce: { before: null, after: live.totals.energyKgce },
+            emissionsKgCo2: { before: null, after: live.totals.emissionsKgCo2 },
+          } },
+          ...opened.map((c) => openedCase(c.id)),
+        ],
+        institutionIds: opened.map((c) => c.institution_id),
+      });
     }, { statementTimeoutMs: LONG_STATEMENT_TIMEOUT_MS });
     return (await this.em.fork().findOne(YearClosure, { year }))!;
   }
@@ -73,16 +87,34 @@ export class ClosingService {
       const old = await client.query<{ energy_kgce: number; emissions_kg_co2: number }>('SELECT energy_kgce, emissions_kg_co2 FROM year_closure WHERE year = $1 FOR UPDATE', [year]);
       await client.query('UPDATE year_closure SET energy_kgce = $2, emissions_kg_co2 = $3 WHERE year = $1', [year, live.totals.energyKgce, live.totals.emissionsKgCo2]);
       await storeClosedFigures(client, year, live.figures, live.profiles);
-      await openRectifications(client, year, live.breaches, this.principal.keyName);
+      const opened = await openRectifications(client, year, live.breaches, this.principal.keyName);
       const rec = await client.query<{ id: number }>(
         `INSERT INTO year_recalculation (year, recalculated_by, reason, at, old_energy_kgce, new_energy_kgce, old_emissions_kg_co2, new_emissions_kg_co2)
          VALUES ($1, $2, $3, now(), $4, $5, $6, $7) RETURNING id`,
         [year, this.principal.keyName, reason, old.rows[0].energy_kgce, live.totals.energyKgce, old.rows[0].emissions_kg_co2, live.totals.emissionsKgCo2],
       );
       id = rec.rows[0].id;
+      const was = old.rows[0];
+      await record(client, {
+        actor: this.principal,
+        changes: [
+          { object: toGlobalId('YearClosure', year), type: 'YearClosure', action: 'update', fields: {
+            energyKgce: { before: was.energy_kgce, after: live.totals.energyKgce },
+            emissionsKgCo2: { before: was.emissions_kg_co2, after: live.totals.emissionsKgCo2 },
+          } },
+          { object: toGlobalId('YearRecalculation', id), type: 'YearRecalculation', action: 'create', fields: { reason: { before: null, after: reason } } },
+          ...opened.map((c) => openedCase(c.id)),
+        ],
+        institutionIds: opened.map((c) => c.institution_id),
+      });
     }, { statementTimeoutMs: LONG_STATEMENT_TIMEOUT_MS });
     return (await this.em.fork().findOne(YearRecalculation, id))!;
   }
+}
+
+/** A rectification case opened by closing (or recalculating) a year. */
+function openedCase(id: number): ObjectChange {
+  return { object: toGlobalId('RectificationCase', id), type: 'RectificationCase', action: 'create', fields: { status: { before: null, after: RectificationStatus.OPEN } } };
 }
 
 function totalsOf(figures: MonthFigure[]) {

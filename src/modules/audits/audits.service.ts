@@ -8,6 +8,7 @@ import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { Institution } from '../registry/institution.entity';
 import { EnergyAudit, type AuditTrigger, type RecommendedMeasure } from './energy-audit.entity';
+import { flushAudited } from '../audit/audit.service';
 
 export interface AuditInput {
   institutionId: string;
@@ -78,7 +79,7 @@ export class AuditsService {
     if (!institution) problems.add('institutionId', 'no such institution');
     problems.throwIfAny();
     const audit = this.em.create(EnergyAudit, { ...input, institution: institution!, auditor: input.auditor.trim(), findings: input.findings.trim(), createdBy: this.principal.keyName });
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return audit;
   }
 

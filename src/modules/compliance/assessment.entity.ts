@@ -99,6 +99,18 @@ export class AssessmentEntry {
   @ManyToOne(() => Institution, { ref: true })
   institution!: Ref<Institution>;
 
+  /** The institution's names and code as frozen with the round (at opening, again at the final signature). */
+  @Field({ description: "The institution's name as frozen with the round: set when it opens and again when it becomes FINAL; later renames leave it." })
+  @Property()
+  institutionName!: string;
+
+  @Field({ description: 'The Chinese name, frozen with the round like institutionName.' })
+  @Property()
+  institutionNameZh!: string;
+
+  @Property({ length: 18 })
+  creditCode!: string;
+
   @Property({ type: 'json' })
   indicators!: EntryIndicator[];
 

@@ -8,6 +8,8 @@ import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule, type EntryIndicator } from './assessment.entity';
 import { AssessmentStatus, ComplianceStatus, IndicatorKind, RectificationStatus } from './compliance.enums';
+import { auditedTransaction, flushAudited } from '../audit/audit.service';
+import type { Institution } from '../registry/institution.entity';
 
 /** The agencies whose signatures make a round final: those the policy table lets sign. */
 export const SIGNATORIES: readonly string[] = writers('assessmentSignature');
@@ -17,6 +19,14 @@ export function scoreOf(statuses: (ComplianceStatus | null)[], openRectification
   const points = statuses.filter((s): s is ComplianceStatus => s !== null).map((s) => rule.pointsByStatus[s] ?? 0);
   const mean = points.length ? points.reduce((a, b) => a + b, 0) / points.length : 0;
   return Math.max(0, Math.round((mean - openRectifications * rule.deductionPerOpenRectification) * 100) / 100);
+}
+
+/** Copies the institution's current names onto the entry (the institution must be loaded). */
+function freezeNames(entry: AssessmentEntry): void {
+  const institution = entry.institution.unwrap() as Institution;
+  entry.institutionName = institution.name;
+  entry.institutionNameZh = institution.nameZh;
+  entry.creditCode = institution.creditCode;
 }
 
 export class AssessmentService {
@@ -56,7 +66,9 @@ export class AssessmentService {
     if (await this.em.findOne(AssessmentRound, { year })) throw new ConflictError(`the ${year} round is already open`);
     const rule = await this.em.findOne(ScoringRule, { id: { $gt: 0 } }, { orderBy: { id: 'desc' } });
     if (!rule) throw new ConflictError('no scoring rule is defined');
-    const members = await this.db.pool.query<{ id: number }>('SELECT id FROM institution WHERE in_municipal_appraisal ORDER BY id');
+    const members = await this.db.pool.query<{ id: number; name: string; name_zh: string; credit_code: string }>(
+      'SELECT id, name, name_zh, credit_code FROM institution WHERE in_municipal_appraisal ORDER BY id',
+    );
     const indicators = new IndicatorsService(this.db, this.em, this.principal, this.db.timezone);
     const views = await indicators.forInstitutionIds(yearPeriod(year), members.rows.map((r) => r.id));
     const open = await this.db.pool.query<{ institution_id: number; n: number }>(
@@ -64,35 +76,39 @@ export class AssessmentService {
       [RectificationStatus.ACCEPTED, year],
     );
     const openBy = new Map(open.rows.map((r) => [r.institution_id, r.n]));
-    return this.em.transactional(async (em) => {
-      const round = em.create(AssessmentRound, { year, scoringRule: rule, openedBy: this.principal.keyName });
-      const scored = members.rows.map(({ id }) => {
-        const view = views.get(id)!;
-        const byKind = new Map(view.compliance.map((c) => [c.indicator, c]));
-        const list: EntryIndicator[] = Object.values(IndicatorKind).map((k) => ({
-          indicator: k,
-          value: byKind.get(k)?.value ?? null,
-          status: byKind.get(k)?.status ?? null,
-          constraintValue: byKind.get(k)?.constraintValue ?? null,
-        }));
-        const openRectifications = openBy.get(id) ?? 0;
-        return { id, view, list, openRectifications, score: scoreOf(list.map((i) => i.status), openRectifications, rule) };
-      });
-      scored.sort((a, b) => b.score - a.score || a.id - b.id);
-      scored.forEach((s, n) =>
-        em.create(AssessmentEntry, {
-          round,
-          institution: s.id,
-          indicators: s.list,
-          energyKgce: s.view.energyKgce,
-          waterM3: s.view.waterM3,
-          openRectifications: s.openRectifications,
-          score: s.score,
-          rank: n + 1,
-        }),
-      );
-      return round;
+    const em = this.em;
+    // The entries keep the institutions' names as they are now (see freezeNames).
+    const round = em.create(AssessmentRound, { year, scoringRule: rule, openedBy: this.principal.keyName });
+    const scored = members.rows.map(({ id, name, name_zh: nameZh, credit_code: creditCode }) => {
+      const view = views.get(id)!;
+      const byKind = new Map(view.compliance.map((c) => [c.indicator, c]));
+      const list: EntryIndicator[] = Object.values(IndicatorKind).map((k) => ({
+        indicator: k,
+        value: byKind.get(k)?.value ?? null,
+        status: byKind.get(k)?.status ?? null,
+        constraintValue: byKind.get(k)?.constraintValue ?? null,
+      }));
+      const openRectifications = openBy.get(id) ?? 0;
+      return { id, name, nameZh, creditCode, view, list, openRectifications, score: scoreOf(list.map((i) => i.status), openRectifications, rule) };
     });
+    scored.sort((a, b) => b.score - a.score || a.id - b.id);
+    scored.forEach((s, n) =>
+      em.create(AssessmentEntry, {
+        round,
+        institution: s.id,
+        institutionName: s.name,
+        institutionNameZh: s.nameZh,
+        creditCode: s.creditCode,
+        indicators: s.list,
+        energyKgce: s.view.energyKgce,
+        waterM3: s.view.waterM3,
+        openRectifications: s.openRectifications,
+        score: s.score,
+        rank: n + 1,
+      }),
+    );
+    await flushAudited(em, this.principal);
+    return round;
   }
 
   async comment(entryId: number, comment: string): Promise<AssessmentEntry> {
@@ -104,7 +120,7 @@ export class AssessmentService {
       throw new ConflictError('the round has been signed: its entries can no longer change');
     }
     entry.comment = comment.trim() || null;
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return entry;
   }
 
@@ -113,17 +129,19 @@ export class AssessmentService {
     assertCanWrite(this.principal, 'assessmentSignature', null);
     // A key signs as its own subject: the agency the table lets sign, never one named in the request.
     const agency = this.principal.subject;
-    return this.em.transactional(async (em) => {
+    const em = this.em;
+    return auditedTransaction(em, this.principal, async () => {
       const round = await em.findOne(AssessmentRound, { year }, { lockMode: 4 });
       if (!round) throw new NotFoundError(`no assessment round for ${year}`);
       if (round.status === AssessmentStatus.FINAL) throw new ConflictError(`the ${year} round is final`);
       if (await em.findOne(AssessmentSignature, { round: round.id, agencyCode: agency })) throw new ConflictError(`${agency} has already signed the ${year} round`);
+      const before = await em.count(AssessmentSignature, { round: round.id });
       em.create(AssessmentSignature, { round, agencyCode: agency, signedBy: this.principal.keyName });
-      await em.flush();
-      const signed = await em.count(AssessmentSignature, { round: round.id });
-      if (signed >= SIGNATORIES.length) {
+      if (before + 1 >= SIGNATORIES.length) {
         round.status = AssessmentStatus.FINAL;
         round.finalisedAt = new Date();
+        // The signed round keeps the names it was signed under, whatever later renames.
+        for (const entry of await em.find(AssessmentEntry, { round: round.id }, { populate: ['institution'] })) freezeNames(entry);
       }
       return round;
     });

@@ -9,6 +9,7 @@ import { isWaterIndicator, RectificationStatus } from './compliance.enums';
 import type { QuotaFilter, QuotaStandardInput, RectificationFilter } from './compliance.inputs';
 import { QuotaStandard } from './quota-standard.entity';
 import { RectificationCase, RectificationEvent } from './rectification.entity';
+import { flushAudited } from '../audit/audit.service';
 
 const MAX_TEXT = 4000;
 
@@ -73,7 +74,7 @@ export class ComplianceService {
       source: input.source.trim(),
       createdBy: this.principal.keyName,
     });
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return quota;
   }
 
@@ -124,7 +125,7 @@ export class ComplianceService {
     const from = c.status;
     Object.assign(c, patch, { status: to });
     this.em.create(RectificationEvent, { rectificationCase: c, fromStatus: from, toStatus: to, note, actor: this.principal.keyName });
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return c;
   }
 

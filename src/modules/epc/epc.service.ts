@@ -15,6 +15,7 @@ import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from '.
 import { Esco } from './esco.entity';
 import { formatFen, settle, type Settlement } from './mv';
 import { measureBaseline, measureSavings, summarise, type BaselineFigures, type SavingsResult } from './savings';
+import { flushAudited } from '../audit/audit.service';
 
 /**
  * The order of the lifecycle: the status that follows each one. TERMINATED is reachable from any
@@ -77,7 +78,7 @@ export class EpcService {
     problems.throwIfAny();
     if (await this.em.findOne(Esco, { creditCode })) throw new ConflictError(`an ESCO with credit code ${creditCode} is registered already`);
     const esco = this.em.create(Esco, { name: name.trim(), nameZh: nameZh.trim(), creditCode });
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return esco;
   }
 
@@ -141,7 +142,7 @@ export class EpcService {
       createdBy: this.principal.keyName,
     });
     this.em.create(EpcTransition, { contract, fromStatus: null, toStatus: EpcStatus.DRAFT, note: 'drafted', actor: this.principal.keyName });
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return contract;
   }
 
@@ -170,7 +171,7 @@ export class EpcService {
       // At the end of the term the installed equipment passes to the institution (资产处置).
       for (const asset of await this.em.find(EpcAsset, { contract: contract.id, handedOverAt: null })) asset.handedOverAt = at;
     }
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return contract;
   }
 
@@ -191,7 +192,7 @@ export class EpcService {
     problems.throwIfAny();
     if (FINAL.has(contract.status)) throw new ConflictError(`the contract is ${contract.status}: no more assets can be added`);
     const asset = this.em.create(EpcAsset, { contract, name: input.name.trim(), quantity: input.quantity, valueYuan: input.valueYuan });
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return asset;
   }
 
@@ -207,7 +208,7 @@ export class EpcService {
       throw new ConflictError(`payments follow measured savings: the contract is ${contract.status}, not OPERATING`);
     }
     const payment = this.em.create(EpcPayment, { contract, amountYuan, paidOn, note: note?.trim() || null, recordedBy: this.principal.keyName });
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return payment;
   }
 

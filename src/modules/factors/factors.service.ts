@@ -13,6 +13,7 @@ import { FactorTable, KGCE_CARRIERS, type FactorRow } from './factor-table';
 import type { ConversionFactorInput, EmissionFactorInput, FactorFilter, UnitConversionInput } from './factors.inputs';
 import { UnitConversion } from './unit-conversion.entity';
 import type { VersionedFactor } from './versioned.entity';
+import { auditedTransaction } from '../audit/audit.service';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -96,7 +97,8 @@ export class FactorsService {
    * validFrom. A version dated at or before the current one would rewrite history: CONFLICT.
    */
   private async addVersion<T extends VersionedFactor>(entity: new () => T, key: Record<string, unknown>, data: Record<string, unknown>): Promise<T> {
-    return this.em.transactional(async (em) => {
+    const em = this.em;
+    return auditedTransaction(em, this.principal, async () => {
       const open = await em.find(entity, { ...key, validTo: null } as FilterQuery<T>, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
       const validFrom = data.validFrom as string;
       for (const current of open) {
@@ -106,9 +108,7 @@ export class FactorsService {
         current.validTo = validFrom;
       }
       const agency = this.principal.agencyCode ? await em.findOne(Agency, { code: this.principal.agencyCode }) : null;
-      const row = em.create(entity, { ...data, publishedBy: agency!, createdBy: this.principal.keyName } as never);
-      await em.flush();
-      return row;
+      return em.create(entity, { ...data, publishedBy: agency!, createdBy: this.principal.keyName } as never);
     });
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { rateLimited, rateLimitHeaders, type KeyBudgets, type Verdict } from '..
 import type { PrincipalCache } from '../../server/auth';
 import { afterIngest } from '../accounting/after-ingest';
 import type { ComplianceMonitor } from '../compliance/alerts.service';
+import { runAudited } from '../audit/audit.scope';
 import type { PubSub } from '../realtime/pubsub';
 import { ImportRejectedError, importReadings, ImportRowLimitError } from './import.service';
 import { COLUMNS, ImportFileError, parseMapping, type ColumnMap } from './reading-file.parser';
@@ -98,14 +100,18 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache,
       const file = path.join(dir, `upload.${kind}`);
       await pipeline(req, byteLimit(MAX_UPLOAD_BYTES), createWriteStream(file, { mode: 0o600 }));
       uploaded = true;
-      const result = await importReadings(db.pool, file, db.timezone, {
-        submittedBy: `http import by ${principal.keyName}`,
-        principal,
-        mapping: mappingOf(req.query),
-        maxRows: verdict?.remaining,
-        // One COPY of the whole file, at the database's pace (the upload is on disk already): not a request's timeout.
-        statementTimeoutMs: db.statementTimeoutMs && LONG_STATEMENT_TIMEOUT_MS,
-      });
+      const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
+      const importer = principal;
+      const result = await runAudited({ requestId, operation: 'POST /import/readings' }, () =>
+        importReadings(db.pool, file, db.timezone, {
+          submittedBy: `http import by ${importer.keyName}`,
+          principal: importer,
+          mapping: mappingOf(req.query),
+          maxRows: verdict?.remaining,
+          // One COPY of the whole file, at the database's pace (the upload is on disk already): not a request's timeout.
+          statementTimeoutMs: db.statementTimeoutMs && LONG_STATEMENT_TIMEOUT_MS,
+        }),
+      );
       verdict = await budgets.chargeAnyway(principal, result.rows);
       charged = true;
       setRateLimitHeaders(res, verdict);

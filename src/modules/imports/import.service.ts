@@ -14,6 +14,8 @@ import { BatchSource } from '../metering/reading-batch.entity';
 import { ImportFileError, mapColumns, readRows, type ColumnMap } from './reading-file.parser';
 import { ensureReadingPartitions } from '../metering/partitions';
 import { checkRow, type RowProblem } from './reading-row';
+import { batchChange, record } from '../audit/audit.service';
+import { cliOperator } from '../audit/audit.scope';
 
 export interface ImportResult {
   rows: number;
@@ -225,6 +227,17 @@ export async function importReadings(
          FROM import_staging s JOIN meter m ON m.id = s.meter_id GROUP BY 1, 2, 3, 4`,
     );
     const refreshed = await refreshRollups(client, spans.rows.map((r) => ({ meterId: r.meter_id, start: r.s, end: r.e })), tz);
+    await record(client, {
+      actor: opts.principal ?? cliOperator(),
+      changes: [
+        batchChange({
+          batchId, source: BatchSource.IMPORT, meterIds: spans.rows.map((r) => r.meter_id), accepted, duplicates, corrected: 0,
+          periodStart: new Date(Math.min(...spans.rows.map((r) => r.s.getTime()))),
+          periodEnd: new Date(Math.max(...spans.rows.map((r) => r.e.getTime()))),
+        }),
+      ],
+      institutionIds: spans.rows.map((r) => r.institution_id),
+    });
     await client.query('COMMIT');
     phases.rollups = lap();
     const committedAt = new Date();

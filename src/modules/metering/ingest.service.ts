@@ -10,6 +10,7 @@ import type { ReadingRowInput } from './metering.inputs';
 import { refreshRollups } from '../accounting/rollup';
 import { ensureReadingPartitions } from './partitions';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
+import { batchChange, record } from '../audit/audit.service';
 
 export const MAX_BATCH_ROWS = 10_000;
 
@@ -214,6 +215,18 @@ export class IngestService {
         touched.map((r) => ({ meterId: r.meterId, start: r.periodStart, end: r.periodEnd })),
         this.timezone,
       );
+      await record(client, {
+        actor: this.principal,
+        changes: [
+          batchChange({
+            batchId, source: this.source, meterIds: touched.map((r) => r.meterId), accepted: fresh.length, duplicates, corrected: corrections.length,
+            periodStart: new Date(Math.min(...touched.map((r) => r.periodStart.getTime()))),
+            periodEnd: new Date(Math.max(...touched.map((r) => r.periodEnd.getTime()))),
+            corrections: corrections.map((c) => ({ meterId: c.row.meterId, periodStart: c.row.periodStart, periodEnd: c.row.periodEnd, before: c.old.value, after: c.row.value })),
+          }),
+        ],
+        institutionIds: touched.map((r) => meterById.get(r.meterId)!.institution_id),
+      });
       await client.query('COMMIT');
       const committedAt = new Date();
       ingestStats.rows += touched.length;

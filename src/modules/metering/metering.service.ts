@@ -9,6 +9,7 @@ import { Meter } from './meter.entity';
 import { UNITS_BY_CARRIER } from './metering.enums';
 import type { CreateMeterInput, MeterFilter } from './metering.inputs';
 import { Reading } from './reading.entity';
+import { flushAudited } from '../audit/audit.service';
 
 export class MeteringService {
   constructor(
@@ -64,7 +65,7 @@ export class MeteringService {
     if (await this.em.findOne(Meter, { serial })) throw new ConflictError(`serial: a meter with serial "${serial}" exists already`, { field: 'serial' });
 
     const meter = this.em.create(Meter, { institution: institution!, carrier: input.carrier, unit: input.unit, serial, supplier });
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return meter;
   }
 

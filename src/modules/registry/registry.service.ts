@@ -14,6 +14,7 @@ import type {
   RegionFilter,
   UpdateInstitutionInput,
 } from './registry.inputs';
+import { flushAudited } from '../audit/audit.service';
 
 const MIN_YEAR = 2000;
 const MAX_YEAR = 2100;
@@ -138,7 +139,7 @@ export class RegistryService {
       region: region!,
       inMunicipalAppraisal: input.inMunicipalAppraisal ?? false,
     });
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return institution;
   }
 
@@ -156,7 +157,7 @@ export class RegistryService {
     if (input.inMunicipalAppraisal !== undefined && input.inMunicipalAppraisal !== null) {
       institution.inMunicipalAppraisal = input.inMunicipalAppraisal;
     }
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return institution;
   }
 
@@ -188,7 +189,7 @@ export class RegistryService {
       this.em.clear();
       throw ValidationError.single('heatedAreaM2', 'heated or cooled area cannot exceed the floor area');
     }
-    await this.em.flush();
+    await flushAudited(this.em, this.principal);
     return profile;
   }
 }
