@@ -46,7 +46,9 @@ export type Resource =
   | 'energyAudit'
   | 'pvProject'
   /** investment of PV projects (FINANCE may correct it) */
-  | 'pvMoney';
+  | 'pvMoney'
+  /** the audit trail; `own` here means the events of the holder's own keys and on its own objects */
+  | 'auditEvent';
 
 /** The EPC lifecycle, one resource per status a contract can be moved to. */
 export type EpcStep =
@@ -188,6 +190,11 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
   pvMoney: {
     GOA: R, DRC: R, FINANCE: RW, WATER: NONE, HOUSING: NONE,
     INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: NONE,
+  },
+  // GOA reads the whole trail; every other holder what its keys did and what was done to its objects.
+  auditEvent: {
+    GOA: R, DRC: { read: 'own' }, FINANCE: { read: 'own' }, WATER: { read: 'own' }, HOUSING: { read: 'own' },
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'own' }, PUBLIC: NONE,
   },
   // Only GOA admins manage keys (the role check is in the guard).
   apiKey: {

@@ -1,27 +1,49 @@
-import { writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import type { Principal } from '../access/principal';
 import type { Config } from '../config';
-import { csvField } from '../csv';
+import type { Database } from '../db/database';
+import type { Institution } from '../modules/registry/institution.entity';
+import { toGlobalId } from '../graphql/relay';
+import { writeCsv } from '../csv';
 import { parseFlags, UsageError } from './args';
 
-const USAGE = 'usage: export assessment --year <YYYY> [--out <file.csv>]';
+const USAGE = 'usage: export assessment --year <YYYY> [--out <file.csv>]\n       export audit --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out <file.csv>]';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The CLI runs as the operator of the hub, with GOA's read rights. */
 const OPERATOR: Principal = { keyId: 0, keyName: 'cli', role: 'viewer', subject: 'GOA', agencyCode: 'GOA', institutionId: null, escoId: null };
 
+/** Writes the CSV to --out (and says so) or to stdout. */
+async function output(out: string | undefined, write: (w: Writable) => Promise<string>): Promise<void> {
+  if (!out) {
+    await write(process.stdout);
+    return;
+  }
+  const file = createWriteStream(out);
+  const summary = await write(file);
+  file.end();
+  await finished(file);
+  console.log(`${summary} to ${out}`);
+}
 
 export async function exportCommand(config: Config, argv: string[]): Promise<void> {
   const [what, ...rest] = argv;
-  if (what !== 'assessment') throw new UsageError(USAGE);
-  const { flags, positional } = parseFlags(rest, ['year', 'out']);
+  if (what === 'assessment') return exportAssessment(config, rest);
+  if (what === 'audit') return exportAudit(config, rest);
+  throw new UsageError(USAGE);
+}
+
+async function exportAssessment(config: Config, argv: string[]): Promise<void> {
+  const { flags, positional } = parseFlags(argv, ['year', 'out']);
   if (positional.length || !flags.year || !/^\d{4}$/.test(flags.year)) throw new UsageError(`--year takes a four-digit year\n${USAGE}`);
   const year = Number(flags.year);
   // Loaded once the arguments are good: a usage error answers without loading the ORM.
-  const [{ openDatabase }, { AssessmentService }, { IndicatorKind }, { Institution }] = await Promise.all([
+  const [{ openDatabase }, { AssessmentService }, { AssessmentStatus, IndicatorKind }] = await Promise.all([
     import('../db/database.js'),
     import('../modules/compliance/assessment.service.js'),
     import('../modules/compliance/compliance.enums.js'),
-    import('../modules/registry/institution.entity.js'),
   ]);
   const db = await openDatabase(config, { admin: true });
   try {
@@ -31,29 +53,65 @@ export async function exportCommand(config: Config, argv: string[]): Promise<voi
     const kinds = Object.values(IndicatorKind);
     const header = ['rank', 'institution', 'institution_zh', 'credit_code', 'score', 'open_rectifications', 'energy_kgce', 'water_m3',
       ...kinds.flatMap((k) => [`${k.toLowerCase()}`, `${k.toLowerCase()}_status`, `${k.toLowerCase()}_constraint`]), 'comment'];
-    const lines = [header.join(',')];
-    for (let after: string | null = null; ; ) {
-      const page = await service.entries(round, 100, after);
-      const institutions = await db.orm.em.fork().find(Institution, { id: { $in: page.nodes.map((e) => e.institution.id) } });
-      const byId = new Map(institutions.map((i) => [i.id, i]));
-      for (const e of page.nodes) {
-        const inst = byId.get(e.institution.id)!;
-        const ind = new Map(e.indicators.map((i) => [i.indicator, i]));
-        lines.push(
-          [e.rank, inst.name, inst.nameZh, inst.creditCode, e.score, e.openRectifications, e.energyKgce, e.waterM3,
-            ...kinds.flatMap((k) => [ind.get(k)?.value, ind.get(k)?.status, ind.get(k)?.constraintValue]), e.comment]
-            .map(csvField)
-            .join(','),
-        );
+    // A FINAL round is a signed document: its names are the ones frozen with it. An open round shows today's.
+    const frozen = round.status === AssessmentStatus.FINAL;
+    async function* rows(): AsyncGenerator<unknown[]> {
+      for (let after: string | null = null; ; ) {
+        const page = await service.entries(round!, 100, after);
+        const live = frozen ? new Map<number, Institution>() : await liveNames(db, page.nodes.map((e) => e.institution.id));
+        for (const e of page.nodes) {
+          const inst = live.get(e.institution.id);
+          const names = inst ? [inst.name, inst.nameZh, inst.creditCode] : [e.institutionName, e.institutionNameZh, e.creditCode];
+          const ind = new Map(e.indicators.map((i) => [i.indicator, i]));
+          yield [e.rank, ...names, e.score, e.openRectifications, e.energyKgce, e.waterM3,
+            ...kinds.flatMap((k) => [ind.get(k)?.value, ind.get(k)?.status, ind.get(k)?.constraintValue]), e.comment];
+        }
+        if (!page.pageInfo.hasNextPage) return;
+        after = page.pageInfo.endCursor;
       }
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
     }
-    const csv = lines.join('\r\n') + '\r\n';
-    if (flags.out) {
-      writeFileSync(flags.out, csv);
-      console.log(`wrote ${lines.length - 1} entries of the ${year} round (${round.status}) to ${flags.out}`);
-    } else process.stdout.write(csv);
+    await output(flags.out, async (w) => `wrote ${await writeCsv(w, header, rows())} entries of the ${year} round (${round.status})`);
+  } finally {
+    await db.close();
+  }
+}
+
+async function liveNames(db: Database, ids: number[]): Promise<Map<number, Institution>> {
+  const { Institution } = await import('../modules/registry/institution.entity.js');
+  const institutions = await db.orm.em.fork().find(Institution, { id: { $in: ids } });
+  return new Map(institutions.map((i) => [i.id, i]));
+}
+
+/** A value of a field as a cell: text as it is, anything else as JSON. */
+const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' || typeof v === 'number' ? v : JSON.stringify(v));
+
+/** The audit trail of a span of days, one line per changed field (Excel-friendly), oldest first. */
+async function exportAudit(config: Config, argv: string[]): Promise<void> {
+  const { flags, positional } = parseFlags(argv, ['from', 'to', 'out']);
+  if (positional.length || !flags.from || !flags.to || !DAY.test(flags.from) || !DAY.test(flags.to) || Number.isNaN(Date.parse(flags.from)) || Number.isNaN(Date.parse(flags.to))) {
+    throw new UsageError(`--from and --to take days, YYYY-MM-DD\n${USAGE}`);
+  }
+  if (flags.to < flags.from) throw new UsageError('--to must not be before --from');
+  const [{ openDatabase }, { eventsOnDays }] = await Promise.all([import('../db/database.js'), import('../modules/audit/audit.repository.js')]);
+  const db = await openDatabase(config);
+  try {
+    const header = ['event_id', 'at', 'request_id', 'operation', 'key_id', 'key_name', 'subject', 'role', 'object_id', 'object_type', 'action', 'field', 'before', 'after'];
+    let events = 0;
+    async function* rows(): AsyncGenerator<unknown[]> {
+      for await (const e of eventsOnDays(db.pool, flags.from, flags.to, db.timezone)) {
+        events++;
+        const who = [toGlobalId('AuditEvent', e.id), e.at.toISOString(), e.request_id, e.operation, e.key_id === null ? '' : toGlobalId('ApiKey', e.key_id), e.key_name, e.subject, e.role];
+        for (const c of e.changes) {
+          const fields = Object.entries(c.fields);
+          if (!fields.length) yield [...who, c.object, c.type, c.action, '', '', ''];
+          for (const [field, v] of fields) yield [...who, c.object, c.type, c.action, field, cell(v.before), cell(v.after)];
+        }
+      }
+    }
+    await output(flags.out, async (w) => {
+      const lines = await writeCsv(w, header, rows());
+      return `wrote ${events} audit events (${lines} changed fields) from ${flags.from} to ${flags.to} (${db.timezone})`;
+    });
   } finally {
     await db.close();
   }

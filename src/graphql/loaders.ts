@@ -3,6 +3,7 @@ import type { Principal } from '../access/principal';
 import type { Database } from '../db/database';
 import { accountingLoaders } from '../modules/accounting/accounting.loaders';
 import { epcLoaders } from '../modules/epc/epc.loaders';
+import { auditLoaders } from '../modules/audit/audit.loaders';
 import { meteringLoaders } from '../modules/metering/metering.loaders';
 import { registryLoaders, type LoaderOptions } from '../modules/registry/registry.loaders';
 
@@ -13,6 +14,7 @@ export function createLoaders(db: Database, em: EntityManager, principal: Princi
     ...meteringLoaders(em, principal, opts),
     ...accountingLoaders(db, em, principal, opts),
     ...epcLoaders(em, opts),
+    ...auditLoaders(db.pool, opts),
   };
 }
 

@@ -91,6 +91,13 @@ export function toPage<T>(rows: T[], first: number, totalCount: number | (() => 
   return Object.defineProperty(page, 'totalCount', { get: () => (counted ??= totalCount()), enumerable: true }) as Page<T>;
 }
 
+/** The same page with each node mapped; a lazy `totalCount` stays lazy. */
+export function mapPage<T, U>(page: Page<T>, fn: (node: T) => U): Page<U> {
+  const nodes = page.nodes.map(fn);
+  const mapped = { edges: page.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] })), nodes, pageInfo: page.pageInfo };
+  return Object.defineProperty(mapped, 'totalCount', { get: () => page.totalCount, enumerable: true }) as Page<U>;
+}
+
 /** A Relay connection type for `itemType`, named `<name>Connection` with `<name>Edge`; call once per type. */
 export function Connection<T extends object>(itemType: ClassType<T>, name: string) {
   @ObjectType(`${name}Edge`)

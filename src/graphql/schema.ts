@@ -15,6 +15,7 @@ import { PubSub } from '../modules/realtime/pubsub';
 import { RegistryResolvers } from '../modules/registry/registry.resolvers';
 import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
+import { AuditResolvers } from '../modules/audit/audit.resolver';
 import { Node } from './relay';
 
 /** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
@@ -22,7 +23,7 @@ export async function createSchema(pubsub: PubSub = new PubSub()): Promise<Graph
   const schema = await buildSchema({
     resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, FactorsResolver, ...AccountingResolvers, ...ComplianceResolvers,
       EpcResolver, EpcAssetResolver, EpcPaymentResolver, AuditsResolver, AuditCandidateResolver,
-      SolarResolver, PvFiguresResolver, PvProgrammeResolver, PvGenerationEventResolver],
+      SolarResolver, PvFiguresResolver, PvProgrammeResolver, PvGenerationEventResolver, ...AuditResolvers],
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,

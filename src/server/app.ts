@@ -18,6 +18,7 @@ import { createSchema } from '../graphql/schema';
 import { logContext, logger } from '../logger';
 import { importRouter } from '../modules/imports/import.http';
 import { ComplianceMonitor } from '../modules/compliance/alerts.service';
+import { KeyUsage, keyUsagePlugin } from '../modules/audit/key-usage';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
 import { PubSub } from '../modules/realtime/pubsub';
 import { AuthFailureLimit, PrincipalCache } from './auth';
@@ -36,6 +37,8 @@ export interface Hub {
   pubsub: PubSub;
   schema: GraphQLSchema;
   metrics: Metrics;
+  /** Per-key counts of requests and rows (flushed every few seconds and on stop). */
+  usage: KeyUsage;
   /** Drains HTTP and WebSocket; the caller closes the database after. */
   stop(): Promise<void>;
 }
@@ -95,6 +98,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const budgets = new KeyBudgets(counters, config.budgets);
   const keys = new PrincipalCache(db, pubsub, new AuthFailureLimit(counters, config.budgets.authFailuresPerMinute));
   const monitor = new ComplianceMonitor(db, pubsub);
+  const usage = new KeyUsage(db.pool, db.timezone);
   const armor = createArmor();
   const app = express();
   app.disable('x-powered-by');
@@ -123,6 +127,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
       metricsPlugin(metrics),
       budgetPlugin(budgets),
       serviceUnavailablePlugin(),
+      keyUsagePlugin(usage),
       // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
       {
         async requestDidStart() {
@@ -195,6 +200,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     pubsub,
     schema,
     metrics,
-    stop: () => (stopping ??= apollo.stop().then(() => monitor.drain()).then(() => (keys.close(), pubsub.close()))),
+    usage,
+    stop: () => (stopping ??= apollo.stop().then(() => Promise.all([monitor.drain(), usage.stop()])).then(() => (keys.close(), pubsub.close()))),
   };
 }
