@@ -95,7 +95,8 @@ describe('npm run cli -- export assessment', () => {
   it('writes the round as CSV, one line per entry in rank order, matching the GraphQL results', async () => {
     const r = await cli(['export', 'assessment', '--year', '2023'], env);
     expect(r.status).toBe(0);
-    const lines = r.stdout.trim().split('\r\n');
+    expect(r.stdout.startsWith('\uFEFF')).toBe(true);
+    const lines = r.stdout.slice(1).trim().split('\r\n');
     expect(lines[0]).toMatch(/^rank,institution,institution_zh,credit_code,score,open_rectifications,/);
     // A header and a line per department in the appraisal.
     expect(lines).toHaveLength(1 + (await countRows(t, 'institution WHERE in_municipal_appraisal')));
@@ -110,7 +111,7 @@ describe('npm run cli -- export assessment', () => {
   it.each([
     [['export', 'assessment'], /--year takes a four-digit year/],
     [['export', 'assessment', '--year', '1999'], /no assessment round for 1999/],
-    [['export', 'meters'], /usage: export assessment/],
+    [['export', 'meters'], /usage: export assessment.*\n.*export audit/],
   ])('%j fails with a clear message and exit code 2', async (args, message) => {
     const r = await cli(args as string[], env);
     expect(r.status).toBe(2);
