@@ -7,7 +7,7 @@ import { KeyRole } from '../../access/api-key.entity';
 import type { Subject } from '../../access/policy';
 import type { AuditEventFilter } from './audit.inputs';
 import { countEvents, pageOfEvents, type AuditQuery, type AuditRow, type AuditVisibility } from './audit.repository';
-import { AuditAction, type AuditEvent } from './audit.types';
+import { AuditAction, AuditEvent } from './audit.types';
 
 const MAX_OPERATION = 100;
 
@@ -23,9 +23,9 @@ export function auditVisibility(p: Principal): AuditVisibility {
   throw new ForbiddenError('this key may not read the audit trail');
 }
 
-/** An audit_event row as the GraphQL type. */
+/** An audit_event row as the GraphQL type (an instance, so `node(id:)` can tell its type). */
 export function toAuditEvent(row: AuditRow): AuditEvent {
-  return {
+  return Object.assign(new AuditEvent(), {
     id: toGlobalId('AuditEvent', row.id),
     at: row.at,
     keyId: row.key_id === null ? null : toGlobalId('ApiKey', row.key_id),
@@ -41,7 +41,7 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
       action: c.action as AuditAction,
       fields: Object.entries(c.fields).map(([field, v]) => ({ field, before: v.before, after: v.after })),
     })),
-  };
+  });
 }
 
 export class AuditEventsService {
@@ -49,6 +49,13 @@ export class AuditEventsService {
     private readonly pool: pg.Pool,
     private readonly principal: Principal,
   ) {}
+
+  /** One event by its id (`node(id:)`), or null when absent or not the key's to see. */
+  async event(id: string): Promise<AuditEvent | null> {
+    if (!/^\d{1,18}$/.test(id)) return null;
+    const [row] = await pageOfEvents(this.pool, { visibility: auditVisibility(this.principal), id }, 1, null);
+    return row ? toAuditEvent(row) : null;
+  }
 
   async events(filter: AuditEventFilter | undefined, first: number, after?: string | null): Promise<Page<AuditEvent>> {
     const visibility = auditVisibility(this.principal);

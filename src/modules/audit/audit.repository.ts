@@ -24,6 +24,7 @@ export type AuditVisibility =
 
 export interface AuditQuery {
   visibility: AuditVisibility;
+  id?: string;
   subject?: string;
   objectId?: string;
   operation?: string;
@@ -42,6 +43,7 @@ function where(q: AuditQuery): { sql: string; params: unknown[] } {
   if (v.kind === 'agency') and.push(`subject = ${arg(v.code)}`);
   if (v.kind === 'institution') and.push(`(actor_institution_id = ${arg(v.id)} OR ${arg(v.id)} = ANY(institution_ids))`);
   if (v.kind === 'esco') and.push(`(actor_esco_id = ${arg(v.id)} OR ${arg(v.id)} = ANY(esco_ids))`);
+  if (q.id) and.push(`id = ${arg(q.id)}`);
   if (q.subject) and.push(`subject = ${arg(q.subject)}`);
   if (q.objectId) and.push(`object_ids @> ARRAY[${arg(q.objectId)}::text]`);
   if (q.operation) and.push(`operation = ${arg(q.operation)}`);
