@@ -136,6 +136,9 @@ describe('every change writes one audit event in its own transaction', () => {
     expect(change.fields.hash).toBeUndefined();
     expect(JSON.stringify(created.event)).not.toContain(key.split('_')[2]);
 
+    const budget = await audited('setApiKeyBudget', 'mutation($id: ID!) { setApiKeyBudget(id: $id, budget: 1234) { id } }', { id: apiKey.id }, t.keys.goa);
+    expect(changeOf(budget.event, 'ApiKey', 'update').fields).toEqual({ budget: { before: null, after: 1234 } });
+
     const revoked = await audited('revokeApiKey', 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: apiKey.id }, t.keys.goa);
     expect(changeOf(revoked.event, 'ApiKey', 'update').fields.revokedAt).toEqual({ before: null, after: expect.stringMatching(/^\d{4}-/) });
   });
