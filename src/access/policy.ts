@@ -232,6 +232,7 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Query.apiKeys': rule('write', 'apiKey'),
   'Query.assessmentRound': rule('rows', 'assessment'),
   'Query.auditCandidates': rule('allRows', 'energyAudit'),
+  'Query.auditEvents': rule('rows', 'auditEvent'),
   'Query.closedYears': rule('rows', 'yearClosure'),
   'Query.conversionFactors': rule('read', 'factor'),
   'Query.emissionFactors': rule('read', 'factor'),

@@ -2,7 +2,6 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { assertNodeType } from '../access/guard';
 import type { Context } from '../server/context';
 import { AuditsService } from '../modules/audits/audits.service';
-import { AuditEventsService } from '../modules/audit/audit-events.service';
 import { EpcService } from '../modules/epc/epc.service';
 import { MeteringService } from '../modules/metering/metering.service';
 import { SolarService } from '../modules/solar/solar.service';
@@ -20,7 +19,6 @@ const FETCHERS: Record<string, NodeFetcher> = {
   EpcContract: (id, ctx) => new EpcService(ctx.db, ctx.em, ctx.principal).contract(Number(id)),
   PvProject: (id, ctx) => new SolarService(ctx.db, ctx.em, ctx.principal).project(Number(id)),
   EnergyAudit: (id, ctx) => new AuditsService(ctx.db, ctx.em, ctx.principal).audit(Number(id)),
-  AuditEvent: (id, ctx) => new AuditEventsService(ctx.db.pool, ctx.principal).event(id),
   // Reference tables everyone may read.
   ConversionFactor: (id, ctx) => ctx.loaders.conversionFactorById.load(Number(id)),
   EmissionFactor: (id, ctx) => ctx.loaders.emissionFactorById.load(Number(id)),

@@ -131,6 +131,7 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Query.apiKeys': () => 'first: 5',
   'Query.assessmentRound': () => 'year: 2023',
   'Query.auditCandidates': () => 'year: 2023',
+  'Query.auditEvents': () => 'first: 5',
   'Query.closedYears': () => '',
   'Query.conversionFactors': () => 'first: 5',
   'Query.emissionFactors': () => 'first: 5',

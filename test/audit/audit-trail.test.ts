@@ -339,11 +339,6 @@ describe('Query.auditEvents', () => {
     await send('mutation($id: ID!) { updateInstitution(id: $id, input: { inMunicipalAppraisal: true }) { id } }', { id: toGlobalId('Institution', other.id) }, t.keys.goa);
     expect(await requestIds(t.keys.hospital, { objectId: toGlobalId('Institution', other.id) })).toEqual([]);
 
-    // node(id:) answers under the same rule.
-    const drcEvent = (await t.gql(AuditEventsDocument, { filter: { operation: 'addUnitConversion' }, first: 1 }, t.keys.drc)).data!.auditEvents.nodes[0].id;
-    const asNode = (key: string) => t.raw({ query: 'query($id: ID!) { node(id: $id) { ... on AuditEvent { operation } } }', variables: { id: drcEvent } }, key);
-    expect((await asNode(t.keys.drc)).data).toEqual({ node: { operation: 'addUnitConversion' } });
-    expect(codeOf(await asNode(t.keys.hospital))).toBe('NOT_FOUND');
   });
 
   it('PUBLIC may not read the trail; a bad filter is BAD_USER_INPUT', async () => {
