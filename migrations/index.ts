@@ -8,6 +8,7 @@ import { Migration20261125073000_reference_version } from './Migration2026112507
 import { Migration20261125080000_closed_year } from './Migration20261125080000_closed_year';
 import { Migration20261201140000_audit } from './Migration20261201140000_audit';
 import { Migration20261201150000_budgets } from './Migration20261201150000_budgets';
+import { Migration20261201170000_caltrack } from './Migration20261201170000_caltrack';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125080000_closed_year', class: Migration20261125080000_closed_year },
   { name: 'Migration20261201140000_audit', class: Migration20261201140000_audit },
   { name: 'Migration20261201150000_budgets', class: Migration20261201150000_budgets },
+  { name: 'Migration20261201170000_caltrack', class: Migration20261201170000_caltrack },
 ];

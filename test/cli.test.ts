@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ViewerDocument } from '../src/generated/graphql';
@@ -116,5 +116,33 @@ describe('npm run cli -- export assessment', () => {
     const r = await cli(args as string[], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message as RegExp);
+  });
+});
+
+describe('npm run cli -- import weather', () => {
+  it('imports all rows or none: bad rows are listed with their row, and nothing is written', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-weather-'));
+    try {
+      await t.sql(`INSERT INTO weather_station (code, name, source) VALUES ('CLI-W', 'CLI test station', 'test')`);
+      const count = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM weather_day w JOIN weather_station s ON s.id = w.station_id WHERE s.code = 'CLI-W'`))[0].n;
+      const bad = path.join(dir, 'bad.csv');
+      writeFileSync(bad, 'station,day,mean_temp,unit\nCLI-W,2023-01-01,5.5,C\nCLI-W,2023-01-02,300,C\nCLI-W,2023-01-03,41,F\n');
+      const r1 = await cli(['import', 'weather', bad], env);
+      expect(r1.status).toBe(1);
+      expect(r1.stderr).toContain('nothing imported: row 3: mean_temp: 300 C is outside -90 to 60 °C');
+      expect(await count()).toBe(0);
+      const good = path.join(dir, 'good.csv');
+      writeFileSync(good, 'station,day,mean_temp,unit\nCLI-W,2023-01-01,5.5,C\nCLI-W,2023-01-03,41,F\n');
+      const r2 = await cli(['import', 'weather', good, '--source', 'county station'], env);
+      expect(r2.stderr).toBe('');
+      expect(r2.status).toBe(0);
+      expect(r2.lastLine).toBe('imported 2 weather days (2 added or changed) for CLI-W');
+      const rows = await t.sql<{ t: number; source: string }>(`SELECT mean_temp_c AS t, w.source FROM weather_day w JOIN weather_station s ON s.id = w.station_id WHERE s.code = 'CLI-W' ORDER BY day`);
+      expect(rows).toEqual([{ t: 5.5, source: 'county station' }, { t: 5, source: 'county station' }]);
+      const missing = await cli(['import', 'weather', path.join(dir, 'nope.csv')], env);
+      expect(missing.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -19,6 +19,8 @@ export type Resource =
   | 'apiKey'
   /** conversion and emission factors, unit conversions */
   | 'factor'
+  /** weather stations and daily mean temperatures (read like factors; DRC and GOA keep them) */
+  | 'weather'
   | 'energyQuota'
   | 'waterQuota'
   /** energy figures of an institution: kgce, per-capita and per-m² energy, CO2, PV */
@@ -41,6 +43,8 @@ export type Resource =
   | 'epcAsset'
   /** one step of the EPC lifecycle each: who may move a contract to that status */
   | EpcStep
+  /** an EPC contract's frozen baseline: rebaselining and non-routine events */
+  | 'epcBaseline'
   /** investment, prices, settlement values and payments */
   | 'money'
   | 'energyAudit'
@@ -115,6 +119,10 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
     GOA: R, DRC: RW, FINANCE: R, WATER: R, HOUSING: R,
     INSTITUTION: R, ESCO: R, PUBLIC: R,
   },
+  weather: {
+    GOA: RW, DRC: RW, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: R, ESCO: R, PUBLIC: R,
+  },
   energyQuota: {
     GOA: R, DRC: RW, FINANCE: R, WATER: R, HOUSING: R,
     INSTITUTION: R, ESCO: NONE, PUBLIC: R,
@@ -175,6 +183,11 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
   'epcStep:OPERATING': step({ GOA: 'all' }),
   'epcStep:HANDED_OVER': step({ GOA: 'all' }),
   'epcStep:TERMINATED': step({ GOA: 'all' }),
+  // M&V: refitting a frozen baseline or adjusting it for a non-routine event is GOA's or FINANCE's decision.
+  epcBaseline: {
+    GOA: RW, DRC: R, FINANCE: RW, WATER: R, HOUSING: R,
+    INSTITUTION: { read: 'own' }, ESCO: { read: 'esco' }, PUBLIC: NONE,
+  },
   money: {
     GOA: R, DRC: R, FINANCE: RW, WATER: NONE, HOUSING: NONE,
     INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: NONE,
@@ -256,6 +269,8 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Query.regions': { open: 'the map of regions is shared by everyone' },
   'Query.viewer': { open: 'every key may ask who it is' },
   'Query.yearRecalculations': rule('rows', 'yearClosure'),
+  'Query.weatherStations': rule('read', 'weather'),
+  'Query.weatherDays': rule('read', 'weather'),
 
   'Mutation.addConversionFactor': rule('write', 'factor'),
   'Mutation.addEmissionFactor': rule('write', 'factor'),
@@ -272,6 +287,11 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Mutation.createEpcContract': rule('write', 'epcContract'),
   'Mutation.transitionEpcContract': rule('write', ...EPC_STEPS),
   'Mutation.recordEpcPayment': rule('write', 'money'),
+  'Mutation.acceptSettlementDifference': rule('write', 'money'),
+  'Mutation.rebaselineEpcContract': rule('write', 'epcBaseline'),
+  'Mutation.addNonRoutineEvent': rule('write', 'epcBaseline'),
+  'Mutation.createWeatherStation': rule('write', 'weather'),
+  'Mutation.importWeather': rule('write', 'weather'),
   'Mutation.createEsco': rule('write', 'esco'),
   'Mutation.createInstitution': rule('write', 'institution'),
   'Mutation.updateInstitution': rule('write', 'institution'),
@@ -303,4 +323,5 @@ export const NODE_RULES: Readonly<Record<string, FieldRule>> = {
   ConversionFactor: rule('read', 'factor'),
   EmissionFactor: rule('read', 'factor'),
   UnitConversion: rule('read', 'factor'),
+  WeatherStation: rule('read', 'weather'),
 };

@@ -7,9 +7,11 @@ import { ImportFileError, parseMapping, type ColumnMap } from '../modules/import
 import { parseFlags, UsageError } from './args';
 import { afterIngest } from '../modules/accounting/after-ingest';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
-import { cliScope, runAudited } from '../modules/audit/audit.scope';
+import { cliOperator, cliScope, runAudited } from '../modules/audit/audit.scope';
+import { WeatherService } from '../modules/weather/weather.service';
+import { ValidationError } from '../graphql/errors';
 
-const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>]';
+const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>] | import weather <file.csv> [--source <text>]';
 /** Without a terminal (logs, CI) a line per this many rows; a redrawn bar would be noise there. */
 const PLAIN_PROGRESS_EVERY = 100_000;
 const BAR_WIDTH = 24;
@@ -64,8 +66,30 @@ function readMapping(file: string): ColumnMap {
   }
 }
 
+/** `import weather FILE`: the same all-or-nothing rules as over GraphQL (bad rows listed, nothing written). */
+async function importWeatherFile(config: Config, file: string, shown: string, source: string | undefined): Promise<void> {
+  const db = await openDatabase(config);
+  try {
+    // The CLI runs with the operator's rights on the database: as GOA, the agency that runs the hub.
+    const principal = cliOperator();
+    const r = await runAudited(cliScope('import weather'), () => new WeatherService(db.pool, principal, db.timezone).importCsv(readFileSync(file, 'utf8'), source ?? path.basename(file), principal.keyName));
+    console.log(`imported ${r.rows} weather days (${r.changed} added or changed) for ${r.stations.join(', ')}`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    process.stderr.write(`ewc-hub: ${shown}: nothing imported: ${err.problems.slice(0, 20).map((p) => (p.index === undefined ? '' : `row ${p.index}: `) + `${p.field}: ${p.message}`).join('; ')}${err.problems.length > 20 ? ` (and ${err.problems.length - 20} more)` : ''}\n`);
+    process.exitCode = 1;
+  } finally {
+    await db.close();
+  }
+}
+
 export async function importCommand(config: Config, argv: string[]): Promise<void> {
-  const { flags, positional } = parseFlags(argv, ['mapping']);
+  const { flags, positional } = parseFlags(argv, ['mapping', 'source']);
+  if (positional[0] === 'weather' && positional.length === 2) {
+    const file = path.resolve(positional[1]);
+    if (!existsSync(file)) throw new UsageError(`no such file: ${positional[1]}`);
+    return importWeatherFile(config, file, positional[1], flags.source);
+  }
   if (positional[0] !== 'readings' || positional.length !== 2) throw new UsageError(USAGE);
   const file = path.resolve(positional[1]);
   if (!existsSync(file)) throw new UsageError(`no such file: ${positional[1]}`);

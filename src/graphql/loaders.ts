@@ -6,6 +6,7 @@ import { epcLoaders } from '../modules/epc/epc.loaders';
 import { auditLoaders } from '../modules/audit/audit.loaders';
 import { meteringLoaders } from '../modules/metering/metering.loaders';
 import { registryLoaders, type LoaderOptions } from '../modules/registry/registry.loaders';
+import { weatherLoaders } from '../modules/weather/weather.loaders';
 
 /** Every DataLoader, made fresh for each request (or subscription operation). */
 export function createLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions = { cache: true }) {
@@ -15,6 +16,7 @@ export function createLoaders(db: Database, em: EntityManager, principal: Princi
     ...accountingLoaders(db, em, principal, opts),
     ...epcLoaders(em, opts),
     ...auditLoaders(db.pool, opts),
+    ...weatherLoaders(db.pool, opts),
   };
 }
 

@@ -6,6 +6,7 @@ import { EpcService } from '../modules/epc/epc.service';
 import { MeteringService } from '../modules/metering/metering.service';
 import { SolarService } from '../modules/solar/solar.service';
 import { RegistryService } from '../modules/registry/registry.service';
+import { WeatherService } from '../modules/weather/weather.service';
 import { NotFoundError } from './errors';
 import { fromGlobalId, Node } from './relay';
 
@@ -23,6 +24,7 @@ const FETCHERS: Record<string, NodeFetcher> = {
   ConversionFactor: (id, ctx) => ctx.loaders.conversionFactorById.load(Number(id)),
   EmissionFactor: (id, ctx) => ctx.loaders.emissionFactorById.load(Number(id)),
   UnitConversion: (id, ctx) => ctx.loaders.unitConversionById.load(Number(id)),
+  WeatherStation: (id, ctx) => new WeatherService(ctx.db.pool, ctx.principal, ctx.db.timezone).station(Number(id)),
 };
 
 @Resolver()

@@ -13,6 +13,7 @@ import { FactorsResolver } from '../modules/factors/factors.resolver';
 import { MeteringResolvers } from '../modules/metering/metering.resolvers';
 import { PubSub } from '../modules/realtime/pubsub';
 import { RegistryResolvers } from '../modules/registry/registry.resolvers';
+import { RegionWeatherResolver, WeatherResolver } from '../modules/weather/weather.resolver';
 import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
@@ -23,7 +24,8 @@ export async function createSchema(pubsub: PubSub = new PubSub()): Promise<Graph
   const schema = await buildSchema({
     resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, FactorsResolver, ...AccountingResolvers, ...ComplianceResolvers,
       EpcResolver, EpcAssetResolver, EpcPaymentResolver, AuditsResolver, AuditCandidateResolver,
-      SolarResolver, PvFiguresResolver, PvProgrammeResolver, PvGenerationEventResolver, ...AuditResolvers],
+      SolarResolver, PvFiguresResolver, PvProgrammeResolver, PvGenerationEventResolver, ...AuditResolvers,
+      WeatherResolver, RegionWeatherResolver],
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,

@@ -43,6 +43,9 @@ interface Fixtures {
   budgetKey: string;
   pvProjectId: number;
   otherContractId: number;
+  station: string;
+  /** A settlement of `contract` frozen by a payment, with a pending difference for FINANCE to accept. */
+  settlementStart: string;
 }
 let F: Fixtures;
 
@@ -93,7 +96,13 @@ beforeAll(async () => {
   const entry = await one(`SELECT e.id FROM assessment_entry e JOIN assessment_round r ON r.id = e.round_id WHERE r.year = 2021 LIMIT 1`);
   const newKey = async () =>
     ((await t.raw({ query: 'mutation { createApiKey(input: { agency: "DRC", role: viewer, name: "policy test" }) { apiKey { id } } }' }, k.goa)) as GqlResult<{ createApiKey: { apiKey: { id: string } } }>).data!.createApiKey.apiKey.id;
+  const station = await one(`INSERT INTO weather_station (code, name, source) VALUES ('POLICY', 'Policy test station', 'policy test') RETURNING id`);
+  expect((await t.raw({ query: `mutation { recordEpcPayment(contractId: ${JSON.stringify(gid('EpcContract', cid))}, amountYuan: "1.00", paidOn: "2024-12-31") { paidOn } }` }, k.finance)).errors).toBeUndefined();
+  const settled = await one(`UPDATE epc_settlement SET figures = jsonb_set(figures, '{savingsKgce}', to_jsonb((figures->>'savingsKgce')::float8 + 1))
+    WHERE contract_id = $1 AND period_start = (SELECT min(period_start) FROM epc_settlement WHERE contract_id = $1) RETURNING to_char(period_start, 'YYYY-MM-DD') AS d`, [cid]);
   F = {
+    station: gid('WeatherStation', station.id),
+    settlementStart: String(settled.d),
     longhui: gid('Institution', longhui.id),
     longhuiId: Number(longhui.id),
     longhuiName: String(longhui.name),
@@ -155,6 +164,8 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Query.regions': () => 'first: 5',
   'Query.viewer': () => '',
   'Query.yearRecalculations': () => '',
+  'Query.weatherStations': () => 'first: 5',
+  'Query.weatherDays': () => `stationId: ${q(F.station)}, from: "2024-01-01", to: "2024-02-01"`,
 
   'Mutation.addConversionFactor': () => 'input: { carrier: DIESEL, unit: KG, kgcePerUnit: 1.4571, validFrom: "2030-01-01", source: "policy test" }',
   'Mutation.addEmissionFactor': () => 'input: { carrier: DIESEL, scope: SCOPE1, unit: KG, kgCo2PerUnit: 3.1, validFrom: "2030-01-01", source: "policy test" }',
@@ -177,6 +188,11 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
     return `id: ${q(c.id)}, to: ${c.to}`;
   },
   'Mutation.recordEpcPayment': () => `contractId: ${q(F.contract)}, amountYuan: "1.00", paidOn: "2026-11-01"`,
+  'Mutation.acceptSettlementDifference': () => `contractId: ${q(F.contract)}, periodStart: ${q(F.settlementStart)}`,
+  'Mutation.rebaselineEpcContract': (s) => `id: ${q(F.contract)}, reason: "policy test ${s}"`,
+  'Mutation.addNonRoutineEvent': () => `contractId: ${q(F.contract)}, from: "2030-01-01", to: "2030-02-01", adjustmentKgce: "0", reason: "policy test"`,
+  'Mutation.createWeatherStation': (s) => `input: { code: "PT-${s}", name: "policy test", source: "policy test" }`,
+  'Mutation.importWeather': () => `csv: "station,day,mean_temp\\nPOLICY,2024-01-01,5.5", source: "policy test"`,
   'Mutation.createEsco': () => `name: "Policy Test ESCO", nameZh: "策略测试节能公司", creditCode: ${q(makeCreditCode('91', '430500', 9901))}`,
   'Mutation.createInstitution': () =>
     `input: { name: "Policy Test Office", nameZh: "策略测试办公室", creditCode: ${q(makeCreditCode('11', '430500', 9902))}, category: GOVERNMENT_OFFICE, regionId: ${q(F.city)} }`,
@@ -319,6 +335,7 @@ describe('the policy table, field by field and subject by subject', () => {
       ConversionFactor: toGlobalId('ConversionFactor', Number((await one('SELECT min(id) AS id FROM conversion_factor')).id)),
       EmissionFactor: toGlobalId('EmissionFactor', Number((await one('SELECT min(id) AS id FROM emission_factor')).id)),
       UnitConversion: toGlobalId('UnitConversion', Number((await one('SELECT min(id) AS id FROM unit_conversion')).id)),
+      WeatherStation: F.station,
     };
     expect(Object.keys(ids).sort()).toEqual(Object.keys(NODE_RULES).sort());
     const mismatches: string[] = [];

@@ -205,6 +205,31 @@ describe('every change writes one audit event in its own transaction', () => {
     expect(changeOf(payment.event, 'EpcPayment').fields.amountYuan).toEqual({ before: null, after: '1500.50' });
     // The ESCO of the contract may read the payment's event (its own object).
     expect(payment.event.institution_ids.length).toBe(1);
+
+    // M&V: the SIGNED step froze baseline version 1; a rebaselining records old and new, a non-routine event its adjustment.
+    const rebaseline = await audited('rebaselineEpcContract', 'mutation($id: ID!) { rebaselineEpcContract(id: $id, reason: "audit test") { id } }', { id: contractId }, t.keys.finance);
+    const baseline = changeOf(rebaseline.event, 'EpcBaseline', 'create').fields.baseline as { before: { version: number }; after: { version: number } };
+    expect([baseline.before.version, baseline.after.version]).toEqual([1, 2]);
+    const nre = await audited('addNonRoutineEvent', 'mutation($id: ID!) { addNonRoutineEvent(contractId: $id, from: "2026-01-01", to: "2026-02-01", adjustmentKgce: "-120.5", reason: "wing closed") { reason } }', { id: contractId }, t.keys.goa);
+    expect(changeOf(nre.event, 'EpcNonRoutineEvent').fields.nonRoutineEvent.after).toMatchObject({ adjustmentKgce: '-120.5', reason: 'wing closed' });
+  });
+
+  it('M&V: a paid settlement whose late difference FINANCE accepts', async () => {
+    const [c] = await t.sql<{ id: number }>(`SELECT id FROM epc_contract WHERE status = 'OPERATING' AND type = 'BENEFIT_SHARING' ORDER BY id LIMIT 1`);
+    const id = toGlobalId('EpcContract', c.id);
+    await audited('recordEpcPayment', 'mutation($id: ID!) { recordEpcPayment(contractId: $id, amountYuan: "10.00", paidOn: "2024-12-31") { amountYuan } }', { id }, t.keys.finance);
+    const [p] = await t.sql<{ d: string }>(`UPDATE epc_settlement SET figures = jsonb_set(figures, '{savingsKgce}', to_jsonb((figures->>'savingsKgce')::float8 + 2))
+      WHERE contract_id = $1 AND period_start = (SELECT min(period_start) FROM epc_settlement WHERE contract_id = $1) RETURNING to_char(period_start, 'YYYY-MM-DD') AS d`, [c.id]);
+    const accepted = await audited('acceptSettlementDifference', 'mutation($id: ID!, $p: LocalDate!) { acceptSettlementDifference(contractId: $id, periodStart: $p) { periodStart } }', { id, p: p.d }, t.keys.finance);
+    const change = changeOf(accepted.event, 'EpcSettlement').fields.savingsKgce as { before: number; after: number };
+    expect(change.before - change.after).toBeCloseTo(2, 6);
+  });
+
+  it('weather: a station and an import', async () => {
+    const st = await audited('createWeatherStation', 'mutation { createWeatherStation(input: { code: "AUDIT-W", name: "Audit test station", source: "audit test" }) { id } }', {}, t.keys.drc);
+    expect(changeOf(st.event, 'WeatherStation', 'create').fields.code).toEqual({ before: null, after: 'AUDIT-W' });
+    const imp = await audited('importWeather', 'mutation($csv: String!) { importWeather(csv: $csv, source: "audit test") { rows } }', { csv: 'station,day,mean_temp\nAUDIT-W,2024-01-01,4.5\nAUDIT-W,2024-01-02,5\n' }, t.keys.goa);
+    expect(changeOf(imp.event, 'WeatherDays').fields.days.after).toEqual({ from: '2024-01-01', to: '2024-01-02', rows: 2, source: 'audit test' });
   });
 
   it('compliance: a rectification case answered by the institution and reviewed by GOA', async () => {

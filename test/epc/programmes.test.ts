@@ -48,7 +48,9 @@ function temperature(day: string, i: number): number {
 const WEATHER_FROM = '2021-09-01';
 const WEATHER_TO = '2024-01-01';
 const WEATHER = new Map(daysBetween(WEATHER_FROM, WEATHER_TO).map((d, i) => [d, temperature(d, i)]));
-const hdd18 = (day: string) => Math.max(0, 18 - WEATHER.get(day)!);
+// 65 °F, a point of CalTRACK's 30-90 °F grid.
+const BALANCE_C = ((65 - 32) * 5) / 9;
+const hdd18 = (day: string) => Math.max(0, BALANCE_C - WEATHER.get(day)!);
 
 /** One reading a day, local midnight to midnight in Asia/Shanghai. */
 const dayRow = (meterId: string, day: string, value: number) => ({
@@ -219,9 +221,10 @@ describe('programmes: PV, audits and EPC measurement', () => {
       const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM weather_day');
       expect(n).toBe(0);
       const days = [...WEATHER.keys()];
+      const [station] = await t.sql<{ id: number }>(`INSERT INTO weather_station (code, name, region_id, source) VALUES ('XN-TEST', 'Xinning test station', $1, 'synthetic test series') RETURNING id`, [regionId]);
       await t.sql(
-        `INSERT INTO weather_day (region_id, day, mean_temp_c, source) SELECT $1, d, temp, 'synthetic test series' FROM unnest($2::date[], $3::float8[]) AS u(d, temp)`,
-        [regionId, days, days.map((d) => WEATHER.get(d)!)],
+        `INSERT INTO weather_day (station_id, day, mean_temp_c, source) SELECT $1, d, temp, 'synthetic test series' FROM unnest($2::date[], $3::float8[]) AS u(d, temp)`,
+        [station.id, days, days.map((d) => WEATHER.get(d)!)],
       );
     });
 
@@ -234,8 +237,8 @@ describe('programmes: PV, audits and EPC measurement', () => {
       const r = await gql(SAVINGS, { id: toGlobalId('EpcContract', c.id), period: { year: 2023 } });
       expect(r.errors).toBeUndefined();
       const s = r.data.epcContract.savings;
-      expect(s.method).toBe('DEGREE_DAY');
-      expect(s.fit.n).toBe(12);
+      expect(['CALTRACK_DAILY', 'MIXED', 'CALTRACK_BILLING']).toContain(s.method);
+      expect(s.fit.n).toBeGreaterThanOrEqual(12);
       expect(Number.isFinite(s.fit.cvRmse)).toBe(true);
       expect(s.fit.cvRmse).toBeGreaterThanOrEqual(0);
       expect(s.adjustedBaselineKgce).toBeGreaterThan(0);
@@ -285,11 +288,13 @@ describe('programmes: PV, audits and EPC measurement', () => {
       const r = await gql(SAVINGS, { id: contractId, period: { year: 2023 } });
       expect(r.errors).toBeUndefined();
       const s = r.data.epcContract.savings;
-      expect(s.method).toBe('DEGREE_DAY');
+      expect(s.method).toBe('CALTRACK_DAILY');
       expect(s.flagged).toBe(false);
-      expect(s.fit).toMatchObject({ model: 'HEATING', heatingBalanceC: 18, n: 12 });
-      expect(s.fit.intercept).toBeCloseTo(50, 6);
-      expect(s.fit.betaHeating).toBeCloseTo(3, 6);
+      expect(s.fit).toMatchObject({ model: 'HDD_ONLY', n: 365 });
+      expect(s.fit.heatingBalanceC).toBeCloseTo(BALANCE_C, 9);
+      // Each carrier is fitted in its own unit: kWh a day.
+      expect(s.fit.intercept).toBeCloseTo(50 / KGCE_PER_KWH, 6);
+      expect(s.fit.betaHeating).toBeCloseTo(3 / KGCE_PER_KWH, 6);
       expect(s.fit.r2).toBeCloseTo(1, 9);
       expect(s.fit.cvRmse).toBeLessThan(1e-6);
       const expectedBaseline = daysBetween('2023-01-01', '2024-01-01').reduce((sum, d) => sum + baselineKgce(d), 0);

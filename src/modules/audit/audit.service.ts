@@ -129,18 +129,20 @@ function pendingChanges(em: EntityManager): Pending[] {
  * Flushes the EntityManager and records what the flush changed (every object, every field before
  * and after) as one event, in one transaction: its own, or the one the caller began.
  */
-export async function flushAudited(em: EntityManager, actor: Principal, extra: { institutionIds?: number[]; escoIds?: number[] } = {}): Promise<void> {
+export async function flushAudited(em: EntityManager, actor: Principal, extra: { institutionIds?: number[]; escoIds?: number[]; changes?: ObjectChange[] } = {}): Promise<void> {
   const own = !em.isInTransaction();
   if (own) await em.begin();
   try {
     const pending = pendingChanges(em);
     await em.flush();
-    if (pending.length) {
+    // `extra.changes`: what the same operation wrote by SQL beside the entities (one event per operation).
+    if (pending.length || extra.changes?.length) {
       const owners = { institutions: [...(extra.institutionIds ?? [])], escos: [...(extra.escoIds ?? [])] };
       const changes = pending.map((p) => {
         ownersOf(p.entity, p.meta.className, owners);
         return { object: toGlobalId(p.meta.className, idOf(p.entity, p.meta)), type: p.meta.className, action: p.action, fields: p.fields };
       });
+      changes.push(...(extra.changes ?? []));
       await record(em, { actor, changes, institutionIds: owners.institutions, escoIds: owners.escos });
     }
     if (own) await em.commit();

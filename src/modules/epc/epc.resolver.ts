@@ -12,6 +12,8 @@ import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract
 import { EpcStatus } from './epc.enums';
 import { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 import { EpcService, type SettlementRow } from './epc.service';
+import { EpcBaselineVersion, EpcNonRoutineEvent } from './epc-baseline.types';
+import type { BaselineSet } from './savings';
 import { CarrierPrice, EpcBaseline, EpcMeasureType, EpcSavings, EpcSettlement } from './epc.types';
 import { Esco } from './esco.entity';
 
@@ -130,15 +132,44 @@ export class EpcResolver {
     const s = svc(ctx);
     const rows = await s.settlements(c, asOf ?? s.today());
     // The money fields are guarded on EpcSettlement itself (FORBIDDEN, not a silent null).
-    return rows.map((r: SettlementRow) => ({
-      periodStart: r.periodStart,
-      periodEnd: r.periodEnd,
-      savings: r.savings as EpcSavings,
-      savingsValueYuan: r.money?.savingsValue ?? null,
-      escoShareYuan: r.money?.escoShareValue ?? null,
-      clientShareYuan: r.money?.clientShareValue ?? null,
-      shortfallYuan: r.money?.shortfallValue ?? null,
-    }));
+    return rows.map(toSettlement);
+  }
+
+  @FieldResolver(() => EpcBaselineVersion, { description: 'The baseline in force: frozen at SIGNED (or by the last rebaselining); before that, fitted live and marked frozen: false.' })
+  async baselineModel(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcBaselineVersion> {
+    return toBaselineVersion(await svc(ctx).baselineSet(c));
+  }
+
+  @FieldResolver(() => [EpcBaselineVersion], { description: 'Every frozen version, oldest first: a rebaselining shows the old model beside the new, with its reason.' })
+  async baselineVersions(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcBaselineVersion[]> {
+    return (await svc(ctx).baselineVersions(c)).map(toBaselineVersion);
+  }
+
+  @FieldResolver(() => [EpcNonRoutineEvent])
+  nonRoutineEvents(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcNonRoutineEvent[]> {
+    return svc(ctx).nonRoutineEvents(c);
+  }
+
+  @Mutation(() => EpcContract, { description: 'GOA or FINANCE refits the baseline on the data of today and freezes it as a new version; the old version stays listed.' })
+  rebaselineEpcContract(@Arg('id', () => ID) id: string, @Arg('reason', { description: 'Up to 500 characters.' }) reason: string, @Ctx() ctx: Context): Promise<EpcContract> {
+    return svc(ctx).rebaseline(decodeIntId(id, 'EpcContract'), reason);
+  }
+
+  @Mutation(() => EpcNonRoutineEvent, { description: 'GOA or FINANCE adjusts the baseline by an explicit kgce over [from, to) for a non-routine event (a new wing, a closure).' })
+  addNonRoutineEvent(
+    @Arg('contractId', () => ID) contractId: string,
+    @Arg('from', () => LocalDateResolver) from: string,
+    @Arg('to', () => LocalDateResolver) to: string,
+    @Arg('adjustmentKgce', () => DecimalScalar, { description: 'Added to the adjusted baseline over the span (negative lowers it).' }) adjustmentKgce: string,
+    @Arg('reason', { description: 'Up to 500 characters.' }) reason: string,
+    @Ctx() ctx: Context,
+  ): Promise<EpcNonRoutineEvent> {
+    return svc(ctx).addNonRoutineEvent(decodeIntId(contractId, 'EpcContract', 'contractId'), from, to, adjustmentKgce, reason);
+  }
+
+  @Mutation(() => EpcSettlement, { description: "FINANCE accepts a paid settlement's pending difference: the live figures replace the frozen ones (kept in its history)." })
+  async acceptSettlementDifference(@Arg('contractId', () => ID) contractId: string, @Arg('periodStart', () => LocalDateResolver) periodStart: string, @Ctx() ctx: Context): Promise<EpcSettlement> {
+    return toSettlement(await svc(ctx).acceptSettlementDifference(decodeIntId(contractId, 'EpcContract', 'contractId'), periodStart));
   }
 
   @Authorized('money')
@@ -200,6 +231,33 @@ export class EpcPaymentResolver {
   amountYuan(@Root() p: EpcPayment): string {
     return p.amountYuan;
   }
+}
+
+function toSettlement(r: SettlementRow): EpcSettlement {
+  return {
+    periodStart: r.periodStart,
+    periodEnd: r.periodEnd,
+    savings: r.savings as EpcSavings,
+    savingsValueYuan: r.money?.savingsValue ?? null,
+    escoShareYuan: r.money?.escoShareValue ?? null,
+    clientShareYuan: r.money?.clientShareValue ?? null,
+    shortfallYuan: r.money?.shortfallValue ?? null,
+    frozenAt: r.frozenAt,
+    pendingDifferenceKgce: r.pendingDifferenceKgce,
+  };
+}
+
+function toBaselineVersion(b: BaselineSet): EpcBaselineVersion {
+  return {
+    version: b.version, frozen: b.frozen, fittedAt: b.fittedAt, fittedBy: b.fittedBy, reason: b.reason, from: b.from, to: b.to, dataCount: b.dataCount, dataHash: b.dataHash,
+    models: b.carriers.map((c) => ({
+      carrier: c.carrier, unit: c.unit, method: c.method, reason: c.reason, type: c.model?.type ?? null,
+      heatingBalanceC: c.model?.heatingBalanceC ?? null, coolingBalanceC: c.model?.coolingBalanceC ?? null,
+      coefficients: c.model?.coefficients ?? [], r2: c.model?.r2 ?? null, adjR2: c.model?.adjR2 ?? null, cvRmse: c.model?.cvRmse ?? null, nmbe: c.model?.nmbe ?? null,
+      metricsFrequency: c.model?.metricsFrequency ?? null, observations: c.dataCount, autocorrelation: c.model?.autocorrelation ?? null,
+      sufficiency: c.sufficiency, dataHash: c.dataHash,
+    })),
+  };
 }
 
 function publish(ctx: Context, c: EpcContract): void {

@@ -3,8 +3,8 @@ import { assertCanWrite, assertCanWriteContract, readInstitutions, readScope, wr
 import type { EpcStep } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../graphql/errors';
-import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
+import { decodeIntId, pageById, toGlobalId, type Page } from '../../graphql/relay';
 import { addDays, monthStart, nextMonth, resolvePeriod, type PeriodInput } from '../accounting/period';
 import { EnergyAudit } from '../audits/energy-audit.entity';
 import { creditCodeProblem } from '../registry/credit-code';
@@ -14,8 +14,9 @@ import { EpcStatus, EpcType, SettlementPeriod } from './epc.enums';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 import { Esco } from './esco.entity';
 import { formatFen, settle, type Settlement } from './mv';
-import { measureBaseline, measureSavings, summarise, type BaselineFigures, type SavingsResult } from './savings';
-import { flushAudited } from '../audit/audit.service';
+import * as frozen from './mv.repository';
+import { baselineFigures, fitBaselineSet, measureSavings, summarise, type BaselineFigures, type BaselineSet, type NonRoutineEvent, type SavingsResult } from './savings';
+import { flushAudited, record, type ObjectChange } from '../audit/audit.service';
 
 /**
  * The order of the lifecycle: the status that follows each one. TERMINATED is reachable from any
@@ -42,9 +43,16 @@ export interface SettlementRow {
   savings: SavingsResult;
   /** Null when the period lacks data: flagged, not computed. */
   money: Settlement | null;
+  /** Frozen by a payment: these are the figures as paid. */
+  frozenAt: Date | null;
+  /** Live figures minus the frozen ones (late readings or temperatures), for FINANCE to accept; null when none. */
+  pendingDifferenceKgce: number | null;
 }
 
 const SETTLEMENTS = new WeakMap<EntityManager, Map<string, Promise<SettlementRow[]>>>();
+const BASELINES = new WeakMap<EntityManager, Map<number, Promise<BaselineSet>>>();
+/** A difference below the kgce precision (0.001) is float noise, not a late reading. */
+const DIFFERENCE_EPSILON_KGCE = 0.0005;
 
 export class EpcService {
   constructor(
@@ -165,14 +173,99 @@ export class EpcService {
     }
     if (to === EpcStatus.TERMINATED && !note?.trim()) throw new ConflictError('say why the contract is terminated (note)');
     if (to === EpcStatus.AUDITED) await this.requireRecentAudit(contract, at);
+    // The baseline is fitted and frozen when the contract is signed: later data never moves it silently.
+    const fitted = to === EpcStatus.SIGNED ? await fitBaselineSet(this.db.pool, contract, await this.regionOf(contract)) : null;
     contract.status = to;
     this.em.create(EpcTransition, { contract, fromStatus: from, toStatus: to, note: note?.trim() || null, actor: this.principal.keyName, at });
     if (to === EpcStatus.HANDED_OVER) {
       // At the end of the term the installed equipment passes to the institution (资产处置).
       for (const asset of await this.em.find(EpcAsset, { contract: contract.id, handedOverAt: null })) asset.handedOverAt = at;
     }
-    await flushAudited(this.em, this.principal);
+    await this.inTransaction(async () => {
+      const baseline = fitted ? await this.storeBaseline(contract, fitted, 'signed') : null;
+      await flushAudited(this.em, this.principal, { changes: baseline ? [baseline] : [] });
+    });
+    BASELINES.get(this.em)?.delete(contract.id);
     return contract;
+  }
+
+  private async inTransaction(fn: () => Promise<void>): Promise<void> {
+    await this.em.begin();
+    try {
+      await fn();
+      await this.em.commit();
+    } catch (err) {
+      await this.em.rollback();
+      throw err;
+    }
+  }
+
+  /** Stores a baseline version in the open transaction; returns its audit change (old and new models, the reason). */
+  private async storeBaseline(contract: EpcContract, fitted: BaselineSet, reason: string): Promise<ObjectChange> {
+    const old = (await this.baselineVersions(contract)).at(-1) ?? null;
+    await frozen.storeBaseline(this.em, contract.id, fitted, reason, this.principal.keyName);
+    const summary = (b: BaselineSet | null) => b && { version: b.version, dataHash: b.dataHash, models: b.carriers.map((c) => ({ carrier: c.carrier, method: c.method, type: c.model?.type ?? null, coefficients: c.model?.coefficients.map((k) => [k.name, k.estimate]) ?? [] })) };
+    return change('EpcBaseline', contract, { baseline: { before: summary(old), after: { ...summary(fitted), version: (old?.version ?? 0) + 1 } }, reason: { before: null, after: reason } });
+  }
+
+  private record(c: ObjectChange, contract: EpcContract): Promise<void> {
+    return record(this.em, { actor: this.principal, changes: [c], institutionIds: [contract.institution.id], escoIds: [contract.esco.id] });
+  }
+
+  private async regionOf(contract: EpcContract): Promise<number> {
+    return (await this.em.findOneOrFail(Institution, contract.institution.id)).region.id;
+  }
+
+  /** The baseline in force: the frozen version, or before signing (or for contracts signed before baselines froze) a live fit. */
+  baselineSet(contract: EpcContract): Promise<BaselineSet> {
+    const memo = BASELINES.get(this.em) ?? new Map<number, Promise<BaselineSet>>();
+    BASELINES.set(this.em, memo);
+    if (!memo.has(contract.id)) {
+      memo.set(contract.id, (async () => {
+        const versions = (await frozen.baselineVersions(this.db.pool, [contract.id])).get(contract.id) ?? [];
+        return versions.length ? versions[versions.length - 1] : fitBaselineSet(this.db.pool, contract, await this.regionOf(contract));
+      })());
+    }
+    return memo.get(contract.id)!;
+  }
+
+  async baselineVersions(contract: EpcContract): Promise<BaselineSet[]> {
+    return (await frozen.baselineVersions(this.db.pool, [contract.id])).get(contract.id) ?? [];
+  }
+
+  async nonRoutineEvents(contract: EpcContract): Promise<NonRoutineEvent[]> {
+    return (await frozen.nonRoutineEvents(this.db.pool, [contract.id])).get(contract.id) ?? [];
+  }
+
+  /** Refits the baseline on today's data and freezes it as a new version; the old one stays listed. */
+  async rebaseline(id: number, reason: string): Promise<EpcContract> {
+    const contract = await this.contract(id);
+    assertCanWrite(this.principal, 'epcBaseline', contract.institution.id);
+    if (!reason.trim() || reason.length > 500) throw ValidationError.single('reason', 'say why, in 1 to 500 characters');
+    if (FINAL.has(contract.status)) throw new ConflictError(`the contract is ${contract.status}: its baseline is closed`);
+    const fitted = await fitBaselineSet(this.db.pool, contract, await this.regionOf(contract));
+    await this.inTransaction(async () => this.record(await this.storeBaseline(contract, fitted, reason.trim()), contract));
+    BASELINES.get(this.em)?.delete(contract.id);
+    SETTLEMENTS.get(this.em)?.clear();
+    return contract;
+  }
+
+  /** A non-routine event (a new wing, a closure) adjusts the baseline by an explicit kgce over [from, to). */
+  async addNonRoutineEvent(contractId: number, from: string, to: string, adjustmentKgce: string, reason: string): Promise<NonRoutineEvent> {
+    const contract = await this.contract(contractId);
+    assertCanWrite(this.principal, 'epcBaseline', contract.institution.id);
+    const problems = new Problems();
+    if (!(from < to)) problems.add('to', 'must be after from');
+    if (!/^-?\d{1,12}(\.\d{1,3})?$/.test(adjustmentKgce)) problems.add('adjustmentKgce', 'kgce with at most 3 decimals, e.g. "-1250.5" (negative lowers the baseline)');
+    if (!reason.trim() || reason.length > 500) problems.add('reason', 'say why, in 1 to 500 characters');
+    problems.throwIfAny();
+    let eventId = 0;
+    await this.inTransaction(async () => {
+      eventId = await frozen.insertNonRoutineEvent(this.em, contract.id, from, to, adjustmentKgce, reason.trim(), this.principal.keyName);
+      await this.record(change('EpcNonRoutineEvent', contract, { nonRoutineEvent: { before: null, after: { id: eventId, from, to, adjustmentKgce, reason: reason.trim() } } }), contract);
+    });
+    SETTLEMENTS.get(this.em)?.clear();
+    return (await this.nonRoutineEvents(contract)).find((e) => e.id === eventId)!;
   }
 
   private async requireRecentAudit(contract: EpcContract, at: Date): Promise<void> {
@@ -208,19 +301,50 @@ export class EpcService {
       throw new ConflictError(`payments follow measured savings: the contract is ${contract.status}, not OPERATING`);
     }
     const payment = this.em.create(EpcPayment, { contract, amountYuan, paidOn, note: note?.trim() || null, recordedBy: this.principal.keyName });
-    await flushAudited(this.em, this.principal);
+    // The payment settles the periods ended by its day: their figures are frozen as paid.
+    const due = await this.computeSettlements(contract, paidOn);
+    await this.inTransaction(async () => {
+      const freeze = due.filter((r) => r.frozenAt === null);
+      const frozenChange = change('EpcSettlement', contract, { frozen: { before: null, after: freeze.map((r) => ({ periodStart: r.periodStart, savingsKgce: r.savings.savingsKgce })) } });
+      // One event: the payment and the settlements it froze; the flush gives the payment the id they name.
+      await flushAudited(this.em, this.principal, { changes: freeze.length ? [frozenChange] : [] });
+      await frozen.freezeSettlements(this.em, contract.id, freeze.map((r) => ({ periodStart: r.periodStart, periodEnd: r.periodEnd, figures: r.savings })), payment.id, this.principal.keyName);
+    });
+    SETTLEMENTS.get(this.em)?.clear();
     return payment;
   }
 
   async savings(contract: EpcContract, input: PeriodInput): Promise<SavingsResult> {
     const period = resolvePeriod(input);
-    const institution = await this.em.findOneOrFail(Institution, contract.institution.id);
-    return measureSavings(this.db.pool, this.db.timezone, contract, institution.region.id, period);
+    const [baseline, events, regionId] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract)]);
+    return measureSavings(this.db.pool, contract, regionId, period, baseline, events);
   }
 
   async baseline(contract: EpcContract): Promise<BaselineFigures> {
-    const institution = await this.em.findOneOrFail(Institution, contract.institution.id);
-    return measureBaseline(this.db.pool, this.db.timezone, contract, institution.region.id);
+    return baselineFigures(await this.baselineSet(contract));
+  }
+
+  /** FINANCE accepts a frozen settlement's pending difference: the live figures replace the paid ones, which stay in its history. */
+  async acceptSettlementDifference(contractId: number, periodStart: string): Promise<SettlementRow> {
+    const contract = await this.contract(contractId);
+    assertCanWrite(this.principal, 'money', contract.institution.id);
+    const rows = await this.computeSettlements(contract, this.today());
+    const row = rows.find((r) => r.periodStart === periodStart);
+    if (!row || row.frozenAt === null) throw new NotFoundError('no settlement frozen by a payment starts on this day');
+    if (row.pendingDifferenceKgce === null) throw new ConflictError('the settlement has no pending difference');
+    const live = await this.liveSettlement(contract, row.periodStart, row.periodEnd);
+    await this.inTransaction(async () => {
+      await frozen.acceptDifference(this.em, contract.id, periodStart, live.savings, this.principal.keyName);
+      await this.record(change('EpcSettlement', contract, { savingsKgce: { before: row.savings.savingsKgce, after: live.savings.savingsKgce }, periodStart: { before: periodStart, after: periodStart } }), contract);
+    });
+    SETTLEMENTS.get(this.em)?.clear();
+    return (await this.computeSettlements(contract, this.today())).find((r) => r.periodStart === periodStart)!;
+  }
+
+  private async liveSettlement(contract: EpcContract, from: string, to: string): Promise<SettlementRow> {
+    const [baseline, events, regionId] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract)]);
+    const savings = await measureSavings(this.db.pool, contract, regionId, { from, to }, baseline, events);
+    return { periodStart: from, periodEnd: to, savings, money: savings.complete ? this.settleMoney(contract, savings) : null, frozenAt: null, pendingDifferenceKgce: null };
   }
 
   /** When the contract started operating (the OPERATING transition), or null. */
@@ -245,7 +369,6 @@ export class EpcService {
   private async computeSettlements(contract: EpcContract, asOf: string): Promise<SettlementRow[]> {
     const since = await this.operatingSince(contract);
     if (!since) return [];
-    const institution = await this.em.findOneOrFail(Institution, contract.institution.id);
     const step = contract.settlementPeriod === SettlementPeriod.MONTH ? 1 : 3;
     let start = since.endsWith('-01') ? since : nextMonth(monthStart(since));
     if (step === 3) while ((Number(start.slice(5, 7)) - 1) % 3 !== 0) start = nextMonth(start);
@@ -253,11 +376,22 @@ export class EpcService {
     const periods: [string, string][] = [];
     for (let s = start; nextMonthN(s, step) <= limit; s = nextMonthN(s, step)) periods.push([s, nextMonthN(s, step)]);
     if (!periods.length) return [];
-    // One measurement over the whole span, cut into settlement periods.
-    const whole = await measureSavings(this.db.pool, this.db.timezone, contract, institution.region.id, { from: periods[0][0], to: periods[periods.length - 1][1] });
+    // One measurement over the whole span, cut into settlement periods; a period paid for keeps its frozen figures.
+    const [baseline, events, regionId, paid] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract), frozen.frozenSettlements(this.db.pool, contract.id)]);
+    const whole = await measureSavings(this.db.pool, contract, regionId, { from: periods[0][0], to: periods[periods.length - 1][1] }, baseline, events);
     return periods.map(([from, to]) => {
-      const measured = summarise(whole.months, from, to, whole.fit);
-      return { periodStart: from, periodEnd: to, savings: measured, money: measured.flagged ? null : this.settleMoney(contract, measured) };
+      const live = summarise(whole.months, from, to, baseline);
+      const held = paid.get(from);
+      const measured = held ? held.figures : live;
+      const difference = held ? live.savingsKgce - held.figures.savingsKgce : 0;
+      return {
+        periodStart: from,
+        periodEnd: to,
+        savings: measured,
+        money: measured.complete ? this.settleMoney(contract, measured) : null,
+        frozenAt: held?.frozenAt ?? null,
+        pendingDifferenceKgce: held && Math.abs(difference) >= DIFFERENCE_EPSILON_KGCE ? difference : null,
+      };
     });
   }
 
@@ -283,6 +417,11 @@ export class EpcService {
   today(): string {
     return new Intl.DateTimeFormat('en-CA', { timeZone: this.db.timezone }).format(new Date());
   }
+}
+
+/** An audit change on a contract for what M&V writes by SQL (baseline versions, events, settlements). */
+function change(type: string, contract: EpcContract, fields: Record<string, { before: unknown; after: unknown }>): ObjectChange {
+  return { object: toGlobalId('EpcContract', contract.id), type, action: type === 'EpcSettlement' && !('frozen' in fields) ? 'update' : 'create', fields };
 }
 
 function toFen(yuan: string): bigint {

@@ -22,6 +22,18 @@ export class CarrierPrice {
   priceYuan!: string;
 }
 
+@ObjectType({ description: 'Days left out of a measurement, and why: never spread, never a change of method.' })
+export class MissingDaysType {
+  @Field(() => Carrier, { nullable: true })
+  carrier!: Carrier | null;
+
+  @Field({ description: 'TEMPERATURE (no daily mean at the station) or METER (the meters do not cover the whole day).' })
+  reason!: string;
+
+  @Field(() => [LocalDateResolver])
+  days!: string[];
+}
+
 @ObjectType({ description: 'A measured month: adjusted baseline against actual use.' })
 export class MonthSavingsType {
   @Field(() => LocalDateResolver)
@@ -44,6 +56,12 @@ export class MonthSavingsType {
 
   @Field({ description: 'Readings cover under 90% of the month or its baseline month: left out of the totals.' })
   insufficientData!: boolean;
+
+  @Field(() => Float, { description: 'Non-routine adjustment added to the adjusted baseline in the month, kgce.' })
+  nonRoutineAdjustmentKgce!: number;
+
+  @Field(() => [MissingDaysType], { description: 'Days left out of the month (no temperature, or incomplete meter data).' })
+  missing!: MissingDaysType[];
 }
 
 @ObjectType()
@@ -65,9 +83,27 @@ export class CarrierSavingType {
 
   @Field(() => Float)
   savingsKgce!: number;
+
+  @Field({ description: 'CALTRACK_DAILY, CALTRACK_BILLING or ROUTINE_ADJUSTMENT: the method of the frozen baseline.' })
+  method!: string;
+
+  @Field(() => Float)
+  adjustedBaselineKgce!: number;
+
+  @Field(() => Int, { description: 'Observations measured: days (daily method) or months.' })
+  points!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Lower end of the 90% interval of savingsKgce (ASHRAE Guideline 14, autocorrelation-adjusted).' })
+  lowKgce!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  highKgce!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Fractional savings uncertainty at 90%: half-width / |savings|.' })
+  fsu!: number | null;
 }
 
-@ObjectType({ description: 'Fit of a CalTRACK-style degree-day baseline.' })
+@ObjectType({ description: 'Fit of a CalTRACK-style degree-day baseline (the first carrier with a model; see EpcContract.baselineModel for all).' })
 export class DegreeDayFit {
   @Field()
   model!: string;
@@ -131,6 +167,33 @@ export class EpcSavings {
 
   @Field(() => DegreeDayFit, { nullable: true })
   fit!: DegreeDayFit | null;
+
+  @Field(() => Float, { description: 'Savings, kgce (= savingsKgce).' })
+  kgce!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Lower end of the 90% interval (ASHRAE Guideline 14 with the autocorrelation adjustment; carriers combined in quadrature). Null without a CalTRACK model.' })
+  lowKgce!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  highKgce!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Fractional savings uncertainty at 90%: half-width of the interval / |savings|.' })
+  fsu!: number | null;
+
+  @Field(() => Float, { description: 'Non-routine adjustments in the counted months, kgce.' })
+  nonRoutineAdjustmentKgce!: number;
+
+  @Field(() => [MissingDaysType], { description: 'Days left out (no temperature, or incomplete meter data), by carrier; they make the period flagged.' })
+  missingDays!: MissingDaysType[];
+
+  @Field({ description: 'Every month had enough data (a settlement can be paid).' })
+  complete!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Version of the frozen baseline used; null when fitted live (not frozen yet).' })
+  baselineVersion!: number | null;
+
+  @Field()
+  baselineFrozen!: boolean;
 }
 
 @ObjectType({ description: 'One settlement period: the measured savings and, when the data suffices, the money.' })
@@ -159,6 +222,12 @@ export class EpcSettlement {
   @Authorized('money')
   @Field(() => DecimalScalar, { nullable: true, description: 'Owed by the ESCO under a savings guarantee.' })
   shortfallYuan!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a payment froze the figures; they change only when FINANCE accepts a difference.' })
+  frozenAt!: Date | null;
+
+  @Field(() => Float, { nullable: true, description: 'Live savings minus the frozen ones (late readings or temperatures), kgce; null when none. Accept with acceptSettlementDifference.' })
+  pendingDifferenceKgce!: number | null;
 }
 
 @ObjectType()

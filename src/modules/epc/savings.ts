@@ -1,11 +1,62 @@
 import type pg from 'pg';
 import { ConflictError } from '../../graphql/errors';
-import { loadLiveFigures, type MonthFigure } from '../accounting/figures';
 import { addDays, isoDay, nextMonth, type Period } from '../accounting/period';
 import { loadFactorTable } from '../factors/reference';
 import type { Carrier } from '../metering/metering.enums';
-import { adjustBaseline, degreeDays, fitDegreeDayModel, MIN_COVERAGE, predict, type DegreeDayModel } from './mv';
+import { fitCarrierBaseline, type CarrierBaseline, type CarrierMethod } from './baseline-model';
+import { predictPeriod, savingsUncertainty } from './caltrack';
+import { adjustBaseline, MIN_COVERAGE } from './mv';
+import { hashObservations, loadCarrierSeries, loadRegionWeather, type CarrierSeries } from './mv-data';
 import type { EpcContract } from './epc-contract.entity';
+
+/** The baseline models of a contract: frozen (stored at SIGNED or by a rebaselining) or, before that, fitted live. */
+export interface BaselineSet {
+  frozen: boolean;
+  version: number | null;
+  fittedAt: string | null;
+  fittedBy: string | null;
+  reason: string | null;
+  from: string;
+  to: string;
+  stationId: number | null;
+  carriers: CarrierBaseline[];
+  dataCount: number;
+  dataHash: string;
+}
+
+export interface NonRoutineEvent {
+  id: number;
+  from: string;
+  to: string;
+  adjustmentKgce: number;
+  reason: string;
+  recordedBy: string;
+  recordedAt: Date;
+}
+
+export interface CarrierSaving {
+  carrier: Carrier;
+  unit: string;
+  method: CarrierMethod;
+  adjustedBaseline: number;
+  actual: number;
+  savings: number;
+  adjustedBaselineKgce: number;
+  savingsKgce: number;
+  /** Observations behind the figure: measured days (daily), months (billing). */
+  points: number;
+  /** Absolute uncertainty of savingsKgce at 90% (null without a CalTRACK model), and the interval and FSU it gives. */
+  bandKgce: number | null;
+  lowKgce: number | null;
+  highKgce: number | null;
+  fsu: number | null;
+}
+
+export interface MissingDays {
+  carrier: Carrier | null;
+  reason: 'TEMPERATURE' | 'METER';
+  days: string[];
+}
 
 /** One reporting month of a contract, measured. */
 export interface MonthSavings {
@@ -14,34 +65,40 @@ export interface MonthSavings {
   adjustedBaselineKgce: number;
   actualKgce: number;
   savingsKgce: number;
+  nonRoutineAdjustmentKgce: number;
   coverage: number;
-  /** Coverage under 90% in the month or its baseline month: reported, not computed into totals. */
+  /** Coverage under 90% in the month (or, routine adjustment, its baseline month): reported, not computed into totals. */
   insufficientData: boolean;
   carriers: CarrierSaving[];
-}
-
-export interface CarrierSaving {
-  carrier: Carrier;
-  unit: string;
-  adjustedBaseline: number;
-  actual: number;
-  savings: number;
-  savingsKgce: number;
+  missing: MissingDays[];
 }
 
 export interface SavingsResult {
   from: string;
   to: string;
-  method: 'ROUTINE_ADJUSTMENT' | 'DEGREE_DAY';
+  method: string;
   adjustedBaselineKgce: number;
   actualKgce: number;
   savingsKgce: number;
+  /** savingsKgce with its 90% interval (ASHRAE G14, carriers combined in quadrature) and FSU = half-width / savings. */
+  kgce: number;
+  lowKgce: number | null;
+  highKgce: number | null;
+  fsu: number | null;
   savingsRate: number | null;
+  nonRoutineAdjustmentKgce: number;
   byCarrier: CarrierSaving[];
   months: MonthSavings[];
-  /** True when any month was left out for lack of data. */
+  /** Days left out for a missing temperature or meter day, by carrier and reason. */
+  missingDays: MissingDays[];
+  /** True when a month was left out for lack of data or a day is missing. */
   flagged: boolean;
-  fit: DegreeDayModel | null;
+  /** True when every month had enough data (the settlement can be paid). */
+  complete: boolean;
+  baselineVersion: number | null;
+  baselineFrozen: boolean;
+  /** The first carrier's CalTRACK model in the shape of the former degree-day fit (kept for partner applications). */
+  fit: { model: string; intercept: number; betaHeating: number; betaCooling: number; heatingBalanceC: number | null; coolingBalanceC: number | null; r2: number; cvRmse: number | null; n: number } | null;
 }
 
 interface Profile {
@@ -49,102 +106,197 @@ interface Profile {
   floorAreaM2: number | null;
 }
 
-const HEATING_BALANCES = [14, 15, 16, 17, 18, 19, 20];
-const COOLING_BALANCES = [20, 21, 22, 23, 24, 25, 26];
-
-/**
- * Savings = adjusted baseline - actual, month by month (IPMVP option C, whole facility), over the
- * contract's carriers. The baseline month is the same calendar month of the twelve-month baseline,
- * scaled for routine changes (floor area or headcount); where the region has daily temperatures
- * for the baseline and the period, a CalTRACK-style degree-day model fitted on the baseline
- * predicts it instead, and its fit quality is reported.
- */
-export async function measureSavings(pool: pg.Pool, tz: string, contract: EpcContract, regionId: number, period: Pick<Period, 'from' | 'to'>): Promise<SavingsResult> {
-  const carriers = new Set<string>(contract.carriers);
-  const baselineTo = isoDay(Number(contract.baselineStart.slice(0, 4)) + 1, Number(contract.baselineStart.slice(5, 7)));
-  const factors = await loadFactorTable(pool);
-  const regionOf = () => regionId;
-  const id = contract.institution.id;
-  const [baseRows, actualRows, profiles, weather] = await Promise.all([
-    loadLiveFigures(pool, [id], { from: contract.baselineStart, to: baselineTo }, tz, factors, regionOf),
-    loadLiveFigures(pool, [id], period, tz, factors, regionOf),
-    pool.query<{ year: number; headcount: number | null; floor_area_m2: number | null }>('SELECT year, headcount, floor_area_m2 FROM institution_profile WHERE institution_id = $1', [id]),
-    loadWeather(pool, regionId, contract.baselineStart, period.to),
-  ]);
-  const profileOf = new Map<number, Profile>(profiles.rows.map((p) => [p.year, { headcount: p.headcount, floorAreaM2: p.floor_area_m2 }]));
-  const inScope = (f: MonthFigure) => carriers.has(f.carrier);
-  const base = byMonth(baseRows.filter(inScope));
-  const actual = byMonth(actualRows.filter(inScope));
-  const baseYear = Number(contract.baselineStart.slice(0, 4));
-
-  const fit = weatherCovers(weather, contract.baselineStart, baselineTo) && weatherCovers(weather, period.from, period.to) ? fitBaseline(base, weather) : null;
-  const months: MonthSavings[] = [];
-  for (const [month, now] of [...actual.entries()].sort()) {
-    const baselineMonth = [...base.keys()].find((b) => b.slice(5, 7) === month.slice(5, 7))!;
-    const was = base.get(baselineMonth) ?? [];
-    const coverage = Math.min(share(was), share(now));
-    const year = Number(month.slice(0, 4));
-    const ratio = scaleOf(contract, profileAt(profileOf, baseYear), profileAt(profileOf, year));
-    const baseKgce = sum(was, (f) => f.kgce ?? 0);
-    let adjusted = baseKgce * ratio;
-    if (fit) adjusted = predict(fit, conditions(weather, month, fit));
-    const actualKgce = sum(now, (f) => f.kgce ?? 0);
-    // Per carrier, physical and kgce; a degree-day model spreads its prediction by the baseline's carrier mix.
-    const scale = baseKgce > 0 ? adjusted / baseKgce : ratio;
-    const carriers = now.map((f) => {
-      const b = was.filter((x) => x.carrier === f.carrier);
-      const bq = sum(b, (x) => x.quantity) * scale;
-      const bk = sum(b, (x) => x.kgce ?? 0) * scale;
-      return { carrier: f.carrier, unit: f.unit, adjustedBaseline: bq, actual: f.quantity, savings: bq - f.quantity, savingsKgce: bk - (f.kgce ?? 0) };
-    });
-    months.push({ month, baselineMonth, adjustedBaselineKgce: adjusted, actualKgce, savingsKgce: adjusted - actualKgce, coverage, insufficientData: coverage < MIN_COVERAGE, carriers });
-  }
-  return summarise(months, period.from, period.to, fit);
+export function baselineSpan(contract: Pick<EpcContract, 'baselineStart'>): { from: string; to: string } {
+  return { from: contract.baselineStart, to: isoDay(Number(contract.baselineStart.slice(0, 4)) + 1, Number(contract.baselineStart.slice(5, 7))) };
 }
 
-/** Totals of measured months over [from, to): months without enough data are listed, flagged, and left out. */
-export function summarise(all: MonthSavings[], from: string, to: string, fit: DegreeDayModel | null): SavingsResult {
-  const months = all.filter((m) => m.month >= from && m.month < to);
-  const counted = months.filter((m) => !m.insufficientData);
-  const carrierTotals = new Map<string, CarrierSaving>();
-  for (const m of counted) {
-    for (const c of m.carriers) {
-      const t = carrierTotals.get(c.carrier) ?? { carrier: c.carrier, unit: c.unit, adjustedBaseline: 0, actual: 0, savings: 0, savingsKgce: 0 };
-      t.adjustedBaseline += c.adjustedBaseline;
-      t.actual += c.actual;
-      t.savings += c.savings;
-      t.savingsKgce += c.savingsKgce;
-      carrierTotals.set(c.carrier, t);
-    }
-  }
-  const adjustedBaselineKgce = sum(counted, (m) => m.adjustedBaselineKgce);
-  const actualKgce = sum(counted, (m) => m.actualKgce);
+/** Fits the contract's baseline models from the meters and the region's station, carrier by carrier. */
+export async function fitBaselineSet(pool: pg.Pool, contract: EpcContract, regionId: number): Promise<BaselineSet> {
+  const { from, to } = baselineSpan(contract);
+  const factors = await loadFactorTable(pool);
+  const [series, weather] = await Promise.all([loadCarrierSeries(pool, contract.institution.id, regionId, contract.carriers, from, to, factors), loadRegionWeather(pool, regionId, from, to)]);
+  const carriers = series.map((s) => fitCarrierBaseline(s, weather.temps, from, to));
   return {
-    from,
-    to,
-    method: fit ? 'DEGREE_DAY' : 'ROUTINE_ADJUSTMENT',
-    adjustedBaselineKgce,
-    actualKgce,
-    savingsKgce: adjustedBaselineKgce - actualKgce,
-    savingsRate: adjustedBaselineKgce > 0 ? (adjustedBaselineKgce - actualKgce) / adjustedBaselineKgce : null,
-    byCarrier: [...carrierTotals.values()],
-    months,
-    flagged: counted.length < months.length,
-    fit,
+    frozen: false, version: null, fittedAt: null, fittedBy: null, reason: null, from, to, stationId: weather.stationId, carriers,
+    dataCount: carriers.reduce((s, c) => s + c.dataCount, 0),
+    dataHash: hashObservations(carriers.map((c) => c.dataHash)),
   };
 }
 
-function byMonth(rows: MonthFigure[]): Map<string, MonthFigure[]> {
-  const map = new Map<string, MonthFigure[]>();
-  for (const r of rows) map.set(r.month, [...(map.get(r.month) ?? []), r]);
-  return map;
+/**
+ * Savings = adjusted baseline - actual, month by month, carrier by carrier, with the contract's
+ * baseline models. Daily models predict each measured day; a day without a temperature or with
+ * incomplete meter data is left out of both sides and named, never spread. Non-routine events
+ * add their adjustment, prorated by days.
+ */
+export async function measureSavings(pool: pg.Pool, contract: EpcContract, regionId: number, period: Pick<Period, 'from' | 'to'>, baseline: BaselineSet, events: NonRoutineEvent[]): Promise<SavingsResult> {
+  const factors = await loadFactorTable(pool);
+  const id = contract.institution.id;
+  const [series, weather, profiles] = await Promise.all([
+    loadCarrierSeries(pool, id, regionId, baseline.carriers.map((c) => c.carrier), period.from, period.to, factors),
+    baseline.stationId === null ? Promise.resolve(new Map<string, number>()) : loadRegionWeather(pool, regionId, period.from, period.to).then((w) => w.temps),
+    baseline.carriers.some((c) => c.method === 'ROUTINE_ADJUSTMENT') && contract.baselineDriver !== 'NONE'
+      ? pool.query<{ year: number; headcount: number | null; floor_area_m2: number | null }>('SELECT year, headcount, floor_area_m2 FROM institution_profile WHERE institution_id = $1', [id]).then((r) => r.rows)
+      : Promise.resolve([]),
+  ]);
+  const profileOf = new Map<number, Profile>(profiles.map((p) => [p.year, { headcount: p.headcount, floorAreaM2: p.floor_area_m2 }]));
+  const baseYear = Number(baseline.from.slice(0, 4));
+  const months: MonthSavings[] = [];
+  for (let m = monthOf(period.from); m < period.to; m = nextMonth(m)) {
+    const from = m < period.from ? period.from : m;
+    const to = nextMonth(m) > period.to ? period.to : nextMonth(m);
+    const days = daysBetween(from, to);
+    const ratio = () => scaleOf(contract, profileAt(profileOf, baseYear), profileAt(profileOf, Number(m.slice(0, 4))));
+    const carriers: CarrierSaving[] = [];
+    const missing: MissingDays[] = [];
+    let coverage = 1;
+    let baselineMonth = m;
+    for (const b of baseline.carriers) {
+      const s = series.find((x) => x.carrier === b.carrier)!;
+      const r = measureCarrierMonth(b, s, weather, days, m, ratio);
+      carriers.push(r.saving);
+      missing.push(...r.missing);
+      coverage = Math.min(coverage, r.coverage);
+      baselineMonth = r.baselineMonth;
+    }
+    const nre = events.reduce((sum, e) => sum + e.adjustmentKgce * (overlapDays(e.from, e.to, from, to) / daysBetween(e.from, e.to).length), 0);
+    spreadAdjustment(carriers, nre);
+    const adjusted = carriers.reduce((sum, c) => sum + c.adjustedBaselineKgce, 0);
+    const actual = carriers.reduce((sum, c) => sum + (c.adjustedBaselineKgce - c.savingsKgce), 0);
+    months.push({ month: m, baselineMonth, adjustedBaselineKgce: adjusted, actualKgce: actual, savingsKgce: adjusted - actual, nonRoutineAdjustmentKgce: nre, coverage, insufficientData: coverage < MIN_COVERAGE, carriers, missing });
+  }
+  return summarise(months, period.from, period.to, baseline);
 }
 
-const sum = <T>(rows: T[], f: (r: T) => number) => rows.reduce((s, r) => s + f(r), 0);
-const share = (rows: MonthFigure[]) => {
-  const expected = sum(rows, (r) => r.expectedS);
-  return expected > 0 ? Math.min(1, sum(rows, (r) => r.coveredS) / expected) : 0;
-};
+function measureCarrierMonth(b: CarrierBaseline, s: CarrierSeries, temps: ReadonlyMap<string, number>, days: string[], month: string, ratio: () => number) {
+  const day = (d: string) => s.days.get(d);
+  const noTemp = days.filter((d) => !temps.has(d));
+  const noMeter = days.filter((d) => !day(d)?.complete);
+  const saving = (adjusted: number, actual: number, actualKgce: number, points: number): CarrierSaving => ({
+    carrier: b.carrier, unit: b.unit, method: b.method, adjustedBaseline: adjusted, actual, savings: adjusted - actual,
+    adjustedBaselineKgce: adjusted * b.kgcePerUnit, savingsKgce: adjusted * b.kgcePerUnit - actualKgce, points, bandKgce: null, lowKgce: null, highKgce: null, fsu: null,
+  });
+  const named = (reason: MissingDays['reason'], list: string[]): MissingDays[] => (list.length ? [{ carrier: b.carrier, reason, days: list }] : []);
+  if (b.method === 'CALTRACK_DAILY') {
+    const measured = days.filter((d) => temps.has(d) && day(d)?.complete);
+    const adjusted = measured.reduce((sum, d) => sum + predictPeriod(b.model!, 1, [temps.get(d)!]), 0);
+    const actual = measured.reduce((sum, d) => sum + day(d)!.quantity, 0);
+    const actualKgce = measured.reduce((sum, d) => sum + day(d)!.kgce, 0);
+    return { saving: saving(adjusted, actual, actualKgce, measured.length), coverage: measured.length / days.length, missing: [...named('TEMPERATURE', noTemp), ...named('METER', noMeter)], baselineMonth: month };
+  }
+  const meterCoverage = days.reduce((sum, d) => sum + (day(d)?.coverage ?? 0), 0) / days.length;
+  const actual = days.reduce((sum, d) => sum + (day(d)?.quantity ?? 0), 0);
+  const actualKgce = days.reduce((sum, d) => sum + (day(d)?.kgce ?? 0), 0);
+  if (b.method === 'CALTRACK_BILLING') {
+    const t = days.filter((d) => temps.has(d)).map((d) => temps.get(d)!);
+    const coverage = Math.min(meterCoverage, t.length / days.length);
+    // A billing period's prediction averages its days' degree days; a month short of temperatures is left out, its days named.
+    const adjusted = coverage >= MIN_COVERAGE ? predictPeriod(b.model!, days.length, t) : 0;
+    return { saving: saving(adjusted, actual, actualKgce, 1), coverage, missing: named('TEMPERATURE', noTemp), baselineMonth: month };
+  }
+  const base = b.months.find((x) => x.month.slice(5, 7) === month.slice(5, 7));
+  const adjusted = base ? base.quantity * ratio() * (days.length / daysBetween(base.month, nextMonth(base.month)).length) : 0;
+  return { saving: saving(adjusted, actual, actualKgce, 1), coverage: Math.min(meterCoverage, base?.coverage ?? 0), missing: [], baselineMonth: base?.month ?? month };
+}
+
+/** A non-routine adjustment (kgce) shared among carriers by their adjusted baseline, so money follows it. */
+function spreadAdjustment(carriers: CarrierSaving[], kgce: number): void {
+  if (!kgce || !carriers.length) return;
+  const total = carriers.reduce((s, c) => s + c.adjustedBaselineKgce, 0);
+  for (const c of carriers) {
+    const share = total > 0 ? (kgce * c.adjustedBaselineKgce) / total : kgce / carriers.length;
+    const perUnit = c.adjustedBaseline > 0 ? c.adjustedBaselineKgce / c.adjustedBaseline : 0;
+    c.adjustedBaselineKgce += share;
+    c.savingsKgce += share;
+    if (perUnit > 0) {
+      c.adjustedBaseline += share / perUnit;
+      c.savings += share / perUnit;
+    }
+  }
+}
+
+/** Totals of measured months over [from, to): months without enough data are listed, flagged, and left out. */
+export function summarise(all: MonthSavings[], from: string, to: string, baseline: BaselineSet): SavingsResult {
+  const months = all.filter((m) => m.month >= monthOf(from) && m.month < to);
+  const counted = months.filter((m) => !m.insufficientData);
+  const totals = new Map<string, CarrierSaving>();
+  for (const m of counted) {
+    for (const c of m.carriers) {
+      const t = totals.get(c.carrier) ?? { ...c, adjustedBaseline: 0, actual: 0, savings: 0, adjustedBaselineKgce: 0, savingsKgce: 0, points: 0, bandKgce: null };
+      t.adjustedBaseline += c.adjustedBaseline;
+      t.actual += c.actual;
+      t.savings += c.savings;
+      t.adjustedBaselineKgce += c.adjustedBaselineKgce;
+      t.savingsKgce += c.savingsKgce;
+      t.points += c.points;
+      totals.set(c.carrier, t);
+    }
+  }
+  const byCarrier = [...totals.values()];
+  let variance: number | null = byCarrier.length ? 0 : null;
+  for (const c of byCarrier) {
+    const b = baseline.carriers.find((x) => x.carrier === c.carrier)!;
+    const band = b.model ? savingsUncertainty(b.model, c.points, c.adjustedBaseline) : null;
+    c.bandKgce = band === null ? null : band * b.kgcePerUnit;
+    c.lowKgce = c.bandKgce === null ? null : c.savingsKgce - c.bandKgce;
+    c.highKgce = c.bandKgce === null ? null : c.savingsKgce + c.bandKgce;
+    c.fsu = c.bandKgce === null || c.savingsKgce === 0 ? null : c.bandKgce / Math.abs(c.savingsKgce);
+    variance = variance === null || c.bandKgce === null ? null : variance + c.bandKgce ** 2;
+  }
+  const adjustedBaselineKgce = counted.reduce((s, m) => s + m.adjustedBaselineKgce, 0);
+  const actualKgce = counted.reduce((s, m) => s + m.actualKgce, 0);
+  const savingsKgce = adjustedBaselineKgce - actualKgce;
+  const band = variance === null ? null : Math.sqrt(variance);
+  const missingDays = mergeMissing(months.flatMap((m) => m.missing));
+  const methods = [...new Set(baseline.carriers.map((c) => c.method))];
+  return {
+    from, to,
+    method: methods.length === 1 ? methods[0] : 'MIXED',
+    adjustedBaselineKgce, actualKgce, savingsKgce,
+    kgce: savingsKgce,
+    lowKgce: band === null ? null : savingsKgce - band,
+    highKgce: band === null ? null : savingsKgce + band,
+    fsu: band === null || savingsKgce === 0 ? null : band / Math.abs(savingsKgce),
+    savingsRate: adjustedBaselineKgce > 0 ? savingsKgce / adjustedBaselineKgce : null,
+    nonRoutineAdjustmentKgce: counted.reduce((s, m) => s + m.nonRoutineAdjustmentKgce, 0),
+    byCarrier, months, missingDays,
+    flagged: counted.length < months.length || missingDays.length > 0,
+    complete: counted.length === months.length,
+    baselineVersion: baseline.version,
+    baselineFrozen: baseline.frozen,
+    fit: legacyFit(baseline),
+  };
+}
+
+function legacyFit(baseline: BaselineSet): SavingsResult['fit'] {
+  const m = baseline.carriers.find((c) => c.model)?.model;
+  return m ? { model: m.type, intercept: m.intercept, betaHeating: m.betaHdd, betaCooling: m.betaCdd, heatingBalanceC: m.heatingBalanceC, coolingBalanceC: m.coolingBalanceC, r2: m.r2, cvRmse: m.cvRmse, n: m.n } : null;
+}
+
+function mergeMissing(list: MissingDays[]): MissingDays[] {
+  const map = new Map<string, MissingDays>();
+  for (const m of list) {
+    const key = `${m.carrier}|${m.reason}`;
+    const into = map.get(key) ?? { carrier: m.carrier, reason: m.reason, days: [] };
+    into.days.push(...m.days);
+    map.set(key, into);
+  }
+  return [...map.values()];
+}
+
+const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+
+function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d < to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+function overlapDays(aFrom: string, aTo: string, bFrom: string, bTo: string): number {
+  const from = aFrom > bFrom ? aFrom : bFrom;
+  const to = aTo < bTo ? aTo : bTo;
+  return from < to ? daysBetween(from, to).length : 0;
+}
 
 /** The profile of a year, or the latest before it: floor area and headcount carry forward until updated. */
 function profileAt(profiles: Map<number, Profile>, year: number): Profile | undefined {
@@ -161,56 +313,6 @@ function scaleOf(contract: EpcContract, base: Profile | undefined, now: Profile 
   return adjustBaseline(1, base, now, contract.baselineDriver);
 }
 
-type Weather = Map<string, number>;
-
-async function loadWeather(pool: pg.Pool, regionId: number, from: string, to: string): Promise<Weather> {
-  // The nearest region up the tree with temperatures for the span.
-  const { rows } = await pool.query<{ day: string; t: number }>(
-    `WITH RECURSIVE up AS (SELECT id, parent_id, 0 AS depth FROM region WHERE id = $1
-                           UNION ALL SELECT r.id, r.parent_id, up.depth + 1 FROM region r JOIN up ON r.id = up.parent_id),
-          best AS (SELECT up.id FROM up WHERE EXISTS (SELECT 1 FROM weather_day w WHERE w.region_id = up.id) ORDER BY depth LIMIT 1)
-     SELECT to_char(day, 'YYYY-MM-DD') AS day, mean_temp_c AS t FROM weather_day WHERE region_id = (SELECT id FROM best) AND day >= $2::date AND day < $3::date`,
-    [regionId, from, to],
-  );
-  return new Map(rows.map((r) => [r.day, r.t]));
-}
-
-function daysOf(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d < to; d = addDays(d, 1)) out.push(d);
-  return out;
-}
-
-function weatherCovers(weather: Weather, from: string, to: string): boolean {
-  return weather.size > 0 && daysOf(from, to).every((d) => weather.has(d));
-}
-
-function temps(weather: Weather, month: string): number[] {
-  return daysOf(month, nextMonth(month)).map((d) => weather.get(d)!);
-}
-
-function fitBaseline(base: Map<string, MonthFigure[]>, weather: Weather): DegreeDayModel {
-  const periods = [...base.entries()].map(([month, rows]) => {
-    const t = temps(weather, month);
-    return {
-      days: t.length,
-      hddByBalance: Object.fromEntries(HEATING_BALANCES.map((b) => [b, degreeDays(t, b, 'HDD')])),
-      cddByBalance: Object.fromEntries(COOLING_BALANCES.map((b) => [b, degreeDays(t, b, 'CDD')])),
-      usage: sum(rows, (r) => r.kgce ?? 0),
-    };
-  });
-  return fitDegreeDayModel(periods, { heating: HEATING_BALANCES, cooling: COOLING_BALANCES });
-}
-
-function conditions(weather: Weather, month: string, fit: DegreeDayModel) {
-  const t = temps(weather, month);
-  return {
-    days: t.length,
-    hdd: fit.heatingBalanceC === null ? 0 : degreeDays(t, fit.heatingBalanceC, 'HDD'),
-    cdd: fit.coolingBalanceC === null ? 0 : degreeDays(t, fit.coolingBalanceC, 'CDD'),
-  };
-}
-
 export interface BaselineFigures {
   from: string;
   to: string;
@@ -219,19 +321,9 @@ export interface BaselineFigures {
   byCarrier: { carrier: Carrier; quantity: number; unit: string; kgce: number }[];
 }
 
-/** The contract's twelve baseline months as the meters recorded them, over its carriers. */
-export async function measureBaseline(pool: pg.Pool, tz: string, contract: EpcContract, regionId: number): Promise<BaselineFigures> {
-  const to = isoDay(Number(contract.baselineStart.slice(0, 4)) + 1, Number(contract.baselineStart.slice(5, 7)));
-  const factors = await loadFactorTable(pool);
-  const rows = (await loadLiveFigures(pool, [contract.institution.id], { from: contract.baselineStart, to }, tz, factors, () => regionId)).filter((f) =>
-    (contract.carriers as string[]).includes(f.carrier),
-  );
-  const byCarrier = new Map<Carrier, { carrier: Carrier; quantity: number; unit: string; kgce: number }>();
-  for (const f of rows) {
-    const c = byCarrier.get(f.carrier) ?? { carrier: f.carrier, quantity: 0, unit: f.unit, kgce: 0 };
-    c.quantity += f.quantity;
-    c.kgce += f.kgce ?? 0;
-    byCarrier.set(f.carrier, c);
-  }
-  return { from: contract.baselineStart, to, kgce: sum(rows, (f) => f.kgce ?? 0), coverage: share(rows), byCarrier: [...byCarrier.values()] };
+/** The contract's twelve baseline months as its baseline models saw them, over its carriers. */
+export function baselineFigures(baseline: BaselineSet): BaselineFigures {
+  const byCarrier = baseline.carriers.map((c) => ({ carrier: c.carrier, unit: c.unit, quantity: c.months.reduce((s, m) => s + m.quantity, 0), kgce: c.months.reduce((s, m) => s + m.kgce, 0) }));
+  const coverage = Math.min(1, ...baseline.carriers.map((c) => c.months.reduce((s, m) => s + m.coverage, 0) / Math.max(1, c.months.length)));
+  return { from: baseline.from, to: baseline.to, kgce: byCarrier.reduce((s, c) => s + c.kgce, 0), coverage: baseline.carriers.length ? coverage : 0, byCarrier };
 }

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { FactorTable } from '../factors/factor-table';
+import type { Carrier, MeterUnit } from '../metering/metering.enums';
+import { stationsOfRegions, temperatures } from '../weather/weather.repository';
+
+/** A carrier's use on one day, in the factor's unit and in kgce; `complete` when every meter covered the whole day. */
+export interface CarrierDay {
+  quantity: number;
+  kgce: number;
+  complete: boolean;
+  /** Share of the day's meter-seconds covered by readings. */
+  coverage: number;
+}
+
+export interface CarrierSeries {
+  carrier: Carrier;
+  /** The conversion factor's unit (kWh, m³...). */
+  unit: string;
+  days: Map<string, CarrierDay>;
+  /** Median span of the carrier's readings in the window, hours: a day or less is daily data, more is bills. */
+  medianSpanHours: number | null;
+}
+
+const DAY_S = 86_400;
+
+/**
+ * Each carrier's daily use at an institution over [from, to), from the meter_day rollup (readings
+ * prorated by time): two statements whatever the number of meters or days.
+ */
+export async function loadCarrierSeries(pool: pg.Pool, institutionId: number, regionId: number, carriers: readonly Carrier[], from: string, to: string, factors: FactorTable): Promise<CarrierSeries[]> {
+  const [days, spans] = await Promise.all([
+    pool.query<{ carrier: Carrier; unit: MeterUnit; day: string; value: number; covered_s: number; meters: number }>(
+      `WITH me AS (SELECT id, carrier, unit FROM meter WHERE institution_id = $1 AND carrier::text = ANY($2::text[])),
+            n AS (SELECT carrier, count(*)::int AS meters FROM me GROUP BY carrier)
+       SELECT me.carrier, me.unit, to_char(md.day, 'YYYY-MM-DD') AS day, sum(md.value)::float8 AS value, sum(md.covered_s)::float8 AS covered_s, min(n.meters) AS meters
+         FROM me JOIN n ON n.carrier = me.carrier JOIN meter_day md ON md.meter_id = me.id AND md.day >= $3::date AND md.day < $4::date
+        GROUP BY me.carrier, me.unit, md.day`,
+      [institutionId, carriers, from, to],
+    ),
+    pool.query<{ carrier: Carrier; hours: number | null }>(
+      `SELECT m.carrier, percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.period_end - r.period_start) / 3600)::float8 AS hours
+         FROM meter m JOIN reading r ON r.meter_id = m.id
+        WHERE m.institution_id = $1 AND m.carrier::text = ANY($2::text[]) AND r.period_start >= $3::date AND r.period_start < $4::date
+        GROUP BY m.carrier`,
+      [institutionId, carriers, from, to],
+    ),
+  ]);
+  return carriers.map((carrier) => {
+    const series: CarrierSeries = { carrier, unit: '', days: new Map(), medianSpanHours: spans.rows.find((s) => s.carrier === carrier)?.hours ?? null };
+    const covered = new Map<string, { s: number; meters: number }>();
+    for (const r of days.rows.filter((x) => x.carrier === carrier)) {
+      const f = factors.resolve(carrier, r.unit, `${r.day.slice(0, 7)}-01`, regionId);
+      series.unit ||= f.unit;
+      const d = series.days.get(r.day) ?? { quantity: 0, kgce: 0, complete: false, coverage: 0 };
+      d.quantity += r.value * f.toUnit;
+      d.kgce += r.value * (f.kgcePerMeterUnit ?? 0);
+      series.days.set(r.day, d);
+      const c = covered.get(r.day) ?? { s: 0, meters: r.meters };
+      c.s += r.covered_s;
+      covered.set(r.day, c);
+    }
+    for (const [day, d] of series.days) {
+      const c = covered.get(day)!;
+      d.coverage = Math.min(1, c.s / (c.meters * DAY_S));
+      d.complete = d.coverage >= 1 - 1e-9;
+    }
+    if (!series.unit) series.unit = factors.resolve(carrier, defaultUnit(carrier), `${from.slice(0, 7)}-01`, regionId).unit;
+    return series;
+  });
+}
+
+function defaultUnit(carrier: Carrier): MeterUnit {
+  return (carrier === 'ELECTRICITY' ? 'KWH' : carrier === 'NATURAL_GAS' ? 'M3' : 'L') as MeterUnit;
+}
+
+/** The region's station and its temperatures over [from, to); an empty map when the region has none. */
+export async function loadRegionWeather(pool: pg.Pool, regionId: number, from: string, to: string): Promise<{ stationId: number | null; temps: Map<string, number> }> {
+  const station = (await stationsOfRegions(pool, [regionId])).get(regionId);
+  if (!station) return { stationId: null, temps: new Map() };
+  return { stationId: station.id, temps: await temperatures(pool, station.id, from, to) };
+}
+
+/** Hash of the observations a model was fitted on, so a later reader can tell the data changed. */
+export function hashObservations(rows: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}
