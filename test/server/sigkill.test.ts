@@ -52,7 +52,7 @@ async function killDuring(send: () => Promise<unknown>): Promise<void> {
     await waitUntil(async () => {
       const rows = await sqlOn<{ pid: number }>(
         url,
-        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL AND query ILIKE '%meter_day%' AND pid <> $1`,
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL AND pid <> $1`,
         [(locker as pg.Client & { processID: number }).processID],
       );
       pid = rows[0]?.pid ?? 0;
