@@ -21,7 +21,7 @@ export class BudgetStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async take(bucket: string, windowStart: Date, want: number, limit: number | 'unlimited'): Promise<Take> {
-    sqlStats.budgetStatements++;
+    sqlStats.backgroundStatements++;
     const { rows } = await this.pool.query<{ points: string; granted: string }>(
       `INSERT INTO rate_counter AS c (bucket, window_start, points, granted)
        VALUES ($1, $2, LEAST($3::bigint, $4::bigint), LEAST($3::bigint, $4::bigint))

@@ -6,8 +6,11 @@ import pg from 'pg';
  */
 export const sqlStats = {
   statements: 0,
-  /** Of those, the budget counter's (access/budget.store.ts): a refill lands on whichever request needs it. */
-  budgetStatements: 0,
+  /**
+   * Of those, the ones not made for the request they fall in: budget refills (access/budget.store.ts)
+   * and key-usage flushes (modules/audit/key-usage.ts) land on whichever request runs at the time.
+   */
+  backgroundStatements: 0,
 };
 
 let installed = false;

@@ -125,10 +125,10 @@ export async function startTestHub(env: Record<string, string> = {}, opts: { dat
     sql: async <R extends pg.QueryResultRow>(text: string, params: unknown[] = []) => (await db.pool.query<R>(text, params)).rows,
     subscriptionsOpen: async () => subscriptionsOpen(await hub.metrics.render()),
     countStatements: async (fn) => {
-      // The budget counter's refills fall on whichever request needs one: not the request's own work.
-      const before = sqlStats.statements - sqlStats.budgetStatements;
+      // Budget refills and usage flushes fall on whichever request runs at the time: not the request's own work.
+      const before = sqlStats.statements - sqlStats.backgroundStatements;
       await fn();
-      return sqlStats.statements - sqlStats.budgetStatements - before;
+      return sqlStats.statements - sqlStats.backgroundStatements - before;
     },
     close: async () => {
       await Promise.all(clients.map((c) => c.dispose()));

@@ -1,3 +1,4 @@
+import { sqlStats } from '../../db/sql-stats';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type pg from 'pg';
 import { logger } from '../../logger';
@@ -53,6 +54,7 @@ export class KeyUsage {
     this.pending = new Map();
     const entries = [...batch.entries()].map(([k, c]) => ({ keyId: Number(k.split('|')[0]), day: k.split('|')[1], ...c }));
     try {
+      sqlStats.backgroundStatements++;
       await this.pool.query(
         `INSERT INTO key_usage (key_id, day, requests, rows)
          SELECT * FROM unnest($1::int[], $2::date[], $3::bigint[], $4::bigint[])
