@@ -234,6 +234,11 @@ describe('programmes: PV, audits and EPC measurement', () => {
            FROM epc_contract c JOIN institution i ON i.id = c.institution_id WHERE i.name_zh = '新宁县人民医院'`,
       );
       expect(c).toMatchObject({ type: 'GUARANTEED_SAVINGS', baseline_start: '2021-09-01' });
+      // Frozen when loaded (no temperatures then: the routine adjustment); new temperatures change nothing until a rebaselining.
+      const frozen = await gql(SAVINGS, { id: toGlobalId('EpcContract', c.id), period: { year: 2023 } });
+      expect(frozen.data.epcContract.savings.method).toBe('ROUTINE_ADJUSTMENT');
+      const rb = await gql(`mutation($id: ID!) { rebaselineEpcContract(id: $id, reason: "temperatures imported") { id } }`, { id: toGlobalId('EpcContract', c.id) });
+      expect(rb.errors).toBeUndefined();
       const r = await gql(SAVINGS, { id: toGlobalId('EpcContract', c.id), period: { year: 2023 } });
       expect(r.errors).toBeUndefined();
       const s = r.data.epcContract.savings;

@@ -13,6 +13,7 @@ import { AssessmentService } from '../../modules/compliance/assessment.service';
 import { cliScope, runAudited } from '../../modules/audit/audit.scope';
 import { DEMO_ESCOS } from './programmes.data';
 import { epcCuts, insertProgrammes } from './programmes.seeder';
+import { freezeSignedBaselines } from '../../modules/epc/baseline-freeze';
 import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
 
 /** Daily readings from the first day through the last day (inclusive), in Asia/Shanghai days. */
@@ -257,6 +258,8 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
     await client.query('COMMIT');
     await client.query('ANALYZE');
     await closeDemoYears(db);
+    // The demo's contracts were signed before the hub knew them: their baselines are frozen as signing would.
+    await freezeSignedBaselines(pool, 'demo seeder');
     const counted = await client.query<{ n: string }>(
       `SELECT (SELECT count(*) FROM region) + (SELECT count(*) FROM agency) + (SELECT count(*) FROM institution)
             + (SELECT count(*) FROM institution_profile) + (SELECT count(*) FROM meter) + (SELECT count(*) FROM api_key) AS n`,

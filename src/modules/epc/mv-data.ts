@@ -28,7 +28,7 @@ const DAY_S = 86_400;
  * Each carrier's daily use at an institution over [from, to), from the meter_day rollup (readings
  * prorated by time): two statements whatever the number of meters or days.
  */
-export async function loadCarrierSeries(pool: pg.Pool, institutionId: number, regionId: number, carriers: readonly Carrier[], from: string, to: string, factors: FactorTable): Promise<CarrierSeries[]> {
+export async function loadCarrierSeries(pool: pg.Pool, institutionId: number, regionId: number, carriers: readonly Carrier[], from: string, to: string, factors: FactorTable, granularity = false): Promise<CarrierSeries[]> {
   const [days, spans] = await Promise.all([
     pool.query<{ carrier: Carrier; unit: MeterUnit; day: string; value: number; covered_s: number; meters: number }>(
       `WITH me AS (SELECT id, carrier, unit FROM meter WHERE institution_id = $1 AND carrier::text = ANY($2::text[])),
@@ -38,13 +38,17 @@ export async function loadCarrierSeries(pool: pg.Pool, institutionId: number, re
         GROUP BY me.carrier, me.unit, md.day`,
       [institutionId, carriers, from, to],
     ),
-    pool.query<{ carrier: Carrier; hours: number | null }>(
-      `SELECT m.carrier, percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.period_end - r.period_start) / 3600)::float8 AS hours
-         FROM meter m JOIN reading r ON r.meter_id = m.id
-        WHERE m.institution_id = $1 AND m.carrier::text = ANY($2::text[]) AND r.period_start >= $3::date AND r.period_start < $4::date
-        GROUP BY m.carrier`,
-      [institutionId, carriers, from, to],
-    ),
+    // Only a fit needs the granularity (daily or billing method); a sample of each meter's readings tells it.
+    granularity
+      ? pool.query<{ carrier: Carrier; hours: number | null }>(
+          `SELECT m.carrier, percentile_disc(0.5) WITHIN GROUP (ORDER BY s.hours)::float8 AS hours
+             FROM meter m CROSS JOIN LATERAL (SELECT extract(epoch FROM r.period_end - r.period_start) / 3600 AS hours FROM reading r
+                                               WHERE r.meter_id = m.id AND r.period_start >= $3::date AND r.period_start < $4::date LIMIT 400) s
+            WHERE m.institution_id = $1 AND m.carrier::text = ANY($2::text[])
+            GROUP BY m.carrier`,
+          [institutionId, carriers, from, to],
+        )
+      : Promise.resolve({ rows: [] as { carrier: Carrier; hours: number | null }[] }),
   ]);
   return carriers.map((carrier) => {
     const series: CarrierSeries = { carrier, unit: '', days: new Map(), medianSpanHours: spans.rows.find((s) => s.carrier === carrier)?.hours ?? null };

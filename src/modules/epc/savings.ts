@@ -111,10 +111,10 @@ export function baselineSpan(contract: Pick<EpcContract, 'baselineStart'>): { fr
 }
 
 /** Fits the contract's baseline models from the meters and the region's station, carrier by carrier. */
-export async function fitBaselineSet(pool: pg.Pool, contract: EpcContract, regionId: number): Promise<BaselineSet> {
+export async function fitBaselineSet(pool: pg.Pool, contract: Pick<EpcContract, 'baselineStart' | 'carriers'> & { institution: { id: number } }, regionId: number): Promise<BaselineSet> {
   const { from, to } = baselineSpan(contract);
   const factors = await loadFactorTable(pool);
-  const [series, weather] = await Promise.all([loadCarrierSeries(pool, contract.institution.id, regionId, contract.carriers, from, to, factors), loadRegionWeather(pool, regionId, from, to)]);
+  const [series, weather] = await Promise.all([loadCarrierSeries(pool, contract.institution.id, regionId, contract.carriers, from, to, factors, true), loadRegionWeather(pool, regionId, from, to)]);
   const carriers = series.map((s) => fitCarrierBaseline(s, weather.temps, from, to));
   return {
     frozen: false, version: null, fittedAt: null, fittedBy: null, reason: null, from, to, stationId: weather.stationId, carriers,

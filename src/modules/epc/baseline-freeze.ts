@@ -1,0 +1,23 @@
+import type pg from 'pg';
+import type { Carrier } from '../metering/metering.enums';
+import { fitBaselineSet } from './savings';
+
+/**
+ * Freezes a baseline (version 1) for every signed contract that has none: what signing does,
+ * for contracts loaded in bulk (the demo). Skips nothing silently: each one is fitted on its data.
+ */
+export async function freezeSignedBaselines(pool: pg.Pool, by: string): Promise<number> {
+  const { rows } = await pool.query<{ id: number; institution_id: number; region_id: number; carriers: Carrier[]; baseline_start: string }>(
+    `SELECT c.id, c.institution_id, i.region_id, c.carriers::text[] AS carriers, to_char(c.baseline_start, 'YYYY-MM-DD') AS baseline_start
+       FROM epc_contract c JOIN institution i ON i.id = c.institution_id
+      WHERE c.status IN ('SIGNED', 'IMPLEMENTING', 'OPERATING', 'HANDED_OVER') AND NOT EXISTS (SELECT 1 FROM epc_baseline b WHERE b.contract_id = c.id)`,
+  );
+  for (const c of rows) {
+    const set = await fitBaselineSet(pool, { baselineStart: c.baseline_start, carriers: c.carriers, institution: { id: c.institution_id } }, c.region_id);
+    const models = { ...set, frozen: undefined, version: undefined, reason: undefined, fittedBy: undefined, fittedAt: undefined };
+    await pool.query(`INSERT INTO epc_baseline (contract_id, version, models, data_count, data_hash, reason, fitted_by) VALUES ($1, 1, $2::jsonb, $3, $4, 'signed (loaded with its data)', $5)`, [
+      c.id, JSON.stringify(models), set.dataCount, set.dataHash, by,
+    ]);
+  }
+  return rows.length;
+}
