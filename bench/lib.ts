@@ -128,6 +128,13 @@ export function runBench(main: () => Promise<void>): void {
   );
 }
 
+/** CPU time (ms, user + system) one process has used so far, from /proc. */
+export function processCpuMs(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * (1000 / 100); // USER_HZ is 100 on Linux
+}
+
 /**
  * CPU time (ms, user + system) used so far by a PostgreSQL on this machine: its postmaster and every
  * process it started (backends, WAL writer, checkpointer). Read from /proc, so it holds on a busy

@@ -23,7 +23,7 @@ import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { seedDemo } from '../src/db/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
-import { fmt, percentile, runBench, startHub } from './lib';
+import { fmt, percentile, postgresCpuMs, processCpuMs, runBench, startHub } from './lib';
 
 const CONCURRENCY = [1, 8];
 
@@ -113,13 +113,19 @@ function request(url: string, key: string | null, body: string): Promise<any> { 
   });
 }
 
-/** `clients` loops sending the same operation for `seconds`: requests/s and latency percentiles. */
-async function load(url: string, key: string | null, op: Shape['hub'], clients: number, seconds: number) {
+/**
+ * `clients` loops sending the same operation for `seconds`: requests/s, latency percentiles, and the
+ * CPU time per request of the server's process (`pid`) and of PostgreSQL, from /proc (it holds on a
+ * busy machine where wall-clock figures do not).
+ */
+async function load(url: string, key: string | null, op: Shape['hub'], clients: number, seconds: number, pid: number, pgCpu: () => Promise<number>) {
   const body = JSON.stringify({ query: op.query, variables: op.variables });
   const check = await request(url, key, body);
   if (!op.check(check)) throw new Error(`unexpected answer from ${url}: ${JSON.stringify(check).slice(0, 200)}`);
   for (let i = 0; i < 20; i++) await request(url, key, body);
   const times: number[] = [];
+  const cpu0 = processCpuMs(pid);
+  const pg0 = await pgCpu();
   const until = performance.now() + seconds * 1000;
   const t0 = performance.now();
   await Promise.all(
@@ -132,8 +138,10 @@ async function load(url: string, key: string | null, op: Shape['hub'], clients: 
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = (processCpuMs(pid) - cpu0) / times.length;
+  const pgMs = ((await pgCpu()) - pg0) / times.length;
   times.sort((a, b) => a - b);
-  return { rps: times.length / elapsed, p50: percentile(times, 50), p95: percentile(times, 95) };
+  return { rps: times.length / elapsed, p50: percentile(times, 50), p95: percentile(times, 95), cpu, pgMs };
 }
 
 /** SQL statements per request, from each server's own counter, over `n` sequential requests. */
@@ -214,11 +222,18 @@ async function main(): Promise<void> {
     const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM institution WHERE in_municipal_appraisal ORDER BY id LIMIT 1');
     await db.close();
 
-    const hub = await startHub({ DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, EWC_DEMO: '1', PORT: '4631' });
+    // A budget no run can spend: every answer is a 200 and only the bookkeeping is measured.
+    const env = { DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, EWC_DEMO: '1', EWC_BUDGET_ADMIN: '1000000000' };
+    // First-time questions: a hub without the response cache; repeated questions: a hub with it.
+    const cold = await startHub({ ...env, PORT: '4631', EWC_RESPONSE_CACHE: 'off' });
+    const warm = await startHub({ ...env, PORT: '4633' });
+    const hub = cold;
     const goa = hub.keys['GOA admin'];
+    const pgPool = new pg.Pool({ connectionString: server.url, max: 1 });
+    const pgCpu = () => postgresCpuMs(pgPool);
     peer = await startPeer(server.url, 4632);
     const peerUrl = 'http://127.0.0.1:4632/graphql';
-    const hubCount = async () => Number(/^ewc_sql_statements_total (\d+)/m.exec(await get(hub.url.replace('/graphql', '/metrics')))![1]);
+    const countOf = (h: { url: string }) => async () => Number(/^ewc_sql_statements_total (\d+)/m.exec(await get(h.url.replace('/graphql', '/metrics')))![1]);
     const peerCount = async () => Number(await get('http://127.0.0.1:4632/statements'));
 
     // Same answers first: the departments' energy and water add up to the same totals.
@@ -233,26 +248,31 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     for (const [i, shape] of shapes(globalId, rows[0].id, 100).entries()) {
       const small = shapes(globalId, rows[0].id, 10)[i];
-      const stHub = [await statementsPer(hub.url, goa, small.hub, hubCount), await statementsPer(hub.url, goa, shape.hub, hubCount)];
       const stPeer = [await statementsPer(peerUrl, null, small.peer, peerCount), await statementsPer(peerUrl, null, shape.peer, peerCount)];
       for (const clients of CONCURRENCY) {
-        const h = await load(hub.url, goa, shape.hub, clients, seconds);
-        const p = await load(peerUrl, null, shape.peer, clients, seconds);
-        lines.push(
-          `| ${shape.name} | ${clients} | ${fmt(h.rps, 0)} | ${fmt(p.rps, 0)} | ${fmt(h.rps / p.rps, 2)} | ${fmt(h.p50, 1)} / ${fmt(h.p95, 1)} | ${fmt(p.p50, 1)} / ${fmt(p.p95, 1)} |` +
-            ` ${fmt(stHub[0], 1)} / ${fmt(stHub[1], 1)} | ${fmt(stPeer[0], 1)} / ${fmt(stPeer[1], 1)} |`,
-        );
-        console.log(lines[lines.length - 1]);
+        const p = await load(peerUrl, null, shape.peer, clients, seconds, peer.pid!, pgCpu);
+        for (const [mode, h] of [['first-time', cold], ['warm', warm]] as const) {
+          const count = countOf(h);
+          const st = [await statementsPer(h.url, goa, small.hub, count), await statementsPer(h.url, goa, shape.hub, count)];
+          const r = await load(h.url, goa, shape.hub, clients, seconds, h.proc.pid!, pgCpu);
+          lines.push(
+            `| ${shape.name} | ${clients} | ${mode} | ${fmt(r.rps, 0)} | ${fmt(p.rps, 0)} | ${fmt(r.rps / p.rps, 2)} | ${fmt(r.p50, 1)} / ${fmt(r.p95, 1)} | ${fmt(p.p50, 1)} / ${fmt(p.p95, 1)} |` +
+              ` ${fmt(r.cpu, 2)} / ${fmt(r.pgMs, 2)} | ${fmt(p.cpu, 2)} / ${fmt(p.pgMs, 2)} | ${fmt(st[0], 1)} / ${fmt(st[1], 1)} | ${fmt(stPeer[0], 1)} / ${fmt(stPeer[1], 1)} | ${os.loadavg()[0].toFixed(1)} |`,
+          );
+          console.log(lines[lines.length - 1]);
+        }
       }
     }
     console.log(`
 ${seconds} s per run; load from this process, the hub and PostGraphile each in their own process, one PostgreSQL; ${os.cpus().length} vCPUs shared by all.
-statements per request: with first = 10 / first = 100 (the same operation otherwise).
+statements per request: with first = 10 / first = 100 (the same operation otherwise). CPU ms per request: the server's
+process / PostgreSQL (every backend). first-time: a hub with EWC_RESPONSE_CACHE=off; warm: a hub with the cache, asked again.
 
-| shape | clients | hub req/s | PostGraphile req/s | hub / PG | hub p50 / p95 ms | PG p50 / p95 ms | hub statements | PG statements |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| shape | clients | hub | hub req/s | PostGraphile req/s | hub / PG | hub p50 / p95 ms | PG p50 / p95 ms | hub CPU ms/req: hub / postgres | PostGraphile CPU ms/req: PostGraphile / postgres | hub statements | PG statements | load avg |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${lines.join('\n')}`);
-    await hub.stop();
+    await Promise.all([cold.stop(), warm.stop()]);
+    await pgPool.end();
   } finally {
     peer?.kill();
     await server.stop();
