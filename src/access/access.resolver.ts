@@ -61,7 +61,7 @@ export class ApiKeyResolver {
 
   @FieldResolver(() => Agency, { nullable: true })
   async agency(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Agency | null> {
-    return key.agency ? ctx.em.findOne(Agency, { id: key.agency.id }) : null;
+    return key.agency ? ctx.loaders.agencyById.load(key.agency.id) : null;
   }
 
   @FieldResolver(() => Institution, { nullable: true })

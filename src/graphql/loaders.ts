@@ -4,6 +4,8 @@ import type { Database } from '../db/database';
 import { accountingLoaders } from '../modules/accounting/accounting.loaders';
 import { epcLoaders } from '../modules/epc/epc.loaders';
 import { auditLoaders } from '../modules/audit/audit.loaders';
+import { complianceLoaders } from '../modules/compliance/compliance.loaders';
+import { solarLoaders } from '../modules/solar/solar.loaders';
 import { meteringLoaders } from '../modules/metering/metering.loaders';
 import { registryLoaders, type LoaderOptions } from '../modules/registry/registry.loaders';
 import { weatherLoaders } from '../modules/weather/weather.loaders';
@@ -17,6 +19,8 @@ export function createLoaders(db: Database, em: EntityManager, principal: Princi
     ...epcLoaders(em, opts),
     ...auditLoaders(db.pool, opts),
     ...weatherLoaders(db.pool, opts),
+    ...complianceLoaders(em, opts),
+    ...solarLoaders(db, em, principal, opts),
   };
 }
 

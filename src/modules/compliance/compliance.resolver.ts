@@ -71,7 +71,7 @@ export class RectificationResolver {
 
   @FieldResolver(() => [RectificationEvent], { description: 'Every step, oldest first.' })
   history(@Root() c: RectificationCase, @Ctx() ctx: Context): Promise<RectificationEvent[]> {
-    return new ComplianceService(ctx.em, ctx.principal).history(c);
+    return ctx.loaders.rectificationHistory.load(c.id);
   }
 }
 

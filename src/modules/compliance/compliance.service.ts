@@ -128,8 +128,4 @@ export class ComplianceService {
     await flushAudited(this.em, this.principal);
     return c;
   }
-
-  history(c: RectificationCase): Promise<RectificationEvent[]> {
-    return this.em.find(RectificationEvent, { rectificationCase: c.id }, { orderBy: { id: 'asc' } });
-  }
 }

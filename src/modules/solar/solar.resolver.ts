@@ -152,7 +152,7 @@ export class SolarResolver {
   @FieldResolver(() => PvGenerationFigures, { description: 'Metered generation over a period.' })
   async generation(@Root() p: PvProject, @Arg('period', () => PeriodInput) input: PeriodInput, @Ctx() ctx: Context): Promise<PvGenerationFigures> {
     const period = resolvePeriod(input);
-    const g = (await new SolarService(ctx.db, ctx.em, ctx.principal).generation([p], period)).get(p.id)!;
+    const g = await ctx.loaders.pvGeneration.load({ project: p, period });
     const days = (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000;
     return {
       generationKwh: g.kwh,
