@@ -87,6 +87,58 @@ export async function refreshRollups(client: pg.PoolClient, spans: TouchedSpan[]
   return { meterIds: ids, months: changed.rows.map((r) => r.month) };
 }
 
+/** A change a batch makes to the readings: a new reading (`counts`), or a correction's difference of value over an existing one. */
+export interface RollupDelta {
+  meterId: number;
+  start: Date;
+  end: Date;
+  value: number;
+  /** A new reading adds its seconds to the coverage; a correction covers nothing new. */
+  counts: boolean;
+}
+
+/**
+ * Adds a batch's readings to the daily and monthly totals, from the batch's own rows: no stored
+ * reading is read again. Totals are sums of allocations that are linear in the value, readings are
+ * never removed, and the meters are locked by the writer, so the new total is the old one plus the
+ * batch's share (a correction adds new minus old). One statement; runs in the caller's transaction.
+ */
+export async function addToRollups(client: pg.PoolClient, deltas: RollupDelta[], tz: string): Promise<RefreshResult> {
+  if (!deltas.length) return { meterIds: [], months: [] };
+  return addSource(
+    client,
+    `SELECT * FROM unnest($2::int[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::float8[]) AS u(meter_id, period_start, period_end, value, w)`,
+    [
+      tz,
+      numberArray(deltas.map((d) => d.meterId)),
+      timestampArray(deltas.map((d) => d.start)),
+      timestampArray(deltas.map((d) => d.end)),
+      numberArray(deltas.map((d) => d.value)),
+      numberArray(deltas.map((d) => (d.counts ? 1 : 0))),
+    ],
+  );
+}
+
+/** The same for new readings staged in a table (meter_id, period_start, period_end, value): a file import. */
+export function addStagedToRollups(client: pg.PoolClient, table: string, tz: string): Promise<RefreshResult> {
+  return addSource(client, `SELECT meter_id, period_start, period_end, value, 1::float8 AS w FROM ${table}`, [tz]);
+}
+
+async function addSource(client: pg.PoolClient, source: string, params: unknown[]): Promise<RefreshResult> {
+  const { rows } = await client.query<{ meter_id: number; month: string }>(
+    `WITH src AS (${source}),
+     a AS (${allocated('src', '$1', false, true)}),
+     d AS (INSERT INTO meter_day (meter_id, day, value, covered_s) SELECT meter_id, day, value, covered_s FROM a
+           ON CONFLICT (meter_id, day) DO UPDATE SET value = meter_day.value + excluded.value, covered_s = meter_day.covered_s + excluded.covered_s)
+     INSERT INTO meter_month (meter_id, month, value, covered_s)
+     SELECT meter_id, date_trunc('month', day)::date, sum(value), sum(covered_s) FROM a GROUP BY 1, 2
+     ON CONFLICT (meter_id, month) DO UPDATE SET value = meter_month.value + excluded.value, covered_s = meter_month.covered_s + excluded.covered_s
+     RETURNING meter_id, to_char(month, 'YYYY-MM-DD') AS month`,
+    params,
+  );
+  return { meterIds: [...new Set(rows.map((r) => r.meter_id))], months: [...new Set(rows.map((r) => r.month))].sort() };
+}
+
 /** Rebuilds every rollup from the readings: after a bulk load, and as the reference the tests compare against. */
 export async function rebuildAllRollups(client: pg.PoolClient, tz: string): Promise<void> {
   await client.query('TRUNCATE meter_day, meter_month');
@@ -101,17 +153,19 @@ export async function rebuildAllRollups(client: pg.PoolClient, tz: string): Prom
  * Readings spread over local days, summed per meter and day. Most readings lie within one day
  * and take the fast path; the rest go through ewc_allocate. `source` is a table or CTE of readings
  * (meter_id, period_start, period_end, value); with `clip`, it also has d0 and d1, and only the days
- * between them are kept.
+ * between them are kept. With `weighted`, it also has w, the share of the reading's seconds that count
+ * as covered (0 for a correction's difference).
  */
-function allocated(source: string, tz: string, clip: boolean): string {
+function allocated(source: string, tz: string, clip: boolean, weighted = false): string {
   const startDay = `(r.period_start AT TIME ZONE ${tz})::date`;
   const endDay = `((r.period_end - interval '1 microsecond') AT TIME ZONE ${tz})::date`;
   const bounds = clip ? ', r.d0, r.d1' : '';
-  return `SELECT a.meter_id, a.day, sum(a.value), sum(a.covered_s) FROM (
-            SELECT r.meter_id, ${startDay} AS day, r.value, extract(epoch FROM r.period_end - r.period_start)::float8 AS covered_s${bounds}
+  const w = weighted ? ' * r.w' : '';
+  return `SELECT a.meter_id, a.day, sum(a.value) AS value, sum(a.covered_s) AS covered_s FROM (
+            SELECT r.meter_id, ${startDay} AS day, r.value, extract(epoch FROM r.period_end - r.period_start)::float8${w} AS covered_s${bounds}
               FROM ${source} r WHERE ${startDay} = ${endDay}
             UNION ALL
-            SELECT r.meter_id, x.day, x.value, x.covered_s${bounds}
+            SELECT r.meter_id, x.day, x.value, x.covered_s${w}${bounds}
               FROM ${source} r CROSS JOIN LATERAL ewc_allocate(r.period_start, r.period_end, r.value, ${tz}) x WHERE ${startDay} <> ${endDay}
           ) a ${clip ? 'WHERE a.day BETWEEN a.d0 AND a.d1' : ''}
           GROUP BY a.meter_id, a.day`;

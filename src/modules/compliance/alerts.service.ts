@@ -38,9 +38,11 @@ export async function checkComplianceAlerts(db: Database, em: EntityManager, pub
   for (const year of years) {
     if (await service.isClosed(year)) continue;
     const last = await db.pool.query<{ institution_id: number; through: string }>(
-      `SELECT m.institution_id, to_char(max(md.day), 'YYYY-MM-DD') AS through
-         FROM meter_day md JOIN meter m ON m.id = md.meter_id
-        WHERE m.institution_id = ANY($1::int[]) AND md.day >= $2::date AND md.day < $3::date
+      // The last day per meter is one probe of meter_day's key, not a scan of the year's days.
+      `SELECT m.institution_id, to_char(max(x.day), 'YYYY-MM-DD') AS through
+         FROM meter m CROSS JOIN LATERAL (
+                SELECT day FROM meter_day WHERE meter_id = m.id AND day >= $2::date AND day < $3::date ORDER BY day DESC LIMIT 1) x
+        WHERE m.institution_id = ANY($1::int[])
         GROUP BY 1`,
       [institutionIds, isoDay(year, 1), isoDay(year + 1, 1)],
     );

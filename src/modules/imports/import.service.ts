@@ -5,7 +5,7 @@ import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { setLocalStatementTimeout } from '../../db/transaction';
 import { from as copyFrom } from 'pg-copy-streams';
-import { refreshRollups } from '../accounting/rollup';
+import { addStagedToRollups } from '../accounting/rollup';
 import type { Principal } from '../../access/principal';
 import type { ReadingsIngestedPayload } from '../metering/ingest.service';
 import { assertCanWriteMeter, canReadMeter } from '../metering/meter-scope';
@@ -221,12 +221,12 @@ export async function importReadings(
       [ReadingQuality.MEASURED, batchId],
     );
     phases.write = lap();
-    // One refresh at the end, per meter over the span the file covers; the same spans make the events.
+    // The totals take the staged rows' share (no stored reading is read again); the spans make the events.
     const spans = await client.query<{ meter_id: number; institution_id: number; carrier: Carrier; unit: MeterUnit; n: number; s: Date; e: Date; total: number }>(
       `SELECT s.meter_id, m.institution_id, m.carrier, m.unit, count(*)::int AS n, min(s.period_start) AS s, max(s.period_end) AS e, sum(s.value)::float8 AS total
          FROM import_staging s JOIN meter m ON m.id = s.meter_id GROUP BY 1, 2, 3, 4`,
     );
-    const refreshed = await refreshRollups(client, spans.rows.map((r) => ({ meterId: r.meter_id, start: r.s, end: r.e })), tz);
+    const refreshed = await addStagedToRollups(client, 'import_staging', tz);
     await record(client, {
       actor: opts.principal ?? cliOperator(),
       changes: [

@@ -7,7 +7,7 @@ import { assertCanWrite } from '../../access/guard';
 import { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
 import { BatchSource } from './reading-batch.entity';
 import type { ReadingRowInput } from './metering.inputs';
-import { refreshRollups } from '../accounting/rollup';
+import { addToRollups } from '../accounting/rollup';
 import { ensureReadingPartitions } from './partitions';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
 import { batchChange, record } from '../audit/audit.service';
@@ -208,11 +208,14 @@ export class IngestService {
           [corrections.map((c) => c.old.id), corrections.map((c) => c.old.period_start), corrections.map((c) => c.row.value), corrections.map((c) => c.row.quality), batchId],
         );
       }
-      // Totals of only the meters and days this batch touched, committed with the readings.
+      // The batch's share of the daily and monthly totals, committed with the readings.
       const touched = [...fresh, ...corrections.map((c) => c.row)];
-      const refreshed = await refreshRollups(
+      const refreshed = await addToRollups(
         client,
-        touched.map((r) => ({ meterId: r.meterId, start: r.periodStart, end: r.periodEnd })),
+        [
+          ...fresh.map((r) => ({ meterId: r.meterId, start: r.periodStart, end: r.periodEnd, value: r.value, counts: true })),
+          ...corrections.map((c) => ({ meterId: c.row.meterId, start: c.row.periodStart, end: c.row.periodEnd, value: c.row.value - c.old.value, counts: false })),
+        ],
         this.timezone,
       );
       await record(client, {
