@@ -1,5 +1,6 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeCursor, decodeIntId, PageArgs, toGlobalId, toPage, type Page } from '../graphql/relay';
+import { decodeIntId, intKey, keyset, PageArgs, pageWindow, toGlobalId, toPage, type Page } from '../graphql/relay';
 import type { Context } from '../server/context';
 import { TOPICS } from '../modules/realtime/pubsub';
 import { Agency } from '../modules/registry/agency.entity';
@@ -30,9 +31,10 @@ export class ApiKeyResolver {
   @Query(() => ApiKeyConnection, { description: 'API keys (GOA admins only), newest first.' })
   async apiKeys(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKey>> {
     assertCanWrite(ctx.principal, 'apiKey', null);
-    const cursor = decodeCursor(page.after, 1);
-    const rows = await ctx.em.find(ApiKey, cursor ? { id: { $lt: Number(cursor[0]) } } : {}, { orderBy: { id: 'desc' }, limit: page.first + 1 });
-    return toPage(rows, page.first, () => ctx.em.count(ApiKey, {}), (k) => [k.id]);
+    const w = pageWindow(page, 1);
+    const ks = keyset(w, ['id'], [intKey], 'desc');
+    const rows = await ctx.em.find(ApiKey, { $and: ks.where } as FilterQuery<ApiKey>, { orderBy: ks.orderBy, limit: w.size + 1 });
+    return toPage(rows, w, () => ctx.em.count(ApiKey, {}), (k) => [k.id]);
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'Creates a key for an agency or an institution (GOA admins only).' })

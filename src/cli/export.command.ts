@@ -57,7 +57,7 @@ async function exportAssessment(config: Config, argv: string[]): Promise<void> {
     const frozen = round.status === AssessmentStatus.FINAL;
     async function* rows(): AsyncGenerator<unknown[]> {
       for (let after: string | null = null; ; ) {
-        const page = await service.entries(round!, 100, after);
+        const page = await service.entries(round!, { first: 100, after });
         const live = frozen ? new Map<number, Institution>() : await liveNames(db, page.nodes.map((e) => e.institution.id));
         for (const e of page.nodes) {
           const inst = live.get(e.institution.id);

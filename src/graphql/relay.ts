@@ -1,7 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { ArgsType, ClassType, Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
-import { Max, Min } from 'class-validator';
-import { ValidationError } from './errors';
+import { Problems, ValidationError } from './errors';
 
 /** Relay's object identification: every entity has an opaque, global id. */
 @InterfaceType({ description: 'An object with a global, opaque ID (Relay).' })
@@ -34,41 +33,103 @@ export function decodeIntId(globalId: string, expected: string, field = 'id'): n
 }
 
 export const MAX_PAGE = 100;
+export const DEFAULT_PAGE = 20;
 
+/** Relay connection arguments: `first`/`after` forward, `last`/`before` backward. */
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1 to 100.' })
-  @Min(1)
-  @Max(MAX_PAGE)
-  first: number = 20;
+  @Field(() => Int, { nullable: true, description: `Page size from the start (or from \`after\`), 1 to ${MAX_PAGE}; ${DEFAULT_PAGE} when neither first nor last is given.` })
+  first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
   after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: `Page size from the end (or from \`before\`), 1 to ${MAX_PAGE}.` })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge of the next page.' })
+  before?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Relay page information (the connection spec requires all four fields).' })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
+
+  @Field()
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
 
   @Field(() => String, { nullable: true })
   endCursor!: string | null;
 }
 
+export type CursorKey = (string | number)[];
+
 /** Cursors are opaque: base64 of the ordering key of the row. */
-export function encodeCursor(key: (string | number)[]): string {
+export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined, arity: number): (string | number)[] | null {
-  if (cursor === null || cursor === undefined) return null;
+function parseCursor(cursor: string, arity: number): CursorKey | null {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === arity) return key as (string | number)[];
+    if (Array.isArray(key) && key.length === arity && key.every((k) => typeof k === 'string' || typeof k === 'number')) return key as CursorKey;
   } catch {
-    // fall through to the error below
+    // not JSON: refused below
   }
-  throw ValidationError.single('after', 'not a cursor from this connection');
+  return null;
+}
+
+export function decodeCursor(cursor: string | null | undefined, arity: number, field = 'after'): CursorKey | null {
+  if (cursor === null || cursor === undefined) return null;
+  const key = parseCursor(cursor, arity);
+  if (!key) throw ValidationError.single(field, 'not a cursor from this connection');
+  return key;
+}
+
+/**
+ * One page request, checked: `size` rows from the start (`backward` false) or from the end, between
+ * the `after` and `before` keys. Every mistake is BAD_USER_INPUT, all of them in one answer.
+ */
+export interface PageWindow {
+  size: number;
+  backward: boolean;
+  after: CursorKey | null;
+  before: CursorKey | null;
+}
+
+export function pageWindow(args: PageArgs | PageWindow, arity: number): PageWindow {
+  if ('size' in args) return args;
+  const problems = new Problems();
+  const sizeOk = (field: 'first' | 'last') => {
+    const v = args[field];
+    if (v === null || v === undefined) return;
+    if (!Number.isInteger(v) || v < 1 || v > MAX_PAGE) problems.add(field, `must be between 1 and ${MAX_PAGE}`);
+  };
+  sizeOk('first');
+  sizeOk('last');
+  const hasFirst = args.first !== null && args.first !== undefined;
+  const hasLast = args.last !== null && args.last !== undefined;
+  if (hasFirst && hasLast) problems.add('last', 'give first or last, not both');
+  const cursor = (field: 'after' | 'before') => {
+    const c = args[field];
+    if (c === null || c === undefined) return null;
+    const key = parseCursor(c, arity);
+    if (!key) problems.add(field, 'not a cursor from this connection');
+    return key;
+  };
+  const after = cursor('after');
+  const before = cursor('before');
+  problems.throwIfAny();
+  return { size: (hasLast ? args.last : args.first) ?? DEFAULT_PAGE, backward: hasLast, after, before };
+}
+
+/** A forward page of `first` rows after a cursor: for callers that walk a connection from the start (CLI, exports). */
+export function forward(first: number, after?: string | null, arity = 1): PageWindow {
+  return pageWindow({ first, after }, arity);
 }
 
 export interface Page<T> {
@@ -79,16 +140,77 @@ export interface Page<T> {
 }
 
 /**
- * Turns `first + 1` fetched rows into a page: the extra row only says there is a next page. A
- * count given as a function runs only when the client asks for `totalCount`.
+ * Turns `size + 1` rows fetched in the window's direction into a page: the extra row only says
+ * there is more that way; a backward fetch is put back in the connection's order. Whether there is
+ * more the other way is known from the cursor that bounds it. A count given as a function runs
+ * only when the client asks for `totalCount`.
  */
-export function toPage<T>(rows: T[], first: number, totalCount: number | (() => Promise<number>), keyOf: (row: T) => (string | number)[]): Page<T> {
-  const nodes = rows.slice(0, first);
+export function toPage<T>(rows: T[], window: PageWindow | number, totalCount: number | (() => Promise<number>), keyOf: (row: T) => CursorKey): Page<T> {
+  const w: PageWindow = typeof window === 'number' ? { size: window, backward: false, after: null, before: null } : window;
+  const more = rows.length > w.size;
+  const nodes = rows.slice(0, w.size);
+  if (w.backward) nodes.reverse();
   const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
-  const page = { edges, nodes, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null } };
+  const pageInfo: PageInfo = {
+    hasNextPage: w.backward ? w.before !== null : more,
+    hasPreviousPage: w.backward ? more : w.after !== null,
+    startCursor: edges.length ? edges[0].cursor : null,
+    endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+  };
+  const page = { edges, nodes, pageInfo };
   if (typeof totalCount === 'number') return { ...page, totalCount };
   let counted: Promise<number> | null = null;
   return Object.defineProperty(page, 'totalCount', { get: () => (counted ??= totalCount()), enumerable: true }) as Page<T>;
+}
+
+/** A list already in memory (sorted in the connection's order) cut to the window. */
+export function pageOfList<T>(all: T[], window: PageWindow, keyOf: (row: T) => CursorKey, compare: (key: CursorKey, row: T) => number): T[] {
+  let rows = all;
+  if (window.after) rows = rows.filter((r) => compare(window.after!, r) < 0);
+  if (window.before) rows = rows.filter((r) => compare(window.before!, r) > 0);
+  return window.backward ? rows.slice(-(window.size + 1)).reverse() : rows.slice(0, window.size + 1);
+}
+
+type Direction = 'asc' | 'desc';
+
+/**
+ * MikroORM conditions and order for a keyset window over `fields` (the connection's order, each
+ * `order`, the last one unique). `parse` turns a cursor's parts back into column values.
+ */
+export function keyset(window: PageWindow, fields: string[], parse: ((v: string | number, field: 'after' | 'before') => unknown)[], order: Direction = 'asc'): { where: object[]; orderBy: Record<string, Direction> } {
+  const beyond = (key: CursorKey, side: 'after' | 'before') => {
+    const forwardOp = (order === 'asc') === (side === 'after') ? '$gt' : '$lt';
+    const ors = fields.map((f, i) => {
+      const c: Record<string, unknown> = {};
+      for (let j = 0; j < i; j++) c[fields[j]] = parse[j](key[j], side);
+      c[f] = { [forwardOp]: parse[i](key[i], side) };
+      return c;
+    });
+    return ors.length === 1 ? ors[0] : { $or: ors };
+  };
+  const where: object[] = [];
+  if (window.after) where.push(beyond(window.after, 'after'));
+  if (window.before) where.push(beyond(window.before, 'before'));
+  const flip = (d: Direction): Direction => (d === 'asc' ? 'desc' : 'asc');
+  const dir = window.backward ? flip(order) : order;
+  return { where, orderBy: Object.fromEntries(fields.map((f) => [f, dir])) };
+}
+
+/** The same for one integer column in plain SQL; parameters are appended to `params`. */
+export function sqlKeyset(window: PageWindow, column: string, params: unknown[], order: Direction = 'asc'): { where: string[]; orderBy: string } {
+  const where: string[] = [];
+  const op = (side: 'after' | 'before') => ((order === 'asc') === (side === 'after') ? '>' : '<');
+  if (window.after) where.push(`${column} ${op('after')} $${params.push(intKey(window.after[0], 'after'))}`);
+  if (window.before) where.push(`${column} ${op('before')} $${params.push(intKey(window.before[0], 'before'))}`);
+  const asc = (order === 'asc') !== window.backward;
+  return { where, orderBy: `${column} ${asc ? 'ASC' : 'DESC'}` };
+}
+
+/** A cursor part that must be a row id. */
+export function intKey(v: string | number, field = 'after'): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw ValidationError.single(field, 'not a cursor from this connection');
+  return n;
 }
 
 /** The same page with each node mapped; a lazy `totalCount` stays lazy. */
@@ -131,11 +253,18 @@ export async function pageById<T extends { id: number }>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
-  first: number,
-  after?: string | null,
+  page: PageArgs | PageWindow,
 ): Promise<Page<T>> {
-  const cursor = decodeCursor(after, 1);
-  const paged = (cursor ? { $and: [where, { id: { $gt: Number(cursor[0]) } }] } : where) as FilterQuery<T>;
-  const rows = await em.find(entity, paged, { orderBy: { id: 'asc' } as never, limit: first + 1 });
-  return toPage(rows as T[], first, () => em.count(entity, where), (r) => [r.id]);
+  const w = pageWindow(page, 1);
+  const ks = keyset(w, ['id'], [intKey]);
+  const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<T>;
+  const rows = await em.find(entity, paged, { orderBy: ks.orderBy as never, limit: w.size + 1 });
+  return toPage(rows as T[], w, () => em.count(entity, where), (r) => [r.id]);
+}
+
+/** A cursor part that must be a timestamp. */
+export function dateKey(v: string | number, field = 'after'): Date {
+  const d = new Date(typeof v === 'string' ? v : NaN);
+  if (Number.isNaN(d.getTime())) throw ValidationError.single(field, 'not a cursor from this connection');
+  return d;
 }

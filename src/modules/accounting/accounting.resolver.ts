@@ -52,7 +52,7 @@ export class IndicatorsResolver {
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<Page<Indicators>> {
-    return svc(ctx).list(period, filter, page.first, page.after);
+    return svc(ctx).list(period, filter, page);
   }
 
   @Query(() => [Indicators], { description: 'Figures summed by region, category or for the whole city; ratios are ratios of sums.' })

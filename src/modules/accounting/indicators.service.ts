@@ -3,7 +3,7 @@ import { canReadRows, readInstitutions, readScope, type InstitutionScope } from 
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError } from '../../graphql/errors';
-import { decodeIntId, decodeCursor, toPage, type Page } from '../../graphql/relay';
+import { decodeIntId, intKey, pageOfList, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { IndicatorKind, isWaterIndicator } from '../compliance/compliance.enums';
 import { QuotaBook, statusOf } from '../compliance/quota-book';
 import { QuotaStandard } from '../compliance/quota-standard.entity';
@@ -148,18 +148,17 @@ export class IndicatorsService {
     return new QuotaBook(await this.em.find(QuotaStandard, {}), r.factors.regionChain);
   }
 
-  async list(input: PeriodInput, filter: IndicatorFilterInput | undefined, first: number, after?: string | null): Promise<Page<Indicators>> {
+  async list(input: PeriodInput, filter: IndicatorFilterInput | undefined, page: PageArgs): Promise<Page<Indicators>> {
     const { scope, denied } = this.rowAccess();
     if (!scope) throw new ForbiddenError('this key may not read the figures of single institutions (aggregates only)');
     const period = resolvePeriod(input);
     const ref = await this.reference();
     const matching = this.filterInstitutions(ref, scope, filter);
-    const cursor = decodeCursor(after, 1);
-    const rest = cursor ? matching.filter((i) => i.id > Number(cursor[0])) : matching;
-    const pageRows = rest.slice(0, first + 1);
-    const computed = await this.compute(ref, period, pageRows.slice(0, first), denied);
+    const w = pageWindow(page, 1);
+    const pageRows = pageOfList(matching, w, (i) => [i.id], (key, i) => intKey(key[0]) - i.id);
+    const computed = await this.compute(ref, period, pageRows.slice(0, w.size), denied);
     const views = pageRows.map((i) => computed.get(i.id) ?? placeholder(period, i));
-    return toPage(views, first, matching.length, (v) => [v.institutionId!]);
+    return toPage(views, w, matching.length, (v) => [v.institutionId!]);
   }
 
   async aggregate(input: PeriodInput, groupBy: IndicatorGroupBy, filter: IndicatorFilterInput | undefined): Promise<Indicators[]> {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ForbiddenError, Problems } from '../../graphql/errors';
-import { decodeCursor, fromGlobalId, mapPage, toGlobalId, toPage, type Page } from '../../graphql/relay';
+import { forward, fromGlobalId, mapPage, pageWindow, toGlobalId, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { KeyRole } from '../../access/api-key.entity';
 import type { Subject } from '../../access/policy';
 import type { AuditEventFilter } from './audit.inputs';
@@ -53,11 +53,11 @@ export class AuditEventsService {
   /** One event by its id (`node(id:)`), or null when absent or not the key's to see. */
   async event(id: string): Promise<AuditEvent | null> {
     if (!/^\d{1,18}$/.test(id)) return null;
-    const [row] = await pageOfEvents(this.pool, { visibility: auditVisibility(this.principal), id }, 1, null);
+    const [row] = await pageOfEvents(this.pool, { visibility: auditVisibility(this.principal), id }, forward(1));
     return row ? toAuditEvent(row) : null;
   }
 
-  async events(filter: AuditEventFilter | undefined, first: number, after?: string | null): Promise<Page<AuditEvent>> {
+  async events(filter: AuditEventFilter | undefined, page: PageArgs): Promise<Page<AuditEvent>> {
     const visibility = auditVisibility(this.principal);
     const problems = new Problems();
     if (filter?.objectId) {
@@ -71,12 +71,10 @@ export class AuditEventsService {
       problems.add('filter.operation', `at most ${MAX_OPERATION} characters, no NUL`);
     }
     if (filter?.from && filter?.to && filter.from >= filter.to) problems.add('filter.to', 'must be after from');
-    const cursor = decodeCursor(after, 1);
-    if (cursor && !/^\d{1,18}$/.test(String(cursor[0]))) problems.add('after', 'not a cursor from this connection');
     problems.throwIfAny();
+    const w = pageWindow(page, 1);
     const q: AuditQuery = { visibility, subject: filter?.subject, objectId: filter?.objectId, operation: filter?.operation, from: filter?.from, to: filter?.to };
-    const rows = await pageOfEvents(this.pool, q, first + 1, cursor ? String(cursor[0]) : null);
-    const page = toPage(rows, first, () => countEvents(this.pool, q), (r) => [r.id]);
-    return mapPage(page, toAuditEvent);
+    const rows = await pageOfEvents(this.pool, q, w);
+    return mapPage(toPage(rows, w, () => countEvents(this.pool, q), (r) => [r.id]), toAuditEvent);
   }
 }

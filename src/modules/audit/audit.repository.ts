@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ObjectChange } from './audit.service';
+import { sqlKeyset, type PageWindow } from '../../graphql/relay';
 
 /** One audit_event row as SQL returns it. */
 export interface AuditRow {
@@ -53,11 +54,13 @@ function where(q: AuditQuery): { sql: string; params: unknown[] } {
 }
 
 /** A page of events, newest first, after the event `beforeId` (keyset). */
-export async function pageOfEvents(pool: pg.Pool, q: AuditQuery, limit: number, beforeId: string | null): Promise<AuditRow[]> {
+/** A window of events, newest first in the connection (so `after` goes to older ids). */
+export async function pageOfEvents(pool: pg.Pool, q: AuditQuery, window: PageWindow): Promise<AuditRow[]> {
   const w = where(q);
   const params = [...w.params];
-  const cursor = beforeId === null ? '' : `${w.sql ? ' AND' : 'WHERE'} id < $${params.push(beforeId)}`;
-  const { rows } = await pool.query<AuditRow>(`SELECT ${COLUMNS} FROM audit_event ${w.sql}${cursor} ORDER BY id DESC LIMIT $${params.push(limit)}`, params);
+  const ks = sqlKeyset(window, 'id', params, 'desc');
+  const cursor = ks.where.map((c, i) => `${w.sql || i ? ' AND' : 'WHERE'} ${c}`).join('');
+  const { rows } = await pool.query<AuditRow>(`SELECT ${COLUMNS} FROM audit_event ${w.sql}${cursor} ORDER BY ${ks.orderBy} LIMIT $${params.push(window.size + 1)}`, params);
   return rows;
 }
 

@@ -21,7 +21,7 @@ export class AuditEventResolver {
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | undefined,
     @Ctx() ctx: Context,
   ): Promise<Page<AuditEvent>> {
-    return new AuditEventsService(ctx.db.pool, ctx.principal).events(filter, page.first, page.after);
+    return new AuditEventsService(ctx.db.pool, ctx.principal).events(filter, page);
   }
 }
 

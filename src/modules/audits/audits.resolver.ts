@@ -90,7 +90,7 @@ export class AuditCandidateType {
 export class AuditsResolver {
   @Query(() => EnergyAuditConnection)
   energyAudits(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<EnergyAudit>> {
-    return new AuditsService(ctx.db, ctx.em, ctx.principal).audits(institutionId, page.first, page.after);
+    return new AuditsService(ctx.db, ctx.em, ctx.principal).audits(institutionId, page);
   }
 
   @Query(() => [AuditCandidateType], { description: 'Institutions over a consumption, floor-area or headcount threshold in the year with no audit in the last N years, most urgent first.' })

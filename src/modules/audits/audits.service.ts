@@ -3,7 +3,7 @@ import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, Problems } from '../../graphql/errors';
-import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { Institution } from '../registry/institution.entity';
@@ -56,10 +56,10 @@ export class AuditsService {
     return this.em.findOne(EnergyAudit, { $and: [{ id }, this.scopeWhere()] } as FilterQuery<EnergyAudit>);
   }
 
-  audits(institutionId: string | null | undefined, first: number, after?: string | null): Promise<Page<EnergyAudit>> {
+  audits(institutionId: string | null | undefined, page: PageArgs): Promise<Page<EnergyAudit>> {
     const and: Record<string, unknown>[] = [this.scopeWhere()];
     if (institutionId) and.push({ institution: decodeIntId(institutionId, 'Institution', 'institutionId') });
-    return pageById(this.em, EnergyAudit, { $and: and } as FilterQuery<EnergyAudit>, first, after);
+    return pageById(this.em, EnergyAudit, { $and: and } as FilterQuery<EnergyAudit>, page);
   }
 
   async record(input: AuditInput): Promise<EnergyAudit> {

@@ -1,9 +1,10 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertCanWrite, readInstitutions, writers } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../graphql/errors';
-import { decodeCursor, toPage, type Page } from '../../graphql/relay';
+import { intKey, keyset, pageWindow, toPage, type Page, type PageArgs, type PageWindow } from '../../graphql/relay';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule, type EntryIndicator } from './assessment.entity';
@@ -47,14 +48,15 @@ export class AssessmentService {
     return this.em.findOne(AssessmentRound, { year });
   }
 
-  async entries(round: AssessmentRound, first: number, after?: string | null): Promise<Page<AssessmentEntry>> {
+  async entries(round: AssessmentRound, page: PageArgs | PageWindow): Promise<Page<AssessmentEntry>> {
     const scope = this.readScope();
     const where: Record<string, unknown> = { round: round.id };
     if (scope.kind === 'ids') where.institution = { $in: scope.ids };
-    const cursor = decodeCursor(after, 2);
-    const paged = cursor ? { ...where, $or: [{ rank: { $gt: Number(cursor[0]) } }, { rank: Number(cursor[0]), id: { $gt: Number(cursor[1]) } }] } : where;
-    const rows = await this.em.find(AssessmentEntry, paged, { orderBy: { rank: 'asc', id: 'asc' }, limit: first + 1 });
-    return toPage(rows, first, () => this.em.count(AssessmentEntry, where), (e) => [e.rank, e.id]);
+    const w = pageWindow(page, 2);
+    const ks = keyset(w, ['rank', 'id'], [intKey, intKey]);
+    const paged = ks.where.length ? { $and: [where, ...ks.where] } : where;
+    const rows = await this.em.find(AssessmentEntry, paged as FilterQuery<AssessmentEntry>, { orderBy: ks.orderBy, limit: w.size + 1 });
+    return toPage(rows, w, () => this.em.count(AssessmentEntry, where), (e) => [e.rank, e.id]);
   }
 
   /** GOA opens the round of a closed year: one entry per department in the municipal appraisal. */

@@ -23,7 +23,7 @@ const AssessmentEntryConnection = Connection(AssessmentEntry, 'AssessmentEntry')
 export class QuotaResolver {
   @Query(() => QuotaStandardConnection, { description: 'Provincial quota standards, every version.' })
   quotaStandards(@Args() page: PageArgs, @Arg('filter', () => QuotaFilter, { nullable: true }) filter: QuotaFilter | undefined, @Ctx() ctx: Context): Promise<Page<QuotaStandard>> {
-    return new ComplianceService(ctx.em, ctx.principal).quotaStandards(filter, page.first, page.after);
+    return new ComplianceService(ctx.em, ctx.principal).quotaStandards(filter, page);
   }
 
   @Mutation(() => QuotaStandard, { description: 'DRC adds energy quotas, WATER water quotas.' })
@@ -46,7 +46,7 @@ export class QuotaResolver {
 export class RectificationResolver {
   @Query(() => RectificationCaseConnection, { description: 'Rectification cases this key may see.' })
   rectificationCases(@Args() page: PageArgs, @Arg('filter', () => RectificationFilter, { nullable: true }) filter: RectificationFilter | undefined, @Ctx() ctx: Context): Promise<Page<RectificationCase>> {
-    return new ComplianceService(ctx.em, ctx.principal).rectificationCases(filter, page.first, page.after);
+    return new ComplianceService(ctx.em, ctx.principal).rectificationCases(filter, page);
   }
 
   @Mutation(() => RectificationCase, { description: 'The institution gives the cause and its measures.' })
@@ -164,7 +164,7 @@ export class AssessmentResolver {
 
   @FieldResolver(() => AssessmentEntryConnection, { description: 'Entries by rank (1 = best).' })
   entries(@Root() round: AssessmentRound, @Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<AssessmentEntry>> {
-    return new AssessmentService(ctx.db, ctx.em, ctx.principal).entries(round, page.first, page.after);
+    return new AssessmentService(ctx.db, ctx.em, ctx.principal).entries(round, page);
   }
 
   @FieldResolver(() => [AssessmentSignature])

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
-import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { Region } from '../registry/region.entity';
 import { isWaterIndicator, RectificationStatus } from './compliance.enums';
@@ -20,7 +20,7 @@ export class ComplianceService {
     private readonly principal: Principal,
   ) {}
 
-  quotaStandards(filter: QuotaFilter | undefined, first: number, after?: string | null): Promise<Page<QuotaStandard>> {
+  quotaStandards(filter: QuotaFilter | undefined, page: PageArgs): Promise<Page<QuotaStandard>> {
     const where: Record<string, unknown> = {};
     if (filter?.indicator) where.indicator = filter.indicator;
     if (filter?.category) where.category = filter.category;
@@ -28,7 +28,7 @@ export class ComplianceService {
       where.yearFrom = { $lte: filter.year };
       where.$or = [{ yearTo: null }, { yearTo: { $gte: filter.year } }];
     }
-    return pageById(this.em, QuotaStandard, where as FilterQuery<QuotaStandard>, first, after);
+    return pageById(this.em, QuotaStandard, where as FilterQuery<QuotaStandard>, page);
   }
 
   /** DRC sets energy quotas, WATER water quotas. Two standards may not cover the same key and year. */
@@ -78,7 +78,7 @@ export class ComplianceService {
     return quota;
   }
 
-  async rectificationCases(filter: RectificationFilter | undefined, first: number, after?: string | null): Promise<Page<RectificationCase>> {
+  async rectificationCases(filter: RectificationFilter | undefined, page: PageArgs): Promise<Page<RectificationCase>> {
     const scope = readInstitutions(this.principal, 'rectification');
     if (!scope) throw new ForbiddenError('this key may not read rectification cases');
     const where: Record<string, unknown> = {};
@@ -86,7 +86,7 @@ export class ComplianceService {
     if (filter?.year) where.year = filter.year;
     if (filter?.status) where.status = filter.status;
     if (filter?.institutionId) where.institution = { $in: [decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId')].filter((id) => scope.kind === 'all' || scope.ids.includes(id)) };
-    return pageById(this.em, RectificationCase, where as FilterQuery<RectificationCase>, first, after);
+    return pageById(this.em, RectificationCase, where as FilterQuery<RectificationCase>, page);
   }
 
   private async caseFor(id: number): Promise<RectificationCase> {

@@ -32,7 +32,7 @@ export interface EpcChangedPayload {
 export class EpcResolver {
   @Query(() => EpcContractConnection, { description: 'EPC contracts this key may see (an ESCO: its own).' })
   epcContracts(@Args() page: PageArgs, @Arg('filter', () => EpcContractFilter, { nullable: true }) filter: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<Page<EpcContract>> {
-    return svc(ctx).contracts(filter, page.first, page.after);
+    return svc(ctx).contracts(filter, page);
   }
 
   @Query(() => EpcContract)
@@ -42,7 +42,7 @@ export class EpcResolver {
 
   @Query(() => EscoConnection, { description: 'Energy service companies.' })
   escos(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<Esco>> {
-    return svc(ctx).escos(page.first, page.after);
+    return svc(ctx).escos(page);
   }
 
   @Mutation(() => Esco, { description: 'GOA registers an ESCO (credit code checked).' })

@@ -4,7 +4,7 @@ import type { EpcStep } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
-import { decodeIntId, pageById, toGlobalId, type Page } from '../../graphql/relay';
+import { decodeIntId, pageById, toGlobalId, type Page, type PageArgs } from '../../graphql/relay';
 import { addDays, monthStart, nextMonth, resolvePeriod, type PeriodInput } from '../accounting/period';
 import { EnergyAudit } from '../audits/energy-audit.entity';
 import { creditCodeProblem } from '../registry/credit-code';
@@ -69,11 +69,11 @@ export class EpcService {
     return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
   }
 
-  escos(first: number, after?: string | null): Promise<Page<Esco>> {
+  escos(page: PageArgs): Promise<Page<Esco>> {
     const scope = readScope(this.principal, 'esco');
     if (scope === null || scope === 'aggregate') throw new ForbiddenError('this key may not read ESCOs');
     const where = scope === 'esco' ? { id: this.principal.escoId ?? 0 } : {};
-    return pageById(this.em, Esco, where as FilterQuery<Esco>, first, after);
+    return pageById(this.em, Esco, where as FilterQuery<Esco>, page);
   }
 
   async createEsco(name: string, nameZh: string, creditCode: string): Promise<Esco> {
@@ -90,14 +90,14 @@ export class EpcService {
     return esco;
   }
 
-  contracts(filter: EpcContractFilter | undefined, first: number, after?: string | null): Promise<Page<EpcContract>> {
+  contracts(filter: EpcContractFilter | undefined, page: PageArgs): Promise<Page<EpcContract>> {
     const where: Record<string, unknown> = { ...this.scopeWhere() };
     const and: Record<string, unknown>[] = [where];
     if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
     if (filter?.escoId) and.push({ esco: decodeIntId(filter.escoId, 'Esco', 'filter.escoId') });
     if (filter?.status) and.push({ status: filter.status });
     if (filter?.type) and.push({ type: filter.type });
-    return pageById(this.em, EpcContract, { $and: and } as FilterQuery<EpcContract>, first, after);
+    return pageById(this.em, EpcContract, { $and: and } as FilterQuery<EpcContract>, page);
   }
 
   async contract(id: number): Promise<EpcContract> {

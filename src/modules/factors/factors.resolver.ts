@@ -15,17 +15,17 @@ const UnitConversionConnection = Connection(UnitConversion, 'UnitConversion');
 export class FactorsResolver {
   @Query(() => ConversionFactorConnection, { description: 'Coefficients to standard coal, every version.' })
   conversionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<ConversionFactor>> {
-    return new FactorsService(ctx.em, ctx.principal).conversionFactors(filter, page.first, page.after);
+    return new FactorsService(ctx.em, ctx.principal).conversionFactors(filter, page);
   }
 
   @Query(() => EmissionFactorConnection, { description: 'CO2 emission factors, every version.' })
   emissionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<EmissionFactor>> {
-    return new FactorsService(ctx.em, ctx.principal).emissionFactors(filter, page.first, page.after);
+    return new FactorsService(ctx.em, ctx.principal).emissionFactors(filter, page);
   }
 
   @Query(() => UnitConversionConnection, { description: 'Unit conversions (densities, MWh to kWh), every version.' })
   unitConversions(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<UnitConversion>> {
-    return new FactorsService(ctx.em, ctx.principal).unitConversions(filter, page.first, page.after);
+    return new FactorsService(ctx.em, ctx.principal).unitConversions(filter, page);
   }
 
   @Mutation(() => ConversionFactor, { description: 'DRC: a new version of a coefficient; the current one ends the day it starts.' })

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, Problems } from '../../graphql/errors';
-import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { UNITS_BY_CARRIER } from '../metering/metering.enums';
 import { Agency } from '../registry/agency.entity';
 import { Region } from '../registry/region.entity';
@@ -40,16 +40,16 @@ export class FactorsService {
     private readonly principal: Principal,
   ) {}
 
-  conversionFactors(filter: FactorFilter | undefined, first: number, after?: string | null): Promise<Page<ConversionFactor>> {
-    return pageById(this.em, ConversionFactor, validOnWhere(filter) as FilterQuery<ConversionFactor>, first, after);
+  conversionFactors(filter: FactorFilter | undefined, page: PageArgs): Promise<Page<ConversionFactor>> {
+    return pageById(this.em, ConversionFactor, validOnWhere(filter) as FilterQuery<ConversionFactor>, page);
   }
 
-  emissionFactors(filter: FactorFilter | undefined, first: number, after?: string | null): Promise<Page<EmissionFactor>> {
-    return pageById(this.em, EmissionFactor, validOnWhere(filter) as FilterQuery<EmissionFactor>, first, after);
+  emissionFactors(filter: FactorFilter | undefined, page: PageArgs): Promise<Page<EmissionFactor>> {
+    return pageById(this.em, EmissionFactor, validOnWhere(filter) as FilterQuery<EmissionFactor>, page);
   }
 
-  unitConversions(filter: FactorFilter | undefined, first: number, after?: string | null): Promise<Page<UnitConversion>> {
-    return pageById(this.em, UnitConversion, validOnWhere(filter) as FilterQuery<UnitConversion>, first, after);
+  unitConversions(filter: FactorFilter | undefined, page: PageArgs): Promise<Page<UnitConversion>> {
+    return pageById(this.em, UnitConversion, validOnWhere(filter) as FilterQuery<UnitConversion>, page);
   }
 
   async addConversionFactor(input: ConversionFactorInput): Promise<ConversionFactor> {

@@ -19,7 +19,7 @@ import { ReadingRevision } from './reading-revision.entity';
 export class MeterResolver {
   @Query(() => MeterConnection, { description: 'Meters this key may read: energy, water or both by agency.' })
   meters(@Args() page: PageArgs, @Arg('filter', () => MeterFilter, { nullable: true }) filter: MeterFilter | undefined, @Ctx() ctx: Context): Promise<Page<Meter>> {
-    return new MeteringService(ctx.em, ctx.principal).meters(filter, page.first, page.after);
+    return new MeteringService(ctx.em, ctx.principal).meters(filter, page);
   }
 
   @Query(() => Meter)
@@ -48,7 +48,7 @@ export class ReadingResolver {
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<Page<Reading>> {
-    return new MeteringService(ctx.em, ctx.principal).readings(decodeIntId(meterId, 'Meter', 'meterId'), from, to, page.first, page.after);
+    return new MeteringService(ctx.em, ctx.principal).readings(decodeIntId(meterId, 'Meter', 'meterId'), from, to, page);
   }
 
   @Mutation(() => IngestReadingsPayload, {

@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../graphql/errors';
-import { decodeCursor, decodeIntId, toPage, type Page } from '../../graphql/relay';
+import { dateKey, decodeIntId, intKey, keyset, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
 import { assertCanWriteMeter, canReadMeter, meterReadWhere } from './meter-scope';
@@ -17,16 +17,17 @@ export class MeteringService {
     private readonly principal: Principal,
   ) {}
 
-  async meters(filter: MeterFilter | undefined, first: number, after?: string | null): Promise<Page<Meter>> {
+  async meters(filter: MeterFilter | undefined, page: PageArgs): Promise<Page<Meter>> {
     const scope = meterReadWhere(this.principal);
     if (!scope) throw new ForbiddenError('this key may not read meters (aggregates only)');
     const conditions: FilterQuery<Meter>[] = [scope];
     if (filter?.institutionId) conditions.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
     if (filter?.carrier) conditions.push({ carrier: filter.carrier });
-    const cursor = decodeCursor(after, 1);
+    const w = pageWindow(page, 1);
+    const ks = keyset(w, ['id'], [intKey]);
     const where = { $and: conditions };
-    const rows = await this.em.find(Meter, cursor ? { $and: [...conditions, { id: { $gt: Number(cursor[0]) } }] } : where, { orderBy: { id: 'asc' }, limit: first + 1 });
-    return toPage(rows, first, () => this.em.count(Meter, where), (m) => [m.id]);
+    const rows = await this.em.find(Meter, { $and: [...conditions, ...ks.where] } as FilterQuery<Meter>, { orderBy: ks.orderBy, limit: w.size + 1 });
+    return toPage(rows, w, () => this.em.count(Meter, where), (m) => [m.id]);
   }
 
   /** A meter the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
@@ -70,7 +71,7 @@ export class MeteringService {
   }
 
   /** Readings of one meter whose period overlaps [from, to), oldest first. */
-  async readings(meterId: number, from: Date | undefined, to: Date | undefined, first: number, after?: string | null): Promise<Page<Reading>> {
+  async readings(meterId: number, from: Date | undefined, to: Date | undefined, page: PageArgs): Promise<Page<Reading>> {
     await this.meter(meterId);
     const problems = new Problems();
     if (from && to && from >= to) problems.add('to', 'must be after from');
@@ -78,21 +79,10 @@ export class MeteringService {
     const where: FilterQuery<Reading> & Record<string, unknown> = { meter: meterId };
     if (to) where.periodStart = { $lt: to };
     if (from) where.periodEnd = { $gt: from };
-    const cursor = decodeCursor(after, 2);
-    const pageWhere: FilterQuery<Reading> = cursor
-      ? {
-          $and: [
-            where,
-            {
-              $or: [
-                { periodStart: { $gt: new Date(String(cursor[0])) } },
-                { periodStart: new Date(String(cursor[0])), id: { $gt: String(cursor[1]) } },
-              ],
-            },
-          ],
-        }
-      : where;
-    const rows = await this.em.find(Reading, pageWhere, { orderBy: { periodStart: 'asc', id: 'asc' }, limit: first + 1 });
-    return toPage(rows, first, () => this.em.count(Reading, where), (r) => [r.periodStart.toISOString(), r.id]);
+    const w = pageWindow(page, 2);
+    const ks = keyset(w, ['periodStart', 'id'], [dateKey, (v, field) => String(intKey(v, field))]);
+    const pageWhere = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<Reading>;
+    const rows = await this.em.find(Reading, pageWhere, { orderBy: ks.orderBy, limit: w.size + 1 });
+    return toPage(rows, w, () => this.em.count(Reading, where), (r) => [r.periodStart.toISOString(), r.id]);
   }
 }

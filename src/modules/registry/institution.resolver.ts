@@ -20,7 +20,7 @@ export class InstitutionResolver {
     @Arg('filter', () => InstitutionFilter, { nullable: true }) filter: InstitutionFilter | undefined,
     @Ctx() ctx: Context,
   ): Promise<Page<Institution>> {
-    return new RegistryService(ctx.em, ctx.principal).institutions(filter, page.first, page.after);
+    return new RegistryService(ctx.em, ctx.principal).institutions(filter, page);
   }
 
   @Query(() => Institution)

@@ -11,7 +11,7 @@ import { RegionConnection } from './registry.types';
 export class RegionResolver {
   @Query(() => RegionConnection, { description: 'Regions (province, city, counties), filtered by level or parent.' })
   regions(@Args() page: PageArgs, @Arg('filter', () => RegionFilter, { nullable: true }) filter: RegionFilter | undefined, @Ctx() ctx: Context): Promise<Page<Region>> {
-    return new RegistryService(ctx.em, ctx.principal).regions(filter, page.first, page.after);
+    return new RegistryService(ctx.em, ctx.principal).regions(filter, page);
   }
 
   @Query(() => Region)

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { assertCanReadRows, assertCanWrite, canReadRows, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
-import { decodeCursor, decodeIntId, toPage, type Page } from '../../graphql/relay';
+import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { creditCodeProblem } from './credit-code';
 import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
@@ -47,13 +47,11 @@ export class RegistryService {
     return rows.map((r) => r.id);
   }
 
-  async regions(filter: RegionFilter | undefined, first: number, after?: string | null): Promise<Page<Region>> {
+  async regions(filter: RegionFilter | undefined, page: PageArgs): Promise<Page<Region>> {
     const where: FilterQuery<Region> = {};
     if (filter?.level) where.level = filter.level;
     if (filter?.parentId) where.parent = decodeIntId(filter.parentId, 'Region', 'filter.parentId');
-    const cursor = decodeCursor(after, 1);
-    const rows = await this.em.find(Region, cursor ? { ...where, id: { $gt: Number(cursor[0]) } } : where, { orderBy: { id: 'asc' }, limit: first + 1 });
-    return toPage(rows, first, () => this.em.count(Region, where), (r) => [r.id]);
+    return pageById(this.em, Region, where, page);
   }
 
   private async institutionWhere(filter: InstitutionFilter | undefined): Promise<FilterQuery<Institution> | null> {
@@ -78,13 +76,10 @@ export class RegistryService {
     return where;
   }
 
-  async institutions(filter: InstitutionFilter | undefined, first: number, after?: string | null): Promise<Page<Institution>> {
+  async institutions(filter: InstitutionFilter | undefined, page: PageArgs): Promise<Page<Institution>> {
     const where = await this.institutionWhere(filter);
     if (!where) throw new ForbiddenError('this key may not list institutions');
-    const cursor = decodeCursor(after, 1);
-    const pageWhere = cursor ? { $and: [where, { id: { $gt: Number(cursor[0]) } }] } : where;
-    const rows = await this.em.find(Institution, pageWhere, { orderBy: { id: 'asc' }, limit: first + 1 });
-    return toPage(rows, first, () => this.em.count(Institution, where), (i) => [i.id]);
+    return pageById(this.em, Institution, where, page);
   }
 
   /** One institution the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */

@@ -103,7 +103,7 @@ export class PvGenerationEvent {
 export class SolarResolver {
   @Query(() => PvProjectConnection)
   pvProjects(@Args() page: PageArgs, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<Page<PvProject>> {
-    return new SolarService(ctx.db, ctx.em, ctx.principal).projects(filter, page.first, page.after);
+    return new SolarService(ctx.db, ctx.em, ctx.principal).projects(filter, page);
   }
 
   @Query(() => PvProgramme)

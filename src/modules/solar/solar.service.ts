@@ -3,7 +3,7 @@ import { readInstitutions, readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, ValidationError } from '../../graphql/errors';
-import { decodeIntId, pageById, type Page } from '../../graphql/relay';
+import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { MIN_GROUP } from '../accounting/disclosure';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
 import { loadFactorTable } from '../factors/reference';
@@ -59,11 +59,11 @@ export class SolarService {
     return this.em.findOne(PvProject, { $and: [{ id }, this.rowWhere()] } as FilterQuery<PvProject>);
   }
 
-  projects(filter: PvFilterInput | undefined, first: number, after?: string | null): Promise<Page<PvProject>> {
+  projects(filter: PvFilterInput | undefined, page: PageArgs): Promise<Page<PvProject>> {
     const and: Record<string, unknown>[] = [this.rowWhere()];
     if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
     if (filter?.status) and.push({ status: filter.status });
-    return pageById(this.em, PvProject, { $and: and } as FilterQuery<PvProject>, first, after);
+    return pageById(this.em, PvProject, { $and: and } as FilterQuery<PvProject>, page);
   }
 
   /** Generation of projects' meters over local months, with the CO2 it avoided at the grid factor of each month. */

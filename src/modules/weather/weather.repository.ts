@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { sqlKeyset, type PageWindow } from '../../graphql/relay';
 
 /** SQL of the weather module: stations and daily mean temperatures (°C). */
 export interface StationRow {
@@ -12,8 +13,11 @@ export interface StationRow {
 
 const STATION = 'SELECT id, code, name, region_id, source, created_at FROM weather_station';
 
-export async function listStations(pool: pg.Pool, afterId: number, limit: number): Promise<StationRow[]> {
-  return (await pool.query<StationRow>(`${STATION} WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit])).rows;
+export async function listStations(pool: pg.Pool, window: PageWindow): Promise<StationRow[]> {
+  const params: unknown[] = [];
+  const ks = sqlKeyset(window, 'id', params);
+  const where = ks.where.length ? `WHERE ${ks.where.join(' AND ')}` : '';
+  return (await pool.query<StationRow>(`${STATION} ${where} ORDER BY ${ks.orderBy} LIMIT $${params.push(window.size + 1)}`, params)).rows;
 }
 
 export async function countStations(pool: pg.Pool): Promise<number> {

@@ -13,7 +13,7 @@ const svc = (ctx: Context) => new WeatherService(ctx.db.pool, ctx.principal, ctx
 export class WeatherResolver {
   @Query(() => WeatherStationConnection, { description: 'Weather stations and where their temperatures come from.' })
   weatherStations(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<WeatherStation>> {
-    return svc(ctx).stations(page.first, page.after);
+    return svc(ctx).stations(page);
   }
 
   @Query(() => [WeatherDay], { description: 'Daily mean temperatures (°C) of a station over [from, to), at most 1,100 days.' })

@@ -3,7 +3,7 @@ import { assertCanReadRows, assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
-import { decodeCursor, decodeIntId, toGlobalId, toPage, type Page } from '../../graphql/relay';
+import { decodeIntId, pageWindow, toGlobalId, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { record } from '../audit/audit.service';
 import { addDays } from '../accounting/period';
 import * as repo from './weather.repository';
@@ -23,11 +23,11 @@ export class WeatherService {
     private readonly timezone: string,
   ) {}
 
-  async stations(first: number, after?: string | null): Promise<Page<WeatherStation>> {
+  async stations(page: PageArgs): Promise<Page<WeatherStation>> {
     assertCanReadRows(this.principal, 'weather');
-    const cursor = decodeCursor(after, 1);
-    const rows = await repo.listStations(this.pool, cursor ? Number(cursor[0]) : 0, first + 1);
-    return toPage(rows.map(WeatherStation.of), first, () => repo.countStations(this.pool), (s) => [s.rowId]);
+    const w = pageWindow(page, 1);
+    const rows = await repo.listStations(this.pool, w);
+    return toPage(rows.map(WeatherStation.of), w, () => repo.countStations(this.pool), (s) => [s.rowId]);
   }
 
   async station(id: number): Promise<WeatherStation> {
