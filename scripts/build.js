@@ -19,7 +19,7 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 const STAMP = path.join(ROOT, 'dist', '.build-stamp');
 /** What the build reads: sources, the committed operations, compiler settings, dependencies. */
-const INPUT_DIRS = ['src', 'migrations', 'bench', 'schema/operations', 'scripts'];
+const INPUT_DIRS = ['src', 'migrations', 'bench', 'examples', 'schema/operations', 'scripts'];
 const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.web.json', 'node_modules/.package-lock.json'];
 
 function newestIn(dir, newest) {

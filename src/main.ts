@@ -17,7 +17,8 @@ const USAGE = `usage: ewc-hub <command>
                                 the annual assessment round as CSV
   import readings <file.csv|file.xlsx> [--mapping <mapping.json>]
                                 load readings from a file in one transaction; bad rows go to <file>.rejected.csv
-  schema                        write the GraphQL SDL to schema/schema.graphql
+  schema [--subgraph]           write the GraphQL SDL to schema/schema.graphql and schema/subgraph.graphql
+                                (--subgraph: print the Federation 2 subgraph SDL)
   migration:create [name]       (development) write the migration the entities need`;
 
 async function run(argv: string[]): Promise<void> {
@@ -36,7 +37,7 @@ async function run(argv: string[]): Promise<void> {
     case 'import':
       return (await import('./cli/import.command.js')).importCommand(config, rest);
     case 'schema':
-      return (await import('./cli/schema.command.js')).schemaCommand();
+      return (await import('./cli/schema.command.js')).schemaCommand(rest);
     case 'migrate':
       return (await import('./cli/migrate.command.js')).migrateCommand(config);
     case 'migration:create':

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { migratorOf } from '../src/db/database';
+import { buildHubSubgraph, printHubSubgraph } from '../src/federation/subgraph';
 import { createSchema, printSortedSchema } from '../src/graphql/schema';
 import { startTestHub, type TestHub } from './helpers/hub';
 
@@ -11,6 +12,11 @@ describe('committed contracts', () => {
   it('schema/schema.graphql is the schema the code builds (run `npm run schema` after changing it)', async () => {
     const committed = readFileSync(path.join(ROOT, 'schema/schema.graphql'), 'utf8');
     expect(printSortedSchema(await createSchema())).toBe(committed);
+  });
+
+  it('schema/subgraph.graphql is the Federation 2 subgraph the code builds (run `npm run schema`)', async () => {
+    const committed = readFileSync(path.join(ROOT, 'schema/subgraph.graphql'), 'utf8');
+    expect(printHubSubgraph(buildHubSubgraph(await createSchema()))).toBe(committed);
   });
 
   it('src/generated/graphql.ts matches schema/operations (run `npm run codegen`)', () => {

@@ -262,6 +262,9 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Query.readings': rule('rows', ...METERS),
   'Query.node': { open: 'each node type has its rule in NODE_RULES' },
   'Query.nodes': { open: 'each node type has its rule in NODE_RULES' },
+  // The federation subgraph's fields (src/federation, served at /subgraph and to the gateway).
+  'Query._entities': { open: 'each representation answers under its type’s row of NODE_RULES, as node(id)' },
+  'Query._service': { open: 'the subgraph’s SDL: what introspection already shows every key' },
   'Query.pvProgramme': rule('read', 'pvProject'),
   'Query.pvProjects': rule('rows', 'pvProject'),
   'Query.quotaStandards': rule('rows', ...QUOTAS),

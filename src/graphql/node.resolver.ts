@@ -94,7 +94,11 @@ const FETCHERS: Record<string, NodeFetcher> = {
 /** The types `node(id)` answers (test/access/policy.test.ts holds this to NODE_RULES and to the schema). */
 export const NODE_TYPES: readonly string[] = Object.keys(FETCHERS);
 
-async function fetchNode(id: string, ctx: Context, field: string): Promise<object> {
+/**
+ * The object behind a global id under its type's rule and row scope: NOT_FOUND, FORBIDDEN or the
+ * object. `node(id)`, `nodes(ids)` and the federation's `_entities` all answer through it.
+ */
+export async function fetchNode(id: string, ctx: Context, field: string): Promise<object> {
   const { type, id: raw } = fromGlobalId(id, undefined, field);
   const fetch = FETCHERS[type];
   if (!fetch) throw new NotFoundError(`no node of type ${type}`);

@@ -12,6 +12,8 @@ import { dashboardRouter } from '../dashboard/serve';
 import { type Database } from '../db/database';
 import { unavailableReason } from '../db/unavailable';
 import { explorerRouter } from '../explorer/serve';
+import { subgraphRoute } from '../federation/subgraph.http';
+import { buildHubSubgraph } from '../federation/subgraph';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
 import { createSchema } from '../graphql/schema';
@@ -107,43 +109,48 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
 
   const ws = attachWebSocket({ httpServer, schema, db, pubsub, metrics, keys, budgets, limits: config.budgets });
 
-  const apollo = new ApolloServer<Context>({
-    schema,
-    formatError: (formatted, error) => formatError(formatted, error, { statementTimeoutMs: db.statementTimeoutMs }),
-    includeStacktraceInErrorResponses: false,
-    introspection: true,
-    // We stop on signals ourselves: drain HTTP and WebSocket, then close the database.
-    stopOnTerminationSignals: false,
-    validationRules: armor.validationRules,
-    plugins: [
-      ...armor.plugins,
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { drainServer: () => ws.drain() }; } },
-      // The offline explorer replaces Apollo's CDN-hosted landing page.
-      ApolloServerPluginLandingPageDisabled(),
-      // No type sets cache hints (answers depend on the key), and the default cache-control plugin
-      // wraps every field resolver to compute them: 100 institutions with meters are ~1,500 calls.
-      ApolloServerPluginCacheControlDisabled(),
-      metricsPlugin(metrics),
-      budgetPlugin(budgets),
-      serviceUnavailablePlugin(),
-      keyUsagePlugin(usage),
-      // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
-      {
-        async requestDidStart() {
-          return {
-            async didResolveOperation({ operation }) {
-              if (operation?.operation === 'subscription') {
-                throw new GraphQLError('subscriptions run over WebSocket (graphql-ws, protocol graphql-transport-ws) on /graphql, not over HTTP', {
-                  extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-                });
-              }
-            },
-          };
+  // The options /graphql and /subgraph share: errors, limits, metrics, budgets, usage.
+  const apolloFor = (schemaOrGateway: { schema: GraphQLSchema }, own: ApolloServerPlugin<Context>[] = []) =>
+    new ApolloServer<Context>({
+      ...schemaOrGateway,
+      formatError: (formatted, error) => formatError(formatted, error, { statementTimeoutMs: db.statementTimeoutMs }),
+      includeStacktraceInErrorResponses: false,
+      introspection: true,
+      // We stop on signals ourselves: drain HTTP and WebSocket, then close the database.
+      stopOnTerminationSignals: false,
+      validationRules: armor.validationRules,
+      plugins: [
+        ...armor.plugins,
+        ...own,
+        // The offline explorer replaces Apollo's CDN-hosted landing page.
+        ApolloServerPluginLandingPageDisabled(),
+        // No type sets cache hints (answers depend on the key), and the default cache-control plugin
+        // wraps every field resolver to compute them: 100 institutions with meters are ~1,500 calls.
+        ApolloServerPluginCacheControlDisabled(),
+        metricsPlugin(metrics),
+        budgetPlugin(budgets),
+        serviceUnavailablePlugin(),
+        keyUsagePlugin(usage),
+        // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
+        {
+          async requestDidStart() {
+            return {
+              async didResolveOperation({ operation }) {
+                if (operation?.operation === 'subscription') {
+                  throw new GraphQLError('subscriptions run over WebSocket (graphql-ws, protocol graphql-transport-ws) on /graphql, not over HTTP', {
+                    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+                  });
+                }
+              },
+            };
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  const apollo = apolloFor({ schema }, [
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    { async serverWillStart() { return { drainServer: () => ws.drain() }; } },
+  ]);
   await apollo.start();
 
   app.get('/healthz', (_req, res) => {
@@ -162,21 +169,25 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.use(dashboardRouter());
   // Files of readings over HTTP, for agencies without shell access to the hub.
   app.use(importRouter(db, pubsub, keys, budgets, monitor));
+  const context = async ({ req, res }: { req: express.Request; res: express.Response }): Promise<Context> => {
+    metrics.httpGraphqlRequests.inc();
+    const principal = await keys.principalFor(req.headers.authorization, req.ip).catch((err: unknown) => {
+      // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
+      const reason = unavailableReason(err, db.statementTimeoutMs);
+      throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
+    });
+    const em = db.orm.em.fork();
+    const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
+    return { principal, em, db, pubsub, monitor, requestId, loaders: createLoaders(db, em, principal) };
+  };
+  // The hub as an Apollo Federation 2 subgraph, for a gateway or router composing it (src/federation).
+  const subgraph = subgraphRoute(() => apolloFor({ schema: buildHubSubgraph(schema) }), context);
+  app.use('/subgraph', express.json({ limit: '20mb' }), subgraph.handler);
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<Context> => {
-        metrics.httpGraphqlRequests.inc();
-        const principal = await keys.principalFor(req.headers.authorization, req.ip).catch((err: unknown) => {
-          // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
-          const reason = unavailableReason(err, db.statementTimeoutMs);
-          throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
-        });
-        const em = db.orm.em.fork();
-        const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
-        return { principal, em, db, pubsub, monitor, requestId, loaders: createLoaders(db, em, principal) };
-      },
+      context,
     }),
   );
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -201,6 +212,6 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     schema,
     metrics,
     usage,
-    stop: () => (stopping ??= apollo.stop().then(() => Promise.all([monitor.drain(), usage.stop()])).then(() => (keys.close(), pubsub.close()))),
+    stop: () => (stopping ??= Promise.all([apollo.stop(), subgraph.stop()]).then(() => Promise.all([monitor.drain(), usage.stop()])).then(() => (keys.close(), pubsub.close()))),
   };
 }

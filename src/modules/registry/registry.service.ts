@@ -91,6 +91,24 @@ export class RegistryService {
     return institution;
   }
 
+  /**
+   * Institutions by unified social credit code (the key other agencies' systems share), each the
+   * institution, NOT_FOUND or FORBIDDEN. The code itself is an institution detail: a key that may
+   * not read it may not look institutions up by it either.
+   */
+  async institutionsByCreditCode(codes: readonly string[]): Promise<(Institution | Error)[]> {
+    assertCanReadRows(this.principal, 'institutionDetail');
+    const scope = readInstitutions(this.principal, 'institution');
+    const rows = await this.em.find(Institution, { creditCode: { $in: [...new Set(codes)] } });
+    const byCode = new Map(rows.map((r) => [r.creditCode, r]));
+    return codes.map((code) => {
+      const row = byCode.get(code);
+      if (!row) return new NotFoundError('no institution with this credit code');
+      if (!scope || !inScope(scope, row.id)) return new ForbiddenError('this key may not read that institution');
+      return row;
+    });
+  }
+
   private async validateInstitution(
     input: Partial<CreateInstitutionInput>,
     problems: Problems,
