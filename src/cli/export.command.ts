@@ -7,6 +7,7 @@ import type { Database } from '../db/database';
 import type { Institution } from '../modules/registry/institution.entity';
 import { toGlobalId } from '../graphql/relay';
 import { writeCsv } from '../csv';
+import { exportFigure } from '../figures/precision';
 import { parseFlags, UsageError } from './args';
 
 const USAGE = 'usage: export assessment --year <YYYY> [--out <file.csv>]\n       export audit --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out <file.csv>]';
@@ -63,8 +64,12 @@ async function exportAssessment(config: Config, argv: string[]): Promise<void> {
           const inst = live.get(e.institution.id);
           const names = inst ? [inst.name, inst.nameZh, inst.creditCode] : [e.institutionName, e.institutionNameZh, e.creditCode];
           const ind = new Map(e.indicators.map((i) => [i.indicator, i]));
-          yield [e.rank, ...names, e.score, e.openRectifications, e.energyKgce, e.waterM3,
-            ...kinds.flatMap((k) => [ind.get(k)?.value, ind.get(k)?.status, ind.get(k)?.constraintValue]), e.comment];
+          // The same figures, rounded as the API rounds them (figures/precision.ts).
+          const fig = (v: number | null | undefined, type: string, field: string) => exportFigure(v, type, field);
+          yield [e.rank, ...names, fig(e.score, 'AssessmentEntry', 'score'), e.openRectifications,
+            fig(e.energyKgce, 'AssessmentEntry', 'energyKgce'), fig(e.waterM3, 'AssessmentEntry', 'waterM3'),
+            ...kinds.flatMap((k) => [fig(ind.get(k)?.value, 'EntryIndicatorResult', 'value'), ind.get(k)?.status, fig(ind.get(k)?.constraintValue, 'EntryIndicatorResult', 'constraintValue')]),
+            e.comment];
         }
         if (!page.pageInfo.hasNextPage) return;
         after = page.pageInfo.endCursor;
@@ -82,8 +87,9 @@ async function liveNames(db: Database, ids: number[]): Promise<Map<number, Insti
   return new Map(institutions.map((i) => [i.id, i]));
 }
 
-/** A value of a field as a cell: text as it is, anything else as JSON. */
-const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' || typeof v === 'number' ? v : JSON.stringify(v));
+/** A value of a field as a cell: text as it is, a number rounded as the API rounds the field, anything else as JSON. */
+const cell = (v: unknown, type: string, field: string) =>
+  v === null || v === undefined ? '' : typeof v === 'number' ? exportFigure(v, type, field) : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** The audit trail of a span of days, one line per changed field (Excel-friendly), oldest first. */
 async function exportAudit(config: Config, argv: string[]): Promise<void> {
@@ -104,7 +110,7 @@ async function exportAudit(config: Config, argv: string[]): Promise<void> {
         for (const c of e.changes) {
           const fields = Object.entries(c.fields);
           if (!fields.length) yield [...who, c.object, c.type, c.action, '', '', ''];
-          for (const [field, v] of fields) yield [...who, c.object, c.type, c.action, field, cell(v.before), cell(v.after)];
+          for (const [field, v] of fields) yield [...who, c.object, c.type, c.action, field, cell(v.before, c.type, field), cell(v.after, c.type, field)];
         }
       }
     }

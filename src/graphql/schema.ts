@@ -14,6 +14,7 @@ import { MeteringResolvers } from '../modules/metering/metering.resolvers';
 import { PubSub } from '../modules/realtime/pubsub';
 import { RegistryResolvers } from '../modules/registry/registry.resolvers';
 import { RegionWeatherResolver, WeatherResolver } from '../modules/weather/weather.resolver';
+import { roundFigures } from './figures';
 import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
@@ -34,7 +35,8 @@ export async function createSchema(pubsub: PubSub = new PubSub()): Promise<Graph
   });
   // Every root field decides through the policy table before its resolver runs; each mutation
   // then runs in an audit scope, so the events its services record carry its name and request id.
-  return scopeMutations(guardRootFields(schema));
+  // Every figure is rounded once, by its unit, on its way out (the precision policy).
+  return scopeMutations(guardRootFields(roundFigures(schema)));
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

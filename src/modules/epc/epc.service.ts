@@ -13,7 +13,9 @@ import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract
 import { EpcStatus, EpcType, SettlementPeriod } from './epc.enums';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 import { Esco } from './esco.entity';
-import { formatFen, settle, type Settlement } from './mv';
+import { fenOf, formatFen, moneyInputProblem, roundYuan } from '../../figures/money';
+import { MONEY, RATE_DECIMALS } from '../../figures/precision';
+import { settle, type Settlement } from './mv';
 import * as frozen from './mv.repository';
 import { baselineFigures, fitBaselineSet, measureSavings, summarise, type BaselineFigures, type BaselineSet, type NonRoutineEvent, type SavingsResult } from './savings';
 import { flushAudited, record, type ObjectChange } from '../audit/audit.service';
@@ -34,7 +36,8 @@ const FINAL: ReadonlySet<EpcStatus> = new Set([EpcStatus.HANDED_OVER, EpcStatus.
 /** An audit older than this does not qualify a site for a contract. */
 export const AUDIT_MAX_AGE_YEARS = 2;
 
-const DECIMAL = /^\d{1,12}(\.\d{1,4})?$/;
+/** A unit price in yuan: up to 12 digits before the point and RATE_DECIMALS after, as the scalar takes it. */
+const PRICE = new RegExp(`^\\d{1,${MONEY.integerDigits}}(\\.\\d{1,${RATE_DECIMALS}})?$`);
 const FRACTION = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
 
 export interface SettlementRow {
@@ -115,7 +118,8 @@ export class EpcService {
     if (!input.measures.length) problems.add('measures', 'name at least one measure');
     input.measures.forEach((m, i) => !m.name.trim() && problems.add('measures', 'a measure needs a name', i));
     if (!(input.termStart < input.termEnd)) problems.add('termEnd', 'must be after termStart');
-    if (!DECIMAL.test(input.investmentYuan)) problems.add('investmentYuan', 'a non-negative amount of yuan, e.g. "1250000.00"');
+    const investmentProblem = moneyInputProblem(input.investmentYuan);
+    if (investmentProblem) problems.add('investmentYuan', `${investmentProblem} (a non-negative amount of yuan, e.g. "1250000.00")`);
     if (!input.baselineStart.endsWith('-01')) problems.add('baselineStart', 'the first day of a month');
     else if (nextMonthN(input.baselineStart, 12) > input.termStart) problems.add('baselineStart', 'the twelve baseline months must end before the term starts');
     const sharing = input.type === EpcType.BENEFIT_SHARING || input.type === EpcType.HYBRID;
@@ -123,7 +127,7 @@ export class EpcService {
     if (sharing && !(input.escoShare && FRACTION.test(input.escoShare))) problems.add('escoShare', `a fraction from 0 to 1 is required for ${input.type}`);
     if (guaranteed && !(input.guaranteedSavingsRate && FRACTION.test(input.guaranteedSavingsRate))) problems.add('guaranteedSavingsRate', `a fraction from 0 to 1 is required for ${input.type}`);
     const prices = Object.fromEntries(input.prices.map((p) => [p.carrier, p.priceYuan]));
-    input.carriers.forEach((c) => !(prices[c] && DECIMAL.test(prices[c])) && problems.add('prices', `give a price in yuan per unit for ${c}`));
+    input.carriers.forEach((c) => !(prices[c] && PRICE.test(prices[c])) && problems.add('prices', `give a price in yuan per unit for ${c}`));
     const [institution, esco] = await Promise.all([
       this.em.findOne(Institution, institutionId),
       this.em.findOne(Esco, decodeIntId(input.escoId, 'Esco', 'escoId')),
@@ -140,7 +144,7 @@ export class EpcService {
       measures: input.measures.map((m) => ({ name: m.name.trim(), pillar: m.pillar })),
       termStart: input.termStart,
       termEnd: input.termEnd,
-      investmentYuan: input.investmentYuan,
+      investmentYuan: roundYuan(input.investmentYuan),
       escoShare: sharing ? input.escoShare! : null,
       guaranteedSavingsRate: guaranteed ? input.guaranteedSavingsRate! : null,
       prices,
@@ -281,10 +285,11 @@ export class EpcService {
     const problems = new Problems();
     if (!input.name.trim()) problems.add('name', 'must not be empty');
     if (!Number.isInteger(input.quantity) || input.quantity <= 0) problems.add('quantity', 'a positive whole number');
-    if (!DECIMAL.test(input.valueYuan)) problems.add('valueYuan', 'a non-negative amount of yuan');
+    const valueProblem = moneyInputProblem(input.valueYuan);
+    if (valueProblem) problems.add('valueYuan', `${valueProblem} (a non-negative amount of yuan)`);
     problems.throwIfAny();
     if (FINAL.has(contract.status)) throw new ConflictError(`the contract is ${contract.status}: no more assets can be added`);
-    const asset = this.em.create(EpcAsset, { contract, name: input.name.trim(), quantity: input.quantity, valueYuan: input.valueYuan });
+    const asset = this.em.create(EpcAsset, { contract, name: input.name.trim(), quantity: input.quantity, valueYuan: roundYuan(input.valueYuan) });
     await flushAudited(this.em, this.principal);
     return asset;
   }
@@ -294,13 +299,14 @@ export class EpcService {
     const contract = await this.contract(contractId);
     assertCanWrite(this.principal, 'money', contract.institution.id);
     const problems = new Problems();
-    if (!DECIMAL.test(amountYuan) || Number(amountYuan) <= 0) problems.add('amountYuan', 'a positive amount of yuan, e.g. "125000.00"');
+    const amountProblem = moneyInputProblem(amountYuan, { positive: true });
+    if (amountProblem) problems.add('amountYuan', `${amountProblem} (a positive amount of yuan, e.g. "125000.00")`);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(paidOn)) problems.add('paidOn', 'a day, YYYY-MM-DD');
     problems.throwIfAny();
     if (contract.status !== EpcStatus.OPERATING && contract.status !== EpcStatus.HANDED_OVER) {
       throw new ConflictError(`payments follow measured savings: the contract is ${contract.status}, not OPERATING`);
     }
-    const payment = this.em.create(EpcPayment, { contract, amountYuan, paidOn, note: note?.trim() || null, recordedBy: this.principal.keyName });
+    const payment = this.em.create(EpcPayment, { contract, amountYuan: roundYuan(amountYuan), paidOn, note: note?.trim() || null, recordedBy: this.principal.keyName });
     // The payment settles the periods ended by its day: their figures are frozen as paid.
     const due = await this.computeSettlements(contract, paidOn);
     await this.inTransaction(async () => {
@@ -407,10 +413,10 @@ export class EpcService {
     const [rows, payments] = await Promise.all([this.settlements(contract, asOf), this.em.find(EpcPayment, { contract: contract.id })]);
     let fen = 0n;
     for (const r of rows) {
-      if (r.money?.escoShareValue) fen += toFen(r.money.escoShareValue);
-      if (r.money?.shortfallValue) fen -= toFen(r.money.shortfallValue);
+      if (r.money?.escoShareValue) fen += fenOf(r.money.escoShareValue);
+      if (r.money?.shortfallValue) fen -= fenOf(r.money.shortfallValue);
     }
-    for (const p of payments) fen -= toFen(p.amountYuan);
+    for (const p of payments) fen -= fenOf(p.amountYuan);
     return formatFen(fen);
   }
 
@@ -422,12 +428,6 @@ export class EpcService {
 /** An audit change on a contract for what M&V writes by SQL (baseline versions, events, settlements). */
 function change(type: string, contract: EpcContract, fields: Record<string, { before: unknown; after: unknown }>): ObjectChange {
   return { object: toGlobalId('EpcContract', contract.id), type, action: type === 'EpcSettlement' && !('frozen' in fields) ? 'update' : 'create', fields };
-}
-
-function toFen(yuan: string): bigint {
-  const [whole, frac = ''] = yuan.replace('-', '').split('.');
-  const fen = BigInt(whole) * 100n + BigInt((frac + '00').slice(0, 2));
-  return yuan.startsWith('-') ? -fen : fen;
 }
 
 function nextMonthN(month: string, n: number): string {

@@ -1,73 +1,15 @@
 /**
  * Settlement money. Never through floating point: prices, shares and rates arrive as decimal
- * strings, quantities at their shortest round-trip decimal form (`String(n)`); products are exact
- * on bigint and rounded once to integer fen, half up. Money leaves as a yuan string, 2 decimals.
+ * strings, quantities at the precision the API shows them (0.001 of their unit); products are
+ * exact on bigint and rounded once to integer fen, half up, by figures/money.ts. Money leaves as a
+ * yuan string, 2 decimals.
  */
 
-// Settlement money (exact decimals, integer fen)
+import { decimalOfNumber, decimalToNumber, mul, parseDecimal, roundHalfUp, sub, type Dec } from '../../figures/decimal';
+import { formatFen, shareFen, yuanToFen } from '../../figures/money';
+import { UNITS } from '../../figures/precision';
 
-/** Exact decimal: coef / 10^scale. */
-interface Dec {
-  coef: bigint;
-  scale: number;
-}
-
-const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
-
-function parseDecimal(text: string, what: string): Dec {
-  const m = DECIMAL.exec(text.trim());
-  if (!m) throw new Error(`${what}: not a decimal number: '${text}'`);
-  const [, sign, int, frac = '', exp = '0'] = m;
-  let coef = BigInt(int + frac);
-  let scale = frac.length - Number(exp);
-  if (scale < 0) {
-    coef *= 10n ** BigInt(-scale);
-    scale = 0;
-  }
-  return { coef: sign === '-' ? -coef : coef, scale };
-}
-
-/** A float quantity at its shortest round-trip decimal form (12345.6 → exactly 12345.6). */
-function decimalOfNumber(n: number, what: string): Dec {
-  if (!Number.isFinite(n)) throw new Error(`${what}: must be a finite number, got ${n}`);
-  return parseDecimal(String(n), what);
-}
-
-function mul(a: Dec, b: Dec): Dec {
-  return { coef: a.coef * b.coef, scale: a.scale + b.scale };
-}
-
-function sub(a: Dec, b: Dec): Dec {
-  const scale = Math.max(a.scale, b.scale);
-  return { coef: a.coef * 10n ** BigInt(scale - a.scale) - b.coef * 10n ** BigInt(scale - b.scale), scale };
-}
-
-function decToNumber(d: Dec): number {
-  return Number(d.coef) / 10 ** d.scale;
-}
-
-/** Rounds coef / 10^scale to an integer, half up (away from zero). */
-function roundHalfUp(d: Dec): bigint {
-  if (d.scale <= 0) return d.coef * 10n ** BigInt(-d.scale);
-  const unit = 10n ** BigInt(d.scale);
-  const abs = d.coef < 0n ? -d.coef : d.coef;
-  let q = abs / unit;
-  if ((abs % unit) * 2n >= unit) q += 1n;
-  return d.coef < 0n ? -q : q;
-}
-
-/** Yuan amount → integer fen, half up. */
-function yuanToFen(yuan: Dec): bigint {
-  return roundHalfUp(mul(yuan, { coef: 100n, scale: 0 }));
-}
-
-/** Integer fen → '1234.56' (always 2 decimals, no '-0.00'). */
-export function formatFen(fen: bigint): string {
-  const abs = fen < 0n ? -fen : fen;
-  const yuan = abs / 100n;
-  const cents = (abs % 100n).toString().padStart(2, '0');
-  return `${fen < 0n ? '-' : ''}${yuan}.${cents}`;
-}
+export { formatFen, valueInFen } from '../../figures/money';
 
 function fraction(text: string, what: string): Dec {
   const d = parseDecimal(text, what);
@@ -82,9 +24,13 @@ function price(text: string | undefined, carrier: string): Dec {
   return d;
 }
 
-/** quantity × price in yuan → integer fen, exact product then one half-up rounding. */
-export function valueInFen(quantity: number, pricePerUnitYuan: string): bigint {
-  return yuanToFen(mul(decimalOfNumber(quantity, 'quantity'), parseDecimal(pricePerUnitYuan, 'price')));
+/**
+ * A measured quantity as the API shows it (the precision table's quantity rule, 0.001 of the
+ * carrier's unit): the invoice line is then the shown quantity times the price, checkable by hand.
+ */
+function shownQuantity(n: number, what: string): Dec {
+  const rounding = UNITS.quantity.rounding;
+  return roundHalfUp(decimalOfNumber(n, what), rounding.decimals);
 }
 
 /** One carrier's measured figures for the settlement period, in its physical unit. */
@@ -149,13 +95,13 @@ export function settle(carriers: readonly CarrierSavings[], terms: SettlementTer
   let shortfallFen = 0n;
   const lines = carriers.map((c): SettlementLine => {
     const unitPrice = price(terms.prices[c.carrier], c.carrier);
-    const saved = decimalOfNumber(c.savings, `savings of ${c.carrier}`);
+    const saved = shownQuantity(c.savings, `savings of ${c.carrier}`);
     const lineFen = yuanToFen(mul(saved, unitPrice));
     totalFen += lineFen;
     if (guaranteedRate === null) return { carrier: c.carrier, savingsValue: formatFen(lineFen), shortfallQuantity: null, shortfallValue: null };
 
     if (c.adjustedBaseline === undefined) throw new Error(`settle: GUARANTEED_SAVINGS needs the adjusted baseline of ${c.carrier}`);
-    const guaranteed = mul(guaranteedRate, decimalOfNumber(c.adjustedBaseline, `adjusted baseline of ${c.carrier}`));
+    const guaranteed = mul(guaranteedRate, shownQuantity(c.adjustedBaseline, `adjusted baseline of ${c.carrier}`));
     let short = sub(guaranteed, saved);
     if (short.coef < 0n) short = { coef: 0n, scale: 0 };
     const shortFen = yuanToFen(mul(short, unitPrice));
@@ -163,7 +109,7 @@ export function settle(carriers: readonly CarrierSavings[], terms: SettlementTer
     return {
       carrier: c.carrier,
       savingsValue: formatFen(lineFen),
-      shortfallQuantity: decToNumber(short),
+      shortfallQuantity: decimalToNumber(short),
       shortfallValue: formatFen(shortFen),
     };
   });
@@ -172,13 +118,13 @@ export function settle(carriers: readonly CarrierSavings[], terms: SettlementTer
     return { type: terms.type, lines, savingsValue: formatFen(totalFen), escoShareValue: null, clientShareValue: null, shortfallValue: formatFen(shortfallFen) };
   }
   const shareable = totalFen > 0n ? totalFen : 0n;
-  const escoFen = roundHalfUp(mul({ coef: shareable, scale: 0 }, fraction(terms.escoShare, 'escoShare')));
+  const { part: escoFen, rest: clientFen } = shareFen(shareable, fraction(terms.escoShare, 'escoShare'));
   return {
     type: terms.type,
     lines,
     savingsValue: formatFen(totalFen),
     escoShareValue: formatFen(escoFen),
-    clientShareValue: formatFen(shareable - escoFen),
+    clientShareValue: formatFen(clientFen),
     shortfallValue: null,
   };
 }

@@ -5,7 +5,8 @@ import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/rela
 import { DecimalScalar } from '../../graphql/scalars';
 import type { Context } from '../../server/context';
 import { PeriodInput, resolvePeriod } from '../accounting/period';
-import { formatFen } from '../epc/mv';
+import { sumYuan } from '../../figures/money';
+import { sumExact } from '../../figures/precision';
 import { EmissionFactor } from '../factors/emission-factor.entity';
 import { Meter } from '../metering/meter.entity';
 import { filterIterable } from '../realtime/filter-iterable';
@@ -109,7 +110,6 @@ export class SolarResolver {
   @Query(() => PvProgramme)
   async pvProgramme(@Arg('asOf', () => LocalDateResolver) asOf: string, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<PvProgramme> {
     const p = await new SolarService(ctx.db, ctx.em, ctx.principal).programme(asOf, filter);
-    const fen = p.projects.reduce((s, x) => s + BigInt(Math.round(Number(x.investmentYuan) * 100)), 0n);
     const count = (s: PvStatus) => p.projects.filter((x) => p.statusAt.get(x.id) === s).length;
     const shown = <T,>(v: T): T | null => (p.suppressed ? null : v);
     return {
@@ -118,10 +118,11 @@ export class SolarResolver {
       projectCount: p.projects.length,
       operatingCount: count(PvStatus.OPERATING),
       underConstructionCount: count(PvStatus.UNDER_CONSTRUCTION),
-      capacityKw: shown(p.projects.reduce((s, x) => s + x.capacityKw, 0)),
-      investmentYuan: shown(formatFen(fen)),
-      expectedAnnualKwh: shown(p.projects.reduce((s, x) => s + x.expectedAnnualKwh, 0)),
-      reportedAnnualCo2T: shown(p.projects.reduce((s, x) => s + x.reportedAnnualCo2T, 0)),
+      // Sums of stored inputs, exact in integers of each unit's precision (milli-kW, fen...).
+      capacityKw: shown(sumExact(p.projects.map((x) => x.capacityKw), 'kW')),
+      investmentYuan: shown(sumYuan(p.projects.map((x) => x.investmentYuan))),
+      expectedAnnualKwh: shown(sumExact(p.projects.map((x) => x.expectedAnnualKwh), 'kWh')),
+      reportedAnnualCo2T: shown(sumExact(p.projects.map((x) => x.reportedAnnualCo2T), 'tCo2')),
       computedAnnualCo2T: shown(p.computedAnnualCo2T),
       actualKwhLast12Months: shown(p.actualKwhLast12Months),
       emissionFactorIds: p.suppressed ? [] : p.emissionFactorIds,

@@ -1,0 +1,157 @@
+/**
+ * The precision policy: one table of units, each with the one rounding its figures get, and which
+ * unit each figure of the schema is in. Quantities are summed exactly (SQL numeric, or integers of
+ * a stated unit) and rounded once, where they leave the hub: the GraphQL boundary
+ * (graphql/figures.ts) and the exports (same table). No answer shows float noise.
+ */
+import { decimalOfNumber, decimalToNumber, formatDecimal, parseDecimal, roundHalfUp, roundSignificant, toInteger } from './decimal';
+
+export type Rounding = { decimals: number } | { significant: number };
+
+export interface UnitRule {
+  /** How a field description names the unit. */
+  label: string;
+  rounding: Rounding;
+}
+
+/** Money columns are numeric(14,2): 12 digits before the point, to the fen. */
+export const MONEY = { decimals: 2, integerDigits: 12 } as const;
+/** Unit prices and fractions (rates, shares) are kept to 4 decimals (numeric(5,4), prices as given). */
+export const RATE_DECIMALS = 4;
+
+export const UNITS = {
+  kgce: { label: 'In kgce', rounding: { decimals: 3 } },
+  kWh: { label: 'In kWh', rounding: { decimals: 3 } },
+  kW: { label: 'In kW (kWp for PV)', rounding: { decimals: 3 } },
+  m3: { label: 'In m³', rounding: { decimals: 3 } },
+  tCo2: { label: 'In t CO2', rounding: { decimals: 3 } },
+  kgCo2: { label: 'In kg CO2', rounding: { decimals: 3 } },
+  /** A carrier's or meter's own unit (kWh, m³, t, Nm³...), named beside the figure. */
+  quantity: { label: 'In the physical unit named beside it', rounding: { decimals: 3 } },
+  m2: { label: 'In m²', rounding: { decimals: 2 } },
+  degC: { label: 'In °C', rounding: { decimals: 2 } },
+  degreeDays: { label: 'In °C·days', rounding: { decimals: 2 } },
+  points: { label: 'In points', rounding: { decimals: 2 } },
+  /** Shares, ratios, intensities (per m², per person), factors and statistics. */
+  ratio: { label: 'A ratio (share, intensity, factor or statistic)', rounding: { significant: 6 } },
+  yuan: { label: 'Money in yuan', rounding: { decimals: MONEY.decimals } },
+  yuanPerUnit: { label: 'In yuan per unit of the carrier', rounding: { decimals: RATE_DECIMALS } },
+  fraction: { label: 'A fraction from 0 to 1', rounding: { decimals: RATE_DECIMALS } },
+} as const satisfies Record<string, UnitRule>;
+
+export type Unit = keyof typeof UNITS;
+
+/** Fields whose name alone does not say their unit, as `Type.field` (or `*.field` for every type). */
+const FIELD_UNITS: Record<string, Unit> = {
+  'CarrierPrice.priceYuan': 'yuanPerUnit',
+  'EpcContract.escoShare': 'fraction',
+  'EpcContract.guaranteedSavingsRate': 'fraction',
+  '*.quantity': 'quantity',
+  'CarrierSavingType.actual': 'quantity',
+  'CarrierSavingType.adjustedBaseline': 'quantity',
+  'CarrierSavingType.savings': 'quantity',
+  'Reading.value': 'quantity',
+  'ReadingRevision.value': 'quantity',
+  'ReadingsIngestedEvent.total': 'quantity',
+  'PvGenerationEvent.kwh': 'kWh',
+  'BaselineCarrier.kgce': 'kgce',
+  'CarrierFigures.kgce': 'kgce',
+  'EpcBaseline.kgce': 'kgce',
+  'EpcSavings.kgce': 'kgce',
+  'CarrierFigures.kgCo2': 'kgCo2',
+  'PvProgramme.actualKwhLast12Months': 'kWh',
+  '*.score': 'points',
+  'AuditCandidateType.score': 'ratio',
+  '*.deductionPerOpenRectification': 'points',
+  '*.cdd': 'degreeDays',
+  '*.hdd': 'degreeDays',
+  '*.specificYieldKwhPerKwp': 'ratio',
+};
+
+/** Then by the unit the name ends with (fields carry their unit in their name); first match wins. */
+const NAME_UNITS: [RegExp, Unit][] = [
+  // Intensities and per-unit factors: kgce per m², m³ per person, kgCO2 per kWh.
+  [/^per[A-Z]|Per[A-Z]|PerUnit$|KgceM2$/, 'ratio'],
+  [/(^v|V)alue$/, 'ratio'],
+  [/Yuan$/, 'yuan'],
+  [/(^k|K)gce$/, 'kgce'],
+  [/(^k|K)gCo2$/, 'kgCo2'],
+  [/Co2T$/, 'tCo2'],
+  [/(^k|K)wh$/, 'kWh'],
+  [/(^k|K)w$/, 'kW'],
+  [/M3$/, 'm3'],
+  [/M2$/, 'm2'],
+  [/(Temp|Balance)C$/, 'degC'],
+  [/(^c|C)overage$|(^r|R)atio$|(^r|R)ate$|(^r|R)2$|^adjR2$|^cvRmse$|^nmbe$|^fsu$|^autocorrelation$|^pValue$|^estimate$|^standardError$|^beta[A-Z]|^intercept$|^factor$/, 'ratio'],
+];
+
+/** The unit of a figure of the schema, or null when the table does not say (a test fails on those). */
+export function unitOfField(type: string, field: string): Unit | null {
+  const direct = FIELD_UNITS[`${type}.${field}`] ?? FIELD_UNITS[`*.${field}`];
+  if (direct) return direct;
+  for (const [pattern, unit] of NAME_UNITS) if (pattern.test(field)) return unit;
+  return null;
+}
+
+/** Fallback for a figure with no unit in the table: 15 significant digits drop binary noise only. */
+export const NOISE_ONLY: Rounding = { significant: 15 };
+
+export function roundingOf(unit: Unit | null): Rounding {
+  return unit ? UNITS[unit].rounding : NOISE_ONLY;
+}
+
+/** '0.001', '6 significant digits': how a description states the rounding. */
+export function describeRounding(r: Rounding): string {
+  return 'decimals' in r ? (r.decimals ? `to ${formatDecimal({ coef: 1n, scale: r.decimals })}` : 'to the unit') : `to ${r.significant} significant digits`;
+}
+
+/** What a field's description says of its figure: 'In kgce, rounded half up to 0.001.' */
+export function describeUnit(unit: Unit): string {
+  return `${UNITS[unit].label}, rounded half up ${describeRounding(UNITS[unit].rounding)}.`;
+}
+
+/** Rounds a float once, half up, on its exact decimal form: 49.999999999999964 to 0.001 is 50. */
+export function roundNumber(value: number, rounding: Rounding): number {
+  if (!Number.isFinite(value)) return value;
+  const d = decimalOfNumber(value, 'figure');
+  return decimalToNumber('decimals' in rounding ? roundHalfUp(d, rounding.decimals) : roundSignificant(d, rounding.significant));
+}
+
+/** Rounds a decimal string (money, prices, rates) and writes it with exactly the unit's decimals. */
+export function roundDecimalText(text: string, rounding: Rounding): string {
+  const d = parseDecimal(text, 'figure');
+  if ('decimals' in rounding) return formatDecimal(roundHalfUp(d, rounding.decimals), rounding.decimals);
+  return formatDecimal(roundSignificant(d, rounding.significant));
+}
+
+export function roundTo(value: number, unit: Unit): number {
+  return roundNumber(value, UNITS[unit].rounding);
+}
+
+/**
+ * A figure as an export writes it: the same rounding as the API gives `Type.field` (a field the
+ * table does not know loses binary noise only); null and undefined stay empty.
+ */
+export function exportFigure(value: number | null | undefined, type: string, field: string): number | null {
+  return value === null || value === undefined ? null : roundNumber(value, roundingOf(unitOfField(type, field)));
+}
+
+/**
+ * Sums quantities exactly in integers of the unit's precision (milli-kgce, milli-kWh...): for
+ * inputs stored at that precision (planned capacities, reported tonnes) the sum is exact, with no
+ * float drift (6266.000000000002).
+ */
+export function sumExact(values: Iterable<number>, unit: Unit): number {
+  const rounding = UNITS[unit].rounding;
+  if (!('decimals' in rounding)) throw new Error(`sumExact: ${unit} has no fixed decimals`);
+  let total = 0n;
+  for (const v of values) total += toInteger(decimalOfNumber(v, unit), rounding.decimals);
+  return decimalToNumber({ coef: total, scale: rounding.decimals });
+}
+
+/** Does a figure carry more digits than its unit allows (float noise)? For the schema walk test. */
+export function hasExcessDigits(value: number | string, rounding: Rounding): boolean {
+  const d = typeof value === 'number' ? decimalOfNumber(value, 'figure') : parseDecimal(value, 'figure');
+  const r = 'decimals' in rounding ? roundHalfUp(d, rounding.decimals) : roundSignificant(d, rounding.significant);
+  return formatDecimal(r) !== formatDecimal(d) && Number(formatDecimal(r)) !== Number(formatDecimal(d));
+}
