@@ -29,7 +29,8 @@ export const UNITS = {
   /** A carrier's or meter's own unit (kWh, m³, t, Nm³...), named beside the figure. */
   quantity: { label: 'In the physical unit named beside it', rounding: { decimals: 3 } },
   m2: { label: 'In m²', rounding: { decimals: 2 } },
-  degC: { label: 'In °C', rounding: { decimals: 2 } },
+  // Balance points sit on CalTRACK's 1 °F grid (65 °F = 18.3333 °C): significant digits, not 0.01.
+  degC: { label: 'In °C', rounding: { significant: 6 } },
   degreeDays: { label: 'In °C·days', rounding: { decimals: 2 } },
   points: { label: 'In points', rounding: { decimals: 2 } },
   /** Shares, ratios, intensities (per m², per person), factors and statistics. */
