@@ -200,7 +200,9 @@ describe('every change writes one audit event in its own transaction', () => {
       { id: contractId, input: { name: 'LED panels', quantity: 40, valueYuan: '12000.00' } }, t.keys.goa);
     expect(changeOf(asset.event, 'EpcAsset').fields.valueYuan).toEqual({ before: null, after: '12000.00' });
 
-    const payment = await audited('recordEpcPayment', 'mutation($id: ID!) { recordEpcPayment(contractId: $id, amountYuan: "1500.50", paidOn: "2026-11-30") { amountYuan } }', { id: contractId }, t.keys.finance);
+    // Paid the day it started operating: not before the OPERATING step.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const payment = await audited('recordEpcPayment', 'mutation($id: ID!, $d: LocalDate!) { recordEpcPayment(contractId: $id, amountYuan: "1500.50", paidOn: $d) { amountYuan } }', { id: contractId, d: today }, t.keys.finance);
     expect(payment.event.subject).toBe('FINANCE');
     expect(changeOf(payment.event, 'EpcPayment').fields.amountYuan).toEqual({ before: null, after: '1500.50' });
     // The ESCO of the contract may read the payment's event (its own object).

@@ -440,10 +440,12 @@ describe('the lifecycle of a fresh contract', () => {
     expect(a2.owner).toBe('ESCO');
 
     expect(codeOf(await run(ADD_ASSET, { id, input: { name: 'Pump', quantity: 1, valueYuan: '1.00' } }, t.keys.drc))).toBe('FORBIDDEN');
-    expect(codeOf(await run(PAY, { id, amount: '50000.00', paidOn: daysAgo(1) }, t.keys.goa))).toBe('FORBIDDEN');
+    // Paid the day it started operating (a payment before that day is refused).
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect(codeOf(await run(PAY, { id, amount: '50000.00', paidOn: today }, t.keys.goa))).toBe('FORBIDDEN');
 
-    const paid = ok(await run(PAY, { id, amount: '50000.00', paidOn: daysAgo(1), note: 'first instalment' }, t.keys.finance)).recordEpcPayment;
-    expect(paid).toEqual({ amountYuan: expect.stringMatching(/^50000(\.0+)?$/), paidOn: daysAgo(1), note: 'first instalment', recordedBy: FINANCE_ACTOR });
+    const paid = ok(await run(PAY, { id, amount: '50000.00', paidOn: today, note: 'first instalment' }, t.keys.finance)).recordEpcPayment;
+    expect(paid).toEqual({ amountYuan: expect.stringMatching(/^50000(\.0+)?$/), paidOn: today, note: 'first instalment', recordedBy: FINANCE_ACTOR });
     const rows = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM epc_payment WHERE contract_id = $1', [dbId]);
     expect(rows[0].n).toBe(1);
     expect(await stateOf(dbId)).toEqual({ status: 'OPERATING', transitions: 6 });

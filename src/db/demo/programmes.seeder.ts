@@ -34,8 +34,8 @@ export async function insertProgrammes(client: pg.PoolClient, creditCodeOf: (key
     const statuses = ['DRAFT', ...LIFECYCLE.slice(0, c.steps.length)];
     const days = [c.steps[0] ?? c.termStart, ...c.steps];
     await client.query(
-      `INSERT INTO epc_transition (contract_id, from_status, to_status, note, actor, at)
-       SELECT $1, f::epc_status, t::epc_status, n, a, (d::date::timestamp AT TIME ZONE 'Asia/Shanghai') FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(f, t, n, a, d)`,
+      `INSERT INTO epc_transition (contract_id, from_status, to_status, note, actor, at, effective_at)
+       SELECT $1, f::epc_status, t::epc_status, n, a, (d::date::timestamp AT TIME ZONE 'Asia/Shanghai'), (d::date::timestamp AT TIME ZONE 'Asia/Shanghai') FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(f, t, n, a, d)`,
       [id, statuses.map((_, i) => (i === 0 ? null : statuses[i - 1])), statuses, statuses.map((s, i) => (i === 0 ? 'drafted' : null)), statuses.map((s) => ACTOR[s] ?? 'demo: GOA admin'), days],
     );
     if (c.assets.length) {

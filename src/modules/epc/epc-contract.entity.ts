@@ -102,7 +102,7 @@ export class EpcContract {
 @Entity({ tableName: 'epc_transition' })
 @Index({ properties: ['contract'] })
 export class EpcTransition {
-  [OptionalProps]?: 'at';
+  [OptionalProps]?: 'at' | 'effectiveAt';
 
   @PrimaryKey()
   id!: number;
@@ -126,16 +126,20 @@ export class EpcTransition {
   @Property()
   actor!: string;
 
-  @Field()
+  @Field({ description: 'When the step was entered in the hub (by `actor`).' })
   @Property({ defaultRaw: 'now()' })
   at: Date = new Date();
+
+  @Field({ description: 'When the step took effect: as entered for a step that happened before it was recorded, else when it was entered.' })
+  @Property({ defaultRaw: 'now()' })
+  effectiveAt: Date = new Date();
 }
 
 @ObjectType({ description: 'Equipment installed under a contract; at HANDED_OVER it passes to the institution.' })
 @Entity({ tableName: 'epc_asset' })
 @Index({ properties: ['contract'] })
 export class EpcAsset {
-  [OptionalProps]?: 'handedOverAt';
+  [OptionalProps]?: 'handedOverAt' | 'handoverRecordedAt' | 'handoverRecordedBy';
 
   @PrimaryKey()
   id!: number;
@@ -154,16 +158,24 @@ export class EpcAsset {
   @Property({ type: 'decimal', precision: 14, scale: 2 })
   valueYuan!: string;
 
-  @Field(() => Date, { nullable: true, description: 'When ownership passed to the institution.' })
+  @Field(() => Date, { nullable: true, description: 'When ownership passed to the institution (the effective time of the HANDED_OVER step).' })
   @Property({ type: 'timestamptz', nullable: true })
   handedOverAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When the handover was entered in the hub.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  handoverRecordedAt: Date | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Who entered the handover.' })
+  @Property({ type: 'text', nullable: true })
+  handoverRecordedBy: string | null = null;
 }
 
 @ObjectType({ description: 'A payment FINANCE recorded against a contract.' })
 @Entity({ tableName: 'epc_payment' })
 @Index({ properties: ['contract'] })
 export class EpcPayment {
-  [OptionalProps]?: 'recordedAt';
+  [OptionalProps]?: 'recordedAt' | 'effectiveAt';
 
   @PrimaryKey()
   id!: number;
@@ -186,7 +198,11 @@ export class EpcPayment {
   @Property()
   recordedBy!: string;
 
-  @Field()
+  @Field({ description: 'When the payment was entered in the hub (by `recordedBy`).' })
   @Property({ defaultRaw: 'now()' })
   recordedAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true, description: 'When the payment was made, if given to the minute (its day is `paidOn`).' })
+  @Property({ type: 'timestamptz', nullable: true })
+  effectiveAt: Date | null = null;
 }

@@ -51,6 +51,9 @@ export class CreateEpcContractInput {
   @Field(() => DecimalScalar)
   investmentYuan!: string;
 
+  @Field(() => Date, { nullable: true, description: 'When the contract was drafted, for one drafted before it was entered (not in the future); default now.' })
+  effectiveAt?: Date | null;
+
   @Field(() => DecimalScalar, { nullable: true, description: "ESCO's share of the savings value (0 to 1), for BENEFIT_SHARING and HYBRID." })
   escoShare?: string | null;
 

@@ -60,8 +60,14 @@ export class EpcResolver {
   @Mutation(() => EpcContract, {
     description: 'Moves a contract one step: DRAFT > AUDITED (GOA, needs an audit at most two years old) > APPROVED (FINANCE) > SIGNED (GOA) > IMPLEMENTING (GOA or the ESCO) > OPERATING (GOA) > HANDED_OVER (GOA, assets pass to the institution); or TERMINATED (GOA, with a note).',
   })
-  async transitionEpcContract(@Arg('id', () => ID) id: string, @Arg('to', () => EpcStatus) to: EpcStatus, @Arg('note', () => String, { nullable: true }) note: string | undefined, @Ctx() ctx: Context): Promise<EpcContract> {
-    const c = await svc(ctx).transition(decodeIntId(id, 'EpcContract'), to, note ?? null);
+  async transitionEpcContract(
+    @Arg('id', () => ID) id: string,
+    @Arg('to', () => EpcStatus) to: EpcStatus,
+    @Arg('note', () => String, { nullable: true }) note: string | undefined,
+    @Arg('effectiveAt', () => Date, { nullable: true, description: 'When the step took effect, for one that happened before it is entered: not in the future, not before the previous step. Default now.' }) effectiveAt: Date | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<EpcContract> {
+    const c = await svc(ctx).transition(decodeIntId(id, 'EpcContract'), to, note ?? null, effectiveAt ?? null);
     publish(ctx, c);
     return c;
   }
@@ -75,11 +81,12 @@ export class EpcResolver {
   async recordEpcPayment(
     @Arg('contractId', () => ID) contractId: string,
     @Arg('amountYuan', () => DecimalScalar) amountYuan: string,
-    @Arg('paidOn', () => LocalDateResolver) paidOn: string,
+    @Arg('paidOn', () => LocalDateResolver, { nullable: true, description: 'The day paid; default the day of effectiveAt, else today. Not in the future, not before the contract started OPERATING.' }) paidOn: string | undefined,
     @Arg('note', () => String, { nullable: true }) note: string | undefined,
+    @Arg('effectiveAt', () => Date, { nullable: true, description: 'When the payment was made, to the minute (its day is paidOn): not in the future, not before the OPERATING step.' }) effectiveAt: Date | undefined,
     @Ctx() ctx: Context,
   ): Promise<EpcPayment> {
-    const p = await svc(ctx).recordPayment(decodeIntId(contractId, 'EpcContract', 'contractId'), amountYuan, paidOn, note ?? null);
+    const p = await svc(ctx).recordPayment(decodeIntId(contractId, 'EpcContract', 'contractId'), amountYuan, paidOn ?? null, note ?? null, effectiveAt ?? null);
     publish(ctx, await svc(ctx).contract(p.contract.id));
     return p;
   }

@@ -16,6 +16,7 @@ import { Esco } from './esco.entity';
 import { fenOf, formatFen, moneyInputProblem, roundYuan } from '../../figures/money';
 import { MONEY, RATE_DECIMALS } from '../../figures/precision';
 import { settle, type Settlement } from './mv';
+import { formatZoned } from '../../graphql/datetime';
 import * as frozen from './mv.repository';
 import { baselineFigures, fitBaselineSet, measureSavings, summarise, type BaselineFigures, type BaselineSet, type NonRoutineEvent, type SavingsResult } from './savings';
 import { flushAudited, record, type ObjectChange } from '../audit/audit.service';
@@ -135,6 +136,7 @@ export class EpcService {
     if (!institution) problems.add('institutionId', 'no such institution');
     if (!esco) problems.add('escoId', 'no such ESCO');
     problems.throwIfAny();
+    const drafted = this.effectiveTime(input.effectiveAt, null);
     const contract = this.em.create(EpcContract, {
       institution: institution!,
       esco: esco!,
@@ -153,7 +155,7 @@ export class EpcService {
       settlementPeriod: input.settlementPeriod,
       createdBy: this.principal.keyName,
     });
-    this.em.create(EpcTransition, { contract, fromStatus: null, toStatus: EpcStatus.DRAFT, note: 'drafted', actor: this.principal.keyName });
+    this.em.create(EpcTransition, { contract, fromStatus: null, toStatus: EpcStatus.DRAFT, note: 'drafted', actor: this.principal.keyName, effectiveAt: drafted });
     await flushAudited(this.em, this.principal);
     return contract;
   }
@@ -162,7 +164,7 @@ export class EpcService {
    * Moves a contract one step along its lifecycle, or to TERMINATED. A step the lifecycle does
    * not allow is a CONFLICT saying why; a step that is another agency's decision is FORBIDDEN.
    */
-  async transition(id: number, to: EpcStatus, note: string | null, at: Date = new Date()): Promise<EpcContract> {
+  async transition(id: number, to: EpcStatus, note: string | null, effectiveAt: Date | null = null): Promise<EpcContract> {
     const contract = await this.contract(id);
     const from = contract.status;
     if (FINAL.has(from)) throw new ConflictError(`the contract is ${from}: its lifecycle has ended`);
@@ -176,14 +178,21 @@ export class EpcService {
       throw err;
     }
     if (to === EpcStatus.TERMINATED && !note?.trim()) throw new ConflictError('say why the contract is terminated (note)');
+    const previous = await this.em.findOne(EpcTransition, { contract: contract.id }, { orderBy: { id: 'desc' } });
+    const at = this.effectiveTime(effectiveAt, previous && { time: previous.effectiveAt, what: `the ${previous.toStatus} step` });
     if (to === EpcStatus.AUDITED) await this.requireRecentAudit(contract, at);
     // The baseline is fitted and frozen when the contract is signed: later data never moves it silently.
     const fitted = to === EpcStatus.SIGNED ? await fitBaselineSet(this.db.pool, contract, await this.regionOf(contract)) : null;
     contract.status = to;
-    this.em.create(EpcTransition, { contract, fromStatus: from, toStatus: to, note: note?.trim() || null, actor: this.principal.keyName, at });
+    const entered = new Date();
+    this.em.create(EpcTransition, { contract, fromStatus: from, toStatus: to, note: note?.trim() || null, actor: this.principal.keyName, at: entered, effectiveAt: at });
     if (to === EpcStatus.HANDED_OVER) {
-      // At the end of the term the installed equipment passes to the institution (资产处置).
-      for (const asset of await this.em.find(EpcAsset, { contract: contract.id, handedOverAt: null })) asset.handedOverAt = at;
+      // At the end of the term the installed equipment passes to the institution (资产处置): when it did, and when and by whom that was entered.
+      for (const asset of await this.em.find(EpcAsset, { contract: contract.id, handedOverAt: null })) {
+        asset.handedOverAt = at;
+        asset.handoverRecordedAt = entered;
+        asset.handoverRecordedBy = this.principal.keyName;
+      }
     }
     await this.inTransaction(async () => {
       const baseline = fitted ? await this.storeBaseline(contract, fitted, 'signed') : null;
@@ -191,6 +200,24 @@ export class EpcService {
     });
     BASELINES.get(this.em)?.delete(contract.id);
     return contract;
+  }
+
+  /**
+   * When a step took effect: as given for one that happened before it was entered (not in the
+   * future, not before the step before it), else now.
+   */
+  private effectiveTime(given: Date | null | undefined, previous: { time: Date; what: string } | null, field = 'effectiveAt'): Date {
+    const now = new Date();
+    if (!given) return now;
+    if (given.getTime() > now.getTime()) throw ValidationError.single(field, `must not be in the future (it is ${formatZoned(now, this.db.timezone)} now)`);
+    if (previous && given.getTime() < previous.time.getTime()) {
+      throw ValidationError.single(field, `must not be before ${previous.what}, effective ${formatZoned(previous.time, this.db.timezone)}`);
+    }
+    return given;
+  }
+
+  private dayOf(time: Date): string {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: this.db.timezone }).format(time);
   }
 
   private async inTransaction(fn: () => Promise<void>): Promise<void> {
@@ -273,7 +300,7 @@ export class EpcService {
   }
 
   private async requireRecentAudit(contract: EpcContract, at: Date): Promise<void> {
-    const today = at.toISOString().slice(0, 10);
+    const today = this.dayOf(at);
     const since = `${Number(today.slice(0, 4)) - AUDIT_MAX_AGE_YEARS}${today.slice(4)}`;
     const audit = await this.em.findOne(EnergyAudit, { institution: contract.institution.id, auditedOn: { $gte: since, $lte: today } });
     if (!audit) throw new ConflictError(`no energy audit of the site since ${since}: a contract needs one at most ${AUDIT_MAX_AGE_YEARS} years old to be AUDITED`);
@@ -295,18 +322,28 @@ export class EpcService {
   }
 
   /** FINANCE records what it paid; the contract's balance follows. */
-  async recordPayment(contractId: number, amountYuan: string, paidOn: string, note: string | null): Promise<EpcPayment> {
+  async recordPayment(contractId: number, amountYuan: string, paidOnGiven: string | null, note: string | null, effectiveAt: Date | null = null): Promise<EpcPayment> {
     const contract = await this.contract(contractId);
     assertCanWrite(this.principal, 'money', contract.institution.id);
     const problems = new Problems();
     const amountProblem = moneyInputProblem(amountYuan, { positive: true });
     if (amountProblem) problems.add('amountYuan', `${amountProblem} (a positive amount of yuan, e.g. "125000.00")`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(paidOn)) problems.add('paidOn', 'a day, YYYY-MM-DD');
+    if (paidOnGiven !== null && !/^\d{4}-\d{2}-\d{2}$/.test(paidOnGiven)) problems.add('paidOn', 'a day, YYYY-MM-DD');
     problems.throwIfAny();
+    // The day paid: as given, else the day of `effectiveAt`, else today; never a day to come.
+    const paidOn = paidOnGiven ?? this.dayOf(effectiveAt ?? new Date());
+    if (effectiveAt && this.dayOf(effectiveAt) !== paidOn) throw ValidationError.single('paidOn', `must be the day of effectiveAt (${this.dayOf(effectiveAt)}) when both are given`);
+    if (paidOn > this.today()) throw ValidationError.single(effectiveAt ? 'effectiveAt' : 'paidOn', `must not be in the future (today is ${this.today()} in ${this.db.timezone})`);
     if (contract.status !== EpcStatus.OPERATING && contract.status !== EpcStatus.HANDED_OVER) {
       throw new ConflictError(`payments follow measured savings: the contract is ${contract.status}, not OPERATING`);
     }
-    const payment = this.em.create(EpcPayment, { contract, amountYuan: roundYuan(amountYuan), paidOn, note: note?.trim() || null, recordedBy: this.principal.keyName });
+    // A payment follows the step that made the contract OPERATING.
+    const operating = await this.em.findOne(EpcTransition, { contract: contract.id, toStatus: EpcStatus.OPERATING }, { orderBy: { id: 'desc' } });
+    if (operating) {
+      if (effectiveAt) this.effectiveTime(effectiveAt, { time: operating.effectiveAt, what: 'the OPERATING step' });
+      else if (paidOn < this.dayOf(operating.effectiveAt)) throw ValidationError.single('paidOn', `must not be before the OPERATING step, effective ${this.dayOf(operating.effectiveAt)}`);
+    }
+    const payment = this.em.create(EpcPayment, { contract, amountYuan: roundYuan(amountYuan), paidOn, effectiveAt, note: note?.trim() || null, recordedBy: this.principal.keyName });
     // The payment settles the periods ended by its day: their figures are frozen as paid.
     const due = await this.computeSettlements(contract, paidOn);
     await this.inTransaction(async () => {
@@ -356,7 +393,7 @@ export class EpcService {
   /** When the contract started operating (the OPERATING transition), or null. */
   async operatingSince(contract: EpcContract): Promise<string | null> {
     const t = await this.em.findOne(EpcTransition, { contract: contract.id, toStatus: EpcStatus.OPERATING }, { orderBy: { id: 'desc' } });
-    return t ? new Intl.DateTimeFormat('en-CA', { timeZone: this.db.timezone }).format(t.at) : null;
+    return t ? this.dayOf(t.effectiveAt) : null;
   }
 
   /**

@@ -1,0 +1,35 @@
+import { GraphQLScalarType } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timezone: string): Intl.DateTimeFormat {
+  let f = FORMATS.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset',
+    });
+    FORMATS.set(timezone, f);
+  }
+  return f;
+}
+
+/**
+ * An instant written in local time with the offset of `timezone`: `2024-02-01T00:00:00+08:00`
+ * (milliseconds only when there are some). The same instant as the UTC form, read as people there read it.
+ */
+export function formatZoned(date: Date, timezone: string): string {
+  const parts = Object.fromEntries(formatter(timezone).formatToParts(date).map((p) => [p.type, p.value]));
+  const offset = parts.timeZoneName === 'GMT' ? '+00:00' : parts.timeZoneName.slice(3);
+  const ms = date.getUTCMilliseconds();
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${ms ? `.${String(ms).padStart(3, '0')}` : ''}${offset}`;
+}
+
+/** The DateTime scalar of the schema: reads any RFC 3339 time, writes it with the offset of the hub's time zone. */
+export function zonedDateTime(timezone: string): GraphQLScalarType {
+  return new GraphQLScalarType({
+    ...DateTimeResolver.toConfig(),
+    description: `A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the \`date-time\` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. Answers carry the offset of the hub's time zone (EWC_TIMEZONE), such as 2024-02-01T00:00:00+08:00.`,
+    serialize: (value) => formatZoned(DateTimeResolver.serialize(value) as Date, timezone),
+  });
+}
