@@ -10,6 +10,7 @@ import { Migration20261201140000_audit } from './Migration20261201140000_audit';
 import { Migration20261201150000_budgets } from './Migration20261201150000_budgets';
 import { Migration20261201170000_caltrack } from './Migration20261201170000_caltrack';
 import { Migration20261202040000_effective_at } from './Migration20261202040000_effective_at';
+import { Migration20261202040100_closed_year_pending } from './Migration20261202040100_closed_year_pending';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201150000_budgets', class: Migration20261201150000_budgets },
   { name: 'Migration20261201170000_caltrack', class: Migration20261201170000_caltrack },
   { name: 'Migration20261202040000_effective_at', class: Migration20261202040000_effective_at },
+  { name: 'Migration20261202040100_closed_year_pending', class: Migration20261202040100_closed_year_pending },
 ];

@@ -114,7 +114,8 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
     const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     console.log(
       `imported ${r.accepted} readings (${r.duplicates} duplicates) in ${s.toFixed(1)} s, ${Math.round(r.rows / Math.max(s, 0.001))} rows/s ` +
-        `(read ${sec(p.read)}, check ${sec(p.check)}, write ${sec(p.write)}, rollups ${sec(p.rollups)})`,
+        `(read ${sec(p.read)}, check ${sec(p.check)}, write ${sec(p.write)}, rollups ${sec(p.rollups)})` +
+        (r.closedYearRows.rows ? `; ${r.closedYearRows.rows} in closed years (${r.closedYearRows.years.join(', ')}): pending recalculateYear` : ''),
     );
   } catch (err) {
     progress.done();

@@ -85,7 +85,8 @@ export class ClosingService {
     let id = 0;
     await inTransaction(this.db.pool, async (client) => {
       const old = await client.query<{ energy_kgce: number; emissions_kg_co2: number }>('SELECT energy_kgce, emissions_kg_co2 FROM year_closure WHERE year = $1 FOR UPDATE', [year]);
-      await client.query('UPDATE year_closure SET energy_kgce = $2, emissions_kg_co2 = $3 WHERE year = $1', [year, live.totals.energyKgce, live.totals.emissionsKgCo2]);
+      // The readings written since closing are in the figures now: nothing is pending.
+      await client.query('UPDATE year_closure SET energy_kgce = $2, emissions_kg_co2 = $3, pending_rows = 0, pending_since = NULL WHERE year = $1', [year, live.totals.energyKgce, live.totals.emissionsKgCo2]);
       await storeClosedFigures(client, year, live.figures, live.profiles);
       const opened = await openRectifications(client, year, live.breaches, this.principal.keyName);
       const rec = await client.query<{ id: number }>(

@@ -12,8 +12,8 @@ import { Carrier } from '../metering/metering.enums';
 import { InstitutionCategory } from '../registry/registry.enums';
 import { disclosurePlan, MIN_GROUP, setKey } from './disclosure';
 import { loadClosedFigures, loadLiveFigures, type InstitutionInfo, type MonthFigure, type ProfileFigures } from './figures';
-import { IndicatorGroupBy, Indicators, type Denied } from './indicators.types';
-import { PeriodKind, resolvePeriod, type Period, type PeriodInput } from './period';
+import { ComplianceResult, IndicatorGroupBy, Indicators, type Denied } from './indicators.types';
+import { addDays, isoDay, PeriodKind, resolvePeriod, type Period, type PeriodInput } from './period';
 import { ratio, share, sumFigures, sumProfiles } from './totals';
 
 /** PUBLIC never sees a group this small: it would be one institution's figures. */
@@ -99,7 +99,7 @@ export class IndicatorsService {
   async forInstitutionIds(input: PeriodInput | Period, ids: number[]): Promise<Map<number, Indicators>> {
     const { scope, denied } = this.rowAccess();
     if (!scope) throw new ForbiddenError('this key may not read the figures of single institutions (aggregates only)');
-    const period = 'kind' in input ? input : resolvePeriod(input);
+    const period = this.elapsed('kind' in input ? input : resolvePeriod(input));
     const ref = await this.reference();
     const allowed = ids.filter((id) => ref.byId.has(id) && (scope.kind === 'all' || scope.ids.includes(id)));
     return this.compute(ref, period, ref.institutions.filter((i) => allowed.includes(i.id)), denied);
@@ -108,12 +108,23 @@ export class IndicatorsService {
   private async compute(ref: Reference, period: Period, institutions: InstitutionInfo[], denied: Denied): Promise<Map<number, Indicators>> {
     if (!institutions.length) return new Map();
     const closed = ref.closedYears.has(period.year);
+    const judged = period.kind === PeriodKind.YEAR || period.kind === PeriodKind.YEAR_TO_DATE;
     const [{ figures, profiles }, quotas] = await Promise.all([
       this.figures(ref, institutions.map((i) => i.id), period, closed),
-      period.kind === PeriodKind.YEAR ? this.quotaBook(ref) : Promise.resolve(null),
+      judged ? this.quotaBook(ref) : Promise.resolve(null),
     ]);
-    const views = this.viewsFor(period, institutions, figures, profiles, quotas, denied, closed);
+    const views = this.viewsFor(period, institutions, figures, profiles, quotas, denied, closed, ref.pendingYears.has(period.year));
     return new Map(views.map((v) => [v.institutionId!, v]));
+  }
+
+  /**
+   * A year asked for while it runs is measured over the days elapsed (to today, excluded), so
+   * coverage and compliance read the part of the year that has happened; a finished year is whole.
+   */
+  elapsed(period: Period): Period {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: this.tz }).format(new Date());
+    if (period.kind !== PeriodKind.YEAR || today >= period.to || today <= period.from) return period;
+    return resolvePeriod({ year: period.year, through: addDays(today, -1) });
   }
 
   /** Live figures of every institution over the period, ignoring any closure: what closing freezes. */
@@ -131,14 +142,16 @@ export class IndicatorsService {
     quotas: QuotaBook | null,
     denied: Denied,
     closed: boolean,
+    pendingRecalculation = false,
   ): Indicators[] {
     const byInst = bucket(figures, (f) => f.institutionId);
     return institutions.map((inst) => {
       const view = buildIndicators(period, byInst.get(inst.id) ?? [], profiles.get(inst.id), denied, closed, 1);
+      view.pendingRecalculation = closed && pendingRecalculation;
       view.institutionId = inst.id;
       view.regionId = inst.regionId;
       view.category = inst.category as InstitutionCategory;
-      if (quotas) view.compliance = complianceOf(view, inst, quotas, period.year, denied);
+      if (quotas) view.compliance = complianceOf(view, inst, quotas, period, denied);
       return view;
     });
   }
@@ -173,7 +186,7 @@ export class IndicatorsService {
     const denied: Denied = { energy: !energy, water: !water };
     // Aggregates cover the institutions whose rows the key may read; PUBLIC's are over every institution.
     const scope: InstitutionScope = isPublic ? { kind: 'all' } : (this.rowAccess().scope ?? { kind: 'ids', ids: [] });
-    const period = resolvePeriod(input);
+    const period = this.elapsed(resolvePeriod(input));
     const ref = await this.reference();
     const members = this.filterInstitutions(ref, scope, filter);
     // For aggregate-only keys, one decision over the whole lattice of groups (see disclosure.ts).
@@ -208,6 +221,7 @@ export class IndicatorsService {
     }
     return [...groups.entries()].map(([key, insts]) => {
       const view = buildIndicators(period, figuresByGroup.get(key) ?? [], sumProfiles(insts.map((i) => profiles.get(i.id))), denied, closed, insts.length);
+      view.pendingRecalculation = closed && ref.pendingYears.has(period.year);
       view.regionId = groupBy === IndicatorGroupBy.REGION ? Number(key) : null;
       view.category = groupBy === IndicatorGroupBy.CATEGORY ? (key as InstitutionCategory) : null;
       if (plan && (insts.length < PUBLIC_MIN_GROUP || !plan.published.has(setKey(insts.map((i) => i.id))))) return suppress(view);
@@ -246,6 +260,7 @@ export function buildIndicators(period: Period, figures: MonthFigure[], profile:
     institutionCount: count,
     suppressed: false,
     closed,
+    pendingRecalculation: false,
     energyKgce: t.energyKgce,
     waterM3: t.waterM3,
     headcount,
@@ -286,16 +301,33 @@ export function indicatorCoverage(view: Indicators, kind: IndicatorKind): number
   return (isWaterIndicator(kind) ? view.waterCoverage : view.energyCoverage) ?? 0;
 }
 
-function complianceOf(view: Indicators, inst: InstitutionInfo, quotas: QuotaBook, year: number, denied: Denied) {
+/**
+ * The whole year against the quota; part of a year (to date) projected to the whole year by
+ * days, as the compliance alerts do, with coverage over the days elapsed.
+ */
+function complianceOf(view: Indicators, inst: InstitutionInfo, quotas: QuotaBook, period: Period, denied: Denied): ComplianceResult[] {
+  const scale = projectionScale(period);
   return Object.values(IndicatorKind)
     .filter((kind) => (isWaterIndicator(kind) ? !denied.water : !denied.energy))
     .flatMap((kind) => {
-      const quota = quotas.find(inst, kind, year);
+      const quota = quotas.find(inst, kind, period.year);
       if (!quota) return [];
-      const value = indicatorValue(view, kind);
+      const measured = indicatorValue(view, kind);
+      const value = measured === null || scale === null ? measured : measured * scale;
       const coverage = indicatorCoverage(view, kind);
-      return [{ indicator: kind, status: statusOf(value, coverage, quota), value, coverage, quota, constraintValue: quota.constraintValue, baselineValue: quota.baselineValue, guideValue: quota.guideValue }];
+      return [{
+        indicator: kind, status: statusOf(value, coverage, quota), value, coverage, quota, constraintValue: quota.constraintValue, baselineValue: quota.baselineValue, guideValue: quota.guideValue,
+        projected: scale !== null, yearToDateValue: scale === null ? null : measured,
+      }];
     });
+}
+
+/** Days of the year over days of the period, for a period that is part of its year; null for a whole year. */
+export function projectionScale(period: Pick<Period, 'year' | 'from' | 'to'>): number | null {
+  const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000;
+  const year = days(isoDay(period.year, 1), isoDay(period.year + 1, 1));
+  const elapsed = days(period.from, period.to);
+  return elapsed >= year || elapsed <= 0 ? null : year / elapsed;
 }
 
 function suppress(view: Indicators): Indicators {

@@ -90,8 +90,14 @@ export class ComplianceResult {
   @Field(() => Float, { nullable: true })
   guideValue!: number | null;
 
-  @Field(() => Float, { description: 'Share of the year covered by readings for this indicator.' })
+  @Field(() => Float, { description: 'Share of the year covered by readings for this indicator; for a year in progress, of the days elapsed.' })
   coverage!: number;
+
+  @Field({ description: 'True for a year in progress (or a year to date): `value` and `status` are the year to date scaled to the whole year by days, as compliance alerts project.' })
+  projected!: boolean;
+
+  @Field(() => Float, { nullable: true, description: 'The year-to-date value behind a projection; null for a whole year.' })
+  yearToDateValue!: number | null;
 
   @Field(() => QuotaStandard)
   quota!: QuotaStandard;
@@ -123,6 +129,9 @@ export class Indicators {
 
   @Field({ description: 'True when the year is closed: the figures are those frozen at closing.' })
   closed!: boolean;
+
+  @Field({ description: 'True when readings arrived in this closed year after it was closed: the frozen figures leave them out until GOA runs recalculateYear.' })
+  pendingRecalculation!: boolean;
 
   @Energy()
   @Field(() => Float, { nullable: true, description: 'Comprehensive energy consumption, kgce (PV generation not included).' })

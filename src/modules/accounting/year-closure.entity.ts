@@ -5,7 +5,7 @@ import { Node, toGlobalId } from '../../graphql/relay';
 @ObjectType({ implements: Node, description: 'A closed year: its figures are frozen as they were when GOA closed it.' })
 @Entity({ tableName: 'year_closure' })
 export class YearClosure {
-  [OptionalProps]?: 'globalId' | 'closedAt';
+  [OptionalProps]?: 'globalId' | 'closedAt' | 'pendingRows' | 'pendingSince' | 'pendingRecalculation';
 
   @PrimaryKey({ type: 'smallint', autoincrement: false })
   year!: number;
@@ -35,6 +35,19 @@ export class YearClosure {
   @Field(() => Float, { description: 'City total scope 1 + scope 2 frozen at closing, kgCO2.' })
   @Property({ type: 'double' })
   emissionsKgCo2!: number;
+
+  @Field(() => Int, { description: 'Readings added or corrected in the year since it was closed or last recalculated: not in its frozen figures.' })
+  @Property({ default: 0 })
+  pendingRows: number = 0;
+
+  @Field(() => Date, { nullable: true, description: 'When the first of those readings arrived.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  pendingSince: Date | null = null;
+
+  @Field({ description: 'True while readings written since closing wait for recalculateYear.' })
+  get pendingRecalculation(): boolean {
+    return this.pendingRows > 0;
+  }
 }
 
 @ObjectType({ implements: Node, description: 'An explicit recalculation of a closed year: who, when, and the totals before and after.' })

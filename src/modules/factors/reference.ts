@@ -13,6 +13,8 @@ export interface Reference {
   institutions: InstitutionInfo[];
   byId: Map<number, InstitutionInfo>;
   closedYears: Set<number>;
+  /** Closed years with readings written since closing (or the last recalculation). */
+  pendingYears: Set<number>;
 }
 
 interface Cached {
@@ -52,12 +54,12 @@ async function fetchReference(pool: pg.Pool, version: string): Promise<Reference
     pool.query<{ id: number; region_id: number; category: string; in_municipal_appraisal: boolean }>(
       'SELECT id, region_id, category, in_municipal_appraisal FROM institution ORDER BY id',
     ),
-    pool.query<{ year: number }>('SELECT year FROM year_closure'),
+    pool.query<{ year: number; pending: boolean }>('SELECT year, pending_rows > 0 AS pending FROM year_closure'),
   ]);
   const list = institutions.rows.map((r) => ({ id: r.id, regionId: r.region_id, category: r.category, inMunicipalAppraisal: r.in_municipal_appraisal }));
   const children = new Map<number, number[]>();
   for (const r of regions) if (r.parent_id !== null) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
-  return { version, factors, regions, children, institutions: list, byId: new Map(list.map((i) => [i.id, i])), closedYears: new Set(closed.rows.map((r) => r.year)) };
+  return { version, factors, regions, children, institutions: list, byId: new Map(list.map((i) => [i.id, i])), closedYears: new Set(closed.rows.map((r) => r.year)), pendingYears: new Set(closed.rows.filter((r) => r.pending).map((r) => r.year)) };
 }
 
 /** The factor tables alone (see `loadReference`). */

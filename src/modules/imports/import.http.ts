@@ -120,6 +120,9 @@ export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache,
         rows: result.rows,
         accepted: result.accepted,
         duplicates: result.duplicates,
+        // Rows in closed years: the frozen figures show them only after recalculateYear.
+        closedYearRows: result.closedYearRows.rows,
+        closedYears: result.closedYearRows.years,
         batchId: result.batchId === null ? null : toGlobalId('ReadingBatch', result.batchId),
         ms: result.ms,
       });

@@ -16,6 +16,7 @@ import { ensureReadingPartitions } from '../metering/partitions';
 import { checkRow, type RowProblem } from './reading-row';
 import { batchChange, record } from '../audit/audit.service';
 import { cliOperator } from '../audit/audit.scope';
+import { markClosedYearStaged, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 
 export interface ImportResult {
   rows: number;
@@ -27,6 +28,8 @@ export interface ImportResult {
   events: ReadingsIngestedPayload[];
   /** Local months (YYYY-MM-01) whose rollups changed. */
   refreshedMonths: string[];
+  /** Rows added in closed years, and which: pending recalculation there. */
+  closedYearRows: ClosedYearRows;
   /** Milliseconds: reading, checking and COPY to staging; checks against stored readings; the insert; the rollup refresh. */
   phases: { read: number; check: number; write: number; rollups: number };
 }
@@ -207,7 +210,7 @@ export async function importReadings(
     phases.check = lap();
     if (!accepted) {
       await client.query('COMMIT');
-      return { rows, accepted, duplicates, batchId: null, ms: Date.now() - t0, events: [], refreshedMonths: [], phases };
+      return { rows, accepted, duplicates, batchId: null, ms: Date.now() - t0, events: [], refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS, phases };
     }
     const batch = await client.query<{ id: number }>(
       `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
@@ -227,6 +230,7 @@ export async function importReadings(
          FROM import_staging s JOIN meter m ON m.id = s.meter_id GROUP BY 1, 2, 3, 4`,
     );
     const refreshed = await addStagedToRollups(client, 'import_staging', tz);
+    const closedYearRows = await markClosedYearStaged(pool, client, 'import_staging', tz);
     await record(client, {
       actor: opts.principal ?? cliOperator(),
       changes: [
@@ -244,7 +248,7 @@ export async function importReadings(
     const events = spans.rows.map((r) => ({
       meterId: r.meter_id, institutionId: r.institution_id, carrier: r.carrier, unit: r.unit, batchId, rows: r.n, periodStart: r.s, periodEnd: r.e, total: r.total, committedAt,
     }));
-    return { rows, accepted, duplicates, batchId, ms: Date.now() - t0, events, refreshedMonths: refreshed.months, phases };
+    return { rows, accepted, duplicates, batchId, ms: Date.now() - t0, events, refreshedMonths: refreshed.months, closedYearRows, phases };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     if (!(err instanceof ImportRejectedError)) await report.close(false);

@@ -11,6 +11,7 @@ import { addToRollups } from '../accounting/rollup';
 import { ensureReadingPartitions } from './partitions';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
 import { batchChange, record } from '../audit/audit.service';
+import { markClosedYearRows, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 
 export const MAX_BATCH_ROWS = 10_000;
 
@@ -61,6 +62,8 @@ export interface IngestResult {
   events: ReadingsIngestedPayload[];
   /** Local months (YYYY-MM-01) whose rollups the batch changed. */
   refreshedMonths: string[];
+  /** Rows added or corrected in closed years, and which: pending recalculation there. */
+  closedYearRows: ClosedYearRows;
 }
 
 interface MeterRow {
@@ -179,7 +182,7 @@ export class IngestService {
 
       if (!fresh.length && !corrections.length) {
         await client.query('COMMIT');
-        return { batchId: null, accepted: 0, duplicates, corrected: 0, events: [], refreshedMonths: [] };
+        return { batchId: null, accepted: 0, duplicates, corrected: 0, events: [], refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS };
       }
       const batch = await client.query<{ id: number; received_at: Date }>(
         `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
@@ -218,6 +221,7 @@ export class IngestService {
         ],
         this.timezone,
       );
+      const closedYearRows = await markClosedYearRows(this.pool, client, touched.map((r) => ({ start: r.periodStart, end: r.periodEnd })), this.timezone);
       await record(client, {
         actor: this.principal,
         changes: [
@@ -235,6 +239,7 @@ export class IngestService {
       ingestStats.rows += touched.length;
       return {
         refreshedMonths: refreshed.months,
+        closedYearRows,
         batchId,
         accepted: fresh.length,
         duplicates,

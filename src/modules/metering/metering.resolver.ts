@@ -61,6 +61,8 @@ export class ReadingResolver {
       accepted: result.accepted,
       duplicates: result.duplicates,
       corrected: result.corrected,
+      closedYearRows: result.closedYearRows.rows,
+      closedYears: result.closedYearRows.years,
       batch: result.batchId === null ? null : await ctx.loaders.batchById.load(result.batchId),
     };
   }

@@ -21,6 +21,12 @@ export class IngestReadingsPayload {
 
   @Field(() => ReadingBatch, { nullable: true, description: 'Null when nothing changed.' })
   batch!: ReadingBatch | null;
+
+  @Field(() => Int, { description: 'Rows added or corrected in closed years: their frozen figures show them only after GOA runs recalculateYear.' })
+  closedYearRows!: number;
+
+  @Field(() => [Int], { description: 'The closed years those rows fall in (now pendingRecalculation).' })
+  closedYears!: number[];
 }
 
 @ObjectType({ description: 'Readings of one meter changed by a committed batch.', simpleResolvers: true })
