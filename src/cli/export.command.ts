@@ -9,6 +9,7 @@ import { toGlobalId } from '../graphql/relay';
 import { writeCsv } from '../csv';
 import { exportFigure } from '../figures/precision';
 import { parseFlags, UsageError } from './args';
+import { formatZoned } from '../graphql/datetime';
 
 const USAGE = 'usage: export assessment --year <YYYY> [--out <file.csv>]\n       export audit --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out <file.csv>]';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -106,7 +107,7 @@ async function exportAudit(config: Config, argv: string[]): Promise<void> {
     async function* rows(): AsyncGenerator<unknown[]> {
       for await (const e of eventsOnDays(db.pool, flags.from, flags.to, db.timezone)) {
         events++;
-        const who = [toGlobalId('AuditEvent', e.id), e.at.toISOString(), e.request_id, e.operation, e.key_id === null ? '' : toGlobalId('ApiKey', e.key_id), e.key_name, e.subject, e.role];
+        const who = [toGlobalId('AuditEvent', e.id), formatZoned(e.at, db.timezone), e.request_id, e.operation, e.key_id === null ? '' : toGlobalId('ApiKey', e.key_id), e.key_name, e.subject, e.role];
         for (const c of e.changes) {
           const fields = Object.entries(c.fields);
           if (!fields.length) yield [...who, c.object, c.type, c.action, '', '', ''];

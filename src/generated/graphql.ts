@@ -125,6 +125,8 @@ export type CreateEpcContractInput = {
   /** First day (of a month) of the twelve-month baseline. */
   baselineStart: unknown;
   carriers: Array<Carrier>;
+  /** When the contract was drafted, for one drafted before it was entered (not in the future); default now. */
+  effectiveAt?: string | null | undefined;
   escoId: string | number;
   /** ESCO's share of the savings value (0 to 1), for BENEFIT_SHARING and HYBRID. */
   escoShare?: unknown;

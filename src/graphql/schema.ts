@@ -1,5 +1,4 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { AccessResolvers } from '../access/access.resolvers';
 import { authChecker } from '../access/auth-checker';
@@ -19,9 +18,10 @@ import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
 import { Node } from './relay';
+import { zonedDateTime } from './datetime';
 
 /** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
-export async function createSchema(pubsub: PubSub = new PubSub()): Promise<GraphQLSchema> {
+export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'Asia/Shanghai'): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, FactorsResolver, ...AccountingResolvers, ...ComplianceResolvers,
       EpcResolver, EpcAssetResolver, EpcPaymentResolver, AuditsResolver, AuditCandidateResolver,
@@ -30,7 +30,8 @@ export async function createSchema(pubsub: PubSub = new PubSub()): Promise<Graph
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // Times are answered with the offset of EWC_TIMEZONE (the SDL is the same for every zone).
+    scalarsMap: [{ type: Date, scalar: zonedDateTime(timezone) }],
     validate: { forbidUnknownValues: false },
   });
   // Every root field decides through the policy table before its resolver runs; each mutation

@@ -94,7 +94,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   // Instances sharing the database hear each other's events (LISTEN/NOTIFY); listening before serving.
   const pubsub = new PgPubSub(db);
   await pubsub.start();
-  const schema = await createSchema(pubsub);
+  const schema = await createSchema(pubsub, config.timezone);
   const metrics = new Metrics({ db, pubsub });
   const counters = new Budgets(new BudgetStore(db.pool), { reserveFraction: config.budgets.reserveFraction, clock: opts.clock ?? Date.now });
   const budgets = new KeyBudgets(counters, config.budgets);

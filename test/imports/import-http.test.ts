@@ -52,7 +52,7 @@ describe('POST /import/readings', () => {
     expect(rows.map((x) => [x.value, x.source])).toEqual([[4, 'IMPORT'], [5.5, 'IMPORT']]);
     expect(rows[0].api_key_id).not.toBeNull();
     expect(await waitFor(() => events.length === 1)).toBe(true);
-    expect(events[0].data.readingsIngested).toMatchObject({ rows: 2, total: 9.5, periodStart: '2025-02-28T16:00:00.000Z' });
+    expect(events[0].data.readingsIngested).toMatchObject({ rows: 2, total: 9.5, periodStart: '2025-03-01T00:00:00+08:00' });
 
     const again = await upload(csv, t.keys.hospital);
     expect(again.json).toMatchObject({ rows: 2, accepted: 0, duplicates: 2, batchId: null });

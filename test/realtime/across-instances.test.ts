@@ -123,8 +123,8 @@ describe('events across hub instances', () => {
     expect(readings).toHaveLength(1);
     expect(readings[0]).toMatchObject({ meter: { id: toGlobalId('Meter', meter.id), serial: 'SY-hosp-longhui-E1', institution: { id: toGlobalId('Institution', meter.institutionId) } }, carrier: 'ELECTRICITY', unit: 'KWH', rows: 2, total: 20 });
     // DateTime fields: the Dates survived JSON on the way between processes.
-    expect(readings[0].periodStart).toBe('2024-06-30T16:00:00.000Z');
-    expect(readings[0].periodEnd).toBe('2024-07-02T16:00:00.000Z');
+    expect(readings[0].periodStart).toBe('2024-07-01T00:00:00+08:00');
+    expect(readings[0].periodEnd).toBe('2024-07-03T00:00:00+08:00');
 
     expect(indicators).toHaveLength(1);
     expect(indicators[0]).toMatchObject({ year: 2024, months: ['2024-07-01'], institution: { id: toGlobalId('Institution', meter.institutionId) } });
@@ -163,7 +163,7 @@ describe('events across hub instances', () => {
       expect(heard[0]).toEqual(big);
       expect((heard[0] as typeof big).periodStart).toBeInstanceOf(Date);
       expect((heard[0] as typeof big).padding[399].at).toEqual(new Date(Date.UTC(2024, 0, 1, 0, 399)));
-      expect(readings[before]).toMatchObject({ rows: 3, total: 42, periodStart: '2024-08-01T16:00:00.000Z', periodEnd: '2024-08-02T16:00:00.000Z' });
+      expect(readings[before]).toMatchObject({ rows: 3, total: 42, periodStart: '2024-08-02T00:00:00+08:00', periodEnd: '2024-08-03T00:00:00+08:00' });
       const stored = await sql.query('SELECT id FROM event_payload WHERE id > $1', [max ?? 0]);
       expect(stored.rowCount).toBe(1);
     } finally {
@@ -214,7 +214,7 @@ describe('events across hub instances', () => {
     const before = { readings: readings.length, indicators: indicators.length };
     await ingestOnB('2024-09-01');
     expect(await waitFor(() => readings.length > before.readings && indicators.length > before.indicators)).toBe(true);
-    expect(readings.at(-1)).toMatchObject({ rows: 2, total: 20, periodStart: '2024-08-31T16:00:00.000Z' });
+    expect(readings.at(-1)).toMatchObject({ rows: 2, total: 20, periodStart: '2024-09-01T00:00:00+08:00' });
     expect(indicators.at(-1)).toMatchObject({ year: 2024, months: ['2024-09-01'] });
     expect(errors).toEqual([]);
   });

@@ -1,0 +1,68 @@
+/**
+ * EPC savings and settlements of every demo contract: the 2023 savings of each (method, kgce,
+ * 90% interval, FSU), and the time and SQL statements of `epcContracts { savings settlements }`
+ * for all of them in one request and for one, so a count that grows with the contracts shows.
+ *
+ *   npm run build && node dist/bench/epc.bench.js
+ */
+import { sqlStats } from '../src/db/sql-stats';
+import { fmt, percentile, post, runBench, withDemoHub } from './lib';
+
+const RUNS = Number(process.env.RUNS ?? 60);
+/** The demo's readings end on 2024-06-30: settlements as of that day are the same on every run. */
+const AS_OF = '2024-06-30';
+
+/** Statements this process sent, less the budget and usage counters' background writes (older trees name them differently). */
+function statements(): number {
+  const s = sqlStats as unknown as Record<string, number>;
+  return s.statements - (s.backgroundStatements ?? s.budgetStatements ?? 0);
+}
+
+const FULL = `query($first: Int!) { epcContracts(first: $first) { nodes { id title
+  savings(period: { year: 2023 }) { method kgce savingsKgce lowKgce highKgce fsu flagged }
+  settlements(asOf: "${AS_OF}") { periodStart savings { savingsKgce } escoShareYuan } } } }`;
+/** The same for a tree before CalTRACK (no interval or FSU yet). */
+const PLAIN = `query($first: Int!) { epcContracts(first: $first) { nodes { id title
+  savings(period: { year: 2023 }) { method savingsKgce flagged }
+  settlements(asOf: "${AS_OF}") { periodStart savings { savingsKgce } escoShareYuan } } } }`;
+
+runBench(async () => {
+  await withDemoHub(async ({ url, goa }) => {
+    let query = FULL;
+    let first = await post(url, goa, query, { first: 100 });
+    if (first.errors) {
+      query = PLAIN;
+      first = await post(url, goa, query, { first: 100 });
+    }
+    if (first.errors) throw new Error(JSON.stringify(first.errors).slice(0, 400));
+    type Node = { title: string; savings: Record<string, number | string | boolean | null>; settlements: unknown[] };
+    const nodes = first.data.epcContracts.nodes as Node[];
+    console.log(`savings of ${nodes.length} demo contracts in 2023 (${query === FULL ? 'CalTRACK fields' : 'pre-CalTRACK fields'}):`);
+    for (const n of nodes) {
+      const s = n.savings;
+      const num = (v: unknown, d = 1) => (typeof v === 'number' ? fmt(v, d) : String(v));
+      console.log(`  ${n.title.slice(0, 60).padEnd(60)} ${String(s.method).padEnd(18)} kgce ${num(s.kgce ?? s.savingsKgce)}` +
+        (query === FULL ? ` [${num(s.lowKgce)}, ${num(s.highKgce)}] fsu ${num(s.fsu, 4)}` : '') + ` flagged ${s.flagged} settlements ${n.settlements.length}`);
+    }
+
+    for (const size of [1, 100]) {
+      const vars = { first: size };
+      for (let i = 0; i < 3; i++) await post(url, goa, query, vars);
+      const times: number[] = [];
+      const counts = new Set<number>();
+      let contracts = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const s0 = statements();
+        const t0 = performance.now();
+        const r = await post(url, goa, query, vars);
+        times.push(performance.now() - t0);
+        counts.add(statements() - s0);
+        if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
+        contracts = r.data.epcContracts.nodes.length;
+      }
+      times.sort((a, b) => a - b);
+      console.log(`epcContracts(first: ${size}) { savings settlements }: ${contracts} contracts, p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms, ` +
+        `SQL statements per request ${[...counts].sort((a, b) => a - b).join(' / ')} (${RUNS} runs)`);
+    }
+  });
+});
