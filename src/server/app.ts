@@ -28,7 +28,7 @@ import { Budgets, KeyBudgets } from '../access/budget';
 import { budgetPlugin } from './budget.plugin';
 import { BudgetStore } from '../access/budget.store';
 import type { Context } from './context';
-import { createArmor } from './limits';
+import { createArmor, LIMITS } from './limits';
 import { Metrics, metricsPlugin } from './metrics';
 import { attachWebSocket } from './websocket';
 
@@ -119,6 +119,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
       // We stop on signals ourselves: drain HTTP and WebSocket, then close the database.
       stopOnTerminationSignals: false,
       validationRules: armor.validationRules,
+      parseOptions: { maxTokens: LIMITS.maxTokens },
       plugins: [
         ...armor.plugins,
         ...own,
@@ -182,9 +183,10 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   };
   // The hub as an Apollo Federation 2 subgraph, for a gateway or router composing it (src/federation).
   const subgraph = subgraphRoute(() => apolloFor({ schema: buildHubSubgraph(schema) }), context);
-  app.use('/subgraph', express.json({ limit: '20mb' }), subgraph.handler);
+  app.use('/subgraph', requireJsonBody, express.json({ limit: '20mb' }), subgraph.handler);
   app.use(
     '/graphql',
+    requireJsonBody,
     express.json({ limit: '20mb' }),
     expressMiddleware(apollo, {
       context,
