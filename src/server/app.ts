@@ -89,6 +89,18 @@ function serviceUnavailablePlugin(): ApolloServerPlugin<Context> {
   };
 }
 
+/**
+ * A POST to /graphql must say it carries JSON (GraphQL over HTTP): anything else is 415 with a
+ * GraphQL error, before a body parser or Apollo sees it (Apollo answers a missing body with a 500).
+ */
+function requireJsonBody(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (req.method !== 'POST' || mediaType === 'application/json') return next();
+  res
+    .status(415)
+    .json({ errors: [new GraphQLError('send the request as "content-type: application/json"', { extensions: { code: 'BAD_USER_INPUT' } })] });
+}
+
 /** `clock`: milliseconds since the epoch, for the budget windows (tests move it instead of waiting). */
 export async function startServer(config: Config, db: Database, opts: { port?: number; clock?: () => number } = {}): Promise<Hub> {
   // Instances sharing the database hear each other's events (LISTEN/NOTIFY); listening before serving.
@@ -195,7 +207,8 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (err as { status?: number }).status ?? 500;
     if (status >= 500) logger.error('http error', { error: err });
-    const message = status === 413 ? 'request body too large' : status < 500 ? 'malformed request body' : 'Internal server error';
+    const message =
+      status === 413 ? 'request body too large' : status === 415 ? 'send the body as UTF-8 JSON' : status < 500 ? 'malformed request body' : 'Internal server error';
     res.status(status).json({ errors: [new GraphQLError(message, { extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } })] });
   });
 
