@@ -1,5 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeScalar } from './scalars';
 import { buildSchema } from 'type-graphql';
 import { AccessResolvers } from '../access/access.resolvers';
 import { authChecker } from '../access/auth-checker';
@@ -15,6 +15,7 @@ import { PubSub } from '../modules/realtime/pubsub';
 import { RegistryResolvers } from '../modules/registry/registry.resolvers';
 import { RegionWeatherResolver, WeatherResolver } from '../modules/weather/weather.resolver';
 import { roundFigures } from './figures';
+import { applyInputLimits } from './input-limits';
 import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
@@ -30,13 +31,14 @@ export async function createSchema(pubsub: PubSub = new PubSub()): Promise<Graph
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false },
   });
-  // Every root field decides through the policy table before its resolver runs; each mutation
-  // then runs in an audit scope, so the events its services record carry its name and request id.
-  // Every figure is rounded once, by its unit, on its way out (the precision policy).
-  return scopeMutations(guardRootFields(roundFigures(schema)));
+  // Every root field decides through the policy table before its resolver runs; every input is
+  // checked for length, NUL and range before any SQL; each mutation then runs in an audit scope, so
+  // the events its services record carry its name and request id. Every figure is rounded once, by
+  // its unit, on its way out (the precision policy).
+  return scopeMutations(guardRootFields(applyInputLimits(roundFigures(schema))));
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

@@ -18,7 +18,7 @@ const KNOWN_WARNINGS = ['572B', 'FDE2', '7B9B'];
 describe('graphql-http server audit', () => {
   it('passes every MUST, and every SHOULD but the three 200-for-application/json ones', async () => {
     // Requests without a valid key are 401 by contract; the audit speaks as the GOA key.
-    const fetchFn = (input: RequestInfo | URL, init?: RequestInit) => {
+    const fetchFn = (input: string | URL | Request, init?: RequestInit) => {
       const headers = new Headers(init?.headers);
       headers.set('authorization', `Bearer ${t.keys.goa}`);
       return fetch(input, { ...init, headers });

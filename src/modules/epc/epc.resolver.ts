@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { canReadContractRow } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import { DecimalScalar } from '../../graphql/scalars';
@@ -75,7 +75,7 @@ export class EpcResolver {
   async recordEpcPayment(
     @Arg('contractId', () => ID) contractId: string,
     @Arg('amountYuan', () => DecimalScalar) amountYuan: string,
-    @Arg('paidOn', () => LocalDateResolver) paidOn: string,
+    @Arg('paidOn', () => LocalDateScalar) paidOn: string,
     @Arg('note', () => String, { nullable: true }) note: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<EpcPayment> {
@@ -128,7 +128,7 @@ export class EpcResolver {
   }
 
   @FieldResolver(() => [EpcSettlement], { description: 'One per whole settlement period since the contract started operating. Money fields are FORBIDDEN to keys that may not read money.' })
-  async settlements(@Root() c: EpcContract, @Arg('asOf', () => LocalDateResolver, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<EpcSettlement[]> {
+  async settlements(@Root() c: EpcContract, @Arg('asOf', () => LocalDateScalar, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<EpcSettlement[]> {
     const s = svc(ctx);
     const rows = await s.settlements(c, asOf ?? s.today());
     // The money fields are guarded on EpcSettlement itself (FORBIDDEN, not a silent null).
@@ -174,7 +174,7 @@ export class EpcResolver {
 
   @Authorized('money')
   @FieldResolver(() => DecimalScalar, { nullable: true, description: 'Due to the ESCO (its shares, less guarantee shortfalls) minus payments, yuan.' })
-  async balanceYuan(@Root() c: EpcContract, @Arg('asOf', () => LocalDateResolver, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<string> {
+  async balanceYuan(@Root() c: EpcContract, @Arg('asOf', () => LocalDateScalar, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<string> {
     const s = svc(ctx);
     return s.balance(c, asOf ?? s.today());
   }

@@ -1,4 +1,4 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
@@ -36,10 +36,10 @@ export class MissingDaysType {
 
 @ObjectType({ description: 'A measured month: adjusted baseline against actual use.' })
 export class MonthSavingsType {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   month!: string;
 
-  @Field(() => LocalDateResolver, { description: 'The baseline month it is compared with.' })
+  @Field(() => LocalDateScalar, { description: 'The baseline month it is compared with.' })
   baselineMonth!: string;
 
   @Field(() => Float)
@@ -135,10 +135,10 @@ export class DegreeDayFit {
 
 @ObjectType({ description: 'Savings = adjusted baseline - actual over a period, from meter data.' })
 export class EpcSavings {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   from!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   to!: string;
 
   @Field({ description: 'ROUTINE_ADJUSTMENT (scaled by floor area or headcount) or DEGREE_DAY.' })
@@ -198,10 +198,10 @@ export class EpcSavings {
 
 @ObjectType({ description: 'One settlement period: the measured savings and, when the data suffices, the money.' })
 export class EpcSettlement {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   periodStart!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   periodEnd!: string;
 
   @Field(() => EpcSavings)
@@ -247,10 +247,10 @@ export class BaselineCarrier {
 
 @ObjectType({ description: "The contract's twelve baseline months, from the meters." })
 export class EpcBaseline {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   from!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   to!: string;
 
   @Field(() => Float)
