@@ -245,7 +245,7 @@ export class OperationGenerator {
     const field = this.pick(Object.values(root!.getFields()));
     const vars = { defs: [] as string[], values: {} as Record<string, Value> };
     const aliases = this.chance(0.03) ? 20 : this.pick([1, 1, 1, 2, 3]);
-    const depth = this.chance(0.04) ? -1 : this.pick([0, 1, 2, 3]);
+    const depth = this.chance(0.04) ? -1 : this.pick([0, 1, 1, 2, 3]);
     const parts: string[] = [];
     for (let i = 0; i < aliases; i++) {
       const args = this.args(field, vars);
