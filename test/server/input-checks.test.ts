@@ -129,3 +129,19 @@ describe('ids, dates and years are checked for range', () => {
     }
   });
 });
+
+describe('subscriptions check their arguments the same way', () => {
+  it('a NUL or over-long id in a subscription filter is BAD_USER_INPUT over WebSocket', async () => {
+    const client = t.ws(t.keys.goa);
+    for (const institutionId of ['a\u0000b', 'x'.repeat(101)]) {
+      const answer = await new Promise<unknown>((resolve) =>
+        client.subscribe(
+          { query: 'subscription($f: ComplianceAlertFilter) { complianceAlerts(filter: $f) { year } }', variables: { f: { institutionId } } },
+          { next: resolve, error: resolve, complete: () => resolve(null) },
+        ),
+      );
+      expect(JSON.stringify(answer)).toMatch(/BAD_USER_INPUT/);
+      expect(JSON.stringify(answer)).toMatch(/filter\.institutionId/);
+    }
+  });
+});
