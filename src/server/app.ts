@@ -204,8 +204,10 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
       context,
     }),
   );
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (err as { status?: number }).status ?? 500;
+    // Discard the unread rest of a refused body, so the client reads our answer instead of a reset.
+    if (status === 413) res.once('finish', () => req.resume()).setHeader('connection', 'close');
     if (status >= 500) logger.error('http error', { error: err });
     const message =
       status === 413 ? 'request body too large' : status === 415 ? 'send the body as UTF-8 JSON' : status < 500 ? 'malformed request body' : 'Internal server error';
