@@ -882,6 +882,7 @@ export type NodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
     | { name: string, id: string }
     | { id: string }
     | { serial: string, carrier: Carrier, id: string }
