@@ -201,11 +201,17 @@ export function keyset(window: PageWindow, fields: string[], parse: ((v: string 
 }
 
 /** The same for one integer column in plain SQL; parameters are appended to `params`. */
-export function sqlKeyset(window: PageWindow, column: string, params: unknown[], order: Direction = 'asc'): { where: string[]; orderBy: string } {
+export function sqlKeyset(
+  window: PageWindow,
+  column: string,
+  params: unknown[],
+  order: Direction = 'asc',
+  key: (v: string | number, field: 'after' | 'before') => unknown = intKey,
+): { where: string[]; orderBy: string } {
   const where: string[] = [];
   const op = (side: 'after' | 'before') => ((order === 'asc') === (side === 'after') ? '>' : '<');
-  if (window.after) where.push(`${column} ${op('after')} $${params.push(intKey(window.after[0], 'after'))}`);
-  if (window.before) where.push(`${column} ${op('before')} $${params.push(intKey(window.before[0], 'before'))}`);
+  if (window.after) where.push(`${column} ${op('after')} $${params.push(key(window.after[0], 'after'))}`);
+  if (window.before) where.push(`${column} ${op('before')} $${params.push(key(window.before[0], 'before'))}`);
   const asc = (order === 'asc') !== window.backward;
   return { where, orderBy: `${column} ${asc ? 'ASC' : 'DESC'}` };
 }
