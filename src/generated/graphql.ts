@@ -173,13 +173,13 @@ export type CreateMeterInput = {
 };
 
 export type CreateWeatherStationInput = {
-  /** Up to 32 characters, unique. */
+  /** Up to 32 characters, unique. At most 200 characters, no NUL. */
   code: string;
-  /** Up to 200 characters. */
+  /** Up to 200 characters. At most 200 characters, no NUL. */
   name: string;
-  /** The region whose station this is (one per region). */
+  /** The region whose station this is (one per region). At most 100 characters, no NUL. */
   regionId?: string | number | null | undefined;
-  /** Where its temperatures come from; up to 200 characters. */
+  /** Where its temperatures come from; up to 200 characters. At most 4,000 characters, no NUL. */
   source: string;
 };
 

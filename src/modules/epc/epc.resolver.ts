@@ -1,8 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { LocalDateScalar } from '../../graphql/scalars';
 import { canReadContractRow } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
-import { DecimalScalar } from '../../graphql/scalars';
+import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import type { Context } from '../../server/context';
 import { PeriodInput } from '../accounting/period';
 import { filterIterable } from '../realtime/filter-iterable';
@@ -158,8 +157,8 @@ export class EpcResolver {
   @Mutation(() => EpcNonRoutineEvent, { description: 'GOA or FINANCE adjusts the baseline by an explicit kgce over [from, to) for a non-routine event (a new wing, a closure).' })
   addNonRoutineEvent(
     @Arg('contractId', () => ID) contractId: string,
-    @Arg('from', () => LocalDateResolver) from: string,
-    @Arg('to', () => LocalDateResolver) to: string,
+    @Arg('from', () => LocalDateScalar) from: string,
+    @Arg('to', () => LocalDateScalar) to: string,
     @Arg('adjustmentKgce', () => DecimalScalar, { description: 'Added to the adjusted baseline over the span (negative lowers it).' }) adjustmentKgce: string,
     @Arg('reason', { description: 'Up to 500 characters.' }) reason: string,
     @Ctx() ctx: Context,
@@ -168,7 +167,7 @@ export class EpcResolver {
   }
 
   @Mutation(() => EpcSettlement, { description: "FINANCE accepts a paid settlement's pending difference: the live figures replace the frozen ones (kept in its history)." })
-  async acceptSettlementDifference(@Arg('contractId', () => ID) contractId: string, @Arg('periodStart', () => LocalDateResolver) periodStart: string, @Ctx() ctx: Context): Promise<EpcSettlement> {
+  async acceptSettlementDifference(@Arg('contractId', () => ID) contractId: string, @Arg('periodStart', () => LocalDateScalar) periodStart: string, @Ctx() ctx: Context): Promise<EpcSettlement> {
     return toSettlement(await svc(ctx).acceptSettlementDifference(decodeIntId(contractId, 'EpcContract', 'contractId'), periodStart));
   }
 

@@ -1,6 +1,5 @@
-import { LocalDateScalar } from '../../graphql/scalars';
 import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
-import { DecimalScalar } from '../../graphql/scalars';
+import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
 import { SavingsPillar } from './epc.enums';
 
@@ -30,7 +29,7 @@ export class MissingDaysType {
   @Field({ description: 'TEMPERATURE (no daily mean at the station) or METER (the meters do not cover the whole day).' })
   reason!: string;
 
-  @Field(() => [LocalDateResolver])
+  @Field(() => [LocalDateScalar])
   days!: string[];
 }
 
