@@ -12,6 +12,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Problems } from './errors';
+import { MAX_WEATHER_CSV_CHARS } from '../modules/weather/weather.service';
 import { FIRST_YEAR, LAST_YEAR } from './scalars';
 
 const NAME = 200;
@@ -37,6 +38,8 @@ export const STRING_LIMITS: Readonly<Record<string, number>> = {
   // The unified social credit code (GB 32100-2015) is 18 characters.
   creditCode: 18,
   costYuan: 32,
+  // A CSV handed over GraphQL (importWeather); larger files go through the CLI.
+  csv: MAX_WEATHER_CSV_CHARS,
 };
 /** Names, titles, serials, agency codes and any string input not in the table. */
 export const DEFAULT_STRING_LIMIT = NAME;
