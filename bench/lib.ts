@@ -43,6 +43,8 @@ export function startHub(env: Record<string, string>): Promise<RunningHub> {
         stop: () =>
           new Promise((done) => {
             const s0 = performance.now();
+            // Already gone (it crashed): waiting for an exit that has been would end the bench silently.
+            if (proc.exitCode !== null || proc.signalCode !== null) return done(0);
             proc.once('exit', () => done(performance.now() - s0));
             proc.kill('SIGINT');
           }),
