@@ -19,7 +19,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
-import { seedDemo } from '../src/db/demo/demo.seeder';
+import { seedDemo } from '../src/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
 import { fmt, MAIN, runBench } from './lib';
 

@@ -5,7 +5,7 @@ import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 const INGEST = `mutation($rows: [ReadingRowInput!]!) { ingestReadings(input: { rows: $rows }) { accepted corrected } }`;
 const READINGS = `query($id: ID!) { readings(meterId: $id, first: 10, from: "2030-12-31T00:00:00Z") { nodes { periodStart value history { value } } } }`;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 let t: TestHub;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { canReadContractRow } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import { DecimalScalar } from '../../graphql/scalars';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { PeriodInput } from '../accounting/period';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
