@@ -27,7 +27,7 @@ import { AuthFailureLimit, PrincipalCache } from './auth';
 import { Budgets, KeyBudgets } from '../access/budget';
 import { budgetPlugin } from './budget.plugin';
 import { BudgetStore } from '../access/budget.store';
-import type { Context } from './context';
+import type { Context } from '../graphql/context';
 import { createArmor, LIMITS } from './limits';
 import { Metrics, metricsPlugin } from './metrics';
 import { attachWebSocket } from './websocket';

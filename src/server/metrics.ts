@@ -6,7 +6,7 @@ import { sqlStats } from '../db/sql-stats';
 import * as operations from '../generated/graphql';
 import { ingestStats } from '../modules/metering/ingest.service';
 import { TOPICS, type PubSub } from '../modules/realtime/pubsub';
-import type { Context } from './context';
+import type { Context } from '../graphql/context';
 
 /** Latency buckets, seconds: most operations answer in milliseconds; imports and reports take longer. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

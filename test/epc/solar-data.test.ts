@@ -1,5 +1,5 @@
-import { DEMO_INSTITUTIONS } from '../../src/db/demo/shaoyang.data';
-import { DEMO_PV_PROJECTS } from '../../src/db/demo/solar.data';
+import { DEMO_INSTITUTIONS } from '../../src/demo/shaoyang.data';
+import { DEMO_PV_PROJECTS } from '../../src/demo/solar.data';
 
 // The case's published figures (DOMAIN.md, rooftop PV): 43 projects by August 2023.
 const CASE_PROJECTS = 43;

@@ -29,7 +29,7 @@ describe('DataLoader batching', () => {
 });
 
 describe('lists of programme and compliance data', () => {
-  type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
   const gql = async (query: string, key = t.keys.goa) => (await t.raw({ query }, key)) as Json;
 
   it('epcContracts with ESCO, steps, assets and payments: the same statements for 1 contract as for 6', async () => {

@@ -8,7 +8,7 @@ import {
   UpdateInstitutionDocument,
   UpsertInstitutionProfileDocument,
 } from '../../src/generated/graphql';
-import { DEMO_INSTITUTIONS } from '../../src/db/demo/shaoyang.data';
+import { DEMO_INSTITUTIONS } from '../../src/demo/shaoyang.data';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 import { countRows } from '../helpers/fixtures';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { print } from 'graphql';
 import { CreateApiKeyDocument } from '../../src/generated/graphql';
-import { deriveDemoKeys } from '../../src/db/demo/demo-keys';
+import { deriveDemoKeys } from '../../src/demo/demo-keys';
 import { createDatabaseFromTemplate } from '../helpers/hub';
 import { spawnHub, sqlOn, waitUntil, type SpawnedHub } from '../helpers/spawn';
 

@@ -3,7 +3,7 @@ import { LocalDateScalar } from '../../graphql/scalars';
 import { ApiKey } from '../../access/api-key.entity';
 import { ValidationError } from '../../graphql/errors';
 import { PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { AuditEventsService } from './audit-events.service';
 import { AuditEventFilter } from './audit.inputs';
 import { AuditEvent, AuditEventConnection, KeyUsageDay } from './audit.types';

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Connection, PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { SavingsPillar } from '../epc/epc.enums';
 import { Institution } from '../registry/institution.entity';
 import { AuditsService, type AuditCandidate } from './audits.service';

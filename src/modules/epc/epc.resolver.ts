@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { canReadContractRow } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { PeriodInput } from '../accounting/period';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';

@@ -3,7 +3,7 @@ import { LocalDateScalar } from '../../graphql/scalars';
 import { inScope, readInstitutions } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import { DecimalScalar } from '../../graphql/scalars';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { PeriodInput, resolvePeriod } from '../accounting/period';
 import { sumYuan } from '../../figures/money';
 import { sumExact } from '../../figures/precision';

@@ -1,7 +1,7 @@
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Arg, Args, Ctx, Float, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { Region } from '../registry/region.entity';
 import { WeatherService } from './weather.service';
 import { CreateWeatherStationInput, DegreeDayMonth, WeatherDay, WeatherImportResult, WeatherStation } from './weather.types';
