@@ -31,6 +31,8 @@ import type { Context } from '../graphql/context';
 import { createArmor } from './limits';
 import { Metrics, metricsPlugin } from './metrics';
 import { attachWebSocket } from './websocket';
+import { DataVersions } from '../db/data-version';
+import { principalOf, ResponseCache } from './response-cache';
 
 export interface Hub {
   url: string;
@@ -102,6 +104,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const monitor = new ComplianceMonitor(db, pubsub);
   const usage = new KeyUsage(db.pool, db.timezone);
   const armor = createArmor();
+  const responseCache = new ResponseCache(await DataVersions.load(db.pool), db.timezone, config.responseCache);
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog);
@@ -131,6 +134,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
         budgetPlugin(budgets),
         serviceUnavailablePlugin(),
         keyUsagePlugin(usage),
+        responseCache.plugin(),
         // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
         {
           async requestDidStart() {
@@ -171,7 +175,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.use(importRouter(db, pubsub, keys, budgets, monitor));
   const context = async ({ req, res }: { req: express.Request; res: express.Response }): Promise<Context> => {
     metrics.httpGraphqlRequests.inc();
-    const principal = await keys.principalFor(req.headers.authorization, req.ip).catch((err: unknown) => {
+    const principal = await (principalOf(req) ?? keys.principalFor(req.headers.authorization, req.ip)).catch((err: unknown) => {
       // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
       const reason = unavailableReason(err, db.statementTimeoutMs);
       throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
@@ -186,6 +190,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
+    responseCache.middleware({ keys, budgets, usage, metrics }),
     expressMiddleware(apollo, {
       context,
     }),
