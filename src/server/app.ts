@@ -14,6 +14,7 @@ import { unavailableReason } from '../db/unavailable';
 import { explorerRouter } from '../explorer/serve';
 import { subgraphRoute } from '../federation/subgraph.http';
 import { buildHubSubgraph } from '../federation/subgraph';
+import { faviconIco } from './favicon';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
 import { createSchema } from '../graphql/schema';
@@ -163,6 +164,12 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.get('/readyz', async (_req, res) => {
     const ready = await db.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: ready ? 'migrated' : 'unreachable or not migrated' });
+  });
+  // A person typing the hub's address lands on the dashboard; browsers ask every site for an icon.
+  app.get('/', (_req, res) => res.redirect(302, '/dashboard'));
+  const favicon = faviconIco();
+  app.get('/favicon.ico', (_req, res) => {
+    res.type('image/x-icon').set('Cache-Control', 'public, max-age=86400').send(favicon);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.render());
