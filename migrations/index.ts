@@ -9,6 +9,7 @@ import { Migration20261125080000_closed_year } from './Migration20261125080000_c
 import { Migration20261201140000_audit } from './Migration20261201140000_audit';
 import { Migration20261201150000_budgets } from './Migration20261201150000_budgets';
 import { Migration20261201170000_caltrack } from './Migration20261201170000_caltrack';
+import { Migration20261202050000_data_version } from './Migration20261202050000_data_version';
 import { Migration20261202090000_reading_set_checks } from './Migration20261202090000_reading_set_checks';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
@@ -23,5 +24,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201140000_audit', class: Migration20261201140000_audit },
   { name: 'Migration20261201150000_budgets', class: Migration20261201150000_budgets },
   { name: 'Migration20261201170000_caltrack', class: Migration20261201170000_caltrack },
+  { name: 'Migration20261202050000_data_version', class: Migration20261202050000_data_version },
   { name: 'Migration20261202090000_reading_set_checks', class: Migration20261202090000_reading_set_checks },
 ];

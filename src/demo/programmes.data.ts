@@ -1,7 +1,7 @@
 /**
  * The demo's programmes: ESCOs, energy performance contracts at the four showcase hospitals
  * (and a few at other stages), energy audits. Synthetic, in the shape of the case in
- * reference/DOMAIN.md: the hospitals run EPC with monitoring and save 20% or more, which the
+ * docs/domain.md: the hospitals run EPC with monitoring and save 20% or more, which the
  * demo readings reflect (their electricity and gas fall by `cut` from `operatingFrom`).
  */
 import { makeCreditCode } from '../modules/registry/credit-code';

@@ -14,6 +14,7 @@ import { unavailableReason } from '../db/unavailable';
 import { explorerRouter } from '../explorer/serve';
 import { subgraphRoute } from '../federation/subgraph.http';
 import { buildHubSubgraph } from '../federation/subgraph';
+import { faviconIco } from './favicon';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
 import { createSchema } from '../graphql/schema';
@@ -31,6 +32,8 @@ import type { Context } from '../graphql/context';
 import { createArmor, LIMITS } from './limits';
 import { Metrics, metricsPlugin } from './metrics';
 import { attachWebSocket } from './websocket';
+import { DataVersions } from '../db/data-version';
+import { principalOf, ResponseCache } from './response-cache';
 
 export interface Hub {
   url: string;
@@ -114,6 +117,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const monitor = new ComplianceMonitor(db, pubsub);
   const usage = new KeyUsage(db.pool, db.timezone);
   const armor = createArmor();
+  const responseCache = new ResponseCache(await DataVersions.load(db.pool), db.timezone, config.responseCache);
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog);
@@ -144,6 +148,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
         budgetPlugin(budgets),
         serviceUnavailablePlugin(),
         keyUsagePlugin(usage),
+        responseCache.plugin(),
         // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
         {
           async requestDidStart() {
@@ -173,6 +178,12 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     const ready = await db.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: ready ? 'migrated' : 'unreachable or not migrated' });
   });
+  // A person typing the hub's address lands on the dashboard; browsers ask every site for an icon.
+  app.get('/', (_req, res) => res.redirect(302, '/dashboard'));
+  const favicon = faviconIco();
+  app.get('/favicon.ico', (_req, res) => {
+    res.type('image/x-icon').set('Cache-Control', 'public, max-age=86400').send(favicon);
+  });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.render());
   });
@@ -184,7 +195,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.use(importRouter(db, pubsub, keys, budgets, monitor));
   const context = async ({ req, res }: { req: express.Request; res: express.Response }): Promise<Context> => {
     metrics.httpGraphqlRequests.inc();
-    const principal = await keys.principalFor(req.headers.authorization, req.ip).catch((err: unknown) => {
+    const principal = await (principalOf(req) ?? keys.principalFor(req.headers.authorization, req.ip)).catch((err: unknown) => {
       // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
       const reason = unavailableReason(err, db.statementTimeoutMs);
       throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
@@ -200,6 +211,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     '/graphql',
     requireJsonBody,
     express.json({ limit: '20mb' }),
+    responseCache.middleware({ keys, budgets, usage, metrics }),
     expressMiddleware(apollo, {
       context,
     }),

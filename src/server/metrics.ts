@@ -50,6 +50,7 @@ export class Metrics {
   readonly wsConnections = new Counter({ name: 'ewc_ws_connections_total', help: 'WebSocket connections accepted.', registers: [this.registry] });
   readonly operations = new Counter({ name: 'ewc_graphql_operations_total', help: 'GraphQL operations over HTTP, by type and known operation name (others: "other").', labelNames: ['type', 'operation'] as const, registers: [this.registry] });
   readonly duration = new Histogram({ name: 'ewc_graphql_duration_seconds', help: 'Time to answer a GraphQL operation over HTTP.', labelNames: ['operation'] as const, buckets: BUCKETS, registers: [this.registry] });
+  readonly responseCacheHits = new Counter({ name: 'ewc_response_cache_hits_total', help: 'HTTP GraphQL requests answered from the response cache.', registers: [this.registry] });
   readonly errors = new Counter({ name: 'ewc_graphql_errors_total', help: 'GraphQL errors by code.', labelNames: ['code'] as const, registers: [this.registry] });
 
   constructor(sources: { db?: Database; pubsub?: PubSub } = {}) {

@@ -136,7 +136,8 @@ export async function importReadings(
         } else if (writable && !writable.has(checked.meterId)) {
           forbidden++;
           await report.add({ row: checked.row, column: columns.serial ?? columns.meterId ?? '', reason: 'this key may not write readings of this meter' });
-        } else if (!report.count) {
+        } else {
+          // Staged even after a bad row: the overlap checks below then report in the same pass.
           first = Math.min(first, checked.periodStart.getTime());
           lastEnd = Math.max(lastEnd, checked.periodEnd.getTime());
           fileMeters.add(checked.meterId);
@@ -169,7 +170,7 @@ export async function importReadings(
       mark = Date.now();
       return ms;
     };
-    if (!report.count) {
+    if (fileMeters.size) {
       // A temporary table has no statistics until analysed; the checks below join on it.
       await client.query('ANALYZE import_staging');
       // Locks the meters so an import and a GraphQL batch for one meter apply one after the other.

@@ -58,6 +58,8 @@ export async function writeMonths(client: pg.PoolClient, staging: string, months
     );
     await client.query(`ALTER TABLE reading ATTACH PARTITION ${name} FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
     await client.query(`ALTER TABLE ${name} DROP CONSTRAINT ${name}_month`);
+    // An attach fires no trigger: move reading's data version here, or cached answers would not see these rows.
+    await client.query(`SELECT ewc_note_written(ARRAY['reading'])`);
     attached++;
   }
   if (merged.length) {

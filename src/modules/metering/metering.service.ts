@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Principal } from '../../access/principal';
-import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../graphql/errors';
+import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
 import { bigintKey, dateKey, decodeIntId, intKey, keyset, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
@@ -45,7 +45,8 @@ export class MeteringService {
     let institutionId = 0;
     try {
       institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
-    } catch {
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
       problems.add('institutionId', 'not an institution ID');
     }
     if (!UNITS_BY_CARRIER[input.carrier].includes(input.unit)) {
