@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config';
 import { Budgets, rateLimitHeaders } from '../src/access/budget';
 import { BudgetStore } from '../src/access/budget.store';
 import { openDatabase, type Database } from '../src/db/database';
-import { seedDemo } from '../src/db/demo/demo.seeder';
+import { seedDemo } from '../src/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
 import { fmt, percentile, runBench, startHub } from './lib';
 

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const meterId = Buffer.from(`Meter:${meters - 1}`).toString('base64url');
     console.log(`city: ${institutions} institutions, ${meters} meters; ${YEAR} is open (figures from rollups)`);
 
-    const shapes: [string, string, unknown, (d: any) => boolean][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    const shapes: [string, string, unknown, (d: any) => boolean][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
       [
         `indicators(${YEAR}), first 100 of all institutions`,
         `query($y: Int!) { indicators(period: { year: $y }, first: 100) { nodes { energyKgce waterM3 perCapitaEnergyKgce energyPerAreaKgceM2 coverage } } }`,

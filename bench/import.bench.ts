@@ -1,6 +1,9 @@
 /**
- * Issue 7's import figures, from one run: `import readings` of a 1,000,000-row CSV against a raw
- * `COPY` of the same rows into the same table, each on its own copy of one demo database.
+ * Issue 7's and 13's import figures, from one run: `import readings` of a 1,000,000-row CSV against a
+ * raw `COPY` of the same rows into `CREATE TABLE x (LIKE reading INCLUDING ALL)` (same columns,
+ * defaults and indexes; no partitions, no foreign keys), and into `reading` itself, each on its own
+ * copy of one demo database. CPU time of the CLI process and of PostgreSQL is printed beside the
+ * wall clock: the machine is shared, and CPU time moves less with its load.
  *
  *   npm run build && node dist/bench/import.bench.js [rows]
  *
@@ -19,9 +22,9 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
-import { seedDemo } from '../src/db/demo/demo.seeder';
+import { seedDemo } from '../src/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
-import { fmt, MAIN, runBench } from './lib';
+import { fmt, MAIN, postgresCpuMs, runBench } from './lib';
 
 const HOUR = 3_600_000;
 /** After the demo's last reading, so every row is new. */
@@ -57,11 +60,11 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-/** Runs the CLI under /usr/bin/time: its output, wall time and peak resident memory. */
-function cliImport(url: string, file: string): Promise<{ out: string; ms: number; peakMb: number }> {
+/** Runs the CLI under /usr/bin/time: its output, wall time, CPU time and peak resident memory. */
+function cliImport(url: string, file: string): Promise<{ out: string; ms: number; cpuMs: number; peakMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, MAIN, 'import', 'readings', file], {
+    const child = spawn('/usr/bin/time', ['-f', 'maxrss_kb=%M cpu_s=%U+%S', process.execPath, MAIN, 'import', 'readings', file], {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
     });
     let out = '';
@@ -72,7 +75,8 @@ function cliImport(url: string, file: string): Promise<{ out: string; ms: number
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       if (code !== 0) return reject(new Error(`import exited with ${code}: ${out}${err}`));
-      resolve({ out: out.trim(), ms, peakMb: Number(/maxrss_kb=(\d+)/.exec(err)![1]) / 1024 });
+      const cpu = /cpu_s=([\d.]+)\+([\d.]+)/.exec(err)!;
+      resolve({ out: out.trim(), ms, cpuMs: (Number(cpu[1]) + Number(cpu[2])) * 1000, peakMb: Number(/maxrss_kb=(\d+)/.exec(err)![1]) / 1024 });
     });
   });
 }
@@ -106,32 +110,49 @@ async function main(): Promise<void> {
     })());
     console.log(`${total.toLocaleString('en-US')} hourly rows over ${meters.length} meters: CSV ${fmt(statSync(csv).size / 1024 ** 2, 1)} MiB (written in ${fmt((performance.now() - tFiles) / 1000, 1)} s)`);
 
-    // Raw COPY, partitions made beforehand and not timed (the import makes its own).
+    // Raw COPY, one transaction each: into a plain table shaped like `reading` (the yardstick), then
+    // into `reading` itself with its partitions made beforehand and not timed (the import makes its own).
     const copyUrl = withDatabase(server.url, 'bench_copy');
     const client = new pg.Client({ connectionString: copyUrl });
     await client.connect();
+    await client.query('CREATE TABLE x (LIKE reading INCLUDING ALL)');
     await client.query(`SELECT ewc_ensure_reading_partitions($1, $2)`, [new Date(BASE), new Date(BASE + (total / meters.length + 1) * HOUR)]);
-    const t0 = performance.now();
-    await client.query('BEGIN');
-    const copy = client.query(copyFrom('COPY reading (meter_id, period_start, period_end, value, quality, batch_id) FROM STDIN'));
-    createReadStream(tsv).pipe(copy);
-    await finished(copy);
-    await client.query('COMMIT');
-    const copyMs = performance.now() - t0;
+    const rawCopy = async (table: string) => {
+      const pg0 = await postgresCpuMs(client);
+      const t0 = performance.now();
+      await client.query('BEGIN');
+      const copy = client.query(copyFrom(`COPY ${table} (meter_id, period_start, period_end, value, quality, batch_id) FROM STDIN`));
+      createReadStream(tsv).pipe(copy);
+      await finished(copy);
+      await client.query('COMMIT');
+      return { ms: performance.now() - t0, pgCpuMs: (await postgresCpuMs(client)) - pg0 };
+    };
+    const copyLike = await rawCopy('x');
+    const copyReading = await rawCopy('reading');
     await client.end();
-    const copyRate = total / (copyMs / 1000);
+    const copyRate = total / (copyLike.ms / 1000);
 
+    const importDb = new pg.Client({ connectionString: withDatabase(server.url, 'bench_import') });
+    await importDb.connect();
+    const pgImport0 = await postgresCpuMs(importDb);
     const imported = await cliImport(withDatabase(server.url, 'bench_import'), csv);
+    const pgImportMs = (await postgresCpuMs(importDb)) - pgImport0;
+    await importDb.end();
     const importMs = Number(/in ([\d.]+) s,/.exec(imported.out)![1]) * 1000;
     const importRate = total / (importMs / 1000);
     const rerun = await cliImport(withDatabase(server.url, 'bench_import'), csv);
 
     console.log(`
+load average at the end: ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}
+
 | figure | value |
 | --- | --- |
-| raw COPY into \`reading\` (one transaction) | ${fmt(copyMs / 1000, 1)} s, ${Math.round(copyRate).toLocaleString('en-US')} rows/s |
+| raw COPY into \`x (LIKE reading INCLUDING ALL)\` (one transaction) | ${fmt(copyLike.ms / 1000, 1)} s, ${Math.round(copyRate).toLocaleString('en-US')} rows/s; PostgreSQL CPU ${fmt(copyLike.pgCpuMs / 1000, 1)} s |
+| raw COPY into \`reading\` (partitioned, foreign keys) | ${fmt(copyReading.ms / 1000, 1)} s, ${Math.round(total / (copyReading.ms / 1000)).toLocaleString('en-US')} rows/s; PostgreSQL CPU ${fmt(copyReading.pgCpuMs / 1000, 1)} s |
 | \`import readings\` (CLI), import time | ${fmt(importMs / 1000, 1)} s, ${Math.round(importRate).toLocaleString('en-US')} rows/s |
-| import / raw COPY speed | ${fmt(importRate / copyRate, 2)} |
+| import / raw COPY into x, speed | ${fmt(importRate / copyRate, 2)} |
+| CPU: CLI process / PostgreSQL during the import | ${fmt(imported.cpuMs / 1000, 1)} s / ${fmt(pgImportMs / 1000, 1)} s |
+| CPU ratio: raw COPY's PostgreSQL CPU / the import's (CLI + PostgreSQL) | ${fmt(copyLike.pgCpuMs / (imported.cpuMs + pgImportMs), 2)} |
 | CLI process wall time (start, connect, import, events) | ${fmt(imported.ms / 1000, 1)} s |
 | CLI peak resident memory | ${fmt(imported.peakMb, 0)} MB |
 | the same file again (all duplicates) | ${/in ([\d.]+ s, \d+ rows\/s)/.exec(rerun.out)![1]}, peak ${fmt(rerun.peakMb, 0)} MB |

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { openDatabase, type Database } from '../src/db/database';
-import { deriveDemoKeys } from '../src/db/demo/demo-keys';
-import { seedDemo } from '../src/db/demo/demo.seeder';
+import { deriveDemoKeys } from '../src/demo/demo-keys';
+import { seedDemo } from '../src/demo/demo.seeder';
 import { startServer } from '../src/server/app';
 
 export const MAIN = path.resolve(__dirname, '../src/main.js');
@@ -43,6 +43,8 @@ export function startHub(env: Record<string, string>): Promise<RunningHub> {
         stop: () =>
           new Promise((done) => {
             const s0 = performance.now();
+            // Already gone (it crashed): waiting for an exit that has been would end the bench silently.
+            if (proc.exitCode !== null || proc.signalCode !== null) return done(0);
             proc.once('exit', () => done(performance.now() - s0));
             proc.kill('SIGINT');
           }),
@@ -51,13 +53,13 @@ export function startHub(env: Record<string, string>): Promise<RunningHub> {
   });
 }
 
-export async function post(url: string, key: string, query: string, variables: unknown = {}): Promise<{ data?: any; errors?: any[] }> {
+export async function post(url: string, key: string, query: string, variables: unknown = {}): Promise<{ data?: any; errors?: any[] }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as { data?: any; errors?: any[] };
+  return (await res.json()) as { data?: any; errors?: any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -75,7 +77,7 @@ export async function latency(
   key: string,
   query: string,
   variables: unknown,
-  check: (data: any) => boolean, // eslint-disable-line @typescript-eslint/no-explicit-any
+  check: (data: any) => boolean, // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
   runs = 100,
   warmUp = 5,
 ): Promise<string> {

@@ -37,8 +37,11 @@ async function graphql(url: string, key: string): Promise<{ status: number; code
   return { status: res.status, code: json.errors?.[0]?.extensions?.code, ms: performance.now() - t0 };
 }
 
-/** A graphql-transport-ws subscription; resolves with the close code once the server closes it. */
-function subscription(wsUrl: string, key: string): Promise<Promise<number>> {
+/**
+ * A graphql-transport-ws subscription, once acknowledged; `closed` resolves with the close code.
+ * (Wrapped in an object: a promise resolved with a promise would wait for the close itself.)
+ */
+function subscription(wsUrl: string, key: string): Promise<{ closed: Promise<number> }> {
   const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -47,14 +50,18 @@ function subscription(wsUrl: string, key: string): Promise<Promise<number>> {
     socket.on('message', (data: Buffer) => {
       if ((JSON.parse(data.toString()) as { type: string }).type !== 'connection_ack') return;
       socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { readingsIngested { rows } }' } }));
-      resolve(closed);
+      resolve({ closed });
     });
   });
 }
 
+/** Where the bench is, on stderr: a round that never ends then says which step it waits on. */
+const step = (what: string) => process.stderr.write(`outage bench: ${what}\n`);
+
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-outage-'));
+  step('starting PostgreSQL');
   const server = await startEmbedded(path.join(dir, 'pg-data'));
   const admin = async (sql: string, database = 'postgres') => {
     const u = new URL(server.url);
@@ -68,6 +75,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const recoveries: number[] = [];
   try {
+    step('starting the hub');
     const running = await startHub({ DATABASE_URL: server.url, EWC_DATA_DIR: dir, EWC_DEMO: '0' });
     hub = running;
     await admin(`INSERT INTO agency (code, name, name_zh) VALUES ('GOA', 'Government Offices Administration', '机关事务管理局')`, 'ewc');
@@ -78,15 +86,19 @@ async function main(): Promise<void> {
     const base = running.url.replace(/\/graphql$/, '');
     for (let round = 1; round <= rounds; round++) {
       if ((await graphql(running.url, key)).status !== 200) throw new Error('the hub does not answer before the outage');
-      const closed = await subscription(running.url.replace(/^http/, 'ws'), key);
+      const { closed } = await subscription(running.url.replace(/^http/, 'ws'), key);
 
+      step(`round ${round}: stopping PostgreSQL`);
       await server.stop();
+      step(`round ${round}: requests during the outage`);
       // Requests during the outage: 20 in a row, each answered with its status, none hanging.
       const during = [];
       for (let i = 0; i < 20; i++) during.push(await graphql(running.url, key));
       const readyDown = (await fetch(`${base}/readyz`)).status;
+      step(`round ${round}: waiting for the subscription to close`);
       const closeCode = await closed;
 
+      step(`round ${round}: starting PostgreSQL again`);
       await server.start();
       const back = performance.now();
       const [answered, ready, listening] = await Promise.all([

@@ -21,7 +21,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
-import { seedDemo } from '../src/db/demo/demo.seeder';
+import { seedDemo } from '../src/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
 import { fmt, percentile, postgresCpuMs, processCpuMs, runBench, startHub } from './lib';
 
@@ -45,8 +45,8 @@ $$;`;
 
 interface Shape {
   name: string;
-  hub: { query: string; variables: Record<string, unknown>; check: (d: any) => boolean }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  peer: { query: string; variables: Record<string, unknown>; check: (d: any) => boolean }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  hub: { query: string; variables: Record<string, unknown>; check: (d: any) => boolean }; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
+  peer: { query: string; variables: Record<string, unknown>; check: (d: any) => boolean }; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 }
 
 const shapes = (institutionGlobalId: string, institutionId: number, first: number): Shape[] => [
@@ -97,7 +97,7 @@ const shapes = (institutionGlobalId: string, institutionId: number, first: numbe
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** One POST over a kept-alive connection; rejects an error answer so a fast error never counts. */
-function request(url: string, key: string | null, body: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function request(url: string, key: string | null, body: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
@@ -189,7 +189,7 @@ async function runPeer(url: string, port: number): Promise<void> {
   http
     .createServer((req, res) => {
       if (req.url === '/statements') return res.end(String(statements));
-      handler(req, res);
+      void handler(req, res); // its own errors answer the request
     })
     .listen(port, '127.0.0.1', () => console.log(`peer ready on ${port}`));
 }

@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config';
 import { parseFlags } from '../src/cli/args';
 import { openDatabase, type Database } from '../src/db/database';
 import { inTransaction } from '../src/db/transaction';
-import { seedDemo } from '../src/db/demo/demo.seeder';
+import { seedDemo } from '../src/demo/demo.seeder';
 import { refreshRollups } from '../src/modules/accounting/rollup';
 import { makeCreditCode } from '../src/modules/registry/credit-code';
 import { fmt } from './lib';

@@ -11,6 +11,8 @@ import { Migration20261201150000_budgets } from './Migration20261201150000_budge
 import { Migration20261201170000_caltrack } from './Migration20261201170000_caltrack';
 import { Migration20261202040000_effective_at } from './Migration20261202040000_effective_at';
 import { Migration20261202040100_closed_year_pending } from './Migration20261202040100_closed_year_pending';
+import { Migration20261202050000_data_version } from './Migration20261202050000_data_version';
+import { Migration20261202090000_reading_set_checks } from './Migration20261202090000_reading_set_checks';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +28,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201170000_caltrack', class: Migration20261201170000_caltrack },
   { name: 'Migration20261202040000_effective_at', class: Migration20261202040000_effective_at },
   { name: 'Migration20261202040100_closed_year_pending', class: Migration20261202040100_closed_year_pending },
+  { name: 'Migration20261202050000_data_version', class: Migration20261202050000_data_version },
+  { name: 'Migration20261202090000_reading_set_checks', class: Migration20261202090000_reading_set_checks },
 ];

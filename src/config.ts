@@ -18,6 +18,8 @@ export interface Config {
    */
   statementTimeoutMs: number;
   budgets: BudgetConfig;
+  /** EWC_RESPONSE_CACHE (on by default) and EWC_RESPONSE_CACHE_MB (64): answers to repeated questions (src/server/response-cache.ts). */
+  responseCache: { enabled: boolean; maxBytes: number };
 }
 
 /** Per-key budgets and connection limits (README, "Budgets"). */
@@ -140,5 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     budgets: loadBudgets(env),
     statementTimeoutMs: parseTimeout(env.EWC_STATEMENT_TIMEOUT_MS),
+    responseCache: {
+      enabled: parseBool('EWC_RESPONSE_CACHE', env.EWC_RESPONSE_CACHE, true),
+      maxBytes: parseCount('EWC_RESPONSE_CACHE_MB', env.EWC_RESPONSE_CACHE_MB, 64) * 1024 * 1024,
+    },
   };
 }

@@ -39,10 +39,22 @@ export class Logger {
 /** Where log lines go: stderr, unless a test run keeps them to show with a failing test. */
 let sink: ((line: string) => void) | null = null;
 let stderr: pino.DestinationStream | null = null;
+/** A line redrawn in place on the terminal (the import's progress bar): cleared before a log line, redrawn after. */
+let liveLine: { clear: () => void; redraw: () => void } | null = null;
 const destination: pino.DestinationStream = {
   // Synchronous: a line written just before exit is not lost.
-  write: (line) => (sink ? sink(line) : (stderr ??= pino.destination({ dest: 2, sync: true })).write(line)),
+  write: (line) => {
+    if (sink) return sink(line);
+    liveLine?.clear();
+    (stderr ??= pino.destination({ dest: 2, sync: true })).write(line);
+    liveLine?.redraw();
+  },
 };
+
+/** Keeps log lines off a line that is being redrawn on stderr (null: none any more). */
+export function setLiveLine(line: { clear: () => void; redraw: () => void } | null): void {
+  liveLine = line;
+}
 
 /** Sends this process's log lines to `write` instead of stderr (null: back to stderr). */
 export function setLogSink(write: ((line: string) => void) | null): void {

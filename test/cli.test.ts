@@ -111,11 +111,64 @@ describe('npm run cli -- export assessment', () => {
   it.each([
     [['export', 'assessment'], /--year takes a four-digit year/],
     [['export', 'assessment', '--year', '1999'], /no assessment round for 1999/],
-    [['export', 'meters'], /usage: export assessment.*\n.*export audit/],
+    [['export', 'meters'], /usage: export assessment.*export audit/],
+    [['export', 'assessment', '--year', '2023', '--out', '/nonexistent/dir/x.csv'], /^ewc-hub: --out \/nonexistent\/dir\/x.csv: no such folder \/nonexistent\/dir\n$/],
+    [['export', 'assessment', '--year', '2023', '--out', '/tmp'], /--out \/tmp: the file must end in \.csv or \.xlsx/],
+    [['export', 'audit', '--from', '2026-01-01', '--to', '2026-01-02', '--out', '/nonexistent/a.csv'], /no such folder \/nonexistent/],
   ])('%j fails with a clear message and exit code 2', async (args, message) => {
     const r = await cli(args as string[], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('writes an XLSX workbook with Chinese headers and statuses for --out *.xlsx', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-xlsx-'));
+    try {
+      const out = path.join(dir, '2023.xlsx');
+      const r = await cli(['export', 'assessment', '--year', '2023', '--out', out], env);
+      expect(r.status).toBe(0);
+      const ExcelJS = (await import('exceljs')).default;
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(out);
+      const sheet = book.worksheets[0];
+      const header = (sheet.getRow(1).values as unknown[]).slice(1);
+      expect(header.slice(0, 5)).toEqual(['排名', '单位名称（英文）', '单位名称', '统一社会信用代码', '得分']);
+      expect(header).toContain('人均综合能耗（kgce/人）');
+      expect(sheet.rowCount).toBe(1 + (await countRows(t, 'institution WHERE in_municipal_appraisal')));
+      const statuses = new Set<unknown>();
+      for (let i = 2; i <= sheet.rowCount; i++) statuses.add(sheet.getRow(i).getCell(header.indexOf('人均综合能耗状态') + 1).value);
+      for (const s of statuses) expect(['先进', '达标', '超基准值', '超约束值', '数据不足', null]).toContain(s);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run cli -- --help and --version', () => {
+  it('lists every command and option the README names', async () => {
+    const r = await cli(['--help'], env);
+    expect(r.status).toBe(0);
+    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    // Every `npm run cli -- <command> ... --option` line of the README: its command words and options are in --help.
+    const named = [...readme.matchAll(/npm run cli -- ([a-z][^\n`#]*)/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(5);
+    for (const line of named) {
+      const words = line.split(/\s+/).filter((w) => /^(--[a-z-]+|[a-z]+)$/.test(w)).slice(0, 2);
+      const options = line.match(/--[a-z-]+/g) ?? [];
+      expect({ line, missing: [words[0], ...options].filter((w) => !r.stdout.includes(w)) }).toEqual({ line, missing: [] });
+    }
+    expect(r.stdout).toMatch(/--esco <id>/);
+    // Help after a command too, without a database.
+    const sub = await cli(['import', '--help'], { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(sub.status).toBe(0);
+    expect(sub.stdout).toMatch(/import readings/);
+  });
+
+  it('prints the version of package.json', async () => {
+    const r = await cli(['--version'], env);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { decodeIntId, intKey, keyset, PageArgs, pageWindow, toGlobalId, toPage, type Page } from '../graphql/relay';
-import type { Context } from '../server/context';
+import type { Context } from '../graphql/context';
 import { TOPICS } from '../modules/realtime/pubsub';
 import { Agency } from '../modules/registry/agency.entity';
 import { Institution } from '../modules/registry/institution.entity';

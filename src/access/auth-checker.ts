@@ -1,5 +1,5 @@
 import type { AuthCheckerFn } from 'type-graphql';
-import type { Context } from '../server/context';
+import type { Context } from '../graphql/context';
 import { assertCanReadRows } from './guard';
 import type { Resource } from './policy';
 

@@ -1,5 +1,5 @@
 /**
- * Who may read and write what: ARCHITECTURE.md section 2 as data. This is the
+ * Who may read and write what: README.md "Who sees what" as data. This is the
  * one place that says it; the guard reads it, resolvers and services only name
  * the resource they touch.
  */

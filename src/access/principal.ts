@@ -18,3 +18,8 @@ export interface Principal {
   /** Cost points per minute set on the key; null: the role's default. */
   budget?: number | null;
 }
+
+/** Turns an Authorization header into a principal (the server's key cache is one); `address` is the client's. */
+export interface Authenticator {
+  principalFor(header: unknown, address?: string): Promise<Principal>;
+}

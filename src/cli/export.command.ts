@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
+import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import type { Principal } from '../access/principal';
@@ -11,19 +12,48 @@ import { exportFigure } from '../figures/precision';
 import { parseFlags, UsageError } from './args';
 import { formatZoned } from '../graphql/datetime';
 
-const USAGE = 'usage: export assessment --year <YYYY> [--out <file.csv>]\n       export audit --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out <file.csv>]';
+const USAGE = 'usage: export assessment --year <YYYY> [--out <file.csv|file.xlsx>] | export audit --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out <file.csv>]';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The CLI runs as the operator of the hub, with GOA's read rights. */
 const OPERATOR: Principal = { keyId: 0, keyName: 'cli', role: 'viewer', subject: 'GOA', agencyCode: 'GOA', institutionId: null, escoId: null };
 
-/** Writes the CSV to --out (and says so) or to stdout. */
+/**
+ * A user's mistake in --out is a usage error found before any work: its folder must exist and be a
+ * folder, the file must not be a folder. `exts` are the formats the export writes.
+ */
+function checkOut(out: string | undefined, exts: string[]): void {
+  if (out === undefined) return;
+  const ext = path.extname(out).toLowerCase();
+  if (!exts.includes(ext)) throw new UsageError(`--out ${out}: the file must end in ${exts.join(' or ')}`);
+  const dir = path.dirname(path.resolve(out));
+  const kind = (p: string) => {
+    try {
+      return statSync(p).isDirectory() ? 'dir' : 'file';
+    } catch {
+      return 'none';
+    }
+  };
+  if (kind(dir) !== 'dir') throw new UsageError(`--out ${out}: no such folder ${dir}`);
+  if (kind(out) === 'dir') throw new UsageError(`--out ${out}: is a folder`);
+}
+
+/** Writes the CSV to --out (and says so) or to stdout; a file that cannot be written is one line, exit 2. */
 async function output(out: string | undefined, write: (w: Writable) => Promise<string>): Promise<void> {
   if (!out) {
     await write(process.stdout);
     return;
   }
   const file = createWriteStream(out);
+  const opened = new Promise<void>((resolve, reject) => {
+    file.once('open', () => resolve());
+    file.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (err) {
+    throw new UsageError(`--out ${out}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   const summary = await write(file);
   file.end();
   await finished(file);
@@ -41,6 +71,8 @@ async function exportAssessment(config: Config, argv: string[]): Promise<void> {
   const { flags, positional } = parseFlags(argv, ['year', 'out']);
   if (positional.length || !flags.year || !/^\d{4}$/.test(flags.year)) throw new UsageError(`--year takes a four-digit year\n${USAGE}`);
   const year = Number(flags.year);
+  checkOut(flags.out, ['.csv', '.xlsx']);
+  const xlsx = flags.out !== undefined && path.extname(flags.out).toLowerCase() === '.xlsx';
   // Loaded once the arguments are good: a usage error answers without loading the ORM.
   const [{ openDatabase }, { AssessmentService }, { AssessmentStatus, IndicatorKind }] = await Promise.all([
     import('../db/database.js'),
@@ -76,7 +108,12 @@ async function exportAssessment(config: Config, argv: string[]): Promise<void> {
         after = page.pageInfo.endCursor;
       }
     }
-    await output(flags.out, async (w) => `wrote ${await writeCsv(w, header, rows())} entries of the ${year} round (${round.status})`);
+    if (xlsx) {
+      const n = await writeAssessmentXlsx(flags.out!, kinds, rows());
+      console.log(`wrote ${n} entries of the ${year} round (${round.status}) to ${flags.out}`);
+    } else {
+      await output(flags.out, async (w) => `wrote ${await writeCsv(w, header, rows())} entries of the ${year} round (${round.status})`);
+    }
   } finally {
     await db.close();
   }
@@ -99,6 +136,7 @@ async function exportAudit(config: Config, argv: string[]): Promise<void> {
     throw new UsageError(`--from and --to take days, YYYY-MM-DD\n${USAGE}`);
   }
   if (flags.to < flags.from) throw new UsageError('--to must not be before --from');
+  checkOut(flags.out, ['.csv']);
   const [{ openDatabase }, { eventsOnDays }] = await Promise.all([import('../db/database.js'), import('../modules/audit/audit.repository.js')]);
   const db = await openDatabase(config);
   try {
@@ -122,4 +160,37 @@ async function exportAudit(config: Config, argv: string[]): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+/** 考核表 headers: what the joint assessment's readers in the bureaus use. */
+const INDICATOR_ZH: Record<string, { name: string; unit: string }> = {
+  PER_CAPITA_ENERGY: { name: '人均综合能耗', unit: 'kgce/人' },
+  ENERGY_PER_AREA: { name: '单位建筑面积能耗', unit: 'kgce/m²' },
+  PER_CAPITA_WATER: { name: '人均水耗', unit: 'm³/人' },
+};
+const STATUS_ZH: Record<string, string> = {
+  ADVANCED: '先进', COMPLIANT: '达标', ABOVE_BASELINE: '超基准值', OVER_CONSTRAINT: '超约束值', INSUFFICIENT_DATA: '数据不足',
+};
+
+/** The assessment as an Excel workbook with Chinese headers and statuses; returns the row count. */
+async function writeAssessmentXlsx(out: string, kinds: string[], rows: AsyncIterable<unknown[]>): Promise<number> {
+  const ExcelJS = (await import('exceljs')).default;
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('年度考核');
+  const header = ['排名', '单位名称（英文）', '单位名称', '统一社会信用代码', '得分', '未完成整改数', '综合能耗（kgce）', '用水量（m³）',
+    ...kinds.flatMap((k) => [`${INDICATOR_ZH[k]?.name ?? k}（${INDICATOR_ZH[k]?.unit ?? ''}）`, `${INDICATOR_ZH[k]?.name ?? k}状态`, `${INDICATOR_ZH[k]?.name ?? k}约束值`]), '备注'];
+  sheet.addRow(header).font = { bold: true };
+  const statusColumns = new Set(kinds.map((_, i) => 8 + i * 3 + 1));
+  let n = 0;
+  for await (const row of rows) {
+    sheet.addRow(row.map((v, i) => (v === null || v === undefined ? null : statusColumns.has(i) ? (STATUS_ZH[String(v)] ?? v) : v)));
+    n++;
+  }
+  sheet.columns.forEach((c, i) => (c.width = i === 1 || i === 2 ? 28 : 14));
+  try {
+    await book.xlsx.writeFile(out);
+  } catch (err) {
+    throw new UsageError(`--out ${out}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return n;
 }

@@ -10,6 +10,7 @@ import { PgPubSub } from '../modules/realtime/pg-pubsub';
 import { cliOperator, cliScope, runAudited } from '../modules/audit/audit.scope';
 import { WeatherService } from '../modules/weather/weather.service';
 import { ValidationError } from '../graphql/errors';
+import { setLiveLine } from '../logger';
 
 const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>] | import weather <file.csv> [--source <text>]';
 /** Without a terminal (logs, CI) a line per this many rows; a redrawn bar would be noise there. */
@@ -18,36 +19,55 @@ const BAR_WIDTH = 24;
 
 const seconds = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
 
-/** Rows, rows/s and, from the bytes read out of the file's size, share done and ETA. */
-function progressReporter(t0: number, size: number): { update: (rows: number, bytes: number) => void; done: () => void } {
+/**
+ * Rows, rows/s and, from the bytes read out of the file's size, share done and ETA. `done` shows
+ * the final count (the last update may fall between redraws) and leaves the line in place.
+ */
+function progressReporter(t0: number, size: number): { update: (rows: number, bytes: number) => void; done: (rows: number | null) => void } {
   const elapsed = () => Math.max((Date.now() - t0) / 1000, 0.001);
   const rate = (rows: number) => Math.round(rows / elapsed()).toLocaleString('en-US');
   const share = (bytes: number) => (size > 0 ? Math.min(bytes / size, 1) : 0);
   const eta = (bytes: number) => (share(bytes) > 0 ? seconds((elapsed() * (1 - share(bytes))) / share(bytes)) : '?');
   if (!process.stderr.isTTY) {
     let next = PLAIN_PROGRESS_EVERY;
+    let printed = 0;
     return {
       update: (rows, bytes) => {
         if (rows < next) return;
         next = rows - (rows % PLAIN_PROGRESS_EVERY) + PLAIN_PROGRESS_EVERY;
+        printed = rows;
         process.stderr.write(`read ${rows} rows (${Math.round(share(bytes) * 100)}%), ${rate(rows)} rows/s, ETA ${eta(bytes)}\n`);
       },
-      done: () => undefined,
+      done: (rows) => {
+        if (rows !== null && printed > 0 && rows !== printed) process.stderr.write(`read ${rows} rows (100%), ${rate(rows)} rows/s\n`);
+      },
     };
   }
   let last = 0;
-  let drawn = false;
+  let text = '';
+  const draw = () => process.stderr.write(`\r${text}\x1b[K`);
+  const render = (rows: number, fraction: number, tail: string) => {
+    const filled = Math.round(fraction * BAR_WIDTH);
+    text = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${Math.round(fraction * 100)}%  ${rows.toLocaleString('en-US')} rows  ${rate(rows)} rows/s${tail}`;
+    draw();
+  };
+  // A log line written meanwhile goes above the bar, never into it.
+  setLiveLine({ clear: () => text && process.stderr.write('\r\x1b[K'), redraw: () => text && draw() });
   return {
     update: (rows, bytes) => {
       if (Date.now() - last < 100) return;
       last = Date.now();
-      drawn = true;
-      const filled = Math.round(share(bytes) * BAR_WIDTH);
-      const bar = '#'.repeat(filled) + '.'.repeat(BAR_WIDTH - filled);
-      process.stderr.write(`\r[${bar}] ${Math.round(share(bytes) * 100)}%  ${rows.toLocaleString('en-US')} rows  ${rate(rows)} rows/s  ETA ${eta(bytes)}\x1b[K`);
+      render(rows, share(bytes), `  ETA ${eta(bytes)}`);
     },
-    done: () => {
-      if (drawn) process.stderr.write('\r\x1b[K');
+    done: (rows) => {
+      setLiveLine(null);
+      if (rows !== null) {
+        render(rows, 1, '');
+        process.stderr.write('\n');
+      } else if (text) {
+        process.stderr.write('\r\x1b[K');
+      }
+      text = '';
     },
   };
 }
@@ -57,7 +77,9 @@ function readMapping(file: string): ColumnMap {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UsageError(`--mapping ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'not readable' : `not JSON (${(err as Error).message})`;
+    throw new UsageError(`--mapping ${file}: ${why}`);
   }
   try {
     return parseMapping(json);
@@ -101,7 +123,7 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
     const r = await runAudited(cliScope('import readings'), () =>
       importReadings(db.pool, file, db.timezone, { submittedBy: `cli import ${path.basename(file)}`, mapping, onProgress: progress.update }),
     );
-    progress.done();
+    progress.done(r.rows);
     // Running hubs hear of the new readings as after a GraphQL batch (LISTEN/NOTIFY).
     const pubsub = new PgPubSub(db);
     try {
@@ -118,7 +140,7 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
         (r.closedYearRows.rows ? `; ${r.closedYearRows.rows} in closed years (${r.closedYearRows.years.join(', ')}): pending recalculateYear` : ''),
     );
   } catch (err) {
-    progress.done();
+    progress.done(null);
     if (err instanceof ImportFileError) throw new UsageError(`${positional[1]}: ${err.message}`);
     if (!(err instanceof ImportRejectedError)) throw err;
     // Not a usage error: the file was read, its rows were not acceptable.

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { openDatabase } from '../db/database';
-import { seedDemo } from '../db/demo/demo.seeder';
+import { seedDemo } from '../demo/demo.seeder';
 import { UsageError } from './args';
 
 export async function seedCommand(config: Config, argv: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { openDatabase } from '../db/database';
-import { activeDemoKeys } from '../db/demo/demo-keys';
-import { seedDemo } from '../db/demo/demo.seeder';
+import { activeDemoKeys } from '../demo/demo-keys';
+import { seedDemo } from '../demo/demo.seeder';
 import { logger } from '../logger';
 import { ensurePartitionsAhead } from '../modules/metering/partitions';
 

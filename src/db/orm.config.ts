@@ -2,7 +2,7 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import path from 'node:path';
 import { ENTITIES } from './entities';
 
-export const SQL_ONLY_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_year', 'closed_profile', 'weather_day', 'event_payload', 'reference_version', 'rate_counter', 'audit_event', 'key_usage', 'weather_station', 'epc_baseline', 'epc_non_routine_event', 'epc_settlement'];
+export const SQL_ONLY_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_year', 'closed_profile', 'weather_day', 'event_payload', 'reference_version', 'rate_counter', 'audit_event', 'key_usage', 'weather_station', 'epc_baseline', 'epc_non_routine_event', 'epc_settlement', 'data_version', 'data_touch'];
 
 export function ormConfig(clientUrl: string, extra: Partial<Options> = {}): Options {
   return defineConfig({

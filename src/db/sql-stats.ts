@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { noteStatement } from './read-scope';
 
 /**
  * Counts every SQL statement this process sends (ORM and raw alike), for
@@ -21,6 +22,14 @@ export function installSqlCounter(): void {
   // One wrapper at the driver: every path to the database goes through it.
   pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
     sqlStats.statements++;
+    noteStatement(args[0]);
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
+  // pool.query sends its statement from a callback that may run in another request's async context
+  // (when it waited for a connection): noted here too, in the caller's context, for the response cache.
+  const poolQuery = pg.Pool.prototype.query;
+  pg.Pool.prototype.query = function notedQuery(this: pg.Pool, ...args: unknown[]) {
+    noteStatement(args[0]);
+    return (poolQuery as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof poolQuery;
 }

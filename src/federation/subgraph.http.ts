@@ -1,7 +1,7 @@
 import type { ApolloServer, ContextFunction } from '@apollo/server';
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Context } from '../server/context';
+import type { Context } from '../graphql/context';
 
 /**
  * POST /subgraph: the hub's Federation 2 subgraph (same keys, policy and limits as /graphql),

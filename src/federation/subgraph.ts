@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import { Kind, parse, type GraphQLFieldResolver, type ConstDirectiveNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createResolversMap } from 'type-graphql';
 import { assertField } from '../access/guard';
-import type { Context } from '../server/context';
+import type { Context } from '../graphql/context';
 import { fetchNode } from '../graphql/node.resolver';
 import { printSortedSchema } from '../graphql/schema';
 import { ValidationError } from '../graphql/errors';

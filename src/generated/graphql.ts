@@ -33,9 +33,9 @@ export type AuditAction =
 export type AuditEventFilter = {
   /** From this instant (inclusive). */
   from?: string | null | undefined;
-  /** Changes to this object (a global id). */
+  /** Changes to this object (a global id). At most 100 characters, no NUL. */
   objectId?: string | number | null | undefined;
-  /** Changes made by this operation (a mutation name, `POST /import/readings`, `cli:import readings`); at most 100 characters. */
+  /** Changes made by this operation (a mutation name, `POST /import/readings`, `cli:import readings`); at most 100 characters. At most 200 characters, no NUL. */
   operation?: string | null | undefined;
   /** Changes made by keys of this column of the access table. */
   subject?: AccessSubject | null | undefined;
@@ -89,6 +89,7 @@ export type CarrierPriceInput = {
 
 export type ComplianceAlertFilter = {
   indicator?: IndicatorKind | null | undefined;
+  /** At most 100 characters, no NUL. */
   institutionId?: string | number | null | undefined;
 };
 
@@ -102,20 +103,22 @@ export type ComplianceStatus =
 export type ConversionFactorInput = {
   carrier: Carrier;
   kgcePerUnit: number;
-  /** The standard or notice the value comes from. */
+  /** The standard or notice the value comes from. At most 4,000 characters, no NUL. */
   source: string;
   unit: MeterUnit;
   validFrom: unknown;
 };
 
 export type CreateApiKeyInput = {
-  /** Agency code (GOA, DRC, FINANCE, WATER, HOUSING, PUBLIC). */
+  /** Agency code (GOA, DRC, FINANCE, WATER, HOUSING, PUBLIC). At most 200 characters, no NUL. */
   agency?: string | null | undefined;
   /** Cost points per minute (1 to 1,000,000,000); unset: the role's default. */
   budget?: number | null | undefined;
-  /** An ESCO: the key sees its contracts and their sites. */
+  /** An ESCO: the key sees its contracts and their sites. At most 100 characters, no NUL. */
   escoId?: string | number | null | undefined;
+  /** At most 100 characters, no NUL. */
   institutionId?: string | number | null | undefined;
+  /** At most 200 characters, no NUL. */
   name?: string | null | undefined;
   role: KeyRole;
 };
@@ -127,11 +130,13 @@ export type CreateEpcContractInput = {
   carriers: Array<Carrier>;
   /** When the contract was drafted, for one drafted before it was entered (not in the future); default now. */
   effectiveAt?: string | null | undefined;
+  /** At most 100 characters, no NUL. */
   escoId: string | number;
   /** ESCO's share of the savings value (0 to 1), for BENEFIT_SHARING and HYBRID. */
   escoShare?: unknown;
   /** Guaranteed savings rate (0 to 1), for GUARANTEED_SAVINGS and HYBRID. */
   guaranteedSavingsRate?: unknown;
+  /** At most 100 characters, no NUL. */
   institutionId: string | number;
   investmentYuan: unknown;
   measures: Array<EpcMeasureInput>;
@@ -140,47 +145,53 @@ export type CreateEpcContractInput = {
   /** Day after the last day of the term. */
   termEnd: unknown;
   termStart: unknown;
+  /** At most 200 characters, no NUL. */
   title: string;
   type: EpcType;
 };
 
 export type CreateInstitutionInput = {
   category: InstitutionCategory;
-  /** Unified social credit code (18 characters, GB 32100-2015). */
+  /** Unified social credit code (18 characters, GB 32100-2015). At most 18 characters, no NUL. */
   creditCode: string;
   inMunicipalAppraisal?: boolean | null | undefined;
+  /** At most 200 characters, no NUL. */
   name: string;
+  /** At most 200 characters, no NUL. */
   nameZh: string;
+  /** At most 100 characters, no NUL. */
   regionId: string | number;
 };
 
 export type CreateMeterInput = {
   carrier: Carrier;
+  /** At most 100 characters, no NUL. */
   institutionId: string | number;
+  /** At most 200 characters, no NUL. */
   serial: string;
-  /** Code of the agency that supplies the data (defaults to the caller’s agency). */
+  /** Code of the agency that supplies the data (defaults to the caller’s agency). At most 200 characters, no NUL. */
   supplierAgency?: string | null | undefined;
   unit: MeterUnit;
 };
 
 export type CreateWeatherStationInput = {
-  /** Up to 32 characters, unique. */
+  /** Up to 32 characters, unique. At most 200 characters, no NUL. */
   code: string;
-  /** Up to 200 characters. */
+  /** Up to 200 characters. At most 200 characters, no NUL. */
   name: string;
-  /** The region whose station this is (one per region). */
+  /** The region whose station this is (one per region). At most 100 characters, no NUL. */
   regionId?: string | number | null | undefined;
-  /** Where its temperatures come from; up to 200 characters. */
+  /** Where its temperatures come from; up to 200 characters. At most 4,000 characters, no NUL. */
   source: string;
 };
 
 export type EmissionFactorInput = {
   carrier: Carrier;
   kgCo2PerUnit: number;
-  /** A province or grid region; omit for the national factor. */
+  /** A province or grid region; omit for the national factor. At most 100 characters, no NUL. */
   regionId?: string | number | null | undefined;
   scope: EmissionScope;
-  /** The standard or notice the value comes from. */
+  /** The standard or notice the value comes from. At most 4,000 characters, no NUL. */
   source: string;
   unit: MeterUnit;
   validFrom: unknown;
@@ -192,8 +203,11 @@ export type EmissionScope =
 
 export type EnergyAuditInput = {
   auditedOn: unknown;
+  /** At most 200 characters, no NUL. */
   auditor: string;
+  /** At most 4,000 characters, no NUL. */
   findings: string;
+  /** At most 100 characters, no NUL. */
   institutionId: string | number;
   measures: Array<RecommendedMeasureInput>;
   suitsEpc: boolean;
@@ -201,19 +215,23 @@ export type EnergyAuditInput = {
 };
 
 export type EpcAssetInput = {
+  /** At most 200 characters, no NUL. */
   name: string;
   quantity: number;
   valueYuan: unknown;
 };
 
 export type EpcContractFilter = {
+  /** At most 100 characters, no NUL. */
   escoId?: string | number | null | undefined;
+  /** At most 100 characters, no NUL. */
   institutionId?: string | number | null | undefined;
   status?: EpcStatus | null | undefined;
   type?: EpcType | null | undefined;
 };
 
 export type EpcMeasureInput = {
+  /** At most 200 characters, no NUL. */
   name: string;
   pillar: SavingsPillar;
 };
@@ -239,7 +257,7 @@ export type EpcType =
 export type IndicatorFilter = {
   category?: InstitutionCategory | null | undefined;
   inMunicipalAppraisal?: boolean | null | undefined;
-  /** Institutions in this region or below it. */
+  /** Institutions in this region or below it. At most 100 characters, no NUL. */
   regionId?: string | number | null | undefined;
 };
 
@@ -254,6 +272,7 @@ export type IndicatorKind =
   | 'PER_CAPITA_WATER';
 
 export type IndicatorUpdatedFilter = {
+  /** At most 100 characters, no NUL. */
   institutionId?: string | number | null | undefined;
 };
 
@@ -271,9 +290,9 @@ export type InstitutionCategory =
 export type InstitutionFilter = {
   category?: InstitutionCategory | null | undefined;
   inMunicipalAppraisal?: boolean | null | undefined;
-  /** Institutions in this region or any region below it. */
+  /** Institutions in this region or any region below it. At most 100 characters, no NUL. */
   regionId?: string | number | null | undefined;
-  /** Matches the English or Chinese name, or the credit code. */
+  /** Matches the English or Chinese name, or the credit code. At most 100 characters, no NUL. */
   search?: string | null | undefined;
 };
 
@@ -282,7 +301,9 @@ export type InstitutionProfileInput = {
   floorAreaM2?: number | null | undefined;
   headcount?: number | null | undefined;
   heatedAreaM2?: number | null | undefined;
+  /** At most 100 characters, no NUL. */
   institutionId: string | number;
+  /** From 1900 to 2199. */
   year: number;
 };
 
@@ -293,6 +314,7 @@ export type KeyRole =
 
 export type MeterFilter = {
   carrier?: Carrier | null | undefined;
+  /** At most 100 characters, no NUL. */
   institutionId?: string | number | null | undefined;
 };
 
@@ -314,6 +336,7 @@ export type PeriodInput = {
   quarter?: number | null | undefined;
   /** Year to date through this day (inclusive). */
   through?: unknown;
+  /** From 1900 to 2199. */
   year: number;
 };
 
@@ -324,6 +347,7 @@ export type PeriodKind =
   | 'YEAR_TO_DATE';
 
 export type PvFilter = {
+  /** At most 100 characters, no NUL. */
   institutionId?: string | number | null | undefined;
   status?: PvStatus | null | undefined;
 };
@@ -342,7 +366,7 @@ export type PvStatus =
 export type QuotaFilter = {
   category?: InstitutionCategory | null | undefined;
   indicator?: IndicatorKind | null | undefined;
-  /** Standards in force in this year. */
+  /** Standards in force in this year. From 1900 to 2199. */
   year?: number | null | undefined;
 };
 
@@ -352,10 +376,13 @@ export type QuotaStandardInput = {
   constraintValue: number;
   guideValue?: number | null | undefined;
   indicator: IndicatorKind;
-  /** Province, city or county the quota applies in (and below). */
+  /** Province, city or county the quota applies in (and below). At most 100 characters, no NUL. */
   regionId: string | number;
+  /** At most 4,000 characters, no NUL. */
   source: string;
+  /** From 1900 to 2199. */
   yearFrom: number;
+  /** From 1900 to 2199. */
   yearTo?: number | null | undefined;
 };
 
@@ -366,6 +393,7 @@ export type ReadingQuality =
 export type ReadingRowInput = {
   /** Replace a different value already stored for this meter and period; the old value is kept in history. */
   correction?: boolean | null | undefined;
+  /** At most 100 characters, no NUL. */
   meterId: string | number;
   periodEnd: string;
   periodStart: string;
@@ -375,21 +403,26 @@ export type ReadingRowInput = {
 
 export type ReadingsIngestedFilter = {
   carrier?: Carrier | null | undefined;
+  /** At most 100 characters, no NUL. */
   institutionId?: string | number | null | undefined;
+  /** At most 100 characters, no NUL. */
   meterId?: string | number | null | undefined;
 };
 
 export type RecommendedMeasureInput = {
-  /** Yuan, a decimal string. */
+  /** Yuan, a decimal string. At most 32 characters, no NUL. */
   costYuan: string;
   estimatedSavingsKgce: number;
+  /** At most 200 characters, no NUL. */
   name: string;
   pillar: SavingsPillar;
 };
 
 export type RectificationFilter = {
+  /** At most 100 characters, no NUL. */
   institutionId?: string | number | null | undefined;
   status?: RectificationStatus | null | undefined;
+  /** From 1900 to 2199. */
   year?: number | null | undefined;
 };
 
@@ -401,6 +434,7 @@ export type RectificationStatus =
 
 export type RegionFilter = {
   level?: RegionLevel | null | undefined;
+  /** At most 100 characters, no NUL. */
   parentId?: string | number | null | undefined;
 };
 
@@ -422,10 +456,14 @@ export type SettlementPeriod =
 
 export type UpdateInstitutionInput = {
   category?: InstitutionCategory | null | undefined;
+  /** At most 18 characters, no NUL. */
   creditCode?: string | null | undefined;
   inMunicipalAppraisal?: boolean | null | undefined;
+  /** At most 200 characters, no NUL. */
   name?: string | null | undefined;
+  /** At most 200 characters, no NUL. */
   nameZh?: string | null | undefined;
+  /** At most 100 characters, no NUL. */
   regionId?: string | number | null | undefined;
 };
 

@@ -1,5 +1,5 @@
 import { GraphQLScalarType } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeScalar } from './scalars';
 
 const FORMATS = new Map<string, Intl.DateTimeFormat>();
 
@@ -26,10 +26,12 @@ export function formatZoned(date: Date, timezone: string): string {
 }
 
 /** The DateTime scalar of the schema: reads any RFC 3339 time, writes it with the offset of the hub's time zone. */
-export function zonedDateTime(timezone: string): GraphQLScalarType {
+export function zonedDateTime(timezone: string, base: GraphQLScalarType = DateTimeScalar): GraphQLScalarType {
+  // The base keeps its input checks (years 1900 to 2199); only the answer's form changes.
+  const config = base.toConfig();
   return new GraphQLScalarType({
-    ...DateTimeResolver.toConfig(),
-    description: `A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the \`date-time\` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. Answers carry the offset of the hub's time zone (EWC_TIMEZONE), such as 2024-02-01T00:00:00+08:00.`,
-    serialize: (value) => formatZoned(DateTimeResolver.serialize(value) as Date, timezone),
+    ...config,
+    description: `${config.description} Answers carry the offset of the hub's time zone (EWC_TIMEZONE), such as 2024-02-01T00:00:00+08:00.`,
+    serialize: (value) => formatZoned(config.serialize!(value) as Date, timezone),
   });
 }

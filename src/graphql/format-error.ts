@@ -16,7 +16,7 @@ const REQUEST_ERROR_CODES: Record<string, ErrorCode> = {
 };
 
 /** graphql-armor's rejections (depth, cost, aliases, tokens, directives). */
-const LIMIT_MESSAGE = /^Syntax Error: (Query depth limit|Query Cost limit|Aliases limit|Token limit|Directives limit)/;
+const LIMIT_MESSAGE = /^Syntax Error: (Query depth limit|Query Cost limit|Aliases limit|Token limit|Directives limit|Document contains more tha[nt] \d+ tokens)/;
 
 function originalOf(err: unknown): unknown {
   let e = err;

@@ -3,7 +3,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { assertNodeType, inScope, readInstitutions, readScope } from '../access/guard';
 import type { Resource } from '../access/policy';
 import { ApiKey } from '../access/api-key.entity';
-import type { Context } from '../server/context';
+import type { Context } from './context';
 import { AuditEventsService } from '../modules/audit/audit-events.service';
 import { AuditsService } from '../modules/audits/audits.service';
 import { YearClosure, YearRecalculation } from '../modules/accounting/year-closure.entity';

@@ -9,6 +9,9 @@ export abstract class Node {
   id!: string;
 }
 
+/** Ids are int4 serials (PostgreSQL `serial`). */
+export const INT4_MAX = 2_147_483_647;
+
 export function toGlobalId(type: string, id: number | string): string {
   return Buffer.from(`${type}:${id}`).toString('base64url');
 }
@@ -19,7 +22,8 @@ export function fromGlobalId(globalId: string, expected?: string, field = 'id'):
   const at = decoded.indexOf(':');
   const type = decoded.slice(0, at);
   const id = decoded.slice(at + 1);
-  if (at <= 0 || !/^\d+$/.test(id) || !/^[A-Za-z]+$/.test(type)) {
+  // Every entity's id is an int4 serial: a longer number is not an id of ours and must not reach SQL.
+  if (at <= 0 || !/^\d{1,10}$/.test(id) || Number(id) > INT4_MAX || !/^[A-Za-z]+$/.test(type)) {
     throw ValidationError.single(field, `"${globalId}" is not a valid ID`);
   }
   if (expected && type !== expected) {
@@ -197,20 +201,33 @@ export function keyset(window: PageWindow, fields: string[], parse: ((v: string 
 }
 
 /** The same for one integer column in plain SQL; parameters are appended to `params`. */
-export function sqlKeyset(window: PageWindow, column: string, params: unknown[], order: Direction = 'asc'): { where: string[]; orderBy: string } {
+export function sqlKeyset(
+  window: PageWindow,
+  column: string,
+  params: unknown[],
+  order: Direction = 'asc',
+  key: (v: string | number, field: 'after' | 'before') => unknown = intKey,
+): { where: string[]; orderBy: string } {
   const where: string[] = [];
   const op = (side: 'after' | 'before') => ((order === 'asc') === (side === 'after') ? '>' : '<');
-  if (window.after) where.push(`${column} ${op('after')} $${params.push(intKey(window.after[0], 'after'))}`);
-  if (window.before) where.push(`${column} ${op('before')} $${params.push(intKey(window.before[0], 'before'))}`);
+  if (window.after) where.push(`${column} ${op('after')} $${params.push(key(window.after[0], 'after'))}`);
+  if (window.before) where.push(`${column} ${op('before')} $${params.push(key(window.before[0], 'before'))}`);
   const asc = (order === 'asc') !== window.backward;
   return { where, orderBy: `${column} ${asc ? 'ASC' : 'DESC'}` };
 }
 
-/** A cursor part that must be a row id. */
+/** A cursor part that must be a row id or rank (int4): a forged one never reaches SQL out of range. */
 export function intKey(v: string | number, field = 'after'): number {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw ValidationError.single(field, 'not a cursor from this connection');
+  const n = typeof v === 'number' ? v : /^\d{1,10}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0 || n > INT4_MAX) throw ValidationError.single(field, 'not a cursor from this connection');
   return n;
+}
+
+/** A cursor part that must be a bigint row id (readings, audit events), kept as its decimal string. */
+export function bigintKey(v: string | number, field = 'after'): string {
+  const ok = typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 : /^\d{1,18}$/.test(v);
+  if (!ok) throw ValidationError.single(field, 'not a cursor from this connection');
+  return String(v);
 }
 
 /** The same page with each node mapped; a lazy `totalCount` stays lazy. */
@@ -262,9 +279,13 @@ export async function pageById<T extends { id: number }>(
   return toPage(rows as T[], w, () => em.count(entity, where), (r) => [r.id]);
 }
 
-/** A cursor part that must be a timestamp. */
+/** Timestamps a cursor may carry: what PostgreSQL and a JS Date both hold with room to spare. */
+const CURSOR_TIME_MIN = Date.UTC(1900, 0, 1);
+const CURSOR_TIME_MAX = Date.UTC(2200, 0, 1);
+
+/** A cursor part that must be an ISO timestamp within the years the hub holds. */
 export function dateKey(v: string | number, field = 'after'): Date {
-  const d = new Date(typeof v === 'string' ? v : NaN);
-  if (Number.isNaN(d.getTime())) throw ValidationError.single(field, 'not a cursor from this connection');
-  return d;
+  const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
+  if (!(t >= CURSOR_TIME_MIN && t <= CURSOR_TIME_MAX)) throw ValidationError.single(field, 'not a cursor from this connection');
+  return new Date(t);
 }

@@ -1,4 +1,5 @@
-import { GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
 import { MONEY, RATE_DECIMALS } from '../figures/precision';
 
 /** What a client may send: the columns' limits (12 digits before the point, at most 4 after). */
@@ -25,3 +26,28 @@ export const DecimalScalar = new GraphQLScalarType({
     return checked(ast.value, INPUT);
   },
 });
+
+/**
+ * Dates a client may send: 1900 to 2199. Year 0 or 9999 parse as dates but are no one's reading or
+ * contract, and PostgreSQL's date arithmetic on them fails: refused while coercing, as BAD_USER_INPUT.
+ */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2199;
+
+function bounded<T>(base: GraphQLScalarType, yearOf: (v: T) => number): GraphQLScalarType {
+  const check = (v: T): T => {
+    const year = yearOf(v);
+    if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) throw new TypeError(`${base.name}: the year must be from ${FIRST_YEAR} to ${LAST_YEAR}`);
+    return v;
+  };
+  const config = base.toConfig();
+  return new GraphQLScalarType<T, unknown>({
+    ...config,
+    description: `${config.description} Years ${FIRST_YEAR} to ${LAST_YEAR}.`,
+    parseValue: (value) => check(config.parseValue!(value) as T),
+    parseLiteral: (ast: ValueNode, variables) => check(config.parseLiteral!(ast, variables) as T),
+  });
+}
+
+export const DateTimeScalar = bounded<Date>(DateTimeResolver, (d) => d.getUTCFullYear());
+export const LocalDateScalar = bounded<string>(LocalDateResolver, (s) => Number(s.slice(0, 4)));

@@ -14,6 +14,7 @@ import { PubSub } from '../modules/realtime/pubsub';
 import { RegistryResolvers } from '../modules/registry/registry.resolvers';
 import { RegionWeatherResolver, WeatherResolver } from '../modules/weather/weather.resolver';
 import { roundFigures } from './figures';
+import { applyInputLimits } from './input-limits';
 import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
@@ -34,10 +35,11 @@ export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'As
     scalarsMap: [{ type: Date, scalar: zonedDateTime(timezone) }],
     validate: { forbidUnknownValues: false },
   });
-  // Every root field decides through the policy table before its resolver runs; each mutation
-  // then runs in an audit scope, so the events its services record carry its name and request id.
-  // Every figure is rounded once, by its unit, on its way out (the precision policy).
-  return scopeMutations(guardRootFields(roundFigures(schema)));
+  // Every root field decides through the policy table before its resolver runs; every input is
+  // checked for length, NUL and range before any SQL; each mutation then runs in an audit scope, so
+  // the events its services record carry its name and request id. Every figure is rounded once, by
+  // its unit, on its way out (the precision policy).
+  return scopeMutations(guardRootFields(applyInputLimits(roundFigures(schema))));
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

@@ -14,6 +14,7 @@ import { unavailableReason } from '../db/unavailable';
 import { explorerRouter } from '../explorer/serve';
 import { subgraphRoute } from '../federation/subgraph.http';
 import { buildHubSubgraph } from '../federation/subgraph';
+import { faviconIco } from './favicon';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
 import { createSchema } from '../graphql/schema';
@@ -27,10 +28,12 @@ import { AuthFailureLimit, PrincipalCache } from './auth';
 import { Budgets, KeyBudgets } from '../access/budget';
 import { budgetPlugin } from './budget.plugin';
 import { BudgetStore } from '../access/budget.store';
-import type { Context } from './context';
-import { createArmor } from './limits';
+import type { Context } from '../graphql/context';
+import { createArmor, LIMITS } from './limits';
 import { Metrics, metricsPlugin } from './metrics';
 import { attachWebSocket } from './websocket';
+import { DataVersions } from '../db/data-version';
+import { principalOf, ResponseCache } from './response-cache';
 
 export interface Hub {
   url: string;
@@ -89,6 +92,18 @@ function serviceUnavailablePlugin(): ApolloServerPlugin<Context> {
   };
 }
 
+/**
+ * A POST to /graphql must say it carries JSON (GraphQL over HTTP): anything else is 415 with a
+ * GraphQL error, before a body parser or Apollo sees it (Apollo answers a missing body with a 500).
+ */
+function requireJsonBody(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (req.method !== 'POST' || mediaType === 'application/json') return next();
+  res
+    .status(415)
+    .json({ errors: [new GraphQLError('send the request as "content-type: application/json"', { extensions: { code: 'BAD_USER_INPUT' } })] });
+}
+
 /** `clock`: milliseconds since the epoch, for the budget windows (tests move it instead of waiting). */
 export async function startServer(config: Config, db: Database, opts: { port?: number; clock?: () => number } = {}): Promise<Hub> {
   // Instances sharing the database hear each other's events (LISTEN/NOTIFY); listening before serving.
@@ -102,6 +117,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const monitor = new ComplianceMonitor(db, pubsub);
   const usage = new KeyUsage(db.pool, db.timezone);
   const armor = createArmor();
+  const responseCache = new ResponseCache(await DataVersions.load(db.pool), db.timezone, config.responseCache);
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog);
@@ -119,6 +135,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
       // We stop on signals ourselves: drain HTTP and WebSocket, then close the database.
       stopOnTerminationSignals: false,
       validationRules: armor.validationRules,
+      parseOptions: { maxTokens: LIMITS.maxTokens },
       plugins: [
         ...armor.plugins,
         ...own,
@@ -131,6 +148,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
         budgetPlugin(budgets),
         serviceUnavailablePlugin(),
         keyUsagePlugin(usage),
+        responseCache.plugin(),
         // Subscriptions need a socket: over HTTP they get a clear 400, not an empty result.
         {
           async requestDidStart() {
@@ -160,6 +178,12 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     const ready = await db.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: ready ? 'migrated' : 'unreachable or not migrated' });
   });
+  // A person typing the hub's address lands on the dashboard; browsers ask every site for an icon.
+  app.get('/', (_req, res) => res.redirect(302, '/dashboard'));
+  const favicon = faviconIco();
+  app.get('/favicon.ico', (_req, res) => {
+    res.type('image/x-icon').set('Cache-Control', 'public, max-age=86400').send(favicon);
+  });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.render());
   });
@@ -171,7 +195,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.use(importRouter(db, pubsub, keys, budgets, monitor));
   const context = async ({ req, res }: { req: express.Request; res: express.Response }): Promise<Context> => {
     metrics.httpGraphqlRequests.inc();
-    const principal = await keys.principalFor(req.headers.authorization, req.ip).catch((err: unknown) => {
+    const principal = await (principalOf(req) ?? keys.principalFor(req.headers.authorization, req.ip)).catch((err: unknown) => {
       // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
       const reason = unavailableReason(err, db.statementTimeoutMs);
       throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
@@ -182,18 +206,23 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   };
   // The hub as an Apollo Federation 2 subgraph, for a gateway or router composing it (src/federation).
   const subgraph = subgraphRoute(() => apolloFor({ schema: buildHubSubgraph(schema) }), context);
-  app.use('/subgraph', express.json({ limit: '20mb' }), subgraph.handler);
+  app.use('/subgraph', requireJsonBody, express.json({ limit: '20mb' }), subgraph.handler);
   app.use(
     '/graphql',
+    requireJsonBody,
     express.json({ limit: '20mb' }),
+    responseCache.middleware({ keys, budgets, usage, metrics }),
     expressMiddleware(apollo, {
       context,
     }),
   );
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (err as { status?: number }).status ?? 500;
+    // Discard the unread rest of a refused body, so the client reads our answer instead of a reset.
+    if (status === 413) res.once('finish', () => req.resume()).setHeader('connection', 'close');
     if (status >= 500) logger.error('http error', { error: err });
-    const message = status === 413 ? 'request body too large' : status < 500 ? 'malformed request body' : 'Internal server error';
+    const message =
+      status === 413 ? 'request body too large' : status === 415 ? 'send the body as UTF-8 JSON' : status < 500 ? 'malformed request body' : 'Internal server error';
     res.status(status).json({ errors: [new GraphQLError(message, { extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } })] });
   });
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { authenticate, hashKey } from '../access/api-key.service';
-import type { Principal } from '../access/principal';
+import type { Authenticator, Principal } from '../access/principal';
 import type { Database } from '../db/database';
 import { TOPICS, type PubSub } from '../modules/realtime/pubsub';
 import { rateLimitedGraphQLError, type Budgets } from '../access/budget';
@@ -59,7 +59,7 @@ const KEY_CACHE_MAX = 10_000;
  * contract (an ESCO key's sites) clears it; an entry lives at most 30 s, which bounds how long a
  * key revoked by hand in SQL keeps working.
  */
-export class PrincipalCache {
+export class PrincipalCache implements Authenticator {
   private readonly entries = new Map<string, { principal: Principal; until: number }>();
   /** Bumped on every clear: a lookup that began before a revocation must not store its answer. */
   private generation = 0;

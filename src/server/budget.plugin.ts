@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { rateLimitedGraphQLError, rateLimitHeaders, type KeyBudgets, type Verdict } from '../access/budget';
-import type { Context } from './context';
+import type { Context } from '../graphql/context';
 import { operationCost } from './operation-cost';
 
 /**

@@ -21,7 +21,9 @@ export function createArmor() {
     maxDepth: { n: LIMITS.maxDepth, exposeLimits: true, ignoreIntrospection: true },
     costLimit: { ...COST_OPTIONS, maxCost: LIMITS.maxCost, exposeLimits: true },
     maxAliases: { n: LIMITS.maxAliases, exposeLimits: true },
-    maxTokens: { n: LIMITS.maxTokens, exposeLimits: true },
+    // Tokens are counted by graphql-js's own parser (`parseOptions` in app.ts): armor's token check
+    // runs in a hook outside Apollo's parse error handling, so every syntax error became a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: LIMITS.maxDirectives, exposeLimits: true },
     blockFieldSuggestion: { enabled: false },
   }).protect();

@@ -6,7 +6,7 @@ import { sqlStats } from '../db/sql-stats';
 import * as operations from '../generated/graphql';
 import { ingestStats } from '../modules/metering/ingest.service';
 import { TOPICS, type PubSub } from '../modules/realtime/pubsub';
-import type { Context } from './context';
+import type { Context } from '../graphql/context';
 
 /** Latency buckets, seconds: most operations answer in milliseconds; imports and reports take longer. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -50,6 +50,7 @@ export class Metrics {
   readonly wsConnections = new Counter({ name: 'ewc_ws_connections_total', help: 'WebSocket connections accepted.', registers: [this.registry] });
   readonly operations = new Counter({ name: 'ewc_graphql_operations_total', help: 'GraphQL operations over HTTP, by type and known operation name (others: "other").', labelNames: ['type', 'operation'] as const, registers: [this.registry] });
   readonly duration = new Histogram({ name: 'ewc_graphql_duration_seconds', help: 'Time to answer a GraphQL operation over HTTP.', labelNames: ['operation'] as const, buckets: BUCKETS, registers: [this.registry] });
+  readonly responseCacheHits = new Counter({ name: 'ewc_response_cache_hits_total', help: 'HTTP GraphQL requests answered from the response cache.', registers: [this.registry] });
   readonly errors = new Counter({ name: 'ewc_graphql_errors_total', help: 'GraphQL errors by code.', labelNames: ['code'] as const, registers: [this.registry] });
 
   constructor(sources: { db?: Database; pubsub?: PubSub } = {}) {

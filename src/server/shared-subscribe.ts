@@ -1,7 +1,7 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Principal } from '../access/principal';
 import { createLoaders } from '../graphql/loaders';
-import type { Context } from './context';
+import type { Context } from '../graphql/context';
 
 /**
  * graphql-ws `subscribe` that executes each event once per selection and access profile, and

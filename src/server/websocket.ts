@@ -14,7 +14,7 @@ import { logger } from '../logger';
 import { TOPICS, type PubSub } from '../modules/realtime/pubsub';
 import type { PrincipalCache } from './auth';
 import { rateLimitedGraphQLError, type KeyBudgets } from '../access/budget';
-import type { Context } from './context';
+import type { Context } from '../graphql/context';
 import { createArmor, LIMITS } from './limits';
 import type { Metrics } from './metrics';
 import { operationCost } from './operation-cost';

@@ -255,7 +255,7 @@ describe('the policy table, field by field and subject by subject', () => {
   const pairs: string[] = [];
   afterAll(() => {
     // The number of (field, subject) pairs run, for the record.
-    console.log(`policy test ran ${pairs.length} (field, subject) pairs`); // eslint-disable-line no-console
+    console.log(`policy test ran ${pairs.length} (field, subject) pairs`);
   });
 
   it('has a rule and a sample for every root field of the schema, and no rule for a field that is gone', () => {

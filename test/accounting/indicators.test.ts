@@ -3,7 +3,7 @@ import { statusOf } from '../../src/modules/compliance/quota-book';
 import { toGlobalId } from '../../src/graphql/relay';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 const INGEST = `mutation($rows: [ReadingRowInput!]!) { ingestReadings(input: { rows: $rows }) { accepted corrected } }`;
 const ONE = `query($id: ID!, $period: PeriodInput!) { institution(id: $id) { indicators(period: $period) {

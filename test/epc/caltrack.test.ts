@@ -4,7 +4,7 @@ import { toGlobalId } from '../../src/graphql/relay';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 function daysBetween(from: string, to: string): string[] {
   const out: string[] = [];

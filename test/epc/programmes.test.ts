@@ -3,7 +3,7 @@ import { toGlobalId } from '../../src/graphql/relay';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 // Hunan is in the Central China grid: 0.5395 kgCO2/kWh from 2022 (factors.data.ts).
 const CENTRAL_CHINA_GRID = 0.5395;

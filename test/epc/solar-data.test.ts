@@ -1,7 +1,7 @@
-import { DEMO_INSTITUTIONS } from '../../src/db/demo/shaoyang.data';
-import { DEMO_PV_PROJECTS } from '../../src/db/demo/solar.data';
+import { DEMO_INSTITUTIONS } from '../../src/demo/shaoyang.data';
+import { DEMO_PV_PROJECTS } from '../../src/demo/solar.data';
 
-// The case's published figures (DOMAIN.md, rooftop PV): 43 projects by August 2023.
+// The case's published figures (docs/domain.md, rooftop PV): 43 projects by August 2023.
 const CASE_PROJECTS = 43;
 const CASE_INVESTMENT_YUAN = 48_950_000;
 const CASE_ANNUAL_KWH = 8_650_000;

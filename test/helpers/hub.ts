@@ -6,7 +6,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/database';
-import { deriveDemoKeys } from '../../src/db/demo/demo-keys';
+import { deriveDemoKeys } from '../../src/demo/demo-keys';
 import { sqlStats } from '../../src/db/sql-stats';
 import { startServer, type Hub } from '../../src/server/app';
 import { subscriptionsOpen } from './live';

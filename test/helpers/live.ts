@@ -1,7 +1,7 @@
 import type { Client } from 'graphql-ws';
 import type { TestHub } from './hub';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 /**
  * Polls until `predicate` holds; returns whether it held. `ms` only bounds a hang: on a busy

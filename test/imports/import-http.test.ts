@@ -10,7 +10,7 @@ import { listen, waitFor } from '../helpers/live';
 import { logOutputOf } from '../helpers/log';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

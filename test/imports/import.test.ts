@@ -147,6 +147,33 @@ describe('npm run cli -- import readings', () => {
     expect(await dayValue(elecId, '2024-12-02')).toBe(8.5);
   });
 
+  it('reports every problem of a file in one pass: bad rows and overlapping rows together', async () => {
+    const csv = file(
+      'mixed.csv',
+      'serial,period_start,period_end,value\n' +
+        'SY-hosp-longhui-E1,2025-01-01 00:00,2025-01-02 00:00,1\n' +
+        'SY-hosp-longhui-E1,2025-01-01 12:00,2025-01-02 12:00,1\n' +
+        'SY-hosp-longhui-E1,2025-01-03 00:00,2025-01-04 00:00,-4\n',
+    );
+    const before = await tableCounts(t);
+    const r = await cli(['import', 'readings', csv], env);
+    expect(r.status).toBe(1);
+    expect(readFileSync(`${csv}.rejected.csv`, 'utf8').split('\n')).toEqual([
+      'row,column,reason',
+      '4,value,"must not be negative (consumption over the period, not a meter index)"',
+      '3,period_start,repeats or overlaps row 2 of the same meter',
+      '',
+    ]);
+    expect(await tableCounts(t)).toEqual(before);
+  });
+
+  it('says in one line, exit 2, that a --mapping file is missing', async () => {
+    const csv = file('plain.csv', good);
+    const r = await cli(['import', 'readings', csv, '--mapping', path.join(dir, 'missing.json')], env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`ewc-hub: --mapping ${path.join(dir, 'missing.json')}: no such file\n`);
+  });
+
   it('reads a utility export with its own headers through --mapping, and refuses a mapping that does not fit the file', async () => {
     const csv = file('utility.csv', 'Meter No.,From,To,kWh,Tariff\nSY-hosp-longhui-E1,2024-11-05 00:00,2024-11-06 00:00,42,peak\n');
     const mapping = file('mapping.json', JSON.stringify({ serial: 'Meter No.', start: 'From', end: 'To', value: 'kWh' }));

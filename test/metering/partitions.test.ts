@@ -5,7 +5,7 @@ import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 const INGEST = `mutation($rows: [ReadingRowInput!]!) { ingestReadings(input: { rows: $rows }) { accepted corrected } }`;
 const READINGS = `query($id: ID!) { readings(meterId: $id, first: 10, from: "2030-12-31T00:00:00Z") { nodes { periodStart value history { value } } } }`;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 let t: TestHub;
 beforeAll(async () => {
@@ -77,5 +77,34 @@ describe('readings partitioned by month', () => {
     expect(r.errors[0].message).toMatch(/periodStart/);
     expect(await t.sql('SELECT count(*)::int AS n FROM reading')).toEqual(before);
     await expect(t.sql(`SELECT ewc_ensure_reading_partitions('1900-01-01', '2040-01-01')`)).rejects.toThrow(/more than 100 years/);
+  });
+
+  it('refuses, per statement, a reading whose meter or batch does not exist, and a meter or batch deleted or renumbered under its readings', async () => {
+    // The foreign keys' per-row lookups are replaced by a check of the whole set (migration reading_set_checks).
+    const [{ meter_id: meter, batch_id: batch }] = await t.sql<{ meter_id: number; batch_id: number }>('SELECT meter_id, batch_id FROM reading ORDER BY id LIMIT 1');
+    const [{ none }] = await t.sql<{ none: number }>('SELECT max(id) + 1000 AS none FROM meter');
+    const [{ noBatch }] = await t.sql<{ noBatch: number }>('SELECT max(id) + 1000 AS "noBatch" FROM reading_batch');
+    const before = await t.sql('SELECT count(*)::int AS n FROM reading');
+    const insert = (meterId: number, batchId: number) =>
+      t.sql(
+        `INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
+         VALUES ($1, '2031-06-01T00:00:00Z', '2031-06-01T01:00:00Z', 1, 'MEASURED', $3), ($2, '2031-06-01T01:00:00Z', '2031-06-01T02:00:00Z', 1, 'MEASURED', $3)`,
+        [meter, meterId, batchId],
+      );
+    await t.sql(`SELECT ewc_ensure_reading_partitions('2031-06-01', '2031-06-02')`);
+    await expect(insert(none, batch)).rejects.toMatchObject({ code: '23503', message: expect.stringMatching(/meter that does not exist/) });
+    await expect(insert(meter, noBatch)).rejects.toMatchObject({ code: '23503', message: expect.stringMatching(/batch that does not exist/) });
+    await expect(t.sql(`UPDATE reading SET meter_id = $1 WHERE meter_id = $2`, [none, meter])).rejects.toMatchObject({ code: '23503' });
+    expect(await t.sql('SELECT count(*)::int AS n FROM reading')).toEqual(before);
+
+    await expect(t.sql('DELETE FROM meter WHERE id = $1', [meter])).rejects.toMatchObject({ code: '23503', message: expect.stringMatching(/readings still name this meter/) });
+    await expect(t.sql('UPDATE meter SET id = $1 WHERE id = $2', [none, meter])).rejects.toMatchObject({ code: '23503' });
+    await expect(t.sql('DELETE FROM reading_batch WHERE id = $1', [batch])).rejects.toMatchObject({ code: '23503', message: expect.stringMatching(/readings still name this reading batch/) });
+    expect(await t.sql('SELECT count(*)::int AS n FROM meter WHERE id = $1', [meter])).toEqual([{ n: 1 }]);
+    // A meter no reading names may still be renamed and its row updated.
+    await t.sql('UPDATE meter SET serial = serial WHERE id = $1', [meter]);
+    // Both meters existing: the same insert goes in.
+    await insert(meter === 1 ? 2 : 1, batch);
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM reading'))[0].n).toBe((before[0] as { n: number }).n + 2);
   });
 });

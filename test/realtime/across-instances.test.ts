@@ -9,7 +9,7 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { deriveDemoKeys } from '../../src/db/demo/demo-keys';
+import { deriveDemoKeys } from '../../src/demo/demo-keys';
 import { IndicatorUpdatedDocument, IngestReadingsDocument, ReadingsIngestedDocument, type IndicatorUpdatedSubscription, type ReadingsIngestedSubscription } from '../../src/generated/graphql';
 import { toGlobalId } from '../../src/graphql/relay';
 import { PgPubSub } from '../../src/modules/realtime/pg-pubsub';

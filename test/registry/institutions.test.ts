@@ -8,7 +8,7 @@ import {
   UpdateInstitutionDocument,
   UpsertInstitutionProfileDocument,
 } from '../../src/generated/graphql';
-import { DEMO_INSTITUTIONS } from '../../src/db/demo/shaoyang.data';
+import { DEMO_INSTITUTIONS } from '../../src/demo/shaoyang.data';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 import { countRows } from '../helpers/fixtures';
@@ -219,13 +219,17 @@ describe('institution profiles', () => {
   it('rejects impossible figures, naming the fields, and writes nothing', async () => {
     const institutionId = await institutionIdByZh('邵阳市林业局');
     const before = await t.sql('SELECT * FROM institution_profile ORDER BY id');
+    // A year out of range is refused at the schema's boundary, before the service sees the figures.
+    const century = await t.gql(UpsertInstitutionProfileDocument, { input: { institutionId, year: 1899, headcount: 10 } }, t.keys.goa);
+    expect(codeOf(century)).toBe('BAD_USER_INPUT');
+    expect(century.errors![0].message).toContain('input.year:');
     const r = await t.gql(
       UpsertInstitutionProfileDocument,
-      { input: { institutionId, year: 1899, headcount: -3, floorAreaM2: -10 } },
+      { input: { institutionId, year: 2022, headcount: -3, floorAreaM2: -10 } },
       t.keys.goa,
     );
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
-    for (const field of ['year', 'headcount', 'floorAreaM2']) expect(r.errors![0].message).toContain(`${field}:`);
+    for (const field of ['headcount', 'floorAreaM2']) expect(r.errors![0].message).toContain(`${field}:`);
     const tooHot = await t.gql(UpsertInstitutionProfileDocument, { input: { institutionId, year: 2022, heatedAreaM2: 10_000_000 } }, t.keys.goa);
     expect(codeOf(tooHot)).toBe('BAD_USER_INPUT');
     const nothing = await t.gql(UpsertInstitutionProfileDocument, { input: { institutionId, year: 2022 } }, t.keys.goa);

@@ -12,7 +12,7 @@ import { cli } from '../helpers/cli';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/live';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 const VIEWER = '{ viewer { keyName } }';
 

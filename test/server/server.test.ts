@@ -18,6 +18,17 @@ describe('health and metrics', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready' });
   });
 
+  it('GET / redirects to the dashboard, and /favicon.ico is an icon', async () => {
+    const root = await fetch(`${base()}/`, { redirect: 'manual' });
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/dashboard']);
+    const icon = await fetch(`${base()}/favicon.ico`);
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/x-icon']);
+    const bytes = Buffer.from(await icon.arrayBuffer());
+    // ICO header (reserved 0, type 1, one image) and the PNG it holds.
+    expect([bytes.readUInt16LE(0), bytes.readUInt16LE(2), bytes.readUInt16LE(4)]).toEqual([0, 1, 1]);
+    expect(bytes.subarray(bytes.readUInt32LE(18), bytes.readUInt32LE(18) + 4).toString('latin1')).toBe('\x89PNG');
+  });
+
   it('GET /readyz answers 503 while a migration is pending', async () => {
     await t.sql(`DELETE FROM mikro_orm_migrations`);
     try {

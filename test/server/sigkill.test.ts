@@ -1,6 +1,6 @@
 import { print } from 'graphql';
 import pg from 'pg';
-import { deriveDemoKeys } from '../../src/db/demo/demo-keys';
+import { deriveDemoKeys } from '../../src/demo/demo-keys';
 import { IngestReadingsDocument } from '../../src/generated/graphql';
 import { toGlobalId } from '../../src/graphql/relay';
 import { createDatabaseFromTemplate } from '../helpers/hub';

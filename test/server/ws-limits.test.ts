@@ -9,7 +9,7 @@ import { TOPICS } from '../../src/modules/realtime/pubsub';
 import { startTestHub, type TestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/live';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 const ON_READINGS = 'subscription { readingsIngested { rows } }';
 

@@ -1,7 +1,7 @@
 /**
  * Starts one PostgreSQL for the run (embedded, or the server in DATABASE_URL) and
  * builds a template database with the migrations and the demo data; each test file
- * copies it. Nothing here imports entities or the schema (see STACK.md).
+ * copies it. Nothing here imports entities or the schema (entities loaded here would register their metadata in another realm than the tests').
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { ConversionFactor } from '../factors/conversion-factor.entity';
 import { EmissionFactor } from '../factors/emission-factor.entity';
 import { UnitConversion } from '../factors/unit-conversion.entity';

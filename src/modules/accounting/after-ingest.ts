@@ -1,4 +1,4 @@
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { checkComplianceAlerts, type ComplianceMonitor } from '../compliance/alerts.service';
 import type { ReadingsIngestedPayload } from '../metering/ingest.service';
 import { Carrier } from '../metering/metering.enums';

@@ -1,4 +1,4 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Problems } from '../../graphql/errors';
 
@@ -21,7 +21,7 @@ export class PeriodInput {
   @Field(() => Int, { nullable: true, description: '1 to 12.' })
   month?: number | null;
 
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Year to date through this day (inclusive).' })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Year to date through this day (inclusive).' })
   through?: string | null;
 }
 
@@ -40,10 +40,10 @@ export class Period {
   @Field(() => Int, { nullable: true })
   month!: number | null;
 
-  @Field(() => LocalDateResolver, { description: 'First day.' })
+  @Field(() => LocalDateScalar, { description: 'First day.' })
   from!: string;
 
-  @Field(() => LocalDateResolver, { description: 'Day after the last day.' })
+  @Field(() => LocalDateScalar, { description: 'Day after the last day.' })
   to!: string;
 }
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ObjectChange } from './audit.service';
-import { sqlKeyset, type PageWindow } from '../../graphql/relay';
+import { bigintKey, sqlKeyset, type PageWindow } from '../../graphql/relay';
 
 /** One audit_event row as SQL returns it. */
 export interface AuditRow {
@@ -53,12 +53,11 @@ function where(q: AuditQuery): { sql: string; params: unknown[] } {
   return { sql: and.length ? `WHERE ${and.join(' AND ')}` : '', params };
 }
 
-/** A page of events, newest first, after the event `beforeId` (keyset). */
 /** A window of events, newest first in the connection (so `after` goes to older ids). */
 export async function pageOfEvents(pool: pg.Pool, q: AuditQuery, window: PageWindow): Promise<AuditRow[]> {
   const w = where(q);
   const params = [...w.params];
-  const ks = sqlKeyset(window, 'id', params, 'desc');
+  const ks = sqlKeyset(window, 'id', params, 'desc', bigintKey);
   const cursor = ks.where.map((c, i) => `${w.sql || i ? ' AND' : 'WHERE'} ${c}`).join('');
   const { rows } = await pool.query<AuditRow>(`SELECT ${COLUMNS} FROM audit_event ${w.sql}${cursor} ORDER BY ${ks.orderBy} LIMIT $${params.push(window.size + 1)}`, params);
   return rows;

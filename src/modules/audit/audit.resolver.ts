@@ -1,9 +1,9 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { ApiKey } from '../../access/api-key.entity';
 import { ValidationError } from '../../graphql/errors';
 import { PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { AuditEventsService } from './audit-events.service';
 import { AuditEventFilter } from './audit.inputs';
 import { AuditEvent, AuditEventConnection, KeyUsageDay } from './audit.types';
@@ -31,8 +31,8 @@ export class ApiKeyUsageResolver {
   @FieldResolver(() => [KeyUsageDay], { description: 'Requests and rows returned per day in [from, to] (days in EWC_TIMEZONE, at most 366), days with use only.' })
   usage(
     @Root() key: ApiKey,
-    @Arg('from', () => LocalDateResolver) from: string,
-    @Arg('to', () => LocalDateResolver) to: string,
+    @Arg('from', () => LocalDateScalar) from: string,
+    @Arg('to', () => LocalDateScalar) to: string,
     @Ctx() ctx: Context,
   ): Promise<KeyUsageDay[]> {
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;

@@ -1,4 +1,5 @@
-import { GraphQLJSON, LocalDateResolver } from 'graphql-scalars';
+import { GraphQLJSON } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AccessSubject } from '../../access/access.types';
 import { KeyRole } from '../../access/api-key.entity';
@@ -76,7 +77,7 @@ export const AuditEventConnection = Connection(AuditEvent, 'AuditEvent');
 
 @ObjectType({ description: "A key's reads on one day (in EWC_TIMEZONE): requests and the rows (list items) they returned." })
 export class KeyUsageDay {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   day!: string;
 
   @Field(() => Int)

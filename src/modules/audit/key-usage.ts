@@ -2,7 +2,7 @@ import { sqlStats } from '../../db/sql-stats';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type pg from 'pg';
 import { logger } from '../../logger';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 
 /** How often counts reach the database; a crash loses at most this much of them. */
 export const USAGE_FLUSH_MS = 5_000;

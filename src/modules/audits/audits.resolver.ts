@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Connection, PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { SavingsPillar } from '../epc/epc.enums';
 import { Institution } from '../registry/institution.entity';
 import { AuditsService, type AuditCandidate } from './audits.service';
@@ -32,7 +32,7 @@ export class EnergyAuditInput {
   @Field()
   auditor!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   auditedOn!: string;
 
   @Field(() => [AuditTrigger])
@@ -76,7 +76,7 @@ export class AuditCandidateType {
   @Field(() => Int, { nullable: true })
   headcount!: number | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   lastAuditedOn!: string | null;
 
   @Field(() => [AuditTrigger])

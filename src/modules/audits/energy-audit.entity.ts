@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Node, toGlobalId } from '../../graphql/relay';
 import { SavingsPillar } from '../epc/epc.enums';
@@ -50,7 +50,7 @@ export class EnergyAudit {
   @Property()
   auditor!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   @Property({ type: 'date' })
   auditedOn!: string;
 

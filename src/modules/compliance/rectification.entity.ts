@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Node, toGlobalId } from '../../graphql/relay';
 import { Institution } from '../registry/institution.entity';
@@ -50,7 +50,7 @@ export class RectificationCase {
   @Property({ type: 'text', nullable: true })
   measures: string | null = null;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   @Property({ type: 'date' })
   deadline!: string;
 

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
 
 @ObjectType({ description: 'A regression coefficient with its standard error and two-sided p-value.' })
@@ -34,7 +34,7 @@ export class EpcDataSufficiency {
   @Field(() => Int)
   validTemperatureDays!: number;
 
-  @Field(() => [LocalDateResolver])
+  @Field(() => [LocalDateScalar])
   shortMonths!: string[];
 
   @Field(() => [String])
@@ -115,10 +115,10 @@ export class EpcBaselineVersion {
   @Field(() => String, { nullable: true })
   reason!: string | null;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   from!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   to!: string;
 
   @Field(() => Int)
@@ -133,10 +133,10 @@ export class EpcBaselineVersion {
 
 @ObjectType({ description: 'A non-routine event: an explicit adjustment of the baseline over [from, to).' })
 export class EpcNonRoutineEvent {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   from!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   to!: string;
 
   @Field(() => Float)

@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Node, toGlobalId } from '../../graphql/relay';
 import { DecimalScalar } from '../../graphql/scalars';
@@ -54,11 +54,11 @@ export class EpcContract {
   @Property({ type: 'json' })
   measures!: EpcMeasure[];
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   @Property({ type: 'date' })
   termStart!: string;
 
-  @Field(() => LocalDateResolver, { description: 'Day after the last day of the term.' })
+  @Field(() => LocalDateScalar, { description: 'Day after the last day of the term.' })
   @Property({ type: 'date' })
   termEnd!: string;
 
@@ -77,7 +77,7 @@ export class EpcContract {
   @Property({ type: 'json' })
   prices!: Record<string, string>;
 
-  @Field(() => LocalDateResolver, { description: 'First day of the twelve-month baseline.' })
+  @Field(() => LocalDateScalar, { description: 'First day of the twelve-month baseline.' })
   @Property({ type: 'date' })
   baselineStart!: string;
 
@@ -186,7 +186,7 @@ export class EpcPayment {
   @Property({ type: 'decimal', precision: 14, scale: 2 })
   amountYuan!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   @Property({ type: 'date' })
   paidOn!: string;
 

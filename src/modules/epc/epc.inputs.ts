@@ -1,4 +1,4 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, ID, InputType } from 'type-graphql';
 import { DecimalScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
@@ -42,10 +42,10 @@ export class CreateEpcContractInput {
   @Field(() => [EpcMeasureInput])
   measures!: EpcMeasureInput[];
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   termStart!: string;
 
-  @Field(() => LocalDateResolver, { description: 'Day after the last day of the term.' })
+  @Field(() => LocalDateScalar, { description: 'Day after the last day of the term.' })
   termEnd!: string;
 
   @Field(() => DecimalScalar)
@@ -63,7 +63,7 @@ export class CreateEpcContractInput {
   @Field(() => [CarrierPriceInput])
   prices!: CarrierPriceInput[];
 
-  @Field(() => LocalDateResolver, { description: 'First day (of a month) of the twelve-month baseline.' })
+  @Field(() => LocalDateScalar, { description: 'First day (of a month) of the twelve-month baseline.' })
   baselineStart!: string;
 
   @Field(() => BaselineDriver, { defaultValue: BaselineDriver.FLOOR_AREA })

@@ -1,9 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { canReadContractRow } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
-import { DecimalScalar } from '../../graphql/scalars';
-import type { Context } from '../../server/context';
+import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
+import type { Context } from '../../graphql/context';
 import { PeriodInput } from '../accounting/period';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
@@ -81,7 +80,7 @@ export class EpcResolver {
   async recordEpcPayment(
     @Arg('contractId', () => ID) contractId: string,
     @Arg('amountYuan', () => DecimalScalar) amountYuan: string,
-    @Arg('paidOn', () => LocalDateResolver, { nullable: true, description: 'The day paid; default the day of effectiveAt, else today. Not in the future, not before the contract started OPERATING.' }) paidOn: string | undefined,
+    @Arg('paidOn', () => LocalDateScalar, { nullable: true, description: 'The day paid; default the day of effectiveAt, else today. Not in the future, not before the contract started OPERATING.' }) paidOn: string | undefined,
     @Arg('note', () => String, { nullable: true }) note: string | undefined,
     @Arg('effectiveAt', () => Date, { nullable: true, description: 'When the payment was made, to the minute (its day is paidOn): not in the future, not before the OPERATING step.' }) effectiveAt: Date | undefined,
     @Ctx() ctx: Context,
@@ -135,7 +134,7 @@ export class EpcResolver {
   }
 
   @FieldResolver(() => [EpcSettlement], { description: 'One per whole settlement period since the contract started operating. Money fields are FORBIDDEN to keys that may not read money.' })
-  async settlements(@Root() c: EpcContract, @Arg('asOf', () => LocalDateResolver, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<EpcSettlement[]> {
+  async settlements(@Root() c: EpcContract, @Arg('asOf', () => LocalDateScalar, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<EpcSettlement[]> {
     const s = svc(ctx);
     const rows = await s.settlements(c, asOf ?? s.today());
     // The money fields are guarded on EpcSettlement itself (FORBIDDEN, not a silent null).
@@ -165,8 +164,8 @@ export class EpcResolver {
   @Mutation(() => EpcNonRoutineEvent, { description: 'GOA or FINANCE adjusts the baseline by an explicit kgce over [from, to) for a non-routine event (a new wing, a closure).' })
   addNonRoutineEvent(
     @Arg('contractId', () => ID) contractId: string,
-    @Arg('from', () => LocalDateResolver) from: string,
-    @Arg('to', () => LocalDateResolver) to: string,
+    @Arg('from', () => LocalDateScalar) from: string,
+    @Arg('to', () => LocalDateScalar) to: string,
     @Arg('adjustmentKgce', () => DecimalScalar, { description: 'Added to the adjusted baseline over the span (negative lowers it).' }) adjustmentKgce: string,
     @Arg('reason', { description: 'Up to 500 characters.' }) reason: string,
     @Ctx() ctx: Context,
@@ -175,13 +174,13 @@ export class EpcResolver {
   }
 
   @Mutation(() => EpcSettlement, { description: "FINANCE accepts a paid settlement's pending difference: the live figures replace the frozen ones (kept in its history)." })
-  async acceptSettlementDifference(@Arg('contractId', () => ID) contractId: string, @Arg('periodStart', () => LocalDateResolver) periodStart: string, @Ctx() ctx: Context): Promise<EpcSettlement> {
+  async acceptSettlementDifference(@Arg('contractId', () => ID) contractId: string, @Arg('periodStart', () => LocalDateScalar) periodStart: string, @Ctx() ctx: Context): Promise<EpcSettlement> {
     return toSettlement(await svc(ctx).acceptSettlementDifference(decodeIntId(contractId, 'EpcContract', 'contractId'), periodStart));
   }
 
   @Authorized('money')
   @FieldResolver(() => DecimalScalar, { nullable: true, description: 'Due to the ESCO (its shares, less guarantee shortfalls) minus payments, yuan.' })
-  async balanceYuan(@Root() c: EpcContract, @Arg('asOf', () => LocalDateResolver, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<string> {
+  async balanceYuan(@Root() c: EpcContract, @Arg('asOf', () => LocalDateScalar, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<string> {
     const s = svc(ctx);
     return s.balance(c, asOf ?? s.today());
   }

@@ -1,6 +1,5 @@
-import { LocalDateResolver } from 'graphql-scalars';
 import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
-import { DecimalScalar } from '../../graphql/scalars';
+import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
 import { SavingsPillar } from './epc.enums';
 
@@ -30,16 +29,16 @@ export class MissingDaysType {
   @Field({ description: 'TEMPERATURE (no daily mean at the station) or METER (the meters do not cover the whole day).' })
   reason!: string;
 
-  @Field(() => [LocalDateResolver])
+  @Field(() => [LocalDateScalar])
   days!: string[];
 }
 
 @ObjectType({ description: 'A measured month: adjusted baseline against actual use.' })
 export class MonthSavingsType {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   month!: string;
 
-  @Field(() => LocalDateResolver, { description: 'The baseline month it is compared with.' })
+  @Field(() => LocalDateScalar, { description: 'The baseline month it is compared with.' })
   baselineMonth!: string;
 
   @Field(() => Float)
@@ -135,10 +134,10 @@ export class DegreeDayFit {
 
 @ObjectType({ description: 'Savings = adjusted baseline - actual over a period, from meter data.' })
 export class EpcSavings {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   from!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   to!: string;
 
   @Field({ description: 'ROUTINE_ADJUSTMENT (scaled by floor area or headcount) or DEGREE_DAY.' })
@@ -198,10 +197,10 @@ export class EpcSavings {
 
 @ObjectType({ description: 'One settlement period: the measured savings and, when the data suffices, the money.' })
 export class EpcSettlement {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   periodStart!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   periodEnd!: string;
 
   @Field(() => EpcSavings)
@@ -247,10 +246,10 @@ export class BaselineCarrier {
 
 @ObjectType({ description: "The contract's twelve baseline months, from the meters." })
 export class EpcBaseline {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   from!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   to!: string;
 
   @Field(() => Float)

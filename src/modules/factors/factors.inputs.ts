@@ -1,11 +1,11 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import { EmissionScope } from './factors.enums';
 
 @InputType({ description: 'A new version: it applies from validFrom and ends the current version of the same key that day.' })
 class NewVersionInput {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   validFrom!: string;
 
   @Field({ description: 'The standard or notice the value comes from.' })
@@ -62,6 +62,6 @@ export class FactorFilter {
   @Field(() => Carrier, { nullable: true })
   carrier?: Carrier | null;
 
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Only versions valid on this day.' })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Only versions valid on this day.' })
   validOn?: string | null;
 }

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { Connection, PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { ConversionFactor } from './conversion-factor.entity';
 import { EmissionFactor } from './emission-factor.entity';
 import { ConversionFactorInput, EmissionFactorInput, FactorFilter, UnitConversionInput } from './factors.inputs';

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, ObjectType } from 'type-graphql';
 import { Agency } from '../registry/agency.entity';
 
@@ -16,11 +16,11 @@ export abstract class VersionedFactor {
   @PrimaryKey()
   id!: number;
 
-  @Field(() => LocalDateResolver, { description: 'First calendar day the value applies to.' })
+  @Field(() => LocalDateScalar, { description: 'First calendar day the value applies to.' })
   @Property({ type: 'date' })
   validFrom!: string;
 
-  @Field(() => LocalDateResolver, { nullable: true, description: 'First day it no longer applies (exclusive); null while current.' })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'First day it no longer applies (exclusive); null while current.' })
   @Property({ type: 'date', nullable: true })
   validTo: string | null = null;
 

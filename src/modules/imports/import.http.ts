@@ -10,7 +10,7 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import { ruleAllows } from '../../access/guard';
 import { FIELD_RULES } from '../../access/policy';
-import type { Principal } from '../../access/principal';
+import type { Authenticator, Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { LONG_STATEMENT_TIMEOUT_MS } from '../../db/transaction';
 import { unavailableReason } from '../../db/unavailable';
@@ -18,7 +18,6 @@ import { logger } from '../../logger';
 import { DomainError } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/relay';
 import { rateLimited, rateLimitHeaders, type KeyBudgets, type Verdict } from '../../access/budget';
-import type { PrincipalCache } from '../../server/auth';
 import { afterIngest } from '../accounting/after-ingest';
 import type { ComplianceMonitor } from '../compliance/alerts.service';
 import { runAudited } from '../audit/audit.scope';
@@ -77,7 +76,7 @@ async function listedProblems(report: string): Promise<{ row: number; column: st
  * slow upload never holds a database transaction open, then imported exactly as the CLI does,
  * with the key's write rights checked per meter. Errors use the GraphQL error shape and codes.
  */
-export function importRouter(db: Database, pubsub: PubSub, keys: PrincipalCache, budgets: KeyBudgets, monitor: ComplianceMonitor): express.Router {
+export function importRouter(db: Database, pubsub: PubSub, keys: Authenticator, budgets: KeyBudgets, monitor: ComplianceMonitor): express.Router {
   const router = express.Router();
   router.post('/import/readings', async (req, res) => {
     let dir: string | null = null;

@@ -9,10 +9,10 @@ import { addStagedToRollups } from '../accounting/rollup';
 import type { Principal } from '../../access/principal';
 import type { ReadingsIngestedPayload } from '../metering/ingest.service';
 import { assertCanWriteMeter, canReadMeter } from '../metering/meter-scope';
-import { type Carrier, type MeterUnit, ReadingQuality } from '../metering/metering.enums';
+import type { Carrier, MeterUnit } from '../metering/metering.enums';
 import { BatchSource } from '../metering/reading-batch.entity';
 import { ImportFileError, mapColumns, readRows, type ColumnMap } from './reading-file.parser';
-import { ensureReadingPartitions } from '../metering/partitions';
+import { utcMonthOf, writeMonths } from './month-loader';
 import { checkRow, type RowProblem } from './reading-row';
 import { batchChange, record } from '../audit/audit.service';
 import { cliOperator } from '../audit/audit.scope';
@@ -113,9 +113,9 @@ export async function importReadings(
   let rows = 0;
   // The file's span and meters, so the checks read only the stored readings that could clash.
   let first = Infinity;
-  let last = -Infinity;
   let lastEnd = -Infinity;
   const fileMeters = new Set<number>();
+  const months = new Set<number>();
   try {
     await client.query('BEGIN');
     if (opts.statementTimeoutMs !== undefined) await setLocalStatementTimeout(client, opts.statementTimeoutMs);
@@ -139,11 +139,12 @@ export async function importReadings(
         } else if (writable && !writable.has(checked.meterId)) {
           forbidden++;
           await report.add({ row: checked.row, column: columns.serial ?? columns.meterId ?? '', reason: 'this key may not write readings of this meter' });
-        } else if (!report.count) {
+        } else {
+          // Staged even after a bad row: the overlap checks below then report in the same pass.
           first = Math.min(first, checked.periodStart.getTime());
-          last = Math.max(last, checked.periodStart.getTime());
           lastEnd = Math.max(lastEnd, checked.periodEnd.getTime());
           fileMeters.add(checked.meterId);
+          months.add(utcMonthOf(checked.periodStart.getTime()));
           const line = `${checked.row}\t${checked.meterId}\t${checked.periodStart.toISOString()}\t${checked.periodEnd.toISOString()}\t${checked.value}\n`;
           // One CopyData message (and socket write) per ~64 KB, not per row.
           pending += line;
@@ -172,12 +173,9 @@ export async function importReadings(
       mark = Date.now();
       return ms;
     };
-    if (!report.count) {
+    if (fileMeters.size) {
       // A temporary table has no statistics until analysed; the checks below join on it.
       await client.query('ANALYZE import_staging');
-      // On another connection, before this transaction reads `reading`: a partition's creation
-      // waits for every lock on the table, ours included.
-      await ensureReadingPartitions(pool, new Date(first), new Date(last));
       // Locks the meters so an import and a GraphQL batch for one meter apply one after the other.
       await client.query('SELECT id FROM meter WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [[...fileMeters]]);
       // Stored readings of the file's meters that could equal or overlap a row (none spans over 366
@@ -218,11 +216,8 @@ export async function importReadings(
       [BatchSource.IMPORT, opts.principal?.keyId || null, opts.submittedBy, accepted, duplicates],
     );
     const batchId = batch.rows[0].id;
-    await client.query(
-      `INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
-       SELECT meter_id, period_start, period_end, value, $1::reading_quality, $2 FROM import_staging`,
-      [ReadingQuality.MEASURED, batchId],
-    );
+    // Months without a partition are loaded on the side and attached; the others take one insert.
+    await writeMonths(client, 'import_staging', [...months], batchId);
     phases.write = lap();
     // The totals take the staged rows' share (no stored reading is read again); the spans make the events.
     const spans = await client.query<{ meter_id: number; institution_id: number; carrier: Carrier; unit: MeterUnit; n: number; s: Date; e: Date; total: number }>(

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
 import { Institution } from '../registry/institution.entity';

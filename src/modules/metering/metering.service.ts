@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Principal } from '../../access/principal';
-import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../graphql/errors';
-import { dateKey, decodeIntId, intKey, keyset, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
+import { bigintKey, dateKey, decodeIntId, intKey, keyset, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
 import { assertCanWriteMeter, canReadMeter, meterReadWhere } from './meter-scope';
@@ -45,7 +45,8 @@ export class MeteringService {
     let institutionId = 0;
     try {
       institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
-    } catch {
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
       problems.add('institutionId', 'not an institution ID');
     }
     if (!UNITS_BY_CARRIER[input.carrier].includes(input.unit)) {
@@ -80,7 +81,7 @@ export class MeteringService {
     if (to) where.periodStart = { $lt: to };
     if (from) where.periodEnd = { $gt: from };
     const w = pageWindow(page, 2);
-    const ks = keyset(w, ['periodStart', 'id'], [dateKey, (v, field) => String(intKey(v, field))]);
+    const ks = keyset(w, ['periodStart', 'id'], [dateKey, bigintKey]);
     const pageWhere = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<Reading>;
     const rows = await this.em.find(Reading, pageWhere, { orderBy: ks.orderBy, limit: w.size + 1 });
     return toPage(rows, w, () => this.em.count(Reading, where), (r) => [r.periodStart.toISOString(), r.id]);

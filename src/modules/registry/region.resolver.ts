@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { NotFoundError } from '../../graphql/errors';
 import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { Region } from './region.entity';
 import { RegionFilter } from './registry.inputs';
 import { RegistryService } from './registry.service';

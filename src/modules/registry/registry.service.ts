@@ -122,12 +122,18 @@ export class RegistryService {
       if (problem) problems.add('creditCode', problem);
     }
     if (input.regionId !== undefined) {
+      let regionId: number | null = null;
       try {
-        const found = await this.em.findOne(Region, { id: decodeIntId(input.regionId, 'Region', 'regionId') });
+        regionId = decodeIntId(input.regionId ?? '', 'Region', 'regionId'); // null is not a region ID either
+      } catch (err) {
+        // Only a malformed id is the client's; a database error reaches the formatter.
+        if (!(err instanceof ValidationError)) throw err;
+        problems.add('regionId', 'not a region ID');
+      }
+      if (regionId !== null) {
+        const found = await this.em.findOne(Region, { id: regionId });
         if (!found) problems.add('regionId', 'no region with this id');
         else region = found;
-      } catch {
-        problems.add('regionId', 'not a region ID');
       }
     }
     problems.throwIfAny();

@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Node, toGlobalId } from '../../graphql/relay';
 import { Meter } from '../metering/meter.entity';
@@ -60,15 +60,15 @@ export class PvProject {
   @Enum({ items: () => PvStatus, nativeEnumName: 'pv_status' })
   status!: PvStatus;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   @Property({ type: 'date' })
   startedOn!: string;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   @Property({ type: 'date', nullable: true })
   commissionedOn: string | null = null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   @Property({ type: 'date', nullable: true })
   decommissionedOn: string | null = null;
 

@@ -1,9 +1,9 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { inScope, readInstitutions } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import { DecimalScalar } from '../../graphql/scalars';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { PeriodInput, resolvePeriod } from '../accounting/period';
 import { sumYuan } from '../../figures/money';
 import { sumExact } from '../../figures/precision';
@@ -48,7 +48,7 @@ export class PvGenerationFigures {
 
 @ObjectType({ description: "The city's rooftop PV programme on a day." })
 export class PvProgramme {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   asOf!: string;
 
   @Field(() => Int, { description: 'Projects built or under construction on the day.' })
@@ -108,7 +108,7 @@ export class SolarResolver {
   }
 
   @Query(() => PvProgramme)
-  async pvProgramme(@Arg('asOf', () => LocalDateResolver) asOf: string, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<PvProgramme> {
+  async pvProgramme(@Arg('asOf', () => LocalDateScalar) asOf: string, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<PvProgramme> {
     const p = await new SolarService(ctx.db, ctx.em, ctx.principal).programme(asOf, filter);
     const count = (s: PvStatus) => p.projects.filter((x) => p.statusAt.get(x.id) === s).length;
     const shown = <T,>(v: T): T | null => (p.suppressed ? null : v);

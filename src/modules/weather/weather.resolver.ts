@@ -1,7 +1,7 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Arg, Args, Ctx, Float, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
-import type { Context } from '../../server/context';
+import type { Context } from '../../graphql/context';
 import { Region } from '../registry/region.entity';
 import { WeatherService } from './weather.service';
 import { CreateWeatherStationInput, DegreeDayMonth, WeatherDay, WeatherImportResult, WeatherStation } from './weather.types';
@@ -19,8 +19,8 @@ export class WeatherResolver {
   @Query(() => [WeatherDay], { description: 'Daily mean temperatures (°C) of a station over [from, to), at most 1,100 days.' })
   weatherDays(
     @Arg('stationId', () => ID) stationId: string,
-    @Arg('from', () => LocalDateResolver) from: string,
-    @Arg('to', () => LocalDateResolver) to: string,
+    @Arg('from', () => LocalDateScalar) from: string,
+    @Arg('to', () => LocalDateScalar) to: string,
     @Ctx() ctx: Context,
   ): Promise<WeatherDay[]> {
     return svc(ctx).days(decodeIntId(stationId, 'WeatherStation', 'stationId'), from, to);
@@ -29,8 +29,8 @@ export class WeatherResolver {
   @FieldResolver(() => [DegreeDayMonth], { description: 'Heating and cooling degree days per month of [from, to), °C·day, over the days with a temperature.' })
   degreeDays(
     @Root() s: WeatherStation,
-    @Arg('from', () => LocalDateResolver) from: string,
-    @Arg('to', () => LocalDateResolver) to: string,
+    @Arg('from', () => LocalDateScalar) from: string,
+    @Arg('to', () => LocalDateScalar) to: string,
     @Arg('heatingBaseC', () => Float, { defaultValue: 18 }) heatingBaseC: number,
     @Arg('coolingBaseC', () => Float, { defaultValue: 26 }) coolingBaseC: number,
     @Ctx() ctx: Context,

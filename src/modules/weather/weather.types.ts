@@ -1,4 +1,4 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Node, toGlobalId } from '../../graphql/relay';
 import type { StationRow } from './weather.repository';
@@ -34,7 +34,7 @@ export class WeatherStation {
 
 @ObjectType({ description: 'One day of a station: the daily mean temperature in °C.' })
 export class WeatherDay {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   day!: string;
 
   @Field(() => Float)
@@ -46,7 +46,7 @@ export class WeatherDay {
 
 @ObjectType({ description: 'Heating and cooling degree days of one month (or the part of it in the span), °C·day.' })
 export class DegreeDayMonth {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   month!: string;
 
   @Field(() => Int)
@@ -55,7 +55,7 @@ export class DegreeDayMonth {
   @Field(() => Int, { description: 'Days with a temperature; degree days are summed over these only.' })
   daysWithTemperature!: number;
 
-  @Field(() => [LocalDateResolver], { description: 'Days of the span with no temperature.' })
+  @Field(() => [LocalDateScalar], { description: 'Days of the span with no temperature.' })
   missingDays!: string[];
 
   @Field(() => Float)

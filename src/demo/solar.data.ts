@@ -2,7 +2,7 @@
  * Demo rooftop PV projects on Shaoyang public buildings.
  *
  * Synthetic split of the case's published totals, not real projects. Source: the case article, as
- * summarised in /work/shared/reference/DOMAIN.md (rooftop PV): by August 2023, 43 projects built or
+ * summarised in docs/domain.md (rooftop PV): by August 2023, 43 projects built or
  * under construction, about 48.95 million yuan invested, about 8.65 million kWh expected a year and
  * about 6,266 t CO2 avoided a year as reported by the projects. The rows below add up to exactly
  * those figures (48,950,000.00 yuan; 8,650,000 kWh; 6,266.0 t). Which institution hosts which

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../access/principal';
 import type { Database } from '../db/database';
-import type { Loaders } from '../graphql/loaders';
+import type { Loaders } from './loaders';
 import type { ComplianceMonitor } from '../modules/compliance/alerts.service';
 import type { PubSub } from '../modules/realtime/pubsub';
 

@@ -1,10 +1,10 @@
 /**
  * The demo's programmes: ESCOs, energy performance contracts at the four showcase hospitals
  * (and a few at other stages), energy audits. Synthetic, in the shape of the case in
- * reference/DOMAIN.md: the hospitals run EPC with monitoring and save 20% or more, which the
+ * docs/domain.md: the hospitals run EPC with monitoring and save 20% or more, which the
  * demo readings reflect (their electricity and gas fall by `cut` from `operatingFrom`).
  */
-import { makeCreditCode } from '../../modules/registry/credit-code';
+import { makeCreditCode } from '../modules/registry/credit-code';
 
 export const DEMO_ESCOS = [
   { key: 'hunan-green', name: 'Hunan Green Energy Services Co., Ltd.', nameZh: '湖南绿能节能服务有限公司', creditCode: makeCreditCode('91', '430100', 7101) },

@@ -5,7 +5,7 @@
  * modelled on Shaoyang's municipal bodies, hospitals and schools; every figure (headcount, floor
  * area, canteen / fleet flags) and every credit code is synthetic and must not be read as fact.
  */
-import { makeCreditCode } from '../../modules/registry/credit-code';
+import { makeCreditCode } from '../modules/registry/credit-code';
 
 export interface DemoRegion {
   code: string;

@@ -1,5 +1,5 @@
 /**
- * Reference factors from reference/DOMAIN.md, each with its source. Data, not code: DRC adds
+ * Reference factors of docs/domain.md, each with its source. Data, not code: DRC adds
  * new versions through GraphQL, and these rows are only the starting point of the demo.
  */
 const GB2589 = 'GB/T 2589-2020 General principles for calculation of the comprehensive energy consumption, reference coefficients';
@@ -37,7 +37,7 @@ export const DEMO_UNIT_CONVERSIONS = [
 ] as const;
 
 /**
- * Quota standards of the demo. The Hunan figures were not found (reference/DOMAIN.md): these are
+ * Quota standards of the demo. The Hunan figures were not found (docs/domain.md): these are
  * synthetic values in the form of DB37/T 2673-2019, set so that a handful of the departments
  * that run hot are over the constraint value in 2023.
  */

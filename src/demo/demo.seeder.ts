@@ -1,19 +1,19 @@
-import { ensureReadingPartitions } from '../../modules/metering/partitions';
+import { ensureReadingPartitions } from '../modules/metering/partitions';
 import type pg from 'pg';
-import { hashKey } from '../../access/api-key.service';
-import { logger } from '../../logger';
+import { hashKey } from '../access/api-key.service';
+import { logger } from '../logger';
 import { DEMO_KEY_SPECS, deriveDemoKeys } from './demo-keys';
-import { rebuildAllRollups } from '../../modules/accounting/rollup';
+import { rebuildAllRollups } from '../modules/accounting/rollup';
 import { DEMO_CONVERSION_FACTORS, DEMO_EMISSION_FACTORS, DEMO_QUOTAS, DEMO_SCORING_RULE, DEMO_UNIT_CONVERSIONS } from './factors.data';
-import type { Database } from '../database';
-import type { Principal } from '../../access/principal';
-import { setLocalStatementTimeout } from '../transaction';
-import { ClosingService } from '../../modules/accounting/closing.service';
-import { AssessmentService } from '../../modules/compliance/assessment.service';
-import { cliScope, runAudited } from '../../modules/audit/audit.scope';
+import type { Database } from '../db/database';
+import type { Principal } from '../access/principal';
+import { setLocalStatementTimeout } from '../db/transaction';
+import { ClosingService } from '../modules/accounting/closing.service';
+import { AssessmentService } from '../modules/compliance/assessment.service';
+import { cliScope, runAudited } from '../modules/audit/audit.scope';
 import { DEMO_ESCOS } from './programmes.data';
 import { epcCuts, insertProgrammes } from './programmes.seeder';
-import { freezeSignedBaselines } from '../../modules/epc/baseline-freeze';
+import { freezeSignedBaselines } from '../modules/epc/baseline-freeze';
 import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
 
 /** Daily readings from the first day through the last day (inclusive), in Asia/Shanghai days. */

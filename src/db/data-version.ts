@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import type { StatementSink } from './read-scope';
+
+/** Versions of the tables, as `data_version` holds them now (a table never written: absent, read as 0). */
+export type Versions = Map<string, string>;
+
+/** What one statement tells the cache: the tables it names, and whether it makes an answer unfit to keep. */
+interface Analysis {
+  tables: string[];
+  /** It writes, locks, or reads the clock or randomness: an answer that ran it is not kept. */
+  unfit: boolean;
+}
+
+/**
+ * Writes, row locks, sequences, notifications and functions of the current time: an answer that ran
+ * one is not kept. (Dates the hub computes itself, such as "today", are in the cache key.)
+ */
+const UNFIT = /\b(insert|update|delete|merge|truncate|create|drop|alter|copy|lock|grant|nextval|setval|set_config|pg_notify|now|current_date|current_time|current_timestamp|localtime|localtimestamp|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|random|gen_random_uuid|for\s+share)\b/i;
+const IDENTIFIER = /[a-z_][a-z0-9_$]*/g;
+const MEMO_MAX = 4_000;
+
+/**
+ * The tables behind the response cache's versions (migration 20261202050000): which tables exist,
+ * which of them move a version when written, and the versions now.
+ */
+export class DataVersions {
+  private readonly memo = new Map<string, Analysis>();
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** Every table and view of the schema (partitions included): a name the SQL may read. */
+    private readonly relations: Set<string>,
+    /** The tables whose writes move a version. */
+    private readonly tracked: Set<string>,
+  ) {}
+
+  static async load(pool: pg.Pool): Promise<DataVersions> {
+    const { rows } = await pool.query<{ name: string; tracked: boolean }>(
+      `SELECT c.relname AS name, EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'data_version_' || c.relname) AS tracked
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`,
+    );
+    return new DataVersions(pool, new Set(rows.map((r) => r.name)), new Set(rows.filter((r) => r.tracked).map((r) => r.name)));
+  }
+
+  /** The versions now: one statement, in its own snapshot (read before the answer is computed). */
+  async read(): Promise<Versions> {
+    const { rows } = await this.pool.query<{ tbl: string; v: string }>('SELECT tbl, v::text AS v FROM data_version');
+    return new Map(rows.map((r) => [r.tbl, r.v]));
+  }
+
+  /** A sink that gathers what a request's statements read. */
+  reads(): ReadSet {
+    return new ReadSet(this);
+  }
+
+  analyse(sql: string): Analysis {
+    let a = this.memo.get(sql);
+    if (a) return a;
+    const tables = new Set<string>();
+    let unfit = UNFIT.test(sql);
+    for (const word of sql.toLowerCase().match(IDENTIFIER) ?? []) {
+      if (!this.relations.has(word)) continue;
+      tables.add(word);
+      // A view, a partition read alone or a table made after the migration: its writes move no version.
+      if (!this.tracked.has(word)) unfit = true;
+    }
+    a = { tables: [...tables], unfit };
+    if (this.memo.size >= MEMO_MAX) this.memo.clear();
+    this.memo.set(sql, a);
+    return a;
+  }
+}
+
+/** The tables a request's statements named, and whether any made its answer unfit to keep. */
+export class ReadSet implements StatementSink {
+  readonly tables = new Set<string>();
+  unfit = false;
+
+  constructor(private readonly versions: DataVersions) {}
+
+  note(sql: string): void {
+    const a = this.versions.analyse(sql);
+    if (a.unfit) this.unfit = true;
+    for (const t of a.tables) this.tables.add(t);
+  }
+}

@@ -1,0 +1,194 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type express from 'express';
+import { rateLimitHeaders, type KeyBudgets } from '../access/budget';
+import type { Principal } from '../access/principal';
+import type { DataVersions, ReadSet, Versions } from '../db/data-version';
+import { currentStatementSink, withStatementSink, type StatementSink } from '../db/read-scope';
+import { countRows, type KeyUsage } from '../modules/audit/key-usage';
+import type { PrincipalCache } from './auth';
+import type { Context } from '../graphql/context';
+import { operationLabel, type Metrics } from './metrics';
+import { operationCost } from './operation-cost';
+
+/**
+ * Answers to repeated questions, kept per (operation, variables, access profile, day) and served
+ * only while every table the answer read has the version it had before the answer was computed.
+ *
+ * Never stale: each write transaction moves the versions of the tables it wrote, in the same
+ * transaction (triggers, migration 20261202050000), and every request reads the versions afresh
+ * (one statement) before it answers, from the cache or not. A write committed before a request
+ * arrives, on any hub or outside the hubs, is therefore seen by that request's version check: an
+ * answer is never older than the writes committed before it was asked for. An answer is kept with
+ * the versions read before it was computed, so a write that commits while it is computed makes it
+ * unfit at once. There is no time to live.
+ *
+ * Never another subject's answer: the key holds the access profile (role, subject, agency,
+ * institution, ESCO and its sites), and an operation naming `viewer` (who the key is) is kept for
+ * its key alone. Kept only: queries over HTTP that answered without errors, whose statements only
+ * read tables whose writes move a version, and did not read the clock (the day is in the key).
+ * Budgets and usage apply to cached answers as to computed ones: the operation's cost is charged
+ * before an answer is served (past the budget, the request goes on to the usual 429), and its rows
+ * are counted.
+ */
+export interface ResponseCacheOptions {
+  enabled: boolean;
+  /** Bytes of answers kept, in all; the least recently used go first. */
+  maxBytes: number;
+}
+
+interface Entry {
+  body: string;
+  tables: string[];
+  versions: string[];
+  /** The key it belongs to alone (it names `viewer`), or null: every key of the profile. */
+  keyId: number | null;
+  cost: number;
+  rows: number;
+  label: string;
+}
+
+/** The request the cache did not answer, for the plugin that keeps its answer. */
+class PendingAnswer implements StatementSink {
+  constructor(
+    readonly key: string,
+    readonly keyId: number | null,
+    readonly versions: Versions,
+    readonly reads: ReadSet,
+  ) {}
+
+  note(sql: string): void {
+    this.reads.note(sql);
+  }
+}
+
+const principals = new WeakMap<express.Request, Promise<Principal>>();
+
+/** The principal the cache already looked up for this request, so the key is checked once. */
+export function principalOf(req: express.Request): Promise<Principal> | undefined {
+  return principals.get(req);
+}
+
+const SKIP = /\b(mutation|subscription)\b/;
+const NAMES_VIEWER = /\bviewer\b/;
+
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+  private readonly dayOf: Intl.DateTimeFormat;
+
+  constructor(
+    private readonly versions: DataVersions,
+    timezone: string,
+    private readonly opts: ResponseCacheOptions,
+  ) {
+    this.dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: timezone });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Express middleware before Apollo on POST /graphql: answers from the cache, or notes what the answer reads. */
+  middleware(deps: { keys: PrincipalCache; budgets: KeyBudgets; usage: KeyUsage; metrics: Metrics }): express.RequestHandler {
+    return (req, res, next) => {
+      const body = req.body as { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown } | undefined;
+      if (!this.opts.enabled || req.method !== 'POST' || !body || typeof body.query !== 'string' || body.extensions !== undefined) return next();
+      if (SKIP.test(body.query) || !acceptsPlainJson(req.headers.accept)) return next();
+      const principal = deps.keys.principalFor(req.headers.authorization, req.ip);
+      principals.set(req, principal);
+      const started = performance.now();
+      this.lookup(req, res, body as { query: string }, principal, deps, started).then(
+        (pending) => (pending ? withStatementSink(pending, next) : undefined),
+        // The database or the key failed: Apollo answers as it would have (the same principal promise).
+        () => next(),
+      );
+    };
+  }
+
+  /** Serves a fresh entry (null), or returns what the plugin needs to keep the answer. */
+  private async lookup(
+    _req: express.Request,
+    res: express.Response,
+    body: { query: string; variables?: unknown; operationName?: unknown },
+    principal$: Promise<Principal>,
+    deps: { budgets: KeyBudgets; usage: KeyUsage; metrics: Metrics },
+    started: number,
+  ): Promise<PendingAnswer | null> {
+    const principal = await principal$;
+    const key = this.keyOf(principal, body);
+    const versions = await this.versions.read();
+    const entry = this.entries.get(key);
+    if (entry && (entry.keyId === null || entry.keyId === principal.keyId) && entry.tables.every((t, i) => (versions.get(t) ?? '0') === entry.versions[i])) {
+      const verdict = await deps.budgets.charge(principal, entry.cost);
+      // Past the budget: Apollo answers the 429 (a refused charge spends nothing).
+      if (!verdict || verdict.allowed) {
+        // Most recently used last.
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        deps.metrics.httpGraphqlRequests.inc();
+        deps.metrics.responseCacheHits.inc();
+        deps.metrics.operations.inc({ type: 'query', operation: entry.label });
+        deps.usage.count(principal.keyId, entry.rows);
+        if (verdict) for (const [name, value] of rateLimitHeaders(verdict)) res.setHeader(name, value);
+        res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(entry.body);
+        deps.metrics.duration.observe({ operation: entry.label }, (performance.now() - started) / 1000);
+        return null;
+      }
+    }
+    return new PendingAnswer(key, NAMES_VIEWER.test(body.query) ? principal.keyId : null, versions, this.versions.reads());
+  }
+
+  /** Apollo plugin: keeps an answer the cache did not have, if it is fit to keep. */
+  plugin(): ApolloServerPlugin<Context> {
+    return {
+      requestDidStart: async () => ({
+        willSendResponse: async ({ operation, operationName, response, document, schema }) => {
+          const pending = currentStatementSink();
+          if (!(pending instanceof PendingAnswer) || operation?.operation !== 'query' || !document) return;
+          if (response.body.kind !== 'single' || (response.http.status ?? 200) !== 200) return;
+          const result = response.body.singleResult;
+          if (result.errors?.length || !result.data || pending.reads.unfit) return;
+          const tables = [...pending.reads.tables];
+          this.keep(pending.key, {
+            body: `${JSON.stringify(result)}\n`,
+            tables,
+            versions: tables.map((t) => pending.versions.get(t) ?? '0'),
+            keyId: pending.keyId,
+            cost: operationCost(schema, document, operation),
+            rows: countRows(result.data),
+            label: operationLabel(operationName ?? operation.name?.value),
+          });
+        },
+      }),
+    };
+  }
+
+  private keep(key: string, entry: Entry): void {
+    const size = entry.body.length + key.length;
+    if (size > this.opts.maxBytes / 8) return;
+    const old = this.entries.get(key);
+    if (old) {
+      this.bytes -= old.body.length + key.length;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, entry);
+    this.bytes += size;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.opts.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= e.body.length + k.length;
+    }
+  }
+
+  /** (access profile, day, operation, variables): what decides an answer besides the data. */
+  private keyOf(p: Principal, body: { query: string; variables?: unknown; operationName?: unknown }): string {
+    const profile = `${p.role}|${p.subject}|${p.agencyCode}|${p.institutionId}|${p.escoId}|${p.siteIds ? [...p.siteIds].sort((a, b) => a - b).join(',') : ''}`;
+    return `${profile}\u0000${this.dayOf.format(new Date())}\u0000${String(body.operationName ?? '')}\u0000${JSON.stringify(body.variables ?? {})}\u0000${body.query}`;
+  }
+}
+
+/** Cached answers are sent as application/json; a client asking for another type goes through Apollo. */
+function acceptsPlainJson(accept: string | undefined): boolean {
+  return !accept || accept === '*/*' || accept.startsWith('application/json');
+}
