@@ -4,7 +4,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { ConfigError } from '../config';
 import { logger } from '../logger';
-import type { Context } from '../server/context';
+import type { Context } from '../graphql/context';
 import { HUB_SUBGRAPH, type FederationConfig, type SubgraphConfig } from './federation.config';
 import { IDENTITY_HEADER, signIdentity, identityOf, type ForwardedIdentity } from './identity';
 import { printHubSubgraph } from './subgraph';
