@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadFederationConfig, type FederationConfig } from './federation/federation.config';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -20,6 +21,8 @@ export interface Config {
   budgets: BudgetConfig;
   /** EWC_RESPONSE_CACHE (on by default) and EWC_RESPONSE_CACHE_MB (64): answers to repeated questions (src/server/response-cache.ts). */
   responseCache: { enabled: boolean; maxBytes: number };
+  /** Gateway mode: agency subgraphs composed with the hub's own (EWC_SUBGRAPHS, src/federation). */
+  federation: FederationConfig;
 }
 
 /** Per-key budgets and connection limits (README, "Budgets"). */
@@ -146,5 +149,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enabled: parseBool('EWC_RESPONSE_CACHE', env.EWC_RESPONSE_CACHE, true),
       maxBytes: parseCount('EWC_RESPONSE_CACHE_MB', env.EWC_RESPONSE_CACHE_MB, 64) * 1024 * 1024,
     },
+    federation: loadFederationConfig(env),
   };
 }

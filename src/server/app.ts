@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import http from 'node:http';
@@ -15,6 +16,7 @@ import { explorerRouter } from '../explorer/serve';
 import { subgraphRoute } from '../federation/subgraph.http';
 import { buildHubSubgraph } from '../federation/subgraph';
 import { faviconIco } from './favicon';
+import { createGateway, tagSubgraph } from '../federation/gateway';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
 import { createSchema } from '../graphql/schema';
@@ -83,7 +85,8 @@ function serviceUnavailablePlugin(): ApolloServerPlugin<Context> {
       return {
         async willSendResponse({ response }) {
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          if (!errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+          // An agency subgraph that is down (gateway mode) nulls its own fields only: the rest is an answer.
+          if (!errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE' && !e.extensions.subgraph)) return;
           response.http.status = 503;
           response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
         },
@@ -110,6 +113,15 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const pubsub = new PgPubSub(db);
   await pubsub.start();
   const schema = await createSchema(pubsub, config.timezone);
+  // Gateway mode (EWC_SUBGRAPHS): /graphql serves the supergraph of the hub and the agencies'
+  // subgraphs; WebSocket subscriptions stay on the hub's own schema. Off: nothing changes.
+  const hubSubgraph = config.federation.subgraphs.length ? buildHubSubgraph(schema) : null;
+  const gateway = hubSubgraph
+    ? await createGateway(config.federation, hubSubgraph).catch(async (err: unknown) => {
+        await pubsub.close();
+        throw err;
+      })
+    : null;
   const metrics = new Metrics({ db, pubsub });
   const counters = new Budgets(new BudgetStore(db.pool), { reserveFraction: config.budgets.reserveFraction, clock: opts.clock ?? Date.now });
   const budgets = new KeyBudgets(counters, config.budgets);
@@ -117,7 +129,8 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const monitor = new ComplianceMonitor(db, pubsub);
   const usage = new KeyUsage(db.pool, db.timezone);
   const armor = createArmor();
-  const responseCache = new ResponseCache(await DataVersions.load(db.pool), db.timezone, config.responseCache);
+  // In gateway mode an answer also holds agency subgraphs' data, whose changes no version here sees: no cache.
+  const responseCache = new ResponseCache(await DataVersions.load(db.pool), db.timezone, gateway ? { ...config.responseCache, enabled: false } : config.responseCache);
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog);
@@ -126,10 +139,10 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const ws = attachWebSocket({ httpServer, schema, db, pubsub, metrics, keys, budgets, limits: config.budgets });
 
   // The options /graphql and /subgraph share: errors, limits, metrics, budgets, usage.
-  const apolloFor = (schemaOrGateway: { schema: GraphQLSchema }, own: ApolloServerPlugin<Context>[] = []) =>
+  const apolloFor = (schemaOrGateway: { schema: GraphQLSchema } | { gateway: GatewayInterface }, own: ApolloServerPlugin<Context>[] = []) =>
     new ApolloServer<Context>({
       ...schemaOrGateway,
-      formatError: (formatted, error) => formatError(formatted, error, { statementTimeoutMs: db.statementTimeoutMs }),
+      formatError: (formatted, error) => tagSubgraph(formatError(formatted, error, { statementTimeoutMs: db.statementTimeoutMs }), error),
       includeStacktraceInErrorResponses: false,
       introspection: true,
       // We stop on signals ourselves: drain HTTP and WebSocket, then close the database.
@@ -165,7 +178,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
         },
       ],
     });
-  const apollo = apolloFor({ schema }, [
+  const apollo = apolloFor(gateway ? { gateway: gateway as unknown as GatewayInterface } : { schema }, [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     { async serverWillStart() { return { drainServer: () => ws.drain() }; } },
   ]);
@@ -205,7 +218,8 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     return { principal, em, db, pubsub, monitor, requestId, loaders: createLoaders(db, em, principal) };
   };
   // The hub as an Apollo Federation 2 subgraph, for a gateway or router composing it (src/federation).
-  const subgraph = subgraphRoute(() => apolloFor({ schema: buildHubSubgraph(schema) }), context);
+  // No inline (ftv1) traces: they would tell any key how long each field took.
+  const subgraph = subgraphRoute(() => apolloFor({ schema: hubSubgraph ?? buildHubSubgraph(schema) }, [ApolloServerPluginInlineTraceDisabled()]), context);
   app.use('/subgraph', requireJsonBody, express.json({ limit: '20mb' }), subgraph.handler);
   app.use(
     '/graphql',
