@@ -117,7 +117,11 @@ function checkValue(name: string, path: string, type: GraphQLInputType, value: u
   if (value.length > limit && characters(value) > limit) problems.add(path, `at most ${limit} characters`);
   // PostgreSQL text cannot hold NUL: refused here, not as a failed statement.
   if (value.includes('\u0000')) problems.add(path, 'must not contain a NUL character');
+  // Nor can text or jsonb hold half of a surrogate pair (JSON.stringify writes it as "\ud800", which jsonb refuses).
+  if (LONE_SURROGATE.test(value)) problems.add(path, 'must be valid Unicode (a lone surrogate code unit was sent)');
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Checks a field's arguments: BAD_USER_INPUT naming each offending field. */
 function argumentChecker(args: readonly GraphQLArgument[]): (values: Record<string, unknown>) => void {

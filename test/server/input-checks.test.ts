@@ -68,6 +68,11 @@ describe('string limits and NUL', () => {
     const nul = await t.gql(InstitutionsDocument, { first: 1, filter: { search: 'a\u0000b' } }, t.keys.goa);
     expect(codeOf(nul)).toBe('BAD_USER_INPUT');
     expect(fieldsOf(nul)).toEqual(['filter.search']);
+    // Half of a surrogate pair: no UTF-8 text can hold it (the fuzz test found it as a 500 in a mutation's audit record).
+    const lone = await t.gql(InstitutionsDocument, { first: 1, filter: { search: 'a\ud800b' } }, t.keys.goa);
+    expect(codeOf(lone)).toBe('BAD_USER_INPUT');
+    expect(fieldsOf(lone)).toEqual(['filter.search']);
+    expect((await t.gql(InstitutionsDocument, { first: 1, filter: { search: '\ud83c\udfe5' } }, t.keys.goa)).errors).toBeUndefined();
   });
 
   it('counts characters, not bytes: 100 Chinese characters are a valid search', async () => {
