@@ -11,7 +11,13 @@ export interface ClosedYearRows {
 export const NO_CLOSED_YEAR_ROWS: ClosedYearRows = { rows: 0, years: [] };
 
 /** [start, end) of each closed year, as instants of its local midnights. */
-async function closedSpans(pool: pg.Pool, tz: string): Promise<{ year: number; from: Date; to: Date }[]> {
+export type ClosedSpan = { year: number; from: Date; to: Date };
+
+/**
+ * The closed years as local-time spans. Read it before taking the connection of a write
+ * transaction: a second pool connection asked for inside one waits on a pool its peers hold.
+ */
+export async function closedSpans(pool: pg.Pool, tz: string): Promise<ClosedSpan[]> {
   const { closedYears } = await loadReference(pool);
   return [...closedYears].sort((a, b) => a - b).map((year) => ({ year, from: localTime(year, 1, 1, 0, 0, 0, tz), to: localTime(year + 1, 1, 1, 0, 0, 0, tz) }));
 }
@@ -21,8 +27,7 @@ async function closedSpans(pool: pg.Pool, tz: string): Promise<{ year: number; f
  * transaction, and says how many rows did and which years. No closed year touched, no write (an
  * update of `year_closure` moves the reference version every hub reloads).
  */
-export async function markClosedYearRows(pool: pg.Pool, client: pg.ClientBase, rows: { start: Date; end: Date }[], tz: string): Promise<ClosedYearRows> {
-  const spans = await closedSpans(pool, tz);
+export async function markClosedYearRows(spans: ClosedSpan[], client: pg.ClientBase, rows: { start: Date; end: Date }[]): Promise<ClosedYearRows> {
   if (!spans.length) return NO_CLOSED_YEAR_ROWS;
   const perYear = new Map<number, number>();
   let hit = 0;
@@ -40,8 +45,7 @@ export async function markClosedYearRows(pool: pg.Pool, client: pg.ClientBase, r
 }
 
 /** The same for a file's rows staged in `table` (columns period_start, period_end), counted in SQL. */
-export async function markClosedYearStaged(pool: pg.Pool, client: pg.ClientBase, table: string, tz: string): Promise<ClosedYearRows> {
-  const spans = await closedSpans(pool, tz);
+export async function markClosedYearStaged(spans: ClosedSpan[], client: pg.ClientBase, table: string): Promise<ClosedYearRows> {
   if (!spans.length) return NO_CLOSED_YEAR_ROWS;
   // One pass over the staged rows: a count per closed year and of rows in any (a row over a New Year is one row).
   const within = spans.map((_, i) => `(s.period_start < $${2 * i + 2}::timestamptz AND s.period_end > $${2 * i + 1}::timestamptz)`);

@@ -16,7 +16,7 @@ import { utcMonthOf, writeMonths } from './month-loader';
 import { checkRow, type RowProblem } from './reading-row';
 import { batchChange, record } from '../audit/audit.service';
 import { cliOperator } from '../audit/audit.scope';
-import { markClosedYearStaged, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
+import { closedSpans, markClosedYearStaged, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 
 export interface ImportResult {
   rows: number;
@@ -109,6 +109,7 @@ export async function importReadings(
   const meterIds = new Set(visible.map((m) => m.id));
   const report = new Report(reportPathOf(file));
   let forbidden = 0;
+  const closed = await closedSpans(pool, tz);
   const client = await pool.connect();
   let rows = 0;
   // The file's span and meters, so the checks read only the stored readings that could clash.
@@ -225,7 +226,7 @@ export async function importReadings(
          FROM import_staging s JOIN meter m ON m.id = s.meter_id GROUP BY 1, 2, 3, 4`,
     );
     const refreshed = await addStagedToRollups(client, 'import_staging', tz);
-    const closedYearRows = await markClosedYearStaged(pool, client, 'import_staging', tz);
+    const closedYearRows = await markClosedYearStaged(closed, client, 'import_staging');
     await record(client, {
       actor: opts.principal ?? cliOperator(),
       changes: [

@@ -11,7 +11,7 @@ import { addToRollups } from '../accounting/rollup';
 import { ensureReadingPartitions } from './partitions';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
 import { batchChange, record } from '../audit/audit.service';
-import { markClosedYearRows, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
+import { closedSpans, markClosedYearRows, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 
 export const MAX_BATCH_ROWS = 10_000;
 
@@ -152,6 +152,7 @@ export class IngestService {
     const first = new Date(starts.reduce((a, b) => Math.min(a, b)));
     const last = new Date(starts.reduce((a, b) => Math.max(a, b)));
     await ensureReadingPartitions(this.pool, first, last);
+    const spans = await closedSpans(this.pool, this.timezone);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -221,7 +222,7 @@ export class IngestService {
         ],
         this.timezone,
       );
-      const closedYearRows = await markClosedYearRows(this.pool, client, touched.map((r) => ({ start: r.periodStart, end: r.periodEnd })), this.timezone);
+      const closedYearRows = await markClosedYearRows(spans, client, touched.map((r) => ({ start: r.periodStart, end: r.periodEnd })));
       await record(client, {
         actor: this.principal,
         changes: [
