@@ -1,6 +1,7 @@
 // `npm run lint` (and the first step of `npm test`): type-aware TypeScript rules and the layer rule.
 // Layers point one way: the server (HTTP, WebSocket, auth) sits on top of the GraphQL layer, which
-// sits on the modules and access; src/db/ is below every feature and knows none of them.
+// sits on the modules and access; src/db/ is below every feature and knows none of them; the domain
+// errors (src/errors/) are below everything.
 import tseslint from 'typescript-eslint';
 import importPlugin from 'eslint-plugin-import';
 
@@ -39,6 +40,14 @@ export default tseslint.config(
     rules: {
       'import/no-restricted-paths': ['error', {
         zones: [{ target: ['./src/modules', './src/access', './src/graphql'], from: './src/server', message: 'The server sits above this layer: take what you need from src/graphql/ or pass it in.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/errors/**/*.ts'],
+    rules: {
+      'import/no-restricted-paths': ['error', {
+        zones: [{ target: './src/errors', from: ['./src/modules', './src/access', './src/graphql', './src/server', './src/cli', './src/db'], message: 'Domain errors sit below every layer: every layer throws them, and they import none.' }],
       }],
     },
   },

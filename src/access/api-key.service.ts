@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors';
 import { Agency } from '../modules/registry/agency.entity';
 import { Esco } from '../modules/epc/esco.entity';
 import { Institution } from '../modules/registry/institution.entity';

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Principal } from './principal';
 import type { BudgetConfig } from '../config';
-import { RateLimitedError } from '../graphql/errors';
+import { RateLimitedError } from '../errors/domain-errors';
 import { logger } from '../logger';
 import type { BudgetStore } from './budget.store';
 

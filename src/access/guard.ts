@@ -1,5 +1,5 @@
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { ForbiddenError } from '../graphql/errors';
+import { ForbiddenError } from '../errors/domain-errors';
 import { ADMIN_ONLY, FIELD_RULES, NODE_RULES, POLICY, SUBJECTS, type Action, type FieldRule, type Grant, type Resource, type Scope, type Subject } from './policy';
 import type { Principal } from './principal';
 

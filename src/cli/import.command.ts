@@ -9,7 +9,7 @@ import { afterIngest } from '../modules/accounting/after-ingest';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
 import { cliOperator, cliScope, runAudited } from '../modules/audit/audit.scope';
 import { WeatherService } from '../modules/weather/weather.service';
-import { ValidationError } from '../graphql/errors';
+import { ValidationError } from '../errors/domain-errors';
 import { setLiveLine } from '../logger';
 
 const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>] | import weather <file.csv> [--source <text>]';

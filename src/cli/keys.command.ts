@@ -35,7 +35,7 @@ export async function keysCommand(config: Config, argv: string[]): Promise<void>
   const [{ ApiKeyService }, { openDatabase }, { DomainError }, { PgPubSub }, { TOPICS }] = await Promise.all([
     import('../access/api-key.service.js'),
     import('../db/database.js'),
-    import('../graphql/errors.js'),
+    import('../errors/domain-errors.js'),
     import('../modules/realtime/pg-pubsub.js'),
     import('../modules/realtime/pubsub.js'),
   ]);

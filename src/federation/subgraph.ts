@@ -7,7 +7,7 @@ import { assertField } from '../access/guard';
 import type { Context } from '../graphql/context';
 import { fetchNode } from '../graphql/node.resolver';
 import { printSortedSchema } from '../graphql/schema';
-import { ValidationError } from '../graphql/errors';
+import { ValidationError } from '../errors/domain-errors';
 import { fromGlobalId } from '../graphql/relay';
 import type { Institution } from '../modules/registry/institution.entity';
 import { RegistryService } from '../modules/registry/registry.service';

@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { unavailableReason } from '../db/unavailable';
 import { logger } from '../logger';
-import { DomainError, ERROR_CODES, type ErrorCode } from './errors';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../errors/domain-errors';
 
 /** Codes graphql-js and Apollo put on errors of the request itself, mapped to ours. */
 const REQUEST_ERROR_CODES: Record<string, ErrorCode> = {

@@ -11,7 +11,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { Problems } from './errors';
+import { Problems } from '../errors/domain-errors';
 import { MAX_WEATHER_CSV_CHARS } from '../modules/weather/weather.service';
 import { FIRST_YEAR, LAST_YEAR } from './scalars';
 

@@ -21,7 +21,7 @@ import { InstitutionProfile } from '../modules/registry/institution-profile.enti
 import { SolarService } from '../modules/solar/solar.service';
 import { RegistryService } from '../modules/registry/registry.service';
 import { WeatherService } from '../modules/weather/weather.service';
-import { ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors/domain-errors';
 import { fromGlobalId, MAX_PAGE, Node } from './relay';
 
 type NodeFetcher = (id: string, ctx: Context) => Promise<object | null>;

@@ -1,6 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { ArgsType, ClassType, Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
-import { Problems, ValidationError } from './errors';
+import { Problems, ValidationError } from '../errors/domain-errors';
 
 /** Relay's object identification: every entity has an opaque, global id. */
 @InterfaceType({ description: 'An object with a global, opaque ID (Relay).' })

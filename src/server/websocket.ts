@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../access/principal';
 import type { BudgetConfig } from '../config';
 import type { Database } from '../db/database';
-import { RateLimitedError } from '../graphql/errors';
+import { RateLimitedError } from '../errors/domain-errors';
 import { unavailableReason } from '../db/unavailable';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';

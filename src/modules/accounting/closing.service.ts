@@ -3,7 +3,7 @@ import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { inTransaction, LONG_STATEMENT_TIMEOUT_MS } from '../../db/transaction';
-import { ConflictError, ValidationError } from '../../graphql/errors';
+import { ConflictError, ValidationError } from '../../errors/domain-errors';
 import { ComplianceStatus } from '../compliance/compliance.enums';
 import { openRectifications, type Breach } from '../compliance/rectification.sql';
 import { storeClosedFigures, type MonthFigure } from './figures';

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadRows, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { ForbiddenError } from '../../graphql/errors';
+import { ForbiddenError } from '../../errors/domain-errors';
 import { decodeIntId, intKey, pageOfList, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { IndicatorKind, isWaterIndicator } from '../compliance/compliance.enums';
 import { QuotaBook, statusOf } from '../compliance/quota-book';

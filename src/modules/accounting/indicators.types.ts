@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType, type MiddlewareFn } from 'type-graphql';
 import { UseMiddleware } from 'type-graphql';
-import { ForbiddenError } from '../../graphql/errors';
+import { ForbiddenError } from '../../errors/domain-errors';
 import { ComplianceStatus, IndicatorKind } from '../compliance/compliance.enums';
 import { QuotaStandard } from '../compliance/quota-standard.entity';
 import { EmissionScope } from '../factors/factors.enums';

@@ -1,6 +1,6 @@
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Problems } from '../../graphql/errors';
+import { Problems } from '../../errors/domain-errors';
 
 export enum PeriodKind {
   YEAR = 'YEAR',

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
-import { ForbiddenError, Problems } from '../../graphql/errors';
+import { ForbiddenError, Problems } from '../../errors/domain-errors';
 import { forward, fromGlobalId, mapPage, pageWindow, toGlobalId, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { KeyRole } from '../../access/api-key.entity';
 import type { Subject } from '../../access/policy';

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { ForbiddenError, Problems } from '../../graphql/errors';
+import { ForbiddenError, Problems } from '../../errors/domain-errors';
 import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';

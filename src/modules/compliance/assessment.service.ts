@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertCanWrite, readInstitutions, writers } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../graphql/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors/domain-errors';
 import { intKey, keyset, pageWindow, toPage, type Page, type PageArgs, type PageWindow } from '../../graphql/relay';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';

@@ -3,7 +3,7 @@ import { assertCanWrite, assertCanWriteContract, readInstitutions, readScope, wr
 import type { EpcStep } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
+import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
 import { decodeIntId, pageById, toGlobalId, type Page, type PageArgs } from '../../graphql/relay';
 import { addDays, monthStart, nextMonth, resolvePeriod, type PeriodInput } from '../accounting/period';
 import { EnergyAudit } from '../audits/energy-audit.entity';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ConflictError } from '../../graphql/errors';
+import { ConflictError } from '../../errors/domain-errors';
 import { addDays, isoDay, nextMonth, type Period } from '../accounting/period';
 import { loadFactorTable } from '../factors/reference';
 import type { Carrier } from '../metering/metering.enums';

@@ -1,4 +1,4 @@
-import { ConflictError } from '../../graphql/errors';
+import { ConflictError } from '../../errors/domain-errors';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import type { ConversionFactor } from './conversion-factor.entity';
 import type { EmissionFactor } from './emission-factor.entity';

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
-import { ConflictError, Problems } from '../../graphql/errors';
+import { ConflictError, Problems } from '../../errors/domain-errors';
 import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { UNITS_BY_CARRIER } from '../metering/metering.enums';
 import { Agency } from '../registry/agency.entity';

@@ -15,7 +15,7 @@ import type { Database } from '../../db/database';
 import { LONG_STATEMENT_TIMEOUT_MS } from '../../db/transaction';
 import { unavailableReason } from '../../db/unavailable';
 import { logger } from '../../logger';
-import { DomainError } from '../../graphql/errors';
+import { DomainError } from '../../errors/domain-errors';
 import { toGlobalId } from '../../graphql/relay';
 import { rateLimited, rateLimitHeaders, type KeyBudgets, type Verdict } from '../../access/budget';
 import { afterIngest } from '../accounting/after-ingest';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../graphql/errors';
+import { ValidationError } from '../../errors/domain-errors';
 import { fromGlobalId } from '../../graphql/relay';
 import { periodProblem } from '../metering/ingest.service';
 import type { ColumnMap, RawRow } from './reading-file.parser';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
-import { ConflictError, ForbiddenError, Problems, ValidationError, type FieldProblem } from '../../graphql/errors';
+import { ConflictError, ForbiddenError, Problems, ValidationError, type FieldProblem } from '../../errors/domain-errors';
 import { fromGlobalId } from '../../graphql/relay';
 import { canReadMeter, meterResource } from './meter-scope';
 import { assertCanWrite } from '../../access/guard';

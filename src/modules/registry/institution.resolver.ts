@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
-import { ForbiddenError } from '../../graphql/errors';
+import { ForbiddenError } from '../../errors/domain-errors';
 import { Carrier } from '../metering/metering.enums';
 import { meterReadWhere } from '../metering/meter-scope';
 import { Meter } from '../metering/meter.entity';

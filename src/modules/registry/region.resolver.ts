@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { NotFoundError } from '../../graphql/errors';
+import { NotFoundError } from '../../errors/domain-errors';
 import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { Region } from './region.entity';

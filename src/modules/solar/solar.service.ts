@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { readInstitutions, readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { ForbiddenError, ValidationError } from '../../graphql/errors';
+import { ForbiddenError, ValidationError } from '../../errors/domain-errors';
 import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { MIN_GROUP } from '../accounting/disclosure';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';

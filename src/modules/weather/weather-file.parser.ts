@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { FieldProblem } from '../../graphql/errors';
+import type { FieldProblem } from '../../errors/domain-errors';
 
 /** One checked row of a weather file: a station's daily mean temperature, in °C. */
 export interface WeatherRow {

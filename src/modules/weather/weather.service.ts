@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { assertCanReadRows, assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { inTransaction } from '../../db/transaction';
-import { ConflictError, NotFoundError, Problems, ValidationError } from '../../graphql/errors';
+import { ConflictError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
 import { decodeIntId, pageWindow, toGlobalId, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { record } from '../audit/audit.service';
 import { addDays } from '../accounting/period';

@@ -1,6 +1,7 @@
 /**
- * Typed domain errors. Services throw these; `formatError` (format-error.ts)
- * turns them into `extensions.code` in one place.
+ * Typed domain errors. Services throw these; `formatError` (src/graphql/format-error.ts)
+ * turns them into `extensions.code` in one place. They sit below every layer (no import of
+ * GraphQL, the server or a module), so services and the CLI throw them without the GraphQL layer.
  */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
