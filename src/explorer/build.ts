@@ -7,7 +7,9 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, valueFromASTUntyped, type TypeNode } from 'graphql';
+import { buildSchema, Kind, parse, type GraphQLSchema } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { EXAMPLE_VARIABLES } from './examples';
 import { repoRoot } from './paths';
 
 export interface ExplorerTab {
@@ -16,44 +18,56 @@ export interface ExplorerTab {
   headers?: string;
 }
 
-/** Never a real key: the user pastes one. */
-export const DEFAULT_HEADERS = JSON.stringify({ Authorization: 'Bearer <paste a key>' }, null, 2);
+/** Never a real key: the user enters one once, in the key bar above the editor, and every tab sends it. */
+export const DEFAULT_HEADERS = '{}';
 
-/** A placeholder for a variable, by its type, so the variables pane shows what to fill in. */
-function placeholder(type: TypeNode): unknown {
-  if (type.kind === Kind.NON_NULL_TYPE) return placeholder(type.type);
-  if (type.kind === Kind.LIST_TYPE) return [];
-  switch (type.name.value) {
-    case 'Int':
-    case 'Float':
-      return 0;
-    case 'Boolean':
-      return false;
-    case 'String':
-    case 'ID':
-      return '';
-    default:
-      return `<${type.name.value}>`;
-  }
+/** Comment lines written just above a definition (from the end of the previous one), kept with it. */
+function leadingComments(text: string, from: number, to: number): string {
+  return text
+    .slice(from, to)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('#'))
+    .map((line) => `${line}\n`)
+    .join('');
 }
 
-/** One tab per operations file, in file-name order; variables list every variable the file's operations take. */
-export function exampleTabs(operationsDir: string): ExplorerTab[] {
+/**
+ * One tab per operations file, in file-name order, holding the file's queries and subscriptions (mutations
+ * change data: they stay in the files and the docs pane, not in tabs that run as loaded). Variables come from
+ * EXAMPLE_VARIABLES, one set per tab: an operation without examples, two operations of a tab wanting different
+ * values of one variable, or a value the schema does not accept stops the build.
+ */
+export function exampleTabs(operationsDir: string, schema: GraphQLSchema): ExplorerTab[] {
   const files = fs.readdirSync(operationsDir).filter((f) => f.endsWith('.graphql')).sort();
   return files.map((file) => {
     const text = fs.readFileSync(path.join(operationsDir, file), 'utf8');
     const doc = parse(text);
+    const kept: string[] = [];
     const variables: Record<string, unknown> = {};
+    let previousEnd = 0;
     for (const def of doc.definitions) {
-      if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-      for (const v of def.variableDefinitions ?? []) {
-        if (!(v.variable.name.value in variables)) {
-          variables[v.variable.name.value] = v.defaultValue ? valueFromASTUntyped(v.defaultValue) : placeholder(v.type);
+      const loc = def.loc!;
+      const source = leadingComments(text, previousEnd, loc.start) + text.slice(loc.start, loc.end);
+      previousEnd = loc.end;
+      if (def.kind === Kind.FRAGMENT_DEFINITION) kept.push(source);
+      if (def.kind !== Kind.OPERATION_DEFINITION || def.operation === 'mutation') continue;
+      const name = def.name?.value ?? '';
+      if (!(name in EXAMPLE_VARIABLES)) throw new Error(`explorer: ${file}: no example variables for ${name} (src/explorer/examples.ts)`);
+      const examples = EXAMPLE_VARIABLES[name];
+      if (!examples) continue;
+      for (const [variable, value] of Object.entries(examples)) {
+        if (variable in variables && JSON.stringify(variables[variable]) !== JSON.stringify(value)) {
+          throw new Error(`explorer: ${file}: ${name} wants another $${variable} than the tab's other operations`);
         }
+        variables[variable] = value;
       }
+      const coerced = getVariableValues(schema, def.variableDefinitions ?? [], examples);
+      if (coerced.errors) throw new Error(`explorer: ${file}: ${name}: ${coerced.errors.map((e) => e.message).join('; ')}`);
+      kept.push(source);
     }
     return {
-      query: `# ${file} — the demo's example operations. Pick one with the run button.\n\n${text.trim()}\n`,
+      query: `# ${file}: the demo's example queries and subscriptions. Enter a demo key above, pick one with the run button.\n\n${kept.join('\n\n')}\n`,
       variables: Object.keys(variables).length ? JSON.stringify(variables, null, 2) : undefined,
       headers: DEFAULT_HEADERS,
     };
@@ -67,7 +81,15 @@ const INDEX_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ewc-hub · GraphQL explorer</title>
 <link rel="stylesheet" href="/graphql/explorer/main.css">
-<style>html, body, #root { height: 100%; margin: 0; }</style>
+<style>
+html, body, #root { height: 100%; margin: 0; }
+.ewc-explorer { display: flex; flex-direction: column; height: 100%; }
+.ewc-graphiql { flex: 1; min-height: 0; }
+.ewc-keybar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 6px 12px; font: 14px system-ui, sans-serif; border-bottom: 1px solid #ddd; }
+.ewc-keybar input { flex: 1 1 16em; max-width: 32em; padding: 4px 6px; font: inherit; }
+.ewc-keybar button { padding: 4px 10px; font: inherit; }
+.ewc-keybar span { color: #555; }
+</style>
 </head>
 <body>
 <div id="root"></div>
@@ -97,7 +119,8 @@ function writeAtomically(file: string, contents: string | Uint8Array): void {
  */
 export async function buildExplorer(root = repoRoot()): Promise<string> {
   const outdir = path.join(root, 'dist', 'explorer');
-  const tabs = exampleTabs(path.join(root, 'schema', 'operations'));
+  const schema = buildSchema(fs.readFileSync(path.join(root, 'schema', 'schema.graphql'), 'utf8'));
+  const tabs = exampleTabs(path.join(root, 'schema', 'operations'), schema);
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: { main: path.join(root, 'src', 'explorer', 'app', 'main.tsx') },

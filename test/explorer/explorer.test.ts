@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Kind, parse } from 'graphql';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { IngestReadingsDocument } from '../../src/generated/graphql';
 import { dailyRows, meterId } from '../helpers/fixtures';
@@ -28,8 +29,8 @@ const origin = () => t.hub.url.replace(/\/graphql$/, '');
 /** CodeMirror 5 (GraphiQL 3's editors) keeps its instance on the `.CodeMirror` element. */
 const editor = (selector: string) => `document.querySelector(${JSON.stringify(`${selector} .CodeMirror`)}).CodeMirror`;
 const QUERY = '.graphiql-query-editor';
-const HEADERS = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden)';
 const RESPONSE = '.graphiql-response';
+const VARIABLES = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden)';
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -65,7 +66,7 @@ afterAll(async () => {
 });
 
 describe('offline explorer', () => {
-  it('serves GraphiQL at GET /graphql to a browser, with the demo operations and an editable Authorization header', async () => {
+  it('serves GraphiQL at GET /graphql to a browser, one tab per operations file, and takes the key once in its key bar', async () => {
     expect(new URL(origin()).hostname).toBe('127.0.0.1');
     const res = await page.goto(`${origin()}/graphql`);
     expect(res?.status()).toBe(200);
@@ -80,52 +81,82 @@ describe('offline explorer', () => {
     expect(titles.join(' ')).toContain('InstitutionIndicators');
     expect(titles.join(' ')).toContain('Viewer');
     expect(await page.evaluate(`${editor(QUERY)}.getValue()`)).toContain('query Viewer {');
-    expect(await page.locator(QUERY).innerText()).toContain('query Viewer');
 
-    // Headers pane: open, with the placeholder and never a real key.
-    const headers = (await page.evaluate(`${editor(HEADERS)}.getValue()`)) as string;
-    expect(JSON.parse(headers)).toEqual({ Authorization: 'Bearer <paste a key>' });
+    // No key yet: the explorer asks for one instead of sending a request the hub refuses.
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await page.locator('#ewc-key').fill(t.keys.goa);
+    await page.locator('#ewc-key').press('Enter');
+    await page.getByRole('button', { name: 'Remove key' }).waitFor();
+    expect(await page.locator('.ewc-keybar').innerText()).toContain(t.keys.goa.split('_').slice(0, 2).join('_'));
+    // Kept for the session only, never written into the page or a tab's headers.
+    expect(await page.evaluate('Object.values(sessionStorage)')).toEqual([t.keys.goa]);
+    expect(await page.evaluate('JSON.stringify(localStorage)')).not.toContain(t.keys.goa);
     expect(await page.content()).not.toContain(t.keys.goa);
+    // Entering the key made GraphiQL introspect, with the key: docs and completion work.
+    await poll(async () => introspections.some((i) => i.status === 200 && i.keyed), 'introspection with the key');
+    expect(introspections.filter((i) => !i.keyed)).toEqual([]);
 
-    // A new tab, a query, the GOA admin's key in the headers pane, the run button.
-    await page.getByRole('button', { name: 'Add tab' }).click();
-    await poll(async () => (await tabs.count()) === titles.length + 1, 'a new tab');
-    await page.evaluate(`${editor(QUERY)}.setValue('{ viewer { keyName } }')`);
-    await page.evaluate(`${editor(HEADERS)}.setValue(${JSON.stringify(JSON.stringify({ Authorization: `Bearer ${t.keys.goa}` }))})`);
-    // GraphiQL learns the edited document's operations a moment later; until then the button may offer a menu.
-    const run = page.locator('.graphiql-execute-button');
-    await poll(async () => (await run.getAttribute('aria-haspopup')) === null, 'a plain run button');
-    await run.click();
-    await poll(async () => ((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string).includes('"data"'), 'a response', 30_000).catch(
-      async (err: unknown) => {
-        fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-        await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-failed.png') });
-        throw new Error(`${String(err)}; response pane: ${String(await page.evaluate(`${editor(RESPONSE)}.getValue()`))}; requests: ${requested.join(' ')}`);
-      },
-    );
-    const response = JSON.parse((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string);
-    expect(response).toEqual({ data: { viewer: { keyName: 'demo: GOA admin' } } });
-
-    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
-
-    // Nothing left the machine: the page, its assets, introspection and the query all went to the hub.
-    expect(requested.length).toBeGreaterThan(0);
+    // Nothing left the machine: the page, its assets and introspection all went to the hub.
     expect(requested.filter((u) => new URL(u).hostname !== '127.0.0.1')).toEqual([]);
     expect(requested.some((u) => new URL(u).pathname.startsWith('/graphql/explorer/'))).toBe(true);
-    // Introspection before a key is pasted is refused (401); nothing else went wrong.
-    expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
-    // Pasting the key made GraphiQL introspect again, this time with the key: docs and completion work.
-    await poll(async () => introspections.some((i) => i.status === 200 && i.keyed), 'introspection with the key');
+    expect(consoleErrors).toEqual([]);
   });
 
-  it('runs subscriptions over graphql-ws with the key from the headers pane', async () => {
+  it('runs every query and subscription of every example tab as loaded, with the key entered once', async () => {
+    const tabs = page.locator('.graphiql-tab');
+    const count = await tabs.count();
+    const run = page.locator('.graphiql-execute-button');
+    const ran: string[] = [];
+    const failed: string[] = [];
+    for (let i = 0; i < count; i++) {
+      await tabs.nth(i).locator('.graphiql-tab-button').click();
+      await poll(async () => (await tabs.nth(i).getAttribute('aria-selected')) === 'true', `tab ${i} selected`);
+      const document = parse((await page.evaluate(`${editor(QUERY)}.getValue()`)) as string);
+      // As loaded: real variables (no placeholder, no zero page size), and no mutation that would change the data.
+      const variables = (await page.evaluate(`${editor(VARIABLES)}.getValue()`)) as string;
+      expect(variables).not.toMatch(/"<[A-Za-z]+>"|"(first|last)": 0/);
+      expect(document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation')).toEqual([]);
+      for (const def of document.definitions) {
+        if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+        const name = def.name!.value;
+        await page.evaluate(`${editor(RESPONSE)}.setValue('')`);
+        const start = async () => {
+          await run.click();
+          await page.getByRole('menuitem', { name, exact: true }).click();
+        };
+        if (def.operation === 'subscription') {
+          // Served by the hub means the key went into the connection params (no key: closed with 4401).
+          await whenSubscribed(t.subscriptionsOpen, 1, start);
+          const open = await t.subscriptionsOpen();
+          await run.click(); // stop
+          await poll(async () => (await t.subscriptionsOpen()) < open, `${name} stopped`);
+        } else {
+          await start();
+          await poll(async () => ((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string).trim() !== '', `${name}'s response`);
+          const response = JSON.parse((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string) as { data?: unknown; errors?: unknown };
+          if (response.errors || !response.data) failed.push(`${name}: ${JSON.stringify(response).slice(0, 300)}`);
+        }
+        ran.push(name);
+      }
+    }
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    expect(failed).toEqual([]);
+    expect(ran).toEqual(expect.arrayContaining(['Viewer', 'InstitutionIndicators', 'AggregateIndicators', 'EpcContractSavings', 'Readings', 'Nodes', 'ReadingsIngested']));
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('runs a subscription in a new tab over graphql-ws with the key of the key bar', async () => {
     const serial = 'SY-hosp-longhui-E1';
     const meter = await meterId(t, serial);
-    // Same tab as before: the GOA admin's key is still in the headers pane.
+    const tabs = page.locator('.graphiql-tab');
+    const before = await tabs.count();
+    await page.getByRole('button', { name: 'Add tab' }).click();
+    await poll(async () => (await tabs.count()) === before + 1, 'a new tab');
     await page.evaluate(`${editor(QUERY)}.setValue('subscription { readingsIngested { meter { serial } rows } }')`);
     const run = page.locator('.graphiql-execute-button');
     await poll(async () => (await run.getAttribute('aria-haspopup')) === null, 'a plain run button');
+    acks.length = 0;
     // graphql-ws acknowledges the connection, not the subscribe: wait until the hub serves it.
     await whenSubscribed(t.subscriptionsOpen, 1, async () => {
       await run.click();
@@ -136,9 +167,21 @@ describe('offline explorer', () => {
     expect(JSON.parse((await page.evaluate(`${editor(RESPONSE)}.getValue()`)) as string)).toEqual({
       data: { readingsIngested: { meter: { serial }, rows: 2 } },
     });
-    expect(sockets.map((u) => new URL(u).host)).toEqual([new URL(origin()).host]);
+    expect([...new Set(sockets.map((u) => new URL(u).host))]).toEqual([new URL(origin()).host]);
     expect(new URL(sockets[0]).pathname).toBe('/graphql');
     await run.click(); // stop
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('keeps the key across a reload of the session and forgets it on Remove key', async () => {
+    await page.reload();
+    await page.getByRole('button', { name: 'Remove key' }).click();
+    await page.locator('#ewc-key').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await page.reload();
+    await page.locator('#ewc-key').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    expect(consoleErrors).toEqual([]);
   });
 
   it('leaves every other request on /graphql to Apollo', async () => {
@@ -184,3 +227,4 @@ async function poll(check: () => Promise<boolean>, what: string, timeout = 60_00
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+

@@ -1,25 +1,11 @@
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
-import { parse, type DocumentNode } from 'graphql';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import 'graphiql/graphiql.css';
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 
 const PLACEHOLDER = '<paste a key>';
-
-/** The Authorization header of a headers-pane text, unless missing, unparsable or still the placeholder. */
-function authorizationOf(headersJson: string | undefined): string | null {
-  try {
-    const headers: unknown = JSON.parse(headersJson || '{}');
-    if (!headers || typeof headers !== 'object') return null;
-    for (const [name, value] of Object.entries(headers)) {
-      if (name.toLowerCase() === 'authorization' && typeof value === 'string' && !value.includes(PLACEHOLDER)) return value;
-    }
-  } catch {
-    // Half-typed JSON: no header yet.
-  }
-  return null;
-}
 
 /** The parsed operation text, or undefined while it does not parse (the hub then reports the syntax error). */
 function documentOf(query: string): DocumentNode | undefined {
@@ -30,13 +16,20 @@ function documentOf(query: string): DocumentNode | undefined {
   }
 }
 
+/** Where the key lives: for this browser tab's session only, never in the page or the tabs' headers. */
+const KEY_STORAGE = 'ewc-hub.explorer.apiKey';
+
+function storedKey(): string | null {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+
 /**
- * HTTP for queries and mutations, graphql-ws on the same path for subscriptions (the headers pane becomes the
+ * HTTP for queries and mutations, graphql-ws on the same path for subscriptions (the headers become the
  * connection params). Header names are lower-cased, since the hub reads `connectionParams.authorization` on
- * WebSockets (HTTP header names are case-insensitive anyway), and the placeholder Authorization is left out
- * so that a request without a key says so.
+ * WebSockets (HTTP header names are case-insensitive anyway); a placeholder Authorization is left out, and
+ * without an Authorization of the tab's own, the key of the key bar is sent: entered once, it serves every tab.
  */
-function createFetcher(): Fetcher {
+function createFetcher(key: string | null): Fetcher {
   const base = createGraphiQLFetcher({
     url: `${location.origin}/graphql`,
     subscriptionUrl: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/graphql`,
@@ -46,40 +39,79 @@ function createFetcher(): Fetcher {
     // edit: run right after changing a query into a subscription and it is still the old document, so the
     // subscription went out as an HTTP POST. Decide from the text actually being sent instead.
     const documentAST = documentOf(params.query) ?? opts?.documentAST;
-    if (!opts?.headers) return base(params, { ...opts, documentAST });
     const headers: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(opts.headers)) {
+    for (const [name, value] of Object.entries(opts?.headers ?? {})) {
       if (typeof value === 'string' && value.includes(PLACEHOLDER)) continue;
       headers[name.toLowerCase()] = value;
+    }
+    if (key && headers.authorization === undefined) headers.authorization = `Bearer ${key}`;
+    // Without a key the hub answers 401: say what to do instead of asking (and logging a failed request).
+    if (headers.authorization === undefined && params.operationName === 'IntrospectionQuery') {
+      return Promise.resolve({ errors: [new GraphQLError('Enter an API key above: the schema, docs and completion appear with it.')] });
     }
     return base(params, { ...opts, headers, documentAST });
   };
 }
 
-function Explorer() {
-  // A new fetcher makes GraphiQL introspect again: once a key is pasted, the docs and completion appear.
-  const [fetcher, setFetcher] = useState<Fetcher>(() => createFetcher());
-  const authorization = useRef<string | null>(authorizationOf(EXPLORER_TABS[0]?.headers ?? EXPLORER_DEFAULT_HEADERS));
-  const debounce = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const onEditHeaders = (value: string) => {
-    clearTimeout(debounce.current);
-    debounce.current = setTimeout(() => {
-      const next = authorizationOf(value);
-      if (next !== authorization.current) {
-        authorization.current = next;
-        setFetcher(() => createFetcher());
-      }
-    }, 400);
+/** The key bar: a password field until a key is entered, then the key's public prefix and a button to remove it. */
+function KeyBar(props: { keyInUse: string | null; onChange: (key: string | null) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  if (props.keyInUse) {
+    const prefix = props.keyInUse.split('_').slice(0, 2).join('_');
+    return (
+      <div className="ewc-keybar">
+        <span>
+          API key <code>{prefix}_…</code> is sent with every tab and subscription (kept for this browser session only).
+        </span>
+        <button type="button" onClick={() => props.onChange(null)}>
+          Remove key
+        </button>
+      </div>
+    );
+  }
+  const use = () => {
+    const key = input.current?.value.trim().replace(/^Bearer\s+/i, '') ?? '';
+    if (input.current) input.current.value = '';
+    if (key) props.onChange(key);
   };
   return (
-    <GraphiQL
-      fetcher={fetcher}
-      defaultTabs={EXPLORER_TABS}
-      defaultHeaders={EXPLORER_DEFAULT_HEADERS}
-      defaultEditorToolsVisibility="headers"
-      isHeadersEditorEnabled
-      onEditHeaders={onEditHeaders}
-    />
+    <form
+      className="ewc-keybar"
+      onSubmit={(e) => {
+        e.preventDefault();
+        use();
+      }}
+    >
+      <label htmlFor="ewc-key">API key</label>
+      <input id="ewc-key" ref={input} type="password" autoComplete="off" placeholder="ewc_… (npm start prints the demo keys)" />
+      <button type="submit">Use key</button>
+      <span>Entered once, it applies to every tab and to subscriptions.</span>
+    </form>
+  );
+}
+
+function Explorer() {
+  const [key, setKey] = useState<string | null>(() => storedKey());
+  // A new fetcher makes GraphiQL introspect again: once a key is entered, the docs and completion appear.
+  const fetcher = useMemo(() => createFetcher(key), [key]);
+  const onChange = (next: string | null) => {
+    if (next) sessionStorage.setItem(KEY_STORAGE, next);
+    else sessionStorage.removeItem(KEY_STORAGE);
+    setKey(next);
+  };
+  return (
+    <div className="ewc-explorer">
+      <KeyBar keyInUse={key} onChange={onChange} />
+      <div className="ewc-graphiql">
+        <GraphiQL
+          fetcher={fetcher}
+          defaultTabs={EXPLORER_TABS}
+          defaultHeaders={EXPLORER_DEFAULT_HEADERS}
+          defaultEditorToolsVisibility="variables"
+          isHeadersEditorEnabled
+        />
+      </div>
+    </div>
   );
 }
 
