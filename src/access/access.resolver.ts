@@ -1,6 +1,5 @@
-import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeIntId, intKey, keyset, PageArgs, pageWindow, toGlobalId, toPage, type Page } from '../graphql/relay';
+import { decodeIntId, PageArgs, toGlobalId, type Page } from '../graphql/relay';
 import type { Context } from '../graphql/context';
 import { TOPICS } from '../modules/realtime/pubsub';
 import { Agency } from '../modules/registry/agency.entity';
@@ -20,7 +19,7 @@ export class ViewerResolver {
       keyName: p.keyName,
       role: p.role as KeyRole,
       subject: p.subject,
-      agency: p.agencyCode ? await ctx.em.findOne(Agency, { code: p.agencyCode }) : null,
+      agency: p.agencyCode ? await new ApiKeyService(ctx.em, p).agency(p.agencyCode) : null,
       institution: p.institutionId ? await ctx.loaders.institutionById.load(p.institutionId) : null,
     };
   }
@@ -31,10 +30,7 @@ export class ApiKeyResolver {
   @Query(() => ApiKeyConnection, { description: 'API keys (GOA admins only), newest first.' })
   async apiKeys(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKey>> {
     assertCanWrite(ctx.principal, 'apiKey', null);
-    const w = pageWindow(page, 1);
-    const ks = keyset(w, ['id'], [intKey], 'desc');
-    const rows = await ctx.em.find(ApiKey, { $and: ks.where } as FilterQuery<ApiKey>, { orderBy: ks.orderBy, limit: w.size + 1 });
-    return toPage(rows, w, () => ctx.em.count(ApiKey, {}), (k) => [k.id]);
+    return new ApiKeyService(ctx.em, ctx.principal).list(page);
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'Creates a key for an agency or an institution (GOA admins only).' })

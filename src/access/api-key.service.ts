@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors';
+import { intKey, keyset, pageWindow, toPage, type Page, type PageArgs } from '../graphql/relay';
 import { Agency } from '../modules/registry/agency.entity';
 import { Esco } from '../modules/epc/esco.entity';
 import { Institution } from '../modules/registry/institution.entity';
@@ -64,6 +65,19 @@ export class ApiKeyService {
     private readonly em: EntityManager,
     private readonly actor: Principal,
   ) {}
+
+  /** Keys, newest first (the caller has checked that its key may manage keys). */
+  async list(page: PageArgs): Promise<Page<ApiKey>> {
+    const w = pageWindow(page, 1);
+    const ks = keyset(w, ['id'], [intKey], 'desc');
+    const rows = await this.em.find(ApiKey, { $and: ks.where } as FilterQuery<ApiKey>, { orderBy: ks.orderBy, limit: w.size + 1 });
+    return toPage(rows, w, () => this.em.count(ApiKey, {}), (k) => [k.id]);
+  }
+
+  /** The agency a key of that agency code belongs to (`viewer.agency`). */
+  agency(code: string): Promise<Agency | null> {
+    return this.em.findOne(Agency, { code });
+  }
 
   /** `budget`: cost points per minute; none means the role's default. */
   async create(owner: KeyOwner, role: string, name: string | undefined, opts: { budget?: number | null; seed?: Buffer } = {}): Promise<CreatedKey> {

@@ -5,14 +5,14 @@ import { authChecker } from '../access/auth-checker';
 import { guardRootFields } from '../access/guard';
 import { AccountingResolvers } from '../modules/accounting/accounting.resolvers';
 import { ComplianceResolvers } from '../modules/compliance/compliance.resolver';
-import { AuditCandidateResolver, AuditsResolver } from '../modules/audits/audits.resolver';
+import { AuditsResolvers } from '../modules/audits/audits.resolver';
 import { EpcAssetResolver, EpcPaymentResolver, EpcResolver } from '../modules/epc/epc.resolver';
-import { PvFiguresResolver, PvGenerationEventResolver, PvProgrammeResolver, SolarResolver } from '../modules/solar/solar.resolver';
-import { FactorsResolver } from '../modules/factors/factors.resolver';
+import { SolarResolvers } from '../modules/solar/solar.resolver';
+import { FactorsResolvers } from '../modules/factors/factors.resolver';
 import { MeteringResolvers } from '../modules/metering/metering.resolvers';
 import { PubSub } from '../modules/realtime/pubsub';
 import { RegistryResolvers } from '../modules/registry/registry.resolvers';
-import { RegionWeatherResolver, WeatherResolver } from '../modules/weather/weather.resolver';
+import { WeatherResolvers } from '../modules/weather/weather.resolver';
 import { roundFigures } from './figures';
 import { applyInputLimits } from './input-limits';
 import { NodeResolver } from './node.resolver';
@@ -24,10 +24,10 @@ import { zonedDateTime } from './datetime';
 /** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
 export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'Asia/Shanghai'): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, FactorsResolver, ...AccountingResolvers, ...ComplianceResolvers,
-      EpcResolver, EpcAssetResolver, EpcPaymentResolver, AuditsResolver, AuditCandidateResolver,
-      SolarResolver, PvFiguresResolver, PvProgrammeResolver, PvGenerationEventResolver, ...AuditResolvers,
-      WeatherResolver, RegionWeatherResolver],
+    resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, ...FactorsResolvers, ...AccountingResolvers, ...ComplianceResolvers,
+      EpcResolver, EpcAssetResolver, EpcPaymentResolver, ...AuditsResolvers,
+      ...SolarResolvers, ...AuditResolvers,
+      ...WeatherResolvers],
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,

@@ -103,12 +103,12 @@ export class InstitutionIndicatorsResolver {
 export class ClosingResolver {
   @Query(() => [YearClosure], { description: 'Closed years, oldest first.' })
   closedYears(@Ctx() ctx: Context): Promise<YearClosure[]> {
-    return ctx.em.find(YearClosure, {}, { orderBy: { year: 'asc' } });
+    return new ClosingService(ctx.db, ctx.em, ctx.principal).closedYears();
   }
 
   @Query(() => [YearRecalculation], { description: 'Every recalculation of a closed year, newest first.' })
   yearRecalculations(@Arg('year', () => Int, { nullable: true }) year: number | undefined, @Ctx() ctx: Context): Promise<YearRecalculation[]> {
-    return ctx.em.find(YearRecalculation, year ? { year } : {}, { orderBy: { id: 'desc' } });
+    return new ClosingService(ctx.db, ctx.em, ctx.principal).recalculations(year ?? null);
   }
 
   @Mutation(() => YearClosure, { description: "GOA: freeze a past year's figures and open rectification cases for institutions over a constraint value." })

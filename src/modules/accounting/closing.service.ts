@@ -50,6 +50,16 @@ export class ClosingService {
     return { figures, profiles, breaches, totals: totalsOf(figures) };
   }
 
+  /** Closed years, oldest first. */
+  closedYears(): Promise<YearClosure[]> {
+    return this.em.find(YearClosure, {}, { orderBy: { year: 'asc' } });
+  }
+
+  /** Every recalculation (of one year, or of all), newest first. */
+  recalculations(year: number | null): Promise<YearRecalculation[]> {
+    return this.em.find(YearRecalculation, year ? { year } : {}, { orderBy: { id: 'desc' } });
+  }
+
   async closeYear(year: number): Promise<YearClosure> {
     assertCanWrite(this.principal, 'yearClosure', null);
     this.checkYear(year);

@@ -28,6 +28,9 @@ export interface CandidateThresholds {
   yearsWithoutAudit: number;
 }
 
+/** The thresholds when a query names none (the GraphQL input's defaults too). */
+export const DEFAULT_THRESHOLDS: Readonly<CandidateThresholds> = { minEnergyKgce: 200_000, minFloorAreaM2: 20_000, minHeadcount: 500, yearsWithoutAudit: 3 };
+
 export interface AuditCandidate {
   institutionId: number;
   energyKgce: number;

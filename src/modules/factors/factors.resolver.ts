@@ -43,3 +43,5 @@ export class FactorsResolver {
     return new FactorsService(ctx.em, ctx.principal).addUnitConversion(input);
   }
 }
+
+export const FactorsResolvers = [FactorsResolver] as const;

@@ -3,6 +3,8 @@ import { readInstitutions, readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, ValidationError } from '../../errors/domain-errors';
+import { sumYuan } from '../../figures/money';
+import { sumExact } from '../../figures/precision';
 import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { MIN_GROUP } from '../accounting/disclosure';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
@@ -23,15 +25,31 @@ export interface Generation {
   coverage: number;
 }
 
-export interface Programme {
-  asOf: string;
-  /** Figures withheld from an aggregate-only key (see `programme`). */
-  suppressed: boolean;
-  projects: PvProject[];
-  statusAt: Map<number, PvStatus>;
-  computedAnnualCo2T: number;
+/** Generation of one project over a period, with its yield and performance ratio. */
+export interface GenerationFigures {
+  generationKwh: number;
+  specificYieldKwhPerKwp: number | null;
+  performanceRatio: number | null;
+  avoidedKgCo2: number;
+  coverage: number;
   emissionFactorIds: number[];
-  actualKwhLast12Months: number;
+}
+
+/** The programme on a day: counts always, figures null when withheld from an aggregate-only key. */
+export interface ProgrammeFigures {
+  asOf: string;
+  /** Figures withheld from an aggregate-only key (see `programmeDisclosable`). */
+  suppressed: boolean;
+  projectCount: number;
+  operatingCount: number;
+  underConstructionCount: number;
+  capacityKw: number | null;
+  investmentYuan: string | null;
+  expectedAnnualKwh: number | null;
+  reportedAnnualCo2T: number | null;
+  computedAnnualCo2T: number | null;
+  actualKwhLast12Months: number | null;
+  emissionFactorIds: number[];
 }
 
 /** The status a project had on a day, from its dates. */
@@ -40,6 +58,19 @@ export function statusOn(p: Pick<PvProject, 'startedOn' | 'commissionedOn' | 'de
   if (p.commissionedOn && p.commissionedOn <= day) return PvStatus.OPERATING;
   if (p.startedOn <= day) return PvStatus.UNDER_CONSTRUCTION;
   return PvStatus.PLANNED;
+}
+
+/** A project's generation over a period with its yield (kWh per kWp) and performance ratio (actual over the expected year prorated to the period). */
+export function generationFigures(p: Pick<PvProject, 'capacityKw' | 'expectedAnnualKwh'>, period: Pick<Period, 'from' | 'to'>, g: Generation): GenerationFigures {
+  const days = (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000;
+  return {
+    generationKwh: g.kwh,
+    specificYieldKwhPerKwp: p.capacityKw > 0 ? g.kwh / p.capacityKw : null,
+    performanceRatio: p.expectedAnnualKwh > 0 ? g.kwh / ((p.expectedAnnualKwh * days) / 365) : null,
+    avoidedKgCo2: g.avoidedKgCo2,
+    coverage: g.coverage,
+    emissionFactorIds: g.emissionFactorIds,
+  };
 }
 
 export class SolarService {
@@ -57,6 +88,11 @@ export class SolarService {
 
   project(id: number): Promise<PvProject | null> {
     return this.em.findOne(PvProject, { $and: [{ id }, this.rowWhere()] } as FilterQuery<PvProject>);
+  }
+
+  /** The project of a generation event: the subscription has already kept only events of projects in scope. */
+  eventProject(id: number): Promise<PvProject> {
+    return this.em.findOneOrFail(PvProject, id);
   }
 
   projects(filter: PvFilterInput | undefined, page: PageArgs): Promise<Page<PvProject>> {
@@ -97,7 +133,7 @@ export class SolarService {
   }
 
   /** The city's programme on a day: projects built or under construction, their totals, and CO2 as computed beside CO2 as reported. */
-  async programme(asOf: string, filter: PvFilterInput | undefined): Promise<Programme> {
+  async programme(asOf: string, filter: PvFilterInput | undefined): Promise<ProgrammeFigures> {
     const scope = readScope(this.principal, 'pvProject');
     if (!scope) throw new ForbiddenError('this key may not read the PV programme');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw ValidationError.single('asOf', 'a day, YYYY-MM-DD');
@@ -125,7 +161,23 @@ export class SolarService {
     const from = nextMonth(`${Number(to.slice(0, 4)) - 1}${to.slice(4, 7)}-01`);
     const generation = await this.generation(projects, { from, to: monthStart(to) });
     const actual = [...generation.values()].reduce((s, g) => s + g.kwh, 0);
-    return { asOf, suppressed, projects, statusAt, computedAnnualCo2T: co2Kg / 1000, emissionFactorIds: [...ids], actualKwhLast12Months: actual };
+    const count = (s: PvStatus) => projects.filter((x) => statusAt.get(x.id) === s).length;
+    const shown = <T,>(v: T): T | null => (suppressed ? null : v);
+    return {
+      asOf,
+      suppressed,
+      projectCount: projects.length,
+      operatingCount: count(PvStatus.OPERATING),
+      underConstructionCount: count(PvStatus.UNDER_CONSTRUCTION),
+      // Sums of stored inputs, exact in integers of each unit's precision (milli-kW, fen...).
+      capacityKw: shown(sumExact(projects.map((x) => x.capacityKw), 'kW')),
+      investmentYuan: shown(sumYuan(projects.map((x) => x.investmentYuan))),
+      expectedAnnualKwh: shown(sumExact(projects.map((x) => x.expectedAnnualKwh), 'kWh')),
+      reportedAnnualCo2T: shown(sumExact(projects.map((x) => x.reportedAnnualCo2T), 'tCo2')),
+      computedAnnualCo2T: shown(co2Kg / 1000),
+      actualKwhLast12Months: shown(actual),
+      emissionFactorIds: suppressed ? [] : [...ids],
+    };
   }
 }
 

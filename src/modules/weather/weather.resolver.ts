@@ -64,3 +64,5 @@ export class RegionWeatherResolver {
     return s ? WeatherStation.of(s) : null;
   }
 }
+
+export const WeatherResolvers = [WeatherResolver, RegionWeatherResolver] as const;
