@@ -7,6 +7,7 @@
  */
 import 'reflect-metadata';
 import type { Database } from '../src/db/database';
+import { inTransaction } from '../src/db/transaction';
 import { toGlobalId } from '../src/graphql/relay';
 import { refreshRollups } from '../src/modules/accounting/rollup';
 import { multiply } from './scale';
@@ -33,17 +34,12 @@ async function ingest10k(db: Database, url: string, key: string, base: number): 
   const total = performance.now() - t0;
   if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
   // The refresh alone, as the ingest ran it: the same spans again, in a transaction.
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
+  const refresh = await inTransaction(db.pool, async (client) => {
     const t1 = performance.now();
     await refreshRollups(client, spans, db.timezone);
-    const refresh = performance.now() - t1;
-    await client.query('COMMIT');
-    return `ingestReadings of 10,000 rows ${fmt(total, 0)} ms in all; rollup refresh alone ${fmt(refresh, 0)} ms`;
-  } finally {
-    client.release();
-  }
+    return performance.now() - t1;
+  });
+  return `ingestReadings of 10,000 rows ${fmt(total, 0)} ms in all; rollup refresh alone ${fmt(refresh, 0)} ms`;
 }
 
 runBench(() =>

@@ -11,6 +11,7 @@
  */
 import 'reflect-metadata';
 import type { Database } from '../src/db/database';
+import { inTransaction } from '../src/db/transaction';
 import { rebuildAllRollups } from '../src/modules/accounting/rollup';
 import { fmt, percentile, post, runBench, withDemoHub } from './lib';
 
@@ -65,15 +66,8 @@ async function cutReadings(db: Database, n: number): Promise<number> {
     await db.pool.query(`ALTER TABLE ${p.name}_cut RENAME TO ${p.name}`);
     await db.pool.query(`ALTER TABLE reading ATTACH PARTITION ${p.name} ${p.bound}`);
   }
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
-    await rebuildAllRollups(client, db.timezone);
-    await client.query('COMMIT');
-    await client.query('ANALYZE');
-  } finally {
-    client.release();
-  }
+  await inTransaction(db.pool, (client) => rebuildAllRollups(client, db.timezone));
+  await db.pool.query('ANALYZE');
   return Number((await db.pool.query('SELECT count(*) AS n FROM reading')).rows[0].n);
 }
 

@@ -1,11 +1,10 @@
 import type { Database } from '../src/db/database';
+import { inTransaction } from '../src/db/transaction';
 import { rebuildAllRollups } from '../src/modules/accounting/rollup';
 
 /** Nine more copies of every meter, with the same readings: 10x the meters, readings and rollups. */
 export async function multiply(db: Database): Promise<number> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(db.pool, async (client) => {
     // Which new meter copies which: nine copies of every original meter, serials `<serial>#1` to `#9`.
     await client.query(`CREATE TEMP TABLE copy_of (src int NOT NULL, made int NOT NULL) ON COMMIT DROP`);
     await client.query(
@@ -28,11 +27,8 @@ export async function multiply(db: Database): Promise<number> {
       );
     }
     await rebuildAllRollups(client, db.timezone);
-    await client.query('COMMIT');
-    await client.query('ANALYZE');
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM reading');
-    return Number(rows[0].n);
-  } finally {
-    client.release();
-  }
+  });
+  await db.pool.query('ANALYZE');
+  const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM reading');
+  return Number(rows[0].n);
 }

@@ -7,7 +7,7 @@ import { rebuildAllRollups } from '../modules/accounting/rollup';
 import { DEMO_CONVERSION_FACTORS, DEMO_EMISSION_FACTORS, DEMO_QUOTAS, DEMO_SCORING_RULE, DEMO_UNIT_CONVERSIONS } from './factors.data';
 import type { Database } from '../db/database';
 import type { Principal } from '../access/principal';
-import { setLocalStatementTimeout } from '../db/transaction';
+import { inTransaction } from '../db/transaction';
 import { ClosingService } from '../modules/accounting/closing.service';
 import { AssessmentService } from '../modules/compliance/assessment.service';
 import { cliScope, runAudited } from '../modules/audit/audit.scope';
@@ -230,47 +230,42 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
   const started = Date.now();
   // Readings are stored in monthly partitions; the demo's months (local days, so from the UTC evening before).
   await ensureReadingPartitions(pool, new Date(`${DEMO_FIRST_DAY}T00:00:00+08:00`), new Date(`${DEMO_LAST_DAY}T00:00:00+08:00`));
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  const loaded = await inTransaction(
+    pool,
+    async (client) => {
+      // Serialises two processes seeding at once; the loser sees a non-empty database.
+      await client.query('LOCK TABLE institution IN EXCLUSIVE MODE');
+      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM institution');
+      if (Number(rows[0].n) > 0) return null;
+      await insertReference(client);
+      const batch = await client.query<{ id: number }>(
+        `INSERT INTO reading_batch (source, submitted_by, received_at, accepted, duplicates, corrected) VALUES ('DEMO', 'demo seeder', now(), 0, 0, 0) RETURNING id`,
+      );
+      const readings = await insertMetersAndReadings(client, batch.rows[0].id);
+      await client.query('UPDATE reading_batch SET accepted = $1 WHERE id = $2', [readings, batch.rows[0].id]);
+      await insertFactors(client);
+      await insertQuotas(client);
+      const creditCodeOf = (key: string) => DEMO_INSTITUTIONS.find((i) => i.key === key)!.creditCode;
+      const pvReadings = await insertProgrammes(client, creditCodeOf, batch.rows[0].id, DEMO_LAST_DAY);
+      await client.query('UPDATE reading_batch SET accepted = accepted + $1 WHERE id = $2', [pvReadings, batch.rows[0].id]);
+      await insertDemoKeys(client, dataDir);
+      await rebuildAllRollups(client, timezone);
+      return { readings, pvReadings };
+    },
     // The demo load may run longer than a request's statement timeout (it runs at `npm start` too).
-    await setLocalStatementTimeout(client, 0);
-    // Serialises two processes seeding at once; the loser sees a non-empty database.
-    await client.query('LOCK TABLE institution IN EXCLUSIVE MODE');
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM institution');
-    if (Number(rows[0].n) > 0) {
-      await client.query('ROLLBACK');
-      return { seeded: false, rows: 0, readings: 0, ms: Date.now() - started };
-    }
-    await insertReference(client);
-    const batch = await client.query<{ id: number }>(
-      `INSERT INTO reading_batch (source, submitted_by, received_at, accepted, duplicates, corrected) VALUES ('DEMO', 'demo seeder', now(), 0, 0, 0) RETURNING id`,
-    );
-    const readings = await insertMetersAndReadings(client, batch.rows[0].id);
-    await client.query('UPDATE reading_batch SET accepted = $1 WHERE id = $2', [readings, batch.rows[0].id]);
-    await insertFactors(client);
-    await insertQuotas(client);
-    const creditCodeOf = (key: string) => DEMO_INSTITUTIONS.find((i) => i.key === key)!.creditCode;
-    const pvReadings = await insertProgrammes(client, creditCodeOf, batch.rows[0].id, DEMO_LAST_DAY);
-    await client.query('UPDATE reading_batch SET accepted = accepted + $1 WHERE id = $2', [pvReadings, batch.rows[0].id]);
-    await insertDemoKeys(client, dataDir);
-    await rebuildAllRollups(client, timezone);
-    await client.query('COMMIT');
-    await client.query('ANALYZE');
-    await closeDemoYears(db);
-    // The demo's contracts were signed before the hub knew them: their baselines are frozen as signing would.
-    await freezeSignedBaselines(pool, 'demo seeder');
-    const counted = await client.query<{ n: string }>(
-      `SELECT (SELECT count(*) FROM region) + (SELECT count(*) FROM agency) + (SELECT count(*) FROM institution)
-            + (SELECT count(*) FROM institution_profile) + (SELECT count(*) FROM meter) + (SELECT count(*) FROM api_key) AS n`,
-    );
-    const stats = { seeded: true, rows: Number(counted.rows[0].n) + readings + pvReadings, readings: readings + pvReadings, ms: Date.now() - started };
-    logger.info('demo data loaded', { ...stats, rowsPerSecond: Math.round(stats.rows / (stats.ms / 1000)) });
-    return stats;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    { statementTimeoutMs: 0 },
+  );
+  if (!loaded) return { seeded: false, rows: 0, readings: 0, ms: Date.now() - started };
+  const { readings, pvReadings } = loaded;
+  await pool.query('ANALYZE');
+  await closeDemoYears(db);
+  // The demo's contracts were signed before the hub knew them: their baselines are frozen as signing would.
+  await freezeSignedBaselines(pool, 'demo seeder');
+  const counted = await pool.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM region) + (SELECT count(*) FROM agency) + (SELECT count(*) FROM institution)
+          + (SELECT count(*) FROM institution_profile) + (SELECT count(*) FROM meter) + (SELECT count(*) FROM api_key) AS n`,
+  );
+  const stats = { seeded: true, rows: Number(counted.rows[0].n) + readings + pvReadings, readings: readings + pvReadings, ms: Date.now() - started };
+  logger.info('demo data loaded', { ...stats, rowsPerSecond: Math.round(stats.rows / (stats.ms / 1000)) });
+  return stats;
 }

@@ -3,6 +3,7 @@ import { assertCanWrite, assertCanWriteContract, readInstitutions, readScope, wr
 import type { EpcStep } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
+import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
 import { decodeIntId, pageById, toGlobalId, type Page, type PageArgs } from '../../graphql/relay';
 import { addDays, monthStart, nextMonth, resolvePeriod, type PeriodInput } from '../accounting/period';
@@ -194,7 +195,7 @@ export class EpcService {
         asset.handoverRecordedBy = this.principal.keyName;
       }
     }
-    await this.inTransaction(async () => {
+    await inTransaction(this.em, async () => {
       const baseline = fitted ? await this.storeBaseline(contract, fitted, 'signed') : null;
       await flushAudited(this.em, this.principal, { changes: baseline ? [baseline] : [] });
     });
@@ -218,17 +219,6 @@ export class EpcService {
 
   private dayOf(time: Date): string {
     return new Intl.DateTimeFormat('en-CA', { timeZone: this.db.timezone }).format(time);
-  }
-
-  private async inTransaction(fn: () => Promise<void>): Promise<void> {
-    await this.em.begin();
-    try {
-      await fn();
-      await this.em.commit();
-    } catch (err) {
-      await this.em.rollback();
-      throw err;
-    }
   }
 
   /** Stores a baseline version in the open transaction; returns its audit change (old and new models, the reason). */
@@ -275,7 +265,7 @@ export class EpcService {
     if (!reason.trim() || reason.length > 500) throw ValidationError.single('reason', 'say why, in 1 to 500 characters');
     if (FINAL.has(contract.status)) throw new ConflictError(`the contract is ${contract.status}: its baseline is closed`);
     const fitted = await fitBaselineSet(this.db.pool, contract, await this.regionOf(contract));
-    await this.inTransaction(async () => this.record(await this.storeBaseline(contract, fitted, reason.trim()), contract));
+    await inTransaction(this.em, async () => this.record(await this.storeBaseline(contract, fitted, reason.trim()), contract));
     BASELINES.get(this.em)?.delete(contract.id);
     SETTLEMENTS.get(this.em)?.clear();
     return contract;
@@ -291,7 +281,7 @@ export class EpcService {
     if (!reason.trim() || reason.length > 500) problems.add('reason', 'say why, in 1 to 500 characters');
     problems.throwIfAny();
     let eventId = 0;
-    await this.inTransaction(async () => {
+    await inTransaction(this.em, async () => {
       eventId = await frozen.insertNonRoutineEvent(this.em, contract.id, from, to, adjustmentKgce, reason.trim(), this.principal.keyName);
       await this.record(change('EpcNonRoutineEvent', contract, { nonRoutineEvent: { before: null, after: { id: eventId, from, to, adjustmentKgce, reason: reason.trim() } } }), contract);
     });
@@ -346,7 +336,7 @@ export class EpcService {
     const payment = this.em.create(EpcPayment, { contract, amountYuan: roundYuan(amountYuan), paidOn, effectiveAt, note: note?.trim() || null, recordedBy: this.principal.keyName });
     // The payment settles the periods ended by its day: their figures are frozen as paid.
     const due = await this.computeSettlements(contract, paidOn);
-    await this.inTransaction(async () => {
+    await inTransaction(this.em, async () => {
       const freeze = due.filter((r) => r.frozenAt === null);
       const frozenChange = change('EpcSettlement', contract, { frozen: { before: null, after: freeze.map((r) => ({ periodStart: r.periodStart, savingsKgce: r.savings.savingsKgce })) } });
       // One event: the payment and the settlements it froze; the flush gives the payment the id they name.
@@ -376,7 +366,7 @@ export class EpcService {
     if (!row || row.frozenAt === null) throw new NotFoundError('no settlement frozen by a payment starts on this day');
     if (row.pendingDifferenceKgce === null) throw new ConflictError('the settlement has no pending difference');
     const live = await this.liveSettlement(contract, row.periodStart, row.periodEnd);
-    await this.inTransaction(async () => {
+    await inTransaction(this.em, async () => {
       await frozen.acceptDifference(this.em, contract.id, periodStart, live.savings, this.principal.keyName);
       await this.record(change('EpcSettlement', contract, { savingsKgce: { before: row.savings.savingsKgce, after: live.savings.savingsKgce }, periodStart: { before: periodStart, after: periodStart } }), contract);
     });
