@@ -134,11 +134,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
+  const dataDir = path.resolve(env.EWC_DATA_DIR || '.ewc-hub');
   return {
     port: parsePort(env.PORT),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
-    dataDir: path.resolve(env.EWC_DATA_DIR || '.ewc-hub'),
+    dataDir,
     timezone: parseTimezone(env.EWC_TIMEZONE),
     // Demo data is on by default only where we own the database.
     demo: parseBool('EWC_DEMO', env.EWC_DEMO, databaseUrl === null),
@@ -149,6 +150,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enabled: parseBool('EWC_RESPONSE_CACHE', env.EWC_RESPONSE_CACHE, true),
       maxBytes: parseCount('EWC_RESPONSE_CACHE_MB', env.EWC_RESPONSE_CACHE_MB, 64) * 1024 * 1024,
     },
-    federation: loadFederationConfig(env),
+    federation: loadFederationConfig(env, dataDir),
   };
 }

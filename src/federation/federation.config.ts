@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 // config.ts imports this file too: ConfigError is only read when a check fails, after both have loaded.
 import { ConfigError } from '../config';
 
@@ -13,6 +14,10 @@ export interface FederationConfig {
   subgraphs: SubgraphConfig[];
   /** EWC_SUBGRAPH_SECRET: signs the identity forwarded to subgraphs; null when no subgraph is set. */
   secret: string | null;
+  /** Where the last SDL each subgraph gave is kept, to compose with when it is down at start. */
+  sdlDir: string;
+  /** How often a subgraph missing from the supergraph is asked for its SDL again (EWC_SUBGRAPH_RETRY_MS). */
+  retryMs: number;
 }
 
 /** The name the hub's own subgraph has in the supergraph (and in composition messages). */
@@ -46,7 +51,7 @@ function parseEntries(variable: string, entries: string[]): SubgraphConfig[] {
  * EWC_SUBGRAPHS=housing=http://…/graphql,water=http://…/graphql, or EWC_SUBGRAPHS_FILE naming a
  * file with one name=url a line (# starts a comment). Either needs EWC_SUBGRAPH_SECRET.
  */
-export function loadFederationConfig(env: NodeJS.ProcessEnv): FederationConfig {
+export function loadFederationConfig(env: NodeJS.ProcessEnv, dataDir: string): FederationConfig {
   const inline = env.EWC_SUBGRAPHS?.trim();
   const file = env.EWC_SUBGRAPHS_FILE?.trim();
   if (inline && file) throw new ConfigError('EWC_SUBGRAPHS_FILE', 'set EWC_SUBGRAPHS or EWC_SUBGRAPHS_FILE, not both');
@@ -61,10 +66,14 @@ export function loadFederationConfig(env: NodeJS.ProcessEnv): FederationConfig {
     }
     subgraphs = parseEntries('EWC_SUBGRAPHS_FILE', text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean));
   }
-  if (!subgraphs.length) return { subgraphs, secret: null };
+  const sdlDir = path.resolve(env.EWC_SUBGRAPH_SDL_DIR || path.join(dataDir, 'subgraphs'));
+  const retryRaw = env.EWC_SUBGRAPH_RETRY_MS?.trim() || '30000';
+  const retryMs = Number(retryRaw);
+  if (!/^\d+$/.test(retryRaw) || retryMs < 100 || retryMs > 86_400_000) throw new ConfigError('EWC_SUBGRAPH_RETRY_MS', `expected milliseconds from 100 to 86400000, got "${retryRaw}"`);
+  if (!subgraphs.length) return { subgraphs, secret: null, sdlDir, retryMs };
   const secret = env.EWC_SUBGRAPH_SECRET ?? '';
   if (secret.length < MIN_SECRET) {
     throw new ConfigError('EWC_SUBGRAPH_SECRET', `gateway mode signs the identity it forwards to subgraphs: set a secret shared with them, at least ${MIN_SECRET} characters`);
   }
-  return { subgraphs, secret };
+  return { subgraphs, secret, sdlDir, retryMs };
 }

@@ -1,3 +1,5 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
@@ -89,7 +91,10 @@ function describe(err: unknown): string {
   return e.cause?.code ?? e.code ?? e.message ?? 'unreachable';
 }
 
-/** A subgraph's SDL (`_service { sdl }`), or a ConfigError naming it. */
+/** A subgraph that did not answer at all (no connection, a timeout, a 502-504 from its proxy): down, not misconfigured. */
+class SubgraphDown extends Error {}
+
+/** A subgraph's SDL (`_service { sdl }`); SubgraphDown when it does not answer, a ConfigError when it answers wrongly. */
 async function fetchSdl(sub: SubgraphConfig, secret: string): Promise<string> {
   let res: Response;
   try {
@@ -100,8 +105,9 @@ async function fetchSdl(sub: SubgraphConfig, secret: string): Promise<string> {
       signal: AbortSignal.timeout(SUBGRAPH_TIMEOUT_MS),
     });
   } catch (err) {
-    throw new ConfigError('EWC_SUBGRAPHS', `subgraph "${sub.name}" at ${sub.url} did not answer (${describe(err)}); start it first, then the hub`);
+    throw new SubgraphDown(describe(err));
   }
+  if (res.status >= 502 && res.status <= 504) throw new SubgraphDown(`HTTP ${res.status}`);
   const body = (await res.json().catch(() => null)) as { data?: { _service?: { sdl?: string } }; errors?: { message: string }[] } | null;
   const sdl = body?.data?._service?.sdl;
   if (!res.ok || typeof sdl !== 'string') {
@@ -111,14 +117,55 @@ async function fetchSdl(sub: SubgraphConfig, secret: string): Promise<string> {
   return sdl;
 }
 
+interface SubgraphSdl {
+  name: string;
+  url: string;
+  sdl: string;
+}
+
+const sdlFile = (fed: FederationConfig, name: string) => path.join(fed.sdlDir, `${name}.graphql`);
+
+/** The order of EWC_SUBGRAPHS, whatever order the subgraphs answered in (composition is then the same every start). */
+function inConfigOrder(fed: FederationConfig, list: SubgraphSdl[]): SubgraphSdl[] {
+  const rank = (s: SubgraphSdl) => fed.subgraphs.findIndex((c) => c.name === s.name);
+  return [...list].sort((a, b) => rank(a) - rank(b));
+}
+
 /**
- * Composes the hub's subgraph with the agency subgraphs into one supergraph (at start: the SDL of
- * each, then @apollo/composition). A conflict stops start-up with one message naming the
- * subgraphs and the conflict (composition's own words, one per conflict).
+ * The SDL of each agency subgraph: asked of the subgraph, and kept on disk when it answers. One
+ * that is down is composed with the SDL it gave last time (its fields then answer
+ * SERVICE_UNAVAILABLE until it is back), or, never seen before, left out until it answers: one
+ * agency's outage does not keep the city's graph from starting.
  */
-export async function composeSupergraph(fed: FederationConfig, hubSubgraph: GraphQLSchema): Promise<string> {
-  const remote = await Promise.all(fed.subgraphs.map(async (s) => ({ ...s, sdl: await fetchSdl(s, fed.secret!) })));
-  const services = [{ name: HUB_SUBGRAPH, url: 'local:hub', sdl: printHubSubgraph(hubSubgraph) }, ...remote].map((s) => {
+async function gatherSdls(fed: FederationConfig, subgraphs: SubgraphConfig[]): Promise<{ found: SubgraphSdl[]; missing: SubgraphConfig[] }> {
+  const found: SubgraphSdl[] = [];
+  const missing: SubgraphConfig[] = [];
+  await Promise.all(
+    subgraphs.map(async (sub) => {
+      try {
+        const sdl = await fetchSdl(sub, fed.secret!);
+        await mkdir(fed.sdlDir, { recursive: true });
+        await writeFile(sdlFile(fed, sub.name), sdl);
+        found.push({ ...sub, sdl });
+      } catch (err) {
+        if (!(err instanceof SubgraphDown)) throw err;
+        const kept = await readFile(sdlFile(fed, sub.name), 'utf8').catch(() => null);
+        if (kept !== null) {
+          logger.warn('subgraph down: composed with the SDL it gave last time', { subgraph: sub.name, url: sub.url, reason: err.message });
+          found.push({ ...sub, sdl: kept });
+        } else {
+          logger.warn('subgraph down and never seen: composed without it, asking again', { subgraph: sub.name, url: sub.url, reason: err.message, retryMs: fed.retryMs });
+          missing.push(sub);
+        }
+      }
+    }),
+  );
+  return { found: inConfigOrder(fed, found), missing };
+}
+
+/** One supergraph from the subgraphs' SDL; a conflict is one message naming the subgraphs and the conflict (composition's own words). */
+function compose(subgraphs: SubgraphSdl[]): string {
+  const services = subgraphs.map((s) => {
     try {
       return { name: s.name, url: s.url, typeDefs: parse(s.sdl) };
     } catch (err) {
@@ -133,15 +180,53 @@ export async function composeSupergraph(fed: FederationConfig, hubSubgraph: Grap
   return composed.supergraphSdl;
 }
 
+/** Composes the hub's subgraph with the agency subgraphs as they are now (at start); a conflict stops start-up. */
+export async function composeSupergraph(fed: FederationConfig, hubSubgraph: GraphQLSchema): Promise<string> {
+  const { found } = await gatherSdls(fed, fed.subgraphs);
+  return compose([{ name: HUB_SUBGRAPH, url: 'local:hub', sdl: printHubSubgraph(hubSubgraph) }, ...found]);
+}
+
 /**
  * The gateway /graphql serves in gateway mode: the hub's own subgraph runs in-process (same
- * context: key, loaders, EntityManager; no HTTP hop), agency subgraphs over HTTP.
+ * context: key, loaders, EntityManager; no HTTP hop), agency subgraphs over HTTP. A subgraph left
+ * out at start is asked for its SDL every `retryMs`; when it answers, the supergraph is composed
+ * again with it (a conflict then is logged and the running supergraph kept).
  */
 export async function createGateway(fed: FederationConfig, hubSubgraph: GraphQLSchema): Promise<ApolloGateway> {
-  const supergraphSdl = await composeSupergraph(fed, hubSubgraph);
+  const hub: SubgraphSdl = { name: HUB_SUBGRAPH, url: 'local:hub', sdl: printHubSubgraph(hubSubgraph) };
+  const first = await gatherSdls(fed, fed.subgraphs);
+  const supergraphSdl = compose([hub, ...first.found]);
   const byName = new Map(fed.subgraphs.map((s) => [s.name, s]));
   return new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: ({ update }) => {
+      const found = [...first.found];
+      let missing = first.missing;
+      let timer: NodeJS.Timeout | undefined;
+      const retry = async (): Promise<void> => {
+        const again = await gatherSdls(fed, missing).catch((err: unknown) => {
+          logger.error('subgraph answered without a usable SDL', { error: (err as Error).message });
+          return { found: [], missing };
+        });
+        if (again.found.length) {
+          try {
+            const next = inConfigOrder(fed, [...found, ...again.found]);
+            update(compose([hub, ...next]));
+            found.splice(0, found.length, ...next);
+            missing = again.missing;
+            logger.info('subgraph joined the supergraph', { subgraphs: again.found.map((s) => s.name) });
+          } catch (err) {
+            logger.error('a subgraph that came back does not compose; the running supergraph is kept', { error: (err as Error).message });
+          }
+        }
+        if (missing.length) schedule();
+      };
+      const schedule = () => {
+        timer = setTimeout(() => void retry(), fed.retryMs);
+        timer.unref();
+      };
+      if (missing.length) schedule();
+      return Promise.resolve({ supergraphSdl, cleanup: () => Promise.resolve(clearTimeout(timer)) });
+    },
     buildService: ({ name }) => (name === HUB_SUBGRAPH ? new LocalGraphQLDataSource(hubSubgraph) : new AgencySubgraph(byName.get(name)!, fed.secret!)),
   });
 }

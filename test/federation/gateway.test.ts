@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -23,9 +24,9 @@ const SECRET = randomBytes(24).toString('base64url');
 const BUILDINGS = JSON.parse(readFileSync(path.join(ROOT, 'examples/housing-subgraph/buildings.json'), 'utf8')) as { creditCode: string; energyLabel: string; yearBuilt: number }[];
 
 /** The example agency subgraph as a child process: `node dist/examples/housing-subgraph/server.js`. */
-async function startHousing(secret: string): Promise<{ proc: ChildProcess; url: string; stop(): Promise<void> }> {
+async function startHousing(secret: string, port = 0): Promise<{ proc: ChildProcess; url: string; stop(): Promise<void> }> {
   const proc = spawn(process.execPath, [path.join(ROOT, 'dist/examples/housing-subgraph/server.js')], {
-    env: { ...process.env, PORT: '0', EWC_SUBGRAPH_SECRET: secret },
+    env: { ...process.env, PORT: String(port), EWC_SUBGRAPH_SECRET: secret },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -231,10 +232,59 @@ describe('composition at start', () => {
     }
   }, 180_000);
 
+  it('starts without a subgraph that is down and never seen, and composes it in when it answers', async () => {
+    // A port nothing listens on yet; the housing subgraph starts there later.
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const sdlDir = mkdtempSync(path.join(os.tmpdir(), 'ewc-sdl-'));
+    const env = { EWC_SUBGRAPHS: `housing=http://127.0.0.1:${port}/graphql`, EWC_SUBGRAPH_SECRET: SECRET, EWC_SUBGRAPH_SDL_DIR: sdlDir, EWC_SUBGRAPH_RETRY_MS: '200' };
+    const down = await startTestHub(env);
+    let late: Awaited<ReturnType<typeof startHousing>> | undefined;
+    try {
+      // The hub's own graph is served; the housing fields are not in it yet.
+      const own = (await down.raw({ query: `{ institution(id: ${JSON.stringify(longhui)}) { name } }` }, down.keys.goa)) as GqlResult<Join>;
+      expect(own.errors).toBeUndefined();
+      expect(own.data!.institution!.name).toEqual(expect.any(String));
+      const before = await down.raw({ query: JOIN, variables: { id: longhui } }, down.keys.goa);
+      expect([before.status, codeOf(before)]).toEqual([400, 'BAD_USER_INPUT']);
+      expect(before.errors![0].message).toMatch(/"building"/);
+      expect(existsSync(path.join(sdlDir, 'housing.graphql'))).toBe(false);
+
+      late = await startHousing(SECRET, port);
+      let joined: GqlResult<Join> | undefined;
+      await waitUntil(async () => {
+        joined = (await down.raw({ query: JOIN, variables: { id: longhui } }, down.keys.goa)) as GqlResult<Join>;
+        return joined.status === 200;
+      }, 60_000, 'the housing subgraph to be composed in');
+      expect(joined!.errors).toBeUndefined();
+      expect(joined!.data!.institution!.building).toEqual({ energyLabel: expect.any(String), yearBuilt: expect.any(Number) });
+      expect(readFileSync(path.join(sdlDir, 'housing.graphql'), 'utf8')).toContain('type Building');
+    } finally {
+      await down.close();
+      await late?.stop();
+    }
+
+    // Down at the next start: composed with the SDL it gave last time; its fields SERVICE_UNAVAILABLE, the rest answered.
+    const again = await startTestHub({ ...env, EWC_SUBGRAPH_RETRY_MS: '60000' });
+    try {
+      const r = (await again.raw({ query: JOIN, variables: { id: longhui } }, again.keys.goa)) as GqlResult<Join>;
+      expect(r.status).toBe(200);
+      expect(r.data!.institution!.name).toEqual(expect.any(String));
+      expect(r.data!.institution!.building).toBeNull();
+      expect(r.errors!.map((e) => [e.path, e.extensions!.code, e.extensions!.subgraph])).toEqual([[['institution', 'building'], 'SERVICE_UNAVAILABLE', 'housing']]);
+    } finally {
+      await again.close();
+      rmSync(sdlDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('refuses gateway mode without a long enough shared secret, naming the variable', () => {
     expect(() => loadConfig({ EWC_SUBGRAPHS: 'housing=http://127.0.0.1:1/graphql' })).toThrow(/^EWC_SUBGRAPH_SECRET: /);
     expect(() => loadConfig({ EWC_SUBGRAPHS: 'hub=http://127.0.0.1:1/graphql', EWC_SUBGRAPH_SECRET: SECRET })).toThrow(/^EWC_SUBGRAPHS: "hub" is the hub's own/);
     expect(() => loadConfig({ EWC_SUBGRAPHS: 'housing=ftp://x', EWC_SUBGRAPH_SECRET: SECRET })).toThrow(/^EWC_SUBGRAPHS: subgraph "housing": expected an http/);
-    expect(loadConfig({}).federation).toEqual({ subgraphs: [], secret: null });
+    expect(loadConfig({}).federation).toMatchObject({ subgraphs: [], secret: null, retryMs: 30_000 });
+    expect(() => loadConfig({ EWC_SUBGRAPH_RETRY_MS: '5s' })).toThrow(/^EWC_SUBGRAPH_RETRY_MS: expected milliseconds/);
   });
 });

@@ -111,6 +111,37 @@ describe('the hub as a Federation 2 subgraph', () => {
     expect(outcomes.FORBIDDEN).toBeGreaterThan(5);
   }, 240_000);
 
+  it('answers many entities, and nodes(ids), with a fixed number of SQL statements whatever their number', async () => {
+    const TYPES: [string, string][] = [['institution', 'Institution'], ['meter', 'Meter'], ['epc_contract', 'EpcContract'], ['pv_project', 'PvProject'], ['agency', 'Agency'], ['region', 'Region']];
+    const reps = async (n: number) =>
+      (
+        await Promise.all(
+          TYPES.map(async ([table, type]) => (await t.sql<{ id: number }>(`SELECT id FROM ${table} ORDER BY id LIMIT ${n}`)).map((r) => ({ __typename: type, id: toGlobalId(type, r.id) }))),
+        )
+      ).flat();
+    const [small, large] = [await reps(2), await reps(20)];
+    expect(large.length).toBeGreaterThan(small.length * 3);
+    const count = async (r: { __typename: string; id: string }[], how: 'entities' | 'nodes') => {
+      let answer: GqlResult<Entities & { nodes: unknown[] }> | undefined;
+      const statements = await t.countStatements(async () => {
+        answer =
+          how === 'entities'
+            ? await subgraph<Entities & { nodes: unknown[] }>(ENTITIES, { r }, t.keys.goa)
+            : ((await t.raw({ query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: r.map((x) => x.id) } }, t.keys.goa)) as GqlResult<Entities & { nodes: unknown[] }>);
+      });
+      expect(answer!.errors).toBeUndefined();
+      const got = how === 'entities' ? answer!.data!._entities : answer!.data!.nodes;
+      expect(got).toHaveLength(r.length);
+      expect(got.every((e) => e !== null)).toBe(true);
+      return statements;
+    };
+    for (const how of ['entities', 'nodes'] as const) {
+      const [few, many] = [await count(small, how), await count(large, how)];
+      expect([how, many]).toEqual([how, few]);
+      expect(few).toBeLessThanOrEqual(TYPES.length + 2);
+    }
+  });
+
   it('resolves institutions by credit code, the second key, only for keys that may read credit codes and within their scope', async () => {
     const own = await one(`SELECT credit_code, name FROM institution WHERE name_zh = '隆回县人民医院'`);
     const other = await one(`SELECT credit_code, name FROM institution WHERE name_zh = '邵阳市财政局'`);

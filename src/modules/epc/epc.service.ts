@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { assertCanWrite, assertCanWriteContract, readInstitutions, readScope, writers } from '../../access/guard';
+import { assertCanWrite, assertCanWriteContract, inScope, readInstitutions, readScope, writers } from '../../access/guard';
 import type { EpcStep } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
@@ -105,9 +105,19 @@ export class EpcService {
     return pageById(this.em, EpcContract, { $and: and } as FilterQuery<EpcContract>, page);
   }
 
+  /** The row scope of `scopeWhere` as a test of one loaded contract (FORBIDDEN at once for a key that reads none). */
+  private scopeTest(): (contract: EpcContract) => boolean {
+    if (readScope(this.principal, 'epcContract') === 'esco') return (c) => c.esco.id === (this.principal.escoId ?? 0);
+    const scope = readInstitutions(this.principal, 'epcContract');
+    if (!scope) throw new ForbiddenError('this key may not read EPC contracts');
+    return (c) => inScope(scope, c.institution.id);
+  }
+
+  /** One contract in the key's row scope. By primary key, so a batch `nodes(ids)` or `_entities` loaded first is not read again. */
   async contract(id: number): Promise<EpcContract> {
-    const found = await this.em.findOne(EpcContract, { $and: [{ id }, this.scopeWhere()] } as FilterQuery<EpcContract>);
-    if (!found) throw new NotFoundError('no EPC contract with this id that this key can see');
+    const canSee = this.scopeTest();
+    const found = await this.em.findOne(EpcContract, id);
+    if (!found || !canSee(found)) throw new NotFoundError('no EPC contract with this id that this key can see');
     return found;
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { readInstitutions, readScope } from '../../access/guard';
+import { inScope, readInstitutions, readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, ValidationError } from '../../errors/domain-errors';
@@ -86,8 +86,12 @@ export class SolarService {
     return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
   }
 
-  project(id: number): Promise<PvProject | null> {
-    return this.em.findOne(PvProject, { $and: [{ id }, this.rowWhere()] } as FilterQuery<PvProject>);
+  /** One project in the key's row scope, or null. By primary key, so a batch `nodes(ids)` or `_entities` loaded first is not read again. */
+  async project(id: number): Promise<PvProject | null> {
+    const scope = readInstitutions(this.principal, 'pvProject');
+    if (!scope) throw new ForbiddenError('this key may not read PV projects one by one');
+    const found = await this.em.findOne(PvProject, id);
+    return found && inScope(scope, found.institution.id) ? found : null;
   }
 
   /** The project of a generation event: the subscription has already kept only events of projects in scope. */
