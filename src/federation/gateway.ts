@@ -1,9 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { ConfigError } from '../config';
 import { logger } from '../logger';
 import type { Context } from '../graphql/context';
@@ -81,6 +81,42 @@ class AgencySubgraph extends RemoteGraphQLDataSource<Context> {
       const document = 'document' in options && options.document ? options.document : parse(options.request.query ?? '{ __typename }');
       return unavailableAnswer(this.subgraph.name, document, options.request.variables, why);
     }
+  }
+}
+
+/** Sub-query texts kept parsed and validated by the hub's own data source (one per operation shape and step). */
+const MAX_DOCUMENTS = 1_000;
+
+/**
+ * The hub's own subgraph, in-process. Apollo's LocalGraphQLDataSource parses and validates the
+ * gateway's sub-query on every request; the query plan sends the same text for the same
+ * operation every time, so here each is parsed and validated once and only executed after.
+ */
+class HubSubgraphSource implements GraphQLDataSource<Context> {
+  private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+
+  constructor(private readonly schema: GraphQLSchema) {}
+
+  async process({ request, context }: GraphQLDataSourceProcessOptions<Context>): Promise<GatewayGraphQLResponse> {
+    const text = request.query ?? '';
+    let document = this.documents.get(text);
+    if (!document) {
+      try {
+        const parsed = parse(text);
+        const errors = validate(this.schema, parsed);
+        document = errors.length ? errors : parsed;
+      } catch (err) {
+        if (!(err instanceof GraphQLError)) throw err;
+        document = [err];
+      }
+      // Oldest out first: a Map iterates in insertion order.
+      if (this.documents.size >= MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+      this.documents.set(text, document);
+    }
+    if (Array.isArray(document)) return { errors: document } as unknown as GatewayGraphQLResponse;
+    const result = await execute({ schema: this.schema, document: document as DocumentNode, variableValues: request.variables, operationName: request.operationName, contextValue: context });
+    // The gateway reads GraphQLErrors as LocalGraphQLDataSource hands them (extensions and original error kept for the formatter).
+    return result as unknown as GatewayGraphQLResponse;
   }
 }
 
@@ -227,7 +263,7 @@ export async function createGateway(fed: FederationConfig, hubSubgraph: GraphQLS
       if (missing.length) schedule();
       return Promise.resolve({ supergraphSdl, cleanup: () => Promise.resolve(clearTimeout(timer)) });
     },
-    buildService: ({ name }) => (name === HUB_SUBGRAPH ? new LocalGraphQLDataSource(hubSubgraph) : new AgencySubgraph(byName.get(name)!, fed.secret!)),
+    buildService: ({ name }) => (name === HUB_SUBGRAPH ? new HubSubgraphSource(hubSubgraph) : new AgencySubgraph(byName.get(name)!, fed.secret!)),
   });
 }
 
