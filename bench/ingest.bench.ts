@@ -1,20 +1,25 @@
 /**
  * Issue 13: `ingestReadings` in batches of 1,000 rows on the demo database (readings partitioned
- * by month over several years), through the hub's HTTP endpoint, one client.
+ * by month over several years), through the hub's HTTP endpoint, by one or more clients.
  *
- *   npm run build && node dist/bench/ingest.bench.js [batches]
+ *   npm run build && node dist/bench/ingest.bench.js [batches per client] [clients]
  *
  * Prints rows/s, p50/p95 per batch, the process's CPU time per batch (hub and client share the
- * process; the client's part is building and sending JSON) and SQL statements per batch.
+ * process; the client's part is building and sending JSON) and SQL statements per batch. Each
+ * client writes its own meters (a batch locks its meters, so clients on the same meters would
+ * take turns).
  */
 import 'reflect-metadata';
+import os from 'node:os';
 import { sqlStats } from '../src/db/sql-stats';
 import { fmt, percentile, post, postgresCpuMs, runBench, withDemoHub } from './lib';
 
 const INGEST = `mutation($input: IngestReadingsInput!) { ingestReadings(input: $input) { accepted duplicates corrected } }`;
 
 async function main(): Promise<void> {
-  const batches = Number(process.argv[2] ?? 100);
+  const perClient = Number(process.argv[2] ?? 100);
+  const clients = Number(process.argv[3] ?? 1);
+  const batches = perClient * clients;
   await withDemoHub(async ({ db, url, goa }) => {
     const { rows: parts } = await db.pool.query<{ n: number; first: string; last: string }>(
       `SELECT count(*)::int AS n, min(c.relname) AS first, max(c.relname) AS last
@@ -24,32 +29,39 @@ async function main(): Promise<void> {
     console.log(`demo: ${readings.toLocaleString('en-US')} readings in ${parts[0].n} monthly partitions (${parts[0].first} .. ${parts[0].last})`);
 
     const meters = await post(url, goa, '{ meters(first: 100, filter: { carrier: ELECTRICITY }) { nodes { id } } }');
-    const ids: string[] = meters.data.meters.nodes.map((m: { id: string }) => m.id);
-    const hoursPerBatch = Math.ceil(1000 / ids.length);
+    const all: string[] = meters.data.meters.nodes.map((m: { id: string }) => m.id);
+    const idsOf = (c: number) => all.filter((_, i) => i % clients === c);
     // Hours from 2025-01-01, right after the demo's years of stored readings.
     const base = Date.parse('2025-01-01T00:00:00+08:00');
-    const batch = (b: number) =>
-      Array.from({ length: 1000 }, (_, i) => {
+    const batch = (c: number, b: number) => {
+      const ids = idsOf(c);
+      const hoursPerBatch = Math.ceil(1000 / ids.length);
+      return Array.from({ length: 1000 }, (_, i) => {
         const hour = b * hoursPerBatch + Math.floor(i / ids.length);
         return { meterId: ids[i % ids.length], periodStart: new Date(base + hour * 3_600_000).toISOString(), periodEnd: new Date(base + (hour + 1) * 3_600_000).toISOString(), value: 10 + (i % 17) };
       });
-    // Warm-up: the first batch also makes the 2025 partitions.
-    await post(url, goa, INGEST, { input: { rows: batch(0) } });
+    };
+    // Warm-up: the first batch of each client also makes the 2025 partitions.
+    for (let c = 0; c < clients; c++) await post(url, goa, INGEST, { input: { rows: batch(c, 0) } });
 
     const times: number[] = [];
     let accepted = 0;
+    const load0 = os.loadavg()[0];
     const statements0 = sqlStats.statements;
     const cpu0 = process.cpuUsage();
     const pgCpu0 = await postgresCpuMs(db.pool);
     const t0 = performance.now();
-    for (let b = 1; b <= batches; b++) {
-      const rows = batch(b);
-      const s = performance.now();
-      const r = await post(url, goa, INGEST, { input: { rows } });
-      times.push(performance.now() - s);
-      if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 500));
-      accepted += r.data.ingestReadings.accepted;
-    }
+    const client = async (c: number) => {
+      for (let b = 1; b <= perClient; b++) {
+        const rows = batch(c, b);
+        const s = performance.now();
+        const r = await post(url, goa, INGEST, { input: { rows } });
+        times.push(performance.now() - s);
+        if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 500));
+        accepted += r.data.ingestReadings.accepted;
+      }
+    };
+    await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
     const secs = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const pgCpu = (await postgresCpuMs(db.pool)) - pgCpu0;
@@ -57,11 +69,12 @@ async function main(): Promise<void> {
     const statements = sqlStats.statements - statements0;
     times.sort((a, b) => a - b);
     console.log(`| figure | value |\n| --- | --- |`);
-    console.log(`| ingestReadings, ${batches} batches of 1,000 rows, one client | ${fmt(accepted / secs, 0)} rows/s (${accepted} rows in ${fmt(secs, 2)} s) |`);
+    console.log(`load average (1 min): ${fmt(load0, 2)} at the start, ${fmt(os.loadavg()[0], 2)} at the end`);
+    console.log(`| ingestReadings, ${batches} batches of 1,000 rows, ${clients} client(s) | ${fmt(accepted / secs, 0)} rows/s (${accepted} rows in ${fmt(secs, 2)} s) |`);
     console.log(`| per batch p50 / p95 | ${fmt(percentile(times, 50), 1)} / ${fmt(percentile(times, 95), 1)} ms |`);
     console.log(`| CPU per batch: hub process (with the client) / PostgreSQL | ${fmt(nodeCpu / batches, 1)} / ${fmt(pgCpu / batches, 1)} ms |`);
     // What two idle cores could do: the CPU a batch needs, spread over the machine's cores.
-    console.log(`| rows/s the CPU time allows on 2 idle cores (one client: hub and PostgreSQL take turns) | ${fmt((1000 * 1000) / ((nodeCpu + pgCpu) / batches), 0)} |`);
+    console.log(`| rows/s the CPU time allows on 2 idle cores (if hub and PostgreSQL keep both busy) | ${fmt((2 * 1000 * 1000) / ((nodeCpu + pgCpu) / batches), 0)} |`);
     console.log(`| SQL statements per batch (incl. background compliance checks) | ${fmt(statements / batches, 1)} |`);
 
     // The refresh statement alone, on a batch already stored: what the planner reads.

@@ -49,5 +49,30 @@ function bounded<T>(base: GraphQLScalarType, yearOf: (v: T) => number): GraphQLS
   });
 }
 
-export const DateTimeScalar = bounded<Date>(DateTimeResolver, (d) => d.getUTCFullYear());
+/**
+ * DateTime with its parsed strings remembered: a batch of 1,000 readings sends 2,000 date-times but
+ * only a few dozen distinct ones (every meter's hours are the same hours), and validating and parsing
+ * each was a tenth of the hub's time per batch. Only accepted strings are kept (a refused one is
+ * checked again and refused again); each use gets its own Date, since a Date is mutable.
+ */
+function memoised(base: GraphQLScalarType, size = 4096): GraphQLScalarType {
+  const config = base.toConfig();
+  const parse = config.parseValue!;
+  let seen = new Map<string, number>();
+  return new GraphQLScalarType({
+    ...config,
+    parseValue: (value) => {
+      if (typeof value !== 'string') return parse(value);
+      let t = seen.get(value);
+      if (t === undefined) {
+        t = (parse(value) as Date).getTime();
+        if (seen.size >= size) seen = new Map();
+        seen.set(value, t);
+      }
+      return new Date(t);
+    },
+  });
+}
+
+export const DateTimeScalar = bounded<Date>(memoised(DateTimeResolver), (d) => d.getUTCFullYear());
 export const LocalDateScalar = bounded<string>(LocalDateResolver, (s) => Number(s.slice(0, 4)));

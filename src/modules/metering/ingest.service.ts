@@ -93,12 +93,21 @@ export function parseRows(rows: ReadingRowInput[]): IngestRow[] {
   problems.throwIfAny();
 
   const parsed: IngestRow[] = [];
+  // A batch names few meters many times: each ID is decoded once.
+  const meterIds = new Map<string, number | string>();
   rows.forEach((row, index) => {
-    let meterId = NaN;
-    try {
-      meterId = Number(fromGlobalId(row.meterId, 'Meter', 'meterId').id);
-    } catch (err) {
-      problems.add('meterId', err instanceof ValidationError ? err.problems[0].message : 'not a meter ID', index);
+    let meterId = meterIds.get(row.meterId);
+    if (meterId === undefined) {
+      try {
+        meterId = Number(fromGlobalId(row.meterId, 'Meter', 'meterId').id);
+      } catch (err) {
+        meterId = err instanceof ValidationError ? err.problems[0].message : 'not a meter ID';
+      }
+      meterIds.set(row.meterId, meterId);
+    }
+    if (typeof meterId === 'string') {
+      problems.add('meterId', meterId, index);
+      meterId = NaN;
     }
     const start = row.periodStart;
     const end = row.periodEnd;

@@ -63,7 +63,7 @@ export class ReadingResolver {
       corrected: result.corrected,
       closedYearRows: result.closedYearRows.rows,
       closedYears: result.closedYearRows.years,
-      batch: result.batchId === null ? null : await ctx.loaders.batchById.load(result.batchId),
+      batchId: result.batchId,
     };
   }
 
@@ -111,5 +111,13 @@ export class ReadingsIngestedEventResolver {
   @FieldResolver(() => Meter)
   async meter(@Root() event: ReadingsIngestedPayload, @Ctx() ctx: Context): Promise<Meter> {
     return (await ctx.loaders.meterById.load(event.meterId))!;
+  }
+}
+
+@Resolver(() => IngestReadingsPayload)
+export class IngestReadingsPayloadResolver {
+  @FieldResolver()
+  async batch(@Root() payload: IngestReadingsPayload, @Ctx() ctx: Context): Promise<ReadingBatch | null> {
+    return payload.batchId === null ? null : ((await ctx.loaders.batchById.load(payload.batchId)) ?? null);
   }
 }

@@ -1,3 +1,3 @@
-import { MeterResolver, ReadingResolver, ReadingsIngestedEventResolver } from './metering.resolver';
+import { IngestReadingsPayloadResolver, MeterResolver, ReadingResolver, ReadingsIngestedEventResolver } from './metering.resolver';
 
-export const MeteringResolvers = [MeterResolver, ReadingResolver, ReadingsIngestedEventResolver] as const;
+export const MeteringResolvers = [MeterResolver, ReadingResolver, ReadingsIngestedEventResolver, IngestReadingsPayloadResolver] as const;

@@ -19,8 +19,11 @@ export class IngestReadingsPayload {
   @Field(() => Int)
   corrected!: number;
 
+  /** Resolved by IngestReadingsPayloadResolver only when asked for: most clients read the counts alone. */
   @Field(() => ReadingBatch, { nullable: true, description: 'Null when nothing changed.' })
-  batch!: ReadingBatch | null;
+  batch?: ReadingBatch | null;
+
+  batchId!: number | null;
 
   @Field(() => Int, { description: 'Rows added or corrected in closed years: their frozen figures show them only after GOA runs recalculateYear.' })
   closedYearRows!: number;
