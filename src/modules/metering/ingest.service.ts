@@ -7,7 +7,7 @@ import { assertCanWrite } from '../../access/guard';
 import { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
 import { BatchSource } from './reading-batch.entity';
 import type { ReadingRowInput } from './metering.inputs';
-import { addToRollups } from '../accounting/rollup';
+import { rollupDeltaCtes } from '../accounting/rollup';
 import { ensureReadingPartitions } from './partitions';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
 import { batchChange, record } from '../audit/audit.service';
@@ -194,43 +194,41 @@ export class IngestService {
         await client.query('COMMIT');
         return { batchId: null, accepted: 0, duplicates, corrected: 0, events: [], refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS };
       }
-      const batch = await client.query<{ id: number; received_at: Date }>(
-        `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
-         VALUES ($1, $2, $3, now(), $4, $5, $6) RETURNING id, received_at`,
-        [this.source, this.principal.keyId || null, this.principal.keyName, fresh.length, duplicates, corrections.length],
-      );
-      const batchId = batch.rows[0].id;
-      if (fresh.length) {
-        await client.query(
-          `INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
-           SELECT m, s, e, v, q::reading_quality, $6
-             FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::float8[], $5::text[]) AS u(m, s, e, v, q)`,
-          [numberArray(fresh.map((r) => r.meterId)), timestampArray(fresh.map((r) => r.periodStart)), timestampArray(fresh.map((r) => r.periodEnd)), numberArray(fresh.map((r) => r.value)), fresh.map((r) => r.quality), batchId],
-        );
-      }
-      if (corrections.length) {
-        await client.query(
-          `INSERT INTO reading_revision (reading_id, reading_period_start, value, quality, batch_id, replaced_by_id, replaced_at)
-           SELECT id, s, v, q::reading_quality, b, $6, now()
-             FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::text[], $5::int[]) AS u(id, s, v, q, b)`,
-          [corrections.map((c) => c.old.id), corrections.map((c) => c.old.period_start), corrections.map((c) => c.old.value), corrections.map((c) => c.old.quality), corrections.map((c) => c.old.batch_id), batchId],
-        );
-        await client.query(
-          `UPDATE reading r SET value = u.v, quality = u.q::reading_quality, batch_id = $5
-             FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::text[]) AS u(id, s, v, q) WHERE r.id = u.id AND r.period_start = u.s`,
-          [corrections.map((c) => c.old.id), corrections.map((c) => c.old.period_start), corrections.map((c) => c.row.value), corrections.map((c) => c.row.quality), batchId],
-        );
-      }
-      // The batch's share of the daily and monthly totals, committed with the readings.
+      // The batch, its new readings, its corrections and its share of the rollups: one statement.
       const touched = [...fresh, ...corrections.map((c) => c.row)];
-      const refreshed = await addToRollups(
-        client,
+      const written = await client.query<{ batch_id: number; months: string[] }>(
+        `WITH b AS (
+           INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
+           VALUES ($1, $2, $3, now(), $4, $5, $6) RETURNING id),
+         u AS (SELECT * FROM unnest($7::int[], $8::timestamptz[], $9::timestamptz[], $10::float8[], $11::text[]) AS u(meter_id, period_start, period_end, value, quality)),
+         ins AS (
+           INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
+           SELECT u.meter_id, u.period_start, u.period_end, u.value, u.quality::reading_quality, b.id FROM u CROSS JOIN b),
+         c AS (SELECT * FROM unnest($12::bigint[], $13::timestamptz[], $14::timestamptz[], $15::int[], $16::float8[], $17::text[], $18::int[], $19::float8[], $20::text[])
+                 AS c(id, period_start, period_end, meter_id, old_value, old_quality, old_batch_id, value, quality)),
+         rev AS (
+           INSERT INTO reading_revision (reading_id, reading_period_start, value, quality, batch_id, replaced_by_id, replaced_at)
+           SELECT c.id, c.period_start, c.old_value, c.old_quality::reading_quality, c.old_batch_id, b.id, now() FROM c CROSS JOIN b),
+         upd AS (
+           UPDATE reading r SET value = c.value, quality = c.quality::reading_quality, batch_id = b.id
+             FROM c CROSS JOIN b WHERE r.id = c.id AND r.period_start = c.period_start),
+         -- A new reading adds its value and seconds; a correction its difference of value and no seconds.
+         src AS (SELECT meter_id, period_start, period_end, value, 1::float8 AS w FROM u
+                 UNION ALL SELECT meter_id, period_start, period_end, value - old_value, 0::float8 FROM c),
+         ${rollupDeltaCtes('src', '$21')}
+         SELECT b.id AS batch_id, array(SELECT DISTINCT to_char(month, 'YYYY-MM-DD') FROM rollup_months ORDER BY 1) AS months FROM b`,
         [
-          ...fresh.map((r) => ({ meterId: r.meterId, start: r.periodStart, end: r.periodEnd, value: r.value, counts: true })),
-          ...corrections.map((c) => ({ meterId: c.row.meterId, start: c.row.periodStart, end: c.row.periodEnd, value: c.row.value - c.old.value, counts: false })),
+          this.source, this.principal.keyId || null, this.principal.keyName, fresh.length, duplicates, corrections.length,
+          numberArray(fresh.map((r) => r.meterId)), timestampArray(fresh.map((r) => r.periodStart)), timestampArray(fresh.map((r) => r.periodEnd)),
+          numberArray(fresh.map((r) => r.value)), fresh.map((r) => r.quality),
+          numberArray(corrections.map((c) => c.old.id)), timestampArray(corrections.map((c) => c.old.period_start)), timestampArray(corrections.map((c) => c.row.periodEnd)),
+          numberArray(corrections.map((c) => c.row.meterId)), numberArray(corrections.map((c) => c.old.value)), corrections.map((c) => c.old.quality),
+          numberArray(corrections.map((c) => c.old.batch_id)), numberArray(corrections.map((c) => c.row.value)), corrections.map((c) => c.row.quality),
+          this.timezone,
         ],
-        this.timezone,
       );
+      const batchId = written.rows[0].batch_id;
+      const refreshed = { months: written.rows[0].months };
       const closedYearRows = await markClosedYearRows(spans, client, touched.map((r) => ({ start: r.periodStart, end: r.periodEnd })));
       await record(client, {
         actor: this.principal,
