@@ -16,6 +16,7 @@ export interface DemoContract {
   institution: string;
   esco: string;
   title: string;
+  titleZh: string;
   type: 'BENEFIT_SHARING' | 'GUARANTEED_SAVINGS' | 'ENERGY_COST_TRUSTEESHIP';
   status: 'DRAFT' | 'AUDITED' | 'APPROVED' | 'SIGNED' | 'IMPLEMENTING' | 'OPERATING' | 'TERMINATED';
   carriers: ('ELECTRICITY' | 'NATURAL_GAS')[];
@@ -46,7 +47,7 @@ const PRICES = { ELECTRICITY: '0.6532', NATURAL_GAS: '3.4500' };
 
 export const DEMO_CONTRACTS: DemoContract[] = [
   {
-    institution: 'hosp-longhui', esco: 'hunan-green', title: 'Longhui County People’s Hospital energy performance contract', type: 'BENEFIT_SHARING', status: 'OPERATING',
+    institution: 'hosp-longhui', esco: 'hunan-green', title: 'Longhui County People’s Hospital energy performance contract', titleZh: '隆回县人民医院合同能源管理项目', type: 'BENEFIT_SHARING', status: 'OPERATING',
     carriers: ['ELECTRICITY', 'NATURAL_GAS'], measures: HOSPITAL_MEASURES, termStart: '2022-07-01', termEnd: '2030-07-01', investmentYuan: '6850000.00',
     escoShare: '0.7000', guaranteedSavingsRate: null, prices: PRICES, baselineStart: '2021-07-01',
     steps: ['2022-03-10', '2022-04-20', '2022-06-15', '2022-07-01', '2022-10-01'], operatingFrom: '2022-10-01', cut: 0.74,
@@ -54,7 +55,7 @@ export const DEMO_CONTRACTS: DemoContract[] = [
     payments: [{ amountYuan: '150000.00', paidOn: '2023-04-20' }, { amountYuan: '160000.00', paidOn: '2023-07-20' }],
   },
   {
-    institution: 'hosp-xinning', esco: 'shaoyang-huineng', title: 'Xinning County People’s Hospital energy performance contract', type: 'GUARANTEED_SAVINGS', status: 'OPERATING',
+    institution: 'hosp-xinning', esco: 'shaoyang-huineng', title: 'Xinning County People’s Hospital energy performance contract', titleZh: '新宁县人民医院合同能源管理项目', type: 'GUARANTEED_SAVINGS', status: 'OPERATING',
     carriers: ['ELECTRICITY', 'NATURAL_GAS'], measures: HOSPITAL_MEASURES, termStart: '2022-09-01', termEnd: '2030-09-01', investmentYuan: '4280000.00',
     escoShare: null, guaranteedSavingsRate: '0.1800', prices: PRICES, baselineStart: '2021-09-01',
     steps: ['2022-05-12', '2022-06-30', '2022-08-20', '2022-09-01', '2022-12-01'], operatingFrom: '2022-12-01', cut: 0.77,
@@ -62,7 +63,7 @@ export const DEMO_CONTRACTS: DemoContract[] = [
     payments: [],
   },
   {
-    institution: 'hosp-sy-no2', esco: 'hunan-green', title: 'Shaoyang No. 2 People’s Hospital energy performance contract', type: 'BENEFIT_SHARING', status: 'OPERATING',
+    institution: 'hosp-sy-no2', esco: 'hunan-green', title: 'Shaoyang No. 2 People’s Hospital energy performance contract', titleZh: '邵阳市第二人民医院合同能源管理项目', type: 'BENEFIT_SHARING', status: 'OPERATING',
     carriers: ['ELECTRICITY', 'NATURAL_GAS'], measures: HOSPITAL_MEASURES, termStart: '2022-04-01', termEnd: '2030-04-01', investmentYuan: '9650000.00',
     escoShare: '0.6500', guaranteedSavingsRate: null, prices: PRICES, baselineStart: '2021-04-01',
     steps: ['2021-12-15', '2022-02-10', '2022-03-20', '2022-04-01', '2022-07-01'], operatingFrom: '2022-07-01', cut: 0.76,
@@ -70,7 +71,7 @@ export const DEMO_CONTRACTS: DemoContract[] = [
     payments: [{ amountYuan: '420000.00', paidOn: '2023-01-18' }],
   },
   {
-    institution: 'hosp-dongkou-tcm', esco: 'xiangjiang-esco', title: 'Dongkou County Hospital of TCM energy cost trusteeship', type: 'ENERGY_COST_TRUSTEESHIP', status: 'OPERATING',
+    institution: 'hosp-dongkou-tcm', esco: 'xiangjiang-esco', title: 'Dongkou County Hospital of TCM energy cost trusteeship', titleZh: '洞口县中医院能源费用托管项目', type: 'ENERGY_COST_TRUSTEESHIP', status: 'OPERATING',
     carriers: ['ELECTRICITY', 'NATURAL_GAS'], measures: HOSPITAL_MEASURES, termStart: '2022-10-01', termEnd: '2029-10-01', investmentYuan: '2380000.00',
     escoShare: '0.6000', guaranteedSavingsRate: null, prices: PRICES, baselineStart: '2021-10-01',
     steps: ['2022-06-08', '2022-07-25', '2022-09-15', '2022-10-01', '2023-01-01'], operatingFrom: '2023-01-01', cut: 0.78,
@@ -78,13 +79,13 @@ export const DEMO_CONTRACTS: DemoContract[] = [
     payments: [],
   },
   {
-    institution: 'school-no1', esco: 'shaoyang-huineng', title: 'Shaoyang No. 1 Middle School lighting and heat-pump retrofit', type: 'BENEFIT_SHARING', status: 'APPROVED',
+    institution: 'school-no1', esco: 'shaoyang-huineng', title: 'Shaoyang No. 1 Middle School lighting and heat-pump retrofit', titleZh: '邵阳市第一中学照明与热泵改造项目', type: 'BENEFIT_SHARING', status: 'APPROVED',
     carriers: ['ELECTRICITY'], measures: [{ name: 'LED lighting in classrooms', pillar: 'TECHNOLOGY' }, { name: 'Timed switching', pillar: 'AUTOMATION' }],
     termStart: '2024-09-01', termEnd: '2030-09-01', investmentYuan: '1260000.00', escoShare: '0.7500', guaranteedSavingsRate: null, prices: PRICES, baselineStart: '2023-09-01',
     steps: ['2024-03-18', '2024-05-06'], assets: [], payments: [],
   },
   {
-    institution: 'public-security', esco: 'xiangjiang-esco', title: 'Shaoyang Public Security Bureau HVAC control', type: 'GUARANTEED_SAVINGS', status: 'DRAFT',
+    institution: 'public-security', esco: 'xiangjiang-esco', title: 'Shaoyang Public Security Bureau HVAC control', titleZh: '邵阳市公安局空调自动控制项目', type: 'GUARANTEED_SAVINGS', status: 'DRAFT',
     carriers: ['ELECTRICITY'], measures: [{ name: 'HVAC automatic control', pillar: 'AUTOMATION' }, { name: 'Duty-room energy rules', pillar: 'MANAGEMENT' }],
     termStart: '2024-10-01', termEnd: '2031-10-01', investmentYuan: '980000.00', escoShare: null, guaranteedSavingsRate: '0.1500', prices: PRICES, baselineStart: '2023-10-01',
     steps: [], assets: [], payments: [],

@@ -22,13 +22,13 @@ export async function insertProgrammes(client: pg.PoolClient, creditCodeOf: (key
   const escoCode = (key: string) => E.find((e) => e.key === key)!.creditCode;
   for (const c of DEMO_CONTRACTS) {
     const { rows } = await client.query<{ id: number }>(
-      `INSERT INTO epc_contract (institution_id, esco_id, title, type, status, carriers, measures, term_start, term_end, investment_yuan, esco_share,
+      `INSERT INTO epc_contract (institution_id, esco_id, title, title_zh, type, status, carriers, measures, term_start, term_end, investment_yuan, esco_share,
                                  guaranteed_savings_rate, prices, baseline_start, baseline_driver, settlement_period, created_by, created_at)
-       VALUES ((SELECT id FROM institution WHERE credit_code = $1), (SELECT id FROM esco WHERE credit_code = $2), $3, $4, $5, $6::carrier[], $7, $8, $9, $10, $11,
+       VALUES ((SELECT id FROM institution WHERE credit_code = $1), (SELECT id FROM esco WHERE credit_code = $2), $3, $16, $4, $5, $6::carrier[], $7, $8, $9, $10, $11,
                $12, $13, $14, 'FLOOR_AREA', 'QUARTER', 'demo: GOA admin', ($15::date::timestamp AT TIME ZONE 'Asia/Shanghai'))
        RETURNING id`,
       [creditCodeOf(c.institution), escoCode(c.esco), c.title, c.type, c.status, c.carriers, JSON.stringify(c.measures), c.termStart, c.termEnd, c.investmentYuan, c.escoShare,
-        c.guaranteedSavingsRate, JSON.stringify(c.prices), c.baselineStart, c.steps[0] ?? c.baselineStart],
+        c.guaranteedSavingsRate, JSON.stringify(c.prices), c.baselineStart, c.steps[0] ?? c.baselineStart, c.titleZh],
     );
     const id = rows[0].id;
     const statuses = ['DRAFT', ...LIFECYCLE.slice(0, c.steps.length)];

@@ -19,7 +19,7 @@ export interface EpcMeasure {
 @Index({ properties: ['institution'] })
 @Index({ properties: ['esco'] })
 export class EpcContract {
-  [OptionalProps]?: 'globalId' | 'createdAt' | 'status' | 'escoShare' | 'guaranteedSavingsRate';
+  [OptionalProps]?: 'globalId' | 'createdAt' | 'status' | 'escoShare' | 'guaranteedSavingsRate' | 'titleZh';
 
   @PrimaryKey()
   id!: number;
@@ -35,9 +35,13 @@ export class EpcContract {
   @ManyToOne(() => Esco, { ref: true })
   esco!: Ref<Esco>;
 
-  @Field()
+  @Field({ description: 'The title as the contract was registered (English in the demo data).' })
   @Property()
   title!: string;
+
+  @Field(() => String, { nullable: true, description: 'The title in Chinese, when given (dashboards show it to Chinese readers).' })
+  @Property({ nullable: true })
+  titleZh: string | null = null;
 
   @Field(() => EpcType)
   @Enum({ items: () => EpcType, nativeEnumName: 'epc_type' })

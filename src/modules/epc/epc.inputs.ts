@@ -33,6 +33,9 @@ export class CreateEpcContractInput {
   @Field()
   title!: string;
 
+  @Field(() => String, { nullable: true, description: 'The title in Chinese.' })
+  titleZh?: string | null;
+
   @Field(() => EpcType)
   type!: EpcType;
 

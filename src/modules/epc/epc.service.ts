@@ -152,6 +152,7 @@ export class EpcService {
       institution: institution!,
       esco: esco!,
       title: input.title.trim(),
+      titleZh: input.titleZh?.trim() || null,
       type: input.type,
       carriers: input.carriers,
       measures: input.measures.map((m) => ({ name: m.name.trim(), pillar: m.pillar })),
