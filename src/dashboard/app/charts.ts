@@ -14,6 +14,8 @@ export class Chart {
 
   constructor(readonly el: HTMLElement) {
     this.chart = echarts.init(el, undefined, { renderer: 'canvas' });
+    // The browser tests read the option drawn (legend against bar colours): the canvas has no DOM to inspect.
+    Object.defineProperty(el, 'ewcChart', { value: this.chart });
     new ResizeObserver(() => this.chart.resize()).observe(el);
   }
 

@@ -182,8 +182,13 @@ export class Dashboard {
     return { state: 'ready', data: pick(res.data) };
   }
 
+  /**
+   * `full` judges compliance: the whole year once it is over; for the year in progress, its year to date,
+   * which the hub projects to the whole year (`projected`), as the compliance alerts do.
+   */
   private vars(): { full: ReturnType<typeof fullYear>; ytd: ReturnType<typeof yearToDate> } {
-    return { full: fullYear(this.state.period), ytd: yearToDate(this.state.period) };
+    const { period } = this.state;
+    return { full: period.inProgress ? yearToDate(period) : fullYear(period), ytd: yearToDate(period) };
   }
 
   private async loadCity(): Promise<void> {

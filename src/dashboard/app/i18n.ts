@@ -1,3 +1,4 @@
+import { monthsOf, type Period } from './period';
 import type { ComplianceStatus, IndicatorKind } from './queries';
 
 export type Lang = 'zh' | 'en';
@@ -16,7 +17,7 @@ const zh = {
   connecting: '连接中',
   offline: '已断开',
   lastEvent: '最新入库',
-  cityTitle: '全市指标（年初至今）',
+  cityTitle: '全市指标',
   institutions: '家机构',
   coverage: '数据覆盖',
   yearElapsed: '年度进度',
@@ -24,6 +25,9 @@ const zh = {
   rank: '排名',
   institution: '机构',
   ytdValue: '年初至今',
+  wholeYear: '全年',
+  projectedShort: '预测',
+  projectedNote: '全年状态按年初至今数据预测',
   constraint: '约束值',
   progress: '约束值进度',
   status: '状态',
@@ -38,9 +42,9 @@ const zh = {
   capacity: '装机容量',
   investment: '投资',
   expected: '预期年发电量',
-  actualYtd: '实际发电（年初至今）',
+  actualYtd: '实际发电',
   actual12: '近12个月发电',
-  avoidedCo2: '减排 CO₂（年初至今）',
+  avoidedCo2: '减排 CO₂',
   reportedCo2: '申报年减排',
   liveGeneration: '实时发电',
   noGeneration: '等待发电数据…',
@@ -62,6 +66,15 @@ const zh = {
   ABOVE_BASELINE: '高于基准',
   OVER_CONSTRAINT: '超约束值',
   INSUFFICIENT_DATA: '数据不足',
+  DRAFT: '草拟',
+  AUDITED: '已审计',
+  APPROVED: '已批准',
+  SIGNED: '已签约',
+  IMPLEMENTING: '实施中',
+  OPERATING: '运行中',
+  HANDED_OVER: '已移交',
+  TERMINATED: '已终止',
+  notOperating: '未运行，暂无节能量',
 } as const;
 
 export type TextKey = keyof typeof zh;
@@ -80,7 +93,7 @@ const en: Record<TextKey, string> = {
   connecting: 'Connecting',
   offline: 'Disconnected',
   lastEvent: 'Last ingest',
-  cityTitle: 'City indicators (year to date)',
+  cityTitle: 'City indicators',
   institutions: 'institutions',
   coverage: 'Data coverage',
   yearElapsed: 'Year elapsed',
@@ -88,6 +101,9 @@ const en: Record<TextKey, string> = {
   rank: 'Rank',
   institution: 'Institution',
   ytdValue: 'Year to date',
+  wholeYear: 'Whole year',
+  projectedShort: 'projected',
+  projectedNote: 'Statuses for the whole year, projected from the year to date',
   constraint: 'Constraint',
   progress: 'Progress to constraint',
   status: 'Status',
@@ -102,9 +118,9 @@ const en: Record<TextKey, string> = {
   capacity: 'Capacity',
   investment: 'Investment',
   expected: 'Expected per year',
-  actualYtd: 'Generation, year to date',
+  actualYtd: 'Generation',
   actual12: 'Generation, last 12 months',
-  avoidedCo2: 'CO₂ avoided, year to date',
+  avoidedCo2: 'CO₂ avoided',
   reportedCo2: 'Reported CO₂ cut per year',
   liveGeneration: 'Live generation',
   noGeneration: 'Waiting for generation readings…',
@@ -126,6 +142,15 @@ const en: Record<TextKey, string> = {
   ABOVE_BASELINE: 'Above baseline',
   OVER_CONSTRAINT: 'Over constraint',
   INSUFFICIENT_DATA: 'Insufficient data',
+  DRAFT: 'Draft',
+  AUDITED: 'Audited',
+  APPROVED: 'Approved',
+  SIGNED: 'Signed',
+  IMPLEMENTING: 'Implementing',
+  OPERATING: 'Operating',
+  HANDED_OVER: 'Handed over',
+  TERMINATED: 'Terminated',
+  notOperating: 'Not operating yet: no savings',
 };
 
 const TABLE: Record<Lang, Record<TextKey, string>> = { zh, en };
@@ -140,6 +165,10 @@ const UNIT_EN: Record<IndicatorKind, string> = {
   ENERGY_PER_AREA: 'kgce/m²',
   PER_CAPITA_WATER: 'm³/person',
 };
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const METER_UNIT: Record<string, string> = { KWH: 'kWh', MWH: 'MWh', M3: 'm³', GJ: 'GJ', MJ: 'MJ', KG: 'kg', T: 't', L: 'L' };
 
 /** Labels, units and numbers in one language. */
 export class I18n {
@@ -174,6 +203,29 @@ export class I18n {
     if (value >= 1e6) return `${this.num(value / 1e6)} m ${unit}`;
     if (value >= 1e3) return `${this.num(value / 1e3)} k ${unit}`;
     return `${this.num(value)} ${unit}`;
+  }
+
+  /** What the figures on screen cover: the year to date of a year in progress, the whole year, or its first months. */
+  span(p: Period): string {
+    if (p.inProgress) return this.t('ytdValue');
+    const months = monthsOf(p);
+    if (months === 12) return this.t('wholeYear');
+    return this.lang === 'zh' ? `1–${months}月` : `Jan–${MONTHS_EN[months - 1]}`;
+  }
+
+  /** A label with what it covers: 全市指标（全年）, City indicators (whole year). */
+  titled(label: string, what: string): string {
+    return this.lang === 'zh' ? `${label}（${what}）` : `${label} (${what.toLowerCase()})`;
+  }
+
+  /** A contract's status (an enum value from the server) in words; one this table lacks shows as sent. */
+  epcStatus(status: string): string {
+    return status in zh ? TABLE[this.lang][status as TextKey] : status;
+  }
+
+  /** A meter's unit as people write it (DOMAIN notes): kWh, m³, never the enum's KWH or M3. */
+  meterUnit(unit: string): string {
+    return METER_UNIT[unit] ?? unit;
   }
 
   yuan(value: number | null | undefined): string {

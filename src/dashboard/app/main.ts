@@ -3,7 +3,7 @@ import { Api, ApiError } from './api';
 import { Dashboard } from './dashboard';
 import { fill } from './dom';
 import { I18n, savedLang } from './i18n';
-import { periodOf, yearsWithData } from './period';
+import { openingYear, periodOf, yearsWithData } from './period';
 import { VIEWER, type Viewer } from './queries';
 import { signInForm } from './views/signin.view';
 
@@ -20,7 +20,7 @@ function signOut(): void {
   showSignIn();
 }
 
-/** Checks the key with `viewer`, then opens the dashboard on the latest year with readings. Returns an error message or null. */
+/** Checks the key with `viewer`, then opens the dashboard on the year `openingYear` picks. Returns an error message or null. */
 async function open(key: string): Promise<string | null> {
   const i18n = new I18n(savedLang());
   const api = new Api(key);
@@ -29,7 +29,7 @@ async function open(key: string): Promise<string | null> {
     if (!res.data?.viewer) return i18n.t('badKey');
     sessionStorage.setItem(KEY_STORAGE, key);
     const years = await yearsWithData(api);
-    const period = await periodOf(api, years[0]);
+    const period = await periodOf(api, await openingYear(api, years));
     current = new Dashboard({ api, host, viewer: res.data.viewer, years, period, i18n, onSignOut: signOut });
     current.start();
     return null;

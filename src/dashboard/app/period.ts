@@ -8,6 +8,8 @@ export interface Period {
   year: number;
   /** Last day of the year to date (YYYY-MM-DD). */
   through: string;
+  /** The calendar year now running: its statuses are projections of the year to date. */
+  inProgress: boolean;
 }
 
 const iso = (d: Date): string => d.toISOString().slice(0, 10);
@@ -34,9 +36,24 @@ export async function yearsWithData(api: Api, thisYear = new Date().getFullYear(
 }
 
 /** The year to date ends with the last month that has readings (the whole year once it is complete). */
-export async function periodOf(api: Api, year: number): Promise<Period> {
+export async function periodOf(api: Api, year: number, thisYear = new Date().getFullYear()): Promise<Period> {
   const res = await api.query<CoverageResult>(coverageQuery(), { year });
   let month = 12;
   while (month > 1 && !((res.data?.[`m${month}`]?.[0]?.coverage ?? 0) > 0)) month--;
-  return { year, through: iso(lastDayOf(year, month)) };
+  return { year, through: iso(lastDayOf(year, month)), inProgress: year === thisYear };
+}
+
+/** Months the period covers: 12 for a whole year. */
+export const monthsOf = (p: Period): number => Number(p.through.slice(5, 7));
+
+/**
+ * The year the dashboard opens on: the year in progress when it has readings (its statuses are projected),
+ * else the latest closed year (final figures), else the latest year with readings. A key that may not read
+ * the closed years (PUBLIC) gets the latest year with readings.
+ */
+export async function openingYear(api: Api, years: number[], thisYear = new Date().getFullYear()): Promise<number> {
+  if (years.includes(thisYear)) return thisYear;
+  const res = await api.query<{ closedYears: Array<{ year: number }> | null }>('query ClosedYears { closedYears { year } }');
+  const closed = (res.data?.closedYears ?? []).map((c) => c.year).filter((y) => years.includes(y));
+  return closed.length ? Math.max(...closed) : years[0];
 }

@@ -34,6 +34,8 @@ export const FIGURE_OF: Record<IndicatorKind, keyof Figures> = {
 export interface ComplianceResult {
   indicator: IndicatorKind;
   status: ComplianceStatus;
+  /** The whole year projected from the year to date (a year in progress). */
+  projected: boolean;
   value: number | null;
   constraintValue: number;
   baselineValue: number | null;
@@ -41,7 +43,7 @@ export interface ComplianceResult {
 }
 
 const FIGURES = 'energyKgce perCapitaEnergyKgce energyPerAreaKgceM2 perCapitaWaterM3';
-const COMPLIANCE = 'compliance { indicator status value constraintValue baselineValue guideValue }';
+const COMPLIANCE = 'compliance { indicator status projected value constraintValue baselineValue guideValue }';
 
 export interface Viewer {
   keyName: string;
@@ -117,11 +119,12 @@ export interface PvProjectsResult {
 export interface EpcContract {
   id: string;
   title: string;
+  titleZh: string | null;
   status: string;
   institution: InstitutionRef;
   savings: { savingsRate: number | null; savingsKgce: number; flagged: boolean } | null;
 }
-export const EPC = `query Epc($ytd: PeriodInput!) { epcContracts(first: 20) { nodes { id title status institution { id name nameZh } savings(period: $ytd) { savingsRate savingsKgce flagged } } } }`;
+export const EPC = `query Epc($ytd: PeriodInput!) { epcContracts(first: 20) { nodes { id title titleZh status institution { id name nameZh } savings(period: $ytd) { savingsRate savingsKgce flagged } } } }`;
 export interface EpcResult {
   epcContracts: { nodes: EpcContract[] } | null;
 }
@@ -175,5 +178,8 @@ export const ON_READINGS = `subscription OnReadings { readingsIngested { carrier
 export interface ReadingsResult {
   readingsIngested: ReadingsIngested;
 }
+
+/** Savings exist from the day a contract runs: before that, an M&V figure is the baseline against itself. */
+export const SAVING_STATUSES: readonly string[] = ['OPERATING', 'HANDED_OVER'];
 
 export const ON_EPC = `subscription OnEpc { epcContractChanged { id } }`;

@@ -36,7 +36,7 @@ export class HeaderView implements View {
         h('span', { class: 'who' }, `${s.viewer.keyName} (${s.viewer.subject})`),
         out,
       ),
-      r ? h('div', { class: 'small last-reading' }, `${i18n.t('lastEvent')}: ${r.meter.serial} · ${r.rows} · ${i18n.num(r.total)} ${r.unit} · ${r.at.toLocaleTimeString()}`) : null,
+      r ? h('div', { class: 'small last-reading' }, `${i18n.t('lastEvent')}: ${r.meter.serial} · ${r.rows} · ${i18n.num(r.total)} ${i18n.meterUnit(r.unit)} · ${r.at.toLocaleTimeString()}`) : null,
     );
   }
 }

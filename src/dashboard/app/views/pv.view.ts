@@ -32,10 +32,10 @@ export class PvView implements View {
         tile(i18n.t('capacity'), value(programme, i18n, (p) => `${i18n.num(p.capacityKw)} kWp`)),
         tile(i18n.t('investment'), value(investmentYuan, i18n, (v) => i18n.yuan(v))),
         tile(i18n.t('expected'), value(programme, i18n, (p) => i18n.big(p.expectedAnnualKwh, 'kWh'))),
-        tile(i18n.t('actualYtd'), value(ytd, i18n, (t) => i18n.big(t.kwh, 'kWh')), { 'data-figure': 'generationYtd' }),
+        tile(i18n.titled(i18n.t('actualYtd'), i18n.span(s.period)), value(ytd, i18n, (t) => i18n.big(t.kwh, 'kWh')), { 'data-figure': 'generationYtd' }),
         tile(i18n.t('actual12'), value(programme, i18n, (p) => i18n.big(p.actualKwhLast12Months, 'kWh'))),
-        tile(i18n.t('avoidedCo2'), value(ytd, i18n, (t) => `${i18n.num(t.co2T)} t`)),
-        tile(i18n.t('reportedCo2'), value(programme, i18n, (p) => `${i18n.num(p.reportedAnnualCo2T)} t`)),
+        tile(i18n.titled(i18n.t('avoidedCo2'), i18n.span(s.period)), value(ytd, i18n, (t) => `${i18n.num(t.co2T)} t CO2`)),
+        tile(i18n.t('reportedCo2'), value(programme, i18n, (p) => `${i18n.num(p.reportedAnnualCo2T)} t CO2`)),
       ),
       h('h3', {}, i18n.t('liveGeneration')),
       s.pvFeed.length

@@ -14,7 +14,7 @@ export class SummaryView implements View {
   readonly el = this.c.el;
 
   update(s: DashboardState, i18n: I18n): void {
-    fill(this.c.heading, i18n.t('cityTitle'));
+    fill(this.c.heading, i18n.titled(i18n.t('cityTitle'), i18n.span(s.period)));
     const note = panelNote(s.city, i18n);
     if (note || s.city.state !== 'ready') return fill(this.c.body, note);
     const city = s.city.data;
@@ -28,7 +28,7 @@ export class SummaryView implements View {
         if (!c) continue;
         counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
         const ytd = r.ytd[FIGURE_OF[kind]];
-        if (ytd !== null && ytd / c.constraintValue > elapsed) overPace++;
+        if (s.period.inProgress && ytd !== null && ytd / c.constraintValue > elapsed) overPace++;
       }
       return h(
         'div',
@@ -53,7 +53,14 @@ export class SummaryView implements View {
       h(
         'div',
         { class: 'meta' },
-        `${city.institutionCount} ${i18n.t('institutions')} · ${i18n.t('coverage')} ${i18n.percent(city.coverage)} · ${i18n.t('yearElapsed')} ${i18n.percent(elapsed)}`,
+        [
+          `${city.institutionCount} ${i18n.t('institutions')}`,
+          `${i18n.t('coverage')} ${i18n.percent(city.coverage)}`,
+          s.period.inProgress ? `${i18n.t('yearElapsed')} ${i18n.percent(elapsed)}` : null,
+          s.period.inProgress ? i18n.t('projectedNote') : null,
+        ]
+          .filter((part) => part !== null)
+          .join(' · '),
       ),
     );
   }
