@@ -16,7 +16,7 @@ export function createLoaders(db: Database, em: EntityManager, principal: Princi
     ...registryLoaders(em, opts),
     ...meteringLoaders(em, principal, opts),
     ...accountingLoaders(db, em, principal, opts),
-    ...epcLoaders(em, opts),
+    ...epcLoaders(db.pool, em, opts),
     ...auditLoaders(db.pool, opts),
     ...weatherLoaders(db.pool, opts),
     ...complianceLoaders(em, opts),

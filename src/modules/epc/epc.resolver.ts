@@ -18,7 +18,7 @@ import { Esco } from './esco.entity';
 
 const EpcContractConnection = Connection(EpcContract, 'EpcContract');
 const EscoConnection = Connection(Esco, 'Esco');
-const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal);
+const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.loaders.mv);
 
 /** What `epcContractChanged` subscribers receive. */
 export interface EpcChangedPayload {

@@ -19,6 +19,7 @@ import { MONEY, RATE_DECIMALS } from '../../figures/precision';
 import { settle, type Settlement } from './mv';
 import { formatZoned } from '../../graphql/datetime';
 import * as frozen from './mv.repository';
+import { mvLoaders, type MvLoaders } from './mv.loaders';
 import { baselineFigures, fitBaselineSet, measureSavings, summarise, type BaselineFigures, type BaselineSet, type NonRoutineEvent, type SavingsResult } from './savings';
 import { flushAudited, record, type ObjectChange } from '../audit/audit.service';
 
@@ -64,6 +65,8 @@ export class EpcService {
     private readonly db: Database,
     private readonly em: EntityManager,
     private readonly principal: Principal,
+    /** The request's M&V loaders: a list of contracts is measured with a fixed number of statements. */
+    private readonly mv: MvLoaders = mvLoaders(db.pool),
   ) {}
 
   /** Rows of the contracts the policy table lets this key read (scope `esco`: its own ESCO's). */
@@ -210,7 +213,7 @@ export class EpcService {
       const baseline = fitted ? await this.storeBaseline(contract, fitted, 'signed') : null;
       await flushAudited(this.em, this.principal, { changes: baseline ? [baseline] : [] });
     });
-    BASELINES.get(this.em)?.delete(contract.id);
+    this.forget(contract.id);
     return contract;
   }
 
@@ -234,7 +237,7 @@ export class EpcService {
 
   /** Stores a baseline version in the open transaction; returns its audit change (old and new models, the reason). */
   private async storeBaseline(contract: EpcContract, fitted: BaselineSet, reason: string): Promise<ObjectChange> {
-    const old = (await this.baselineVersions(contract)).at(-1) ?? null;
+    const old = ((await frozen.baselineVersions(this.db.pool, [contract.id])).get(contract.id) ?? []).at(-1) ?? null;
     await frozen.storeBaseline(this.em, contract.id, fitted, reason, this.principal.keyName);
     const summary = (b: BaselineSet | null) => b && { version: b.version, dataHash: b.dataHash, models: b.carriers.map((c) => ({ carrier: c.carrier, method: c.method, type: c.model?.type ?? null, coefficients: c.model?.coefficients.map((k) => [k.name, k.estimate]) ?? [] })) };
     return change('EpcBaseline', contract, { baseline: { before: summary(old), after: { ...summary(fitted), version: (old?.version ?? 0) + 1 } }, reason: { before: null, after: reason } });
@@ -244,8 +247,8 @@ export class EpcService {
     return record(this.em, { actor: this.principal, changes: [c], institutionIds: [contract.institution.id], escoIds: [contract.esco.id] });
   }
 
-  private async regionOf(contract: EpcContract): Promise<number> {
-    return (await this.em.findOneOrFail(Institution, contract.institution.id)).region.id;
+  private regionOf(contract: EpcContract): Promise<number> {
+    return this.mv.regionOfInstitution.load(contract.institution.id);
   }
 
   /** The baseline in force: the frozen version, or before signing (or for contracts signed before baselines froze) a live fit. */
@@ -254,19 +257,26 @@ export class EpcService {
     BASELINES.set(this.em, memo);
     if (!memo.has(contract.id)) {
       memo.set(contract.id, (async () => {
-        const versions = (await frozen.baselineVersions(this.db.pool, [contract.id])).get(contract.id) ?? [];
+        const versions = await this.mv.baselineVersions.load(contract.id);
         return versions.length ? versions[versions.length - 1] : fitBaselineSet(this.db.pool, contract, await this.regionOf(contract));
       })());
     }
     return memo.get(contract.id)!;
   }
 
-  async baselineVersions(contract: EpcContract): Promise<BaselineSet[]> {
-    return (await frozen.baselineVersions(this.db.pool, [contract.id])).get(contract.id) ?? [];
+  baselineVersions(contract: EpcContract): Promise<BaselineSet[]> {
+    return this.mv.baselineVersions.load(contract.id);
   }
 
-  async nonRoutineEvents(contract: EpcContract): Promise<NonRoutineEvent[]> {
-    return (await frozen.nonRoutineEvents(this.db.pool, [contract.id])).get(contract.id) ?? [];
+  nonRoutineEvents(contract: EpcContract): Promise<NonRoutineEvent[]> {
+    return this.mv.nonRoutineEvents.load(contract.id);
+  }
+
+  /** After a write: this request reads the contract's M&V records again. */
+  private forget(contractId: number): void {
+    BASELINES.get(this.em)?.delete(contractId);
+    SETTLEMENTS.get(this.em)?.clear();
+    for (const loader of [this.mv.baselineVersions, this.mv.nonRoutineEvents, this.mv.frozenSettlements, this.mv.operatingSince]) loader.clear(contractId);
   }
 
   /** Refits the baseline on today's data and freezes it as a new version; the old one stays listed. */
@@ -277,8 +287,7 @@ export class EpcService {
     if (FINAL.has(contract.status)) throw new ConflictError(`the contract is ${contract.status}: its baseline is closed`);
     const fitted = await fitBaselineSet(this.db.pool, contract, await this.regionOf(contract));
     await inTransaction(this.em, async () => this.record(await this.storeBaseline(contract, fitted, reason.trim()), contract));
-    BASELINES.get(this.em)?.delete(contract.id);
-    SETTLEMENTS.get(this.em)?.clear();
+    this.forget(contract.id);
     return contract;
   }
 
@@ -296,7 +305,7 @@ export class EpcService {
       eventId = await frozen.insertNonRoutineEvent(this.em, contract.id, from, to, adjustmentKgce, reason.trim(), this.principal.keyName);
       await this.record(change('EpcNonRoutineEvent', contract, { nonRoutineEvent: { before: null, after: { id: eventId, from, to, adjustmentKgce, reason: reason.trim() } } }), contract);
     });
-    SETTLEMENTS.get(this.em)?.clear();
+    this.forget(contract.id);
     return (await this.nonRoutineEvents(contract)).find((e) => e.id === eventId)!;
   }
 
@@ -354,14 +363,14 @@ export class EpcService {
       await flushAudited(this.em, this.principal, { changes: freeze.length ? [frozenChange] : [] });
       await frozen.freezeSettlements(this.em, contract.id, freeze.map((r) => ({ periodStart: r.periodStart, periodEnd: r.periodEnd, figures: r.savings })), payment.id, this.principal.keyName);
     });
-    SETTLEMENTS.get(this.em)?.clear();
+    this.forget(contract.id);
     return payment;
   }
 
   async savings(contract: EpcContract, input: PeriodInput): Promise<SavingsResult> {
     const period = resolvePeriod(input);
     const [baseline, events, regionId] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract)]);
-    return measureSavings(this.db.pool, contract, regionId, period, baseline, events);
+    return measureSavings(this.mv.source, contract, regionId, period, baseline, events);
   }
 
   async baseline(contract: EpcContract): Promise<BaselineFigures> {
@@ -381,20 +390,20 @@ export class EpcService {
       await frozen.acceptDifference(this.em, contract.id, periodStart, live.savings, this.principal.keyName);
       await this.record(change('EpcSettlement', contract, { savingsKgce: { before: row.savings.savingsKgce, after: live.savings.savingsKgce }, periodStart: { before: periodStart, after: periodStart } }), contract);
     });
-    SETTLEMENTS.get(this.em)?.clear();
+    this.forget(contract.id);
     return (await this.computeSettlements(contract, this.today())).find((r) => r.periodStart === periodStart)!;
   }
 
   private async liveSettlement(contract: EpcContract, from: string, to: string): Promise<SettlementRow> {
     const [baseline, events, regionId] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract)]);
-    const savings = await measureSavings(this.db.pool, contract, regionId, { from, to }, baseline, events);
+    const savings = await measureSavings(this.mv.source, contract, regionId, { from, to }, baseline, events);
     return { periodStart: from, periodEnd: to, savings, money: savings.complete ? this.settleMoney(contract, savings) : null, frozenAt: null, pendingDifferenceKgce: null };
   }
 
   /** When the contract started operating (the OPERATING transition), or null. */
   async operatingSince(contract: EpcContract): Promise<string | null> {
-    const t = await this.em.findOne(EpcTransition, { contract: contract.id, toStatus: EpcStatus.OPERATING }, { orderBy: { id: 'desc' } });
-    return t ? this.dayOf(t.effectiveAt) : null;
+    const at = await this.mv.operatingSince.load(contract.id);
+    return at ? this.dayOf(at) : null;
   }
 
   /**
@@ -421,8 +430,8 @@ export class EpcService {
     for (let s = start; nextMonthN(s, step) <= limit; s = nextMonthN(s, step)) periods.push([s, nextMonthN(s, step)]);
     if (!periods.length) return [];
     // One measurement over the whole span, cut into settlement periods; a period paid for keeps its frozen figures.
-    const [baseline, events, regionId, paid] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract), frozen.frozenSettlements(this.db.pool, contract.id)]);
-    const whole = await measureSavings(this.db.pool, contract, regionId, { from: periods[0][0], to: periods[periods.length - 1][1] }, baseline, events);
+    const [baseline, events, regionId, paid] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract), this.mv.frozenSettlements.load(contract.id)]);
+    const whole = await measureSavings(this.mv.source, contract, regionId, { from: periods[0][0], to: periods[periods.length - 1][1] }, baseline, events);
     return periods.map(([from, to]) => {
       const live = summarise(whole.months, from, to, baseline);
       const held = paid.get(from);

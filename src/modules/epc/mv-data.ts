@@ -24,20 +24,33 @@ export interface CarrierSeries {
 
 const DAY_S = 86_400;
 
+/** One row of the meter_day rollup summed per carrier, unit and day. */
+interface CarrierDayRow {
+  carrier: Carrier;
+  unit: MeterUnit;
+  day: string;
+  value: number;
+  covered_s: number;
+  meters: number;
+}
+
+/** What a series is asked for: an institution's carriers over [from, to). */
+export interface SeriesKey {
+  institutionId: number;
+  regionId: number;
+  carriers: readonly Carrier[];
+  from: string;
+  to: string;
+}
+
 /**
  * Each carrier's daily use at an institution over [from, to), from the meter_day rollup (readings
  * prorated by time): two statements whatever the number of meters or days.
  */
 export async function loadCarrierSeries(pool: pg.Pool, institutionId: number, regionId: number, carriers: readonly Carrier[], from: string, to: string, factors: FactorTable, granularity = false): Promise<CarrierSeries[]> {
+  const key = { institutionId, regionId, carriers, from, to };
   const [days, spans] = await Promise.all([
-    pool.query<{ carrier: Carrier; unit: MeterUnit; day: string; value: number; covered_s: number; meters: number }>(
-      `WITH me AS (SELECT id, carrier, unit FROM meter WHERE institution_id = $1 AND carrier::text = ANY($2::text[])),
-            n AS (SELECT carrier, count(*)::int AS meters FROM me GROUP BY carrier)
-       SELECT me.carrier, me.unit, to_char(md.day, 'YYYY-MM-DD') AS day, sum(md.value)::float8 AS value, sum(md.covered_s)::float8 AS covered_s, min(n.meters) AS meters
-         FROM me JOIN n ON n.carrier = me.carrier JOIN meter_day md ON md.meter_id = me.id AND md.day >= $3::date AND md.day < $4::date
-        GROUP BY me.carrier, me.unit, md.day`,
-      [institutionId, carriers, from, to],
-    ),
+    carrierDays(pool, [key]).then((all) => all[0]),
     // Only a fit needs the granularity (daily or billing method); a sample of each meter's readings tells it.
     granularity
       ? pool.query<{ carrier: Carrier; hours: number | null }>(
@@ -50,10 +63,32 @@ export async function loadCarrierSeries(pool: pg.Pool, institutionId: number, re
         )
       : Promise.resolve({ rows: [] as { carrier: Carrier; hours: number | null }[] }),
   ]);
+  return buildSeries(key, days, spans.rows, factors);
+}
+
+/** The daily rows of many series in one statement (a list of contracts measured in one request). */
+export async function carrierDays(pool: pg.Pool, keys: readonly SeriesKey[]): Promise<CarrierDayRow[][]> {
+  const { rows } = await pool.query<CarrierDayRow & { n: number }>(
+    `WITH k AS (SELECT k.*, k.n::int AS n FROM unnest($1::int[], $2::date[], $3::date[], $4::text[]) WITH ORDINALITY AS k(institution_id, f, t, carriers, n)),
+          me AS (SELECT k.n, m.id, m.carrier, m.unit FROM k JOIN meter m ON m.institution_id = k.institution_id AND m.carrier::text = ANY(string_to_array(k.carriers, ','))),
+          c AS (SELECT n, carrier, count(*)::int AS meters FROM me GROUP BY n, carrier)
+     SELECT me.n, me.carrier, me.unit, to_char(md.day, 'YYYY-MM-DD') AS day, sum(md.value)::float8 AS value, sum(md.covered_s)::float8 AS covered_s, min(c.meters) AS meters
+       FROM me JOIN c ON c.n = me.n AND c.carrier = me.carrier JOIN k ON k.n = me.n JOIN meter_day md ON md.meter_id = me.id AND md.day >= k.f AND md.day < k.t
+      GROUP BY me.n, me.carrier, me.unit, md.day`,
+    [keys.map((k) => k.institutionId), keys.map((k) => k.from), keys.map((k) => k.to), keys.map((k) => k.carriers.join(','))],
+  );
+  const out: CarrierDayRow[][] = keys.map(() => []);
+  for (const r of rows) out[r.n - 1].push(r);
+  return out;
+}
+
+/** A carrier's days in the factor's unit and in kgce, with how much of each day the meters covered. */
+export function buildSeries(key: SeriesKey, days: CarrierDayRow[], spans: { carrier: Carrier; hours: number | null }[], factors: FactorTable): CarrierSeries[] {
+  const { carriers, regionId, from } = key;
   return carriers.map((carrier) => {
-    const series: CarrierSeries = { carrier, unit: '', days: new Map(), medianSpanHours: spans.rows.find((s) => s.carrier === carrier)?.hours ?? null };
+    const series: CarrierSeries = { carrier, unit: '', days: new Map(), medianSpanHours: spans.find((s) => s.carrier === carrier)?.hours ?? null };
     const covered = new Map<string, { s: number; meters: number }>();
-    for (const r of days.rows.filter((x) => x.carrier === carrier)) {
+    for (const r of days.filter((x) => x.carrier === carrier)) {
       const f = factors.resolve(carrier, r.unit, `${r.day.slice(0, 7)}-01`, regionId);
       series.unit ||= f.unit;
       const d = series.days.get(r.day) ?? { quantity: 0, kgce: 0, complete: false, coverage: 0 };
@@ -76,6 +111,19 @@ export async function loadCarrierSeries(pool: pg.Pool, institutionId: number, re
 
 function defaultUnit(carrier: Carrier): MeterUnit {
   return (carrier === 'ELECTRICITY' ? 'KWH' : carrier === 'NATURAL_GAS' ? 'M3' : 'L') as MeterUnit;
+}
+
+/** Temperatures of many (station, span) pairs in one statement. */
+export async function temperaturesOf(pool: pg.Pool, keys: readonly { stationId: number; from: string; to: string }[]): Promise<Map<string, number>[]> {
+  const { rows } = await pool.query<{ n: number; day: string; t: number }>(
+    `SELECT k.n::int AS n, to_char(w.day, 'YYYY-MM-DD') AS day, w.mean_temp_c AS t
+       FROM unnest($1::int[], $2::date[], $3::date[]) WITH ORDINALITY AS k(station_id, f, t, n)
+       JOIN weather_day w ON w.station_id = k.station_id AND w.day >= k.f AND w.day < k.t`,
+    [keys.map((k) => k.stationId), keys.map((k) => k.from), keys.map((k) => k.to)],
+  );
+  const out = keys.map(() => new Map<string, number>());
+  for (const r of rows) out[r.n - 1].set(r.day, r.t);
+  return out;
 }
 
 /** The region's station and its temperatures over [from, to); an empty map when the region has none. */

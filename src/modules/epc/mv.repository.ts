@@ -67,13 +67,20 @@ export interface FrozenSettlement {
   history: { figures: SavingsResult; acceptedAt: string; acceptedBy: string }[];
 }
 
-export async function frozenSettlements(pool: pg.Pool, contractId: number): Promise<Map<string, FrozenSettlement>> {
-  const { rows } = await pool.query<{ period_start: string; period_end: string; figures: SavingsResult; frozen_at: Date; frozen_by: string; payment_id: number; history: FrozenSettlement['history'] }>(
-    `SELECT to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end, figures, frozen_at, frozen_by, payment_id, history
-       FROM epc_settlement WHERE contract_id = $1`,
-    [contractId],
+/** Each contract's settlements frozen by a payment, by period start; one statement for a list of contracts. */
+export async function frozenSettlementsOf(pool: pg.Pool, contractIds: readonly number[]): Promise<Map<number, Map<string, FrozenSettlement>>> {
+  const { rows } = await pool.query<{ contract_id: number; period_start: string; period_end: string; figures: SavingsResult; frozen_at: Date; frozen_by: string; payment_id: number; history: FrozenSettlement['history'] }>(
+    `SELECT contract_id, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end, figures, frozen_at, frozen_by, payment_id, history
+       FROM epc_settlement WHERE contract_id = ANY($1::int[])`,
+    [contractIds],
   );
-  return new Map(rows.map((r) => [r.period_start, { periodStart: r.period_start, periodEnd: r.period_end, figures: r.figures, frozenAt: r.frozen_at, frozenBy: r.frozen_by, paymentId: r.payment_id, history: r.history }]));
+  const out = new Map<number, Map<string, FrozenSettlement>>();
+  for (const r of rows) {
+    const m = out.get(r.contract_id) ?? new Map<string, FrozenSettlement>();
+    m.set(r.period_start, { periodStart: r.period_start, periodEnd: r.period_end, figures: r.figures, frozenAt: r.frozen_at, frozenBy: r.frozen_by, paymentId: r.payment_id, history: r.history });
+    out.set(r.contract_id, m);
+  }
+  return out;
 }
 
 /** Freezes settlement periods not frozen yet (in the caller's transaction). */

@@ -7,6 +7,7 @@ import { fitCarrierBaseline, type CarrierBaseline, type CarrierMethod } from './
 import { predictPeriod, savingsUncertainty } from './caltrack';
 import { adjustBaseline, MIN_COVERAGE } from './mv';
 import { hashObservations, loadCarrierSeries, loadRegionWeather, type CarrierSeries } from './mv-data';
+import type { MvSource } from './mv.loaders';
 import type { EpcContract } from './epc-contract.entity';
 
 /** The baseline models of a contract: frozen (stored at SIGNED or by a rebaselining) or, before that, fitted live. */
@@ -129,15 +130,12 @@ export async function fitBaselineSet(pool: pg.Pool, contract: Pick<EpcContract, 
  * incomplete meter data is left out of both sides and named, never spread. Non-routine events
  * add their adjustment, prorated by days.
  */
-export async function measureSavings(pool: pg.Pool, contract: EpcContract, regionId: number, period: Pick<Period, 'from' | 'to'>, baseline: BaselineSet, events: NonRoutineEvent[]): Promise<SavingsResult> {
-  const factors = await loadFactorTable(pool);
+export async function measureSavings(data: MvSource, contract: EpcContract, regionId: number, period: Pick<Period, 'from' | 'to'>, baseline: BaselineSet, events: NonRoutineEvent[]): Promise<SavingsResult> {
   const id = contract.institution.id;
   const [series, weather, profiles] = await Promise.all([
-    loadCarrierSeries(pool, id, regionId, baseline.carriers.map((c) => c.carrier), period.from, period.to, factors),
-    baseline.stationId === null ? Promise.resolve(new Map<string, number>()) : loadRegionWeather(pool, regionId, period.from, period.to).then((w) => w.temps),
-    baseline.carriers.some((c) => c.method === 'ROUTINE_ADJUSTMENT') && contract.baselineDriver !== 'NONE'
-      ? pool.query<{ year: number; headcount: number | null; floor_area_m2: number | null }>('SELECT year, headcount, floor_area_m2 FROM institution_profile WHERE institution_id = $1', [id]).then((r) => r.rows)
-      : Promise.resolve([]),
+    data.series({ institutionId: id, regionId, carriers: baseline.carriers.map((c) => c.carrier), from: period.from, to: period.to }),
+    baseline.stationId === null ? Promise.resolve(new Map<string, number>()) : data.temperatures(regionId, period.from, period.to),
+    baseline.carriers.some((c) => c.method === 'ROUTINE_ADJUSTMENT') && contract.baselineDriver !== 'NONE' ? data.profiles(id) : Promise.resolve([]),
   ]);
   const profileOf = new Map<number, Profile>(profiles.map((p) => [p.year, { headcount: p.headcount, floorAreaM2: p.floor_area_m2 }]));
   const baseYear = Number(baseline.from.slice(0, 4));
