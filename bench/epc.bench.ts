@@ -1,12 +1,14 @@
 /**
  * EPC savings and settlements of every demo contract: the 2023 savings of each (method, kgce,
  * 90% interval, FSU), and the time and SQL statements of `epcContracts { savings settlements }`
- * for all of them in one request and for one, so a count that grows with the contracts shows.
+ * for all of them in one request and for one, so a count that grows with the contracts shows, and
+ * the CPU time per request of the hub's process (the client shares it) and of PostgreSQL, which
+ * holds on a busy machine where wall-clock figures do not.
  *
- *   npm run build && node dist/bench/epc.bench.js
+ *   npm run build && EWC_RESPONSE_CACHE=off RUNS=20 node dist/bench/epc.bench.js
  */
 import { sqlStats } from '../src/db/sql-stats';
-import { fmt, percentile, post, runBench, withDemoHub } from './lib';
+import { fmt, percentile, post, postgresCpuMs, processCpuMs, runBench, withDemoHub } from './lib';
 
 const RUNS = Number(process.env.RUNS ?? 60);
 /** The demo's readings end on 2024-06-30: settlements as of that day are the same on every run. */
@@ -27,7 +29,7 @@ const PLAIN = `query($first: Int!) { epcContracts(first: $first) { nodes { id ti
   settlements(asOf: "${AS_OF}") { periodStart savings { savingsKgce } escoShareYuan } } } }`;
 
 runBench(async () => {
-  await withDemoHub(async ({ url, goa }) => {
+  await withDemoHub(async ({ db, url, goa }) => {
     let query = FULL;
     let first = await post(url, goa, query, { first: 100 });
     if (first.errors) {
@@ -51,6 +53,8 @@ runBench(async () => {
       const times: number[] = [];
       const counts = new Set<number>();
       let contracts = 0;
+      const cpu0 = processCpuMs(process.pid);
+      const pg0 = await postgresCpuMs(db.pool);
       for (let i = 0; i < RUNS; i++) {
         const s0 = statements();
         const t0 = performance.now();
@@ -60,9 +64,11 @@ runBench(async () => {
         if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
         contracts = r.data.epcContracts.nodes.length;
       }
+      const cpu = (processCpuMs(process.pid) - cpu0) / RUNS;
+      const pgCpu = ((await postgresCpuMs(db.pool)) - pg0) / RUNS;
       times.sort((a, b) => a - b);
       console.log(`epcContracts(first: ${size}) { savings settlements }: ${contracts} contracts, p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms, ` +
-        `SQL statements per request ${[...counts].sort((a, b) => a - b).join(' / ')} (${RUNS} runs)`);
+        `SQL statements per request ${[...counts].sort((a, b) => a - b).join(' / ')}, CPU per request: hub ${fmt(cpu, 1)} ms, PostgreSQL ${fmt(pgCpu, 1)} ms (${RUNS} runs)`);
     }
   });
 });

@@ -14,6 +14,15 @@ function formatter(timezone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const DAYS = new Map<string, Intl.DateTimeFormat>();
+
+/** The local calendar day (YYYY-MM-DD) of an instant in `timezone`; formatters are costly to make, so one per zone. */
+export function localDay(date: Date, timezone: string): string {
+  let f = DAYS.get(timezone);
+  if (!f) DAYS.set(timezone, (f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone })));
+  return f.format(date);
+}
+
 /**
  * An instant written in local time with the offset of `timezone`: `2024-02-01T00:00:00+08:00`
  * (milliseconds only when there are some). The same instant as the UTC form, read as people there read it.

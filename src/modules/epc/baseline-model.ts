@@ -6,7 +6,7 @@
  */
 import { addDays } from '../accounting/period';
 import type { Carrier } from '../metering/metering.enums';
-import { fitCaltrack, type CaltrackModel, type UsagePeriod } from './caltrack';
+import { fitCaltrackCached, type CaltrackModel, type UsagePeriod } from './caltrack';
 import { hashObservations, type CarrierSeries } from './mv-data';
 
 export type CarrierMethod = 'CALTRACK_DAILY' | 'CALTRACK_BILLING' | 'ROUTINE_ADJUSTMENT';
@@ -112,7 +112,7 @@ export function fitCarrierBaseline(series: CarrierSeries, temps: ReadonlyMap<str
   const periods: UsagePeriod[] = daily
     ? days.filter((d) => meterOk(d) && tempOk(d)).map((d) => ({ start: d, days: 1, usage: series.days.get(d)!.quantity, temps: [temps.get(d)!] }))
     : billingPeriods(series, temps, days);
-  const model = fitCaltrack(periods, daily ? 'DAILY' : 'BILLING', fitCooling);
+  const model = fitCaltrackCached(periods, daily ? 'DAILY' : 'BILLING', fitCooling);
   if (!model) return routine('no CalTRACK candidate model qualified');
   return {
     ...base,

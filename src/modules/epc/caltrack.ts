@@ -4,6 +4,7 @@
  * commit 34280e36 of openeemeter/eemeter), with model statistics by ASHRAE Guideline 14-2014.
  * Pure functions: no database, no I/O.
  */
+import { createHash } from 'node:crypto';
 import { autocorrelationLag1, invert, tQuantile, tTwoSidedP } from './stats';
 
 export type CaltrackMethod = 'DAILY' | 'BILLING';
@@ -88,6 +89,29 @@ export function degreeDaysPerDay(temps: readonly number[], balanceC: number, kin
   let s = 0;
   for (const t of temps) s += Math.max(0, kind === 'HDD' ? balanceC - t : t - balanceC);
   return s / temps.length;
+}
+
+/** Fits already made, by their exact inputs: a contract not signed yet is fitted live on every read, and a grid search costs 100+ ms of CPU. */
+const FITS = new Map<string, CaltrackModel | null>();
+const MAX_FITS = 256;
+
+/**
+ * `fitCaltrack`, answered from memory when the same observations were fitted before (a pure
+ * function of its inputs, so the answer is the same; the model is shared, read-only).
+ */
+export function fitCaltrackCached(periods: readonly UsagePeriod[], method: CaltrackMethod, fitCooling: boolean): CaltrackModel | null {
+  const key = createHash('sha256').update(JSON.stringify([method, fitCooling, periods.map((p) => [p.start, p.days, p.usage, p.temps])])).digest('base64');
+  if (FITS.has(key)) {
+    const hit = FITS.get(key)!;
+    // Least recently used goes first.
+    FITS.delete(key);
+    FITS.set(key, hit);
+    return hit;
+  }
+  const model = fitCaltrack(periods, method, fitCooling);
+  if (FITS.size >= MAX_FITS) FITS.delete(FITS.keys().next().value!);
+  FITS.set(key, model);
+  return model;
 }
 
 /**

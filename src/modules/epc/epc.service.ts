@@ -17,7 +17,7 @@ import { Esco } from './esco.entity';
 import { fenOf, formatFen, moneyInputProblem, roundYuan } from '../../figures/money';
 import { MONEY, RATE_DECIMALS } from '../../figures/precision';
 import { settle, type Settlement } from './mv';
-import { formatZoned } from '../../graphql/datetime';
+import { formatZoned, localDay } from '../../graphql/datetime';
 import * as frozen from './mv.repository';
 import { mvLoaders, type MvLoaders } from './mv.loaders';
 import { baselineFigures, fitBaselineSet, measureSavings, summarise, type BaselineFigures, type BaselineSet, type NonRoutineEvent, type SavingsResult } from './savings';
@@ -197,7 +197,7 @@ export class EpcService {
     const at = this.effectiveTime(effectiveAt, previous && { time: previous.effectiveAt, what: `the ${previous.toStatus} step` });
     if (to === EpcStatus.AUDITED) await this.requireRecentAudit(contract, at);
     // The baseline is fitted and frozen when the contract is signed: later data never moves it silently.
-    const fitted = to === EpcStatus.SIGNED ? await fitBaselineSet(this.db.pool, contract, await this.regionOf(contract)) : null;
+    const fitted = to === EpcStatus.SIGNED ? await fitBaselineSet(this.freshData(), contract, await this.regionOf(contract)) : null;
     contract.status = to;
     const entered = new Date();
     this.em.create(EpcTransition, { contract, fromStatus: from, toStatus: to, note: note?.trim() || null, actor: this.principal.keyName, at: entered, effectiveAt: at });
@@ -209,8 +209,9 @@ export class EpcService {
         asset.handoverRecordedBy = this.principal.keyName;
       }
     }
+    const old = fitted ? await this.currentBaseline(contract) : null;
     await inTransaction(this.em, async () => {
-      const baseline = fitted ? await this.storeBaseline(contract, fitted, 'signed') : null;
+      const baseline = fitted ? await this.storeBaseline(contract, fitted, old, 'signed') : null;
       await flushAudited(this.em, this.principal, { changes: baseline ? [baseline] : [] });
     });
     this.forget(contract.id);
@@ -232,12 +233,16 @@ export class EpcService {
   }
 
   private dayOf(time: Date): string {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: this.db.timezone }).format(time);
+    return localDay(time, this.db.timezone);
+  }
+
+  /** The frozen version in force, read before a write transaction takes its connection (a pool read inside it could wait on the pool). */
+  private async currentBaseline(contract: EpcContract): Promise<BaselineSet | null> {
+    return ((await frozen.baselineVersions(this.db.pool, [contract.id])).get(contract.id) ?? []).at(-1) ?? null;
   }
 
   /** Stores a baseline version in the open transaction; returns its audit change (old and new models, the reason). */
-  private async storeBaseline(contract: EpcContract, fitted: BaselineSet, reason: string): Promise<ObjectChange> {
-    const old = ((await frozen.baselineVersions(this.db.pool, [contract.id])).get(contract.id) ?? []).at(-1) ?? null;
+  private async storeBaseline(contract: EpcContract, fitted: BaselineSet, old: BaselineSet | null, reason: string): Promise<ObjectChange> {
     await frozen.storeBaseline(this.em, contract.id, fitted, reason, this.principal.keyName);
     const summary = (b: BaselineSet | null) => b && { version: b.version, dataHash: b.dataHash, models: b.carriers.map((c) => ({ carrier: c.carrier, method: c.method, type: c.model?.type ?? null, coefficients: c.model?.coefficients.map((k) => [k.name, k.estimate]) ?? [] })) };
     return change('EpcBaseline', contract, { baseline: { before: summary(old), after: { ...summary(fitted), version: (old?.version ?? 0) + 1 } }, reason: { before: null, after: reason } });
@@ -247,8 +252,8 @@ export class EpcService {
     return record(this.em, { actor: this.principal, changes: [c], institutionIds: [contract.institution.id], escoIds: [contract.esco.id] });
   }
 
-  private regionOf(contract: EpcContract): Promise<number> {
-    return this.mv.regionOfInstitution.load(contract.institution.id);
+  private async regionOf(contract: EpcContract): Promise<number> {
+    return (await this.mv.contract.load(contract.id)).regionId;
   }
 
   /** The baseline in force: the frozen version, or before signing (or for contracts signed before baselines froze) a live fit. */
@@ -257,26 +262,31 @@ export class EpcService {
     BASELINES.set(this.em, memo);
     if (!memo.has(contract.id)) {
       memo.set(contract.id, (async () => {
-        const versions = await this.mv.baselineVersions.load(contract.id);
-        return versions.length ? versions[versions.length - 1] : fitBaselineSet(this.db.pool, contract, await this.regionOf(contract));
+        const { baselineVersions: versions, regionId } = await this.mv.contract.load(contract.id);
+        return versions.length ? versions[versions.length - 1] : fitBaselineSet(this.mv.source, contract, regionId);
       })());
     }
     return memo.get(contract.id)!;
   }
 
-  baselineVersions(contract: EpcContract): Promise<BaselineSet[]> {
-    return this.mv.baselineVersions.load(contract.id);
+  async baselineVersions(contract: EpcContract): Promise<BaselineSet[]> {
+    return (await this.mv.contract.load(contract.id)).baselineVersions;
   }
 
-  nonRoutineEvents(contract: EpcContract): Promise<NonRoutineEvent[]> {
-    return this.mv.nonRoutineEvents.load(contract.id);
+  async nonRoutineEvents(contract: EpcContract): Promise<NonRoutineEvent[]> {
+    return (await this.mv.contract.load(contract.id)).nonRoutineEvents;
+  }
+
+  /** A fit that is frozen reads the data as it is now, not what this request read before. */
+  private freshData() {
+    return mvLoaders(this.db.pool).source;
   }
 
   /** After a write: this request reads the contract's M&V records again. */
   private forget(contractId: number): void {
     BASELINES.get(this.em)?.delete(contractId);
     SETTLEMENTS.get(this.em)?.clear();
-    for (const loader of [this.mv.baselineVersions, this.mv.nonRoutineEvents, this.mv.frozenSettlements, this.mv.operatingSince]) loader.clear(contractId);
+    this.mv.contract.clear(contractId);
   }
 
   /** Refits the baseline on today's data and freezes it as a new version; the old one stays listed. */
@@ -285,8 +295,9 @@ export class EpcService {
     assertCanWrite(this.principal, 'epcBaseline', contract.institution.id);
     if (!reason.trim() || reason.length > 500) throw ValidationError.single('reason', 'say why, in 1 to 500 characters');
     if (FINAL.has(contract.status)) throw new ConflictError(`the contract is ${contract.status}: its baseline is closed`);
-    const fitted = await fitBaselineSet(this.db.pool, contract, await this.regionOf(contract));
-    await inTransaction(this.em, async () => this.record(await this.storeBaseline(contract, fitted, reason.trim()), contract));
+    const fitted = await fitBaselineSet(this.freshData(), contract, await this.regionOf(contract));
+    const old = await this.currentBaseline(contract);
+    await inTransaction(this.em, async () => this.record(await this.storeBaseline(contract, fitted, old, reason.trim()), contract));
     this.forget(contract.id);
     return contract;
   }
@@ -402,7 +413,7 @@ export class EpcService {
 
   /** When the contract started operating (the OPERATING transition), or null. */
   async operatingSince(contract: EpcContract): Promise<string | null> {
-    const at = await this.mv.operatingSince.load(contract.id);
+    const at = (await this.mv.contract.load(contract.id)).operatingSince;
     return at ? this.dayOf(at) : null;
   }
 
@@ -430,7 +441,7 @@ export class EpcService {
     for (let s = start; nextMonthN(s, step) <= limit; s = nextMonthN(s, step)) periods.push([s, nextMonthN(s, step)]);
     if (!periods.length) return [];
     // One measurement over the whole span, cut into settlement periods; a period paid for keeps its frozen figures.
-    const [baseline, events, regionId, paid] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract), this.mv.frozenSettlements.load(contract.id)]);
+    const [baseline, events, regionId, paid] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract), this.mv.contract.load(contract.id).then((m) => m.frozenSettlements)]);
     const whole = await measureSavings(this.mv.source, contract, regionId, { from: periods[0][0], to: periods[periods.length - 1][1] }, baseline, events);
     return periods.map(([from, to]) => {
       const live = summarise(whole.months, from, to, baseline);
@@ -457,18 +468,18 @@ export class EpcService {
 
   /** Due to the ESCO (its shares, less any guarantee shortfall) minus what FINANCE has paid, in yuan. */
   async balance(contract: EpcContract, asOf: string): Promise<string> {
-    const [rows, payments] = await Promise.all([this.settlements(contract, asOf), this.em.find(EpcPayment, { contract: contract.id })]);
+    const [rows, payments] = await Promise.all([this.settlements(contract, asOf), this.mv.contract.load(contract.id).then((m) => m.paymentAmounts)]);
     let fen = 0n;
     for (const r of rows) {
       if (r.money?.escoShareValue) fen += fenOf(r.money.escoShareValue);
       if (r.money?.shortfallValue) fen -= fenOf(r.money.shortfallValue);
     }
-    for (const p of payments) fen -= fenOf(p.amountYuan);
+    for (const p of payments) fen -= fenOf(p);
     return formatFen(fen);
   }
 
   today(): string {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: this.db.timezone }).format(new Date());
+    return localDay(new Date(), this.db.timezone);
   }
 }
 

@@ -4,7 +4,7 @@ import { loadFactorTable } from '../factors/reference';
 import type { FactorTable } from '../factors/factor-table';
 import type { LoaderOptions } from '../registry/registry.loaders';
 import { stationsOfRegions } from '../weather/weather.repository';
-import { buildSeries, carrierDays, temperaturesOf, type CarrierSeries, type SeriesKey } from './mv-data';
+import { buildSeries, carrierDays, readingSpans, temperaturesOf, type CarrierSeries, type SeriesKey } from './mv-data';
 import * as frozen from './mv.repository';
 import type { BaselineSet, NonRoutineEvent } from './savings';
 
@@ -16,73 +16,95 @@ export interface ProfileRow {
 
 /** The data M&V reads for a contract: through loaders in a request, so a list of contracts costs a fixed number of statements. */
 export interface MvSource {
-  factors(): Promise<FactorTable>;
-  series(key: SeriesKey): Promise<CarrierSeries[]>;
-  /** Daily means of the region's station over [from, to); empty when the region has none. */
-  temperatures(regionId: number, from: string, to: string): Promise<Map<string, number>>;
+  /** Each carrier's days over [from, to); with `granularity`, also the readings' median span (what a fit needs). */
+  series(key: SeriesKey, granularity?: boolean): Promise<CarrierSeries[]>;
+  /** The region's station (its own or the nearest up the tree) and its daily means over [from, to); none: null and an empty map. */
+  weather(regionId: number, from: string, to: string): Promise<{ stationId: number | null; temps: Map<string, number> }>;
   profiles(institutionId: number): Promise<ProfileRow[]>;
 }
 
 const seriesKey = (k: SeriesKey) => `${k.institutionId}|${k.regionId}|${k.carriers.join(',')}|${k.from}|${k.to}`;
-const spanKey = (regionId: number, from: string, to: string) => `${regionId}|${from}|${to}`;
 
-/** Per request (or per operation outside one): M&V's reads by contract and by institution, batched. */
+/**
+ * M&V's reads by contract, institution and region, batched: per request (cached), per
+ * subscription operation (batched, not cached), or for one write (a fresh set, so a fit reads the
+ * data as it is now).
+ */
 export function mvLoaders(pool: pg.Pool, opts: LoaderOptions = { cache: true }) {
+  // The factor table is itself cached per pool while its version holds (one small statement): once per request.
   let factors: Promise<FactorTable> | null = null;
-  const series = new DataLoader<SeriesKey, CarrierSeries[], string>(async (keys) => {
-    const [table, days] = await Promise.all([source.factors(), carrierDays(pool, keys)]);
-    return keys.map((k, i) => buildSeries(k, days[i], [], table));
-  }, { ...opts, cacheKeyFn: seriesKey });
+  const factorTable = () => (opts.cache ? (factors ??= loadFactorTable(pool)) : loadFactorTable(pool));
+  const days = new DataLoader<SeriesKey, Awaited<ReturnType<typeof carrierDays>>[number], string>((keys) => carrierDays(pool, keys), { ...opts, cacheKeyFn: seriesKey });
+  const spans = new DataLoader<SeriesKey, Awaited<ReturnType<typeof readingSpans>>[number], string>((keys) => readingSpans(pool, keys), { ...opts, cacheKeyFn: seriesKey });
   const stationOfRegion = new DataLoader<number, number | null>(async (regionIds) => {
     const found = await stationsOfRegions(pool, regionIds);
     return regionIds.map((r) => found.get(r)?.id ?? null);
   }, opts);
-  const temperatures = new DataLoader<{ stationId: number; from: string; to: string }, Map<string, number>, string>(
-    (keys) => temperaturesOf(pool, keys),
-    { ...opts, cacheKeyFn: (k) => spanKey(k.stationId, k.from, k.to) },
-  );
+  const temperatures = new DataLoader<{ stationId: number; from: string; to: string }, Map<string, number>, string>((keys) => temperaturesOf(pool, keys), {
+    ...opts,
+    cacheKeyFn: (k) => `${k.stationId}|${k.from}|${k.to}`,
+  });
   const profiles = new DataLoader<number, ProfileRow[]>(async (ids) => {
     const { rows } = await pool.query<ProfileRow & { institution_id: number }>(
-      'SELECT institution_id, year, headcount, floor_area_m2 FROM institution_profile WHERE institution_id = ANY($1::int[])', [ids],
+      'SELECT institution_id, year, headcount, floor_area_m2 FROM institution_profile WHERE institution_id = ANY($1::int[])',
+      [ids],
     );
     return ids.map((id) => rows.filter((r) => r.institution_id === id));
   }, opts);
+
   const source: MvSource = {
-    // One look at the reference version per request, not one per contract.
-    factors: () => (factors ??= loadFactorTable(pool)),
-    series: (key) => series.load(key),
-    temperatures: async (regionId, from, to) => {
+    series: async (key, granularity = false) => {
+      const [table, d, s] = await Promise.all([factorTable(), days.load(key), granularity ? spans.load(key) : Promise.resolve([])]);
+      return buildSeries(key, d, s, table);
+    },
+    weather: async (regionId, from, to) => {
       const stationId = await stationOfRegion.load(regionId);
-      return stationId === null ? new Map() : temperatures.load({ stationId, from, to });
+      return { stationId, temps: stationId === null ? new Map<string, number>() : await temperatures.load({ stationId, from, to }) };
     },
     profiles: (id) => profiles.load(id),
   };
   return {
     source,
-    baselineVersions: new DataLoader<number, BaselineSet[]>(async (ids) => {
-      const found = await frozen.baselineVersions(pool, ids);
-      return ids.map((id) => found.get(id) ?? []);
-    }, opts),
-    nonRoutineEvents: new DataLoader<number, NonRoutineEvent[]>(async (ids) => {
-      const found = await frozen.nonRoutineEvents(pool, ids);
-      return ids.map((id) => found.get(id) ?? []);
-    }, opts),
-    frozenSettlements: new DataLoader<number, Map<string, frozen.FrozenSettlement>>(async (ids) => {
-      const found = await frozen.frozenSettlementsOf(pool, ids);
-      return ids.map((id) => found.get(id) ?? new Map());
-    }, opts),
-    /** When each contract began operating (its last OPERATING step's effective time), or null. */
-    operatingSince: new DataLoader<number, Date | null>(async (ids) => {
-      const { rows } = await pool.query<{ contract_id: number; effective_at: Date }>(
-        `SELECT DISTINCT ON (contract_id) contract_id, effective_at FROM epc_transition WHERE contract_id = ANY($1::int[]) AND to_status = 'OPERATING' ORDER BY contract_id, id DESC`, [ids],
+    /**
+     * Everything M&V reads by contract, in one batch: every field of every contract in a list
+     * waits on the same statements, so the reads that follow (series, temperatures) fall in the
+     * same batches whatever the timing of the database: a fixed, repeatable number of statements.
+     */
+    contract: new DataLoader<number, ContractMv>(async (ids) => {
+      const [versions, events, settled, operating, payments, regions] = await Promise.all([
+        frozen.baselineVersions(pool, ids),
+        frozen.nonRoutineEvents(pool, ids),
+        frozen.frozenSettlementsOf(pool, ids),
+        frozen.operatingSince(pool, ids),
+        frozen.paymentAmounts(pool, ids),
+        frozen.regionsOfContracts(pool, ids),
+      ]);
+      return ids.map((id) =>
+        regions.has(id)
+          ? {
+              baselineVersions: versions.get(id) ?? [],
+              nonRoutineEvents: events.get(id) ?? [],
+              frozenSettlements: settled.get(id) ?? new Map(),
+              operatingSince: operating.get(id) ?? null,
+              paymentAmounts: payments.get(id) ?? [],
+              regionId: regions.get(id)!,
+            }
+          : new Error(`no EPC contract ${id}`),
       );
-      return ids.map((id) => rows.find((r) => r.contract_id === id)?.effective_at ?? null);
-    }, opts),
-    regionOfInstitution: new DataLoader<number, number>(async (ids) => {
-      const { rows } = await pool.query<{ id: number; region_id: number }>('SELECT id, region_id FROM institution WHERE id = ANY($1::int[])', [ids]);
-      return ids.map((id) => rows.find((r) => r.id === id)?.region_id ?? new Error(`no institution ${id}`));
     }, opts),
   };
+}
+
+/** A contract's M&V records: frozen baselines, events, settlements frozen by payments, when it began operating, payments, its site's region. */
+export interface ContractMv {
+  baselineVersions: BaselineSet[];
+  nonRoutineEvents: NonRoutineEvent[];
+  frozenSettlements: Map<string, frozen.FrozenSettlement>;
+  /** Its last OPERATING step's effective time, or null. */
+  operatingSince: Date | null;
+  /** Payment amounts in yuan, exact decimal text. */
+  paymentAmounts: string[];
+  regionId: number;
 }
 
 export type MvLoaders = ReturnType<typeof mvLoaders>;

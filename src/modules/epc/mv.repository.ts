@@ -101,3 +101,33 @@ export async function acceptDifference(em: EntityManager, contractId: number, pe
     [by, JSON.stringify(figures), contractId, periodStart],
   );
 }
+
+/** When each contract began operating: its last OPERATING step's effective time. */
+export async function operatingSince(pool: pg.Pool, contractIds: readonly number[]): Promise<Map<number, Date>> {
+  const { rows } = await pool.query<{ contract_id: number; effective_at: Date }>(
+    `SELECT DISTINCT ON (contract_id) contract_id, effective_at FROM epc_transition
+      WHERE contract_id = ANY($1::int[]) AND to_status = 'OPERATING' ORDER BY contract_id, id DESC`,
+    [contractIds],
+  );
+  return new Map(rows.map((r) => [r.contract_id, r.effective_at]));
+}
+
+/** Each contract's payment amounts (yuan, exact decimal text). */
+export async function paymentAmounts(pool: pg.Pool, contractIds: readonly number[]): Promise<Map<number, string[]>> {
+  const { rows } = await pool.query<{ contract_id: number; amount_yuan: string }>(
+    'SELECT contract_id, amount_yuan::text AS amount_yuan FROM epc_payment WHERE contract_id = ANY($1::int[]) ORDER BY id',
+    [contractIds],
+  );
+  const out = new Map<number, string[]>();
+  for (const r of rows) out.set(r.contract_id, [...(out.get(r.contract_id) ?? []), r.amount_yuan]);
+  return out;
+}
+
+/** The region of each contract's site. */
+export async function regionsOfContracts(pool: pg.Pool, contractIds: readonly number[]): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ id: number; region_id: number }>(
+    'SELECT c.id, i.region_id FROM epc_contract c JOIN institution i ON i.id = c.institution_id WHERE c.id = ANY($1::int[])',
+    [contractIds],
+  );
+  return new Map(rows.map((r) => [r.id, r.region_id]));
+}

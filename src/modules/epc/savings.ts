@@ -1,12 +1,10 @@
-import type pg from 'pg';
 import { ConflictError } from '../../errors/domain-errors';
 import { addDays, isoDay, nextMonth, type Period } from '../accounting/period';
-import { loadFactorTable } from '../factors/reference';
 import type { Carrier } from '../metering/metering.enums';
 import { fitCarrierBaseline, type CarrierBaseline, type CarrierMethod } from './baseline-model';
 import { predictPeriod, savingsUncertainty } from './caltrack';
 import { adjustBaseline, MIN_COVERAGE } from './mv';
-import { hashObservations, loadCarrierSeries, loadRegionWeather, type CarrierSeries } from './mv-data';
+import { hashObservations, type CarrierSeries } from './mv-data';
 import type { MvSource } from './mv.loaders';
 import type { EpcContract } from './epc-contract.entity';
 
@@ -112,10 +110,12 @@ export function baselineSpan(contract: Pick<EpcContract, 'baselineStart'>): { fr
 }
 
 /** Fits the contract's baseline models from the meters and the region's station, carrier by carrier. */
-export async function fitBaselineSet(pool: pg.Pool, contract: Pick<EpcContract, 'baselineStart' | 'carriers'> & { institution: { id: number } }, regionId: number): Promise<BaselineSet> {
+export async function fitBaselineSet(data: MvSource, contract: Pick<EpcContract, 'baselineStart' | 'carriers'> & { institution: { id: number } }, regionId: number): Promise<BaselineSet> {
   const { from, to } = baselineSpan(contract);
-  const factors = await loadFactorTable(pool);
-  const [series, weather] = await Promise.all([loadCarrierSeries(pool, contract.institution.id, regionId, contract.carriers, from, to, factors, true), loadRegionWeather(pool, regionId, from, to)]);
+  const [series, weather] = await Promise.all([
+    data.series({ institutionId: contract.institution.id, regionId, carriers: contract.carriers, from, to }, true),
+    data.weather(regionId, from, to),
+  ]);
   const carriers = series.map((s) => fitCarrierBaseline(s, weather.temps, from, to));
   return {
     frozen: false, version: null, fittedAt: null, fittedBy: null, reason: null, from, to, stationId: weather.stationId, carriers,
@@ -134,7 +134,7 @@ export async function measureSavings(data: MvSource, contract: EpcContract, regi
   const id = contract.institution.id;
   const [series, weather, profiles] = await Promise.all([
     data.series({ institutionId: id, regionId, carriers: baseline.carriers.map((c) => c.carrier), from: period.from, to: period.to }),
-    baseline.stationId === null ? Promise.resolve(new Map<string, number>()) : data.temperatures(regionId, period.from, period.to),
+    baseline.stationId === null ? Promise.resolve(new Map<string, number>()) : data.weather(regionId, period.from, period.to).then((w) => w.temps),
     baseline.carriers.some((c) => c.method === 'ROUTINE_ADJUSTMENT') && contract.baselineDriver !== 'NONE' ? data.profiles(id) : Promise.resolve([]),
   ]);
   const profileOf = new Map<number, Profile>(profiles.map((p) => [p.year, { headcount: p.headcount, floorAreaM2: p.floor_area_m2 }]));
@@ -166,7 +166,7 @@ export async function measureSavings(data: MvSource, contract: EpcContract, regi
   return summarise(months, period.from, period.to, baseline);
 }
 
-function measureCarrierMonth(b: CarrierBaseline, s: CarrierSeries, temps: ReadonlyMap<string, number>, days: string[], month: string, ratio: () => number) {
+function measureCarrierMonth(b: CarrierBaseline, s: CarrierSeries, temps: ReadonlyMap<string, number>, days: readonly string[], month: string, ratio: () => number) {
   const day = (d: string) => s.days.get(d);
   const noTemp = days.filter((d) => !temps.has(d));
   const noMeter = days.filter((d) => !day(d)?.complete);
@@ -284,10 +284,20 @@ function mergeMissing(list: MissingDays[]): MissingDays[] {
 
 const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
 
-function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d < to; d = addDays(d, 1)) out.push(d);
-  return out;
+/** The days of [from, to); measuring asks for the same months again and again, so spans are kept (read-only). */
+const SPANS = new Map<string, readonly string[]>();
+function daysBetween(from: string, to: string): readonly string[] {
+  const key = `${from}|${to}`;
+  let days = SPANS.get(key);
+  if (!days) {
+    const out: string[] = [];
+    for (let d = from; d < to; d = addDays(d, 1)) out.push(d);
+    days = Object.freeze(out);
+    // Bounded: month spans are few, but arbitrary periods must not grow it without end.
+    if (SPANS.size > 4096) SPANS.clear();
+    SPANS.set(key, days);
+  }
+  return days;
 }
 
 function overlapDays(aFrom: string, aTo: string, bFrom: string, bTo: string): number {
