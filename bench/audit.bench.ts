@@ -10,7 +10,7 @@ import type { Principal } from '../src/access/principal';
 import { runAudited } from '../src/modules/audit/audit.scope';
 import { record, type ObjectChange } from '../src/modules/audit/audit.service';
 import { countRows, KeyUsage } from '../src/modules/audit/key-usage';
-import { fmt, percentile, post, runBench, withDemoHub } from './lib';
+import { electricityMeterIds, fmt, hourlyBatch, percentile, post, runBench, withDemoHub } from './lib';
 
 const INGEST = 'mutation($input: IngestReadingsInput!) { ingestReadings(input: $input) { accepted } }';
 const UPDATE = 'mutation($id: ID!, $name: String!) { updateInstitution(id: $id, input: { name: $name }) { id } }';
@@ -18,15 +18,8 @@ const p50 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 runBench(() =>
   withDemoHub(async ({ db, url, goa }) => {
-    const meters = await post(url, goa, '{ meters(first: 100, filter: { carrier: ELECTRICITY }) { nodes { id } } }');
-    const ids: string[] = meters.data.meters.nodes.map((m: { id: string }) => m.id);
-    const hoursPerBatch = Math.ceil(1000 / ids.length);
-    const base = Date.parse('2025-01-01T00:00:00+08:00');
-    const batch = (b: number) =>
-      Array.from({ length: 1000 }, (_, i) => {
-        const hour = b * hoursPerBatch + Math.floor(i / ids.length);
-        return { meterId: ids[i % ids.length], periodStart: new Date(base + hour * 3_600_000).toISOString(), periodEnd: new Date(base + (hour + 1) * 3_600_000).toISOString(), value: 10 + (i % 17) };
-      });
+    const ids = await electricityMeterIds(url, goa);
+    const batch = (b: number) => hourlyBatch(ids, b);
 
     const ingestMs: number[] = [];
     for (let b = 0; b < 40; b++) {

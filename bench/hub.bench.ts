@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fmt, percentile, post, startHub } from './lib';
+import { electricityMeterIds, fmt, hourlyBatch, percentile, post, startHub } from './lib';
 
 const NESTED = `query($first: Int, $year: Int!) { institutions(first: $first) { totalCount nodes { id name meters { id carrier unit serial } profile(year: $year) { year headcount floorAreaM2 } } } }`;
 const INGEST = `mutation($input: IngestReadingsInput!) { ingestReadings(input: $input) { accepted duplicates corrected } }`;
@@ -40,15 +40,8 @@ async function main(): Promise<void> {
     console.log(`institutions(first: 50) { meters profile }: p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms (300 sequential requests)`);
 
     // Ingest: 100 batches of 1,000 hourly rows spread over the demo's electricity meters.
-    const meters = await post(warm.url, goa, '{ meters(first: 100, filter: { carrier: ELECTRICITY }) { nodes { id } } }');
-    const ids: string[] = meters.data.meters.nodes.map((m: { id: string }) => m.id);
-    const hoursPerBatch = Math.ceil(1000 / ids.length);
-    const base = Date.parse('2025-01-01T00:00:00+08:00');
-    const batch = (b: number) =>
-      Array.from({ length: 1000 }, (_, i) => {
-        const hour = b * hoursPerBatch + Math.floor(i / ids.length);
-        return { meterId: ids[i % ids.length], periodStart: new Date(base + hour * 3_600_000).toISOString(), periodEnd: new Date(base + (hour + 1) * 3_600_000).toISOString(), value: 10 + (i % 17) };
-      });
+    const ids = await electricityMeterIds(warm.url, goa);
+    const batch = (b: number) => hourlyBatch(ids, b);
     const batches = 100;
     let accepted = 0;
     const t0 = performance.now();

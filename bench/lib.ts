@@ -166,3 +166,29 @@ export async function postgresCpuMs(pool: { query: (sql: string) => Promise<{ ro
   }
   return ms;
 }
+
+/** One reading row as `ingestReadings` takes it. */
+export interface HourlyRow {
+  meterId: string;
+  periodStart: string;
+  periodEnd: string;
+  value: number;
+}
+
+/** Where `hourlyBatch` starts: right after the demo's years of stored readings. */
+export const HOURLY_FROM = Date.parse('2025-01-01T00:00:00+08:00');
+
+/** The demo's electricity meters (up to 100), the meters `hourlyBatch` writes. */
+export async function electricityMeterIds(url: string, key: string): Promise<string[]> {
+  const meters = await post(url, key, '{ meters(first: 100, filter: { carrier: ELECTRICITY }) { nodes { id } } }');
+  return meters.data.meters.nodes.map((m: { id: string }) => m.id);
+}
+
+/** The b-th batch of 1,000 hourly readings spread over `ids`, from HOURLY_FROM: each batch later hours than the one before. */
+export function hourlyBatch(ids: string[], b: number): HourlyRow[] {
+  const hoursPerBatch = Math.ceil(1000 / ids.length);
+  return Array.from({ length: 1000 }, (_, i) => {
+    const hour = b * hoursPerBatch + Math.floor(i / ids.length);
+    return { meterId: ids[i % ids.length], periodStart: new Date(HOURLY_FROM + hour * 3_600_000).toISOString(), periodEnd: new Date(HOURLY_FROM + (hour + 1) * 3_600_000).toISOString(), value: 10 + (i % 17) };
+  });
+}

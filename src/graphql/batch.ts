@@ -7,7 +7,8 @@ export function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K)
   return keys.map((k) => map.get(k) ?? null);
 }
 
-export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+/** Rows grouped by a key, each group in the rows' order. */
+export function groupRows<K, V>(rows: readonly V[], keyOf: (row: V) => K): Map<K, V[]> {
   const map = new Map<K, V[]>();
   for (const row of rows) {
     const k = keyOf(row);
@@ -15,5 +16,11 @@ export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) 
     if (list) list.push(row);
     else map.set(k, [row]);
   }
+  return map;
+}
+
+/** Groups fetched rows by the keys DataLoader asked for (an empty list for a key with none). */
+export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+  const map = groupRows(rows, keyOf);
   return keys.map((k) => map.get(k) ?? []);
 }

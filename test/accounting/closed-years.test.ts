@@ -4,7 +4,7 @@ import { ComplianceStatus } from '../../src/modules/compliance/compliance.enums'
 import { statusOf } from '../../src/modules/compliance/quota-book';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 describe('projection of part of a year (pure)', () => {
   it('scales by days of the year over days elapsed, and leaves a whole year alone', () => {

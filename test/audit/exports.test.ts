@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,27 +5,11 @@ import { parse } from 'csv-parse/sync';
 import { ApiKeyUsageDocument, CreateApiKeyDocument } from '../../src/generated/graphql';
 import { csvDocument, safeCell, UTF8_BOM } from '../../src/csv';
 import { toGlobalId } from '../../src/graphql/relay';
+import { cli as runCli } from '../helpers/cli';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: t.db.url, EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** The built CLI against this test's database. */
+const cli = (args: string[]) => runCli(args, { DATABASE_URL: t.db.url, EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR });
 
 /** CSV text (BOM stripped) as rows of cells. */
 const rowsOf = (csv: string): string[][] => parse(csv.replace(/^\uFEFF/, ''), { relax_column_count: true });

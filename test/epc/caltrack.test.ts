@@ -3,20 +3,12 @@ import { tQuantile, tTwoSidedP } from '../../src/modules/epc/stats';
 import { toGlobalId } from '../../src/graphql/relay';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import { startTestHub, type TestHub } from '../helpers/hub';
+import { daysBetween, seasonalTemperature } from '../helpers/weather';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
-function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-}
 /** Seasonal (5 °C in January, 29 °C in July) with deterministic wiggles. */
-function temperature(day: string, i: number): number {
-  const d = new Date(`${day}T00:00:00Z`);
-  const doy = (d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000 + 1;
-  return 17 + 12 * Math.sin((2 * Math.PI * (doy - 105)) / 365) + 3 * Math.sin(1.7 * i) + 1.5 * Math.sin(0.37 * i);
-}
+const temperature = (day: string, i: number) => seasonalTemperature(day, i, 12);
 /** Deterministic noise in [-1, 1]. */
 const noise = (i: number) => Math.sin(i * 12.9898) * 0.7 + Math.sin(i * 4.1414) * 0.3;
 const H = fahrenheitToCelsius(62);

@@ -1,7 +1,7 @@
 import { toGlobalId } from '../../src/graphql/relay';
 import { codeOf, startTestHub, type GqlResult, type TestHub } from '../helpers/hub';
 
-type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 let t: TestHub;
 beforeAll(async () => {

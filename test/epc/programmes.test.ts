@@ -2,6 +2,7 @@ import { roundTo } from '../../src/figures/precision';
 import { toGlobalId } from '../../src/graphql/relay';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import { startTestHub, type TestHub } from '../helpers/hub';
+import { daysBetween, seasonalTemperature } from '../helpers/weather';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
@@ -32,19 +33,8 @@ const AUDITED = {
   '中共邵阳市委党校': '2023-06-14',
 } as const;
 
-/** Days from `from` (inclusive) to `to` (exclusive), YYYY-MM-DD. */
-function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-}
-
 /** A synthetic seasonal series: about 6 °C mid-January, 28 °C mid-July, with deterministic wiggles. */
-function temperature(day: string, i: number): number {
-  const d = new Date(`${day}T00:00:00Z`);
-  const doy = (d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000 + 1;
-  return 17 + 11 * Math.sin((2 * Math.PI * (doy - 105)) / 365) + 3 * Math.sin(1.7 * i) + 1.5 * Math.sin(0.37 * i);
-}
+const temperature = (day: string, i: number) => seasonalTemperature(day, i, 11);
 
 const WEATHER_FROM = '2021-09-01';
 const WEATHER_TO = '2024-01-01';

@@ -8,7 +8,7 @@ import { spawnHub, sqlOn, type SpawnedHub } from '../helpers/spawn';
  * older than a write committed before the question (on any hub, or outside the hubs), and still
  * charged to the key's budget and counted in its usage.
  */
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 let t: TestHub;
 /** The same database through a hub without the cache: what every answer must be. */

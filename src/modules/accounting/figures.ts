@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { FactorTable } from '../factors/factor-table';
 import type { EmissionScope } from '../factors/factors.enums';
 import type { Carrier, MeterUnit } from '../metering/metering.enums';
-import { monthStart, type Period } from './period';
+import { monthStart, nextMonth, type Period } from './period';
 
 /** One institution's use of one carrier in one calendar month (or the part of it in the period). */
 export interface MonthFigure {
@@ -72,7 +72,7 @@ export async function loadLiveFigures(
   regionOf: (institutionId: number) => number,
   groups?: FigureGroups,
 ): Promise<MonthFigure[]> {
-  const fullFrom = period.from.endsWith('-01') ? period.from : nextMonthOf(period.from);
+  const fullFrom = period.from.endsWith('-01') ? period.from : nextMonth(period.from);
   const fullTo = monthStart(period.to) < fullFrom ? fullFrom : monthStart(period.to);
   // Days outside whole months (a year to date ending mid-month); usually none. Dates are
   // YYYY-MM-DD strings this module made, so they are safe to inline.
@@ -140,12 +140,6 @@ export async function loadLiveFigures(
       unitConversionIds: f.unitConversionIds,
     };
   });
-}
-
-function nextMonthOf(day: string): string {
-  const y = Number(day.slice(0, 4));
-  const m = Number(day.slice(5, 7));
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
 }
 
 /**

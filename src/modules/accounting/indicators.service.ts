@@ -3,6 +3,7 @@ import { canReadRows, readInstitutions, readScope, type InstitutionScope } from 
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError } from '../../errors/domain-errors';
+import { groupRows } from '../../graphql/batch';
 import { decodeIntId, intKey, pageOfList, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { IndicatorKind, isWaterIndicator } from '../compliance/compliance.enums';
 import { QuotaBook, statusOf } from '../compliance/quota-book';
@@ -144,7 +145,7 @@ export class IndicatorsService {
     closed: boolean,
     pendingRecalculation = false,
   ): Indicators[] {
-    const byInst = bucket(figures, (f) => f.institutionId);
+    const byInst = groupRows(figures, (f) => f.institutionId);
     return institutions.map((inst) => {
       const view = buildIndicators(period, byInst.get(inst.id) ?? [], profiles.get(inst.id), denied, closed, 1);
       view.pendingRecalculation = closed && pendingRecalculation;
@@ -193,7 +194,7 @@ export class IndicatorsService {
     const plan = isPublic ? disclosurePlan(ref, ref.institutions, ref.regions) : null;
     const closed = ref.closedYears.has(period.year);
     const keyOf = (i: InstitutionInfo): string => (groupBy === IndicatorGroupBy.REGION ? String(i.regionId) : groupBy === IndicatorGroupBy.CATEGORY ? i.category : 'CITY');
-    const groups = groupBy === IndicatorGroupBy.CITY ? new Map([['CITY', members]]) : bucket(members, keyOf);
+    const groups = groupBy === IndicatorGroupBy.CITY ? new Map([['CITY', members]]) : groupRows(members, keyOf);
     const ids = scope.kind === 'all' && !filter ? null : members.map((i) => i.id);
     let figuresByGroup: Map<string, MonthFigure[]>;
     let profiles: Map<number, ProfileFigures>;
@@ -201,7 +202,7 @@ export class IndicatorsService {
       // Frozen sums are already per institution and carrier: few rows.
       const loaded = await this.figures(ref, ids, period, closed);
       const memberOf = new Map(members.map((i) => [i.id, keyOf(i)]));
-      figuresByGroup = bucket(loaded.figures.filter((f) => memberOf.has(f.institutionId)), (f) => memberOf.get(f.institutionId)!);
+      figuresByGroup = groupRows(loaded.figures.filter((f) => memberOf.has(f.institutionId)), (f) => memberOf.get(f.institutionId)!);
       profiles = loaded.profiles;
     } else {
       // Live: summed in SQL per group and region (factors differ by region), not per institution.
@@ -216,7 +217,7 @@ export class IndicatorsService {
         loadLiveFigures(this.db.pool, null, period, this.tz, ref.factors, (k) => parts[k].regionId, { institutionIds: members.map((i) => i.id), keys }),
         this.profiles(ids, period.year, closed),
       ]);
-      figuresByGroup = bucket(figures, (f) => parts[f.institutionId].group);
+      figuresByGroup = groupRows(figures, (f) => parts[f.institutionId].group);
       profiles = byInstitution;
     }
     return [...groups.entries()].map(([key, insts]) => {
@@ -230,16 +231,6 @@ export class IndicatorsService {
   }
 }
 
-function bucket<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const r of rows) {
-    const k = keyOf(r);
-    const list = map.get(k);
-    if (list) list.push(r);
-    else map.set(k, [r]);
-  }
-  return map;
-}
 
 
 /** Builds the view from figures and the profile; ratios are ratios of sums. */

@@ -1,17 +1,9 @@
-import { Carrier, MeterUnit } from '../metering/metering.enums';
+import { Carrier } from '../metering/metering.enums';
 import { EmissionScope } from '../factors/factors.enums';
 import type { MonthFigure, ProfileFigures } from './figures';
 
-export interface CarrierTotal {
-  carrier: Carrier;
-  quantity: number;
-  unit: MeterUnit;
-  kgce: number | null;
-  kgCo2: number | null;
-  scope: EmissionScope | null;
-  coveredS: number;
-  expectedS: number;
-}
+/** One carrier summed over months and institutions: a month's figure without the month, the institution and the factor ids. */
+export type CarrierTotal = Pick<MonthFigure, 'carrier' | 'quantity' | 'unit' | 'kgce' | 'kgCo2' | 'scope' | 'coveredS' | 'expectedS'>;
 
 /** Sums of figures over a period and a set of institutions; every ratio is taken from these sums. */
 export interface Totals {
