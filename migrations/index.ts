@@ -12,6 +12,7 @@ import { Migration20261201170000_caltrack } from './Migration20261201170000_calt
 import { Migration20261202040000_effective_at } from './Migration20261202040000_effective_at';
 import { Migration20261202040100_closed_year_pending } from './Migration20261202040100_closed_year_pending';
 import { Migration20261202050000_data_version } from './Migration20261202050000_data_version';
+import { Migration20261202080000_fleet } from './Migration20261202080000_fleet';
 import { Migration20261202090000_reading_set_checks } from './Migration20261202090000_reading_set_checks';
 import { Migration20261203040000_epc_title_zh } from './Migration20261203040000_epc_title_zh';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202040000_effective_at', class: Migration20261202040000_effective_at },
   { name: 'Migration20261202040100_closed_year_pending', class: Migration20261202040100_closed_year_pending },
   { name: 'Migration20261202050000_data_version', class: Migration20261202050000_data_version },
+  { name: 'Migration20261202080000_fleet', class: Migration20261202080000_fleet },
   { name: 'Migration20261202090000_reading_set_checks', class: Migration20261202090000_reading_set_checks },
   { name: 'Migration20261203040000_epc_title_zh', class: Migration20261203040000_epc_title_zh },
 ];

@@ -51,6 +51,10 @@ export type Resource =
   | 'pvProject'
   /** investment of PV projects (FINANCE may correct it) */
   | 'pvMoney'
+  /** official vehicles, their refuellings and chargings, charging points */
+  | 'fleet'
+  /** recycling records (waste streams by month) */
+  | 'recycling'
   /** the audit trail; `own` here means the events of the holder's own keys and on its own objects */
   | 'auditEvent';
 
@@ -204,6 +208,15 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
     GOA: R, DRC: R, FINANCE: RW, WATER: NONE, HOUSING: NONE,
     INSTITUTION: { read: 'own' }, ESCO: { read: 'contract' }, PUBLIC: NONE,
   },
+  // The fleet reform and waste sorting are GOA's programmes; institutions keep their own ledgers.
+  fleet: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: NONE, HOUSING: NONE,
+    INSTITUTION: OWN_RW, ESCO: NONE, PUBLIC: { read: 'aggregate' },
+  },
+  recycling: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: NONE, HOUSING: NONE,
+    INSTITUTION: OWN_RW, ESCO: NONE, PUBLIC: { read: 'aggregate' },
+  },
   // GOA reads the whole trail; every other holder what its keys did and what was done to its objects.
   auditEvent: {
     GOA: R, DRC: { read: 'own' }, FINANCE: { read: 'own' }, WATER: { read: 'own' }, HOUSING: { read: 'own' },
@@ -273,6 +286,9 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Query.regions': { open: 'the map of regions is shared by everyone' },
   'Query.viewer': { open: 'every key may ask who it is' },
   'Query.yearRecalculations': rule('rows', 'yearClosure'),
+  'Query.vehicles': rule('rows', 'fleet'),
+  'Query.vehicleEnergyRecords': rule('rows', 'fleet'),
+  'Query.chargingPoints': rule('rows', 'fleet'),
   'Query.weatherStations': rule('read', 'weather'),
   'Query.weatherDays': rule('read', 'weather'),
 
@@ -294,6 +310,10 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Mutation.acceptSettlementDifference': rule('write', 'money'),
   'Mutation.rebaselineEpcContract': rule('write', 'epcBaseline'),
   'Mutation.addNonRoutineEvent': rule('write', 'epcBaseline'),
+  'Mutation.createVehicle': rule('write', 'fleet'),
+  'Mutation.updateVehicle': rule('write', 'fleet'),
+  'Mutation.createChargingPoint': rule('write', 'fleet'),
+  'Mutation.ingestVehicleEnergy': rule('write', 'fleet'),
   'Mutation.createWeatherStation': rule('write', 'weather'),
   'Mutation.importWeather': rule('write', 'weather'),
   'Mutation.createEsco': rule('write', 'esco'),
@@ -309,6 +329,7 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
 
   'Subscription.complianceAlerts': rule('rows', ...INDICATORS),
   'Subscription.epcContractChanged': rule('rows', 'epcContract'),
+  'Subscription.fleetChanged': rule('rows', 'fleet'),
   'Subscription.indicatorUpdated': rule('rows', ...INDICATORS),
   'Subscription.pvGeneration': rule('rows', 'pvProject'),
   'Subscription.readingsIngested': rule('rows', ...METERS),
@@ -344,4 +365,6 @@ export const NODE_RULES: Readonly<Record<string, FieldRule>> = {
   EmissionFactor: rule('read', 'factor'),
   UnitConversion: rule('read', 'factor'),
   WeatherStation: rule('read', 'weather'),
+  Vehicle: rule('rows', 'fleet'),
+  ChargingPoint: rule('rows', 'fleet'),
 };

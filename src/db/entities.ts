@@ -16,6 +16,9 @@ import { EnergyAudit } from '../modules/audits/energy-audit.entity';
 import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from '../modules/epc/epc-contract.entity';
 import { Esco } from '../modules/epc/esco.entity';
 import { PvProject } from '../modules/solar/pv-project.entity';
+import { ChargingPoint } from '../modules/fleet/charging-point.entity';
+import { Vehicle } from '../modules/fleet/vehicle.entity';
+import { VehicleEnergyRecord } from '../modules/fleet/vehicle-energy.entity';
 import { Agency } from '../modules/registry/agency.entity';
 import { Institution } from '../modules/registry/institution.entity';
 import { InstitutionProfile } from '../modules/registry/institution-profile.entity';
@@ -28,4 +31,5 @@ export const ENTITIES = [
   YearClosure, YearRecalculation,
   QuotaStandard, RectificationCase, RectificationEvent, ComplianceAlert, ScoringRule, AssessmentRound, AssessmentEntry, AssessmentSignature,
   Esco, EpcContract, EpcTransition, EpcAsset, EpcPayment, EnergyAudit, PvProject,
+  Vehicle, ChargingPoint, VehicleEnergyRecord,
 ];

@@ -49,4 +49,9 @@ export const EXAMPLE_VARIABLES: Readonly<Record<string, Record<string, unknown> 
   Regions: { first: 10 },
   InstitutionsFromEnd: { last: 10 },
   Nodes: { ids: [LONGHUI_HOSPITAL, LONGHUI_ELECTRICITY_METER, HUNAN_REGION, LONGHUI_CONTRACT] },
+  // The demo has no fleet yet: these answer empty lists until one is recorded.
+  Vehicles: { first: 10 },
+  ChargingPoints: { first: 10 },
+  VehicleEnergyRecords: { first: 10 },
+  FleetChanged: {},
 };

@@ -9,6 +9,7 @@ import { solarLoaders } from '../modules/solar/solar.loaders';
 import { meteringLoaders } from '../modules/metering/metering.loaders';
 import { registryLoaders, type LoaderOptions } from '../modules/registry/registry.loaders';
 import { weatherLoaders } from '../modules/weather/weather.loaders';
+import { fleetLoaders } from '../modules/fleet/fleet.loaders';
 
 /** Every DataLoader, made fresh for each request (or subscription operation). */
 export function createLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions = { cache: true }) {
@@ -21,6 +22,7 @@ export function createLoaders(db: Database, em: EntityManager, principal: Princi
     ...weatherLoaders(db.pool, opts),
     ...complianceLoaders(em, opts),
     ...solarLoaders(db, em, principal, opts),
+    ...fleetLoaders(em, opts),
   };
 }
 

@@ -25,6 +25,7 @@ import { PvProject } from '../modules/solar/pv-project.entity';
 import { SolarService } from '../modules/solar/solar.service';
 import { RegistryService } from '../modules/registry/registry.service';
 import { WeatherService } from '../modules/weather/weather.service';
+import { FleetService } from '../modules/fleet/fleet.service';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors/domain-errors';
 import { fromGlobalId, MAX_PAGE, Node } from './relay';
 
@@ -92,6 +93,8 @@ const FETCHERS: Record<string, NodeFetcher> = {
   ConversionFactor: (id, ctx) => ctx.loaders.conversionFactorById.load(Number(id)),
   EmissionFactor: (id, ctx) => ctx.loaders.emissionFactorById.load(Number(id)),
   UnitConversion: (id, ctx) => ctx.loaders.unitConversionById.load(Number(id)),
+  Vehicle: (id, ctx) => new FleetService(ctx.db, ctx.em, ctx.principal).vehicle(Number(id)),
+  ChargingPoint: (id, ctx) => new FleetService(ctx.db, ctx.em, ctx.principal).chargingPoint(Number(id)),
   WeatherStation: (id, ctx) => new WeatherService(ctx.db.pool, ctx.principal, ctx.db.timezone).station(Number(id)),
 };
 

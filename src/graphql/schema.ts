@@ -15,6 +15,7 @@ import { RegistryResolvers } from '../modules/registry/registry.resolvers';
 import { WeatherResolvers } from '../modules/weather/weather.resolver';
 import { roundFigures } from './figures';
 import { applyInputLimits } from './input-limits';
+import { FleetResolvers } from '../modules/fleet/fleet.resolver';
 import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
@@ -27,7 +28,7 @@ export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'As
     resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, ...FactorsResolvers, ...AccountingResolvers, ...ComplianceResolvers,
       EpcResolver, EpcAssetResolver, EpcPaymentResolver, ...AuditsResolvers,
       ...SolarResolvers, ...AuditResolvers,
-      ...WeatherResolvers],
+      ...WeatherResolvers, ...FleetResolvers],
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,

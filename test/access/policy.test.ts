@@ -47,6 +47,9 @@ interface Fixtures {
   station: string;
   /** A settlement of `contract` frozen by a payment, with a pending difference for FINANCE to accept. */
   settlementStart: string;
+  vehicle: string;
+  vehicleId: number;
+  chargingPoint: string;
 }
 let F: Fixtures;
 
@@ -101,7 +104,12 @@ beforeAll(async () => {
   expect((await t.raw({ query: `mutation { recordEpcPayment(contractId: ${JSON.stringify(gid('EpcContract', cid))}, amountYuan: "1.00", paidOn: "2024-12-31") { paidOn } }` }, k.finance)).errors).toBeUndefined();
   const settled = await one(`UPDATE epc_settlement SET figures = jsonb_set(figures, '{savingsKgce}', to_jsonb((figures->>'savingsKgce')::float8 + 1))
     WHERE contract_id = $1 AND period_start = (SELECT min(period_start) FROM epc_settlement WHERE contract_id = $1) RETURNING to_char(period_start, 'YYYY-MM-DD') AS d`, [cid]);
+  const vehicle = await one(`INSERT INTO vehicle (institution_id, plate, type, powertrain, new_energy, in_service_on) VALUES ($1, '湘EPT001', 'SEDAN', 'PETROL', false, '2020-01-01') RETURNING id`, [longhui.id]);
+  const point = await one(`INSERT INTO charging_point (institution_id, code, location, power_kw, connectors) VALUES ($1, 'POLICY-CP', 'policy test', 7, 1) RETURNING id`, [longhui.id]);
   F = {
+    vehicle: gid('Vehicle', vehicle.id),
+    vehicleId: Number(vehicle.id),
+    chargingPoint: gid('ChargingPoint', point.id),
     station: gid('WeatherStation', station.id),
     settlementStart: String(settled.d),
     longhui: gid('Institution', longhui.id),
@@ -167,6 +175,9 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Query.viewer': () => '',
   'Query.yearRecalculations': () => '',
   'Query.weatherStations': () => 'first: 5',
+  'Query.vehicles': () => 'first: 5',
+  'Query.vehicleEnergyRecords': () => 'first: 5',
+  'Query.chargingPoints': () => 'first: 5',
   'Query.weatherDays': () => `stationId: ${q(F.station)}, from: "2024-01-01", to: "2024-02-01"`,
 
   'Mutation.addConversionFactor': () => 'input: { carrier: DIESEL, unit: KG, kgcePerUnit: 1.4571, validFrom: "2030-01-01", source: "policy test" }',
@@ -193,6 +204,10 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Mutation.acceptSettlementDifference': () => `contractId: ${q(F.contract)}, periodStart: ${q(F.settlementStart)}`,
   'Mutation.rebaselineEpcContract': (s) => `id: ${q(F.contract)}, reason: "policy test ${s}"`,
   'Mutation.addNonRoutineEvent': () => `contractId: ${q(F.contract)}, from: "2030-01-01", to: "2030-02-01", adjustmentKgce: "0", reason: "policy test"`,
+  'Mutation.createVehicle': (s) => `input: { institutionId: ${q(F.longhui)}, plate: "湘EP${SUBJECTS.indexOf(s)}${SUBJECTS.indexOf(s)}00", type: SEDAN, powertrain: PETROL, inServiceOn: "2024-01-01" }`,
+  'Mutation.updateVehicle': () => `id: ${q(F.vehicle)}, input: { type: SEDAN }`,
+  'Mutation.createChargingPoint': (s) => `input: { institutionId: ${q(F.longhui)}, code: "PT-${s}", location: "policy test", powerKw: 7, connectors: 1 }`,
+  'Mutation.ingestVehicleEnergy': () => `input: { rows: [{ vehicleId: ${q(F.vehicle)}, day: "2024-03-01", energy: GASOLINE, quantity: 40, odometerKm: 1000 }] }`,
   'Mutation.createWeatherStation': (s) => `input: { code: "PT-${s}", name: "policy test", source: "policy test" }`,
   'Mutation.importWeather': () => `csv: "station,day,mean_temp\\nPOLICY,2024-01-01,5.5", source: "policy test"`,
   'Mutation.createEsco': () => `name: "Policy Test ESCO", nameZh: "策略测试节能公司", creditCode: ${q(makeCreditCode('91', '430500', 9901))}`,
@@ -217,6 +232,7 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Subscription.complianceAlerts': () => '',
   'Subscription.epcContractChanged': () => '',
   'Subscription.indicatorUpdated': () => '',
+  'Subscription.fleetChanged': () => '',
   'Subscription.pvGeneration': () => '',
   'Subscription.readingsIngested': () => '',
 };
@@ -231,6 +247,7 @@ function eventsFor(field: string): [string, unknown][] {
     case 'indicatorUpdated': return [[TOPICS.INDICATOR_UPDATED, { institutionId: F.longhuiId, year: 2026, months: ['2026-11-01'] }]];
     case 'complianceAlerts': return [[TOPICS.COMPLIANCE_ALERT, alert('PER_CAPITA_ENERGY')], [TOPICS.COMPLIANCE_ALERT, alert('PER_CAPITA_WATER')]];
     case 'pvGeneration': return [[TOPICS.PV_GENERATION, { projectId: F.pvProjectId, institutionId: F.longhuiId, kwh: 1, periodStart: at, periodEnd: at }]];
+    case 'fleetChanged': return [[TOPICS.FLEET_CHANGED, { institutionId: F.longhuiId, kind: 'VEHICLE', ids: [F.vehicleId], months: [] }]];
     case 'epcContractChanged': return [[TOPICS.EPC_CHANGED, { contractId: F.contractId, institutionId: F.longhuiId, escoId: F.hunanGreenId }]];
     default: throw new Error(`no events for Subscription.${field}: add them to eventsFor`);
   }
@@ -358,6 +375,8 @@ describe('the policy table, field by field and subject by subject', () => {
         `INSERT INTO year_recalculation (year, recalculated_by, old_energy_kgce, new_energy_kgce, old_emissions_kg_co2, new_emissions_kg_co2) VALUES (2023, 'test', 1, 1, 1, 1) RETURNING id`)).id)),
       AuditEvent: toGlobalId('AuditEvent', Number((await one('SELECT max(id) AS id FROM audit_event')).id)),
       ApiKey: toGlobalId('ApiKey', Number((await one('SELECT min(id) AS id FROM api_key')).id)),
+      Vehicle: F.vehicle,
+      ChargingPoint: F.chargingPoint,
     };
     expect(Object.keys(ids).sort()).toEqual(Object.keys(NODE_RULES).sort());
     expect(Object.keys(ids).sort()).toEqual([...NODE_TYPES].sort());

@@ -59,7 +59,7 @@ export const reportPathOf = (file: string) => `${file}.rejected.csv`;
 
 
 /** The rejected-rows report, opened on the first problem so a clean file leaves none behind. */
-class Report {
+export class Report {
   private out: WriteStream | null = null;
   count = 0;
   constructor(readonly path: string) {}

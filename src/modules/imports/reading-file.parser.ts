@@ -64,8 +64,27 @@ export function mapColumns(headers: string[], mapping: ColumnMap = {}): ColumnMa
   return map;
 }
 
+/**
+ * The header of the file holding each column of `spec` (accepted headers, compared lower-cased),
+ * for files other than readings; `required` lists groups of which one column each must be present.
+ */
+export function matchColumns<K extends string>(spec: Record<K, readonly string[]>, headers: string[], required: readonly (readonly K[])[]): Partial<Record<K, string>> {
+  const found = headers.map(normalise).filter(Boolean);
+  if (!found.length) throw new ImportFileError('the file has no header row');
+  const map: Partial<Record<K, string>> = {};
+  for (const [column, names] of Object.entries(spec) as [K, readonly string[]][]) {
+    const header = found.find((h) => names.includes(h));
+    if (header) map[column] = header;
+  }
+  const missing = required.filter((group) => !group.some((c) => map[c])).map((group) => group.map((c) => spec[c].join('/')).join(' or '));
+  if (missing.length) throw new ImportFileError(`missing required column(s): ${missing.join('; ')}; the header has: ${found.join(', ')}`);
+  return map;
+}
+
 export interface ReadOptions {
   mapping?: ColumnMap;
+  /** Checks the header row (throws ImportFileError); by default, the columns of a readings file. */
+  header?: (headers: string[]) => void;
   /** Bytes of the file read so far (for a progress bar's share done and ETA). */
   progress?: { bytes: number };
 }
@@ -80,8 +99,9 @@ export async function* readRows(file: string, opts: ReadOptions = {}): AsyncGene
   // exceljs takes seconds to load and only .xlsx needs it; loaded before the file starts flowing.
   const excel = ext === '.xlsx' ? (await import('exceljs')).default : null;
   const source = createReadStream(file).on('data', (chunk) => (progress.bytes += chunk.length));
-  if (!excel) yield* readCsv(source, head, opts.mapping);
-  else yield* readXlsx(excel, source, head, opts.mapping);
+  const header = opts.header ?? ((headers: string[]) => void mapColumns(headers, opts.mapping));
+  if (!excel) yield* readCsv(source, head, header);
+  else yield* readXlsx(excel, source, head, header);
 }
 
 async function readHead(file: string): Promise<Buffer> {
@@ -121,7 +141,7 @@ function utf8Guard(): Transform {
   });
 }
 
-async function* readCsv(file: ReadStream, head: Buffer, mapping?: ColumnMap): AsyncGenerator<RawRow> {
+async function* readCsv(file: ReadStream, head: Buffer, header: (headers: string[]) => void): AsyncGenerator<RawRow> {
   if (head.subarray(0, 2).toString('latin1') === 'PK') {
     file.destroy();
     throw new ImportFileError('looks like a spreadsheet, not CSV text');
@@ -136,7 +156,7 @@ async function* readCsv(file: ReadStream, head: Buffer, mapping?: ColumnMap): As
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!headers) {
         headers = record.map(normalise);
-        mapColumns(headers, mapping);
+        header(headers);
         continue;
       }
       row++;
@@ -149,7 +169,7 @@ async function* readCsv(file: ReadStream, head: Buffer, mapping?: ColumnMap): As
   if (!headers) throw new ImportFileError('the file has no rows');
 }
 
-async function* readXlsx(Excel: typeof ExcelJS, file: ReadStream, head: Buffer, mapping?: ColumnMap): AsyncGenerator<RawRow> {
+async function* readXlsx(Excel: typeof ExcelJS, file: ReadStream, head: Buffer, header: (headers: string[]) => void): AsyncGenerator<RawRow> {
   if (head.subarray(0, 2).toString('latin1') !== 'PK') {
     file.destroy();
     throw new ImportFileError('not an XLSX workbook');
@@ -163,7 +183,7 @@ async function* readXlsx(Excel: typeof ExcelJS, file: ReadStream, head: Buffer, 
         const values = (xrow.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
         if (!headers) {
           headers = values.map((v) => normalise(String(v)));
-          mapColumns(headers, mapping);
+          header(headers);
           continue;
         }
         if (values.every((v) => v === '')) continue;

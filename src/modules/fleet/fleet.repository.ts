@@ -1,0 +1,70 @@
+import type pg from 'pg';
+import type { EnergyRow } from './vehicle-energy.service';
+
+/** SQL of the fleet module that is not plain entity reads: batches of records and figures. */
+
+export interface VehicleLockRow {
+  id: number;
+  institution_id: number;
+  powertrain: string;
+  in_service_on: string;
+  out_of_service_on: string | null;
+}
+
+/** Locks the batch's vehicles (two batches for one vehicle apply one after the other) and reads its charging points. */
+export async function lockVehicles(client: pg.ClientBase, vehicleIds: number[], pointIds: number[]) {
+  const v = await client.query<VehicleLockRow>(
+    `SELECT id, institution_id, powertrain, to_char(in_service_on, 'YYYY-MM-DD') AS in_service_on, to_char(out_of_service_on, 'YYYY-MM-DD') AS out_of_service_on
+       FROM vehicle WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE`,
+    [vehicleIds],
+  );
+  const p = pointIds.length
+    ? await client.query<{ id: number; institution_id: number }>('SELECT id, institution_id FROM charging_point WHERE id = ANY($1::int[])', [pointIds])
+    : { rows: [] };
+  return { vehicles: new Map(v.rows.map((r) => [r.id, r])), points: new Map(p.rows.map((r) => [r.id, r])) };
+}
+
+const rowArrays = (rows: EnergyRow[]) => [
+  rows.map((r) => r.vehicleId), rows.map((r) => r.energy), rows.map((r) => r.day), rows.map((r) => String(r.odometerKm)),
+];
+
+/** Stored records with the key (vehicle, energy, day, odometer) of a row, by that key. */
+export async function storedEnergyKeys(client: pg.ClientBase, rows: EnergyRow[]) {
+  const { rows: found } = await client.query<{ vehicle_id: number; energy: string; day: string; odometer_km: string; quantity: string; charging_point_id: number | null }>(
+    `SELECT e.vehicle_id, e.energy, to_char(e.day, 'YYYY-MM-DD') AS day, e.odometer_km::float8::text AS odometer_km, e.quantity::text AS quantity, e.charging_point_id
+       FROM unnest($1::int[], $2::text[], $3::date[], $4::numeric[]) AS k(v, en, d, o)
+       JOIN vehicle_energy_record e ON e.vehicle_id = k.v AND e.energy = k.en::vehicle_energy AND e.day = k.d AND e.odometer_km = k.o`,
+    rowArrays(rows),
+  );
+  return new Map(found.map((r) => [`${r.vehicle_id}|${r.energy}|${r.day}|${Number(r.odometer_km)}`, r]));
+}
+
+/** For each new row (by position): the highest stored odometer of an earlier day and the lowest of a later day. */
+export async function storedOdometerBounds(client: pg.ClientBase, rows: EnergyRow[]) {
+  if (!rows.length) return [];
+  const { rows: found } = await client.query<{ i: number; before_max: string | null; after_min: string | null }>(
+    `SELECT k.i - 1 AS i,
+            (SELECT max(odometer_km) FROM vehicle_energy_record WHERE vehicle_id = k.v AND day < k.d)::text AS before_max,
+            (SELECT min(odometer_km) FROM vehicle_energy_record WHERE vehicle_id = k.v AND day > k.d)::text AS after_min
+       FROM unnest($1::int[], $2::date[]) WITH ORDINALITY AS k(v, d, i)`,
+    [rows.map((r) => r.vehicleId), rows.map((r) => r.day)],
+  );
+  return found;
+}
+
+export async function insertEnergyRecords(client: pg.ClientBase, rows: EnergyRow[], createdBy: string): Promise<void> {
+  await client.query(
+    `INSERT INTO vehicle_energy_record (vehicle_id, energy, day, odometer_km, quantity, charging_point_id, created_by)
+     SELECT v, en::vehicle_energy, d, o, q, cp, $7 FROM unnest($1::int[], $2::text[], $3::date[], $4::numeric[], $5::numeric[], $6::int[]) AS u(v, en, d, o, q, cp)`,
+    [...rowArrays(rows), rows.map((r) => String(r.quantity)), rows.map((r) => r.chargingPointId), createdBy],
+  );
+}
+
+/** Vehicles by plate and charging points by code, for a file's rows (all of them: the file names them by text). */
+export async function fleetNames(pool: pg.Pool) {
+  const [v, p] = await Promise.all([
+    pool.query<{ id: number; plate: string }>('SELECT id, plate FROM vehicle'),
+    pool.query<{ id: number; code: string }>('SELECT id, code FROM charging_point'),
+  ]);
+  return { vehicleByPlate: new Map(v.rows.map((r) => [r.plate, r.id])), pointByCode: new Map(p.rows.map((r) => [r.code, r.id])) };
+}

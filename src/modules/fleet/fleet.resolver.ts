@@ -1,0 +1,127 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { inScope, readInstitutions } from '../../access/guard';
+import { Connection, decodeIntId, PageArgs, toGlobalId, type Page } from '../../graphql/relay';
+import type { Context } from '../../graphql/context';
+import { TOPICS } from '../realtime/pubsub';
+import { filterIterable } from '../realtime/filter-iterable';
+import { Meter } from '../metering/meter.entity';
+import { Institution } from '../registry/institution.entity';
+import { ChargingPoint } from './charging-point.entity';
+import { CreateChargingPointInput, CreateVehicleInput, UpdateVehicleInput, VehicleEnergyBatchInput, VehicleEnergyFilter, VehicleFilter } from './fleet.inputs';
+import { publishEnergy, publishFleet } from './fleet.events';
+import { FleetService, type FleetChangedPayload } from './fleet.service';
+import { FleetChangedEvent, VehicleEnergyIngestResult } from './fleet.types';
+import { VehicleEnergyRecord } from './vehicle-energy.entity';
+import { ingestEnergyBatch, MAX_ENERGY_ROWS, parseEnergyRows } from './vehicle-energy.service';
+import { Vehicle } from './vehicle.entity';
+
+const VehicleConnection = Connection(Vehicle, 'Vehicle');
+const ChargingPointConnection = Connection(ChargingPoint, 'ChargingPoint');
+const VehicleEnergyRecordConnection = Connection(VehicleEnergyRecord, 'VehicleEnergyRecord');
+const svc = (ctx: Context) => new FleetService(ctx.db, ctx.em, ctx.principal);
+
+@Resolver(() => Vehicle)
+export class FleetResolver {
+  @Query(() => VehicleConnection, { description: 'Vehicles of the fleets this key may see.' })
+  vehicles(@Args() page: PageArgs, @Arg('filter', () => VehicleFilter, { nullable: true }) filter: VehicleFilter | undefined, @Ctx() ctx: Context): Promise<Page<Vehicle>> {
+    return svc(ctx).vehicles(filter, page);
+  }
+
+  @Query(() => VehicleEnergyRecordConnection, { description: 'Refuellings and chargings, oldest recorded first.' })
+  vehicleEnergyRecords(@Args() page: PageArgs, @Arg('filter', () => VehicleEnergyFilter, { nullable: true }) filter: VehicleEnergyFilter | undefined, @Ctx() ctx: Context): Promise<Page<VehicleEnergyRecord>> {
+    return svc(ctx).energyRecords(filter, page);
+  }
+
+  @Query(() => ChargingPointConnection)
+  chargingPoints(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<ChargingPoint>> {
+    return svc(ctx).chargingPoints(institutionId, page);
+  }
+
+  @Mutation(() => Vehicle, { description: 'GOA or the institution registers a vehicle of its fleet.' })
+  async createVehicle(@Arg('input', () => CreateVehicleInput) input: CreateVehicleInput, @Ctx() ctx: Context): Promise<Vehicle> {
+    const v = await svc(ctx).createVehicle(input);
+    publishFleet(ctx, { institutionId: v.institution.id, kind: 'VEHICLE', ids: [v.id], months: [] });
+    return v;
+  }
+
+  @Mutation(() => Vehicle, { description: 'Changes a vehicle: its type, NEV flag or service dates (a vehicle leaving service gets outOfServiceOn).' })
+  async updateVehicle(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateVehicleInput) input: UpdateVehicleInput, @Ctx() ctx: Context): Promise<Vehicle> {
+    const v = await svc(ctx).updateVehicle(decodeIntId(id, 'Vehicle'), input);
+    publishFleet(ctx, { institutionId: v.institution.id, kind: 'VEHICLE', ids: [v.id], months: [] });
+    return v;
+  }
+
+  @Mutation(() => ChargingPoint, { description: 'GOA or the institution registers a charging point.' })
+  async createChargingPoint(@Arg('input', () => CreateChargingPointInput) input: CreateChargingPointInput, @Ctx() ctx: Context): Promise<ChargingPoint> {
+    const p = await svc(ctx).createChargingPoint(input);
+    publishFleet(ctx, { institutionId: p.institution.id, kind: 'CHARGING_POINT', ids: [p.id], months: [] });
+    return p;
+  }
+
+  @Mutation(() => VehicleEnergyIngestResult, {
+    description: `Records refuellings and chargings, all rows or none (at most ${MAX_ENERGY_ROWS}); errors name the row index. A row equal to a stored record is a duplicate.`,
+  })
+  async ingestVehicleEnergy(@Arg('input', () => VehicleEnergyBatchInput) input: VehicleEnergyBatchInput, @Ctx() ctx: Context): Promise<VehicleEnergyIngestResult> {
+    const result = await ingestEnergyBatch(ctx.db.pool, ctx.principal, parseEnergyRows(input.rows));
+    publishEnergy(ctx, result);
+    return { accepted: result.accepted, duplicates: result.duplicates };
+  }
+
+  @Subscription(() => FleetChangedEvent, {
+    description: 'Changes to the fleets this key may see, after each commit.',
+    subscribe: ({ context }: SubscribeResolverData<unknown, object, Context>) => {
+      const scope = readInstitutions(context.principal, 'fleet');
+      return filterIterable<FleetChangedPayload>(context.pubsub.subscribe(TOPICS.FLEET_CHANGED), (ev) => scope !== null && inScope(scope, ev.institutionId));
+    },
+  })
+  fleetChanged(@Root() ev: FleetChangedPayload): FleetChangedPayload {
+    return ev;
+  }
+
+  @FieldResolver(() => Institution)
+  async institution(@Root() v: Vehicle, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(v.institution.id))!;
+  }
+}
+
+@Resolver(() => ChargingPoint)
+export class ChargingPointResolver {
+  @FieldResolver(() => Institution)
+  async institution(@Root() p: ChargingPoint, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(p.institution.id))!;
+  }
+
+  @FieldResolver(() => Meter, { nullable: true, description: 'The ELECTRICITY meter that measures the point.' })
+  async meter(@Root() p: ChargingPoint, @Ctx() ctx: Context): Promise<Meter | null> {
+    return p.meter ? ctx.loaders.meterById.load(p.meter.id) : null;
+  }
+}
+
+@Resolver(() => VehicleEnergyRecord)
+export class VehicleEnergyRecordResolver {
+  @FieldResolver(() => Vehicle)
+  async vehicle(@Root() r: VehicleEnergyRecord, @Ctx() ctx: Context): Promise<Vehicle> {
+    return (await ctx.loaders.vehicleById.load(r.vehicle.id))!;
+  }
+
+  @FieldResolver(() => ChargingPoint, { nullable: true })
+  async chargingPoint(@Root() r: VehicleEnergyRecord, @Ctx() ctx: Context): Promise<ChargingPoint | null> {
+    return r.chargingPoint ? ctx.loaders.chargingPointById.load(r.chargingPoint.id) : null;
+  }
+}
+
+@Resolver(() => FleetChangedEvent)
+export class FleetChangedEventResolver {
+  @FieldResolver(() => Institution)
+  async institution(@Root() ev: FleetChangedPayload, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(ev.institutionId))!;
+  }
+
+  @FieldResolver(() => [ID], { description: 'Global ids of the vehicles or charging point concerned.' })
+  objectIds(@Root() ev: FleetChangedPayload): string[] {
+    const type = ev.kind === 'CHARGING_POINT' ? 'ChargingPoint' : 'Vehicle';
+    return ev.ids.map((id) => toGlobalId(type, id));
+  }
+}
+
+export const FleetResolvers = [FleetResolver, ChargingPointResolver, VehicleEnergyRecordResolver, FleetChangedEventResolver] as const;

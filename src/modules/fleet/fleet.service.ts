@@ -1,0 +1,174 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { assertCanWrite, readInstitutions } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
+import { decodeIntId, intKey, keyset, pageById, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { flushAudited } from '../audit/audit.service';
+import { Meter } from '../metering/meter.entity';
+import { Carrier } from '../metering/metering.enums';
+import { Institution } from '../registry/institution.entity';
+import { ChargingPoint } from './charging-point.entity';
+import { NEV_POWERTRAINS } from './fleet.enums';
+import type { CreateChargingPointInput, CreateVehicleInput, UpdateVehicleInput, VehicleEnergyFilter, VehicleFilter } from './fleet.inputs';
+import { isDay } from './vehicle-energy.service';
+import { VehicleEnergyRecord } from './vehicle-energy.entity';
+import { Vehicle } from './vehicle.entity';
+
+/** A Chinese plate: province, letter, then 5 (fuel) or 6 (new-energy) letters and digits, or a special last character. */
+const PLATE = /^[\u4e00-\u9fff][A-Z][A-Z0-9]{4,5}[A-Z0-9\u4e00-\u9fff]$/;
+
+export function normalisePlate(plate: string): string {
+  return plate.replace(/[·•.\s-]/g, '').toUpperCase();
+}
+
+/** What a subscriber of `fleetChanged` hears after a commit. */
+export interface FleetChangedPayload {
+  institutionId: number;
+  /** VEHICLE, CHARGING_POINT or ENERGY_RECORDS. */
+  kind: string;
+  ids: number[];
+  months: string[];
+}
+
+export class FleetService {
+  constructor(
+    private readonly db: Database,
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {}
+
+  /** Rows in the key's scope, for one-by-one reads. */
+  private rowWhere(path: 'institution' | 'vehicle'): Record<string, unknown> {
+    const scope = readInstitutions(this.principal, 'fleet');
+    if (!scope) throw new ForbiddenError('this key may not read vehicles one by one (aggregates only, or nothing)');
+    if (scope.kind === 'all') return {};
+    return path === 'institution' ? { institution: { $in: scope.ids } } : { vehicle: { institution: { $in: scope.ids } } };
+  }
+
+  vehicle(id: number): Promise<Vehicle | null> {
+    return this.em.findOne(Vehicle, { $and: [{ id }, this.rowWhere('institution')] } as FilterQuery<Vehicle>);
+  }
+
+  chargingPoint(id: number): Promise<ChargingPoint | null> {
+    return this.em.findOne(ChargingPoint, { $and: [{ id }, this.rowWhere('institution')] } as FilterQuery<ChargingPoint>);
+  }
+
+  vehicles(filter: VehicleFilter | undefined, page: PageArgs): Promise<Page<Vehicle>> {
+    const and: Record<string, unknown>[] = [this.rowWhere('institution')];
+    if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    if (filter?.inServiceOn) {
+      and.push({ inServiceOn: { $lte: filter.inServiceOn } }, { $or: [{ outOfServiceOn: null }, { outOfServiceOn: { $gt: filter.inServiceOn } }] });
+    }
+    return pageById(this.em, Vehicle, { $and: and } as FilterQuery<Vehicle>, page);
+  }
+
+  chargingPoints(institutionId: string | null | undefined, page: PageArgs): Promise<Page<ChargingPoint>> {
+    const and: Record<string, unknown>[] = [this.rowWhere('institution')];
+    if (institutionId) and.push({ institution: decodeIntId(institutionId, 'Institution', 'institutionId') });
+    return pageById(this.em, ChargingPoint, { $and: and } as FilterQuery<ChargingPoint>, page);
+  }
+
+  async energyRecords(filter: VehicleEnergyFilter | undefined, page: PageArgs): Promise<Page<VehicleEnergyRecord>> {
+    const and: Record<string, unknown>[] = [this.rowWhere('vehicle')];
+    const problems = new Problems();
+    for (const f of ['from', 'to'] as const) if (filter?.[f] && !isDay(filter[f]!)) problems.add(`filter.${f}`, 'a day, YYYY-MM-DD');
+    problems.throwIfAny();
+    if (filter?.vehicleId) and.push({ vehicle: decodeIntId(filter.vehicleId, 'Vehicle', 'filter.vehicleId') });
+    if (filter?.institutionId) and.push({ vehicle: { institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') } });
+    if (filter?.from) and.push({ day: { $gte: filter.from } });
+    if (filter?.to) and.push({ day: { $lt: filter.to } });
+    const w = pageWindow(page, 1);
+    const ks = keyset(w, ['id'], [intKey]);
+    const where = { $and: and } as FilterQuery<VehicleEnergyRecord>;
+    const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<VehicleEnergyRecord>;
+    const rows = await this.em.find(VehicleEnergyRecord, paged, { orderBy: ks.orderBy as never, limit: w.size + 1 });
+    return toPage(rows, w, () => this.em.count(VehicleEnergyRecord, where), (r) => [r.id]);
+  }
+
+  private checkDates(problems: Problems, inServiceOn: string, outOfServiceOn: string | null | undefined): void {
+    if (!isDay(inServiceOn)) problems.add('inServiceOn', 'a day between 2000-01-01 and 2099-12-31');
+    if (outOfServiceOn != null && !isDay(outOfServiceOn)) problems.add('outOfServiceOn', 'a day between 2000-01-01 and 2099-12-31');
+    else if (outOfServiceOn != null && outOfServiceOn <= inServiceOn) problems.add('outOfServiceOn', 'must be after inServiceOn');
+  }
+
+  async createVehicle(input: CreateVehicleInput): Promise<Vehicle> {
+    const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
+    assertCanWrite(this.principal, 'fleet', institutionId);
+    const problems = new Problems();
+    const plate = normalisePlate(input.plate);
+    if (!PLATE.test(plate)) problems.add('plate', 'a Chinese licence plate such as 湘E12345 or 湘ED12345');
+    this.checkDates(problems, input.inServiceOn, input.outOfServiceOn);
+    const institution = await this.em.findOne(Institution, institutionId);
+    if (!institution) problems.add('institutionId', 'no such institution');
+    problems.throwIfAny();
+    if (await this.em.count(Vehicle, { plate })) throw new ConflictError(`a vehicle with plate ${plate} is already registered`, { field: 'plate' });
+    const vehicle = this.em.create(Vehicle, {
+      institution: institution!,
+      plate,
+      type: input.type,
+      powertrain: input.powertrain,
+      newEnergy: input.newEnergy ?? NEV_POWERTRAINS.has(input.powertrain),
+      inServiceOn: input.inServiceOn,
+      outOfServiceOn: input.outOfServiceOn ?? null,
+    });
+    await flushAudited(this.em, this.principal);
+    return vehicle;
+  }
+
+  async updateVehicle(id: number, input: UpdateVehicleInput): Promise<Vehicle> {
+    const vehicle = await this.vehicle(id);
+    if (!vehicle) throw new NotFoundError('no vehicle with this id that this key can see');
+    assertCanWrite(this.principal, 'fleet', vehicle.institution.id);
+    const problems = new Problems();
+    const inServiceOn = input.inServiceOn ?? vehicle.inServiceOn;
+    const outOfServiceOn = input.outOfServiceOn === undefined ? vehicle.outOfServiceOn : input.outOfServiceOn;
+    this.checkDates(problems, inServiceOn, outOfServiceOn);
+    problems.throwIfAny();
+    // Records outside the new service period would no longer belong to it.
+    const { rows } = await this.db.pool.query<{ first: string | null; last: string | null }>(
+      `SELECT to_char(min(day), 'YYYY-MM-DD') AS first, to_char(max(day), 'YYYY-MM-DD') AS last FROM vehicle_energy_record WHERE vehicle_id = $1`,
+      [id],
+    );
+    if (rows[0].first && rows[0].first < inServiceOn) throw new ConflictError(`the vehicle has records from ${rows[0].first}, before ${inServiceOn}`, { field: 'inServiceOn' });
+    if (rows[0].last && outOfServiceOn && rows[0].last >= outOfServiceOn) throw new ConflictError(`the vehicle has records until ${rows[0].last}, on or after ${outOfServiceOn}`, { field: 'outOfServiceOn' });
+    if (input.type) vehicle.type = input.type;
+    if (input.newEnergy != null) vehicle.newEnergy = input.newEnergy;
+    vehicle.inServiceOn = inServiceOn;
+    vehicle.outOfServiceOn = outOfServiceOn ?? null;
+    await flushAudited(this.em, this.principal);
+    return vehicle;
+  }
+
+  async createChargingPoint(input: CreateChargingPointInput): Promise<ChargingPoint> {
+    const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
+    assertCanWrite(this.principal, 'fleet', institutionId);
+    const problems = new Problems();
+    const code = input.code.trim();
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(code)) problems.add('code', '1 to 32 letters, digits, - or _');
+    if (!input.location.trim() || input.location.length > 200) problems.add('location', '1 to 200 characters');
+    if (!Number.isFinite(input.powerKw) || input.powerKw <= 0 || input.powerKw > 1000) problems.add('powerKw', 'above 0 and at most 1000 kW');
+    if (!Number.isInteger(input.connectors) || input.connectors < 1 || input.connectors > 64) problems.add('connectors', '1 to 64');
+    const institution = await this.em.findOne(Institution, institutionId);
+    if (!institution) problems.add('institutionId', 'no such institution');
+    let meter: Meter | null = null;
+    if (input.meterId) {
+      meter = await this.em.findOne(Meter, decodeIntId(input.meterId, 'Meter', 'meterId'));
+      if (!meter || meter.institution.id !== institutionId) problems.add('meterId', 'no meter with this id at the institution');
+      else if (meter.carrier !== Carrier.ELECTRICITY) problems.add('meterId', `a charging point is measured by an ELECTRICITY meter, not ${meter.carrier}`);
+    }
+    problems.throwIfAny();
+    if (await this.em.count(ChargingPoint, { code })) throw new ConflictError(`a charging point with code ${code} is already registered`, { field: 'code' });
+    const point = this.em.create(ChargingPoint, {
+      institution: institution!,
+      code,
+      location: input.location.trim(),
+      powerKw: input.powerKw,
+      connectors: input.connectors,
+      meter,
+      behindBuildingMeter: input.behindBuildingMeter ?? false,
+    });
+    await flushAudited(this.em, this.principal);
+    return point;
+  }
+}

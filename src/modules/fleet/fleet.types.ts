@@ -1,0 +1,23 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { LocalDateScalar } from '../../graphql/scalars';
+
+@ObjectType({ description: 'What a batch of refuellings and chargings did: all rows or none were written.' })
+export class VehicleEnergyIngestResult {
+  @Field(() => Int, { description: 'Records written.' })
+  accepted!: number;
+
+  @Field(() => Int, { description: 'Rows equal to records already stored (a repeated batch changes nothing).' })
+  duplicates!: number;
+}
+
+@ObjectType({ description: "An institution's fleet changed: a vehicle or charging point registered or changed, or records added." })
+export class FleetChangedEvent {
+  institutionId!: number;
+  ids!: number[];
+
+  @Field({ description: 'VEHICLE, CHARGING_POINT or ENERGY_RECORDS.' })
+  kind!: string;
+
+  @Field(() => [LocalDateScalar], { description: 'First days of the local months whose figures changed (records only).' })
+  months!: string[];
+}

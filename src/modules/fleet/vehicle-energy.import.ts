@@ -1,0 +1,124 @@
+import { rmSync } from 'node:fs';
+import type pg from 'pg';
+import type { Principal } from '../../access/principal';
+import { ImportRejectedError, ImportRowLimitError, Report, reportPathOf } from '../imports/import.service';
+import { ImportFileError, matchColumns, readRows, type RawRow } from '../imports/reading-file.parser';
+import { fromGlobalId } from '../../graphql/relay';
+import { VehicleEnergy } from './fleet.enums';
+import { fleetNames } from './fleet.repository';
+import { applyEnergyRows, energyRowProblems, type EnergyIngestResult, type EnergyRow } from './vehicle-energy.service';
+
+/** Headers a fuel and charging file may use (compared lower-cased), Chinese ledgers' first. */
+export const ENERGY_COLUMNS = {
+  plate: ['车牌号', '车牌', '车牌号码', 'plate'],
+  vehicleId: ['vehicle_id', 'vehicleid'],
+  day: ['日期', '加油日期', '充电日期', 'day', 'date'],
+  energy: ['能源类型', '燃料类型', '油品', '类型', 'energy', 'fuel'],
+  quantity: ['数量', '加油量', '加油量(升)', '加油量（升）', '充电量', '充电量(kwh)', '充电量（kwh）', '充电量(千瓦时)', '充电量（千瓦时）', 'quantity'],
+  odometerKm: ['里程表读数', '里程表读数(km)', '里程表读数（km）', '里程', '里程(km)', '里程（km）', '公里数', 'odometer_km', 'odometer'],
+  chargingPoint: ['充电桩', '充电桩编号', 'charging_point', 'chargingpoint'],
+} as const;
+type EnergyColumn = keyof typeof ENERGY_COLUMNS;
+
+/** How ledgers name the energy: 汽油 (92#, 95#), 柴油 (0#), 电. */
+const ENERGY_NAMES: Record<string, VehicleEnergy> = {
+  汽油: VehicleEnergy.GASOLINE, '92#': VehicleEnergy.GASOLINE, '95#': VehicleEnergy.GASOLINE, '98#': VehicleEnergy.GASOLINE, gasoline: VehicleEnergy.GASOLINE, petrol: VehicleEnergy.GASOLINE,
+  柴油: VehicleEnergy.DIESEL, '0#': VehicleEnergy.DIESEL, diesel: VehicleEnergy.DIESEL,
+  电: VehicleEnergy.ELECTRICITY, 充电: VehicleEnergy.ELECTRICITY, 电力: VehicleEnergy.ELECTRICITY, electricity: VehicleEnergy.ELECTRICITY,
+};
+
+/** A file of that many rows goes through in one transaction; a bigger ledger is split. */
+export const MAX_FILE_ROWS = 100_000;
+
+export interface EnergyImportResult extends EnergyIngestResult {
+  rows: number;
+}
+
+const text = (v: string | Date | undefined) => (v instanceof Date ? v.toISOString().slice(0, 10) : (v ?? '').trim());
+const num = (v: string) => (v === '' ? NaN : Number(v.replace(/,/g, '')));
+
+/**
+ * Imports a CSV or XLSX ledger of refuellings and chargings with the rules of the GraphQL batch,
+ * all rows or none: every problem goes to the report beside the file (`<file>.rejected.csv`).
+ */
+export async function importVehicleEnergy(pool: pg.Pool, file: string, opts: { principal?: Principal; submittedBy: string; maxRows?: number }): Promise<EnergyImportResult> {
+  const report = new Report(reportPathOf(file));
+  const names = await fleetNames(pool);
+  let columns: Partial<Record<EnergyColumn, string>> | null = null;
+  const rows: EnergyRow[] = [];
+  const fileRow: number[] = [];
+  let count = 0;
+  try {
+    for await (const raw of readRows(file, { header: (h) => void (columns = matchColumns(ENERGY_COLUMNS, h, [['plate', 'vehicleId'], ['day'], ['energy'], ['quantity'], ['odometerKm']])) })) {
+      count++;
+      if (count > Math.min(opts.maxRows ?? MAX_FILE_ROWS, MAX_FILE_ROWS)) throw new ImportRowLimitError(Math.min(opts.maxRows ?? MAX_FILE_ROWS, MAX_FILE_ROWS));
+      const parsed = parseRow(raw, columns!, names);
+      if ('problems' in parsed) for (const p of parsed.problems) await report.add(p);
+      else {
+        rows.push(parsed.row);
+        fileRow.push(raw.row);
+      }
+    }
+    if (!count) throw new ImportFileError('the file has a header but no rows');
+    if (report.count) {
+      await report.close(true);
+      throw new ImportRejectedError(report.path, report.count, 0);
+    }
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { problems, result } = await applyEnergyRows(client, opts.principal ?? null, rows, opts.submittedBy);
+      if (problems.length) {
+        await client.query('ROLLBACK');
+        const header = (field: string) => columns![(field === 'vehicleId' ? (columns!.plate ? 'plate' : 'vehicleId') : field === 'chargingPointId' ? 'chargingPoint' : field) as EnergyColumn] ?? field;
+        for (const p of [...problems].sort((a, b) => a.index - b.index)) await report.add({ row: fileRow[p.index], column: header(p.field), reason: p.message });
+        await report.close(true);
+        throw new ImportRejectedError(report.path, report.count, problems.filter((p) => p.kind === 'forbidden').length);
+      }
+      await client.query('COMMIT');
+      rmSync(report.path, { force: true });
+      return { rows: count, ...result };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    if (!(err instanceof ImportRejectedError)) await report.close(false);
+    throw err;
+  }
+}
+
+function parseRow(raw: RawRow, c: Partial<Record<EnergyColumn, string>>, names: Awaited<ReturnType<typeof fleetNames>>): { row: EnergyRow } | { problems: { row: number; column: string; reason: string }[] } {
+  const problems: { row: number; column: string; reason: string }[] = [];
+  const cell = (col: EnergyColumn) => (c[col] ? text(raw.cells.get(c[col]!)) : '');
+  const bad = (col: EnergyColumn, reason: string) => problems.push({ row: raw.row, column: c[col] ?? col, reason });
+  let vehicleId = NaN;
+  if (cell('vehicleId')) {
+    try {
+      vehicleId = Number(fromGlobalId(cell('vehicleId'), 'Vehicle', 'vehicleId').id);
+    } catch {
+      bad('vehicleId', `"${cell('vehicleId')}" is not a vehicle ID`);
+    }
+  } else {
+    const plate = cell('plate').replace(/[·•.\s-]/g, '').toUpperCase();
+    if (!plate) bad('plate', 'no vehicle given');
+    else if (!names.vehicleByPlate.has(plate)) bad('plate', `no vehicle with plate "${plate}"`);
+    else vehicleId = names.vehicleByPlate.get(plate)!;
+  }
+  const energy = ENERGY_NAMES[cell('energy').toLowerCase()] ?? ENERGY_NAMES[cell('energy')] ?? (Object.values(VehicleEnergy) as string[]).find((e) => e === cell('energy').toUpperCase());
+  if (!energy) bad('energy', `"${cell('energy')}" is not 汽油, 柴油 or 电 (GASOLINE, DIESEL, ELECTRICITY)`);
+  const day = cell('day').replace(/\//g, '-').replace(/^(\d{4})-(\d{1,2})-(\d{1,2}).*$/, (_, y: string, m: string, d: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`);
+  let chargingPointId: number | null = null;
+  if (cell('chargingPoint')) {
+    chargingPointId = names.pointByCode.get(cell('chargingPoint')) ?? null;
+    if (chargingPointId === null) bad('chargingPoint', `no charging point with code "${cell('chargingPoint')}"`);
+  }
+  const row = { vehicleId, day, energy: energy as VehicleEnergy, quantity: num(cell('quantity')), odometerKm: num(cell('odometerKm')), chargingPointId };
+  if (energy) {
+    const field: Record<string, EnergyColumn> = { day: 'day', quantity: 'quantity', odometerKm: 'odometerKm', chargingPointId: 'chargingPoint' };
+    for (const p of energyRowProblems(row)) bad(field[p.field], p.field === 'quantity' || p.field === 'odometerKm' ? `"${cell(field[p.field])}": ${p.message}` : p.message);
+  }
+  return problems.length ? { problems } : { row };
+}
