@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../graphql/relay';
 import { ChargingPoint } from './charging-point.entity';
 import { VehicleEnergy } from './fleet.enums';
 import { Vehicle } from './vehicle.entity';
