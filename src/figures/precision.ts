@@ -4,7 +4,7 @@
  * a stated unit) and rounded once, where they leave the hub: the GraphQL boundary
  * (graphql/figures.ts) and the exports (same table). No answer shows float noise.
  */
-import { decimalOfNumber, decimalToNumber, formatDecimal, parseDecimal, roundHalfUp, roundSignificant, toInteger } from './decimal';
+import { add, decimalOfNumber, decimalToNumber, div, formatDecimal, parseDecimal, roundHalfUp, roundSignificant, ZERO, type Dec } from './decimal';
 
 export type Rounding = { decimals: number } | { significant: number };
 
@@ -138,16 +138,26 @@ export function exportFigure(value: number | null | undefined, type: string, fie
 }
 
 /**
- * Sums quantities exactly in integers of the unit's precision (milli-kgce, milli-kWh...): for
- * inputs stored at that precision (planned capacities, reported tonnes) the sum is exact, with no
- * float drift (6266.000000000002).
+ * The exact sum of figures taken at their decimal forms (1000.1 + 2000.2 + 3265.7 is 6266, not the
+ * float 6266.000000000001), back as the float nearest to it for the boundary to round once.
  */
-export function sumExact(values: Iterable<number>, unit: Unit): number {
-  const rounding = UNITS[unit].rounding;
-  if (!('decimals' in rounding)) throw new Error(`sumExact: ${unit} has no fixed decimals`);
-  let total = 0n;
-  for (const v of values) total += toInteger(decimalOfNumber(v, unit), rounding.decimals);
-  return decimalToNumber({ coef: total, scale: rounding.decimals });
+export function sumExact(values: Iterable<number>): number {
+  let total = ZERO;
+  for (const v of values) total = add(total, decimalOfNumber(v, 'figure'));
+  return decimalToNumber(total);
+}
+
+/** Significant digits a quotient keeps before the boundary rounds it: a float's. */
+export const QUOTIENT_DIGITS = 17;
+
+/**
+ * An intensity or share of exact figures (per capita, per m², kWh per kWp): divided once, to a
+ * float's digits, for the boundary to round to the ratio rule. Null when `den` is 0.
+ */
+export function divideExact(num: Dec | number, den: Dec | number): number | null {
+  const d = typeof den === 'number' ? decimalOfNumber(den, 'denominator') : den;
+  if (d.coef === 0n) return null;
+  return decimalToNumber(div(typeof num === 'number' ? decimalOfNumber(num, 'numerator') : num, d, QUOTIENT_DIGITS));
 }
 
 /** Does a figure carry more digits than its unit allows (float noise)? For the schema walk test. */

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertCanWrite } from '../../access/guard';
+import { add, decimalToNumber } from '../../figures/decimal';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { inTransaction, LONG_STATEMENT_TIMEOUT_MS } from '../../db/transaction';
@@ -128,7 +129,8 @@ function openedCase(id: number): ObjectChange {
   return { object: toGlobalId('RectificationCase', id), type: 'RectificationCase', action: 'create', fields: { status: { before: null, after: RectificationStatus.OPEN } } };
 }
 
+/** The year's totals from the exact sums, as the floats the year_closure columns keep. */
 function totalsOf(figures: MonthFigure[]) {
   const t = sumFigures(figures);
-  return { energyKgce: t.energyKgce, emissionsKgCo2: t.scope1KgCo2 + t.scope2KgCo2 };
+  return { energyKgce: decimalToNumber(t.energyKgce), emissionsKgCo2: decimalToNumber(add(t.scope1KgCo2, t.scope2KgCo2)) };
 }

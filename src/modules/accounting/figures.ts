@@ -1,21 +1,26 @@
 import type pg from 'pg';
+import { formatDecimal, mul, parseDecimal, type Dec } from '../../figures/decimal';
 import type { FactorTable } from '../factors/factor-table';
 import type { EmissionScope } from '../factors/factors.enums';
 import type { Carrier, MeterUnit } from '../metering/metering.enums';
 import { monthStart, nextMonth, type Period } from './period';
 
-/** One institution's use of one carrier in one calendar month (or the part of it in the period). */
+/**
+ * One institution's use of one carrier in one calendar month (or the part of it in the period).
+ * Quantities are exact decimals: summed in SQL numeric, times the factors' exact decimals; they
+ * become floats once, in the view the API rounds (precision policy, figures/precision.ts).
+ */
 export interface MonthFigure {
   institutionId: number;
   month: string;
   carrier: Carrier;
   /** In `unit`: the conversion factor's unit for energy, m³ for water, kWh for PV. */
-  quantity: number;
+  quantity: Dec;
   unit: MeterUnit;
-  kgce: number | null;
-  kgCo2: number | null;
+  kgce: Dec | null;
+  kgCo2: Dec | null;
   scope: EmissionScope | null;
-  avoidedKgCo2: number | null;
+  avoidedKgCo2: Dec | null;
   /** Seconds of the period covered by readings, summed over the carrier's meters. */
   coveredS: number;
   /** Seconds of the period times the number of meters of the carrier. */
@@ -44,9 +49,13 @@ interface RollupRow {
   month: string;
   seconds: number;
   meters: number;
-  value: number;
+  value: Dec;
   covered_s: number;
 }
+
+const ZERO_VALUE: Dec = { coef: 0n, scale: 0 };
+/** A numeric column as node-pg gives it (text), or null. */
+const exactOf = (text: string | null): Dec | null => (text === null ? null : parseDecimal(text, 'figure'));
 
 /**
  * Institutions summed together in SQL: `institutionIds[i]` counts as `keys[i]`. Each key must
@@ -80,15 +89,15 @@ export async function loadLiveFigures(
     { from: period.from, to: fullFrom < period.to ? fullFrom : period.to },
     { from: fullTo > period.from ? fullTo : period.from, to: period.to },
   ].filter((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.from) && /^\d{4}-\d{2}-\d{2}$/.test(e.to) && e.from < e.to);
-  // Three small statements in parallel: sums per institution, carrier, unit and month (only
-  // where readings exist), meters per institution and carrier, and the seconds of each month.
+  // Three small statements in parallel: exact sums (numeric) per institution, carrier, unit and
+  // month (only where readings exist), meters per institution and carrier, and the seconds of each month.
   // The meters to sum, each with the key it counts under: its institution, or its institution's group.
   const me = groups
     ? 'SELECT m.id, g.key AS institution_id, m.carrier, m.unit FROM meter m JOIN unnest($1::int[], $4::int[]) AS g(institution_id, key) ON g.institution_id = m.institution_id'
     : 'SELECT id, institution_id, carrier, unit FROM meter WHERE $1::int[] IS NULL OR institution_id = ANY($1::int[])';
   const meterParams = groups ? [groups.institutionIds, groups.keys] : [ids];
   const [sums, meters, months] = await Promise.all([
-    pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; month: string; value: number; covered_s: number }>(
+    pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; month: string; value: string; covered_s: number }>(
       `WITH me AS (${me}),
        src AS (
          SELECT mm.meter_id, mm.month, mm.value, mm.covered_s
@@ -96,7 +105,7 @@ export async function loadLiveFigures(
          ${edges.map((e) => `UNION ALL
          SELECT md.meter_id, date_trunc('month', md.day)::date, md.value, md.covered_s
            FROM me JOIN meter_day md ON md.meter_id = me.id AND md.day >= '${e.from}'::date AND md.day < '${e.to}'::date`).join('\n')})
-       SELECT me.institution_id, me.carrier, me.unit, to_char(src.month, 'YYYY-MM-DD') AS month, sum(src.value)::float8 AS value, sum(src.covered_s)::float8 AS covered_s
+       SELECT me.institution_id, me.carrier, me.unit, to_char(src.month, 'YYYY-MM-DD') AS month, sum(src.value::numeric) AS value, sum(src.covered_s)::float8 AS covered_s
          FROM src JOIN me ON me.id = src.meter_id
         GROUP BY me.institution_id, me.carrier, me.unit, src.month`,
       groups ? [groups.institutionIds, fullFrom, fullTo, groups.keys] : [ids, fullFrom, fullTo],
@@ -118,21 +127,22 @@ export async function loadLiveFigures(
   for (const m of meters.rows) {
     for (const mo of months.rows) {
       const hit = sumOf.get(`${m.institution_id}|${m.carrier}|${m.unit}|${mo.month}`);
-      rows.push({ institution_id: m.institution_id, carrier: m.carrier, unit: m.unit, month: mo.month, seconds: mo.seconds, meters: m.meters, value: hit?.value ?? 0, covered_s: hit?.covered_s ?? 0 });
+      rows.push({ institution_id: m.institution_id, carrier: m.carrier, unit: m.unit, month: mo.month, seconds: mo.seconds, meters: m.meters, value: hit ? parseDecimal(hit.value, 'figure') : ZERO_VALUE, covered_s: hit?.covered_s ?? 0 });
     }
   }
   return rows.map((r) => {
     const f = factors.resolve(r.carrier, r.unit, r.month, regionOf(r.institution_id));
+    const x = f.exact;
     return {
       institutionId: r.institution_id,
       month: r.month,
       carrier: r.carrier,
-      quantity: r.value * f.toUnit,
+      quantity: mul(r.value, x.toUnit),
       unit: f.unit,
-      kgce: f.kgcePerMeterUnit === null ? null : r.value * f.kgcePerMeterUnit,
-      kgCo2: f.kgCo2PerMeterUnit === null ? null : r.value * f.kgCo2PerMeterUnit,
+      kgce: x.kgce && mul(r.value, x.kgce),
+      kgCo2: x.kgCo2 && mul(r.value, x.kgCo2),
       scope: f.scope,
-      avoidedKgCo2: f.avoidedKgCo2PerMeterUnit === null ? null : r.value * f.avoidedKgCo2PerMeterUnit,
+      avoidedKgCo2: x.avoidedKgCo2 && mul(r.value, x.avoidedKgCo2),
       coveredS: r.covered_s,
       expectedS: r.seconds * r.meters,
       conversionFactorIds: f.conversionFactorIds,
@@ -144,7 +154,8 @@ export async function loadLiveFigures(
 
 /**
  * Frozen figures of a closed year summed per institution and carrier: the whole year from the sums
- * made at closing, part of it from the months (the ids of the factor versions come back as text:
+ * made at closing (each float8 read as numeric: its 15 significant digits, PostgreSQL's cast, so a
+ * stored 0.30000000000000004 reads 0.3), part of it from the months (the ids of the factor versions come back as text:
  * parsing thousands of int[] is slow in node-pg).
  */
 export async function loadClosedFigures(pool: pg.Pool, ids: number[] | null, year: number, period: Pick<Period, 'from' | 'to'>): Promise<MonthFigure[]> {
@@ -152,12 +163,13 @@ export async function loadClosedFigures(pool: pg.Pool, ids: number[] | null, yea
   const idText = (column: string) => `array_to_string(${column}, ',')`;
   const { rows } = await pool.query(
     wholeYear
-      ? `SELECT institution_id, to_char(first_month, 'YYYY-MM-DD') AS month, carrier, quantity, unit, kgce, kg_co2, scope, avoided_kg_co2, covered_s, expected_s,
+      ? `SELECT institution_id, to_char(first_month, 'YYYY-MM-DD') AS month, carrier, quantity::numeric AS quantity, unit, kgce::numeric AS kgce,
+                kg_co2::numeric AS kg_co2, scope, avoided_kg_co2::numeric AS avoided_kg_co2, covered_s, expected_s,
                 ${idText('conversion_factor_ids')} AS cf, ${idText('emission_factor_ids')} AS ef, ${idText('unit_conversion_ids')} AS uc
            FROM closed_year
           WHERE year = $1 AND ($2::int[] IS NULL OR institution_id = ANY($2::int[]))`
-      : `SELECT institution_id, min(to_char(month, 'YYYY-MM-DD')) AS month, carrier, sum(quantity)::float8 AS quantity, min(unit::text) AS unit,
-                sum(kgce)::float8 AS kgce, sum(kg_co2)::float8 AS kg_co2, min(scope::text) AS scope, sum(avoided_kg_co2)::float8 AS avoided_kg_co2,
+      : `SELECT institution_id, min(to_char(month, 'YYYY-MM-DD')) AS month, carrier, sum(quantity::numeric) AS quantity, min(unit::text) AS unit,
+                sum(kgce::numeric) AS kgce, sum(kg_co2::numeric) AS kg_co2, min(scope::text) AS scope, sum(avoided_kg_co2::numeric) AS avoided_kg_co2,
                 sum(covered_s)::float8 AS covered_s, sum(expected_s)::float8 AS expected_s,
                 string_agg(${idText('conversion_factor_ids')}, ',') FILTER (WHERE covered_s > 0) AS cf,
                 string_agg(${idText('emission_factor_ids')}, ',') FILTER (WHERE covered_s > 0) AS ef,
@@ -172,12 +184,12 @@ export async function loadClosedFigures(pool: pg.Pool, ids: number[] | null, yea
     institutionId: r.institution_id,
     month: r.month,
     carrier: r.carrier,
-    quantity: r.quantity,
+    quantity: exactOf(r.quantity)!,
     unit: r.unit,
-    kgce: r.kgce,
-    kgCo2: r.kg_co2,
+    kgce: exactOf(r.kgce),
+    kgCo2: exactOf(r.kg_co2),
     scope: r.scope,
-    avoidedKgCo2: r.avoided_kg_co2,
+    avoidedKgCo2: exactOf(r.avoided_kg_co2),
     coveredS: r.covered_s,
     expectedS: r.expected_s,
     conversionFactorIds: idList(r.cf),
@@ -191,6 +203,8 @@ export async function storeClosedFigures(client: pg.PoolClient, year: number, fi
   await client.query('DELETE FROM closed_month WHERE year = $1', [year]);
   await client.query('DELETE FROM closed_profile WHERE year = $1', [year]);
   const col = <K extends keyof MonthFigure>(k: K) => figures.map((f) => f[k]);
+  // Exact decimals go in as text; the float8 column keeps the float nearest to each.
+  const text = (k: 'quantity' | 'kgce' | 'kgCo2' | 'avoidedKgCo2') => figures.map((f) => (f[k] === null ? null : formatDecimal(f[k])));
   await client.query(
     `INSERT INTO closed_month (year, institution_id, month, carrier, quantity, unit, kgce, kg_co2, scope, avoided_kg_co2, covered_s, expected_s,
                                conversion_factor_ids, emission_factor_ids, unit_conversion_ids)
@@ -199,7 +213,7 @@ export async function storeClosedFigures(client: pg.PoolClient, year: number, fi
        FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::float8[], $8::float8[], $9::text[], $10::float8[], $11::float8[], $12::float8[],
                    $13::jsonb[], $14::jsonb[], $15::jsonb[]) AS u(i, m, c, q, u, k, co2, s, av, cov, exp, cf, ef, uc)`,
     [
-      year, col('institutionId'), col('month'), col('carrier'), col('quantity'), col('unit'), col('kgce'), col('kgCo2'), col('scope'), col('avoidedKgCo2'),
+      year, col('institutionId'), col('month'), col('carrier'), text('quantity'), col('unit'), text('kgce'), text('kgCo2'), col('scope'), text('avoidedKgCo2'),
       col('coveredS'), col('expectedS'),
       figures.map((f) => JSON.stringify(f.conversionFactorIds)), figures.map((f) => JSON.stringify(f.emissionFactorIds)), figures.map((f) => JSON.stringify(f.unitConversionIds)),
     ],

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadRows, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
+import { add, decimalToNumber as num } from '../../figures/decimal';
 import { ForbiddenError } from '../../errors/domain-errors';
 import { groupRows } from '../../graphql/batch';
 import { decodeIntId, intKey, pageOfList, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
@@ -233,7 +234,10 @@ export class IndicatorsService {
 
 
 
-/** Builds the view from figures and the profile; ratios are ratios of sums. */
+/**
+ * Builds the view from figures and the profile; ratios are ratios of the exact sums, divided once.
+ * Figures become floats here, each the float nearest its exact sum; the API rounds them by unit.
+ */
 export function buildIndicators(period: Period, figures: MonthFigure[], profile: ProfileFigures | undefined, denied: Denied, closed: boolean, count: number): Indicators {
   const t = sumFigures(figures);
   const headcount = profile?.headcount ?? null;
@@ -242,7 +246,7 @@ export function buildIndicators(period: Period, figures: MonthFigure[], profile:
   const covered = (denied.energy ? 0 : t.energyCoveredS) + (denied.water ? 0 : t.waterCoveredS);
   const expected = (denied.energy ? 0 : t.energyExpectedS) + (denied.water ? 0 : t.waterExpectedS);
   const view = new Indicators();
-  Object.assign(view, {
+  const values: Partial<Indicators> = {
     denied,
     institutionId: null,
     regionId: null,
@@ -252,29 +256,30 @@ export function buildIndicators(period: Period, figures: MonthFigure[], profile:
     suppressed: false,
     closed,
     pendingRecalculation: false,
-    energyKgce: t.energyKgce,
-    waterM3: t.waterM3,
+    energyKgce: num(t.energyKgce),
+    waterM3: num(t.waterM3),
     headcount,
     floorAreaM2: floor,
     perCapitaEnergyKgce: ratio(t.energyKgce, headcount),
     energyPerAreaKgceM2: ratio(t.energyKgce, floor),
     perCapitaWaterM3: ratio(t.waterM3, headcount),
-    pvGenerationKwh: t.pvGenerationKwh,
+    pvGenerationKwh: num(t.pvGenerationKwh),
     coverage: expected > 0 ? share(covered, expected) : null,
     energyCoverage: share(t.energyCoveredS, t.energyExpectedS),
     waterCoverage: share(t.waterCoveredS, t.waterExpectedS),
-    byCarrier: visible.map((c) => ({ ...c, coverage: share(c.coveredS, c.expectedS) })),
+    byCarrier: visible.map((c) => ({ ...c, quantity: num(c.quantity), kgce: c.kgce && num(c.kgce), kgCo2: c.kgCo2 && num(c.kgCo2), coverage: share(c.coveredS, c.expectedS) })),
     emissions: {
-      scope1KgCo2: t.scope1KgCo2,
-      scope2KgCo2: t.scope2KgCo2,
-      totalKgCo2: t.scope1KgCo2 + t.scope2KgCo2,
-      avoidedKgCo2: t.avoidedKgCo2,
+      scope1KgCo2: num(t.scope1KgCo2),
+      scope2KgCo2: num(t.scope2KgCo2),
+      totalKgCo2: num(add(t.scope1KgCo2, t.scope2KgCo2)),
+      avoidedKgCo2: num(t.avoidedKgCo2),
     },
     compliance: [],
     conversionFactorIds: denied.energy ? [] : t.conversionFactorIds,
     emissionFactorIds: denied.energy ? [] : t.emissionFactorIds,
     unitConversionIds: t.unitConversionIds,
-  });
+  };
+  Object.assign(view, values);
   return view;
 }
 

@@ -75,7 +75,7 @@ export async function refreshRollups(client: pg.PoolClient, spans: TouchedSpan[]
   const changed = await client.query<{ month: string }>(
     `${monthRange},
      ins AS (INSERT INTO meter_month (meter_id, month, value, covered_s)
-             SELECT md.meter_id, date_trunc('month', md.day)::date, sum(md.value), sum(md.covered_s)
+             SELECT md.meter_id, date_trunc('month', md.day)::date, sum(md.value::numeric), sum(md.covered_s)
                FROM m JOIN meter_day md ON md.meter_id = m.meter_id AND md.day >= m.m0 AND md.day < (m.m1 + interval '1 month')
               WHERE md.meter_id = ANY($1::int[]) AND md.day >= $5::date AND md.day < ($6::date + interval '1 month')
               GROUP BY 1, 2
@@ -148,7 +148,7 @@ export function rollupDeltaCtes(src: string, tz: string): string {
        SELECT s.meter_id, s.period_start, s.period_end, s.value, s.w, i0.day AS d0, i1.day AS d1
          FROM ${src} s JOIN rollup_instants i0 ON i0.t = s.period_start JOIN rollup_instants i1 ON i1.t = s.period_end - interval '1 microsecond'),
      rollup_days AS (
-       SELECT a.meter_id, a.day, sum(a.value) AS value, sum(a.covered_s) AS covered_s FROM (
+       SELECT a.meter_id, a.day, sum(a.value::numeric) AS value, sum(a.covered_s) AS covered_s FROM (
          SELECT r.meter_id, r.d0 AS day, r.value, extract(epoch FROM r.period_end - r.period_start)::float8 * r.w AS covered_s
            FROM rollup_src r WHERE r.d0 = r.d1
          UNION ALL
@@ -157,11 +157,11 @@ export function rollupDeltaCtes(src: string, tz: string): string {
        ) a GROUP BY a.meter_id, a.day),
      rollup_day_upsert AS (
        INSERT INTO meter_day (meter_id, day, value, covered_s) SELECT meter_id, day, value, covered_s FROM rollup_days
-       ON CONFLICT (meter_id, day) DO UPDATE SET value = meter_day.value + excluded.value, covered_s = meter_day.covered_s + excluded.covered_s),
+       ON CONFLICT (meter_id, day) DO UPDATE SET value = meter_day.value::numeric + excluded.value::numeric, covered_s = meter_day.covered_s + excluded.covered_s),
      rollup_months AS (
        INSERT INTO meter_month (meter_id, month, value, covered_s)
        SELECT meter_id, date_trunc('month', day)::date, sum(value), sum(covered_s) FROM rollup_days GROUP BY 1, 2
-       ON CONFLICT (meter_id, month) DO UPDATE SET value = meter_month.value + excluded.value, covered_s = meter_month.covered_s + excluded.covered_s
+       ON CONFLICT (meter_id, month) DO UPDATE SET value = meter_month.value::numeric + excluded.value::numeric, covered_s = meter_month.covered_s + excluded.covered_s
        RETURNING meter_id, month)`;
 }
 
@@ -171,12 +171,14 @@ export async function rebuildAllRollups(client: pg.PoolClient, tz: string): Prom
   await client.query(`INSERT INTO meter_day (meter_id, day, value, covered_s) ${allocated('reading', '$1', false)}`, [tz]);
   await client.query(
     `INSERT INTO meter_month (meter_id, month, value, covered_s)
-     SELECT meter_id, date_trunc('month', day)::date, sum(value), sum(covered_s) FROM meter_day GROUP BY 1, 2`,
+     SELECT meter_id, date_trunc('month', day)::date, sum(value::numeric), sum(covered_s) FROM meter_day GROUP BY 1, 2`,
   );
 }
 
 /**
- * Readings spread over local days, summed per meter and day. Most readings lie within one day
+ * Readings spread over local days, summed per meter and day, exactly: values are summed as numeric
+ * (each float8 at its 15 significant digits, PostgreSQL's cast), and the float8 columns keep the
+ * float nearest each sum, so three readings of 0.1 m³ make 0.3 and not 0.30000000000000004. Most readings lie within one day
  * and take the fast path; the rest go through ewc_allocate. `source` is a table or CTE of readings
  * (meter_id, period_start, period_end, value); with `clip`, it also has d0 and d1, and only the days
  * between them are kept.
@@ -185,7 +187,7 @@ function allocated(source: string, tz: string, clip: boolean): string {
   const startDay = `(r.period_start AT TIME ZONE ${tz})::date`;
   const endDay = `((r.period_end - interval '1 microsecond') AT TIME ZONE ${tz})::date`;
   const bounds = clip ? ', r.d0, r.d1' : '';
-  return `SELECT a.meter_id, a.day, sum(a.value) AS value, sum(a.covered_s) AS covered_s FROM (
+  return `SELECT a.meter_id, a.day, sum(a.value::numeric) AS value, sum(a.covered_s) AS covered_s FROM (
             SELECT r.meter_id, ${startDay} AS day, r.value, extract(epoch FROM r.period_end - r.period_start)::float8 AS covered_s${bounds}
               FROM ${source} r WHERE ${startDay} = ${endDay}
             UNION ALL

@@ -1,3 +1,5 @@
+import { add, decimalOfNumber, decimalToNumber, ZERO, type Dec } from '../../figures/decimal';
+import { divideExact } from '../../figures/precision';
 import { Carrier } from '../metering/metering.enums';
 import { EmissionScope } from '../factors/factors.enums';
 import type { MonthFigure, ProfileFigures } from './figures';
@@ -5,14 +7,14 @@ import type { MonthFigure, ProfileFigures } from './figures';
 /** One carrier summed over months and institutions: a month's figure without the month, the institution and the factor ids. */
 export type CarrierTotal = Pick<MonthFigure, 'carrier' | 'quantity' | 'unit' | 'kgce' | 'kgCo2' | 'scope' | 'coveredS' | 'expectedS'>;
 
-/** Sums of figures over a period and a set of institutions; every ratio is taken from these sums. */
+/** Exact sums of figures over a period and a set of institutions; every ratio is taken from these sums. */
 export interface Totals {
-  energyKgce: number;
-  waterM3: number;
-  pvGenerationKwh: number;
-  scope1KgCo2: number;
-  scope2KgCo2: number;
-  avoidedKgCo2: number;
+  energyKgce: Dec;
+  waterM3: Dec;
+  pvGenerationKwh: Dec;
+  scope1KgCo2: Dec;
+  scope2KgCo2: Dec;
+  avoidedKgCo2: Dec;
   byCarrier: CarrierTotal[];
   energyCoveredS: number;
   energyExpectedS: number;
@@ -25,7 +27,7 @@ export interface Totals {
 
 export function sumFigures(figures: MonthFigure[]): Totals {
   const t: Totals = {
-    energyKgce: 0, waterM3: 0, pvGenerationKwh: 0, scope1KgCo2: 0, scope2KgCo2: 0, avoidedKgCo2: 0, byCarrier: [],
+    energyKgce: ZERO, waterM3: ZERO, pvGenerationKwh: ZERO, scope1KgCo2: ZERO, scope2KgCo2: ZERO, avoidedKgCo2: ZERO, byCarrier: [],
     energyCoveredS: 0, energyExpectedS: 0, waterCoveredS: 0, waterExpectedS: 0,
     conversionFactorIds: [], emissionFactorIds: [], unitConversionIds: [],
   };
@@ -34,26 +36,27 @@ export function sumFigures(figures: MonthFigure[]): Totals {
   const ef = new Set<number>();
   const uc = new Set<number>();
   for (const f of figures) {
-    const c = byCarrier.get(f.carrier) ?? { carrier: f.carrier, quantity: 0, unit: f.unit, kgce: null, kgCo2: null, scope: f.scope, coveredS: 0, expectedS: 0 };
+    const c = byCarrier.get(f.carrier) ?? { carrier: f.carrier, quantity: ZERO, unit: f.unit, kgce: null, kgCo2: null, scope: f.scope, coveredS: 0, expectedS: 0 };
     byCarrier.set(f.carrier, c);
-    c.quantity += f.quantity;
+    // Quantities add exactly; seconds are whole numbers (coverage is their ratio).
+    c.quantity = add(c.quantity, f.quantity);
     c.coveredS += f.coveredS;
     c.expectedS += f.expectedS;
-    if (f.kgce !== null) c.kgce = (c.kgce ?? 0) + f.kgce;
-    if (f.kgCo2 !== null) c.kgCo2 = (c.kgCo2 ?? 0) + f.kgCo2;
+    if (f.kgce !== null) c.kgce = add(c.kgce ?? ZERO, f.kgce);
+    if (f.kgCo2 !== null) c.kgCo2 = add(c.kgCo2 ?? ZERO, f.kgCo2);
     if (f.carrier === Carrier.WATER) {
-      t.waterM3 += f.quantity;
+      t.waterM3 = add(t.waterM3, f.quantity);
       t.waterCoveredS += f.coveredS;
       t.waterExpectedS += f.expectedS;
     } else if (f.carrier === Carrier.PV_GENERATION) {
-      t.pvGenerationKwh += f.quantity;
-      t.avoidedKgCo2 += f.avoidedKgCo2 ?? 0;
+      if (f.avoidedKgCo2) t.avoidedKgCo2 = add(t.avoidedKgCo2, f.avoidedKgCo2);
+      t.pvGenerationKwh = add(t.pvGenerationKwh, f.quantity);
     } else {
-      t.energyKgce += f.kgce ?? 0;
+      if (f.kgce) t.energyKgce = add(t.energyKgce, f.kgce);
       t.energyCoveredS += f.coveredS;
       t.energyExpectedS += f.expectedS;
-      if (f.scope === EmissionScope.SCOPE1) t.scope1KgCo2 += f.kgCo2 ?? 0;
-      if (f.scope === EmissionScope.SCOPE2) t.scope2KgCo2 += f.kgCo2 ?? 0;
+      if (f.kgCo2 && f.scope === EmissionScope.SCOPE1) t.scope1KgCo2 = add(t.scope1KgCo2, f.kgCo2);
+      if (f.kgCo2 && f.scope === EmissionScope.SCOPE2) t.scope2KgCo2 = add(t.scope2KgCo2, f.kgCo2);
     }
     // A meter with no readings in the period used no factor.
     if (f.coveredS === 0) continue;
@@ -68,16 +71,17 @@ export function sumFigures(figures: MonthFigure[]): Totals {
   return t;
 }
 
-/** Headcount and floor area summed over the institutions that report them. */
+/** Headcount and floor area summed over the institutions that report them (areas exactly). */
 export function sumProfiles(profiles: (ProfileFigures | undefined)[]): ProfileFigures {
   let headcount: number | null = null;
-  let floor: number | null = null;
+  let floor: Dec | null = null;
   for (const p of profiles) {
     if (p?.headcount) headcount = (headcount ?? 0) + p.headcount;
-    if (p?.floorAreaM2) floor = (floor ?? 0) + p.floorAreaM2;
+    if (p?.floorAreaM2) floor = add(floor ?? ZERO, decimalOfNumber(p.floorAreaM2, 'floor area'));
   }
-  return { headcount, floorAreaM2: floor };
+  return { headcount, floorAreaM2: floor && decimalToNumber(floor) };
 }
 
-export const ratio = (num: number, den: number | null): number | null => (den && den > 0 ? num / den : null);
+/** An intensity: an exact total over a denominator, divided once; null without a denominator. */
+export const ratio = (num: Dec, den: number | null): number | null => (den && den > 0 ? divideExact(num, decimalOfNumber(den, 'denominator')) : null);
 export const share = (covered: number, expected: number): number => (expected > 0 ? Math.min(1, covered / expected) : 0);

@@ -1,3 +1,4 @@
+import { decimalOfNumber, decimalToNumber, div, mul, type Dec } from '../../figures/decimal';
 import { ConflictError } from '../../errors/domain-errors';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import type { ConversionFactor } from './conversion-factor.entity';
@@ -29,7 +30,22 @@ export interface CarrierFactors {
   conversionFactorIds: number[];
   emissionFactorIds: number[];
   unitConversionIds: number[];
+  /** The same factors as exact decimals (products of the rows' decimal forms), for exact sums. */
+  exact: ExactFactors;
 }
+
+export interface ExactFactors {
+  toUnit: Dec;
+  kgce: Dec | null;
+  kgCo2: Dec | null;
+  avoidedKgCo2: Dec | null;
+}
+
+const ONE: Dec = { coef: 1n, scale: 0 };
+/** A reverse unit conversion is a division: kept to a float's 17 significant digits. */
+const RECIPROCAL_DIGITS = 17;
+const dec = (n: number) => decimalOfNumber(n, 'factor');
+const num = (d: Dec | null) => (d === null ? null : decimalToNumber(d));
 
 /** The fields of a factor row the table reads (entities, or plain rows from SQL). */
 export type FactorRow<T> = Omit<T, 'globalId' | 'publishedBy' | 'createdAt' | 'createdBy' | 'source'>;
@@ -64,46 +80,51 @@ export class FactorTable {
 
   private compute(carrier: Carrier, meterUnit: MeterUnit, month: string, regionId: number): CarrierFactors {
     const unitConversionIds: number[] = [];
-    const convert = (to: MeterUnit): number => {
+    const convert = (to: MeterUnit): Dec => {
       const c = this.unitFactor(carrier, meterUnit, to, month);
       if (c.id !== null) unitConversionIds.push(c.id);
       return c.factor;
     };
-    const result: CarrierFactors = {
-      unit: REPORT_UNIT[carrier] ?? meterUnit,
-      toUnit: 1,
-      kgcePerMeterUnit: null,
-      kgCo2PerMeterUnit: null,
-      scope: null,
-      avoidedKgCo2PerMeterUnit: null,
-      conversionFactorIds: [],
-      emissionFactorIds: [],
-      unitConversionIds,
-    };
+    const exact: ExactFactors = { toUnit: ONE, kgce: null, kgCo2: null, avoidedKgCo2: null };
+    let unit = REPORT_UNIT[carrier] ?? meterUnit;
+    let scope: EmissionScope | null = null;
+    const conversionFactorIds: number[] = [];
+    const emissionFactorIds: number[] = [];
     if (KGCE_CARRIERS.has(carrier)) {
       const cf = this.latest(this.conversions.filter((f) => f.carrier === carrier && validOn(f, month)));
       if (!cf) throw new ConflictError(`no conversion factor to standard coal for ${carrier} is valid on ${month}: DRC must add one`, { carrier, month });
-      result.unit = cf.unit;
-      result.toUnit = convert(cf.unit);
-      result.kgcePerMeterUnit = cf.kgcePerUnit * result.toUnit;
-      result.conversionFactorIds.push(cf.id);
+      unit = cf.unit;
+      exact.toUnit = convert(cf.unit);
+      exact.kgce = mul(dec(cf.kgcePerUnit), exact.toUnit);
+      conversionFactorIds.push(cf.id);
       const ef = this.emissionFactor(carrier, month, regionId);
       if (!ef) throw new ConflictError(`no CO2 emission factor for ${carrier} is valid on ${month}: DRC must add one`, { carrier, month });
-      result.kgCo2PerMeterUnit = ef.kgCo2PerUnit * convert(ef.unit);
-      result.scope = ef.scope;
-      result.emissionFactorIds.push(ef.id);
+      exact.kgCo2 = mul(dec(ef.kgCo2PerUnit), convert(ef.unit));
+      scope = ef.scope;
+      emissionFactorIds.push(ef.id);
     } else {
-      result.toUnit = convert(result.unit);
+      exact.toUnit = convert(unit);
       if (carrier === Carrier.PV_GENERATION) {
         // Avoided CO2 uses the grid factor the generation displaced, reported beside scope 2.
         const grid = this.emissionFactor(Carrier.ELECTRICITY, month, regionId);
         if (grid) {
-          result.avoidedKgCo2PerMeterUnit = grid.kgCo2PerUnit * this.unitFactor(Carrier.ELECTRICITY, meterUnit, grid.unit, month).factor;
-          result.emissionFactorIds.push(grid.id);
+          exact.avoidedKgCo2 = mul(dec(grid.kgCo2PerUnit), this.unitFactor(Carrier.ELECTRICITY, meterUnit, grid.unit, month).factor);
+          emissionFactorIds.push(grid.id);
         }
       }
     }
-    return result;
+    return {
+      unit,
+      toUnit: decimalToNumber(exact.toUnit),
+      kgcePerMeterUnit: num(exact.kgce),
+      kgCo2PerMeterUnit: num(exact.kgCo2),
+      scope,
+      avoidedKgCo2PerMeterUnit: num(exact.avoidedKgCo2),
+      conversionFactorIds,
+      emissionFactorIds,
+      unitConversionIds,
+      exact,
+    };
   }
 
   /** The most specific region first, then the latest version. Null region: national. */
@@ -116,14 +137,14 @@ export class FactorTable {
     return this.latest(candidates.filter((f) => !f.region));
   }
 
-  private unitFactor(carrier: Carrier, from: MeterUnit, to: MeterUnit, month: string): { factor: number; id: number | null } {
-    if (from === to) return { factor: 1, id: null };
+  private unitFactor(carrier: Carrier, from: MeterUnit, to: MeterUnit, month: string): { factor: Dec; id: number | null } {
+    if (from === to) return { factor: ONE, id: null };
     const valid = this.units.filter((u) => validOn(u, month));
     const direct = (c: Carrier | null) => this.latest(valid.filter((u) => u.carrier === c && u.fromUnit === from && u.toUnit === to));
     const found = direct(carrier) ?? direct(null);
-    if (found) return { factor: found.factor, id: found.id };
+    if (found) return { factor: dec(found.factor), id: found.id };
     const reverse = this.latest(valid.filter((u) => (u.carrier === carrier || u.carrier === null) && u.fromUnit === to && u.toUnit === from));
-    if (reverse) return { factor: 1 / reverse.factor, id: reverse.id };
+    if (reverse) return { factor: div(ONE, dec(reverse.factor), RECIPROCAL_DIGITS), id: reverse.id };
     throw new ConflictError(
       `${carrier} meters record in ${from} but the factor valid on ${month} is per ${to}: add a unit conversion from ${from} to ${to} for ${carrier}`,
       { carrier, fromUnit: from, toUnit: to, month },

@@ -3,8 +3,9 @@ import { inScope, readInstitutions, readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, ValidationError } from '../../errors/domain-errors';
+import { add, decimalOfNumber, decimalToNumber, mul, parseDecimal, ZERO, type Dec } from '../../figures/decimal';
 import { sumYuan } from '../../figures/money';
-import { sumExact } from '../../figures/precision';
+import { divideExact, sumExact } from '../../figures/precision';
 import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { MIN_GROUP } from '../accounting/disclosure';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
@@ -63,10 +64,12 @@ export function statusOn(p: Pick<PvProject, 'startedOn' | 'commissionedOn' | 'de
 /** A project's generation over a period with its yield (kWh per kWp) and performance ratio (actual over the expected year prorated to the period). */
 export function generationFigures(p: Pick<PvProject, 'capacityKw' | 'expectedAnnualKwh'>, period: Pick<Period, 'from' | 'to'>, g: Generation): GenerationFigures {
   const days = (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000;
+  const dec = (n: number) => decimalOfNumber(n, 'figure');
   return {
     generationKwh: g.kwh,
-    specificYieldKwhPerKwp: p.capacityKw > 0 ? g.kwh / p.capacityKw : null,
-    performanceRatio: p.expectedAnnualKwh > 0 ? g.kwh / ((p.expectedAnnualKwh * days) / 365) : null,
+    // Ratios of exact figures, divided once (performance: kWh x 365 over expected kWh x days).
+    specificYieldKwhPerKwp: p.capacityKw > 0 ? divideExact(g.kwh, p.capacityKw) : null,
+    performanceRatio: p.expectedAnnualKwh > 0 ? divideExact(mul(dec(g.kwh), dec(365)), mul(dec(p.expectedAnnualKwh), dec(days))) : null,
     avoidedKgCo2: g.avoidedKgCo2,
     coverage: g.coverage,
     emissionFactorIds: g.emissionFactorIds,
@@ -111,10 +114,12 @@ export class SolarService {
     const meters = projects.filter((p) => p.generationMeter).map((p) => p.generationMeter!.id);
     const out = new Map<number, Generation>(projects.map((p) => [p.id, { kwh: 0, avoidedKgCo2: 0, emissionFactorIds: [], coverage: 0 }]));
     if (!meters.length) return out;
+    // Exact sums per project (numeric months times the factors' decimals), floats once at the end.
+    const exact = new Map<number, { kwh: Dec; avoidedKgCo2: Dec }>();
     const [factors, rows, regions] = await Promise.all([
       loadFactorTable(this.db.pool),
-      this.db.pool.query<{ meter_id: number; unit: MeterUnit; month: string; value: number; covered_s: number }>(
-        `SELECT mm.meter_id, m.unit, to_char(mm.month, 'YYYY-MM-DD') AS month, mm.value, mm.covered_s
+      this.db.pool.query<{ meter_id: number; unit: MeterUnit; month: string; value: string; covered_s: number }>(
+        `SELECT mm.meter_id, m.unit, to_char(mm.month, 'YYYY-MM-DD') AS month, mm.value::numeric AS value, mm.covered_s
            FROM meter_month mm JOIN meter m ON m.id = mm.meter_id
           WHERE mm.meter_id = ANY($1::int[]) AND mm.month >= date_trunc('month', $2::date) AND mm.month < $3::date`,
         [meters, period.from, period.to],
@@ -128,11 +133,15 @@ export class SolarService {
       const project = byMeter.get(r.meter_id)!;
       const f = factors.resolve(Carrier.PV_GENERATION, r.unit, r.month, regionOf.get(project.institution.id)!);
       const g = out.get(project.id)!;
-      g.kwh += r.value * f.toUnit;
-      g.avoidedKgCo2 += r.value * (f.avoidedKgCo2PerMeterUnit ?? 0);
+      const value = parseDecimal(r.value, 'generation');
+      const e = exact.get(project.id) ?? { kwh: ZERO, avoidedKgCo2: ZERO };
+      exact.set(project.id, e);
+      e.kwh = add(e.kwh, mul(value, f.exact.toUnit));
+      if (f.exact.avoidedKgCo2) e.avoidedKgCo2 = add(e.avoidedKgCo2, mul(value, f.exact.avoidedKgCo2));
       g.coverage += r.covered_s / seconds;
       for (const id of f.emissionFactorIds) if (!g.emissionFactorIds.includes(id)) g.emissionFactorIds.push(id);
     }
+    for (const [id, e] of exact) Object.assign(out.get(id)!, { kwh: decimalToNumber(e.kwh), avoidedKgCo2: decimalToNumber(e.avoidedKgCo2) });
     return out;
   }
 
@@ -154,17 +163,18 @@ export class SolarService {
     const factors = await loadFactorTable(this.db.pool);
     const regions = await this.db.pool.query<{ id: number; region_id: number }>('SELECT id, region_id FROM institution WHERE id = ANY($1::int[])', [projects.map((p) => p.institution.id)]);
     const regionOf = new Map(regions.rows.map((r) => [r.id, r.region_id]));
-    let co2Kg = 0;
+    // CO2 = expected kWh x factor, exactly; kg to t is a shift of the decimal point.
+    let co2Kg = ZERO;
     const ids = new Set<number>();
     for (const p of projects) {
       const f = factors.resolve(Carrier.PV_GENERATION, MeterUnit.KWH, monthStart(asOf), regionOf.get(p.institution.id)!);
-      co2Kg += p.expectedAnnualKwh * (f.avoidedKgCo2PerMeterUnit ?? 0);
+      if (f.exact.avoidedKgCo2) co2Kg = add(co2Kg, mul(decimalOfNumber(p.expectedAnnualKwh, 'expectedAnnualKwh'), f.exact.avoidedKgCo2));
       f.emissionFactorIds.forEach((id) => ids.add(id));
     }
     const to = addDays(asOf, 1);
     const from = nextMonth(`${Number(to.slice(0, 4)) - 1}${to.slice(4, 7)}-01`);
     const generation = await this.generation(projects, { from, to: monthStart(to) });
-    const actual = [...generation.values()].reduce((s, g) => s + g.kwh, 0);
+    const actual = sumExact([...generation.values()].map((g) => g.kwh));
     const count = (s: PvStatus) => projects.filter((x) => statusAt.get(x.id) === s).length;
     const shown = <T,>(v: T): T | null => (suppressed ? null : v);
     return {
@@ -173,12 +183,12 @@ export class SolarService {
       projectCount: projects.length,
       operatingCount: count(PvStatus.OPERATING),
       underConstructionCount: count(PvStatus.UNDER_CONSTRUCTION),
-      // Sums of stored inputs, exact in integers of each unit's precision (milli-kW, fen...).
-      capacityKw: shown(sumExact(projects.map((x) => x.capacityKw), 'kW')),
+      // Sums of stored inputs, exact at their decimal forms (money in fen).
+      capacityKw: shown(sumExact(projects.map((x) => x.capacityKw))),
       investmentYuan: shown(sumYuan(projects.map((x) => x.investmentYuan))),
-      expectedAnnualKwh: shown(sumExact(projects.map((x) => x.expectedAnnualKwh), 'kWh')),
-      reportedAnnualCo2T: shown(sumExact(projects.map((x) => x.reportedAnnualCo2T), 'tCo2')),
-      computedAnnualCo2T: shown(co2Kg / 1000),
+      expectedAnnualKwh: shown(sumExact(projects.map((x) => x.expectedAnnualKwh))),
+      reportedAnnualCo2T: shown(sumExact(projects.map((x) => x.reportedAnnualCo2T))),
+      computedAnnualCo2T: shown(decimalToNumber({ coef: co2Kg.coef, scale: co2Kg.scale + 3 })),
       actualKwhLast12Months: shown(actual),
       emissionFactorIds: suppressed ? [] : [...ids],
     };
