@@ -1,7 +1,7 @@
 /** Each rounding rule of the precision policy, on figures worked by hand. */
 import { allocateFen, fenOf, formatFen, moneyInputProblem, roundYuan, shareFen, sumYuan, valueInFen } from '../../src/figures/money';
-import { hasExcessDigits, roundDecimalText, roundTo, sumExact, unitOfField, UNITS } from '../../src/figures/precision';
-import { parseDecimal } from '../../src/figures/decimal';
+import { divideExact, hasExcessDigits, roundDecimalText, roundTo, sumExact, unitOfField, UNITS } from '../../src/figures/precision';
+import { div, formatDecimal, parseDecimal } from '../../src/figures/decimal';
 
 describe('quantities: kgce, kWh, m³, t CO2 to 0.001, half up', () => {
   test('the float noise the issue saw comes out as the figure meant', () => {
@@ -51,6 +51,33 @@ describe('ratios to 6 significant digits, half up', () => {
     expect(roundTo(-7.627940013876754, 'ratio')).toBe(-7.62794);
     expect(roundTo(1, 'ratio')).toBe(1);
     expect(roundTo(0, 'ratio')).toBe(0);
+  });
+});
+
+describe('ratios of exact totals: divided once', () => {
+  const q = (a: string, b: string, digits: number) => formatDecimal(div(parseDecimal(a, 'a'), parseDecimal(b, 'b'), digits));
+
+  test('the quotient to n significant digits, half up', () => {
+    expect(q('1', '3', 6)).toBe('0.333333');
+    expect(q('2', '3', 6)).toBe('0.666667');
+    expect(q('-2', '3', 6)).toBe('-0.666667');
+    // 0.6145 kgce over 8 m² is 0.0768125 exactly; to 5 digits the half goes up.
+    expect(q('0.6145', '8', 6)).toBe('0.0768125');
+    expect(q('0.6145', '8', 5)).toBe('0.076813');
+    // 7.950505 m³ for 1 person: the 7th digit is a 5, and the result is cut, not rounded, before it.
+    expect(q('7.950505', '1', 6)).toBe('7.95051');
+    expect(q('123456789', '0.001', 6)).toBe('123457000000');
+    expect(q('0', '7', 6)).toBe('0');
+    expect(() => q('1', '0', 6)).toThrow(/division by zero/);
+  });
+
+  test('as a float for the boundary, from floats at their decimal forms', () => {
+    // As floats 0.3 / 0.1 is 2.9999999999999996.
+    expect(0.3 / 0.1).not.toBe(3);
+    expect(divideExact(0.3, 0.1)).toBe(3);
+    expect(divideExact(1, 3)).toBe(1 / 3);
+    expect(divideExact(5, 0)).toBeNull();
+    expect(roundTo(divideExact(parseDecimal('3.300005', 'x'), 1)!, 'ratio')).toBe(3.30001);
   });
 });
 
