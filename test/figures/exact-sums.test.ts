@@ -68,7 +68,7 @@ afterAll(async () => {
 async function indicators(period: { year: number; month?: number }) {
   const r = await t.gql(InstitutionIndicatorsDocument, { id: institution, period }, t.keys.goa);
   expect(r.errors).toBeUndefined();
-  return r.data!.institution!.indicators;
+  return r.data!.institution!.indicators!;
 }
 
 /** The year's figures, worked by hand; the same live and frozen. */

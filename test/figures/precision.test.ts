@@ -2,6 +2,8 @@
 import { allocateFen, fenOf, formatFen, moneyInputProblem, roundYuan, shareFen, sumYuan, valueInFen } from '../../src/figures/money';
 import { divideExact, hasExcessDigits, roundDecimalText, roundTo, sumExact, unitOfField, UNITS } from '../../src/figures/precision';
 import { div, formatDecimal, parseDecimal } from '../../src/figures/decimal';
+import { scoreOf } from '../../src/modules/compliance/assessment.service';
+import { ComplianceStatus } from '../../src/modules/compliance/compliance.enums';
 
 describe('quantities: kgce, kWh, m³, t CO2 to 0.001, half up', () => {
   test('the float noise the issue saw comes out as the figure meant', () => {
@@ -29,6 +31,17 @@ describe('quantities: kgce, kWh, m³, t CO2 to 0.001, half up', () => {
     expect(sumExact([8000, 391.5])).toBe(8391.5);
     // Nothing is rounded before the sum: ten 0.0004 kWh are 0.004, not ten zeros.
     expect(sumExact(Array(10).fill(0.0004))).toBe(0.004);
+  });
+
+  test('an assessment score: the exact mean of points less deductions, to 0.01 half up', () => {
+    const rule = { pointsByStatus: { ADVANCED: 100, COMPLIANT: 90, ABOVE_BASELINE: 80.21, OVER_CONSTRAINT: 0, INSUFFICIENT_DATA: 0 }, deductionPerOpenRectification: 2.5 };
+    // (100 + 90 + 90) / 3 = 93.333... → 93.33; less one open case: 90.833... → 90.83.
+    expect(scoreOf([ComplianceStatus.ADVANCED, ComplianceStatus.COMPLIANT, ComplianceStatus.COMPLIANT], 0, rule)).toBe(93.33);
+    expect(scoreOf([ComplianceStatus.ADVANCED, ComplianceStatus.COMPLIANT, ComplianceStatus.COMPLIANT], 1, rule)).toBe(90.83);
+    // (100 + 80.21) / 2 = 90.105 exactly → 90.11 (as floats the mean is 90.10499999999999, and Math.round gave 90.1).
+    expect(scoreOf([ComplianceStatus.ADVANCED, ComplianceStatus.ABOVE_BASELINE], 0, rule)).toBe(90.11);
+    expect(scoreOf([ComplianceStatus.OVER_CONSTRAINT], 3, rule)).toBe(0);
+    expect(scoreOf([null], 0, rule)).toBe(0);
   });
 
   test('areas and points to 0.01, temperatures to 6 significant digits', () => {

@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadRows, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { add, decimalToNumber as num } from '../../figures/decimal';
+import { add, decimalOfNumber, decimalToNumber as num, mul } from '../../figures/decimal';
+import { divideExact } from '../../figures/precision';
 import { ForbiddenError } from '../../errors/domain-errors';
 import { groupRows } from '../../graphql/batch';
 import { decodeIntId, intKey, pageOfList, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
@@ -283,6 +284,13 @@ export function buildIndicators(period: Period, figures: MonthFigure[], profile:
   return view;
 }
 
+/** Each indicator as its exact total over its denominator, so a projection divides once. */
+const INDICATOR_PARTS: Record<IndicatorKind, (v: Indicators) => [number | null, number | null]> = {
+  [IndicatorKind.PER_CAPITA_ENERGY]: (v) => [v.energyKgce, v.headcount],
+  [IndicatorKind.ENERGY_PER_AREA]: (v) => [v.energyKgce, v.floorAreaM2],
+  [IndicatorKind.PER_CAPITA_WATER]: (v) => [v.waterM3, v.headcount],
+};
+
 const INDICATOR_VALUE: Record<IndicatorKind, (v: Indicators) => number | null> = {
   [IndicatorKind.PER_CAPITA_ENERGY]: (v) => v.perCapitaEnergyKgce,
   [IndicatorKind.ENERGY_PER_AREA]: (v) => v.energyPerAreaKgceM2,
@@ -302,28 +310,50 @@ export function indicatorCoverage(view: Indicators, kind: IndicatorKind): number
  * days, as the compliance alerts do, with coverage over the days elapsed.
  */
 function complianceOf(view: Indicators, inst: InstitutionInfo, quotas: QuotaBook, period: Period, denied: Denied): ComplianceResult[] {
-  const scale = projectionScale(period);
+  const days = projectionDays(period);
   return Object.values(IndicatorKind)
     .filter((kind) => (isWaterIndicator(kind) ? !denied.water : !denied.energy))
     .flatMap((kind) => {
       const quota = quotas.find(inst, kind, period.year);
       if (!quota) return [];
       const measured = indicatorValue(view, kind);
-      const value = measured === null || scale === null ? measured : measured * scale;
+      const value = measured === null || days === null ? measured : projectToYear(view, kind, days);
       const coverage = indicatorCoverage(view, kind);
       return [{
         indicator: kind, status: statusOf(value, coverage, quota), value, coverage, quota, constraintValue: quota.constraintValue, baselineValue: quota.baselineValue, guideValue: quota.guideValue,
-        projected: scale !== null, yearToDateValue: scale === null ? null : measured,
+        projected: days !== null, yearToDateValue: days === null ? null : measured,
       }];
     });
 }
 
-/** Days of the year over days of the period, for a period that is part of its year; null for a whole year. */
-export function projectionScale(period: Pick<Period, 'year' | 'from' | 'to'>): number | null {
+export interface ProjectionDays {
+  year: number;
+  elapsed: number;
+}
+
+/** Days of the year and days of the period, for a period that is part of its year; null for a whole year. */
+export function projectionDays(period: Pick<Period, 'year' | 'from' | 'to'>): ProjectionDays | null {
   const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000;
   const year = days(isoDay(period.year, 1), isoDay(period.year + 1, 1));
   const elapsed = days(period.from, period.to);
-  return elapsed >= year || elapsed <= 0 ? null : year / elapsed;
+  return elapsed >= year || elapsed <= 0 ? null : { year, elapsed };
+}
+
+/** Days of the year over days of the period; null for a whole year. */
+export function projectionScale(period: Pick<Period, 'year' | 'from' | 'to'>): number | null {
+  const d = projectionDays(period);
+  return d && d.year / d.elapsed;
+}
+
+/**
+ * An indicator to date projected to the whole year by days: total x days of the year over
+ * (denominator x days elapsed), divided once (the compliance alerts project the same way).
+ */
+export function projectToYear(view: Indicators, kind: IndicatorKind, days: ProjectionDays): number | null {
+  const [total, den] = INDICATOR_PARTS[kind](view);
+  if (total === null || !den || den <= 0) return null;
+  const dec = (n: number) => decimalOfNumber(n, 'figure');
+  return divideExact(mul(dec(total), dec(days.year)), mul(dec(den), dec(days.elapsed)));
 }
 
 function suppress(view: Indicators): Indicators {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { indicatorCoverage, indicatorValue, IndicatorsService } from '../accounting/indicators.service';
+import { indicatorCoverage, indicatorValue, IndicatorsService, projectToYear } from '../accounting/indicators.service';
 import { addDays, isoDay, resolvePeriod } from '../accounting/period';
 import { TOPICS, type PubSub } from '../realtime/pubsub';
 import { AlertDirection, IndicatorKind } from './compliance.enums';
@@ -60,7 +60,7 @@ export async function checkComplianceAlerts(db: Database, em: EntityManager, pub
     for (const [through, ids] of byThrough) {
       const views = await service.forInstitutionIds(resolvePeriod({ year, through }), ids);
       const elapsed = (Date.parse(addDays(through, 1)) - Date.parse(isoDay(year, 1))) / 86_400_000;
-      const daysInYear = (Date.parse(isoDay(year + 1, 1)) - Date.parse(isoDay(year, 1))) / 86_400_000;
+      const days = { year: (Date.parse(isoDay(year + 1, 1)) - Date.parse(isoDay(year, 1))) / 86_400_000, elapsed };
       for (const id of ids) {
         const view = views.get(id);
         const info = infos.get(id);
@@ -69,7 +69,7 @@ export async function checkComplianceAlerts(db: Database, em: EntityManager, pub
           const quota = quotas.find(info, kind, year);
           const ytd = indicatorValue(view, kind);
           if (!quota || ytd === null || indicatorCoverage(view, kind) < MIN_COVERAGE) continue;
-          const projected = (ytd * daysInYear) / elapsed;
+          const projected = projectToYear(view, kind, days) ?? ytd;
           const over = projected > quota.constraintValue;
           if (over === (wasOver.get(`${id}|${kind}`) ?? false)) continue;
           const direction = over ? AlertDirection.CROSSED_ABOVE : AlertDirection.BACK_UNDER;

@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertCanWrite, readInstitutions, writers } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
+import { decimalOfNumber, decimalToNumber, div, mul, roundHalfUp, sub, sum, ZERO } from '../../figures/decimal';
+import { QUOTIENT_DIGITS, UNITS } from '../../figures/precision';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors/domain-errors';
 import { intKey, keyset, pageWindow, toPage, type Page, type PageArgs, type PageWindow } from '../../graphql/relay';
 import { IndicatorsService } from '../accounting/indicators.service';
@@ -15,11 +17,16 @@ import type { Institution } from '../registry/institution.entity';
 /** The agencies whose signatures make a round final: those the policy table lets sign. */
 export const SIGNATORIES: readonly string[] = writers('assessmentSignature');
 
-/** Score of one entry: the mean of the points of its indicators' statuses, less deductions. */
+/**
+ * Score of one entry: the mean of the points of its indicators' statuses, less deductions, worked
+ * exactly and kept to the points rule (0.01, half up): the stored score ranks the entries.
+ */
 export function scoreOf(statuses: (ComplianceStatus | null)[], openRectifications: number, rule: Pick<ScoringRule, 'pointsByStatus' | 'deductionPerOpenRectification'>): number {
-  const points = statuses.filter((s): s is ComplianceStatus => s !== null).map((s) => rule.pointsByStatus[s] ?? 0);
-  const mean = points.length ? points.reduce((a, b) => a + b, 0) / points.length : 0;
-  return Math.max(0, Math.round((mean - openRectifications * rule.deductionPerOpenRectification) * 100) / 100);
+  const dec = (n: number) => decimalOfNumber(n, 'points');
+  const points = statuses.filter((s): s is ComplianceStatus => s !== null).map((s) => dec(rule.pointsByStatus[s] ?? 0));
+  const mean = points.length ? div(sum(points), dec(points.length), QUOTIENT_DIGITS) : ZERO;
+  const score = roundHalfUp(sub(mean, mul(dec(openRectifications), dec(rule.deductionPerOpenRectification))), UNITS.points.rounding.decimals);
+  return Math.max(0, decimalToNumber(score));
 }
 
 /** Copies the institution's current names onto the entry (the institution must be loaded). */
