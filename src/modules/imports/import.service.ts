@@ -55,6 +55,19 @@ export class ImportRowLimitError extends Error {
 
 const COPY_CHUNK_CHARS = 64 * 1024;
 
+/** Instants as COPY text, each written once: a file repeats each hour once per meter. */
+const isoTexts = new Map<number, string>();
+function iso(d: Date): string {
+  const t = d.getTime();
+  let s = isoTexts.get(t);
+  if (s === undefined) {
+    if (isoTexts.size >= 100_000) isoTexts.clear();
+    s = d.toISOString();
+    isoTexts.set(t, s);
+  }
+  return s;
+}
+
 export const reportPathOf = (file: string) => `${file}.rejected.csv`;
 
 
@@ -117,6 +130,8 @@ export async function importReadings(
   let lastEnd = -Infinity;
   const fileMeters = new Set<number>();
   const months = new Set<number>();
+  // The UTC month of the last row's start: rows mostly come in time order.
+  const month = { from: Infinity, to: -Infinity };
   try {
     await client.query('BEGIN');
     if (opts.statementTimeoutMs !== undefined) await setLocalStatementTimeout(client, opts.statementTimeoutMs);
@@ -142,11 +157,16 @@ export async function importReadings(
           await report.add({ row: checked.row, column: columns.serial ?? columns.meterId ?? '', reason: 'this key may not write readings of this meter' });
         } else {
           // Staged even after a bad row: the overlap checks below then report in the same pass.
-          first = Math.min(first, checked.periodStart.getTime());
+          const start = checked.periodStart.getTime();
+          first = Math.min(first, start);
           lastEnd = Math.max(lastEnd, checked.periodEnd.getTime());
           fileMeters.add(checked.meterId);
-          months.add(utcMonthOf(checked.periodStart.getTime()));
-          const line = `${checked.row}\t${checked.meterId}\t${checked.periodStart.toISOString()}\t${checked.periodEnd.toISOString()}\t${checked.value}\n`;
+          if (start < month.from || start >= month.to) {
+            month.from = utcMonthOf(start);
+            month.to = utcMonthOf(month.from + 32 * 86_400_000);
+            months.add(month.from);
+          }
+          const line = `${checked.row}\t${checked.meterId}\t${iso(checked.periodStart)}\t${iso(checked.periodEnd)}\t${checked.value}\n`;
           // One CopyData message (and socket write) per ~64 KB, not per row.
           pending += line;
           if (pending.length >= COPY_CHUNK_CHARS) {
