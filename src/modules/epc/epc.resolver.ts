@@ -10,7 +10,8 @@ import { Institution } from '../registry/institution.entity';
 import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
 import { EpcStatus } from './epc.enums';
 import { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
-import { EpcService, type SettlementRow } from './epc.service';
+import { EpcService } from './epc.service';
+import { MvService, type SettlementRow } from './mv.service';
 import { EpcBaselineVersion, EpcNonRoutineEvent } from './epc-baseline.types';
 import type { BaselineSet } from './savings';
 import { CarrierPrice, EpcBaseline, EpcMeasureType, EpcSavings, EpcSettlement } from './epc.types';
@@ -19,6 +20,7 @@ import { Esco } from './esco.entity';
 const EpcContractConnection = Connection(EpcContract, 'EpcContract');
 const EscoConnection = Connection(Esco, 'Esco');
 const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.loaders.mv);
+const measured = (ctx: Context) => new MvService(ctx.db, ctx.em, ctx.principal, ctx.loaders.mv);
 
 /** What `epcContractChanged` subscribers receive. */
 export interface EpcChangedPayload {
@@ -125,17 +127,17 @@ export class EpcResolver {
 
   @FieldResolver(() => EpcBaseline, { description: 'The baseline consumption, taken from the meters.' })
   baseline(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcBaseline> {
-    return svc(ctx).baseline(c) as Promise<EpcBaseline>;
+    return measured(ctx).baseline(c) as Promise<EpcBaseline>;
   }
 
   @FieldResolver(() => EpcSavings, { description: 'Measured savings over a period (adjusted baseline - actual).' })
   savings(@Root() c: EpcContract, @Arg('period', () => PeriodInput) period: PeriodInput, @Ctx() ctx: Context): Promise<EpcSavings> {
-    return svc(ctx).savings(c, period) as Promise<EpcSavings>;
+    return measured(ctx).savings(c, period) as Promise<EpcSavings>;
   }
 
   @FieldResolver(() => [EpcSettlement], { description: 'One per whole settlement period since the contract started operating. Money fields are FORBIDDEN to keys that may not read money.' })
   async settlements(@Root() c: EpcContract, @Arg('asOf', () => LocalDateScalar, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<EpcSettlement[]> {
-    const s = svc(ctx);
+    const s = measured(ctx);
     const rows = await s.settlements(c, asOf ?? s.today());
     // The money fields are guarded on EpcSettlement itself (FORBIDDEN, not a silent null).
     return rows.map(toSettlement);
@@ -143,17 +145,17 @@ export class EpcResolver {
 
   @FieldResolver(() => EpcBaselineVersion, { description: 'The baseline in force: frozen at SIGNED (or by the last rebaselining); before that, fitted live and marked frozen: false.' })
   async baselineModel(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcBaselineVersion> {
-    return toBaselineVersion(await svc(ctx).baselineSet(c));
+    return toBaselineVersion(await measured(ctx).baselineSet(c));
   }
 
   @FieldResolver(() => [EpcBaselineVersion], { description: 'Every frozen version, oldest first: a rebaselining shows the old model beside the new, with its reason.' })
   async baselineVersions(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcBaselineVersion[]> {
-    return (await svc(ctx).baselineVersions(c)).map(toBaselineVersion);
+    return (await measured(ctx).baselineVersions(c)).map(toBaselineVersion);
   }
 
   @FieldResolver(() => [EpcNonRoutineEvent])
   nonRoutineEvents(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcNonRoutineEvent[]> {
-    return svc(ctx).nonRoutineEvents(c);
+    return measured(ctx).nonRoutineEvents(c);
   }
 
   @Mutation(() => EpcContract, { description: 'GOA or FINANCE refits the baseline on the data of today and freezes it as a new version; the old version stays listed.' })
@@ -181,7 +183,7 @@ export class EpcResolver {
   @Authorized('money')
   @FieldResolver(() => DecimalScalar, { nullable: true, description: 'Due to the ESCO (its shares, less guarantee shortfalls) minus payments, yuan.' })
   async balanceYuan(@Root() c: EpcContract, @Arg('asOf', () => LocalDateScalar, { nullable: true }) asOf: string | undefined, @Ctx() ctx: Context): Promise<string> {
-    const s = svc(ctx);
+    const s = measured(ctx);
     return s.balance(c, asOf ?? s.today());
   }
 

@@ -5,23 +5,22 @@ import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { decodeIntId, pageById, toGlobalId, type Page, type PageArgs } from '../../graphql/relay';
-import { addDays, monthStart, nextMonth, resolvePeriod, type PeriodInput } from '../accounting/period';
+import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { EnergyAudit } from '../audits/energy-audit.entity';
 import { creditCodeProblem } from '../registry/credit-code';
 import { Institution } from '../registry/institution.entity';
 import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
-import { EpcStatus, EpcType, SettlementPeriod } from './epc.enums';
+import { EpcStatus, EpcType } from './epc.enums';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 import { Esco } from './esco.entity';
-import { fenOf, formatFen, moneyInputProblem, roundYuan } from '../../figures/money';
+import { moneyInputProblem, roundYuan } from '../../figures/money';
 import { MONEY, RATE_DECIMALS } from '../../figures/precision';
-import { settle, type Settlement } from './mv';
 import { formatZoned, localDay } from '../../graphql/datetime';
 import * as frozen from './mv.repository';
 import { mvLoaders, type MvLoaders } from './mv.loaders';
-import { baselineFigures, fitBaselineSet, measureSavings, summarise, type BaselineFigures, type BaselineSet, type NonRoutineEvent, type SavingsResult } from './savings';
-import { flushAudited, record, type ObjectChange } from '../audit/audit.service';
+import { change, FINAL, MvService, nextMonthN, type SettlementRow } from './mv.service';
+import { fitBaselineSet, type NonRoutineEvent } from './savings';
+import { flushAudited } from '../audit/audit.service';
 
 /**
  * The order of the lifecycle: the status that follows each one. TERMINATED is reachable from any
@@ -35,7 +34,6 @@ export const NEXT_STATUS: Partial<Record<EpcStatus, EpcStatus>> = {
   [EpcStatus.IMPLEMENTING]: EpcStatus.OPERATING,
   [EpcStatus.OPERATING]: EpcStatus.HANDED_OVER,
 };
-const FINAL: ReadonlySet<EpcStatus> = new Set([EpcStatus.HANDED_OVER, EpcStatus.TERMINATED]);
 /** An audit older than this does not qualify a site for a contract. */
 export const AUDIT_MAX_AGE_YEARS = 2;
 
@@ -43,31 +41,19 @@ export const AUDIT_MAX_AGE_YEARS = 2;
 const PRICE = new RegExp(`^\\d{1,${MONEY.integerDigits}}(\\.\\d{1,${RATE_DECIMALS}})?$`);
 const FRACTION = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
 
-export interface SettlementRow {
-  periodStart: string;
-  periodEnd: string;
-  savings: SavingsResult;
-  /** Null when the period lacks data: flagged, not computed. */
-  money: Settlement | null;
-  /** Frozen by a payment: these are the figures as paid. */
-  frozenAt: Date | null;
-  /** Live figures minus the frozen ones (late readings or temperatures), for FINANCE to accept; null when none. */
-  pendingDifferenceKgce: number | null;
-}
-
-const SETTLEMENTS = new WeakMap<EntityManager, Map<string, Promise<SettlementRow[]>>>();
-const BASELINES = new WeakMap<EntityManager, Map<number, Promise<BaselineSet>>>();
-/** A difference below the kgce precision (0.001) is float noise, not a late reading. */
-const DIFFERENCE_EPSILON_KGCE = 0.0005;
-
 export class EpcService {
   constructor(
     private readonly db: Database,
     private readonly em: EntityManager,
     private readonly principal: Principal,
     /** The request's M&V loaders: a list of contracts is measured with a fixed number of statements. */
-    private readonly mv: MvLoaders = mvLoaders(db.pool),
-  ) {}
+    mv: MvLoaders = mvLoaders(db.pool),
+  ) {
+    this.measurement = new MvService(db, em, principal, mv);
+  }
+
+  /** Baselines, savings and settlements (mv.service.ts): the lifecycle fits and freezes them, payments settle them. */
+  readonly measurement: MvService;
 
   /** Rows of the contracts the policy table lets this key read (scope `esco`: its own ESCO's). */
   private scopeWhere(): Record<string, unknown> {
@@ -197,7 +183,7 @@ export class EpcService {
     const at = this.effectiveTime(effectiveAt, previous && { time: previous.effectiveAt, what: `the ${previous.toStatus} step` });
     if (to === EpcStatus.AUDITED) await this.requireRecentAudit(contract, at);
     // The baseline is fitted and frozen when the contract is signed: later data never moves it silently.
-    const fitted = to === EpcStatus.SIGNED ? await fitBaselineSet(this.freshData(), contract, await this.regionOf(contract)) : null;
+    const fitted = to === EpcStatus.SIGNED ? await fitBaselineSet(this.measurement.freshData(), contract, await this.measurement.regionOf(contract)) : null;
     contract.status = to;
     const entered = new Date();
     this.em.create(EpcTransition, { contract, fromStatus: from, toStatus: to, note: note?.trim() || null, actor: this.principal.keyName, at: entered, effectiveAt: at });
@@ -209,12 +195,12 @@ export class EpcService {
         asset.handoverRecordedBy = this.principal.keyName;
       }
     }
-    const old = fitted ? await this.currentBaseline(contract) : null;
+    const old = fitted ? await this.measurement.currentBaseline(contract) : null;
     await inTransaction(this.em, async () => {
-      const baseline = fitted ? await this.storeBaseline(contract, fitted, old, 'signed') : null;
+      const baseline = fitted ? await this.measurement.storeBaseline(contract, fitted, old, 'signed') : null;
       await flushAudited(this.em, this.principal, { changes: baseline ? [baseline] : [] });
     });
-    this.forget(contract.id);
+    this.measurement.forget(contract.id);
     return contract;
   }
 
@@ -236,88 +222,19 @@ export class EpcService {
     return localDay(time, this.db.timezone);
   }
 
-  /** The frozen version in force, read before a write transaction takes its connection (a pool read inside it could wait on the pool). */
-  private async currentBaseline(contract: EpcContract): Promise<BaselineSet | null> {
-    return ((await frozen.baselineVersions(this.db.pool, [contract.id])).get(contract.id) ?? []).at(-1) ?? null;
-  }
-
-  /** Stores a baseline version in the open transaction; returns its audit change (old and new models, the reason). */
-  private async storeBaseline(contract: EpcContract, fitted: BaselineSet, old: BaselineSet | null, reason: string): Promise<ObjectChange> {
-    await frozen.storeBaseline(this.em, contract.id, fitted, reason, this.principal.keyName);
-    const summary = (b: BaselineSet | null) => b && { version: b.version, dataHash: b.dataHash, models: b.carriers.map((c) => ({ carrier: c.carrier, method: c.method, type: c.model?.type ?? null, coefficients: c.model?.coefficients.map((k) => [k.name, k.estimate]) ?? [] })) };
-    return change('EpcBaseline', contract, { baseline: { before: summary(old), after: { ...summary(fitted), version: (old?.version ?? 0) + 1 } }, reason: { before: null, after: reason } });
-  }
-
-  private record(c: ObjectChange, contract: EpcContract): Promise<void> {
-    return record(this.em, { actor: this.principal, changes: [c], institutionIds: [contract.institution.id], escoIds: [contract.esco.id] });
-  }
-
-  private async regionOf(contract: EpcContract): Promise<number> {
-    return (await this.mv.contract.load(contract.id)).regionId;
-  }
-
-  /** The baseline in force: the frozen version, or before signing (or for contracts signed before baselines froze) a live fit. */
-  baselineSet(contract: EpcContract): Promise<BaselineSet> {
-    const memo = BASELINES.get(this.em) ?? new Map<number, Promise<BaselineSet>>();
-    BASELINES.set(this.em, memo);
-    if (!memo.has(contract.id)) {
-      memo.set(contract.id, (async () => {
-        const { baselineVersions: versions, regionId } = await this.mv.contract.load(contract.id);
-        return versions.length ? versions[versions.length - 1] : fitBaselineSet(this.mv.source, contract, regionId);
-      })());
-    }
-    return memo.get(contract.id)!;
-  }
-
-  async baselineVersions(contract: EpcContract): Promise<BaselineSet[]> {
-    return (await this.mv.contract.load(contract.id)).baselineVersions;
-  }
-
-  async nonRoutineEvents(contract: EpcContract): Promise<NonRoutineEvent[]> {
-    return (await this.mv.contract.load(contract.id)).nonRoutineEvents;
-  }
-
-  /** A fit that is frozen reads the data as it is now, not what this request read before. */
-  private freshData() {
-    return mvLoaders(this.db.pool).source;
-  }
-
-  /** After a write: this request reads the contract's M&V records again. */
-  private forget(contractId: number): void {
-    BASELINES.get(this.em)?.delete(contractId);
-    SETTLEMENTS.get(this.em)?.clear();
-    this.mv.contract.clear(contractId);
-  }
-
   /** Refits the baseline on today's data and freezes it as a new version; the old one stays listed. */
   async rebaseline(id: number, reason: string): Promise<EpcContract> {
-    const contract = await this.contract(id);
-    assertCanWrite(this.principal, 'epcBaseline', contract.institution.id);
-    if (!reason.trim() || reason.length > 500) throw ValidationError.single('reason', 'say why, in 1 to 500 characters');
-    if (FINAL.has(contract.status)) throw new ConflictError(`the contract is ${contract.status}: its baseline is closed`);
-    const fitted = await fitBaselineSet(this.freshData(), contract, await this.regionOf(contract));
-    const old = await this.currentBaseline(contract);
-    await inTransaction(this.em, async () => this.record(await this.storeBaseline(contract, fitted, old, reason.trim()), contract));
-    this.forget(contract.id);
-    return contract;
+    return this.measurement.rebaseline(await this.contract(id), reason);
   }
 
   /** A non-routine event (a new wing, a closure) adjusts the baseline by an explicit kgce over [from, to). */
   async addNonRoutineEvent(contractId: number, from: string, to: string, adjustmentKgce: string, reason: string): Promise<NonRoutineEvent> {
-    const contract = await this.contract(contractId);
-    assertCanWrite(this.principal, 'epcBaseline', contract.institution.id);
-    const problems = new Problems();
-    if (!(from < to)) problems.add('to', 'must be after from');
-    if (!/^-?\d{1,12}(\.\d{1,3})?$/.test(adjustmentKgce)) problems.add('adjustmentKgce', 'kgce with at most 3 decimals, e.g. "-1250.5" (negative lowers the baseline)');
-    if (!reason.trim() || reason.length > 500) problems.add('reason', 'say why, in 1 to 500 characters');
-    problems.throwIfAny();
-    let eventId = 0;
-    await inTransaction(this.em, async () => {
-      eventId = await frozen.insertNonRoutineEvent(this.em, contract.id, from, to, adjustmentKgce, reason.trim(), this.principal.keyName);
-      await this.record(change('EpcNonRoutineEvent', contract, { nonRoutineEvent: { before: null, after: { id: eventId, from, to, adjustmentKgce, reason: reason.trim() } } }), contract);
-    });
-    this.forget(contract.id);
-    return (await this.nonRoutineEvents(contract)).find((e) => e.id === eventId)!;
+    return this.measurement.addNonRoutineEvent(await this.contract(contractId), from, to, adjustmentKgce, reason);
+  }
+
+  /** FINANCE accepts a frozen settlement's pending difference. */
+  async acceptSettlementDifference(contractId: number, periodStart: string): Promise<SettlementRow> {
+    return this.measurement.acceptSettlementDifference(await this.contract(contractId), periodStart);
   }
 
   private async requireRecentAudit(contract: EpcContract, at: Date): Promise<void> {
@@ -366,7 +283,7 @@ export class EpcService {
     }
     const payment = this.em.create(EpcPayment, { contract, amountYuan: roundYuan(amountYuan), paidOn, effectiveAt, note: note?.trim() || null, recordedBy: this.principal.keyName });
     // The payment settles the periods ended by its day: their figures are frozen as paid.
-    const due = await this.computeSettlements(contract, paidOn);
+    const due = await this.measurement.computeSettlements(contract, paidOn);
     await inTransaction(this.em, async () => {
       const freeze = due.filter((r) => r.frozenAt === null);
       const frozenChange = change('EpcSettlement', contract, { frozen: { before: null, after: freeze.map((r) => ({ periodStart: r.periodStart, savingsKgce: r.savings.savingsKgce })) } });
@@ -374,123 +291,11 @@ export class EpcService {
       await flushAudited(this.em, this.principal, { changes: freeze.length ? [frozenChange] : [] });
       await frozen.freezeSettlements(this.em, contract.id, freeze.map((r) => ({ periodStart: r.periodStart, periodEnd: r.periodEnd, figures: r.savings })), payment.id, this.principal.keyName);
     });
-    this.forget(contract.id);
+    this.measurement.forget(contract.id);
     return payment;
-  }
-
-  async savings(contract: EpcContract, input: PeriodInput): Promise<SavingsResult> {
-    const period = resolvePeriod(input);
-    const [baseline, events, regionId] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract)]);
-    return measureSavings(this.mv.source, contract, regionId, period, baseline, events);
-  }
-
-  async baseline(contract: EpcContract): Promise<BaselineFigures> {
-    return baselineFigures(await this.baselineSet(contract));
-  }
-
-  /** FINANCE accepts a frozen settlement's pending difference: the live figures replace the paid ones, which stay in its history. */
-  async acceptSettlementDifference(contractId: number, periodStart: string): Promise<SettlementRow> {
-    const contract = await this.contract(contractId);
-    assertCanWrite(this.principal, 'money', contract.institution.id);
-    const rows = await this.computeSettlements(contract, this.today());
-    const row = rows.find((r) => r.periodStart === periodStart);
-    if (!row || row.frozenAt === null) throw new NotFoundError('no settlement frozen by a payment starts on this day');
-    if (row.pendingDifferenceKgce === null) throw new ConflictError('the settlement has no pending difference');
-    const live = await this.liveSettlement(contract, row.periodStart, row.periodEnd);
-    await inTransaction(this.em, async () => {
-      await frozen.acceptDifference(this.em, contract.id, periodStart, live.savings, this.principal.keyName);
-      await this.record(change('EpcSettlement', contract, { savingsKgce: { before: row.savings.savingsKgce, after: live.savings.savingsKgce }, periodStart: { before: periodStart, after: periodStart } }), contract);
-    });
-    this.forget(contract.id);
-    return (await this.computeSettlements(contract, this.today())).find((r) => r.periodStart === periodStart)!;
-  }
-
-  private async liveSettlement(contract: EpcContract, from: string, to: string): Promise<SettlementRow> {
-    const [baseline, events, regionId] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract)]);
-    const savings = await measureSavings(this.mv.source, contract, regionId, { from, to }, baseline, events);
-    return { periodStart: from, periodEnd: to, savings, money: savings.complete ? this.settleMoney(contract, savings) : null, frozenAt: null, pendingDifferenceKgce: null };
-  }
-
-  /** When the contract started operating (the OPERATING transition), or null. */
-  async operatingSince(contract: EpcContract): Promise<string | null> {
-    const at = (await this.mv.contract.load(contract.id)).operatingSince;
-    return at ? this.dayOf(at) : null;
-  }
-
-  /**
-   * One settlement per whole period (month or quarter) from the first month of operation to the
-   * last period ended by `asOf` (and by the end of the term).
-   */
-  settlements(contract: EpcContract, asOf: string): Promise<SettlementRow[]> {
-    // `settlements` and `balanceYuan` of one request share one computation (the EntityManager is per request).
-    const memo = SETTLEMENTS.get(this.em) ?? new Map<string, Promise<SettlementRow[]>>();
-    SETTLEMENTS.set(this.em, memo);
-    const key = `${contract.id}|${asOf}`;
-    if (!memo.has(key)) memo.set(key, this.computeSettlements(contract, asOf));
-    return memo.get(key)!;
-  }
-
-  private async computeSettlements(contract: EpcContract, asOf: string): Promise<SettlementRow[]> {
-    const since = await this.operatingSince(contract);
-    if (!since) return [];
-    const step = contract.settlementPeriod === SettlementPeriod.MONTH ? 1 : 3;
-    let start = since.endsWith('-01') ? since : nextMonth(monthStart(since));
-    if (step === 3) while ((Number(start.slice(5, 7)) - 1) % 3 !== 0) start = nextMonth(start);
-    const limit = [addDays(asOf, 1), contract.termEnd].sort()[0];
-    const periods: [string, string][] = [];
-    for (let s = start; nextMonthN(s, step) <= limit; s = nextMonthN(s, step)) periods.push([s, nextMonthN(s, step)]);
-    if (!periods.length) return [];
-    // One measurement over the whole span, cut into settlement periods; a period paid for keeps its frozen figures.
-    const [baseline, events, regionId, paid] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract), this.mv.contract.load(contract.id).then((m) => m.frozenSettlements)]);
-    const whole = await measureSavings(this.mv.source, contract, regionId, { from: periods[0][0], to: periods[periods.length - 1][1] }, baseline, events);
-    return periods.map(([from, to]) => {
-      const live = summarise(whole.months, from, to, baseline);
-      const held = paid.get(from);
-      const measured = held ? held.figures : live;
-      const difference = held ? live.savingsKgce - held.figures.savingsKgce : 0;
-      return {
-        periodStart: from,
-        periodEnd: to,
-        savings: measured,
-        money: measured.complete ? this.settleMoney(contract, measured) : null,
-        frozenAt: held?.frozenAt ?? null,
-        pendingDifferenceKgce: held && Math.abs(difference) >= DIFFERENCE_EPSILON_KGCE ? difference : null,
-      };
-    });
-  }
-
-  private settleMoney(contract: EpcContract, m: SavingsResult): Settlement | null {
-    const carriers = m.byCarrier.map((c) => ({ carrier: c.carrier, savings: c.savings, adjustedBaseline: c.adjustedBaseline }));
-    if (contract.type === EpcType.GUARANTEED_SAVINGS) return settle(carriers, { type: 'GUARANTEED_SAVINGS', guaranteedRate: contract.guaranteedSavingsRate!, prices: contract.prices });
-    if (contract.escoShare !== null) return settle(carriers, { type: 'BENEFIT_SHARING', escoShare: contract.escoShare, prices: contract.prices });
-    return null;
-  }
-
-  /** Due to the ESCO (its shares, less any guarantee shortfall) minus what FINANCE has paid, in yuan. */
-  async balance(contract: EpcContract, asOf: string): Promise<string> {
-    const [rows, payments] = await Promise.all([this.settlements(contract, asOf), this.mv.contract.load(contract.id).then((m) => m.paymentAmounts)]);
-    let fen = 0n;
-    for (const r of rows) {
-      if (r.money?.escoShareValue) fen += fenOf(r.money.escoShareValue);
-      if (r.money?.shortfallValue) fen -= fenOf(r.money.shortfallValue);
-    }
-    for (const p of payments) fen -= fenOf(p);
-    return formatFen(fen);
   }
 
   today(): string {
     return localDay(new Date(), this.db.timezone);
   }
 }
-
-/** An audit change on a contract for what M&V writes by SQL (baseline versions, events, settlements). */
-function change(type: string, contract: EpcContract, fields: Record<string, { before: unknown; after: unknown }>): ObjectChange {
-  return { object: toGlobalId('EpcContract', contract.id), type, action: type === 'EpcSettlement' && !('frozen' in fields) ? 'update' : 'create', fields };
-}
-
-function nextMonthN(month: string, n: number): string {
-  let m = month;
-  for (let i = 0; i < n; i++) m = nextMonth(m);
-  return m;
-}
-
