@@ -220,9 +220,12 @@ export async function importReadings(
     rmSync(report.path, { force: true });
 
     // Rows already stored with the same value are duplicates; what is left is new.
+    // Only rows starting no later than their meter's last stored reading can equal one: a file that
+    // continues the stored data then makes no probe per row (the plan chose one index lookup each).
     const dup = await client.query(
-      `DELETE FROM import_staging s USING import_near r
-        WHERE r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end`,
+      `DELETE FROM import_staging s USING ${NEAR_LAST} n, import_near r
+        WHERE n.meter_id = s.meter_id AND s.period_start <= n.last_start
+          AND r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end`,
     );
     const duplicates = dup.rowCount ?? 0;
     const accepted = rows - duplicates;
@@ -294,6 +297,9 @@ async function metersFor(pool: pg.Pool, principal: Principal | undefined) {
   return { visible, writable };
 }
 
+/** Per meter, the last start and end of the stored readings a file's rows could meet. */
+const NEAR_LAST = '(SELECT meter_id, max(period_start) AS last_start, max(period_end) AS last_end FROM import_near GROUP BY 1)';
+
 /**
  * Rows that repeat or overlap another row of the file, differ from a stored reading, or overlap
  * one with other bounds; `import_near` holds the stored readings that could (`stored`: any).
@@ -308,7 +314,8 @@ async function conflicts(client: pg.PoolClient, stored: boolean): Promise<RowPro
   const againstStored = `
      UNION ALL
      SELECT s.row_no, 'value', s.value || ' differs from the stored ' || r.value || ' (readings already stored with other values)'
-       FROM import_staging s JOIN import_near r ON r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end
+       FROM import_staging s JOIN ${NEAR_LAST} n ON n.meter_id = s.meter_id AND s.period_start <= n.last_start
+       JOIN import_near r ON r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end
       WHERE r.value <> s.value
      UNION ALL
      SELECT s.row_no, 'period_start', 'overlaps the stored reading ' || to_char(r.period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
@@ -316,7 +323,7 @@ async function conflicts(client: pg.PoolClient, stored: boolean): Promise<RowPro
        FROM import_staging s
        -- A row starting after every stored reading of its meter has ended overlaps none: most rows of
        -- a file that continues the stored data skip the probe (one index lookup per row before).
-       JOIN (SELECT meter_id, max(period_end) AS last_end FROM import_near GROUP BY 1) n ON n.meter_id = s.meter_id AND s.period_start < n.last_end
+       JOIN ${NEAR_LAST} n ON n.meter_id = s.meter_id AND s.period_start < n.last_end
        CROSS JOIN LATERAL (SELECT period_start, period_end FROM import_near
                             WHERE meter_id = s.meter_id AND period_start < s.period_end
                             ORDER BY period_start DESC LIMIT 1) r
