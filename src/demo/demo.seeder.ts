@@ -15,6 +15,7 @@ import { DEMO_ESCOS } from './programmes.data';
 import { epcCuts, insertProgrammes } from './programmes.seeder';
 import { freezeSignedBaselines } from '../modules/epc/baseline-freeze';
 import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
+import { DEMO_STATION, demoDailyTemperatures } from './weather.data';
 
 /** Daily readings from the first day through the last day (inclusive), in Asia/Shanghai days. */
 export const DEMO_FIRST_DAY = '2021-01-01';
@@ -38,7 +39,7 @@ interface MeterSpec {
   /** Mean daily value, before season, weekday and noise. */
   daily: number;
   /** Seasonal shape, see SHAPES below. */
-  shape: 'cooling_heating' | 'summer' | 'winter' | 'flat';
+  shape: 'cooling_heating' | 'weather' | 'summer' | 'winter' | 'flat';
   weekend: number;
 }
 
@@ -51,7 +52,8 @@ function metersOf(inst: DemoInstitution): MeterSpec[] {
   const m3PerPerson = hospital ? 90 : school ? 22 : 32;
   const weekend = hospital ? 0.95 : school ? 0.55 : 0.45;
   const specs: MeterSpec[] = [
-    { institution: inst, carrier: 'ELECTRICITY', unit: 'KWH', serial: `SY-${inst.key}-E1`, supplier: 'GOA', daily: (inst.floorAreaM2 * kwhPerM2 * hot) / 365, shape: 'cooling_heating', weekend },
+    // Hospitals' electricity follows the day's temperature (heating and cooling degree days at the demo station), so CalTRACK's daily method fits it.
+    { institution: inst, carrier: 'ELECTRICITY', unit: 'KWH', serial: `SY-${inst.key}-E1`, supplier: 'GOA', daily: (inst.floorAreaM2 * kwhPerM2 * hot) / 365, shape: hospital ? 'weather' : 'cooling_heating', weekend },
     { institution: inst, carrier: 'WATER', unit: 'M3', serial: `SY-${inst.key}-W1`, supplier: 'WATER', daily: (inst.headcount * m3PerPerson * hot) / 365, shape: 'summer', weekend },
   ];
   if (inst.hasCanteen || hospital) {
@@ -104,7 +106,7 @@ async function insertReference(client: pg.PoolClient): Promise<void> {
   );
 }
 
-async function insertMetersAndReadings(client: pg.PoolClient, batchId: number): Promise<number> {
+async function insertMetersAndReadings(client: pg.PoolClient, batchId: number, stationId: number): Promise<number> {
   const specs = DEMO_INSTITUTIONS.flatMap(metersOf);
   const cuts = epcCuts();
   await client.query(
@@ -121,6 +123,7 @@ async function insertMetersAndReadings(client: pg.PoolClient, batchId: number): 
        SELECT m.id AS meter_id, u.daily, u.shape, u.weekend, u.cut_from, u.cut
          FROM unnest($1::text[], $2::float8[], $3::text[], $4::float8[], $9::date[], $10::float8[]) AS u(serial, daily, shape, weekend, cut_from, cut)
          JOIN meter m ON m.serial = u.serial),
+     weather AS (SELECT day, mean_temp_c FROM weather_day WHERE station_id = $11),
      day AS (
        SELECT d::date AS day, extract(doy FROM d) AS doy, extract(isodow FROM d) AS dow, extract(year FROM d) - 2021 AS yr
          FROM generate_series($5::date, $6::date, interval '1 day') d)
@@ -131,6 +134,7 @@ async function insertMetersAndReadings(client: pg.PoolClient, batchId: number): 
             round((s.daily
               * CASE s.shape
                   WHEN 'cooling_heating' THEN 0.8 + 0.45 * greatest(cos(2 * pi() * (day.doy - 205) / 365), 0) + 0.3 * greatest(cos(2 * pi() * (day.doy - 15) / 365), 0)
+                  WHEN 'weather' THEN ${WEATHER_SHAPE}
                   WHEN 'summer' THEN 0.9 + 0.2 * cos(2 * pi() * (day.doy - 200) / 365)
                   WHEN 'winter' THEN 0.85 + 0.35 * greatest(cos(2 * pi() * (day.doy - 15) / 365), 0)
                   ELSE 1 END
@@ -140,11 +144,31 @@ async function insertMetersAndReadings(client: pg.PoolClient, batchId: number): 
               * (1 + 0.1 * (('x' || substr(md5($7 || ':' || s.meter_id || ':' || day.day), 1, 8))::bit(32)::int / 2147483648.0))
             )::numeric, 2)::float8,
             'MEASURED', $8
-       FROM spec s CROSS JOIN day`,
+       FROM spec s CROSS JOIN day LEFT JOIN weather w ON w.day = day.day`,
     [specs.map((s) => s.serial), specs.map((s) => s.daily), specs.map((s) => s.shape), specs.map((s) => s.weekend), DEMO_FIRST_DAY, DEMO_LAST_DAY, SEED, batchId,
-      specs.map((s) => cuts.get(s.serial)?.from ?? null), specs.map((s) => cuts.get(s.serial)?.cut ?? null)],
+      specs.map((s) => cuts.get(s.serial)?.from ?? null), specs.map((s) => cuts.get(s.serial)?.cut ?? null), stationId],
   );
   return result.rowCount ?? 0;
+}
+
+/**
+ * The 'weather' shape: a base of 0.86 plus heating below 16 °C and cooling above 22 °C (per °C-day,
+ * as a fraction of the mean day), about 1.0 on average over a Shaoyang year like the seasonal shape.
+ */
+const WEATHER_SHAPE = '(0.86 + 0.025 * greatest(16 - w.mean_temp_c, 0) + 0.07 * greatest(w.mean_temp_c - 22, 0))';
+
+/** The demo city's station and its synthesised daily means over the demo's days (src/demo/weather.data.ts). */
+async function insertWeather(client: pg.PoolClient): Promise<number> {
+  const { rows } = await client.query<{ id: number }>(
+    `INSERT INTO weather_station (code, name, region_id, source) SELECT $1, $2, id, $4 FROM region WHERE code = $3 RETURNING id`,
+    [DEMO_STATION.code, DEMO_STATION.name, DEMO_STATION.regionCode, DEMO_STATION.source],
+  );
+  const days = demoDailyTemperatures(DEMO_FIRST_DAY, DEMO_LAST_DAY);
+  await client.query(
+    `INSERT INTO weather_day (station_id, day, mean_temp_c, source, imported_by) SELECT $1, d, temp, $4, 'demo seeder' FROM unnest($2::date[], $3::float8[]) AS u(d, temp)`,
+    [rows[0].id, days.map((d) => d.day), days.map((d) => d.meanTempC), 'synthesised for the demo from monthly normals (see the station source)'],
+  );
+  return rows[0].id;
 }
 
 async function insertFactors(client: pg.PoolClient): Promise<void> {
@@ -241,7 +265,8 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
       const batch = await client.query<{ id: number }>(
         `INSERT INTO reading_batch (source, submitted_by, received_at, accepted, duplicates, corrected) VALUES ('DEMO', 'demo seeder', now(), 0, 0, 0) RETURNING id`,
       );
-      const readings = await insertMetersAndReadings(client, batch.rows[0].id);
+      const stationId = await insertWeather(client);
+    const readings = await insertMetersAndReadings(client, batch.rows[0].id, stationId);
       await client.query('UPDATE reading_batch SET accepted = $1 WHERE id = $2', [readings, batch.rows[0].id]);
       await insertFactors(client);
       await insertQuotas(client);

@@ -209,12 +209,12 @@ describe('savings of the demo hospital contracts', () => {
   const SAVINGS = `query($id: ID!, $period: PeriodInput!) { epcContract(id: $id) { savings(period: $period) { savingsRate flagged method months { month insufficientData } } } }`;
   const hospitals = ['longhui', 'xinning', 'syNo2', 'dongkou'] as const;
 
-  it('each of the four hospitals saved 20% or more in 2023, by routine adjustment', async () => {
+  it('each of the four hospitals saved 20% or more in 2023, measured by CalTRACK daily on the demo station', async () => {
     const rates: number[] = [];
     for (const h of hospitals) {
       const id = toGlobalId('EpcContract', await demoContractId(DEMO_TITLES[h]));
       const s = ok(await run(SAVINGS, { id, period: { year: 2023 } }, t.keys.goa)).epcContract.savings;
-      expect({ hospital: h, method: s.method }).toEqual({ hospital: h, method: 'ROUTINE_ADJUSTMENT' });
+      expect({ hospital: h, method: s.method }).toEqual({ hospital: h, method: 'CALTRACK_DAILY' });
       expect(s.savingsRate).not.toBeNull();
       expect(s.savingsRate).toBeGreaterThanOrEqual(0.2);
       expect(s.savingsRate).toBeLessThan(1);

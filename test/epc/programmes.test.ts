@@ -210,8 +210,7 @@ describe('programmes: PV, audits and EPC measurement', () => {
     beforeAll(async () => {
       const [row] = await t.sql<{ region_id: number }>('SELECT region_id FROM institution WHERE name_zh = $1', ['新宁县人民医院']);
       regionId = row.region_id;
-      const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM weather_day');
-      expect(n).toBe(0);
+      // The county gets its own station: it takes precedence over the city's (the demo's), so the series below is the one measured.
       const days = [...WEATHER.keys()];
       const [station] = await t.sql<{ id: number }>(`INSERT INTO weather_station (code, name, region_id, source) VALUES ('XN-TEST', 'Xinning test station', $1, 'synthetic test series') RETURNING id`, [regionId]);
       await t.sql(
@@ -226,11 +225,16 @@ describe('programmes: PV, audits and EPC measurement', () => {
            FROM epc_contract c JOIN institution i ON i.id = c.institution_id WHERE i.name_zh = '新宁县人民医院'`,
       );
       expect(c).toMatchObject({ type: 'GUARANTEED_SAVINGS', baseline_start: '2021-09-01' });
-      // Frozen when loaded (no temperatures then: the routine adjustment); new temperatures change nothing until a rebaselining.
-      const frozen = await gql(SAVINGS, { id: toGlobalId('EpcContract', c.id), period: { year: 2023 } });
-      expect(frozen.data.epcContract.savings.method).toBe('ROUTINE_ADJUSTMENT');
+      // Frozen when loaded (on the city station's series); the county's new temperatures change nothing until a rebaselining.
+      const id = toGlobalId('EpcContract', c.id);
+      const models = async () => (await gql(`query($id: ID!) { epcContract(id: $id) { baselineModel { version dataHash } } }`, { id })).data.epcContract.baselineModel;
+      const loaded = await models();
+      expect(loaded.version).toBe(1);
       const rb = await gql(`mutation($id: ID!) { rebaselineEpcContract(id: $id, reason: "temperatures imported") { id } }`, { id: toGlobalId('EpcContract', c.id) });
       expect(rb.errors).toBeUndefined();
+      const refitted = await models();
+      expect(refitted.version).toBe(2);
+      expect(refitted.dataHash).not.toBe(loaded.dataHash);
       const r = await gql(SAVINGS, { id: toGlobalId('EpcContract', c.id), period: { year: 2023 } });
       expect(r.errors).toBeUndefined();
       const s = r.data.epcContract.savings;
