@@ -8,6 +8,7 @@ const LONGHUI_HOSPITAL = 'SW5zdGl0dXRpb246ODg'; // Institution:88, Longhui Count
 const LONGHUI_ELECTRICITY_METER = 'TWV0ZXI6MjQ4'; // Meter:248, SY-hosp-longhui-E1
 const HUNAN_REGION = 'UmVnaW9uOjE'; // Region:1, Hunan province
 const LONGHUI_CONTRACT = 'RXBjQ29udHJhY3Q6MQ'; // EpcContract:1, OPERATING since 2022
+const SHAOYANG_STATION = 'V2VhdGhlclN0YXRpb246MQ'; // WeatherStation:1, SY-DEMO (daily means synthesised from normals)
 
 /** The latest closed year of the demo data. */
 const YEAR = 2023;
@@ -24,8 +25,7 @@ export const EXAMPLE_VARIABLES: Readonly<Record<string, Record<string, unknown> 
   Factors: { validOn: `${YEAR}-06-30` },
   IndicatorUpdated: {},
   WeatherStations: { first: 10 },
-  // The demo has no weather station yet: WeatherDays would answer NOT_FOUND.
-  WeatherDays: null,
+  WeatherDays: { stationId: SHAOYANG_STATION, from: `${YEAR}-01-01`, to: `${YEAR}-01-31` },
   EpcMeasurement: { id: LONGHUI_CONTRACT, period: { year: YEAR } },
   QuotaStandards: { first: 10 },
   RectificationCases: { first: 10 },
