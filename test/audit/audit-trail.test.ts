@@ -276,6 +276,24 @@ describe('every change writes one audit event in its own transaction', () => {
     expect(closure.fields.energyKgce.before).toBe(energy.after);
   });
 
+  it('fleet: createVehicle, updateVehicle, createChargingPoint, and ingestVehicleEnergy as one event per batch', async () => {
+    const vehicle = await audited('createVehicle', 'mutation($input: CreateVehicleInput!) { createVehicle(input: $input) { id } }',
+      { input: { institutionId, plate: '湘E·AU001', type: 'SEDAN', powertrain: 'PLUG_IN_HYBRID', inServiceOn: '2024-01-01' } }, t.keys.goa);
+    const vehicleId = vehicle.data.createVehicle.id as string;
+    // The plate is stored normalised (the separator dropped).
+    expect(changeOf(vehicle.event, 'Vehicle', 'create').fields.plate).toEqual({ before: null, after: '湘EAU001' });
+    const updated = await audited('updateVehicle', 'mutation($id: ID!, $input: UpdateVehicleInput!) { updateVehicle(id: $id, input: $input) { id } }',
+      { id: vehicleId, input: { outOfServiceOn: '2024-12-31' } }, t.keys.goa);
+    expect(changeOf(updated.event, 'Vehicle', 'update').fields.outOfServiceOn).toEqual({ before: null, after: '2024-12-31' });
+    const point = await audited('createChargingPoint', 'mutation($input: CreateChargingPointInput!) { createChargingPoint(input: $input) { id } }',
+      { input: { institutionId, code: 'AUDIT-CP-1', location: 'car park', powerKw: 7, connectors: 1, meterId } }, t.keys.goa);
+    expect(changeOf(point.event, 'ChargingPoint', 'create').fields.code).toEqual({ before: null, after: 'AUDIT-CP-1' });
+    const batch = await audited('ingestVehicleEnergy', 'mutation($input: VehicleEnergyBatchInput!) { ingestVehicleEnergy(input: $input) { accepted } }',
+      { input: { rows: [{ vehicleId, day: '2024-03-02', energy: 'GASOLINE', quantity: 30, odometerKm: 1000 }, { vehicleId, day: '2024-03-03', energy: 'ELECTRICITY', quantity: 12.5, odometerKm: 1040, chargingPointId: point.data.createChargingPoint.id }] } },
+      t.keys.goa);
+    expect(batch.data.ingestVehicleEnergy).toEqual({ accepted: 2 });
+  });
+
   it('covers every mutation of the schema (a new mutation needs a case here)', () => {
     const mutations = Object.keys(t.hub.schema.getMutationType()!.getFields());
     expect(mutations.filter((m) => !covered.has(m))).toEqual([]);

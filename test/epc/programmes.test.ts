@@ -197,6 +197,9 @@ describe('programmes: PV, audits and EPC measurement', () => {
     it('refuses negative thresholds and institution keys', async () => {
       const bad = await gql(CANDIDATES, { year: 2023, thresholds: { ...THRESHOLDS, minEnergyKgce: -1 } });
       expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+      // The fuzz test's case: a threshold of 5e-324 made every score infinite (a 500 before).
+      const tiny = await gql(CANDIDATES, { year: 2023, thresholds: { ...THRESHOLDS, minEnergyKgce: 5e-324 } });
+      expect([tiny.errors?.[0].extensions.code, tiny.errors?.[0].message]).toEqual(['BAD_USER_INPUT', expect.stringMatching(/must be 0 \(no threshold\) or at least 0\.001/)]);
       const badYears = await gql(CANDIDATES, { year: 2023, thresholds: { ...THRESHOLDS, yearsWithoutAudit: -2 } });
       expect(badYears.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
       const hosp = await gql(CANDIDATES, { year: 2023, thresholds: THRESHOLDS }, t.keys.hospital);

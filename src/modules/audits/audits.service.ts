@@ -28,6 +28,9 @@ export interface CandidateThresholds {
   yearsWithoutAudit: number;
 }
 
+/** The smallest threshold other than 0: the precision of kgce and m² (src/figures/precision.ts). */
+const MIN_THRESHOLD = 0.001;
+
 /** The thresholds when a query names none (the GraphQL input's defaults too). */
 export const DEFAULT_THRESHOLDS: Readonly<CandidateThresholds> = { minEnergyKgce: 200_000, minFloorAreaM2: 20_000, minHeadcount: 500, yearsWithoutAudit: 3 };
 
@@ -94,7 +97,11 @@ export class AuditsService {
     const scope = readInstitutions(this.principal, 'energyAudit');
     if (!scope || scope.kind !== 'all') throw new ForbiddenError('audit candidates rank every institution: for agencies only');
     const problems = new Problems();
-    for (const [k, v] of Object.entries(t)) if (!Number.isFinite(v) || v < 0) problems.add(`thresholds.${k}`, 'must be >= 0');
+    for (const [k, v] of Object.entries(t)) {
+      if (!Number.isFinite(v) || v < 0) problems.add(`thresholds.${k}`, 'must be >= 0');
+      // The score divides by each threshold: one below the figures' precision would make it infinite.
+      else if (v > 0 && v < MIN_THRESHOLD) problems.add(`thresholds.${k}`, `must be 0 (no threshold) or at least ${MIN_THRESHOLD}`);
+    }
     problems.throwIfAny();
     const ids = (await this.db.pool.query<{ id: number }>('SELECT id FROM institution ORDER BY id')).rows.map((r) => r.id);
     const indicators = await new IndicatorsService(this.db, this.em, this.principal, this.db.timezone).forInstitutionIds(yearPeriod(year), ids);
