@@ -302,7 +302,7 @@ const NEAR_LAST = '(SELECT meter_id, max(period_start) AS last_start, max(period
 
 /**
  * Rows that repeat or overlap another row of the file, differ from a stored reading, or overlap
- * one with other bounds; `import_near` holds the stored readings that could (`stored`: any).
+ * one with other bounds; `import_near` holds the stored readings that could (when `stored` is true).
  */
 async function conflicts(client: pg.PoolClient, stored: boolean): Promise<RowProblem[]> {
   const withinFile = `SELECT row_no AS row, 'period_start' AS column, 'repeats or overlaps row ' || prev_row || ' of the same meter' AS reason
