@@ -6,6 +6,7 @@ import { startEmbedded, type EmbeddedServer } from './embedded';
 import { ormConfig } from './orm.config';
 import { ensurePartitionsAhead } from '../modules/metering/partitions';
 import { installSqlCounter } from './sql-stats';
+import { inTransaction } from './transaction';
 
 /** The database as the rest of the hub sees it: the ORM for entities, a pool for bulk SQL. */
 export interface Database {
@@ -116,11 +117,8 @@ export async function migratorOf(orm: MikroORM): Promise<IMigrator> {
 
 /** Migrations run in one transaction with no statement timeout: changing a big table may rightly take minutes. */
 export async function migrate(db: Database): Promise<string[]> {
-  const connection = db.orm.em.getConnection();
-  const applied = await connection.transactional(async (trx) => {
-    await connection.execute('SET LOCAL statement_timeout = 0', [], 'run', trx);
-    return (await migratorOf(db.orm)).up({ transaction: trx });
-  });
+  const migrator = await migratorOf(db.orm);
+  const applied = await inTransaction(db.orm.em.fork(), (em) => migrator.up({ transaction: em.getTransactionContext() }), { statementTimeoutMs: 0 });
   if (applied.length) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
   await ensurePartitionsAhead(db.pool);
   return applied.map((m) => m.name);

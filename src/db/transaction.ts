@@ -48,7 +48,8 @@ async function inEmTransaction<T>(em: EntityManager, fn: (em: EntityManager) => 
     await em.commit();
     return result;
   } catch (err) {
-    await em.rollback();
+    // A failed rollback must not hide why the transaction failed.
+    await em.rollback().catch(() => undefined);
     throw err;
   }
 }

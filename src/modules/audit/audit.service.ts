@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
 import { toGlobalId } from '../../graphql/relay';
+import { inTransaction } from '../../db/transaction';
 import { currentAuditScope } from './audit.scope';
 
 /** One field of one object: its value before the change (null for a new object) and after. */
@@ -130,9 +131,7 @@ function pendingChanges(em: EntityManager): Pending[] {
  * and after) as one event, in one transaction: its own, or the one the caller began.
  */
 export async function flushAudited(em: EntityManager, actor: Principal, extra: { institutionIds?: number[]; escoIds?: number[]; changes?: ObjectChange[] } = {}): Promise<void> {
-  const own = !em.isInTransaction();
-  if (own) await em.begin();
-  try {
+  const write = async (): Promise<void> => {
     const pending = pendingChanges(em);
     await em.flush();
     // `extra.changes`: what the same operation wrote by SQL beside the entities (one event per operation).
@@ -145,17 +144,19 @@ export async function flushAudited(em: EntityManager, actor: Principal, extra: {
       changes.push(...(extra.changes ?? []));
       await record(em, { actor, changes, institutionIds: owners.institutions, escoIds: owners.escos });
     }
-    if (own) await em.commit();
-  } catch (err) {
-    if (own) await rollback(em);
-    throw err;
-  }
+  };
+  if (em.isInTransaction()) await write();
+  else await forgetOnRollback(em, () => inTransaction(em, write));
 }
 
-async function rollback(em: EntityManager): Promise<void> {
-  await em.rollback().catch(() => undefined);
-  // What was changed in memory was not written: forget it, so a later flush cannot write it.
-  em.clear();
+/** Runs `fn` (a transaction); when it rolls back, what was changed in memory was not written: forget it, so a later flush cannot write it. */
+async function forgetOnRollback<T>(em: EntityManager, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    em.clear();
+    throw err;
+  }
 }
 
 /**
@@ -163,16 +164,13 @@ async function rollback(em: EntityManager): Promise<void> {
  * changed; all of it commits together or not at all.
  */
 export async function auditedTransaction<T>(em: EntityManager, actor: Principal, fn: () => Promise<T>): Promise<T> {
-  await em.begin();
-  try {
-    const result = await fn();
-    await flushAudited(em, actor);
-    await em.commit();
-    return result;
-  } catch (err) {
-    await rollback(em);
-    throw err;
-  }
+  return forgetOnRollback(em, () =>
+    inTransaction(em, async () => {
+      const result = await fn();
+      await flushAudited(em, actor);
+      return result;
+    }),
+  );
 }
 
 /** Corrections listed value by value in a batch's event; beyond this, only their count. */

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import type pg from 'pg';
+import { inTransaction } from '../../db/transaction';
 import type { Principal } from '../../access/principal';
 import { ImportRejectedError, ImportRowLimitError, Report, reportPathOf } from '../imports/import.service';
 import { ImportFileError, matchColumns, readRows, type RawRow } from '../imports/reading-file.parser';
@@ -64,26 +65,18 @@ export async function importVehicleEnergy(pool: pg.Pool, file: string, opts: { p
       await report.close(true);
       throw new ImportRejectedError(report.path, report.count, 0);
     }
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    const result = await inTransaction(pool, async (client) => {
       const { problems, result } = await applyEnergyRows(client, opts.principal ?? null, rows, opts.submittedBy);
       if (problems.length) {
-        await client.query('ROLLBACK');
         const header = (field: string) => columns![(field === 'vehicleId' ? (columns!.plate ? 'plate' : 'vehicleId') : field === 'chargingPointId' ? 'chargingPoint' : field) as EnergyColumn] ?? field;
         for (const p of [...problems].sort((a, b) => a.index - b.index)) await report.add({ row: fileRow[p.index], column: header(p.field), reason: p.message });
         await report.close(true);
         throw new ImportRejectedError(report.path, report.count, problems.filter((p) => p.kind === 'forbidden').length);
       }
-      await client.query('COMMIT');
-      rmSync(report.path, { force: true });
-      return { rows: count, ...result };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return result;
+    });
+    rmSync(report.path, { force: true });
+    return { rows: count, ...result };
   } catch (err) {
     if (!(err instanceof ImportRejectedError)) await report.close(false);
     throw err;

@@ -7,6 +7,7 @@ import type { VehicleEnergyRowInput } from './fleet.inputs';
 import { record, type ObjectChange } from '../audit/audit.service';
 import { cliOperator } from '../audit/audit.scope';
 import { ENERGY_BY_POWERTRAIN, Powertrain, VehicleEnergy } from './fleet.enums';
+import { inTransaction } from '../../db/transaction';
 import { insertEnergyRecords, lockVehicles, storedEnergyKeys, storedOdometerBounds } from './fleet.repository';
 
 export const MAX_ENERGY_ROWS = 10_000;
@@ -218,22 +219,11 @@ function energyChanges(fresh: EnergyRow[], duplicates: number): ObjectChange[] {
 
 /** The GraphQL batch: its problems become one error (BAD_USER_INPUT, CONFLICT or FORBIDDEN) naming rows. */
 export async function ingestEnergyBatch(pool: pg.Pool, principal: Principal, rows: EnergyRow[]): Promise<EnergyIngestResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { problems, result } = await applyEnergyRows(client, principal, rows, principal.keyName);
-    if (problems.length) {
-      await client.query('ROLLBACK');
-      throw errorOf(problems);
-    }
-    await client.query('COMMIT');
+    if (problems.length) throw errorOf(problems);
     return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 function errorOf(problems: EnergyProblem[]): Error {

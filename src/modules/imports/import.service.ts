@@ -3,7 +3,7 @@ import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
-import { setLocalStatementTimeout } from '../../db/transaction';
+import { inTransaction } from '../../db/transaction';
 import { from as copyFrom } from 'pg-copy-streams';
 import { addStagedToRollups } from '../accounting/rollup';
 import type { Principal } from '../../access/principal';
@@ -123,7 +123,6 @@ export async function importReadings(
   const report = new Report(reportPathOf(file));
   let forbidden = 0;
   const closed = await closedSpans(pool, tz);
-  const client = await pool.connect();
   let rows = 0;
   // The file's span and meters, so the checks read only the stored readings that could clash.
   let first = Infinity;
@@ -132,9 +131,14 @@ export async function importReadings(
   const months = new Set<number>();
   // The UTC month of the last row's start: rows mostly come in time order.
   const month = { from: Infinity, to: -Infinity };
-  try {
-    await client.query('BEGIN');
-    if (opts.statementTimeoutMs !== undefined) await setLocalStatementTimeout(client, opts.statementTimeoutMs);
+  const phases = { read: 0, check: 0, write: 0, rollups: 0 };
+  let mark = 0;
+  const lap = () => {
+    const ms = Date.now() - mark;
+    mark = Date.now();
+    return ms;
+  };
+  const written = await inTransaction(pool, async (client) => {
     await client.query(
       `CREATE TEMP TABLE import_staging (row_no int NOT NULL, meter_id int NOT NULL, period_start timestamptz NOT NULL,
                                          period_end timestamptz NOT NULL, value float8 NOT NULL) ON COMMIT DROP`,
@@ -187,13 +191,8 @@ export async function importReadings(
       throw err;
     }
 
-    const phases = { read: Date.now() - t0, check: 0, write: 0, rollups: 0 };
-    let mark = Date.now();
-    const lap = () => {
-      const ms = Date.now() - mark;
-      mark = Date.now();
-      return ms;
-    };
+    phases.read = Date.now() - t0;
+    mark = Date.now();
     if (fileMeters.size) {
       // A temporary table has no statistics until analysed; the checks below join on it.
       await client.query('ANALYZE import_staging');
@@ -212,7 +211,6 @@ export async function importReadings(
       for (const p of await conflicts(client, stored > 0)) await report.add(p);
     }
     if (report.count) {
-      await client.query('ROLLBACK');
       await report.close(true);
       throw new ImportRejectedError(report.path, report.count, forbidden);
     }
@@ -230,10 +228,7 @@ export async function importReadings(
     const duplicates = dup.rowCount ?? 0;
     const accepted = rows - duplicates;
     phases.check = lap();
-    if (!accepted) {
-      await client.query('COMMIT');
-      return { rows, accepted, duplicates, batchId: null, ms: Date.now() - t0, events: [], refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS, phases };
-    }
+    if (!accepted) return { accepted, duplicates, batchId: null, spans: [], refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS };
     const batch = await client.query<{ id: number }>(
       `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
        VALUES ($1, $2, $3, now(), $4, $5, 0) RETURNING id`,
@@ -261,20 +256,19 @@ export async function importReadings(
       ],
       institutionIds: spans.rows.map((r) => r.institution_id),
     });
-    await client.query('COMMIT');
-    phases.rollups = lap();
-    const committedAt = new Date();
-    const events = spans.rows.map((r) => ({
-      meterId: r.meter_id, institutionId: r.institution_id, carrier: r.carrier, unit: r.unit, batchId, rows: r.n, periodStart: r.s, periodEnd: r.e, total: r.total, committedAt,
-    }));
-    return { rows, accepted, duplicates, batchId, ms: Date.now() - t0, events, refreshedMonths: refreshed.months, closedYearRows, phases };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    return { accepted, duplicates, batchId, spans: spans.rows, refreshedMonths: refreshed.months, closedYearRows };
+  }, { statementTimeoutMs: opts.statementTimeoutMs }).catch(async (err: unknown) => {
     if (!(err instanceof ImportRejectedError)) await report.close(false);
     throw err;
-  } finally {
-    client.release();
-  }
+  });
+  const { batchId, accepted, duplicates } = written;
+  if (batchId === null) return { rows, accepted, duplicates, batchId, ms: Date.now() - t0, events: [], refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS, phases };
+  phases.rollups = lap();
+  const committedAt = new Date();
+  const events = written.spans.map((r) => ({
+    meterId: r.meter_id, institutionId: r.institution_id, carrier: r.carrier, unit: r.unit, batchId, rows: r.n, periodStart: r.s, periodEnd: r.e, total: r.total, committedAt,
+  }));
+  return { rows, accepted, duplicates, batchId, ms: Date.now() - t0, events, refreshedMonths: written.refreshedMonths, closedYearRows: written.closedYearRows, phases };
 }
 
 /**

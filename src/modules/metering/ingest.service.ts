@@ -10,6 +10,7 @@ import type { ReadingRowInput } from './metering.inputs';
 import { rollupDeltaCtes } from '../accounting/rollup';
 import { ensureReadingPartitions } from './partitions';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
+import { inTransaction } from '../../db/transaction';
 import { batchChange, record } from '../audit/audit.service';
 import { closedSpans, markClosedYearRows, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 
@@ -162,9 +163,7 @@ export class IngestService {
     const last = new Date(starts.reduce((a, b) => Math.max(a, b)));
     await ensureReadingPartitions(this.pool, first, last);
     const spans = await closedSpans(this.pool, this.timezone);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const applied = await inTransaction(this.pool, async (client) => {
       // Locks the meters so two batches for one meter apply one after the other.
       const meters = await client.query<MeterRow>(
         'SELECT id, institution_id, carrier, unit FROM meter WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE',
@@ -191,8 +190,7 @@ export class IngestService {
       checkOverlaps(stored, fresh, rows);
 
       if (!fresh.length && !corrections.length) {
-        await client.query('COMMIT');
-        return { batchId: null, accepted: 0, duplicates, corrected: 0, events: [], refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS };
+        return { batchId: null, accepted: 0, duplicates, corrected: 0, refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS, touched: [], meterById };
       }
       // The batch, its new readings, its corrections and its share of the rollups: one statement.
       const touched = [...fresh, ...corrections.map((c) => c.row)];
@@ -242,24 +240,13 @@ export class IngestService {
         ],
         institutionIds: touched.map((r) => meterById.get(r.meterId)!.institution_id),
       });
-      await client.query('COMMIT');
-      const committedAt = new Date();
-      ingestStats.rows += touched.length;
-      return {
-        refreshedMonths: refreshed.months,
-        closedYearRows,
-        batchId,
-        accepted: fresh.length,
-        duplicates,
-        corrected: corrections.length,
-        events: eventsFor([...fresh, ...corrections.map((c) => c.row)], meterById, batchId, committedAt),
-      };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return { refreshedMonths: refreshed.months, closedYearRows, batchId, accepted: fresh.length, duplicates, corrected: corrections.length, touched, meterById };
+    });
+    // Once committed: subscribers hear only of readings that are stored.
+    const { touched, meterById, ...result } = applied;
+    const committedAt = new Date();
+    ingestStats.rows += touched.length;
+    return { ...result, events: result.batchId === null ? [] : eventsFor(touched, meterById, result.batchId, committedAt) };
   }
 
   private checkMeters(rows: IngestRow[], meterById: Map<number, MeterRow>): void {
