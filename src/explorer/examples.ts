@@ -54,4 +54,7 @@ export const EXAMPLE_VARIABLES: Readonly<Record<string, Record<string, unknown> 
   ChargingPoints: { first: 10 },
   VehicleEnergyRecords: { first: 10 },
   FleetChanged: {},
+  InstitutionFleetFigures: { id: LONGHUI_HOSPITAL, period: { year: YEAR } },
+  AggregateFleetFigures: { period: { year: YEAR }, groupBy: 'CATEGORY' },
+  FleetFiguresList: { period: { year: YEAR }, first: 10 },
 };

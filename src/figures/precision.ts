@@ -29,6 +29,9 @@ export const UNITS = {
   /** A carrier's or meter's own unit (kWh, m³, t, Nm³...), named beside the figure. */
   quantity: { label: 'In the physical unit named beside it', rounding: { decimals: 3 } },
   m2: { label: 'In m²', rounding: { decimals: 2 } },
+  litres: { label: 'In litres', rounding: { decimals: 3 } },
+  // Odometers are kept to 0.1 km.
+  km: { label: 'In km', rounding: { decimals: 1 } },
   // Balance points sit on CalTRACK's 1 °F grid (65 °F = 18.3333 °C): significant digits, not 0.01.
   degC: { label: 'In °C', rounding: { significant: 6 } },
   degreeDays: { label: 'In °C·days', rounding: { decimals: 2 } },
@@ -72,7 +75,7 @@ const FIELD_UNITS: Record<string, Unit> = {
 /** Then by the unit the name ends with (fields carry their unit in their name); first match wins. */
 const NAME_UNITS: [RegExp, Unit][] = [
   // Intensities and per-unit factors: kgce per m², m³ per person, kgCO2 per kWh.
-  [/^per[A-Z]|Per[A-Z]|PerUnit$|KgceM2$/, 'ratio'],
+  [/^per[A-Z]|Per[A-Z]|PerUnit$|KgceM2$|Per100Km$/, 'ratio'],
   [/(^v|V)alue$/, 'ratio'],
   [/Yuan$/, 'yuan'],
   [/(^k|K)gce$/, 'kgce'],
@@ -82,6 +85,9 @@ const NAME_UNITS: [RegExp, Unit][] = [
   [/(^k|K)w$/, 'kW'],
   [/M3$/, 'm3'],
   [/M2$/, 'm2'],
+  [/Litres$/, 'litres'],
+  [/Km$/, 'km'],
+  [/Share(AtEnd|OfAdded)?$/, 'ratio'],
   [/(Temp|Balance)C$/, 'degC'],
   [/(^c|C)overage$|(^r|R)atio$|(^r|R)ate$|(^r|R)2$|^adjR2$|^cvRmse$|^nmbe$|^fsu$|^autocorrelation$|^pValue$|^estimate$|^standardError$|^beta[A-Z]|^intercept$|^factor$/, 'ratio'],
 ];

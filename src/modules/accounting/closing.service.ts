@@ -43,7 +43,7 @@ export class ClosingService {
     const period = resolvePeriod({ year });
     const { institutions, figures, profiles } = await service.allFigures(period);
     const quotas = await service.quotaBook();
-    const views = service.viewsFor(period, institutions, figures, profiles, quotas, { energy: false, water: false }, false);
+    const views = service.viewsFor(period, institutions, figures, profiles, quotas, { energy: false, water: false, fleet: false }, false);
     const breaches: Breach[] = [];
     for (const view of views)
       for (const c of view.compliance)

@@ -92,9 +92,11 @@ export async function loadLiveFigures(
   // Three small statements in parallel: exact sums (numeric) per institution, carrier, unit and
   // month (only where readings exist), meters per institution and carrier, and the seconds of each month.
   // The meters to sum, each with the key it counts under: its institution, or its institution's group.
+  // A charging point's meter behind a building meter is a submeter: the building meter already has its kWh.
+  const notSubmeter = 'NOT EXISTS (SELECT 1 FROM charging_point cp WHERE cp.meter_id = m.id AND cp.behind_building_meter)';
   const me = groups
-    ? 'SELECT m.id, g.key AS institution_id, m.carrier, m.unit FROM meter m JOIN unnest($1::int[], $4::int[]) AS g(institution_id, key) ON g.institution_id = m.institution_id'
-    : 'SELECT id, institution_id, carrier, unit FROM meter WHERE $1::int[] IS NULL OR institution_id = ANY($1::int[])';
+    ? `SELECT m.id, g.key AS institution_id, m.carrier, m.unit FROM meter m JOIN unnest($1::int[], $4::int[]) AS g(institution_id, key) ON g.institution_id = m.institution_id WHERE ${notSubmeter}`
+    : `SELECT m.id, m.institution_id, m.carrier, m.unit FROM meter m WHERE ($1::int[] IS NULL OR m.institution_id = ANY($1::int[])) AND ${notSubmeter}`;
   const meterParams = groups ? [groups.institutionIds, groups.keys] : [ids];
   const [sums, meters, months] = await Promise.all([
     pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; month: string; value: string; covered_s: number }>(

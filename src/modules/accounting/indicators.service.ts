@@ -11,6 +11,8 @@ import { IndicatorKind, isWaterIndicator } from '../compliance/compliance.enums'
 import { QuotaBook, statusOf } from '../compliance/quota-book';
 import { QuotaStandard } from '../compliance/quota-standard.entity';
 import { loadReference, type Reference } from '../factors/reference';
+import { addFleet, emptyFleet, loadVehicleFigures, mergeFigures, type FleetTotals } from '../fleet/fleet-figures';
+import { fleetFiguresOf } from '../fleet/fleet-figures.types';
 import { Carrier } from '../metering/metering.enums';
 import { InstitutionCategory } from '../registry/registry.enums';
 import { disclosurePlan, MIN_GROUP, setKey } from './disclosure';
@@ -42,7 +44,7 @@ export class IndicatorsService {
     const energy = readInstitutions(this.principal, 'energyIndicator');
     const water = readInstitutions(this.principal, 'waterIndicator');
     const scope = energy ?? water;
-    return { scope, denied: { energy: !energy, water: !water } };
+    return { scope, denied: { energy: !energy, water: !water, fleet: !readScope(this.principal, 'fleet') } };
   }
 
   private reference(): Promise<Reference> {
@@ -78,14 +80,18 @@ export class IndicatorsService {
     return (await this.reference()).closedYears.has(year);
   }
 
-  /** Month figures and profiles for the institutions, frozen for a closed year, live otherwise. */
+  /**
+   * Month figures and profiles for the institutions, frozen for a closed year, live otherwise; live
+   * figures include the vehicle energy no meter measures. The fleet figures are live either way.
+   */
   async figures(ref: Reference, ids: number[] | null, period: Pick<Period, 'from' | 'to' | 'year'>, closed: boolean) {
     const regionOf = (id: number) => ref.byId.get(id)?.regionId ?? 0;
-    const [figures, profiles] = await Promise.all([
+    const [figures, profiles, vehicles] = await Promise.all([
       closed ? loadClosedFigures(this.db.pool, ids, period.year, period) : loadLiveFigures(this.db.pool, ids, period, this.tz, ref.factors, regionOf),
       this.profiles(ids, period.year, closed),
+      loadVehicleFigures(this.db.pool, ids, period, ref.factors, regionOf),
     ]);
-    return { figures, profiles };
+    return { figures: closed ? figures : mergeFigures(figures, vehicles.monthFigures), profiles, fleet: vehicles.fleet };
   }
 
   private async profiles(ids: number[] | null, year: number, closed: boolean): Promise<Map<number, ProfileFigures>> {
@@ -112,11 +118,12 @@ export class IndicatorsService {
     if (!institutions.length) return new Map();
     const closed = ref.closedYears.has(period.year);
     const judged = period.kind === PeriodKind.YEAR || period.kind === PeriodKind.YEAR_TO_DATE;
-    const [{ figures, profiles }, quotas] = await Promise.all([
+    const [{ figures, profiles, fleet }, quotas] = await Promise.all([
       this.figures(ref, institutions.map((i) => i.id), period, closed),
       judged ? this.quotaBook(ref) : Promise.resolve(null),
     ]);
     const views = this.viewsFor(period, institutions, figures, profiles, quotas, denied, closed, ref.pendingYears.has(period.year));
+    for (const v of views) v.fleet = fleetFiguresOf(fleet.get(v.institutionId!) ?? emptyFleet());
     return new Map(views.map((v) => [v.institutionId!, v]));
   }
 
@@ -186,7 +193,7 @@ export class IndicatorsService {
     if (isPublic && filter?.inMunicipalAppraisal != null && !canReadRows(this.principal, 'institutionDetail')) {
       throw new ForbiddenError('this key may not filter by appraisal membership (an institution detail)');
     }
-    const denied: Denied = { energy: !energy, water: !water };
+    const denied: Denied = { energy: !energy, water: !water, fleet: !readScope(this.principal, 'fleet') };
     // Aggregates cover the institutions whose rows the key may read; PUBLIC's are over every institution.
     const scope: InstitutionScope = isPublic ? { kind: 'all' } : (this.rowAccess().scope ?? { kind: 'ids', ids: [] });
     const period = this.elapsed(resolvePeriod(input));
@@ -200,12 +207,15 @@ export class IndicatorsService {
     const ids = scope.kind === 'all' && !filter ? null : members.map((i) => i.id);
     let figuresByGroup: Map<string, MonthFigure[]>;
     let profiles: Map<number, ProfileFigures>;
+    const fleetByGroup = new Map<string, FleetTotals>();
+    const addToGroup = (group: string, t: FleetTotals) => fleetByGroup.set(group, addFleet(fleetByGroup.get(group) ?? emptyFleet(), t));
     if (closed) {
       // Frozen sums are already per institution and carrier: few rows.
       const loaded = await this.figures(ref, ids, period, closed);
       const memberOf = new Map(members.map((i) => [i.id, keyOf(i)]));
       figuresByGroup = groupRows(loaded.figures.filter((f) => memberOf.has(f.institutionId)), (f) => memberOf.get(f.institutionId)!);
       profiles = loaded.profiles;
+      for (const [id, t] of loaded.fleet) if (memberOf.has(id)) addToGroup(memberOf.get(id)!, t);
     } else {
       // Live: summed in SQL per group and region (factors differ by region), not per institution.
       const parts: { group: string; regionId: number }[] = [];
@@ -215,18 +225,22 @@ export class IndicatorsService {
         if (!partOf.has(part)) partOf.set(part, parts.push({ group: keyOf(i), regionId: i.regionId }) - 1);
         return partOf.get(part)!;
       });
-      const [figures, byInstitution] = await Promise.all([
-        loadLiveFigures(this.db.pool, null, period, this.tz, ref.factors, (k) => parts[k].regionId, { institutionIds: members.map((i) => i.id), keys }),
+      const grouping = { institutionIds: members.map((i) => i.id), keys };
+      const [figures, byInstitution, vehicles] = await Promise.all([
+        loadLiveFigures(this.db.pool, null, period, this.tz, ref.factors, (k) => parts[k].regionId, grouping),
         this.profiles(ids, period.year, closed),
+        loadVehicleFigures(this.db.pool, null, period, ref.factors, (k) => parts[k].regionId, grouping),
       ]);
-      figuresByGroup = groupRows(figures, (f) => parts[f.institutionId].group);
+      figuresByGroup = groupRows(mergeFigures(figures, vehicles.monthFigures), (f) => parts[f.institutionId].group);
       profiles = byInstitution;
+      for (const [k, t] of vehicles.fleet) addToGroup(parts[k].group, t);
     }
     return [...groups.entries()].map(([key, insts]) => {
       const view = buildIndicators(period, figuresByGroup.get(key) ?? [], sumProfiles(insts.map((i) => profiles.get(i.id))), denied, closed, insts.length);
       view.pendingRecalculation = closed && ref.pendingYears.has(period.year);
       view.regionId = groupBy === IndicatorGroupBy.REGION ? Number(key) : null;
       view.category = groupBy === IndicatorGroupBy.CATEGORY ? (key as InstitutionCategory) : null;
+      view.fleet = fleetFiguresOf(fleetByGroup.get(key) ?? emptyFleet());
       if (plan && (insts.length < PUBLIC_MIN_GROUP || !plan.published.has(setKey(insts.map((i) => i.id))))) return suppress(view);
       return view;
     });
@@ -276,6 +290,7 @@ export function buildIndicators(period: Period, figures: MonthFigure[], profile:
       avoidedKgCo2: num(t.avoidedKgCo2),
     },
     compliance: [],
+    fleet: null,
     conversionFactorIds: denied.energy ? [] : t.conversionFactorIds,
     emissionFactorIds: denied.energy ? [] : t.emissionFactorIds,
     unitConversionIds: t.unitConversionIds,
@@ -359,13 +374,13 @@ export function projectToYear(view: Indicators, kind: IndicatorKind, days: Proje
 function suppress(view: Indicators): Indicators {
   Object.assign(view, {
     suppressed: true, energyKgce: null, waterM3: null, headcount: null, floorAreaM2: null, perCapitaEnergyKgce: null, energyPerAreaKgceM2: null,
-    perCapitaWaterM3: null, pvGenerationKwh: null, coverage: null, energyCoverage: null, waterCoverage: null, byCarrier: [], emissions: null,
+    perCapitaWaterM3: null, pvGenerationKwh: null, coverage: null, energyCoverage: null, waterCoverage: null, byCarrier: [], emissions: null, fleet: null,
   });
   return view;
 }
 
 function placeholder(period: Period, inst: InstitutionInfo): Indicators {
-  const v = buildIndicators(period, [], undefined, { energy: false, water: false }, false, 1);
+  const v = buildIndicators(period, [], undefined, { energy: false, water: false, fleet: false }, false, 1);
   v.institutionId = inst.id;
   return v;
 }

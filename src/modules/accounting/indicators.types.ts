@@ -5,6 +5,7 @@ import { ComplianceStatus, IndicatorKind } from '../compliance/compliance.enums'
 import { QuotaStandard } from '../compliance/quota-standard.entity';
 import { EmissionScope } from '../factors/factors.enums';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
+import { FleetFigures } from '../fleet/fleet-figures.types';
 import { InstitutionCategory } from '../registry/registry.enums';
 import { Period } from './period';
 
@@ -19,6 +20,8 @@ registerEnumType(IndicatorGroupBy, { name: 'IndicatorGroupBy' });
 export interface Denied {
   energy: boolean;
   water: boolean;
+  /** The fleet figures follow the `fleet` row of the policy, not the indicators' (HOUSING reads energy, not vehicles). */
+  fleet: boolean;
 }
 
 const facet =
@@ -30,6 +33,7 @@ const facet =
 /** The field is part of the energy (or water) figures; a key without them gets FORBIDDEN on it. */
 const Energy = () => UseMiddleware(facet('energy'));
 const Water = () => UseMiddleware(facet('water'));
+const Fleet = () => UseMiddleware(facet('fleet'));
 
 @ObjectType({ description: 'One carrier over the period.' })
 export class CarrierFigures {
@@ -183,4 +187,11 @@ export class Indicators {
 
   @Field(() => [ComplianceResult], { description: 'Against the quota standards; for a whole year of one institution only, for the indicators this key may see.' })
   compliance!: ComplianceResult[];
+
+  @Fleet()
+  @Field(() => FleetFigures, {
+    nullable: true,
+    description: "The official fleet over the period (vehicles, refuellings, chargings). Its energy not already metered is part of energyKgce and byCarrier. FORBIDDEN to keys that may not read vehicles; null for a suppressed group.",
+  })
+  fleet!: FleetFigures | null;
 }

@@ -58,8 +58,8 @@ export function sumFigures(figures: MonthFigure[]): Totals {
       if (f.kgCo2 && f.scope === EmissionScope.SCOPE1) t.scope1KgCo2 = add(t.scope1KgCo2, f.kgCo2);
       if (f.kgCo2 && f.scope === EmissionScope.SCOPE2) t.scope2KgCo2 = add(t.scope2KgCo2, f.kgCo2);
     }
-    // A meter with no readings in the period used no factor.
-    if (f.coveredS === 0) continue;
+    // A meter with no readings in the period used no factor (vehicle records add quantity, not coverage).
+    if (f.coveredS === 0 && f.quantity.coef === 0n) continue;
     f.conversionFactorIds.forEach((id) => cf.add(id));
     f.emissionFactorIds.forEach((id) => ef.add(id));
     f.unitConversionIds.forEach((id) => uc.add(id));
