@@ -10,6 +10,7 @@ import { TOPICS } from '../realtime/pubsub';
 import { Institution } from '../registry/institution.entity';
 import { Region } from '../registry/region.entity';
 import { IndicatorFilter, IndicatorUpdatedFilter } from './accounting.inputs';
+import type { IndicatorUpdatedPayload } from './after-ingest';
 import { ClosingService } from './closing.service';
 import { IndicatorsService } from './indicators.service';
 import { IndicatorGroupBy, Indicators } from './indicators.types';
@@ -22,12 +23,6 @@ const IndicatorsConnection = Connection(Indicators, 'Indicators');
 export function periodKey(p: PeriodInput): string {
   const r = resolvePeriod(p);
   return JSON.stringify({ year: r.year, quarter: r.quarter ?? undefined, month: r.month ?? undefined, through: p.through ?? undefined });
-}
-
-export interface IndicatorUpdatedPayload {
-  institutionId: number;
-  year: number;
-  months: string[];
 }
 
 @ObjectType({ description: "An institution's rollups changed: its figures for these months are new." })

@@ -3,7 +3,16 @@ import { checkComplianceAlerts, type ComplianceMonitor } from '../compliance/ale
 import type { ReadingsIngestedPayload } from '../metering/ingest.service';
 import { Carrier } from '../metering/metering.enums';
 import { TOPICS, type TopicEvent } from '../realtime/pubsub';
-import type { IndicatorUpdatedPayload } from './accounting.resolver';
+
+/** An institution's rollups changed in these local months (YYYY-MM-01) of a year. */
+export interface IndicatorUpdatedPayload {
+  institutionId: number;
+  year: number;
+  months: string[];
+}
+
+/** What announcing a committed batch needs: the database, a fork for the compliance checks, the pub/sub, and a running hub's monitor if any. */
+export type AfterIngestScope = Pick<Context, 'db' | 'em' | 'pubsub'> & { monitor?: ComplianceMonitor };
 
 /**
  * After a committed batch (GraphQL, file import): the readings events, then which institutions'
@@ -13,7 +22,7 @@ import type { IndicatorUpdatedPayload } from './accounting.resolver';
  * one (the CLI) they are awaited.
  */
 export async function afterIngest(
-  ctx: Pick<Context, 'db' | 'em' | 'pubsub'> & { monitor?: ComplianceMonitor },
+  ctx: AfterIngestScope,
   events: ReadingsIngestedPayload[],
   months: string[],
 ): Promise<void> {

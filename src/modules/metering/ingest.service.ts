@@ -12,6 +12,7 @@ import { ensureReadingPartitions } from './partitions';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
 import { inTransaction } from '../../db/transaction';
 import { batchChange, record } from '../audit/audit.service';
+import { afterIngest, type AfterIngestScope } from '../accounting/after-ingest';
 import { closedSpans, markClosedYearRows, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 
 export const MAX_BATCH_ROWS = 10_000;
@@ -154,6 +155,13 @@ export class IngestService {
     private readonly timezone: string,
     private readonly source: BatchSource = BatchSource.GRAPHQL,
   ) {}
+
+  /** A GraphQL batch: stored, then announced once committed (readings events, indicators, compliance checks). */
+  async ingestAndAnnounce(input: ReadingRowInput[], after: AfterIngestScope): Promise<IngestResult> {
+    const result = await this.ingest(input);
+    await afterIngest(after, result.events, result.refreshedMonths);
+    return result;
+  }
 
   async ingest(input: ReadingRowInput[]): Promise<IngestResult> {
     const rows = parseRows(input);

@@ -4,7 +4,6 @@ import type { Context } from '../../graphql/context';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
 import { Institution } from '../registry/institution.entity';
-import { afterIngest } from '../accounting/after-ingest';
 import { IngestService, type ReadingsIngestedPayload } from './ingest.service';
 import { canReadMeter } from './meter-scope';
 import { Meter } from './meter.entity';
@@ -55,8 +54,7 @@ export class ReadingResolver {
     description: 'Stores up to 10,000 readings, all or nothing. Re-sent readings count as duplicates; a changed value needs correction: true.',
   })
   async ingestReadings(@Arg('input', () => IngestReadingsInput) input: IngestReadingsInput, @Ctx() ctx: Context): Promise<IngestReadingsPayload> {
-    const result = await new IngestService(ctx.db.pool, ctx.principal, ctx.db.timezone).ingest(input.rows);
-    await afterIngest(ctx, result.events, result.refreshedMonths);
+    const result = await new IngestService(ctx.db.pool, ctx.principal, ctx.db.timezone).ingestAndAnnounce(input.rows, ctx);
     return {
       accepted: result.accepted,
       duplicates: result.duplicates,
