@@ -14,7 +14,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { Budgets, rateLimitHeaders } from '../src/access/budget';
 import { BudgetStore } from '../src/access/budget.store';
-import { openDatabase, type Database } from '../src/db/database';
+import { openDatabase, type Database } from '../src/app/database';
 import { seedDemo } from '../src/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
 import { fmt, percentile, runBench, startHub } from './lib';

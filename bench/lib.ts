@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { openDatabase, type Database } from '../src/db/database';
+import { openDatabase, type Database } from '../src/app/database';
 import { deriveDemoKeys } from '../src/demo/demo-keys';
 import { seedDemo } from '../src/demo/demo.seeder';
 import { startServer } from '../src/server/app';

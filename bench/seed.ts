@@ -16,7 +16,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { loadConfig } from '../src/config';
 import { parseFlags } from '../src/cli/args';
-import { openDatabase, type Database } from '../src/db/database';
+import { openDatabase, type Database } from '../src/app/database';
 import { inTransaction } from '../src/db/transaction';
 import { seedDemo } from '../src/demo/demo.seeder';
 import { refreshRollups } from '../src/modules/accounting/rollup';

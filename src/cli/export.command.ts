@@ -75,7 +75,7 @@ async function exportAssessment(config: Config, argv: string[]): Promise<void> {
   const xlsx = flags.out !== undefined && path.extname(flags.out).toLowerCase() === '.xlsx';
   // Loaded once the arguments are good: a usage error answers without loading the ORM.
   const [{ openDatabase }, { AssessmentService }, { AssessmentStatus, IndicatorKind }] = await Promise.all([
-    import('../db/database.js'),
+    import('../app/database.js'),
     import('../modules/compliance/assessment.service.js'),
     import('../modules/compliance/compliance.enums.js'),
   ]);
@@ -137,7 +137,7 @@ async function exportAudit(config: Config, argv: string[]): Promise<void> {
   }
   if (flags.to < flags.from) throw new UsageError('--to must not be before --from');
   checkOut(flags.out, ['.csv']);
-  const [{ openDatabase }, { eventsOnDays }] = await Promise.all([import('../db/database.js'), import('../modules/audit/audit.repository.js')]);
+  const [{ openDatabase }, { eventsOnDays }] = await Promise.all([import('../app/database.js'), import('../modules/audit/audit.repository.js')]);
   const db = await openDatabase(config);
   try {
     const header = ['event_id', 'at', 'request_id', 'operation', 'key_id', 'key_name', 'subject', 'role', 'object_id', 'object_type', 'action', 'field', 'before', 'after'];

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
-import { openDatabase } from '../db/database';
+import { openDatabase } from '../app/database';
 import { ImportRejectedError, importReadings } from '../modules/imports/import.service';
 import { ImportFileError, parseMapping, type ColumnMap } from '../modules/imports/reading-file.parser';
 import { parseFlags, UsageError } from './args';
@@ -11,7 +11,7 @@ import { cliOperator, cliScope, runAudited } from '../modules/audit/audit.scope'
 import { WeatherService } from '../modules/weather/weather.service';
 import { ValidationError } from '../errors/domain-errors';
 import { setLiveLine } from '../logger';
-import { importFleetFile } from '../modules/fleet/fleet.cli';
+import { importFleetFile } from './import-fleet.command';
 
 const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>] | import weather <file.csv> [--source <text>] | import vehicle-energy <file.csv|file.xlsx>';
 /** Without a terminal (logs, CI) a line per this many rows; a redrawn bar would be noise there. */

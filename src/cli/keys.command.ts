@@ -34,7 +34,7 @@ export async function keysCommand(config: Config, argv: string[]): Promise<void>
   // Loaded once the arguments are good: a usage error answers without loading the ORM.
   const [{ ApiKeyService }, { openDatabase }, { DomainError }, { PgPubSub }, { TOPICS }] = await Promise.all([
     import('../access/api-key.service.js'),
-    import('../db/database.js'),
+    import('../app/database.js'),
     import('../errors/domain-errors.js'),
     import('../modules/realtime/pg-pubsub.js'),
     import('../modules/realtime/pubsub.js'),

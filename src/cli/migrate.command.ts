@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import { migrate, migratorOf, openDatabase } from '../db/database';
+import { openDatabase } from '../app/database';
+import { migrate, migratorOf } from '../db/database';
 
 export async function migrateCommand(config: Config): Promise<void> {
   const db = await openDatabase(config, { migrate: false, admin: true });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 // Entities that are also GraphQL types (ComplianceAlert is reached only through node(id)) register
 // themselves when loaded; the hub always loads them, so the schema printed here must too.
-import '../db/entities';
+import '../app/entities';
 import { buildHubSubgraph, printHubSubgraph } from '../federation/subgraph';
 import { createSchema, printSortedSchema } from '../graphql/schema';
 import { UsageError } from './args';

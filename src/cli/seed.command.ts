@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { openDatabase } from '../db/database';
+import { openDatabase } from '../app/database';
 import { seedDemo } from '../demo/demo.seeder';
 import { UsageError } from './args';
 

@@ -1,15 +1,24 @@
-import { MikroORM, type IMigrator } from '@mikro-orm/postgresql';
+import { MikroORM, type AnyEntity, type EntityClass, type IMigrator } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Config } from '../config';
 import { logger } from '../logger';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 import { ormConfig } from './orm.config';
-import { ensurePartitionsAhead } from '../modules/metering/partitions';
 import { installSqlCounter } from './sql-stats';
 import { inTransaction } from './transaction';
 
+/**
+ * What the layer above keeps in the database (src/db knows no feature): the entities the ORM maps,
+ * and what must follow every migration run (the readings' partitions ahead, say).
+ */
+export interface DatabaseSchema {
+  entities: EntityClass<AnyEntity>[];
+  afterMigrate?: (pool: pg.Pool) => Promise<unknown>;
+}
+
 /** The database as the rest of the hub sees it: the ORM for entities, a pool for bulk SQL. */
 export interface Database {
+  schema: DatabaseSchema;
   orm: MikroORM;
   pool: pg.Pool;
   url: string;
@@ -52,7 +61,7 @@ export async function resolveDatabaseUrl(config: Config): Promise<{ url: string;
  * bench seeder): no statement timeout there; an operator stops them with Ctrl-C. Migrations never
  * run under the timeout (see migrate).
  */
-export async function openDatabase(config: Config, opts: { migrate?: boolean; admin?: boolean } = {}): Promise<Database> {
+export async function connectDatabase(config: Config, schema: DatabaseSchema, opts: { migrate?: boolean; admin?: boolean } = {}): Promise<Database> {
   installSqlCounter();
   const { url, server } = await resolveDatabaseUrl(config);
   const statementTimeoutMs = opts.admin ? 0 : config.statementTimeoutMs;
@@ -63,7 +72,7 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean; ad
   let orm: MikroORM;
   try {
     // MikroORM's query debug log is never turned on: its lines carry parameter values (key hashes too).
-    orm = await MikroORM.init(ormConfig(url, { driverOptions: { connection: timeout, acquireConnectionTimeout: acquireMs, log: KNEX_LOG } }));
+    orm = await MikroORM.init(ormConfig(url, schema.entities, { driverOptions: { connection: timeout, acquireConnectionTimeout: acquireMs, log: KNEX_LOG } }));
   } catch (err) {
     await server?.stop();
     throw err;
@@ -75,6 +84,7 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean; ad
   readyPool.on('error', () => undefined);
   let readyCheck: Promise<boolean> | null = null;
   const db: Database = {
+    schema,
     orm,
     timezone: config.timezone,
     pool,
@@ -120,7 +130,7 @@ export async function migrate(db: Database): Promise<string[]> {
   const migrator = await migratorOf(db.orm);
   const applied = await inTransaction(db.orm.em.fork(), (em) => migrator.up({ transaction: em.getTransactionContext() }), { statementTimeoutMs: 0 });
   if (applied.length) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
-  await ensurePartitionsAhead(db.pool);
+  await db.schema.afterMigrate?.(db.pool);
   return applied.map((m) => m.name);
 }
 

@@ -1,13 +1,13 @@
-import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { defineConfig, type AnyEntity, type EntityClass, type Options } from '@mikro-orm/postgresql';
 import path from 'node:path';
-import { ENTITIES } from './entities';
 
 export const SQL_ONLY_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_year', 'closed_profile', 'weather_day', 'event_payload', 'reference_version', 'rate_counter', 'audit_event', 'key_usage', 'weather_station', 'epc_baseline', 'epc_non_routine_event', 'epc_settlement', 'data_version', 'data_touch'];
 
-export function ormConfig(clientUrl: string, extra: Partial<Options> = {}): Options {
+/** The ORM's settings for `entities`, the list the layer above passes in (src/db knows no feature). */
+export function ormConfig(clientUrl: string, entities: EntityClass<AnyEntity>[], extra: Partial<Options> = {}): Options {
   return defineConfig({
     clientUrl,
-    entities: ENTITIES,
+    entities,
     // Read by the dev-only `migration:create` command; running migrations uses the list that
     // database.ts adds on first use (the migrator and its classes load only when needed).
     migrations: {

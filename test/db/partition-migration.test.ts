@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { migratorOf } from '../../src/db/database';
 import { ormConfig } from '../../src/db/orm.config';
+import { ENTITIES } from '../../src/app/entities';
 
 /**
  * A hub that already holds readings (and a corrected one) before the "partitions" migration keeps
@@ -20,7 +21,7 @@ describe('migration "partitions" on a database with readings', () => {
     await admin.connect();
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
-    orm = await MikroORM.init(ormConfig(url, { debug: false }));
+    orm = await MikroORM.init(ormConfig(url, ENTITIES, { debug: false }));
     sql = new pg.Client({ connectionString: url });
     await sql.connect();
   });

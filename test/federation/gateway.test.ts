@@ -13,7 +13,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { identityOf, signIdentity, verifyIdentity, IDENTITY_HEADER, type ForwardedIdentity } from '../../src/federation/identity';
 import type { Principal } from '../../src/access/principal';
-import { openDatabase } from '../../src/db/database';
+import { openDatabase } from '../../src/app/database';
 import { TOPICS } from '../../src/modules/realtime/pubsub';
 import { startServer } from '../../src/server/app';
 import { codeOf, createDatabaseFromTemplate, startTestHub, type GqlResult, type TestHub } from '../helpers/hub';

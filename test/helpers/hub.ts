@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config';
-import { openDatabase, type Database } from '../../src/db/database';
+import { openDatabase, type Database } from '../../src/app/database';
 import { deriveDemoKeys } from '../../src/demo/demo-keys';
 import { sqlStats } from '../../src/db/sql-stats';
 import { startServer, type Hub } from '../../src/server/app';

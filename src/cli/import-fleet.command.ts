@@ -1,13 +1,13 @@
 import path from 'node:path';
-import { UsageError } from '../../cli/args';
-import type { Config } from '../../config';
-import { openDatabase } from '../../db/database';
-import { cliScope, runAudited } from '../audit/audit.scope';
-import { ImportRejectedError } from '../imports/import.service';
-import { ImportFileError } from '../imports/reading-file.parser';
-import { PgPubSub } from '../realtime/pg-pubsub';
-import { publishEnergy } from './fleet.events';
-import { importVehicleEnergy } from './vehicle-energy.import';
+import { UsageError } from './args';
+import type { Config } from '../config';
+import { openDatabase } from '../app/database';
+import { cliScope, runAudited } from '../modules/audit/audit.scope';
+import { ImportRejectedError } from '../modules/imports/import.service';
+import { ImportFileError } from '../modules/imports/reading-file.parser';
+import { PgPubSub } from '../modules/realtime/pg-pubsub';
+import { publishEnergy } from '../modules/fleet/fleet.events';
+import { importVehicleEnergy } from '../modules/fleet/vehicle-energy.import';
 
 /** `import vehicle-energy FILE`: a fuel and charging ledger, all rows or none; running hubs hear of it. */
 export async function importFleetFile(config: Config, file: string, shown: string): Promise<void> {
