@@ -17,6 +17,7 @@ import { Migration20261202090000_reading_set_checks } from './Migration202612020
 import { Migration20261203040000_epc_title_zh } from './Migration20261203040000_epc_title_zh';
 import { Migration20261203050000_exact_sums } from './Migration20261203050000_exact_sums';
 import { Migration20261204090000_fleet_data_version } from './Migration20261204090000_fleet_data_version';
+import { Migration20261204091000_city_target } from './Migration20261204091000_city_target';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203040000_epc_title_zh', class: Migration20261203040000_epc_title_zh },
   { name: 'Migration20261203050000_exact_sums', class: Migration20261203050000_exact_sums },
   { name: 'Migration20261204090000_fleet_data_version', class: Migration20261204090000_fleet_data_version },
+  { name: 'Migration20261204091000_city_target', class: Migration20261204091000_city_target },
 ];

@@ -55,6 +55,8 @@ export type Resource =
   | 'fleet'
   /** recycling records (waste streams by month) */
   | 'recycling'
+  /** yearly city targets (new-energy share of vehicles added, recycling rate): GOA sets them, everyone reads them */
+  | 'cityTarget'
   /** the audit trail; `own` here means the events of the holder's own keys and on its own objects */
   | 'auditEvent';
 
@@ -217,6 +219,10 @@ export const POLICY: Record<Resource, Record<Subject, Grant>> = {
     GOA: RW, DRC: R, FINANCE: R, WATER: NONE, HOUSING: NONE,
     INSTITUTION: OWN_RW, ESCO: NONE, PUBLIC: { read: 'aggregate' },
   },
+  cityTarget: {
+    GOA: RW, DRC: R, FINANCE: R, WATER: R, HOUSING: R,
+    INSTITUTION: R, ESCO: R, PUBLIC: R,
+  },
   // GOA reads the whole trail; every other holder what its keys did and what was done to its objects.
   auditEvent: {
     GOA: R, DRC: { read: 'own' }, FINANCE: { read: 'own' }, WATER: { read: 'own' }, HOUSING: { read: 'own' },
@@ -289,6 +295,7 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Query.vehicles': rule('rows', 'fleet'),
   'Query.vehicleEnergyRecords': rule('rows', 'fleet'),
   'Query.chargingPoints': rule('rows', 'fleet'),
+  'Query.cityTargets': rule('read', 'cityTarget'),
   'Query.weatherStations': rule('read', 'weather'),
   'Query.weatherDays': rule('read', 'weather'),
 
@@ -314,6 +321,7 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Mutation.updateVehicle': rule('write', 'fleet'),
   'Mutation.createChargingPoint': rule('write', 'fleet'),
   'Mutation.ingestVehicleEnergy': rule('write', 'fleet'),
+  'Mutation.setCityTarget': rule('write', 'cityTarget'),
   'Mutation.createWeatherStation': rule('write', 'weather'),
   'Mutation.importWeather': rule('write', 'weather'),
   'Mutation.createEsco': rule('write', 'esco'),
@@ -367,4 +375,5 @@ export const NODE_RULES: Readonly<Record<string, FieldRule>> = {
   WeatherStation: rule('read', 'weather'),
   Vehicle: rule('rows', 'fleet'),
   ChargingPoint: rule('rows', 'fleet'),
+  CityTarget: rule('read', 'cityTarget'),
 };

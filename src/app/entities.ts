@@ -19,6 +19,7 @@ import { PvProject } from '../modules/solar/pv-project.entity';
 import { ChargingPoint } from '../modules/fleet/charging-point.entity';
 import { Vehicle } from '../modules/fleet/vehicle.entity';
 import { VehicleEnergyRecord } from '../modules/fleet/vehicle-energy.entity';
+import { CityTarget } from '../modules/targets/city-target.entity';
 import { Agency } from '../modules/registry/agency.entity';
 import { Institution } from '../modules/registry/institution.entity';
 import { InstitutionProfile } from '../modules/registry/institution-profile.entity';
@@ -31,5 +32,5 @@ export const ENTITIES = [
   YearClosure, YearRecalculation,
   QuotaStandard, RectificationCase, RectificationEvent, ComplianceAlert, ScoringRule, AssessmentRound, AssessmentEntry, AssessmentSignature,
   Esco, EpcContract, EpcTransition, EpcAsset, EpcPayment, EnergyAudit, PvProject,
-  Vehicle, ChargingPoint, VehicleEnergyRecord,
+  Vehicle, ChargingPoint, VehicleEnergyRecord, CityTarget,
 ];

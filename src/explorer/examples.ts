@@ -57,4 +57,8 @@ export const EXAMPLE_VARIABLES: Readonly<Record<string, Record<string, unknown> 
   InstitutionFleetFigures: { id: LONGHUI_HOSPITAL, period: { year: YEAR } },
   AggregateFleetFigures: { period: { year: YEAR }, groupBy: 'CATEGORY' },
   FleetFiguresList: { period: { year: YEAR }, first: 10 },
+  CityTargets: {},
+  SetCityTarget: { input: { year: YEAR, kind: 'NEV_SHARE_OF_ADDED', value: 0.3 } },
+  InstitutionTargets: { id: LONGHUI_HOSPITAL, period: { year: YEAR } },
+  AggregateTargets: { period: { year: YEAR }, groupBy: 'CATEGORY' },
 };

@@ -10,6 +10,7 @@ import { meteringLoaders } from '../modules/metering/metering.loaders';
 import { registryLoaders, type LoaderOptions } from '../modules/registry/registry.loaders';
 import { weatherLoaders } from '../modules/weather/weather.loaders';
 import { fleetLoaders } from '../modules/fleet/fleet.loaders';
+import { targetsLoaders } from '../modules/targets/targets.loaders';
 
 /** Every DataLoader, made fresh for each request (or subscription operation). */
 export function createLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions = { cache: true }) {
@@ -23,6 +24,7 @@ export function createLoaders(db: Database, em: EntityManager, principal: Princi
     ...complianceLoaders(em, opts),
     ...solarLoaders(db, em, principal, opts),
     ...fleetLoaders(em, opts),
+    ...targetsLoaders(em, opts),
   };
 }
 

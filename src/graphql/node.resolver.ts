@@ -26,6 +26,7 @@ import { SolarService } from '../modules/solar/solar.service';
 import { RegistryService } from '../modules/registry/registry.service';
 import { WeatherService } from '../modules/weather/weather.service';
 import { FleetService } from '../modules/fleet/fleet.service';
+import { CityTarget } from '../modules/targets/city-target.entity';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors/domain-errors';
 import { fromGlobalId, MAX_PAGE, Node } from './relay';
 
@@ -94,6 +95,7 @@ const FETCHERS: Record<string, NodeFetcher> = {
   EmissionFactor: (id, ctx) => ctx.loaders.emissionFactorById.load(Number(id)),
   UnitConversion: (id, ctx) => ctx.loaders.unitConversionById.load(Number(id)),
   Vehicle: (id, ctx) => new FleetService(ctx.db, ctx.em, ctx.principal).vehicle(Number(id)),
+  CityTarget: byId(CityTarget),
   ChargingPoint: (id, ctx) => new FleetService(ctx.db, ctx.em, ctx.principal).chargingPoint(Number(id)),
   WeatherStation: (id, ctx) => new WeatherService(ctx.db.pool, ctx.principal, ctx.db.timezone).station(Number(id)),
 };

@@ -16,6 +16,7 @@ import { WeatherResolvers } from '../modules/weather/weather.resolver';
 import { roundFigures } from './figures';
 import { applyInputLimits } from './input-limits';
 import { FleetResolvers } from '../modules/fleet/fleet.resolver';
+import { TargetsResolvers } from '../modules/targets/targets.resolver';
 import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
@@ -28,7 +29,7 @@ export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'As
     resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, ...FactorsResolvers, ...AccountingResolvers, ...ComplianceResolvers,
       EpcResolver, EpcAssetResolver, EpcPaymentResolver, ...AuditsResolvers,
       ...SolarResolvers, ...AuditResolvers,
-      ...WeatherResolvers, ...FleetResolvers],
+      ...WeatherResolvers, ...FleetResolvers, ...TargetsResolvers],
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,

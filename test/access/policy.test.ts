@@ -178,6 +178,7 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Query.vehicles': () => 'first: 5',
   'Query.vehicleEnergyRecords': () => 'first: 5',
   'Query.chargingPoints': () => 'first: 5',
+  'Query.cityTargets': () => 'year: 2024',
   'Query.weatherDays': () => `stationId: ${q(F.station)}, from: "2024-01-01", to: "2024-02-01"`,
 
   'Mutation.addConversionFactor': () => 'input: { carrier: DIESEL, unit: KG, kgcePerUnit: 1.4571, validFrom: "2030-01-01", source: "policy test" }',
@@ -207,6 +208,7 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Mutation.createVehicle': (s) => `input: { institutionId: ${q(F.longhui)}, plate: "湘EP${SUBJECTS.indexOf(s)}${SUBJECTS.indexOf(s)}00", type: SEDAN, powertrain: PETROL, inServiceOn: "2024-01-01" }`,
   'Mutation.updateVehicle': () => `id: ${q(F.vehicle)}, input: { type: SEDAN }`,
   'Mutation.createChargingPoint': (s) => `input: { institutionId: ${q(F.longhui)}, code: "PT-${s}", location: "policy test", powerKw: 7, connectors: 1 }`,
+  'Mutation.setCityTarget': () => 'input: { year: 2040, kind: NEV_SHARE_OF_ADDED, value: 0.5 }',
   'Mutation.ingestVehicleEnergy': () => `input: { rows: [{ vehicleId: ${q(F.vehicle)}, day: "2024-03-01", energy: GASOLINE, quantity: 40, odometerKm: 1000 }] }`,
   'Mutation.createWeatherStation': (s) => `input: { code: "PT-${s}", name: "policy test", source: "policy test" }`,
   'Mutation.importWeather': () => `csv: "station,day,mean_temp\\nPOLICY,2024-01-01,5.5", source: "policy test"`,
@@ -377,6 +379,7 @@ describe('the policy table, field by field and subject by subject', () => {
       ApiKey: toGlobalId('ApiKey', Number((await one('SELECT min(id) AS id FROM api_key')).id)),
       Vehicle: F.vehicle,
       ChargingPoint: F.chargingPoint,
+      CityTarget: toGlobalId('CityTarget', Number((await one(`INSERT INTO city_target (year, kind, share) VALUES (2041, 'NEV_SHARE_OF_ADDED', 0.5) RETURNING id`)).id)),
     };
     expect(Object.keys(ids).sort()).toEqual(Object.keys(NODE_RULES).sort());
     expect(Object.keys(ids).sort()).toEqual([...NODE_TYPES].sort());

@@ -294,6 +294,15 @@ describe('every change writes one audit event in its own transaction', () => {
     expect(batch.data.ingestVehicleEnergy).toEqual({ accepted: 2 });
   });
 
+  it('city targets: setCityTarget, with the value before and after', async () => {
+    const first = await audited('setCityTarget', 'mutation($input: SetCityTargetInput!) { setCityTarget(input: $input) { id value } }',
+      { input: { year: 2031, kind: 'NEV_SHARE_OF_ADDED', value: 0.4 } }, t.keys.goa);
+    expect(changeOf(first.event, 'CityTarget', 'create').fields.share).toEqual({ before: null, after: '0.4000' });
+    const second = await audited('setCityTarget', 'mutation($input: SetCityTargetInput!) { setCityTarget(input: $input) { id value } }',
+      { input: { year: 2031, kind: 'NEV_SHARE_OF_ADDED', value: 0.45 } }, t.keys.goa);
+    expect(changeOf(second.event, 'CityTarget', 'update').fields.share).toEqual({ before: '0.4000', after: '0.4500' });
+  });
+
   it('covers every mutation of the schema (a new mutation needs a case here)', () => {
     const mutations = Object.keys(t.hub.schema.getMutationType()!.getFields());
     expect(mutations.filter((m) => !covered.has(m))).toEqual([]);

@@ -1,6 +1,7 @@
 import {
   AggregateFleetFiguresDocument, CreateChargingPointDocument, CreateInstitutionDocument, CreateMeterDocument, CreateVehicleDocument, FleetFiguresListDocument,
   IngestReadingsDocument, IngestVehicleEnergyDocument, InstitutionFleetFiguresDocument, type CreateVehicleInput, type VehicleEnergyRowInput,
+  AggregateTargetsDocument, CityTargetsDocument, InstitutionTargetsDocument, SetCityTargetDocument,
 } from '../../src/generated/graphql';
 import { toGlobalId } from '../../src/graphql/relay';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
@@ -177,5 +178,55 @@ describe('fleet figures', () => {
     const [n5, n50] = [await run(5, 2022), await run(50, 2023)];
     expect(n50).toBe(n5);
     expect(n5).toBeGreaterThan(1);
+  });
+});
+
+describe('city targets', () => {
+  const targetRows = () => t.sql<{ year: number; kind: string; share: string }>('SELECT year, kind, share::text FROM city_target ORDER BY year, kind');
+  const progress = async (id: string, key = t.keys.goa) => {
+    const r = await t.gql(InstitutionTargetsDocument, { id, period: { year: 2024 } }, key);
+    expect(r.errors).toBeUndefined();
+    return r.data!.institution!.indicators!.targets.map((p) => [p.kind, p.targetValue, p.value, p.status]);
+  };
+
+  it('GOA sets a yearly target; each institution and group shows its progress and status, compared exactly', async () => {
+    const set = await t.gql(SetCityTargetDocument, { input: { year: 2024, kind: 'NEV_SHARE_OF_ADDED', value: 0.6 } }, t.keys.goa);
+    expect(set.errors).toBeUndefined();
+    expect(set.data!.setCityTarget).toMatchObject({ year: 2024, kind: 'NEV_SHARE_OF_ADDED', value: 0.6 });
+    await t.gql(SetCityTargetDocument, { input: { year: 2024, kind: 'RECYCLING_RATE', value: 0.35 } }, t.keys.goa);
+    // x2 added 3 vehicles in 2024, 2 of them new-energy: 2/3 against 0.6.
+    expect(await progress(x2)).toEqual([['NEV_SHARE_OF_ADDED', 0.6, 0.666667, 'MET'], ['RECYCLING_RATE', 0.35, null, 'NOT_MEASURED']]);
+    // x1 added none in 2024.
+    expect((await progress(x1))[0]).toEqual(['NEV_SHARE_OF_ADDED', 0.6, null, 'NO_DATA']);
+    // 0.6667 asks 2.0001 of 3 vehicles: 2 is below, though 2/3 shows as 0.666667.
+    const again = await t.gql(SetCityTargetDocument, { input: { year: 2024, kind: 'NEV_SHARE_OF_ADDED', value: 0.6667 } }, t.keys.goa);
+    expect(again.data!.setCityTarget.id).toBe(set.data!.setCityTarget.id);
+    expect((await progress(x2))[0]).toEqual(['NEV_SHARE_OF_ADDED', 0.6667, 0.666667, 'BELOW']);
+    const groups = await t.gql(AggregateTargetsDocument, { period: { year: 2024 }, groupBy: 'CATEGORY' }, t.keys.public);
+    expect(groups.errors).toBeUndefined();
+    const schools = groups.data!.aggregateIndicators.find((g) => g.category === 'SCHOOL')!;
+    expect(schools.targets.map((p) => [p.kind, p.value, p.status])).toEqual([['NEV_SHARE_OF_ADDED', 0.666667, 'BELOW'], ['RECYCLING_RATE', null, 'NOT_MEASURED']]);
+    expect((await t.gql(CityTargetsDocument, { year: 2024 }, t.keys.public)).data!.cityTargets.map((c) => [c.kind, c.value])).toEqual([['NEV_SHARE_OF_ADDED', 0.6667], ['RECYCLING_RATE', 0.35]]);
+    expect(await targetRows()).toEqual([{ year: 2024, kind: 'NEV_SHARE_OF_ADDED', share: '0.6667' }, { year: 2024, kind: 'RECYCLING_RATE', share: '0.3500' }]);
+    expect(codeOf(await t.gql(InstitutionTargetsDocument, { id: x2, period: { year: 2024 } }, t.keys.housing))).toBe('FORBIDDEN');
+  });
+
+  it('refuses bad targets with the field named and the targets unchanged', async () => {
+    const before = await targetRows();
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ year: 2024, kind: 'NEV_SHARE_OF_ADDED', value: 1.5 }, 'BAD_USER_INPUT', /value: a share from 0 to 1/],
+      [{ year: 2024, kind: 'NEV_SHARE_OF_ADDED', value: -0.1 }, 'BAD_USER_INPUT', /value: a share from 0 to 1/],
+      [{ year: 2024, kind: 'NEV_SHARE_OF_ADDED', value: 0.12345 }, 'BAD_USER_INPUT', /value: at most 4 decimals/],
+      [{ year: 1999, kind: 'NEV_SHARE_OF_ADDED', value: 0.5 }, 'BAD_USER_INPUT', /year: a year from 2000 to 2099/],
+    ];
+    for (const [input, code, message] of cases) {
+      const r = await t.gql(SetCityTargetDocument, { input: input as never }, t.keys.goa);
+      expect(codeOf(r)).toBe(code);
+      expect(r.errors![0].message).toMatch(message);
+    }
+    for (const key of [t.keys.drc, t.keys.hospital, t.keys.public]) {
+      expect(codeOf(await t.gql(SetCityTargetDocument, { input: { year: 2025, kind: 'NEV_SHARE_OF_ADDED', value: 0.5 } }, key))).toBe('FORBIDDEN');
+    }
+    expect(await targetRows()).toEqual(before);
   });
 });

@@ -34,6 +34,8 @@ const facet =
 const Energy = () => UseMiddleware(facet('energy'));
 const Water = () => UseMiddleware(facet('water'));
 const Fleet = () => UseMiddleware(facet('fleet'));
+/** For fields of Indicators resolved in other modules (targets): the fleet facet. */
+export const FleetFacet = Fleet;
 
 @ObjectType({ description: 'One carrier over the period.' })
 export class CarrierFigures {

@@ -1,0 +1,31 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context';
+import { FleetFacet, Indicators } from '../accounting/indicators.types';
+import { CityTarget } from './city-target.entity';
+import { SetCityTargetInput } from './targets.inputs';
+import { progressOf, TargetsService } from './targets.service';
+import { TargetProgress } from './targets.types';
+
+@Resolver(() => CityTarget)
+export class TargetsResolver {
+  @Query(() => [CityTarget], { description: 'Yearly city targets, oldest year first (all years when none is given).' })
+  cityTargets(@Arg('year', () => Int, { nullable: true }) year: number | undefined, @Ctx() ctx: Context): Promise<CityTarget[]> {
+    return new TargetsService(ctx.em, ctx.principal).list(year ?? null);
+  }
+
+  @Mutation(() => CityTarget, { description: 'GOA sets a yearly city target (replacing the value set before for that year and kind).' })
+  setCityTarget(@Arg('input', () => SetCityTargetInput) input: SetCityTargetInput, @Ctx() ctx: Context): Promise<CityTarget> {
+    return new TargetsService(ctx.em, ctx.principal).set(input);
+  }
+}
+
+@Resolver(() => Indicators)
+export class IndicatorsTargetsResolver {
+  @FleetFacet()
+  @FieldResolver(() => [TargetProgress], { description: "Progress against the city targets of the period's year (empty for a suppressed group). FORBIDDEN to keys that may not read vehicles." })
+  async targets(@Root() v: Indicators, @Ctx() ctx: Context): Promise<TargetProgress[]> {
+    return progressOf(await ctx.loaders.cityTargetsByYear.load(v.period.year), v.fleet);
+  }
+}
+
+export const TargetsResolvers = [TargetsResolver, IndicatorsTargetsResolver] as const;

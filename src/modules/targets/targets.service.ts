@@ -1,0 +1,57 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertCanWrite } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import { decimalOfNumber, formatDecimal, mul, parseDecimal, roundHalfUp, sub } from '../../figures/decimal';
+import { RATE_DECIMALS } from '../../figures/precision';
+import { Problems } from '../../errors/domain-errors';
+import { flushAudited } from '../audit/audit.service';
+import type { FleetFigures } from '../fleet/fleet-figures.types';
+import { CityTarget } from './city-target.entity';
+import { TargetKind, TargetStatus } from './targets.enums';
+import type { SetCityTargetInput } from './targets.inputs';
+import type { TargetProgress } from './targets.types';
+
+/** Yearly city targets (GOA's) and where institutions stand against them. */
+export class TargetsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {}
+
+  list(year: number | null): Promise<CityTarget[]> {
+    return this.em.find(CityTarget, year === null ? {} : { year }, { orderBy: { year: 'asc', kind: 'asc' } });
+  }
+
+  async set(input: SetCityTargetInput): Promise<CityTarget> {
+    assertCanWrite(this.principal, 'cityTarget', null);
+    const problems = new Problems();
+    if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2099) problems.add('year', 'a year from 2000 to 2099');
+    if (!Number.isFinite(input.value) || input.value < 0 || input.value > 1) problems.add('value', 'a share from 0 to 1 (0.3 is 30 %)');
+    else {
+      const exact = decimalOfNumber(input.value, 'value');
+      if (formatDecimal(roundHalfUp(exact, RATE_DECIMALS)) !== formatDecimal(exact)) problems.add('value', `at most ${RATE_DECIMALS} decimals`);
+    }
+    problems.throwIfAny();
+    const share = formatDecimal(roundHalfUp(decimalOfNumber(input.value, 'value'), RATE_DECIMALS), RATE_DECIMALS);
+    const target = (await this.em.findOne(CityTarget, { year: input.year, kind: input.kind })) ?? this.em.create(CityTarget, { year: input.year, kind: input.kind, share });
+    target.share = share;
+    await flushAudited(this.em, this.principal);
+    return target;
+  }
+}
+
+/**
+ * The progress against each target: the new-energy share of the vehicles added in the period,
+ * compared exactly (added NEV >= target x added); targets no module measures yet say so.
+ */
+export function progressOf(targets: CityTarget[], fleet: FleetFigures | null): TargetProgress[] {
+  if (!fleet) return [];
+  return targets.map((target) => {
+    const base = { kind: target.kind, target, targetValue: target.value };
+    if (target.kind !== TargetKind.NEV_SHARE_OF_ADDED) return { ...base, value: null, status: TargetStatus.NOT_MEASURED };
+    if (fleet.vehiclesAdded === 0) return { ...base, value: null, status: TargetStatus.NO_DATA };
+    const needed = mul(parseDecimal(target.share, 'target'), { coef: BigInt(fleet.vehiclesAdded), scale: 0 });
+    const reached = sub({ coef: BigInt(fleet.newEnergyVehiclesAdded), scale: 0 }, needed).coef >= 0n;
+    return { ...base, value: fleet.newEnergyShareOfAdded, status: reached ? TargetStatus.MET : TargetStatus.BELOW };
+  });
+}
