@@ -16,6 +16,7 @@ import { Migration20261202080000_fleet } from './Migration20261202080000_fleet';
 import { Migration20261202090000_reading_set_checks } from './Migration20261202090000_reading_set_checks';
 import { Migration20261203040000_epc_title_zh } from './Migration20261203040000_epc_title_zh';
 import { Migration20261203050000_exact_sums } from './Migration20261203050000_exact_sums';
+import { Migration20261204060000_mv_figures } from './Migration20261204060000_mv_figures';
 import { Migration20261204090000_fleet_data_version } from './Migration20261204090000_fleet_data_version';
 import { Migration20261204091000_city_target } from './Migration20261204091000_city_target';
 
@@ -38,6 +39,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202090000_reading_set_checks', class: Migration20261202090000_reading_set_checks },
   { name: 'Migration20261203040000_epc_title_zh', class: Migration20261203040000_epc_title_zh },
   { name: 'Migration20261203050000_exact_sums', class: Migration20261203050000_exact_sums },
+  { name: 'Migration20261204060000_mv_figures', class: Migration20261204060000_mv_figures },
   { name: 'Migration20261204090000_fleet_data_version', class: Migration20261204090000_fleet_data_version },
   { name: 'Migration20261204091000_city_target', class: Migration20261204091000_city_target },
 ];

@@ -5,6 +5,7 @@ import type { FactorTable } from '../factors/factor-table';
 import type { LoaderOptions } from '../registry/registry.loaders';
 import { stationsOfRegions } from '../weather/weather.repository';
 import { buildSeries, carrierDays, readingSpans, temperaturesOf, type CarrierSeries, type SeriesKey } from './mv-data';
+import { storedFigures, storeLiveBaselines, storeMonthFigures, type FigureKey, type LiveBaselineRow, type MonthFigureRow, type StoredFigures } from './mv-figures.repository';
 import * as frozen from './mv.repository';
 import type { BaselineSet, NonRoutineEvent } from './savings';
 
@@ -31,6 +32,36 @@ const seriesKey = (k: SeriesKey) => `${k.institutionId}|${k.regionId}|${k.carrie
  * data as it is now).
  */
 export function mvLoaders(pool: pg.Pool, opts: LoaderOptions = { cache: true }) {
+  return {
+    source: dataSource(pool, opts),
+    /**
+     * Stored figures of whole months and live fits, with the hash of their inputs now (one
+     * statement per batch), and a data source of their own whose reads all come after that hash:
+     * what is measured with it and stored under the hash is never older than the hash says.
+     */
+    figures: new DataLoader<FigureKey, StoredFigures & { source: MvSource }, string>(async (keys) => {
+      const stored = await storedFigures(pool, keys);
+      const after = dataSource(pool, opts);
+      return stored.map((s) => ({ ...s, source: after }));
+    }, {
+      ...opts,
+      cacheKeyFn: (k) => `${k.contractId}|${k.from}|${k.to}|${k.carriers.join(',')}|${k.prefix}|${k.live?.prefix ?? ''}`,
+    }),
+    /** Measured months to keep, written in one statement per batch. */
+    storeMonth: new DataLoader<MonthFigureRow, true, string>(async (rows) => {
+      await storeMonthFigures(pool, rows);
+      return rows.map(() => true as const);
+    }, { ...opts, cacheKeyFn: (r) => `${r.contractId}|${r.month}|${r.inputs}` }),
+    storeLiveBaseline: new DataLoader<LiveBaselineRow, true, string>(async (rows) => {
+      await storeLiveBaselines(pool, rows);
+      return rows.map(() => true as const);
+    }, { ...opts, cacheKeyFn: (r) => `${r.contractId}|${r.inputs}` }),
+    contract: contractRecords(pool, opts),
+  };
+}
+
+/** Meter days, temperatures and profiles, batched (cached with `opts.cache`). */
+function dataSource(pool: pg.Pool, opts: LoaderOptions): MvSource {
   // The factor table is itself cached per pool while its version holds (one small statement): once per request.
   let factors: Promise<FactorTable> | null = null;
   const factorTable = () => (opts.cache ? (factors ??= loadFactorTable(pool)) : loadFactorTable(pool));
@@ -52,7 +83,7 @@ export function mvLoaders(pool: pg.Pool, opts: LoaderOptions = { cache: true }) 
     return ids.map((id) => rows.filter((r) => r.institution_id === id));
   }, opts);
 
-  const source: MvSource = {
+  return {
     series: async (key, granularity = false) => {
       const [table, d, s] = await Promise.all([factorTable(), days.load(key), granularity ? spans.load(key) : Promise.resolve([])]);
       return buildSeries(key, d, s, table);
@@ -63,36 +94,36 @@ export function mvLoaders(pool: pg.Pool, opts: LoaderOptions = { cache: true }) 
     },
     profiles: (id) => profiles.load(id),
   };
-  return {
-    source,
-    /**
-     * Everything M&V reads by contract, in one batch: every field of every contract in a list
-     * waits on the same statements, so the reads that follow (series, temperatures) fall in the
-     * same batches whatever the timing of the database: a fixed, repeatable number of statements.
-     */
-    contract: new DataLoader<number, ContractMv>(async (ids) => {
-      const [versions, events, settled, operating, payments, regions] = await Promise.all([
-        frozen.baselineVersions(pool, ids),
-        frozen.nonRoutineEvents(pool, ids),
-        frozen.frozenSettlementsOf(pool, ids),
-        frozen.operatingSince(pool, ids),
-        frozen.paymentAmounts(pool, ids),
-        frozen.regionsOfContracts(pool, ids),
-      ]);
-      return ids.map((id) =>
-        regions.has(id)
-          ? {
-              baselineVersions: versions.get(id) ?? [],
-              nonRoutineEvents: events.get(id) ?? [],
-              frozenSettlements: settled.get(id) ?? new Map(),
-              operatingSince: operating.get(id) ?? null,
-              paymentAmounts: payments.get(id) ?? [],
-              regionId: regions.get(id)!,
-            }
-          : new Error(`no EPC contract ${id}`),
-      );
-    }, opts),
-  };
+}
+
+/**
+ * Everything M&V reads by contract, in one batch: every field of every contract in a list
+ * waits on the same statements, so the reads that follow (series, temperatures) fall in the
+ * same batches whatever the timing of the database: a fixed, repeatable number of statements.
+ */
+function contractRecords(pool: pg.Pool, opts: LoaderOptions) {
+  return new DataLoader<number, ContractMv>(async (ids) => {
+    const [versions, events, settled, operating, payments, regions] = await Promise.all([
+      frozen.baselineVersions(pool, ids),
+      frozen.nonRoutineEvents(pool, ids),
+      frozen.frozenSettlementsOf(pool, ids),
+      frozen.operatingSince(pool, ids),
+      frozen.paymentAmounts(pool, ids),
+      frozen.regionsOfContracts(pool, ids),
+    ]);
+    return ids.map((id) =>
+      regions.has(id)
+        ? {
+            baselineVersions: versions.get(id) ?? [],
+            nonRoutineEvents: events.get(id) ?? [],
+            frozenSettlements: settled.get(id) ?? new Map(),
+            operatingSince: operating.get(id) ?? null,
+            paymentAmounts: payments.get(id) ?? [],
+            regionId: regions.get(id)!,
+          }
+        : new Error(`no EPC contract ${id}`),
+    );
+  }, opts);
 }
 
 /** A contract's M&V records: frozen baselines, events, settlements frozen by payments, when it began operating, payments, its site's region. */

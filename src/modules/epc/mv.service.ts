@@ -12,9 +12,10 @@ import { record, type ObjectChange } from '../audit/audit.service';
 import type { EpcContract } from './epc-contract.entity';
 import { EpcStatus, EpcType, SettlementPeriod } from './epc.enums';
 import { settle, type Settlement } from './mv';
-import { mvLoaders, type MvLoaders } from './mv.loaders';
+import { hashObservations } from './mv-data';
+import { mvLoaders, type ContractMv, type MvLoaders, type MvSource } from './mv.loaders';
 import * as frozen from './mv.repository';
-import { baselineFigures, fitBaselineSet, measureSavings, summarise, type BaselineFigures, type BaselineSet, type NonRoutineEvent, type SavingsResult } from './savings';
+import { baselineFigures, baselineSpan, fitBaselineSet, measureSavings, summarise, type BaselineFigures, type BaselineSet, type MonthSavings, type NonRoutineEvent, type SavingsResult } from './savings';
 
 /** Statuses after which a contract's baseline is closed. */
 export const FINAL: ReadonlySet<EpcStatus> = new Set([EpcStatus.HANDED_OVER, EpcStatus.TERMINATED]);
@@ -33,6 +34,12 @@ export interface SettlementRow {
 
 const SETTLEMENTS = new WeakMap<EntityManager, Map<string, Promise<SettlementRow[]>>>();
 const BASELINES = new WeakMap<EntityManager, Map<number, Promise<BaselineSet>>>();
+const LIVE_FITS = new WeakMap<EntityManager, Map<string, Promise<BaselineSet>>>();
+/**
+ * The version of the M&V maths in every stored figure's inputs: change it when measuring or
+ * fitting changes, and stored figures are measured again on their next read.
+ */
+const FIGURES_VERSION = 'mv-figures 1';
 /** A difference below the kgce precision (0.001) is float noise, not a late reading. */
 const DIFFERENCE_EPSILON_KGCE = 0.0005;
 
@@ -76,8 +83,8 @@ export class MvService {
     BASELINES.set(this.em, memo);
     if (!memo.has(contract.id)) {
       memo.set(contract.id, (async () => {
-        const { baselineVersions: versions, regionId } = await this.mv.contract.load(contract.id);
-        return versions.length ? versions[versions.length - 1] : fitBaselineSet(this.mv.source, contract, regionId);
+        const { baselineVersions: versions } = await this.mv.contract.load(contract.id);
+        return versions.length ? versions[versions.length - 1] : (await this.figuresOf(contract, contract.baselineStart, contract.baselineStart)).baseline;
       })());
     }
     return memo.get(contract.id)!;
@@ -99,6 +106,7 @@ export class MvService {
   /** After a write: this request reads the contract's M&V records again. */
   forget(contractId: number): void {
     BASELINES.get(this.em)?.delete(contractId);
+    this.mv.figures.clearAll();
     SETTLEMENTS.get(this.em)?.clear();
     this.mv.contract.clear(contractId);
   }
@@ -134,6 +142,10 @@ export class MvService {
 
   async savings(contract: EpcContract, input: PeriodInput): Promise<SavingsResult> {
     const period = resolvePeriod(input);
+    if (period.from.endsWith('-01') && period.to.endsWith('-01')) {
+      const { baseline, months } = await this.figuresOf(contract, period.from, period.to);
+      return summarise(months, period.from, period.to, baseline);
+    }
     const [baseline, events, regionId] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract)]);
     return measureSavings(this.mv.source, contract, regionId, period, baseline, events);
   }
@@ -195,10 +207,9 @@ export class MvService {
     for (let s = start; nextMonthN(s, step) <= limit; s = nextMonthN(s, step)) periods.push([s, nextMonthN(s, step)]);
     if (!periods.length) return [];
     // One measurement over the whole span, cut into settlement periods; a period paid for keeps its frozen figures.
-    const [baseline, events, regionId, paid] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract), this.mv.contract.load(contract.id).then((m) => m.frozenSettlements)]);
-    const whole = await measureSavings(this.mv.source, contract, regionId, { from: periods[0][0], to: periods[periods.length - 1][1] }, baseline, events);
+    const [{ baseline, months }, paid] = await Promise.all([this.figuresOf(contract, periods[0][0], periods[periods.length - 1][1]), this.mv.contract.load(contract.id).then((m) => m.frozenSettlements)]);
     return periods.map(([from, to]) => {
-      const live = summarise(whole.months, from, to, baseline);
+      const live = summarise(months, from, to, baseline);
       const held = paid.get(from);
       const measured = held ? held.figures : live;
       const difference = held ? live.savingsKgce - held.figures.savingsKgce : 0;
@@ -211,6 +222,47 @@ export class MvService {
         pendingDifferenceKgce: held && Math.abs(difference) >= DIFFERENCE_EPSILON_KGCE ? difference : null,
       };
     });
+  }
+
+  /**
+   * The contract's whole months [from, to) and the baseline they are measured against: months
+   * stored under the hash of their inputs now are read as stored; the others (first read, or a
+   * reading, temperature, profile, factor, event or baseline changed since) are measured now and
+   * stored. A read thus does no model work once a month is measured, and never reads a stale one.
+   */
+  private async figuresOf(contract: EpcContract, from: string, to: string): Promise<{ baseline: BaselineSet; months: MonthSavings[] }> {
+    const mv = await this.mv.contract.load(contract.id);
+    const frozenSet = mv.baselineVersions.at(-1) ?? null;
+    const live = frozenSet ? null : { ...baselineSpan(contract), prefix: hashObservations([FIGURES_VERSION, 'live fit', contract.baselineStart, contract.carriers]) };
+    const stored = await this.mv.figures.load({
+      contractId: contract.id, institutionId: contract.institution.id, regionId: mv.regionId, from, to, live,
+      carriers: frozenSet ? frozenSet.carriers.map((c) => c.carrier) : contract.carriers,
+      prefix: inputsOf(contract, frozenSet, mv),
+    });
+    const baseline = frozenSet ?? stored.live!.baseline ?? (await this.fitLive(contract, mv.regionId, stored.live!.inputs, stored.source));
+    const stale = stored.months.filter((m) => m.figures === null);
+    if (!stale.length) return { baseline, months: stored.months.map((m) => m.figures!) };
+    const span = { from: stale[0].month, to: nextMonth(stale[stale.length - 1].month) };
+    const measured = await measureSavings(stored.source, contract, mv.regionId, span, baseline, mv.nonRoutineEvents);
+    // As stored (JSON), so a month reads the same measured now and read back later.
+    const fresh = new Map(measured.months.map((m) => [m.month, asStored(m)]));
+    await Promise.all(stale.map((m) => this.mv.storeMonth.load({ contractId: contract.id, month: m.month, inputs: m.inputs, figures: fresh.get(m.month)! })));
+    return { baseline, months: stored.months.map((m) => m.figures ?? fresh.get(m.month)!) };
+  }
+
+  /** A baseline fitted live (not signed yet) on the data as it is now, stored under the hash of its inputs; once per request. */
+  private fitLive(contract: EpcContract, regionId: number, inputs: string, data: MvSource): Promise<BaselineSet> {
+    const memo = LIVE_FITS.get(this.em) ?? new Map<string, Promise<BaselineSet>>();
+    LIVE_FITS.set(this.em, memo);
+    const key = `${contract.id}|${inputs}`;
+    if (!memo.has(key)) {
+      memo.set(key, (async () => {
+        const fitted = asStored(await fitBaselineSet(data, contract, regionId));
+        await this.mv.storeLiveBaseline.load({ contractId: contract.id, inputs, baseline: fitted });
+        return fitted;
+      })());
+    }
+    return memo.get(key)!;
   }
 
   private settleMoney(contract: EpcContract, m: SavingsResult): Settlement | null {
@@ -244,6 +296,20 @@ export class MvService {
 /** An audit change on a contract for what M&V writes by SQL (baseline versions, events, settlements). */
 export function change(type: string, contract: EpcContract, fields: Record<string, { before: unknown; after: unknown }>): ObjectChange {
   return { object: toGlobalId('EpcContract', contract.id), type, action: type === 'EpcSettlement' && !('frozen' in fields) ? 'update' : 'create', fields };
+}
+
+/** What a stored month was measured with, as the hub read it before asking for the stored figures: the terms, the baseline, the events. */
+function inputsOf(contract: EpcContract, baseline: BaselineSet | null, mv: ContractMv): string {
+  return hashObservations([
+    FIGURES_VERSION, contract.institution.id, contract.baselineDriver,
+    baseline ? [baseline.version, baseline.dataHash, baseline.fittedAt] : 'live',
+    mv.nonRoutineEvents.map((e) => [e.id, e.from, e.to, e.adjustmentKgce]),
+  ]);
+}
+
+/** A value as JSON gives it back (non-finite numbers become null): what a stored figure reads as. */
+function asStored<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export function nextMonthN(month: string, n: number): string {

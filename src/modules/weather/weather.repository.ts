@@ -34,7 +34,7 @@ export async function stationsOfRegions(pool: pg.Pool, regionIds: readonly numbe
     `WITH RECURSIVE up AS (SELECT r.id AS for_region, r.id, r.parent_id, 0 AS depth FROM region r WHERE r.id = ANY($1::int[])
                            UNION ALL SELECT up.for_region, r.id, r.parent_id, up.depth + 1 FROM region r JOIN up ON r.id = up.parent_id)
      SELECT DISTINCT ON (up.for_region) up.for_region, s.id, s.code, s.name, s.region_id, s.source, s.created_at
-       FROM up JOIN weather_station s ON s.region_id = up.id ORDER BY up.for_region, up.depth`,
+       FROM up JOIN weather_station s ON s.region_id = up.id ORDER BY up.for_region, up.depth, s.id`,
     [regionIds],
   );
   return new Map(rows.map((r) => [r.for_region, r]));
