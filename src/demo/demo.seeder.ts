@@ -10,10 +10,10 @@ import type { Principal } from '../access/principal';
 import { inTransaction } from '../db/transaction';
 import { ClosingService } from '../modules/accounting/closing.service';
 import { AssessmentService } from '../modules/compliance/assessment.service';
-import { cliScope, runAudited } from '../modules/audit/audit.scope';
+import { cliOperator, cliScope, runAudited } from '../modules/audit/audit.scope';
 import { DEMO_ESCOS } from './programmes.data';
 import { epcCuts, insertProgrammes } from './programmes.seeder';
-import { freezeSignedBaselines } from '../modules/epc/baseline-freeze';
+import { freezeSignedBaselines, measureLoadedContracts } from '../modules/epc/baseline-freeze';
 import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
 import { DEMO_STATION, demoDailyTemperatures } from './weather.data';
 
@@ -286,6 +286,8 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
   await closeDemoYears(db);
   // The demo's contracts were signed before the hub knew them: their baselines are frozen as signing would.
   await freezeSignedBaselines(pool, 'demo seeder');
+  // And their savings measured and stored, month by month, as reads will ask for them.
+  await measureLoadedContracts(db, cliOperator(), DEMO_FIRST_DAY, DEMO_LAST_DAY);
   const counted = await pool.query<{ n: string }>(
     `SELECT (SELECT count(*) FROM region) + (SELECT count(*) FROM agency) + (SELECT count(*) FROM institution)
           + (SELECT count(*) FROM institution_profile) + (SELECT count(*) FROM meter) + (SELECT count(*) FROM api_key) AS n`,

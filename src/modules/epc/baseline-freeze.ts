@@ -1,4 +1,8 @@
 import type pg from 'pg';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { EpcContract } from './epc-contract.entity';
+import { MvService } from './mv.service';
 import type { Carrier } from '../metering/metering.enums';
 import { mvLoaders } from './mv.loaders';
 import { fitBaselineSet } from './savings';
@@ -24,4 +28,14 @@ export async function freezeSignedBaselines(pool: pg.Pool, by: string): Promise<
     ]);
   }
   return rows.length;
+}
+
+/** Measures and stores the M&V months of every contract over [from, through or today, the later] (see MvService.measureMonths): for contracts loaded in bulk. */
+export async function measureLoadedContracts(db: Database, principal: Principal, from: string, through: string): Promise<number> {
+  const em = db.orm.em.fork();
+  const contracts = await em.find(EpcContract, {}, { orderBy: { id: 'asc' } });
+  const mv = new MvService(db, em, principal);
+  // Settlements and balances are asked as of today by default: measured through today too.
+  await mv.measureMonths(contracts, from, [through, mv.today()].sort()[1]);
+  return contracts.length;
 }

@@ -9,7 +9,8 @@ import type { BaselineSet, MonthSavings } from './savings';
  * update or upsert of a row renews, whoever writes it: the hub, an import or psql): the meters of
  * the measured carriers and their monthly totals (the rollup rewrites a month's total whenever a day
  * of it changes), the station's temperatures of the month, the institution's profiles and the
- * reference data's version (factors). What the hub read before asking (the contract's terms, its
+ * conversion factors (not the whole reference version: an institution added anywhere, or a reading
+ * sent into a closed year, moves that). What the hub read before asking (the contract's terms, its
  * baseline, its events, the maths' version) comes in as `prefix`. Everything a measurement then
  * reads is read after the hash, so figures stored under a hash are at least as new as it: a change
  * after it moves the hash, and the month is measured again on the next read.
@@ -55,7 +56,8 @@ export async function storedFigures(pool: pg.Pool, keys: readonly FigureKey[]): 
             UNION ALL SELECT up.n, r.id, r.parent_id, up.depth + 1 FROM region r JOIN up ON r.id = up.parent_id),
      st AS (SELECT DISTINCT ON (up.n) up.n, s.id AS station_id FROM up JOIN weather_station s ON s.region_id = up.id ORDER BY up.n, up.depth, s.id),
      ks AS (SELECT k.*, st.station_id,
-                   concat_ws('|', (SELECT version::text FROM reference_version), st.station_id::text,
+                   concat_ws('|', (SELECT string_agg(f.id::text || ':' || f.xmin::text, ',' ORDER BY f.id) FROM conversion_factor f),
+                     (SELECT string_agg(u.id::text || ':' || u.xmin::text, ',' ORDER BY u.id) FROM unit_conversion u), st.station_id::text,
                      (SELECT string_agg(m.id::text || ':' || m.xmin::text, ',' ORDER BY m.id) FROM meter m WHERE m.institution_id = k.institution_id AND m.carrier::text = ANY(k.carriers)),
                      (SELECT string_agg(p.year::text || ':' || p.xmin::text, ',' ORDER BY p.year) FROM institution_profile p WHERE p.institution_id = k.institution_id)) AS fixed
               FROM k LEFT JOIN st ON st.n = k.n),

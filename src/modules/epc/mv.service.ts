@@ -250,6 +250,19 @@ export class MvService {
     return { baseline, months: stored.months.map((m) => m.figures ?? fresh.get(m.month)!) };
   }
 
+  /**
+   * Measures and stores every month of the contracts from `from` (or their baseline's first month,
+   * the earlier) through the month of `through`, and fits live baselines: after a bulk load, such
+   * as the demo's, reads find their months measured. One batch for all the contracts.
+   */
+  async measureMonths(contracts: readonly EpcContract[], from: string, through: string): Promise<void> {
+    const to = nextMonth(monthStart(through));
+    await Promise.all(contracts.map((c) => {
+      const first = [monthStart(from), monthStart(c.baselineStart), to].sort()[0];
+      return this.figuresOf(c, first, to);
+    }));
+  }
+
   /** A baseline fitted live (not signed yet) on the data as it is now, stored under the hash of its inputs; once per request. */
   private fitLive(contract: EpcContract, regionId: number, inputs: string, data: MvSource): Promise<BaselineSet> {
     const memo = LIVE_FITS.get(this.em) ?? new Map<string, Promise<BaselineSet>>();
@@ -301,7 +314,7 @@ export function change(type: string, contract: EpcContract, fields: Record<strin
 /** What a stored month was measured with, as the hub read it before asking for the stored figures: the terms, the baseline, the events. */
 function inputsOf(contract: EpcContract, baseline: BaselineSet | null, mv: ContractMv): string {
   return hashObservations([
-    FIGURES_VERSION, contract.institution.id, contract.baselineDriver,
+    FIGURES_VERSION, contract.institution.id, mv.regionId, contract.baselineDriver,
     baseline ? [baseline.version, baseline.dataHash, baseline.fittedAt] : 'live',
     mv.nonRoutineEvents.map((e) => [e.id, e.from, e.to, e.adjustmentKgce]),
   ]);
