@@ -19,6 +19,7 @@ import { Migration20261203050000_exact_sums } from './Migration20261203050000_ex
 import { Migration20261204060000_mv_figures } from './Migration20261204060000_mv_figures';
 import { Migration20261204090000_fleet_data_version } from './Migration20261204090000_fleet_data_version';
 import { Migration20261204091000_city_target } from './Migration20261204091000_city_target';
+import { Migration20261204100000_recycling } from './Migration20261204100000_recycling';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204060000_mv_figures', class: Migration20261204060000_mv_figures },
   { name: 'Migration20261204090000_fleet_data_version', class: Migration20261204090000_fleet_data_version },
   { name: 'Migration20261204091000_city_target', class: Migration20261204091000_city_target },
+  { name: 'Migration20261204100000_recycling', class: Migration20261204100000_recycling },
 ];

@@ -20,6 +20,7 @@ import { ChargingPoint } from '../modules/fleet/charging-point.entity';
 import { Vehicle } from '../modules/fleet/vehicle.entity';
 import { VehicleEnergyRecord } from '../modules/fleet/vehicle-energy.entity';
 import { CityTarget } from '../modules/targets/city-target.entity';
+import { RecyclingRecord } from '../modules/recycling/recycling-record.entity';
 import { Agency } from '../modules/registry/agency.entity';
 import { Institution } from '../modules/registry/institution.entity';
 import { InstitutionProfile } from '../modules/registry/institution-profile.entity';
@@ -33,4 +34,5 @@ export const ENTITIES = [
   QuotaStandard, RectificationCase, RectificationEvent, ComplianceAlert, ScoringRule, AssessmentRound, AssessmentEntry, AssessmentSignature,
   Esco, EpcContract, EpcTransition, EpcAsset, EpcPayment, EnergyAudit, PvProject,
   Vehicle, ChargingPoint, VehicleEnergyRecord, CityTarget,
+  RecyclingRecord,
 ];

@@ -12,8 +12,9 @@ import { WeatherService } from '../modules/weather/weather.service';
 import { ValidationError } from '../errors/domain-errors';
 import { setLiveLine } from '../logger';
 import { importFleetFile } from './import-fleet.command';
+import { importRecyclingFile } from './import-recycling.command';
 
-const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>] | import weather <file.csv> [--source <text>] | import vehicle-energy <file.csv|file.xlsx>';
+const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>] | import weather <file.csv> [--source <text>] | import vehicle-energy <file.csv|file.xlsx> | import recycling <file.csv|file.xlsx>';
 /** Without a terminal (logs, CI) a line per this many rows; a redrawn bar would be noise there. */
 const PLAIN_PROGRESS_EVERY = 100_000;
 const BAR_WIDTH = 24;
@@ -117,6 +118,11 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
     const file = path.resolve(positional[1]);
     if (!existsSync(file)) throw new UsageError(`no such file: ${positional[1]}`);
     return importFleetFile(config, file, positional[1]);
+  }
+  if (positional[0] === 'recycling' && positional.length === 2) {
+    const file = path.resolve(positional[1]);
+    if (!existsSync(file)) throw new UsageError(`no such file: ${positional[1]}`);
+    return importRecyclingFile(config, file, positional[1]);
   }
   if (positional[0] !== 'readings' || positional.length !== 2) throw new UsageError(USAGE);
   const file = path.resolve(positional[1]);

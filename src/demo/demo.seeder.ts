@@ -16,6 +16,7 @@ import { epcCuts, insertProgrammes } from './programmes.seeder';
 import { freezeSignedBaselines, measureLoadedContracts } from '../modules/epc/baseline-freeze';
 import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
 import { DEMO_STATION, demoDailyTemperatures } from './weather.data';
+import { insertDemoRecycling } from './recycling.data';
 
 /** Daily readings from the first day through the last day (inclusive), in Asia/Shanghai days. */
 export const DEMO_FIRST_DAY = '2021-01-01';
@@ -273,6 +274,7 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
       const creditCodeOf = (key: string) => DEMO_INSTITUTIONS.find((i) => i.key === key)!.creditCode;
       const pvReadings = await insertProgrammes(client, creditCodeOf, batch.rows[0].id, DEMO_LAST_DAY);
       await client.query('UPDATE reading_batch SET accepted = accepted + $1 WHERE id = $2', [pvReadings, batch.rows[0].id]);
+      await insertDemoRecycling(client);
       await insertDemoKeys(client, dataDir);
       await rebuildAllRollups(client, timezone);
       return { readings, pvReadings };

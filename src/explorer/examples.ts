@@ -61,4 +61,9 @@ export const EXAMPLE_VARIABLES: Readonly<Record<string, Record<string, unknown> 
   SetCityTarget: { input: { year: YEAR, kind: 'NEV_SHARE_OF_ADDED', value: 0.3 } },
   InstitutionTargets: { id: LONGHUI_HOSPITAL, period: { year: YEAR } },
   AggregateTargets: { period: { year: YEAR }, groupBy: 'CATEGORY' },
+  // Monthly recycling records of the demo institutions (src/demo/recycling.data.ts).
+  RecyclingRecords: { first: 10, filter: { institutionId: LONGHUI_HOSPITAL } },
+  InstitutionsRecycling: { first: 10, period: { year: YEAR } },
+  AggregateRecycling: { period: { year: YEAR }, groupBy: 'CATEGORY' },
+  RecyclingChanged: {},
 };

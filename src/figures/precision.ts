@@ -26,6 +26,7 @@ export const UNITS = {
   m3: { label: 'In m³', rounding: { decimals: 3 } },
   tCo2: { label: 'In t CO2', rounding: { decimals: 3 } },
   kgCo2: { label: 'In kg CO2', rounding: { decimals: 3 } },
+  kg: { label: 'In kg', rounding: { decimals: 3 } },
   /** A carrier's or meter's own unit (kWh, m³, t, Nm³...), named beside the figure. */
   quantity: { label: 'In the physical unit named beside it', rounding: { decimals: 3 } },
   m2: { label: 'In m²', rounding: { decimals: 2 } },
@@ -80,6 +81,7 @@ const NAME_UNITS: [RegExp, Unit][] = [
   [/Yuan$/, 'yuan'],
   [/(^k|K)gce$/, 'kgce'],
   [/(^k|K)gCo2$/, 'kgCo2'],
+  [/(^k|K)g$/, 'kg'],
   [/Co2T$/, 'tCo2'],
   [/(^k|K)wh$/, 'kWh'],
   [/(^k|K)w$/, 'kW'],

@@ -11,6 +11,7 @@ import { registryLoaders, type LoaderOptions } from '../modules/registry/registr
 import { weatherLoaders } from '../modules/weather/weather.loaders';
 import { fleetLoaders } from '../modules/fleet/fleet.loaders';
 import { targetsLoaders } from '../modules/targets/targets.loaders';
+import { recyclingLoaders } from '../modules/recycling/recycling.loaders';
 
 /** Every DataLoader, made fresh for each request (or subscription operation). */
 export function createLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions = { cache: true }) {
@@ -25,6 +26,7 @@ export function createLoaders(db: Database, em: EntityManager, principal: Princi
     ...solarLoaders(db, em, principal, opts),
     ...fleetLoaders(em, opts),
     ...targetsLoaders(em, opts),
+    ...recyclingLoaders(db, em, principal, opts),
   };
 }
 

@@ -17,6 +17,7 @@ import { roundFigures } from './figures';
 import { applyInputLimits } from './input-limits';
 import { FleetResolvers } from '../modules/fleet/fleet.resolver';
 import { TargetsResolvers } from '../modules/targets/targets.resolver';
+import { RecyclingResolvers } from '../modules/recycling/recycling.resolver';
 import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
@@ -29,7 +30,7 @@ export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'As
     resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, ...FactorsResolvers, ...AccountingResolvers, ...ComplianceResolvers,
       EpcResolver, EpcAssetResolver, EpcPaymentResolver, ...AuditsResolvers,
       ...SolarResolvers, ...AuditResolvers,
-      ...WeatherResolvers, ...FleetResolvers, ...TargetsResolvers],
+      ...WeatherResolvers, ...FleetResolvers, ...TargetsResolvers, ...RecyclingResolvers],
     orphanedTypes: [Node],
     authChecker,
     pubSub: pubsub,

@@ -179,6 +179,8 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Query.vehicleEnergyRecords': () => 'first: 5',
   'Query.chargingPoints': () => 'first: 5',
   'Query.cityTargets': () => 'year: 2024',
+  'Query.recyclingRecords': () => 'first: 5',
+  'Query.aggregateRecycling': () => 'period: { year: 2023 }, groupBy: CITY',
   'Query.weatherDays': () => `stationId: ${q(F.station)}, from: "2024-01-01", to: "2024-02-01"`,
 
   'Mutation.addConversionFactor': () => 'input: { carrier: DIESEL, unit: KG, kgcePerUnit: 1.4571, validFrom: "2030-01-01", source: "policy test" }',
@@ -210,6 +212,7 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Mutation.createChargingPoint': (s) => `input: { institutionId: ${q(F.longhui)}, code: "PT-${s}", location: "policy test", powerKw: 7, connectors: 1 }`,
   'Mutation.setCityTarget': () => 'input: { year: 2040, kind: NEV_SHARE_OF_ADDED, value: 0.5 }',
   'Mutation.ingestVehicleEnergy': () => `input: { rows: [{ vehicleId: ${q(F.vehicle)}, day: "2024-03-01", energy: GASOLINE, quantity: 40, odometerKm: 1000 }] }`,
+  'Mutation.recordRecycling': () => `input: { rows: [{ institutionId: ${q(F.longhui)}, month: "2025-03-01", stream: PAPER, disposition: RECYCLED, quantityKg: 40 }] }`,
   'Mutation.createWeatherStation': (s) => `input: { code: "PT-${s}", name: "policy test", source: "policy test" }`,
   'Mutation.importWeather': () => `csv: "station,day,mean_temp\\nPOLICY,2024-01-01,5.5", source: "policy test"`,
   'Mutation.createEsco': () => `name: "Policy Test ESCO", nameZh: "策略测试节能公司", creditCode: ${q(makeCreditCode('91', '430500', 9901))}`,
@@ -237,6 +240,7 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Subscription.fleetChanged': () => '',
   'Subscription.pvGeneration': () => '',
   'Subscription.readingsIngested': () => '',
+  'Subscription.recyclingChanged': () => '',
 };
 
 /** Events to publish per topic so that every subject allowed a subscription gets at least one. */
@@ -249,6 +253,7 @@ function eventsFor(field: string): [string, unknown][] {
     case 'indicatorUpdated': return [[TOPICS.INDICATOR_UPDATED, { institutionId: F.longhuiId, year: 2026, months: ['2026-11-01'] }]];
     case 'complianceAlerts': return [[TOPICS.COMPLIANCE_ALERT, alert('PER_CAPITA_ENERGY')], [TOPICS.COMPLIANCE_ALERT, alert('PER_CAPITA_WATER')]];
     case 'pvGeneration': return [[TOPICS.PV_GENERATION, { projectId: F.pvProjectId, institutionId: F.longhuiId, kwh: 1, periodStart: at, periodEnd: at }]];
+    case 'recyclingChanged': return [[TOPICS.RECYCLING_CHANGED, { institutionId: F.longhuiId, months: ['2024-03-01'] }]];
     case 'fleetChanged': return [[TOPICS.FLEET_CHANGED, { institutionId: F.longhuiId, kind: 'VEHICLE', ids: [F.vehicleId], months: [] }]];
     case 'epcContractChanged': return [[TOPICS.EPC_CHANGED, { contractId: F.contractId, institutionId: F.longhuiId, escoId: F.hunanGreenId }]];
     default: throw new Error(`no events for Subscription.${field}: add them to eventsFor`);

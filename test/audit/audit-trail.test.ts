@@ -303,6 +303,17 @@ describe('every change writes one audit event in its own transaction', () => {
     expect(changeOf(second.event, 'CityTarget', 'update').fields.share).toEqual({ before: '0.4000', after: '0.4500' });
   });
 
+  it('recycling: recordRecycling as one event per batch, one change per institution', async () => {
+    const batch = await audited('recordRecycling', 'mutation($input: RecyclingBatchInput!) { recordRecycling(input: $input) { accepted } }',
+      { input: { rows: [{ institutionId, month: '2024-03-01', stream: 'PAPER', disposition: 'RECYCLED', quantityKg: 12.5 }, { institutionId, month: '2024-04-01', stream: 'GLASS', disposition: 'LANDFILLED', quantityKg: 0.25 }] } },
+      t.keys.goa);
+    expect(batch.data.recordRecycling).toEqual({ accepted: 2 });
+    expect(batch.event.object_ids).toEqual([institutionId]);
+    expect(changeOf(batch.event, 'Institution', 'update').fields.recyclingRecordsAdded).toEqual({
+      before: null, after: { count: 2, duplicatesInBatch: 0, months: ['2024-03-01', '2024-04-01'], totalKg: '12.75' },
+    });
+  });
+
   it('covers every mutation of the schema (a new mutation needs a case here)', () => {
     const mutations = Object.keys(t.hub.schema.getMutationType()!.getFields());
     expect(mutations.filter((m) => !covered.has(m))).toEqual([]);

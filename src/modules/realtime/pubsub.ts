@@ -102,6 +102,8 @@ export const TOPICS = {
   PV_GENERATION: 'PV_GENERATION',
   /** Payload: FleetChangedPayload, after vehicles, charging points or their records changed. */
   FLEET_CHANGED: 'FLEET_CHANGED',
+  /** Payload: RecyclingChangedPayload, after recycling records were written. */
+  RECYCLING_CHANGED: 'RECYCLING_CHANGED',
   /** Payload: the key id; open subscriptions of that key are closed. */
   KEY_REVOKED: 'KEY_REVOKED',
   /** Payload: the key id; its settings (budget) changed, so cached principals are dropped. */

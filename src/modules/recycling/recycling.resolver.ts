@@ -1,0 +1,94 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { inScope, readInstitutions } from '../../access/guard';
+import type { Context } from '../../graphql/context';
+import { Connection, PageArgs, type Page } from '../../graphql/relay';
+import { IndicatorFilter } from '../accounting/accounting.inputs';
+import { IndicatorGroupBy } from '../accounting/indicators.types';
+import { PeriodInput, resolvePeriod } from '../accounting/period';
+import { filterIterable } from '../realtime/filter-iterable';
+import { TOPICS } from '../realtime/pubsub';
+import { Institution } from '../registry/institution.entity';
+import { Region } from '../registry/region.entity';
+import { currentMonth, ingestRecyclingBatch, MAX_RECYCLING_ROWS, parseRecyclingRows } from './recycling-ingest.service';
+import { RecyclingRecord } from './recycling-record.entity';
+import { publishRecycling } from './recycling.events';
+import { RecyclingBatchInput, RecyclingRecordFilter } from './recycling.inputs';
+import { RecyclingService, type RecyclingChangedPayload } from './recycling.service';
+import { RecyclingChangedEvent, RecyclingFigures, RecyclingIngestResult } from './recycling.types';
+
+const RecyclingRecordConnection = Connection(RecyclingRecord, 'RecyclingRecord');
+const svc = (ctx: Context) => new RecyclingService(ctx.db, ctx.em, ctx.principal);
+
+@Resolver(() => RecyclingRecord)
+export class RecyclingResolver {
+  @Query(() => RecyclingRecordConnection, { description: 'Recycling records of the institutions this key may read, oldest recorded first.' })
+  recyclingRecords(@Args() page: PageArgs, @Arg('filter', () => RecyclingRecordFilter, { nullable: true }) filter: RecyclingRecordFilter | undefined, @Ctx() ctx: Context): Promise<Page<RecyclingRecord>> {
+    return svc(ctx).records(filter, page);
+  }
+
+  @Query(() => [RecyclingFigures], { description: 'Recycling figures summed by region, category or for the whole city; rates are ratios of sums.' })
+  aggregateRecycling(
+    @Arg('period', () => PeriodInput) period: PeriodInput,
+    @Arg('groupBy', () => IndicatorGroupBy) groupBy: IndicatorGroupBy,
+    @Arg('filter', () => IndicatorFilter, { nullable: true }) filter: IndicatorFilter | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<RecyclingFigures[]> {
+    return svc(ctx).aggregate(period, groupBy, filter);
+  }
+
+  @Mutation(() => RecyclingIngestResult, {
+    description: `GOA or the institution records monthly kilograms by stream and disposition, all rows or none (at most ${MAX_RECYCLING_ROWS}); errors name the row index. A row equal to a stored record is a duplicate.`,
+  })
+  async recordRecycling(@Arg('input', () => RecyclingBatchInput) input: RecyclingBatchInput, @Ctx() ctx: Context): Promise<RecyclingIngestResult> {
+    const result = await ingestRecyclingBatch(ctx.db.pool, ctx.principal, parseRecyclingRows(input.rows, currentMonth(ctx.db.timezone)));
+    publishRecycling(ctx, result);
+    return { accepted: result.accepted, duplicates: result.duplicates };
+  }
+
+  @Subscription(() => RecyclingChangedEvent, {
+    description: 'Recycling records written for the institutions this key may read, after each commit.',
+    subscribe: ({ context }: SubscribeResolverData<unknown, object, Context>) => {
+      const scope = readInstitutions(context.principal, 'recycling');
+      return filterIterable<RecyclingChangedPayload>(context.pubsub.subscribe(TOPICS.RECYCLING_CHANGED), (ev) => scope !== null && inScope(scope, ev.institutionId));
+    },
+  })
+  recyclingChanged(@Root() ev: RecyclingChangedPayload): RecyclingChangedPayload {
+    return ev;
+  }
+
+  @FieldResolver(() => Institution)
+  async institution(@Root() r: RecyclingRecord, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(r.institution.id))!;
+  }
+}
+
+@Resolver(() => RecyclingFigures)
+export class RecyclingFiguresResolver {
+  @FieldResolver(() => Institution, { nullable: true, description: 'Null for a group.' })
+  async institution(@Root() f: RecyclingFigures, @Ctx() ctx: Context): Promise<Institution | null> {
+    return f.institutionId === null ? null : ctx.loaders.institutionById.load(f.institutionId);
+  }
+
+  @FieldResolver(() => Region, { nullable: true, description: 'The group’s region (groupBy: REGION).' })
+  async region(@Root() f: RecyclingFigures, @Ctx() ctx: Context): Promise<Region | null> {
+    return f.regionId === null ? null : ctx.loaders.regionById.load(f.regionId);
+  }
+}
+
+@Resolver(() => Institution)
+export class InstitutionRecyclingResolver {
+  @FieldResolver(() => RecyclingFigures, { nullable: true, description: "The institution's recycling figures for a period (batched across a list)." })
+  recycling(@Root() institution: Institution, @Arg('period', () => PeriodInput) period: PeriodInput, @Ctx() ctx: Context): Promise<RecyclingFigures | null> {
+    return ctx.loaders.recyclingByInstitution.load(`${JSON.stringify(resolvePeriod(period))}|${institution.id}`);
+  }
+}
+
+@Resolver(() => RecyclingChangedEvent)
+export class RecyclingChangedEventResolver {
+  @FieldResolver(() => Institution)
+  async institution(@Root() ev: RecyclingChangedPayload, @Ctx() ctx: Context): Promise<Institution> {
+    return (await ctx.loaders.institutionById.load(ev.institutionId))!;
+  }
+}
+
+export const RecyclingResolvers = [RecyclingResolver, RecyclingFiguresResolver, InstitutionRecyclingResolver, RecyclingChangedEventResolver] as const;

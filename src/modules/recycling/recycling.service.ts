@@ -1,0 +1,188 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { canReadRows, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
+import type { Principal } from '../../access/principal';
+import type { Database } from '../../db/database';
+import { ForbiddenError, Problems } from '../../errors/domain-errors';
+import { add, decimalToNumber, parseDecimal, ZERO, type Dec } from '../../figures/decimal';
+import { divideExact } from '../../figures/precision';
+import { groupRows } from '../../graphql/batch';
+import { decodeIntId, intKey, keyset, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { disclosurePlan, MIN_GROUP, setKey, subtreeOf } from '../accounting/disclosure';
+import type { InstitutionInfo } from '../accounting/figures';
+import { IndicatorGroupBy } from '../accounting/indicators.types';
+import { monthStart, nextMonth, resolvePeriod, type Period, type PeriodInput } from '../accounting/period';
+import { loadReference, type Reference } from '../factors/reference';
+import type { InstitutionCategory } from '../registry/registry.enums';
+import { DISPOSITIONS, STREAMS, WasteDisposition } from './recycling.enums';
+import type { RecyclingRecordFilter } from './recycling.inputs';
+import { recyclingSums, type RecyclingSumRow } from './recycling.repository';
+import { RecyclingRecord } from './recycling-record.entity';
+import { currentMonth } from './recycling-ingest.service';
+import { RecyclingFigures, type RecyclingStreamFigures } from './recycling.types';
+
+export interface RecyclingGroupFilter {
+  regionId?: string | null;
+  category?: InstitutionCategory | null;
+  inMunicipalAppraisal?: boolean | null;
+}
+
+/** What a subscriber of `recyclingChanged` hears after a commit. */
+export interface RecyclingChangedPayload {
+  institutionId: number;
+  months: string[];
+}
+
+const MONTH_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Months of the period that have begun (a running year counts the months so far), for coverage. */
+export function monthsOf(period: Pick<Period, 'from' | 'to'>, thisMonth: string): number {
+  let n = 0;
+  for (let m = monthStart(period.from); m < period.to && m <= thisMonth; m = nextMonth(m)) n++;
+  return n;
+}
+
+/**
+ * Figures from exact sums (numeric text per stream and disposition): kilograms summed exactly,
+ * rates divided once; floats only here, for the API boundary to round by unit.
+ */
+export function recyclingFiguresOf(period: Period, rows: Pick<RecyclingSumRow, 'stream' | 'disposition' | 'kg'>[], monthsReported: number, monthsExpected: number, count: number): RecyclingFigures {
+  const kg = new Map<string, Dec>();
+  for (const r of rows) {
+    if (r.stream === null || r.kg === null) continue;
+    const k = `${r.stream}|${r.disposition}`;
+    kg.set(k, add(kg.get(k) ?? ZERO, parseDecimal(r.kg, 'kg')));
+  }
+  const totals = new Map<WasteDisposition, Dec>(DISPOSITIONS.map((d) => [d, ZERO]));
+  const byStream: RecyclingStreamFigures[] = STREAMS.map((stream) => {
+    const of = (d: WasteDisposition) => kg.get(`${stream}|${d}`) ?? ZERO;
+    let total = ZERO;
+    for (const d of DISPOSITIONS) {
+      totals.set(d, add(totals.get(d)!, of(d)));
+      total = add(total, of(d));
+    }
+    return {
+      stream,
+      recycledKg: decimalToNumber(of(WasteDisposition.RECYCLED)),
+      landfilledKg: decimalToNumber(of(WasteDisposition.LANDFILLED)),
+      incineratedKg: decimalToNumber(of(WasteDisposition.INCINERATED)),
+      totalKg: decimalToNumber(total),
+      recyclingRate: divideExact(of(WasteDisposition.RECYCLED), total),
+    };
+  });
+  const total = DISPOSITIONS.reduce((a, d) => add(a, totals.get(d)!), ZERO);
+  const f = new RecyclingFigures();
+  Object.assign(f, {
+    institutionId: null,
+    regionId: null,
+    category: null,
+    period,
+    institutionCount: count,
+    suppressed: false,
+    byStream,
+    recycledKg: decimalToNumber(totals.get(WasteDisposition.RECYCLED)!),
+    landfilledKg: decimalToNumber(totals.get(WasteDisposition.LANDFILLED)!),
+    incineratedKg: decimalToNumber(totals.get(WasteDisposition.INCINERATED)!),
+    totalKg: decimalToNumber(total),
+    recyclingRate: divideExact(totals.get(WasteDisposition.RECYCLED)!, total),
+    coverage: monthsExpected > 0 ? divideExact(monthsReported, monthsExpected) : null,
+  } satisfies Partial<RecyclingFigures>);
+  return f;
+}
+
+function suppress(f: RecyclingFigures): RecyclingFigures {
+  return Object.assign(f, { suppressed: true, byStream: [], recycledKg: null, landfilledKg: null, incineratedKg: null, totalKg: null, recyclingRate: null, coverage: null });
+}
+
+export class RecyclingService {
+  constructor(
+    private readonly db: Database,
+    private readonly em: EntityManager,
+    private readonly principal: Principal,
+  ) {}
+
+  private rowScope(): InstitutionScope {
+    const scope = readInstitutions(this.principal, 'recycling');
+    if (!scope) throw new ForbiddenError('this key may not read recycling records of single institutions (aggregates only, or nothing)');
+    return scope;
+  }
+
+  async records(filter: RecyclingRecordFilter | undefined, page: PageArgs): Promise<Page<RecyclingRecord>> {
+    const scope = this.rowScope();
+    const problems = new Problems();
+    for (const f of ['from', 'to'] as const) if (filter?.[f] && !MONTH_DAY.test(filter[f]!)) problems.add(`filter.${f}`, 'a day, YYYY-MM-DD');
+    problems.throwIfAny();
+    const and: Record<string, unknown>[] = [scope.kind === 'all' ? {} : { institution: { $in: scope.ids } }];
+    if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    if (filter?.stream) and.push({ stream: filter.stream });
+    if (filter?.from) and.push({ month: { $gte: filter.from } });
+    if (filter?.to) and.push({ month: { $lt: filter.to } });
+    const w = pageWindow(page, 1);
+    const ks = keyset(w, ['id'], [intKey]);
+    const where = { $and: and } as FilterQuery<RecyclingRecord>;
+    const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<RecyclingRecord>;
+    const rows = await this.em.find(RecyclingRecord, paged, { orderBy: ks.orderBy as never, limit: w.size + 1 });
+    return toPage(rows, w, () => this.em.count(RecyclingRecord, where), (r) => [r.id]);
+  }
+
+  /** Figures of the given institutions for one period, keyed by id: one statement for all of them. */
+  async forInstitutionIds(period: Period, ids: number[]): Promise<Map<number, RecyclingFigures>> {
+    const scope = this.rowScope();
+    const allowed = ids.filter((id) => scope.kind === 'all' || scope.ids.includes(id));
+    if (!allowed.length) return new Map();
+    const rows = await recyclingSums(this.db.pool, allowed, period.from, period.to);
+    const byInstitution = groupRows(rows, (r) => r.institution_id);
+    const expected = monthsOf(period, currentMonth(this.db.timezone));
+    return new Map(allowed.map((id) => {
+      const list = byInstitution.get(id) ?? [];
+      const f = recyclingFiguresOf(period, list, list.find((r) => r.stream === null)?.months ?? 0, expected, 1);
+      f.institutionId = id;
+      return [id, f];
+    }));
+  }
+
+  private members(ref: Reference, scope: InstitutionScope, filter: RecyclingGroupFilter | undefined): InstitutionInfo[] {
+    let list = scope.kind === 'all' ? ref.institutions : ref.institutions.filter((i) => scope.ids.includes(i.id));
+    if (filter?.category) list = list.filter((i) => i.category === filter.category);
+    if (filter?.inMunicipalAppraisal != null) list = list.filter((i) => i.inMunicipalAppraisal === filter.inMunicipalAppraisal);
+    if (filter?.regionId) {
+      const within = subtreeOf(ref.regions)(decodeIntId(filter.regionId, 'Region', 'filter.regionId'));
+      list = list.filter((i) => within.has(i.regionId));
+    }
+    return list;
+  }
+
+  /**
+   * Figures summed by region, category or for the city: kilograms summed exactly over the group's
+   * institutions, rates as ratios of those sums. An aggregate-only key (PUBLIC) reads every
+   * institution's groups, withheld under the same disclosure plan as the indicators.
+   */
+  async aggregate(input: PeriodInput, groupBy: IndicatorGroupBy, filter: RecyclingGroupFilter | undefined): Promise<RecyclingFigures[]> {
+    const granted = readScope(this.principal, 'recycling');
+    if (!granted) throw new ForbiddenError('this key may not read recycling figures');
+    const isPublic = granted === 'aggregate';
+    // Appraisal membership is an institution detail: a filter on it would disclose it.
+    if (isPublic && filter?.inMunicipalAppraisal != null && !canReadRows(this.principal, 'institutionDetail')) {
+      throw new ForbiddenError('this key may not filter by appraisal membership (an institution detail)');
+    }
+    const scope: InstitutionScope = isPublic ? { kind: 'all' } : this.rowScope();
+    const period = resolvePeriod(input);
+    const ref = await loadReference(this.db.pool);
+    const members = this.members(ref, scope, filter);
+    const plan = isPublic ? disclosurePlan(ref, ref.institutions, ref.regions) : null;
+    const keyOf = (i: InstitutionInfo): string => (groupBy === IndicatorGroupBy.REGION ? String(i.regionId) : groupBy === IndicatorGroupBy.CATEGORY ? i.category : 'CITY');
+    const groups = groupBy === IndicatorGroupBy.CITY ? new Map([['CITY', members]]) : groupRows(members, keyOf);
+    const ids = scope.kind === 'all' && !filter ? null : members.map((i) => i.id);
+    const rows = members.length ? await recyclingSums(this.db.pool, ids, period.from, period.to) : [];
+    const byInstitution = groupRows(rows, (r) => r.institution_id);
+    const expected = monthsOf(period, currentMonth(this.db.timezone));
+    return [...groups.entries()].map(([key, insts]) => {
+      const list = insts.flatMap((i) => byInstitution.get(i.id) ?? []);
+      const reported = list.reduce((n, r) => n + (r.stream === null ? r.months : 0), 0);
+      const f = recyclingFiguresOf(period, list, reported, expected * insts.length, insts.length);
+      f.regionId = groupBy === IndicatorGroupBy.REGION ? Number(key) : null;
+      f.category = groupBy === IndicatorGroupBy.CATEGORY ? (key as InstitutionCategory) : null;
+      if (plan && (insts.length < MIN_GROUP || !plan.published.has(setKey(insts.map((i) => i.id))))) return suppress(f);
+      return f;
+    });
+  }
+}
