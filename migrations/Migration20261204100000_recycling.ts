@@ -11,6 +11,8 @@ export class Migration20261204100000_recycling extends Migration {
     this.addSql(`alter table "recycling_record" add constraint "recycling_record_institution_id_foreign" foreign key ("institution_id") references "institution" ("id") on update cascade;`);
     // Figures of a period read every institution's months of that period.
     this.addSql(`create index "recycling_record_month_index" on "recycling_record" ("month");`);
+    // Writes move a data version, so the response cache may keep answers that read the records.
+    this.addSql(`select ewc_track_data_version('recycling_record'::regclass);`);
   }
 
   override async down(): Promise<void> {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { assertCanWrite, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
+import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, DomainError, Problems, ValidationError, type FieldProblem } from '../../errors/domain-errors';
 import { add, decimalOfNumber, formatDecimal, ZERO } from '../../figures/decimal';
 import { fromGlobalId, toGlobalId } from '../../graphql/relay';
@@ -165,22 +166,11 @@ function recyclingChanges(fresh: RecyclingRow[], duplicates: number): ObjectChan
 
 /** The GraphQL batch: its problems become one error (BAD_USER_INPUT, CONFLICT or FORBIDDEN) naming rows. */
 export async function ingestRecyclingBatch(pool: pg.Pool, principal: Principal, rows: RecyclingRow[]): Promise<RecyclingIngestOutcome> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { problems, result } = await applyRecyclingRows(client, principal, rows, principal.keyName);
-    if (problems.length) {
-      await client.query('ROLLBACK');
-      throw errorOf(problems);
-    }
-    await client.query('COMMIT');
+    if (problems.length) throw errorOf(problems);
     return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 function errorOf(problems: RecyclingProblem[]): Error {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
+import { inTransaction } from '../../db/transaction';
 import { fromGlobalId } from '../../graphql/relay';
 import { ImportRejectedError, ImportRowLimitError, Report, reportPathOf } from '../imports/import.service';
 import { ImportFileError, matchColumns, readRows, type RawRow } from '../imports/reading-file.parser';
@@ -93,27 +94,19 @@ export async function importRecycling(pool: pg.Pool, file: string, opts: { princ
       await report.close(true);
       throw new ImportRejectedError(report.path, report.count, 0);
     }
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    const result = await inTransaction(pool, async (client) => {
       const { problems, result } = await applyRecyclingRows(client, opts.principal ?? null, rows, opts.submittedBy);
       if (problems.length) {
-        await client.query('ROLLBACK');
         const c = columns!;
         const header = (field: string) => (field === 'institutionId' ? (c.institution ?? c.creditCode ?? c.institutionId) : c[field as RecyclingColumn]) ?? field;
         for (const p of [...problems].sort((a, b) => a.index - b.index)) await report.add({ row: fileRow[p.index], column: header(p.field), reason: p.message });
         await report.close(true);
         throw new ImportRejectedError(report.path, report.count, problems.filter((p) => p.kind === 'forbidden').length);
       }
-      await client.query('COMMIT');
-      rmSync(report.path, { force: true });
-      return { rows: count, ...result };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return result;
+    });
+    rmSync(report.path, { force: true });
+    return { rows: count, ...result };
   } catch (err) {
     if (!(err instanceof ImportRejectedError)) await report.close(false);
     throw err;
