@@ -4,15 +4,15 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { inTransaction } from '../../db/transaction';
-import { from as copyFrom } from 'pg-copy-streams';
 import { addStagedToRollups } from '../accounting/rollup';
 import type { Principal } from '../../access/principal';
 import type { ReadingsIngestedPayload } from '../metering/ingest.service';
 import { assertCanWriteMeter, canReadMeter } from '../metering/meter-scope';
-import type { Carrier, MeterUnit } from '../metering/metering.enums';
 import { BatchSource } from '../metering/reading-batch.entity';
 import { ImportFileError, mapColumns, readRows, type ColumnMap } from './reading-file.parser';
 import { utcMonthOf, writeMonths } from './month-loader';
+import { allMeters, dropStagedDuplicates, insertImportBatch, openStaging, stagedConflicts, stagedSpans, stageNearReadings } from './import.repository';
+import { lockMeters } from '../metering/metering.repository';
 import { checkRow, type RowProblem } from './reading-row';
 import { batchChange, record } from '../audit/audit.service';
 import { cliOperator } from '../audit/audit.scope';
@@ -139,11 +139,7 @@ export async function importReadings(
     return ms;
   };
   const written = await inTransaction(pool, async (client) => {
-    await client.query(
-      `CREATE TEMP TABLE import_staging (row_no int NOT NULL, meter_id int NOT NULL, period_start timestamptz NOT NULL,
-                                         period_end timestamptz NOT NULL, value float8 NOT NULL) ON COMMIT DROP`,
-    );
-    const copy = client.query(copyFrom('COPY import_staging FROM STDIN'));
+    const copy = await openStaging(client);
     let pending = '';
     try {
       let columns: ColumnMap | null = null;
@@ -194,21 +190,10 @@ export async function importReadings(
     phases.read = Date.now() - t0;
     mark = Date.now();
     if (fileMeters.size) {
-      // A temporary table has no statistics until analysed; the checks below join on it.
-      await client.query('ANALYZE import_staging');
       // Locks the meters so an import and a GraphQL batch for one meter apply one after the other.
-      await client.query('SELECT id FROM meter WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [[...fileMeters]]);
-      // Stored readings of the file's meters that could equal or overlap a row (none spans over 366
-      // days): literal bounds let the planner read only those months' partitions, once.
-      const near = await client.query(
-        `CREATE TEMP TABLE import_near ON COMMIT DROP AS
-           SELECT meter_id, period_start, period_end, value FROM reading
-            WHERE meter_id = ANY($1::int[]) AND period_start > $2::timestamptz - interval '366 days' AND period_start < $3`,
-        [[...fileMeters], new Date(first), new Date(lastEnd)],
-      );
-      const stored = near.rowCount ?? 0;
-      if (stored) await client.query('CREATE INDEX ON import_near (meter_id, period_start); ANALYZE import_near');
-      for (const p of await conflicts(client, stored > 0)) await report.add(p);
+      await lockMeters(client, [...fileMeters]);
+      const stored = await stageNearReadings(client, [...fileMeters], new Date(first), new Date(lastEnd));
+      for (const p of await stagedConflicts(client, stored > 0)) await report.add(p);
     }
     if (report.count) {
       await report.close(true);
@@ -218,45 +203,30 @@ export async function importReadings(
     rmSync(report.path, { force: true });
 
     // Rows already stored with the same value are duplicates; what is left is new.
-    // Only rows starting no later than their meter's last stored reading can equal one: a file that
-    // continues the stored data then makes no probe per row (the plan chose one index lookup each).
-    const dup = await client.query(
-      `DELETE FROM import_staging s USING ${NEAR_LAST} n, import_near r
-        WHERE n.meter_id = s.meter_id AND s.period_start <= n.last_start
-          AND r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end`,
-    );
-    const duplicates = dup.rowCount ?? 0;
+    const duplicates = await dropStagedDuplicates(client);
     const accepted = rows - duplicates;
     phases.check = lap();
     if (!accepted) return { accepted, duplicates, batchId: null, spans: [], refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS };
-    const batch = await client.query<{ id: number }>(
-      `INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
-       VALUES ($1, $2, $3, now(), $4, $5, 0) RETURNING id`,
-      [BatchSource.IMPORT, opts.principal?.keyId || null, opts.submittedBy, accepted, duplicates],
-    );
-    const batchId = batch.rows[0].id;
+    const batchId = await insertImportBatch(client, { keyId: opts.principal?.keyId || null, submittedBy: opts.submittedBy, accepted, duplicates });
     // Months without a partition are loaded on the side and attached; the others take one insert.
     await writeMonths(client, 'import_staging', [...months], batchId);
     phases.write = lap();
     // The totals take the staged rows' share (no stored reading is read again); the spans make the events.
-    const spans = await client.query<{ meter_id: number; institution_id: number; carrier: Carrier; unit: MeterUnit; n: number; s: Date; e: Date; total: number }>(
-      `SELECT s.meter_id, m.institution_id, m.carrier, m.unit, count(*)::int AS n, min(s.period_start) AS s, max(s.period_end) AS e, sum(s.value)::float8 AS total
-         FROM import_staging s JOIN meter m ON m.id = s.meter_id GROUP BY 1, 2, 3, 4`,
-    );
+    const spans = await stagedSpans(client);
     const refreshed = await addStagedToRollups(client, 'import_staging', tz);
     const closedYearRows = await markClosedYearStaged(closed, client, 'import_staging');
     await record(client, {
       actor: opts.principal ?? cliOperator(),
       changes: [
         batchChange({
-          batchId, source: BatchSource.IMPORT, meterIds: spans.rows.map((r) => r.meter_id), accepted, duplicates, corrected: 0,
-          periodStart: new Date(Math.min(...spans.rows.map((r) => r.s.getTime()))),
-          periodEnd: new Date(Math.max(...spans.rows.map((r) => r.e.getTime()))),
+          batchId, source: BatchSource.IMPORT, meterIds: spans.map((r) => r.meter_id), accepted, duplicates, corrected: 0,
+          periodStart: new Date(Math.min(...spans.map((r) => r.s.getTime()))),
+          periodEnd: new Date(Math.max(...spans.map((r) => r.e.getTime()))),
         }),
       ],
-      institutionIds: spans.rows.map((r) => r.institution_id),
+      institutionIds: spans.map((r) => r.institution_id),
     });
-    return { accepted, duplicates, batchId, spans: spans.rows, refreshedMonths: refreshed.months, closedYearRows };
+    return { accepted, duplicates, batchId, spans, refreshedMonths: refreshed.months, closedYearRows };
   }, { statementTimeoutMs: opts.statementTimeoutMs }).catch(async (err: unknown) => {
     if (!(err instanceof ImportRejectedError)) await report.close(false);
     throw err;
@@ -276,7 +246,7 @@ export async function importReadings(
  * (others are "no meter", as in GraphQL), with those it may also write.
  */
 async function metersFor(pool: pg.Pool, principal: Principal | undefined) {
-  const { rows } = await pool.query<{ id: number; serial: string; institution_id: number; carrier: Carrier }>('SELECT id, serial, institution_id, carrier FROM meter');
+  const rows = await allMeters(pool);
   if (!principal) return { visible: rows, writable: null };
   const visible = rows.filter((m) => canReadMeter(principal, { carrier: m.carrier, institutionId: m.institution_id }));
   const writable = new Set<number>();
@@ -289,39 +259,4 @@ async function metersFor(pool: pg.Pool, principal: Principal | undefined) {
     }
   }
   return { visible, writable };
-}
-
-/** Per meter, the last start and end of the stored readings a file's rows could meet. */
-const NEAR_LAST = '(SELECT meter_id, max(period_start) AS last_start, max(period_end) AS last_end FROM import_near GROUP BY 1)';
-
-/**
- * Rows that repeat or overlap another row of the file, differ from a stored reading, or overlap
- * one with other bounds; `import_near` holds the stored readings that could (when `stored` is true).
- */
-async function conflicts(client: pg.PoolClient, stored: boolean): Promise<RowProblem[]> {
-  const withinFile = `SELECT row_no AS row, 'period_start' AS column, 'repeats or overlaps row ' || prev_row || ' of the same meter' AS reason
-       FROM (SELECT row_no, period_start,
-                    max(period_end) OVER (PARTITION BY meter_id ORDER BY period_start, period_end, row_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end,
-                    lag(row_no) OVER (PARTITION BY meter_id ORDER BY period_start, period_end, row_no) AS prev_row
-               FROM import_staging) w
-      WHERE prev_end > period_start`;
-  const againstStored = `
-     UNION ALL
-     SELECT s.row_no, 'value', s.value || ' differs from the stored ' || r.value || ' (readings already stored with other values)'
-       FROM import_staging s JOIN ${NEAR_LAST} n ON n.meter_id = s.meter_id AND s.period_start <= n.last_start
-       JOIN import_near r ON r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end
-      WHERE r.value <> s.value
-     UNION ALL
-     SELECT s.row_no, 'period_start', 'overlaps the stored reading ' || to_char(r.period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-                                       || ' to ' || to_char(r.period_end AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' of the same meter'
-       FROM import_staging s
-       -- A row starting after every stored reading of its meter has ended overlaps none: most rows of
-       -- a file that continues the stored data skip the probe (one index lookup per row before).
-       JOIN ${NEAR_LAST} n ON n.meter_id = s.meter_id AND s.period_start < n.last_end
-       CROSS JOIN LATERAL (SELECT period_start, period_end FROM import_near
-                            WHERE meter_id = s.meter_id AND period_start < s.period_end
-                            ORDER BY period_start DESC LIMIT 1) r
-      WHERE r.period_end > s.period_start AND (r.period_start, r.period_end) <> (s.period_start, s.period_end)`;
-  const { rows } = await client.query<{ row: number; column: string; reason: string }>(`${withinFile}${stored ? againstStored : ''} ORDER BY 1`);
-  return rows;
 }

@@ -7,9 +7,8 @@ import { assertCanWrite } from '../../access/guard';
 import { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
 import { BatchSource } from './reading-batch.entity';
 import type { ReadingRowInput } from './metering.inputs';
-import { rollupDeltaCtes } from '../accounting/rollup';
 import { ensureReadingPartitions } from './partitions';
-import { numberArray, timestampArray } from '../../db/sql-arrays';
+import { lockMeters, storedAround, writeBatch, type ExistingRow, type MeterRow } from './metering.repository';
 import { inTransaction } from '../../db/transaction';
 import { batchChange, record } from '../audit/audit.service';
 import { afterIngest, type AfterIngestScope } from '../accounting/after-ingest';
@@ -66,23 +65,6 @@ export interface IngestResult {
   refreshedMonths: string[];
   /** Rows added or corrected in closed years, and which: pending recalculation there. */
   closedYearRows: ClosedYearRows;
-}
-
-interface MeterRow {
-  id: number;
-  institution_id: number;
-  carrier: Carrier;
-  unit: MeterUnit;
-}
-
-interface ExistingRow {
-  id: string;
-  meter_id: number;
-  period_start: Date;
-  period_end: Date;
-  value: number;
-  quality: ReadingQuality;
-  batch_id: number;
 }
 
 const keyOf = (meterId: number, start: Date, end: Date) => `${meterId}|${start.getTime()}|${end.getTime()}`;
@@ -173,11 +155,7 @@ export class IngestService {
     const spans = await closedSpans(this.pool, this.timezone);
     const applied = await inTransaction(this.pool, async (client) => {
       // Locks the meters so two batches for one meter apply one after the other.
-      const meters = await client.query<MeterRow>(
-        'SELECT id, institution_id, carrier, unit FROM meter WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE',
-        [meterIds],
-      );
-      const meterById = new Map(meters.rows.map((m) => [m.id, m]));
+      const meterById = new Map((await lockMeters(client, meterIds)).map((m) => [m.id, m]));
       this.checkMeters(rows, meterById);
 
       const stored = await storedAround(client, rows);
@@ -202,39 +180,11 @@ export class IngestService {
       }
       // The batch, its new readings, its corrections and its share of the rollups: one statement.
       const touched = [...fresh, ...corrections.map((c) => c.row)];
-      const written = await client.query<{ batch_id: number; months: string[] }>(
-        `WITH b AS (
-           INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
-           VALUES ($1, $2, $3, now(), $4, $5, $6) RETURNING id),
-         u AS (SELECT * FROM unnest($7::int[], $8::timestamptz[], $9::timestamptz[], $10::float8[], $11::text[]) AS u(meter_id, period_start, period_end, value, quality)),
-         ins AS (
-           INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
-           SELECT u.meter_id, u.period_start, u.period_end, u.value, u.quality::reading_quality, b.id FROM u CROSS JOIN b),
-         c AS (SELECT * FROM unnest($12::bigint[], $13::timestamptz[], $14::timestamptz[], $15::int[], $16::float8[], $17::text[], $18::int[], $19::float8[], $20::text[])
-                 AS c(id, period_start, period_end, meter_id, old_value, old_quality, old_batch_id, value, quality)),
-         rev AS (
-           INSERT INTO reading_revision (reading_id, reading_period_start, value, quality, batch_id, replaced_by_id, replaced_at)
-           SELECT c.id, c.period_start, c.old_value, c.old_quality::reading_quality, c.old_batch_id, b.id, now() FROM c CROSS JOIN b),
-         upd AS (
-           UPDATE reading r SET value = c.value, quality = c.quality::reading_quality, batch_id = b.id
-             FROM c CROSS JOIN b WHERE r.id = c.id AND r.period_start = c.period_start),
-         -- A new reading adds its value and seconds; a correction its difference of value and no seconds.
-         src AS (SELECT meter_id, period_start, period_end, value, 1::float8 AS w FROM u
-                 UNION ALL SELECT meter_id, period_start, period_end, value - old_value, 0::float8 FROM c),
-         ${rollupDeltaCtes('src', '$21')}
-         SELECT b.id AS batch_id, array(SELECT DISTINCT to_char(month, 'YYYY-MM-DD') FROM rollup_months ORDER BY 1) AS months FROM b`,
-        [
-          this.source, this.principal.keyId || null, this.principal.keyName, fresh.length, duplicates, corrections.length,
-          numberArray(fresh.map((r) => r.meterId)), timestampArray(fresh.map((r) => r.periodStart)), timestampArray(fresh.map((r) => r.periodEnd)),
-          numberArray(fresh.map((r) => r.value)), fresh.map((r) => r.quality),
-          numberArray(corrections.map((c) => c.old.id)), timestampArray(corrections.map((c) => c.old.period_start)), timestampArray(corrections.map((c) => c.row.periodEnd)),
-          numberArray(corrections.map((c) => c.row.meterId)), numberArray(corrections.map((c) => c.old.value)), corrections.map((c) => c.old.quality),
-          numberArray(corrections.map((c) => c.old.batch_id)), numberArray(corrections.map((c) => c.row.value)), corrections.map((c) => c.row.quality),
-          this.timezone,
-        ],
-      );
-      const batchId = written.rows[0].batch_id;
-      const refreshed = { months: written.rows[0].months };
+      const written = await writeBatch(client, {
+        source: this.source, keyId: this.principal.keyId || null, submittedBy: this.principal.keyName, duplicates, fresh, corrections, timezone: this.timezone,
+      });
+      const { batchId } = written;
+      const refreshed = { months: written.months };
       const closedYearRows = await markClosedYearRows(spans, client, touched.map((r) => ({ start: r.periodStart, end: r.periodEnd })));
       await record(client, {
         actor: this.principal,
@@ -279,49 +229,6 @@ export class IngestService {
       throw new ForbiddenError(`this key may not write readings of the meters in rows ${shown}`, { rows: forbidden });
     }
   }
-}
-
-/**
- * The stored readings a batch can meet, in one statement: for each meter, those starting within
- * the batch's span for it, and the last one starting before (stored readings never overlap, so only
- * that one can reach into the span). The batch's bounds are constants, so the plan reads only the
- * partitions of the span; the look-back reads the index of each meter once.
- */
-async function storedAround(client: pg.PoolClient, rows: IngestRow[]): Promise<ExistingRow[]> {
-  const span = new Map<number, { s: number; e: number }>();
-  for (const r of rows) {
-    const m = span.get(r.meterId);
-    const s = r.periodStart.getTime();
-    const e = r.periodEnd.getTime();
-    if (!m) span.set(r.meterId, { s, e });
-    else {
-      m.s = Math.min(m.s, s);
-      m.e = Math.max(m.e, e);
-    }
-  }
-  const ids = [...span.keys()];
-  const first = Math.min(...[...span.values()].map((v) => v.s));
-  const last = Math.max(...[...span.values()].map((v) => v.e));
-  const found = await client.query<ExistingRow>(
-    `WITH k AS (SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS k(meter_id, s, e))
-     SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id
-       FROM k JOIN reading r ON r.meter_id = k.meter_id AND r.period_start >= k.s AND r.period_start < k.e
-      WHERE r.meter_id = ANY($1::int[]) AND r.period_start >= $4::timestamptz AND r.period_start < $5::timestamptz
-     UNION ALL
-     SELECT p.id, p.meter_id, p.period_start, p.period_end, p.value, p.quality, p.batch_id
-       FROM k CROSS JOIN LATERAL (
-              SELECT id, meter_id, period_start, period_end, value, quality, batch_id FROM reading
-               WHERE meter_id = k.meter_id AND period_start < k.s
-                 -- No reading spans more than 366 days: lets the plan skip older partitions.
-                 AND period_start > k.s - interval '366 days'
-               ORDER BY period_start DESC LIMIT 1) p
-      WHERE p.period_end > k.s`,
-    [
-      numberArray(ids), timestampArray(ids.map((id) => new Date(span.get(id)!.s))), timestampArray(ids.map((id) => new Date(span.get(id)!.e))),
-      new Date(first), new Date(last),
-    ],
-  );
-  return found.rows;
 }
 
 /**

@@ -1,0 +1,134 @@
+import type pg from 'pg';
+import { numberArray, timestampArray } from '../../db/sql-arrays';
+import { rollupDeltaCtes } from '../accounting/rollup';
+import type { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
+import type { BatchSource } from './reading-batch.entity';
+
+/* The SQL of a readings batch, in the batch's transaction (see IngestService). */
+
+export interface MeterRow {
+  id: number;
+  institution_id: number;
+  carrier: Carrier;
+  unit: MeterUnit;
+}
+
+/** A stored reading a batch may repeat, correct or overlap. */
+export interface ExistingRow {
+  id: string;
+  meter_id: number;
+  period_start: Date;
+  period_end: Date;
+  value: number;
+  quality: ReadingQuality;
+  batch_id: number;
+}
+
+/** A reading's meter and period. */
+export interface ReadingSpan {
+  meterId: number;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+/** A reading to store: new, or the new value of a correction. */
+export interface ReadingValue extends ReadingSpan {
+  value: number;
+  quality: ReadingQuality;
+}
+
+/**
+ * Locks the meters (in id order, so two writers never deadlock): two batches, or a batch and an
+ * import, for one meter apply one after the other. Returns the meters that exist.
+ */
+export async function lockMeters(client: pg.PoolClient, meterIds: number[]): Promise<MeterRow[]> {
+  const { rows } = await client.query<MeterRow>('SELECT id, institution_id, carrier, unit FROM meter WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [meterIds]);
+  return rows;
+}
+
+/**
+ * The stored readings a batch can meet, in one statement: for each meter, those starting within
+ * the batch's span for it, and the last one starting before (stored readings never overlap, so only
+ * that one can reach into the span). The batch's bounds are constants, so the plan reads only the
+ * partitions of the span; the look-back reads the index of each meter once.
+ */
+export async function storedAround(client: pg.PoolClient, rows: ReadingSpan[]): Promise<ExistingRow[]> {
+  const span = new Map<number, { s: number; e: number }>();
+  for (const r of rows) {
+    const m = span.get(r.meterId);
+    const s = r.periodStart.getTime();
+    const e = r.periodEnd.getTime();
+    if (!m) span.set(r.meterId, { s, e });
+    else {
+      m.s = Math.min(m.s, s);
+      m.e = Math.max(m.e, e);
+    }
+  }
+  const ids = [...span.keys()];
+  const first = Math.min(...[...span.values()].map((v) => v.s));
+  const last = Math.max(...[...span.values()].map((v) => v.e));
+  const found = await client.query<ExistingRow>(
+    `WITH k AS (SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS k(meter_id, s, e))
+     SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id
+       FROM k JOIN reading r ON r.meter_id = k.meter_id AND r.period_start >= k.s AND r.period_start < k.e
+      WHERE r.meter_id = ANY($1::int[]) AND r.period_start >= $4::timestamptz AND r.period_start < $5::timestamptz
+     UNION ALL
+     SELECT p.id, p.meter_id, p.period_start, p.period_end, p.value, p.quality, p.batch_id
+       FROM k CROSS JOIN LATERAL (
+              SELECT id, meter_id, period_start, period_end, value, quality, batch_id FROM reading
+               WHERE meter_id = k.meter_id AND period_start < k.s
+                 -- No reading spans more than 366 days: lets the plan skip older partitions.
+                 AND period_start > k.s - interval '366 days'
+               ORDER BY period_start DESC LIMIT 1) p
+      WHERE p.period_end > k.s`,
+    [
+      numberArray(ids), timestampArray(ids.map((id) => new Date(span.get(id)!.s))), timestampArray(ids.map((id) => new Date(span.get(id)!.e))),
+      new Date(first), new Date(last),
+    ],
+  );
+  return found.rows;
+}
+
+/**
+ * Writes a batch in one statement: its row, its new readings, its corrections (the old values kept
+ * as revisions) and its share of the rollups. Returns the batch id and the local months (YYYY-MM-01)
+ * whose rollups changed.
+ */
+export async function writeBatch(
+  client: pg.PoolClient,
+  b: { source: BatchSource; keyId: number | null; submittedBy: string; duplicates: number; fresh: ReadingValue[]; corrections: { row: ReadingValue; old: ExistingRow }[]; timezone: string },
+): Promise<{ batchId: number; months: string[] }> {
+  const { fresh, corrections } = b;
+  const written = await client.query<{ batch_id: number; months: string[] }>(
+    `WITH b AS (
+       INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
+       VALUES ($1, $2, $3, now(), $4, $5, $6) RETURNING id),
+     u AS (SELECT * FROM unnest($7::int[], $8::timestamptz[], $9::timestamptz[], $10::float8[], $11::text[]) AS u(meter_id, period_start, period_end, value, quality)),
+     ins AS (
+       INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
+       SELECT u.meter_id, u.period_start, u.period_end, u.value, u.quality::reading_quality, b.id FROM u CROSS JOIN b),
+     c AS (SELECT * FROM unnest($12::bigint[], $13::timestamptz[], $14::timestamptz[], $15::int[], $16::float8[], $17::text[], $18::int[], $19::float8[], $20::text[])
+             AS c(id, period_start, period_end, meter_id, old_value, old_quality, old_batch_id, value, quality)),
+     rev AS (
+       INSERT INTO reading_revision (reading_id, reading_period_start, value, quality, batch_id, replaced_by_id, replaced_at)
+       SELECT c.id, c.period_start, c.old_value, c.old_quality::reading_quality, c.old_batch_id, b.id, now() FROM c CROSS JOIN b),
+     upd AS (
+       UPDATE reading r SET value = c.value, quality = c.quality::reading_quality, batch_id = b.id
+         FROM c CROSS JOIN b WHERE r.id = c.id AND r.period_start = c.period_start),
+     -- A new reading adds its value and seconds; a correction its difference of value and no seconds.
+     src AS (SELECT meter_id, period_start, period_end, value, 1::float8 AS w FROM u
+             UNION ALL SELECT meter_id, period_start, period_end, value - old_value, 0::float8 FROM c),
+     ${rollupDeltaCtes('src', '$21')}
+     SELECT b.id AS batch_id, array(SELECT DISTINCT to_char(month, 'YYYY-MM-DD') FROM rollup_months ORDER BY 1) AS months FROM b`,
+    [
+      b.source, b.keyId, b.submittedBy, fresh.length, b.duplicates, corrections.length,
+      numberArray(fresh.map((r) => r.meterId)), timestampArray(fresh.map((r) => r.periodStart)), timestampArray(fresh.map((r) => r.periodEnd)),
+      numberArray(fresh.map((r) => r.value)), fresh.map((r) => r.quality),
+      numberArray(corrections.map((c) => c.old.id)), timestampArray(corrections.map((c) => c.old.period_start)), timestampArray(corrections.map((c) => c.row.periodEnd)),
+      numberArray(corrections.map((c) => c.row.meterId)), numberArray(corrections.map((c) => c.old.value)), corrections.map((c) => c.old.quality),
+      numberArray(corrections.map((c) => c.old.batch_id)), numberArray(corrections.map((c) => c.row.value)), corrections.map((c) => c.row.quality),
+      b.timezone,
+    ],
+  );
+  return { batchId: written.rows[0].batch_id, months: written.rows[0].months };
+}
