@@ -12,7 +12,7 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import { sqlStats } from '../src/db/sql-stats';
-import { fmt, percentile, post, postgresCpuMs, runBench, withDemoHub } from './lib';
+import { electricityMeterIds, fmt, HOURLY_FROM, hourlyBatch, percentile, post, postgresCpuMs, runBench, withDemoHub } from './lib';
 
 const INGEST = `mutation($input: IngestReadingsInput!) { ingestReadings(input: $input) { accepted duplicates corrected } }`;
 
@@ -28,19 +28,9 @@ async function main(): Promise<void> {
     const { rows: [{ readings }] } = await db.pool.query<{ readings: number }>('SELECT count(*)::int AS readings FROM reading');
     console.log(`demo: ${readings.toLocaleString('en-US')} readings in ${parts[0].n} monthly partitions (${parts[0].first} .. ${parts[0].last})`);
 
-    const meters = await post(url, goa, '{ meters(first: 100, filter: { carrier: ELECTRICITY }) { nodes { id } } }');
-    const all: string[] = meters.data.meters.nodes.map((m: { id: string }) => m.id);
-    const idsOf = (c: number) => all.filter((_, i) => i % clients === c);
-    // Hours from 2025-01-01, right after the demo's years of stored readings.
-    const base = Date.parse('2025-01-01T00:00:00+08:00');
-    const batch = (c: number, b: number) => {
-      const ids = idsOf(c);
-      const hoursPerBatch = Math.ceil(1000 / ids.length);
-      return Array.from({ length: 1000 }, (_, i) => {
-        const hour = b * hoursPerBatch + Math.floor(i / ids.length);
-        return { meterId: ids[i % ids.length], periodStart: new Date(base + hour * 3_600_000).toISOString(), periodEnd: new Date(base + (hour + 1) * 3_600_000).toISOString(), value: 10 + (i % 17) };
-      });
-    };
+    const all = await electricityMeterIds(url, goa);
+    // Each client writes its own meters, so clients never wait on one another's meter locks.
+    const batch = (c: number, b: number) => hourlyBatch(all.filter((_, i) => i % clients === c), b);
     // Warm-up: the first batch of each client also makes the 2025 partitions.
     for (let c = 0; c < clients; c++) await post(url, goa, INGEST, { input: { rows: batch(c, 0) } });
 
@@ -81,7 +71,7 @@ async function main(): Promise<void> {
     const plan = await db.pool.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
        SELECT count(*) FROM reading r WHERE r.meter_id = ANY($1::int[]) AND r.period_start >= $2::timestamptz AND r.period_start < $3::timestamptz`,
-      [[1], new Date(base - 26 * 3_600_000), new Date(base + 36 * 3_600_000)],
+      [[1], new Date(HOURLY_FROM - 26 * 3_600_000), new Date(HOURLY_FROM + 36 * 3_600_000)],
     );
     const scanned = plan.rows.filter((r) => /reading_y\d{4}m\d{2}/.test(r['QUERY PLAN'])).length;
     console.log(`| partitions the refresh's bounded scan reads for a one-day batch | ${scanned} of ${parts[0].n} |`);
