@@ -7,6 +7,7 @@ import { inTransaction, LONG_STATEMENT_TIMEOUT_MS } from '../../db/transaction';
 import { ConflictError, ValidationError } from '../../errors/domain-errors';
 import { ComplianceStatus } from '../compliance/compliance.enums';
 import { openRectifications, type Breach } from '../compliance/rectification.sql';
+import { insertRecalculation, insertYearClosure, lockYearClosure, updateYearClosure } from './closing.repository';
 import { storeClosedFigures, type MonthFigure } from './figures';
 import { IndicatorsService } from './indicators.service';
 import { resolvePeriod } from './period';
@@ -67,9 +68,7 @@ export class ClosingService {
     if (await this.em.findOne(YearClosure, { year })) throw new ConflictError(`${year} is already closed; use recalculateYear to refresh its figures`);
     const live = await this.liveYear(year);
     await inTransaction(this.db.pool, async (client) => {
-      await client.query('INSERT INTO year_closure (year, closed_by, closed_at, energy_kgce, emissions_kg_co2) VALUES ($1, $2, now(), $3, $4)', [
-        year, this.principal.keyName, live.totals.energyKgce, live.totals.emissionsKgCo2,
-      ]);
+      await insertYearClosure(client, year, this.principal.keyName, live.totals);
       await storeClosedFigures(client, year, live.figures, live.profiles);
       // Once a year and all or nothing: its writes may run past a request's statement timeout.
       const opened = await openRectifications(client, year, live.breaches, this.principal.keyName);
@@ -95,18 +94,11 @@ export class ClosingService {
     const live = await this.liveYear(year);
     let id = 0;
     await inTransaction(this.db.pool, async (client) => {
-      const old = await client.query<{ energy_kgce: number; emissions_kg_co2: number }>('SELECT energy_kgce, emissions_kg_co2 FROM year_closure WHERE year = $1 FOR UPDATE', [year]);
-      // The readings written since closing are in the figures now: nothing is pending.
-      await client.query('UPDATE year_closure SET energy_kgce = $2, emissions_kg_co2 = $3, pending_rows = 0, pending_since = NULL WHERE year = $1', [year, live.totals.energyKgce, live.totals.emissionsKgCo2]);
+      const was = await lockYearClosure(client, year);
+      await updateYearClosure(client, year, live.totals);
       await storeClosedFigures(client, year, live.figures, live.profiles);
       const opened = await openRectifications(client, year, live.breaches, this.principal.keyName);
-      const rec = await client.query<{ id: number }>(
-        `INSERT INTO year_recalculation (year, recalculated_by, reason, at, old_energy_kgce, new_energy_kgce, old_emissions_kg_co2, new_emissions_kg_co2)
-         VALUES ($1, $2, $3, now(), $4, $5, $6, $7) RETURNING id`,
-        [year, this.principal.keyName, reason, old.rows[0].energy_kgce, live.totals.energyKgce, old.rows[0].emissions_kg_co2, live.totals.emissionsKgCo2],
-      );
-      id = rec.rows[0].id;
-      const was = old.rows[0];
+      id = await insertRecalculation(client, { year, by: this.principal.keyName, reason, old: was, totals: live.totals });
       await record(client, {
         actor: this.principal,
         changes: [
