@@ -35,6 +35,8 @@ export interface DemoContract {
   cut?: number;
   assets: { name: string; quantity: number; valueYuan: string }[];
   payments: { amountYuan: string; paidOn: string }[];
+  /** Changes to the site that the baseline does not know (a wing opened, a ward closed), recorded as addNonRoutineEvent would. */
+  nonRoutineEvents?: { from: string; to: string; adjustmentKgce: string; reason: string; recordedOn: string }[];
 }
 
 const HOSPITAL_MEASURES: DemoContract['measures'] = [
@@ -53,6 +55,13 @@ export const DEMO_CONTRACTS: DemoContract[] = [
     steps: ['2022-03-10', '2022-04-20', '2022-06-15', '2022-07-01', '2022-10-01'], operatingFrom: '2022-10-01', cut: 0.74,
     assets: [{ name: 'Air-source heat pump units', quantity: 12, valueYuan: '2160000.00' }, { name: 'LED luminaires', quantity: 5400, valueYuan: '1350000.00' }, { name: 'Energy monitoring platform', quantity: 1, valueYuan: '880000.00' }],
     payments: [{ amountYuan: '150000.00', paidOn: '2023-04-20' }, { amountYuan: '160000.00', paidOn: '2023-07-20' }],
+    // The 2023 wing (12,000 m², floor area 98,000 -> 110,000 m² in the profiles from 2023) uses energy
+    // the baseline year never saw. Worked from the demo's own figures: the frozen baseline (2021-07-01
+    // to 2022-07-01, 365 days) is 1,887,522.728 kgce on 98,000 m², so 1,887,522.728 / 98,000 / 365 =
+    // 0.052768 kgce per m² a day; times 12,000 m² times the 547 days the wing operated in the demo's
+    // data (2023-01-01 to 2024-06-30) = 346,371.238 kgce. Prorated by days, 2023 gets 365/547 of it:
+    // 231,125.232 kgce, the baseline year's use per m² over the wing's floor for one year.
+    nonRoutineEvents: [{ from: '2023-01-01', to: '2024-07-01', adjustmentKgce: '346371.238', reason: 'New wing of 12,000 m² in use from 2023-01-01: baseline kgce per m² a day x 12,000 m² x 547 days', recordedOn: '2023-02-15' }],
   },
   {
     institution: 'hosp-xinning', esco: 'shaoyang-huineng', title: 'Xinning County People’s Hospital energy performance contract', titleZh: '新宁县人民医院合同能源管理项目', type: 'GUARANTEED_SAVINGS', status: 'OPERATING',

@@ -48,6 +48,14 @@ export async function insertProgrammes(client: pg.PoolClient, creditCodeOf: (key
         id, c.payments.map((p) => p.amountYuan), c.payments.map((p) => p.paidOn),
       ]);
     }
+    const events = c.nonRoutineEvents ?? [];
+    if (events.length) {
+      await client.query(
+        `INSERT INTO epc_non_routine_event (contract_id, from_day, to_day, adjustment_kgce, reason, recorded_by, recorded_at)
+         SELECT $1, f, t, a, r, 'demo: GOA admin', (d::timestamp AT TIME ZONE 'Asia/Shanghai') FROM unnest($2::date[], $3::date[], $4::numeric[], $5::text[], $6::date[]) AS u(f, t, a, r, d)`,
+        [id, events.map((e) => e.from), events.map((e) => e.to), events.map((e) => e.adjustmentKgce), events.map((e) => e.reason), events.map((e) => e.recordedOn)],
+      );
+    }
   }
   const A = DEMO_AUDITS;
   await client.query(

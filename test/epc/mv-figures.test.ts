@@ -89,3 +89,20 @@ describe('stored M&V figures', () => {
     expect(after.adjustedBaselineKgce).not.toBeCloseTo(before.adjustedBaselineKgce, 3);
   });
 });
+
+describe("the demo's Longhui wing", () => {
+  it('is a non-routine event worth a baseline year per m² over 12,000 m² in 2023', async () => {
+    const [{ id }] = await t.sql<{ id: number }>(`SELECT c.id FROM epc_contract c JOIN institution i ON i.id = c.institution_id WHERE i.name LIKE 'Longhui County People%Hospital'`);
+    const r = (await t.raw({
+      query: `query($id: ID!) { epcContract(id: $id) { baseline { from to kgce } nonRoutineEvents { from to adjustmentKgce }
+        savings(period: { year: 2023 }) { nonRoutineAdjustmentKgce } } }`,
+      variables: { id: toGlobalId('EpcContract', id) },
+    }, t.keys.goa)) as Json;
+    expect(r.errors).toBeUndefined();
+    const c = r.data.epcContract;
+    expect(c.nonRoutineEvents).toEqual([{ from: '2023-01-01', to: '2024-07-01', adjustmentKgce: 346371.238 }]);
+    // The baseline year (365 days on 98,000 m²) per m² over the wing's 12,000 m², for 2023's 365 days.
+    expect(c.baseline).toMatchObject({ from: '2021-07-01', to: '2022-07-01' });
+    expect(c.savings.nonRoutineAdjustmentKgce).toBeCloseTo((c.baseline.kgce * 12_000) / 98_000, 2);
+  });
+});
