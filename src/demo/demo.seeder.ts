@@ -17,6 +17,7 @@ import { freezeSignedBaselines, measureLoadedContracts } from '../modules/epc/ba
 import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
 import { DEMO_STATION, demoDailyTemperatures } from './weather.data';
 import { insertDemoRecycling } from './recycling.data';
+import { insertFleet } from './fleet.seeder';
 
 /** Daily readings from the first day through the last day (inclusive), in Asia/Shanghai days. */
 export const DEMO_FIRST_DAY = '2021-01-01';
@@ -275,15 +276,17 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
       const pvReadings = await insertProgrammes(client, creditCodeOf, batch.rows[0].id, DEMO_LAST_DAY);
       await client.query('UPDATE reading_batch SET accepted = accepted + $1 WHERE id = $2', [pvReadings, batch.rows[0].id]);
       await insertDemoRecycling(client);
+      const fleetReadings = await insertFleet(client, batch.rows[0].id, DEMO_FIRST_DAY, DEMO_LAST_DAY);
+      await client.query('UPDATE reading_batch SET accepted = accepted + $1 WHERE id = $2', [fleetReadings, batch.rows[0].id]);
       await insertDemoKeys(client, dataDir);
       await rebuildAllRollups(client, timezone);
-      return { readings, pvReadings };
+      return { readings, pvReadings, fleetReadings };
     },
     // The demo load may run longer than a request's statement timeout (it runs at `npm start` too).
     { statementTimeoutMs: 0 },
   );
   if (!loaded) return { seeded: false, rows: 0, readings: 0, ms: Date.now() - started };
-  const { readings, pvReadings } = loaded;
+  const { readings, pvReadings, fleetReadings } = loaded;
   await pool.query('ANALYZE');
   await closeDemoYears(db);
   // The demo's contracts were signed before the hub knew them: their baselines are frozen as signing would.
@@ -294,7 +297,7 @@ export async function seedDemo(db: Database, dataDir: string): Promise<SeedStats
     `SELECT (SELECT count(*) FROM region) + (SELECT count(*) FROM agency) + (SELECT count(*) FROM institution)
           + (SELECT count(*) FROM institution_profile) + (SELECT count(*) FROM meter) + (SELECT count(*) FROM api_key) AS n`,
   );
-  const stats = { seeded: true, rows: Number(counted.rows[0].n) + readings + pvReadings, readings: readings + pvReadings, ms: Date.now() - started };
+  const stats = { seeded: true, rows: Number(counted.rows[0].n) + readings + pvReadings + fleetReadings, readings: readings + pvReadings + fleetReadings, ms: Date.now() - started };
   logger.info('demo data loaded', { ...stats, rowsPerSecond: Math.round(stats.rows / (stats.ms / 1000)) });
   return stats;
 }
