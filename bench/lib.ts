@@ -19,10 +19,10 @@ export interface RunningHub {
   stop(): Promise<number>;
 }
 
-/** Starts `ewc-hub start` as a user would, and reads the URL and demo keys it prints. */
-export function startHub(env: Record<string, string>): Promise<RunningHub> {
+/** Starts `ewc-hub start` as a user would, and reads the URL and demo keys it prints; `nodeArgs` go to node (`--cpu-prof`). */
+export function startHub(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningHub> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [MAIN, 'start'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...nodeArgs, MAIN, 'start'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   // A bench that throws must not leave a hub (and its PostgreSQL) behind.
   process.once('exit', () => proc.kill('SIGINT'));
   let out = '';

@@ -6,7 +6,8 @@ import type { Carrier, MeterUnit } from '../metering/metering.enums';
 import { monthStart, nextMonth, type Period } from './period';
 
 /**
- * One institution's use of one carrier in one calendar month (or the part of it in the period).
+ * One institution's use of one carrier in one calendar month (or the part of it in the period), or
+ * in a run of months that share one factor set (`month` is then the run's first month).
  * Quantities are exact decimals: summed in SQL numeric, times the factors' exact decimals; they
  * become floats once, in the view the API rounds (precision policy, figures/precision.ts).
  */
@@ -42,17 +43,6 @@ export interface ProfileFigures {
   floorAreaM2: number | null;
 }
 
-interface RollupRow {
-  institution_id: number;
-  carrier: Carrier;
-  unit: MeterUnit;
-  month: string;
-  seconds: number;
-  meters: number;
-  value: Dec;
-  covered_s: number;
-}
-
 const ZERO_VALUE: Dec = { coef: 0n, scale: 0 };
 /** A numeric column as node-pg gives it (text), or null. */
 const exactOf = (text: string | null): Dec | null => (text === null ? null : parseDecimal(text, 'figure'));
@@ -66,11 +56,22 @@ export interface FigureGroups {
   keys: number[];
 }
 
+export interface LiveFigureOptions {
+  /** Per group instead of per institution (see FigureGroups). */
+  groups?: FigureGroups;
+  /**
+   * One figure per calendar month (what closing freezes). Otherwise one per run of months that
+   * share a factor set (`month` is its first month): the months' exact sums are added in SQL and
+   * multiplied once, the same exact figures in a twelfth of the rows for a year.
+   */
+  perMonth?: boolean;
+}
+
 /**
  * Live figures from the rollups: whole months from meter_month, the ragged ends of a period
- * (year to date) from meter_day. Never reads raw readings. A fixed number of statements whatever
- * the number of institutions; `ids` null means every institution. With `groups`, per group instead
- * of per institution (what a city-wide aggregate needs: hundreds of rows, not tens of thousands).
+ * (year to date) from meter_day. Never reads raw readings. One statement whatever the number of
+ * institutions; `ids` null means every institution. With `groups`, per group instead of per
+ * institution (what a city-wide aggregate needs: hundreds of rows, not tens of thousands).
  */
 export async function loadLiveFigures(
   pool: pg.Pool,
@@ -79,8 +80,9 @@ export async function loadLiveFigures(
   tz: string,
   factors: FactorTable,
   regionOf: (institutionId: number) => number,
-  groups?: FigureGroups,
+  options: LiveFigureOptions = {},
 ): Promise<MonthFigure[]> {
+  const { groups, perMonth = false } = options;
   const fullFrom = period.from.endsWith('-01') ? period.from : nextMonth(period.from);
   const fullTo = monthStart(period.to) < fullFrom ? fullFrom : monthStart(period.to);
   // Days outside whole months (a year to date ending mid-month); usually none. Dates are
@@ -89,62 +91,58 @@ export async function loadLiveFigures(
     { from: period.from, to: fullFrom < period.to ? fullFrom : period.to },
     { from: fullTo > period.from ? fullTo : period.from, to: period.to },
   ].filter((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.from) && /^\d{4}-\d{2}-\d{2}$/.test(e.to) && e.from < e.to);
-  // Three small statements in parallel: exact sums (numeric) per institution, carrier, unit and
-  // month (only where readings exist), meters per institution and carrier, and the seconds of each month.
+  // The runs of months summed together, each named by its first month: every month, or the
+  // months between two changes of factor versions (within a run every month resolves alike).
+  const first = monthStart(period.from);
+  const epochs: string[] = [];
+  if (perMonth) for (let m = first; m < period.to; m = nextMonth(m)) epochs.push(m);
+  else epochs.push(...factors.factorEpochs(first, period.to));
   // The meters to sum, each with the key it counts under: its institution, or its institution's group.
   // A charging point's meter behind a building meter is a submeter: the building meter already has its kWh.
   const notSubmeter = 'NOT EXISTS (SELECT 1 FROM charging_point cp WHERE cp.meter_id = m.id AND cp.behind_building_meter)';
   const me = groups
-    ? `SELECT m.id, g.key AS institution_id, m.carrier, m.unit FROM meter m JOIN unnest($1::int[], $4::int[]) AS g(institution_id, key) ON g.institution_id = m.institution_id WHERE ${notSubmeter}`
+    ? `SELECT m.id, g.key AS institution_id, m.carrier, m.unit FROM meter m JOIN unnest($1::int[], $8::int[]) AS g(institution_id, key) ON g.institution_id = m.institution_id WHERE ${notSubmeter}`
     : `SELECT m.id, m.institution_id, m.carrier, m.unit FROM meter m WHERE ($1::int[] IS NULL OR m.institution_id = ANY($1::int[])) AND ${notSubmeter}`;
-  const meterParams = groups ? [groups.institutionIds, groups.keys] : [ids];
-  const [sums, meters, months] = await Promise.all([
-    pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; month: string; value: string; covered_s: number }>(
-      `WITH me AS (${me}),
-       src AS (
-         SELECT mm.meter_id, mm.month, mm.value, mm.covered_s
-           FROM me JOIN meter_month mm ON mm.meter_id = me.id AND mm.month >= $2::date AND mm.month < $3::date
-         ${edges.map((e) => `UNION ALL
-         SELECT md.meter_id, date_trunc('month', md.day)::date, md.value, md.covered_s
-           FROM me JOIN meter_day md ON md.meter_id = me.id AND md.day >= '${e.from}'::date AND md.day < '${e.to}'::date`).join('\n')})
-       SELECT me.institution_id, me.carrier, me.unit, to_char(src.month, 'YYYY-MM-DD') AS month, sum(src.value::numeric) AS value, sum(src.covered_s)::float8 AS covered_s
+  // One statement: per institution (or group), carrier and meter unit, and per run of months, the
+  // meters, the seconds of the run within the period, and the exact sum (numeric) of the rollups.
+  const { rows } = await pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; epoch: string; meters: number; seconds: number; value: string | null; covered_s: number }>(
+    `WITH me AS (${me}),
+     ep AS (
+       SELECT e AS epoch,
+              extract(epoch FROM (least(lead(e) OVER (ORDER BY e), $3::date)::timestamp AT TIME ZONE $4)
+                               - (greatest(e, $2::date)::timestamp AT TIME ZONE $4))::float8 AS seconds
+         FROM unnest($5::date[]) e),
+     src AS (
+       SELECT mm.meter_id, mm.month, mm.value, mm.covered_s
+         FROM me JOIN meter_month mm ON mm.meter_id = me.id AND mm.month >= $6::date AND mm.month < $7::date
+       ${edges.map((e) => `UNION ALL
+       SELECT md.meter_id, date_trunc('month', md.day)::date, md.value, md.covered_s
+         FROM me JOIN meter_day md ON md.meter_id = me.id AND md.day >= '${e.from}'::date AND md.day < '${e.to}'::date`).join('\n')}),
+     sums AS (
+       SELECT me.institution_id, me.carrier, me.unit, ($5::date[])[width_bucket(src.month, $5::date[])] AS epoch,
+              sum(src.value::numeric) AS value, sum(src.covered_s)::float8 AS covered_s
          FROM src JOIN me ON me.id = src.meter_id
-        GROUP BY me.institution_id, me.carrier, me.unit, src.month`,
-      groups ? [groups.institutionIds, fullFrom, fullTo, groups.keys] : [ids, fullFrom, fullTo],
-    ),
-    pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; meters: number }>(
-      `WITH me AS (${me.replace('$4', '$2')}) SELECT institution_id, carrier, unit, count(*)::int AS meters FROM me GROUP BY 1, 2, 3`,
-      meterParams,
-    ),
-    pool.query<{ month: string; seconds: number }>(
-      `SELECT to_char(m, 'YYYY-MM-DD') AS month,
-              extract(epoch FROM (least(m + interval '1 month', $2::date::timestamp) AT TIME ZONE $3)
-                               - (greatest(m, $1::date::timestamp) AT TIME ZONE $3))::float8 AS seconds
-         FROM generate_series(date_trunc('month', $1::date::timestamp), $2::date::timestamp - interval '1 day', interval '1 month') m`,
-      [period.from, period.to, tz],
-    ),
-  ]);
-  const sumOf = new Map(sums.rows.map((r) => [`${r.institution_id}|${r.carrier}|${r.unit}|${r.month}`, r]));
-  const rows: RollupRow[] = [];
-  for (const m of meters.rows) {
-    for (const mo of months.rows) {
-      const hit = sumOf.get(`${m.institution_id}|${m.carrier}|${m.unit}|${mo.month}`);
-      rows.push({ institution_id: m.institution_id, carrier: m.carrier, unit: m.unit, month: mo.month, seconds: mo.seconds, meters: m.meters, value: hit ? parseDecimal(hit.value, 'figure') : ZERO_VALUE, covered_s: hit?.covered_s ?? 0 });
-    }
-  }
+        GROUP BY 1, 2, 3, 4),
+     kinds AS (SELECT institution_id, carrier, unit, count(*)::int AS meters FROM me GROUP BY 1, 2, 3)
+     SELECT k.institution_id, k.carrier, k.unit, to_char(ep.epoch, 'YYYY-MM-DD') AS epoch, k.meters, ep.seconds, s.value::text AS value, coalesce(s.covered_s, 0) AS covered_s
+       FROM kinds k CROSS JOIN ep
+       LEFT JOIN sums s ON s.institution_id = k.institution_id AND s.carrier = k.carrier AND s.unit = k.unit AND s.epoch = ep.epoch`,
+    [groups ? groups.institutionIds : ids, period.from, period.to, tz, epochs, fullFrom, fullTo, ...(groups ? [groups.keys] : [])],
+  );
   return rows.map((r) => {
-    const f = factors.resolve(r.carrier, r.unit, r.month, regionOf(r.institution_id));
+    const f = factors.resolve(r.carrier, r.unit, r.epoch, regionOf(r.institution_id));
     const x = f.exact;
+    const value = r.value === null ? ZERO_VALUE : parseDecimal(r.value, 'figure');
     return {
       institutionId: r.institution_id,
-      month: r.month,
+      month: r.epoch,
       carrier: r.carrier,
-      quantity: mul(r.value, x.toUnit),
+      quantity: mul(value, x.toUnit),
       unit: f.unit,
-      kgce: x.kgce && mul(r.value, x.kgce),
-      kgCo2: x.kgCo2 && mul(r.value, x.kgCo2),
+      kgce: x.kgce && mul(value, x.kgce),
+      kgCo2: x.kgCo2 && mul(value, x.kgCo2),
       scope: f.scope,
-      avoidedKgCo2: x.avoidedKgCo2 && mul(r.value, x.avoidedKgCo2),
+      avoidedKgCo2: x.avoidedKgCo2 && mul(value, x.avoidedKgCo2),
       coveredS: r.covered_s,
       expectedS: r.seconds * r.meters,
       conversionFactorIds: f.conversionFactorIds,

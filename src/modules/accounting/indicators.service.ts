@@ -18,7 +18,7 @@ import { InstitutionCategory } from '../registry/registry.enums';
 import { disclosurePlan, MIN_GROUP, setKey } from './disclosure';
 import { loadClosedFigures, loadLiveFigures, type InstitutionInfo, type MonthFigure, type ProfileFigures } from './figures';
 import { ComplianceResult, IndicatorGroupBy, Indicators, type Denied } from './indicators.types';
-import { addDays, isoDay, PeriodKind, resolvePeriod, type Period, type PeriodInput } from './period';
+import { addDays, isoDay, monthStart, PeriodKind, resolvePeriod, type Period, type PeriodInput } from './period';
 import { ratio, share, sumFigures, sumProfiles } from './totals';
 
 /** PUBLIC never sees a group this small: it would be one institution's figures. */
@@ -83,15 +83,18 @@ export class IndicatorsService {
   /**
    * Month figures and profiles for the institutions, frozen for a closed year, live otherwise; live
    * figures include the vehicle energy no meter measures. The fleet figures are live either way.
+   * Live ones come per calendar month with `perMonth` (what closing freezes), else per run of months
+   * sharing a factor set (vehicle months merged into their run).
    */
-  async figures(ref: Reference, ids: number[] | null, period: Pick<Period, 'from' | 'to' | 'year'>, closed: boolean) {
+  async figures(ref: Reference, ids: number[] | null, period: Pick<Period, 'from' | 'to' | 'year'>, closed: boolean, perMonth = false) {
     const regionOf = (id: number) => ref.byId.get(id)?.regionId ?? 0;
     const [figures, profiles, vehicles] = await Promise.all([
-      closed ? loadClosedFigures(this.db.pool, ids, period.year, period) : loadLiveFigures(this.db.pool, ids, period, this.tz, ref.factors, regionOf),
+      closed ? loadClosedFigures(this.db.pool, ids, period.year, period) : loadLiveFigures(this.db.pool, ids, period, this.tz, ref.factors, regionOf, { perMonth }),
       this.profiles(ids, period.year, closed),
       loadVehicleFigures(this.db.pool, ids, period, ref.factors, regionOf),
     ]);
-    return { figures: closed ? figures : mergeFigures(figures, vehicles.monthFigures), profiles, fleet: vehicles.fleet };
+    const vehicleFigures = perMonth ? vehicles.monthFigures : inFactorRuns(vehicles.monthFigures, ref, period);
+    return { figures: closed ? figures : mergeFigures(figures, vehicleFigures), profiles, fleet: vehicles.fleet };
   }
 
   private async profiles(ids: number[] | null, year: number, closed: boolean): Promise<Map<number, ProfileFigures>> {
@@ -140,7 +143,7 @@ export class IndicatorsService {
   /** Live figures of every institution over the period, ignoring any closure: what closing freezes. */
   async allFigures(period: Period) {
     const ref = await this.reference();
-    const { figures, profiles } = await this.figures(ref, null, period, false);
+    const { figures, profiles } = await this.figures(ref, null, period, false, true);
     return { institutions: ref.institutions, figures, profiles };
   }
 
@@ -227,11 +230,11 @@ export class IndicatorsService {
       });
       const grouping = { institutionIds: members.map((i) => i.id), keys };
       const [figures, byInstitution, vehicles] = await Promise.all([
-        loadLiveFigures(this.db.pool, null, period, this.tz, ref.factors, (k) => parts[k].regionId, grouping),
+        loadLiveFigures(this.db.pool, null, period, this.tz, ref.factors, (k) => parts[k].regionId, { groups: grouping }),
         this.profiles(ids, period.year, closed),
         loadVehicleFigures(this.db.pool, null, period, ref.factors, (k) => parts[k].regionId, grouping),
       ]);
-      figuresByGroup = groupRows(mergeFigures(figures, vehicles.monthFigures), (f) => parts[f.institutionId].group);
+      figuresByGroup = groupRows(mergeFigures(figures, inFactorRuns(vehicles.monthFigures, ref, period)), (f) => parts[f.institutionId].group);
       profiles = byInstitution;
       for (const [k, t] of vehicles.fleet) addToGroup(parts[k].group, t);
     }
@@ -248,6 +251,20 @@ export class IndicatorsService {
 }
 
 
+
+/**
+ * Month figures named by the run of months sharing a factor set they fall in (what live meter
+ * figures are keyed by), so each merges into its run's meter figure as it merged into its month's.
+ */
+function inFactorRuns(figures: MonthFigure[], ref: Reference, period: Pick<Period, 'from' | 'to'>): MonthFigure[] {
+  if (!figures.length) return figures;
+  const runs = ref.factors.factorEpochs(monthStart(period.from), period.to);
+  return figures.map((f) => {
+    let run = runs[0];
+    for (const r of runs) if (r <= f.month) run = r;
+    return run === f.month ? f : { ...f, month: run };
+  });
+}
 
 /**
  * Builds the view from figures and the profile; ratios are ratios of the exact sums, divided once.

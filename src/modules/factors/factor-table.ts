@@ -1,5 +1,6 @@
 import { decimalOfNumber, decimalToNumber, div, mul, type Dec } from '../../figures/decimal';
 import { ConflictError } from '../../errors/domain-errors';
+import { monthStart, nextMonth } from '../accounting/period';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import type { ConversionFactor } from './conversion-factor.entity';
 import type { EmissionFactor } from './emission-factor.entity';
@@ -59,6 +60,7 @@ const validOn = (f: { validFrom: string; validTo: string | null }, day: string) 
  */
 export class FactorTable {
   private readonly cache = new Map<string, CarrierFactors>();
+  private readonly epochs = new Map<string, string[]>();
 
   constructor(
     private readonly conversions: FactorRow<ConversionFactor>[],
@@ -74,6 +76,33 @@ export class FactorTable {
     if (!hit) {
       hit = this.compute(carrier, meterUnit, month, regionId);
       this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /**
+   * The months from `from` (a month's first day) to `to` (excluded) at which the versions valid on a
+   * month's first day may change, `from` first: every month from one of these to the next resolves
+   * to the same factors for any carrier, unit and region, so its quantities can be added before
+   * they are multiplied (the same exact product, once per run of months instead of once a month).
+   */
+  factorEpochs(from: string, to: string): string[] {
+    const key = `${from}|${to}`;
+    let hit = this.epochs.get(key);
+    if (!hit) {
+      const starts = new Set([from]);
+      for (const rows of [this.conversions, this.emissions, this.units]) {
+        for (const f of rows) {
+          for (const day of [f.validFrom, f.validTo]) {
+            if (day === null) continue;
+            // The first month whose first day is on or after the change.
+            const month = day.endsWith('-01') ? day : nextMonth(monthStart(day));
+            if (month > from && month < to) starts.add(month);
+          }
+        }
+      }
+      hit = [...starts].sort();
+      this.epochs.set(key, hit);
     }
     return hit;
   }
