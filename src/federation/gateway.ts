@@ -9,6 +9,7 @@ import { logger } from '../logger';
 import type { Context } from '../graphql/context';
 import { HUB_SUBGRAPH, type FederationConfig, type SubgraphConfig } from './federation.config';
 import { IDENTITY_HEADER, signIdentity, identityOf, type ForwardedIdentity } from './identity';
+import { BoundedMap } from '../bounded-map';
 import { printHubSubgraph } from './subgraph';
 
 /** How long the gateway waits for a subgraph's answer before it counts the subgraph as down. */
@@ -93,26 +94,22 @@ const MAX_DOCUMENTS = 1_000;
  * operation every time, so here each is parsed and validated once and only executed after.
  */
 class HubSubgraphSource implements GraphQLDataSource<Context> {
-  private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  private readonly documents = new BoundedMap<string, DocumentNode | readonly GraphQLError[]>(MAX_DOCUMENTS);
 
   constructor(private readonly schema: GraphQLSchema) {}
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<Context>): Promise<GatewayGraphQLResponse> {
     const text = request.query ?? '';
-    let document = this.documents.get(text);
-    if (!document) {
+    const document = this.documents.getOrCompute(text, () => {
       try {
         const parsed = parse(text);
         const errors = validate(this.schema, parsed);
-        document = errors.length ? errors : parsed;
+        return errors.length ? errors : parsed;
       } catch (err) {
         if (!(err instanceof GraphQLError)) throw err;
-        document = [err];
+        return [err];
       }
-      // Oldest out first: a Map iterates in insertion order.
-      if (this.documents.size >= MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
-      this.documents.set(text, document);
-    }
+    });
     if (Array.isArray(document)) return { errors: document } as unknown as GatewayGraphQLResponse;
     const result = await execute({ schema: this.schema, document: document as DocumentNode, variableValues: request.variables, operationName: request.operationName, contextValue: context });
     // The gateway reads GraphQLErrors as LocalGraphQLDataSource hands them (extensions and original error kept for the formatter).

@@ -5,6 +5,7 @@
  * Pure functions: no database, no I/O.
  */
 import { createHash } from 'node:crypto';
+import { BoundedMap } from '../../bounded-map';
 import { autocorrelationLag1, invert, tQuantile, tTwoSidedP } from './stats';
 
 export type CaltrackMethod = 'DAILY' | 'BILLING';
@@ -92,8 +93,7 @@ export function degreeDaysPerDay(temps: readonly number[], balanceC: number, kin
 }
 
 /** Fits already made, by their exact inputs: a contract not signed yet is fitted live on every read, and a grid search costs 100+ ms of CPU. */
-const FITS = new Map<string, CaltrackModel | null>();
-const MAX_FITS = 256;
+const FITS = new BoundedMap<string, CaltrackModel | null>(256);
 
 /**
  * `fitCaltrack`, answered from memory when the same observations were fitted before (a pure
@@ -101,17 +101,7 @@ const MAX_FITS = 256;
  */
 export function fitCaltrackCached(periods: readonly UsagePeriod[], method: CaltrackMethod, fitCooling: boolean): CaltrackModel | null {
   const key = createHash('sha256').update(JSON.stringify([method, fitCooling, periods.map((p) => [p.start, p.days, p.usage, p.temps])])).digest('base64');
-  if (FITS.has(key)) {
-    const hit = FITS.get(key)!;
-    // Least recently used goes first.
-    FITS.delete(key);
-    FITS.set(key, hit);
-    return hit;
-  }
-  const model = fitCaltrack(periods, method, fitCooling);
-  if (FITS.size >= MAX_FITS) FITS.delete(FITS.keys().next().value!);
-  FITS.set(key, model);
-  return model;
+  return FITS.getOrCompute(key, () => fitCaltrack(periods, method, fitCooling));
 }
 
 /**
