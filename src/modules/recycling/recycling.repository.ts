@@ -33,27 +33,39 @@ export async function insertRecyclingRecords(client: pg.ClientBase, rows: Recycl
   );
 }
 
-/** One institution's kilograms of one stream and disposition over a period; `stream` null on the per-institution row. */
+/** One institution's kilograms of one stream and disposition over a period. */
 export interface RecyclingSumRow {
   institution_id: number;
-  stream: string | null;
-  disposition: string | null;
-  kg: string | null;
-  /** On the per-institution row: the months with any record. */
-  months: number;
+  stream: string;
+  disposition: string;
+  kg: string;
+  /** Months of the period with a record of this stream and disposition: bit n is the n-th month from the period's first. */
+  months: string;
 }
 
 /**
- * Exact sums (numeric) per institution, stream and disposition over local months [from, to), and
- * per institution the months reported: one statement whatever the number of institutions.
+ * Exact sums (numeric) per institution, stream and disposition over local months [from, to), with
+ * the months they cover as a bit mask (a period is at most a year): one hash aggregate, one
+ * statement whatever the number of institutions.
  */
 export async function recyclingSums(pool: pg.Pool, ids: number[] | null, from: string, to: string): Promise<RecyclingSumRow[]> {
+  const first = Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7));
   const { rows } = await pool.query<RecyclingSumRow>(
-    `SELECT institution_id, stream, disposition, sum(quantity_kg)::text AS kg, count(DISTINCT month)::int AS months
+    `SELECT institution_id, stream, disposition, sum(quantity_kg)::text AS kg,
+            bit_or(1::bigint << ((extract(year FROM month)::int * 12 + extract(month FROM month)::int) - $4::int))::text AS months
        FROM recycling_record
       WHERE month >= date_trunc('month', $1::date) AND month < $2::date AND ($3::int[] IS NULL OR institution_id = ANY($3::int[]))
-      GROUP BY GROUPING SETS ((institution_id, stream, disposition), (institution_id))`,
-    [from, to, ids],
+      GROUP BY institution_id, stream, disposition`,
+    [from, to, ids, first],
   );
   return rows;
+}
+
+/** Months with any record among an institution's rows (the union of their masks). */
+export function monthsReported(rows: Pick<RecyclingSumRow, 'months'>[]): number {
+  let mask = 0n;
+  for (const r of rows) mask |= BigInt(r.months);
+  let n = 0;
+  for (; mask; mask &= mask - 1n) n++;
+  return n;
 }

@@ -15,7 +15,7 @@ import { loadReference, type Reference } from '../factors/reference';
 import type { InstitutionCategory } from '../registry/registry.enums';
 import { DISPOSITIONS, STREAMS, WasteDisposition } from './recycling.enums';
 import type { RecyclingRecordFilter } from './recycling.inputs';
-import { recyclingSums, type RecyclingSumRow } from './recycling.repository';
+import { monthsReported, recyclingSums, type RecyclingSumRow } from './recycling.repository';
 import { RecyclingRecord } from './recycling-record.entity';
 import { currentMonth } from './recycling-ingest.service';
 import { RecyclingFigures, type RecyclingStreamFigures } from './recycling.types';
@@ -45,10 +45,9 @@ export function monthsOf(period: Pick<Period, 'from' | 'to'>, thisMonth: string)
  * Figures from exact sums (numeric text per stream and disposition): kilograms summed exactly,
  * rates divided once; floats only here, for the API boundary to round by unit.
  */
-export function recyclingFiguresOf(period: Period, rows: Pick<RecyclingSumRow, 'stream' | 'disposition' | 'kg'>[], monthsReported: number, monthsExpected: number, count: number): RecyclingFigures {
+export function recyclingFiguresOf(period: Period, rows: Pick<RecyclingSumRow, 'stream' | 'disposition' | 'kg'>[], reported: number, expected: number, count: number): RecyclingFigures {
   const kg = new Map<string, Dec>();
   for (const r of rows) {
-    if (r.stream === null || r.kg === null) continue;
     const k = `${r.stream}|${r.disposition}`;
     kg.set(k, add(kg.get(k) ?? ZERO, parseDecimal(r.kg, 'kg')));
   }
@@ -84,7 +83,7 @@ export function recyclingFiguresOf(period: Period, rows: Pick<RecyclingSumRow, '
     incineratedKg: decimalToNumber(totals.get(WasteDisposition.INCINERATED)!),
     totalKg: decimalToNumber(total),
     recyclingRate: divideExact(totals.get(WasteDisposition.RECYCLED)!, total),
-    coverage: monthsExpected > 0 ? divideExact(monthsReported, monthsExpected) : null,
+    coverage: expected > 0 ? divideExact(reported, expected) : null,
   } satisfies Partial<RecyclingFigures>);
   return f;
 }
@@ -134,7 +133,7 @@ export class RecyclingService {
     const expected = monthsOf(period, currentMonth(this.db.timezone));
     return new Map(allowed.map((id) => {
       const list = byInstitution.get(id) ?? [];
-      const f = recyclingFiguresOf(period, list, list.find((r) => r.stream === null)?.months ?? 0, expected, 1);
+      const f = recyclingFiguresOf(period, list, monthsReported(list), expected, 1);
       f.institutionId = id;
       return [id, f];
     }));
@@ -177,7 +176,7 @@ export class RecyclingService {
     const expected = monthsOf(period, currentMonth(this.db.timezone));
     return [...groups.entries()].map(([key, insts]) => {
       const list = insts.flatMap((i) => byInstitution.get(i.id) ?? []);
-      const reported = list.reduce((n, r) => n + (r.stream === null ? r.months : 0), 0);
+      const reported = insts.reduce((n, i) => n + monthsReported(byInstitution.get(i.id) ?? []), 0);
       const f = recyclingFiguresOf(period, list, reported, expected * insts.length, insts.length);
       f.regionId = groupBy === IndicatorGroupBy.REGION ? Number(key) : null;
       f.category = groupBy === IndicatorGroupBy.CATEGORY ? (key as InstitutionCategory) : null;
