@@ -67,7 +67,7 @@ export class AuditEventsService {
         problems.add('filter.objectId', 'not a global id');
       }
     }
-    if (filter?.operation !== undefined && (filter.operation.length > MAX_OPERATION || filter.operation.includes('\0'))) {
+    if (filter?.operation != null && (filter.operation.length > MAX_OPERATION || filter.operation.includes('\0'))) {
       problems.add('filter.operation', `at most ${MAX_OPERATION} characters, no NUL`);
     }
     if (filter?.from && filter?.to && filter.from >= filter.to) problems.add('filter.to', 'must be after from');
