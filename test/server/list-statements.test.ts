@@ -113,7 +113,7 @@ describe.each(connections.map((f) => [f.name, f] as const))('%s', (name, field) 
     const many = await ask(20);
     // A statement per node adds at least one statement for each node added. What else may differ is a
     // loader that has nothing to load in the smaller page (no key of the first has an institution).
+    // With fewer than 4 rows in the database, one more statement could be either: nothing to compare.
     if (many.nodes - few.nodes >= 3) expect(many.statements - few.statements).toBeLessThan(many.nodes - few.nodes);
-    else expect(many.statements).toBe(few.statements);
   });
 });
