@@ -14,7 +14,7 @@ import { cliOperator, cliScope, runAudited } from '../modules/audit/audit.scope'
 import { DEMO_ESCOS } from './programmes.data';
 import { epcCuts, insertProgrammes } from './programmes.seeder';
 import { freezeSignedBaselines, measureLoadedContracts } from '../modules/epc/baseline-freeze';
-import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, type DemoInstitution } from './shaoyang.data';
+import { DEMO_AGENCIES, DEMO_INSTITUTIONS, DEMO_REGIONS, LONGHUI_WING, type DemoInstitution } from './shaoyang.data';
 import { DEMO_STATION, demoDailyTemperatures } from './weather.data';
 import { insertDemoRecycling } from './recycling.data';
 import { insertFleet } from './fleet.seeder';
@@ -43,6 +43,8 @@ interface MeterSpec {
   /** Seasonal shape, see SHAPES below. */
   shape: 'cooling_heating' | 'weather' | 'summer' | 'winter' | 'flat';
   weekend: number;
+  /** From this day the building is larger: its energy use grows by `grow` (new floor area over old). */
+  growth?: { from: string; grow: number };
 }
 
 function metersOf(inst: DemoInstitution): MeterSpec[] {
@@ -60,6 +62,10 @@ function metersOf(inst: DemoInstitution): MeterSpec[] {
   ];
   if (inst.hasCanteen || hospital) {
     specs.push({ institution: inst, carrier: 'NATURAL_GAS', unit: 'M3', serial: `SY-${inst.key}-G1`, supplier: 'GOA', daily: hospital ? inst.floorAreaM2 * 0.004 : 8 + inst.headcount * 0.08, shape: 'winter', weekend });
+  }
+  if (inst.key === LONGHUI_WING.institution) {
+    const growth = { from: LONGHUI_WING.from, grow: (inst.floorAreaM2 + LONGHUI_WING.areaM2) / inst.floorAreaM2 };
+    for (const s of specs) if (s.carrier !== 'WATER') s.growth = growth;
   }
   if (inst.hasFleet) {
     const diesel = hospital;
@@ -97,7 +103,7 @@ async function insertReference(client: pg.PoolClient): Promise<void> {
       credit: inst.creditCode,
       year,
       headcount: Math.round(inst.headcount * (1 + 0.015 * (year - 2021) * (n % 3 === 0 ? -1 : 1))),
-      floor: inst.key === 'hosp-longhui' && year >= 2023 ? inst.floorAreaM2 + 12_000 : inst.floorAreaM2,
+      floor: inst.key === LONGHUI_WING.institution && year >= Number(LONGHUI_WING.from.slice(0, 4)) ? inst.floorAreaM2 + LONGHUI_WING.areaM2 : inst.floorAreaM2,
     })),
   );
   await client.query(
@@ -122,8 +128,9 @@ async function insertMetersAndReadings(client: pg.PoolClient, batchId: number, s
   // saving trend and ±10% noise from md5(seed, meter, day), so the data is the same on every run.
   const result = await client.query(
     `WITH spec AS (
-       SELECT m.id AS meter_id, u.daily, u.shape, u.weekend, u.cut_from, u.cut
-         FROM unnest($1::text[], $2::float8[], $3::text[], $4::float8[], $9::date[], $10::float8[]) AS u(serial, daily, shape, weekend, cut_from, cut)
+       SELECT m.id AS meter_id, u.daily, u.shape, u.weekend, u.cut_from, u.cut, u.grow_from, u.grow
+         FROM unnest($1::text[], $2::float8[], $3::text[], $4::float8[], $9::date[], $10::float8[], $12::date[], $13::float8[])
+              AS u(serial, daily, shape, weekend, cut_from, cut, grow_from, grow)
          JOIN meter m ON m.serial = u.serial),
      weather AS (SELECT day, mean_temp_c FROM weather_day WHERE station_id = $11),
      day AS (
@@ -143,12 +150,14 @@ async function insertMetersAndReadings(client: pg.PoolClient, batchId: number, s
               * CASE WHEN day.dow >= 6 THEN s.weekend ELSE 1 END
               * power(0.98, day.yr)
               * CASE WHEN day.day >= s.cut_from THEN s.cut ELSE 1 END
+              * CASE WHEN day.day >= s.grow_from THEN s.grow ELSE 1 END
               * (1 + 0.1 * (('x' || substr(md5($7 || ':' || s.meter_id || ':' || day.day), 1, 8))::bit(32)::int / 2147483648.0))
             )::numeric, 2)::float8,
             'MEASURED', $8
        FROM spec s CROSS JOIN day LEFT JOIN weather w ON w.day = day.day`,
     [specs.map((s) => s.serial), specs.map((s) => s.daily), specs.map((s) => s.shape), specs.map((s) => s.weekend), DEMO_FIRST_DAY, DEMO_LAST_DAY, SEED, batchId,
-      specs.map((s) => cuts.get(s.serial)?.from ?? null), specs.map((s) => cuts.get(s.serial)?.cut ?? null), stationId],
+      specs.map((s) => cuts.get(s.serial)?.from ?? null), specs.map((s) => cuts.get(s.serial)?.cut ?? null), stationId,
+      specs.map((s) => s.growth?.from ?? null), specs.map((s) => s.growth?.grow ?? null)],
   );
   return result.rowCount ?? 0;
 }

@@ -56,7 +56,7 @@ export const DEMO_CONTRACTS: DemoContract[] = [
     assets: [{ name: 'Air-source heat pump units', quantity: 12, valueYuan: '2160000.00' }, { name: 'LED luminaires', quantity: 5400, valueYuan: '1350000.00' }, { name: 'Energy monitoring platform', quantity: 1, valueYuan: '880000.00' }],
     payments: [{ amountYuan: '150000.00', paidOn: '2023-04-20' }, { amountYuan: '160000.00', paidOn: '2023-07-20' }],
     // The 2023 wing (12,000 m², floor area 98,000 -> 110,000 m² in the profiles from 2023) uses energy
-    // the baseline year never saw. Worked from the demo's own figures: the frozen baseline (2021-07-01
+    // the baseline year never saw, and the hospital's meters carry it (LONGHUI_WING). Worked from the demo's own figures: the frozen baseline (2021-07-01
     // to 2022-07-01, 365 days) is 1,887,522.728 kgce on 98,000 m², so 1,887,522.728 / 98,000 / 365 =
     // 0.052768 kgce per m² a day; times 12,000 m² times the 547 days the wing operated in the demo's
     // data (2023-01-01 to 2024-06-30) = 346,371.238 kgce. Prorated by days, 2023 gets 365/547 of it:

@@ -187,6 +187,13 @@ const SCHOOLS: SiteRow[] = [
 
 // Credit codes are synthetic: '11' (government organ) or '12' (public institution), the region's
 // division code, and the position in DEMO_INSTITUTIONS as serial so that every code is distinct.
+/**
+ * Longhui hospital's new wing, in use from 2023: its floor area is in the profiles from then on, and
+ * its energy in the hospital's meters (at the hospital's own use per m²), so the contract's
+ * non-routine event adjusts the baseline for energy the readings really carry.
+ */
+export const LONGHUI_WING = { institution: 'hosp-longhui', from: '2023-01-01', areaM2: 12_000 } as const;
+
 export const DEMO_INSTITUTIONS: DemoInstitution[] = [
   ...DEPARTMENTS.map(([key, nameZh, name, headcount, floorAreaM2, hasCanteen, hasFleet]) => ({
     key,
