@@ -7,7 +7,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSchema, Kind, parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { EXAMPLE_VARIABLES } from './examples';
 import { repoRoot } from './paths';
@@ -45,6 +45,7 @@ export function exampleTabs(operationsDir: string, schema: GraphQLSchema): Explo
     const doc = parse(text);
     const kept: string[] = [];
     const variables: Record<string, unknown> = {};
+    const operations: OperationDefinitionNode[] = [];
     let previousEnd = 0;
     for (const def of doc.definitions) {
       const loc = def.loc!;
@@ -64,7 +65,13 @@ export function exampleTabs(operationsDir: string, schema: GraphQLSchema): Explo
       }
       const coerced = getVariableValues(schema, def.variableDefinitions ?? [], examples);
       if (coerced.errors) throw new Error(`explorer: ${file}: ${name}: ${coerced.errors.map((e) => e.message).join('; ')}`);
+      operations.push(def);
       kept.push(source);
+    }
+    // The tab sends its one set to whichever operation runs: each must accept all of it.
+    for (const def of operations) {
+      const coerced = getVariableValues(schema, def.variableDefinitions ?? [], variables);
+      if (coerced.errors) throw new Error(`explorer: ${file}: ${def.name?.value}, with the tab's variables: ${coerced.errors.map((e) => e.message).join('; ')}`);
     }
     return {
       query: `# ${file}: the demo's example queries and subscriptions. Enter a demo key above, pick one with the run button.\n\n${kept.join('\n\n')}\n`,

@@ -62,7 +62,8 @@ export const EXAMPLE_VARIABLES: Readonly<Record<string, Record<string, unknown> 
   InstitutionTargets: { id: LONGHUI_HOSPITAL, period: { year: YEAR } },
   AggregateTargets: { period: { year: YEAR }, groupBy: 'CATEGORY' },
   // Monthly recycling records of the demo institutions (src/demo/recycling.data.ts).
-  RecyclingRecords: { first: 10, filter: { institutionId: LONGHUI_HOSPITAL } },
+  // No filter: the tab's $filter would reach AggregateRecycling, whose filter has no institutionId.
+  RecyclingRecords: { first: 10 },
   InstitutionsRecycling: { first: 10, period: { year: YEAR } },
   AggregateRecycling: { period: { year: YEAR }, groupBy: 'CATEGORY' },
   RecyclingChanged: {},
