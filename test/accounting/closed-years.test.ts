@@ -1,5 +1,5 @@
 import { toGlobalId } from '../../src/graphql/relay';
-import { projectionScale } from '../../src/modules/accounting/indicators.service';
+import { projectionScale } from '../../src/modules/accounting/indicators.build';
 import { ComplianceStatus } from '../../src/modules/compliance/compliance.enums';
 import { statusOf } from '../../src/modules/compliance/quota-book';
 import { startTestHub, type TestHub } from '../helpers/hub';

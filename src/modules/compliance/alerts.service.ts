@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { indicatorCoverage, indicatorValue, IndicatorsService, projectToYear } from '../accounting/indicators.service';
+import { indicatorCoverage, indicatorValue, projectToYear } from '../accounting/indicators.build';
+import { IndicatorsService } from '../accounting/indicators.service';
 import { addDays, isoDay, resolvePeriod } from '../accounting/period';
 import { TOPICS, type PubSub } from '../realtime/pubsub';
 import { AlertDirection, IndicatorKind } from './compliance.enums';
