@@ -6,7 +6,7 @@ import type { Database } from '../../db/database';
 import { inTransaction, LONG_STATEMENT_TIMEOUT_MS } from '../../db/transaction';
 import { ConflictError, ValidationError } from '../../errors/domain-errors';
 import { ComplianceStatus } from '../compliance/compliance.enums';
-import { openRectifications, type Breach } from '../compliance/rectification.sql';
+import { openRectifications, type Breach } from '../compliance/compliance.repository';
 import { insertRecalculation, insertYearClosure, lockYearClosure, updateYearClosure } from './closing.repository';
 import { storeClosedFigures, type MonthFigure } from './figures';
 import { IndicatorsService } from './indicators.service';

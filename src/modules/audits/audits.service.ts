@@ -9,6 +9,7 @@ import { yearPeriod } from '../accounting/period';
 import { Institution } from '../registry/institution.entity';
 import { EnergyAudit, type AuditTrigger, type RecommendedMeasure } from './energy-audit.entity';
 import { flushAudited } from '../audit/audit.service';
+import { allInstitutionIds, lastAuditDays } from './audits.repository';
 
 export interface AuditInput {
   institutionId: string;
@@ -103,12 +104,9 @@ export class AuditsService {
       else if (v > 0 && v < MIN_THRESHOLD) problems.add(`thresholds.${k}`, `must be 0 (no threshold) or at least ${MIN_THRESHOLD}`);
     }
     problems.throwIfAny();
-    const ids = (await this.db.pool.query<{ id: number }>('SELECT id FROM institution ORDER BY id')).rows.map((r) => r.id);
+    const ids = await allInstitutionIds(this.db.pool);
     const indicators = await new IndicatorsService(this.db, this.em, this.principal, this.db.timezone).forInstitutionIds(yearPeriod(year), ids);
-    const last = await this.db.pool.query<{ institution_id: number; last: string }>(
-      `SELECT institution_id, to_char(max(audited_on), 'YYYY-MM-DD') AS last FROM energy_audit GROUP BY 1`,
-    );
-    const lastBy = new Map(last.rows.map((r) => [r.institution_id, r.last]));
+    const lastBy = await lastAuditDays(this.db.pool);
     const cutoff = `${year - t.yearsWithoutAudit}-12-31`;
     const out: AuditCandidate[] = [];
     for (const [id, v] of indicators) {

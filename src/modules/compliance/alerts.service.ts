@@ -6,6 +6,7 @@ import { IndicatorsService } from '../accounting/indicators.service';
 import { addDays, isoDay, resolvePeriod } from '../accounting/period';
 import { TOPICS, type PubSub } from '../realtime/pubsub';
 import { AlertDirection, IndicatorKind } from './compliance.enums';
+import { insertAlert, lastReadingDays, latestAlertDirections } from './compliance.repository';
 import { MIN_COVERAGE } from './quota-book';
 import { logger } from '../../logger';
 
@@ -38,26 +39,14 @@ export async function checkComplianceAlerts(db: Database, em: EntityManager, pub
   const service = new IndicatorsService(db, em, SYSTEM, db.timezone);
   for (const year of years) {
     if (await service.isClosed(year)) continue;
-    const last = await db.pool.query<{ institution_id: number; through: string }>(
-      // The last day per meter is one probe of meter_day's key, not a scan of the year's days.
-      `SELECT m.institution_id, to_char(max(x.day), 'YYYY-MM-DD') AS through
-         FROM meter m CROSS JOIN LATERAL (
-                SELECT day FROM meter_day WHERE meter_id = m.id AND day >= $2::date AND day < $3::date ORDER BY day DESC LIMIT 1) x
-        WHERE m.institution_id = ANY($1::int[])
-        GROUP BY 1`,
-      [institutionIds, isoDay(year, 1), isoDay(year + 1, 1)],
-    );
+    const last = await lastReadingDays(db.pool, institutionIds, isoDay(year, 1), isoDay(year + 1, 1));
     const quotas = await service.quotaBook();
-    const previous = await db.pool.query<{ institution_id: number; indicator: IndicatorKind; direction: AlertDirection }>(
-      `SELECT DISTINCT ON (institution_id, indicator) institution_id, indicator, direction
-         FROM compliance_alert WHERE year = $1 AND institution_id = ANY($2::int[]) ORDER BY institution_id, indicator, id DESC`,
-      [year, institutionIds],
-    );
-    const wasOver = new Map(previous.rows.map((r) => [`${r.institution_id}|${r.indicator}`, r.direction === AlertDirection.CROSSED_ABOVE]));
+    const previous = await latestAlertDirections(db.pool, year, institutionIds);
+    const wasOver = new Map(previous.map((r) => [`${r.institution_id}|${r.indicator}`, r.direction === AlertDirection.CROSSED_ABOVE]));
     // Institutions whose data ends on the same day share one computation.
     const byThrough = new Map<string, number[]>();
-    for (const r of last.rows) byThrough.set(r.through, [...(byThrough.get(r.through) ?? []), r.institution_id]);
-    const infos = await service.institutionInfos(last.rows.map((r) => r.institution_id));
+    for (const r of last) byThrough.set(r.through, [...(byThrough.get(r.through) ?? []), r.institution_id]);
+    const infos = await service.institutionInfos(last.map((r) => r.institution_id));
     for (const [through, ids] of byThrough) {
       const views = await service.forInstitutionIds(resolvePeriod({ year, through }), ids);
       const elapsed = (Date.parse(addDays(through, 1)) - Date.parse(isoDay(year, 1))) / 86_400_000;
@@ -74,12 +63,8 @@ export async function checkComplianceAlerts(db: Database, em: EntityManager, pub
           const over = projected > quota.constraintValue;
           if (over === (wasOver.get(`${id}|${kind}`) ?? false)) continue;
           const direction = over ? AlertDirection.CROSSED_ABOVE : AlertDirection.BACK_UNDER;
-          const row = await db.pool.query<{ id: number }>(
-            `INSERT INTO compliance_alert (institution_id, year, indicator, direction, projected_value, year_to_date_value, constraint_value, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING id`,
-            [id, year, kind, direction, projected, ytd, quota.constraintValue],
-          );
-          const payload = { alertId: row.rows[0].id, institutionId: id, year, indicator: kind, direction, projectedValue: projected, yearToDateValue: ytd, constraintValue: quota.constraintValue, through };
+          const alertId = await insertAlert(db.pool, { institutionId: id, year, indicator: kind, direction, projectedValue: projected, yearToDateValue: ytd, constraintValue: quota.constraintValue });
+          const payload = { alertId, institutionId: id, year, indicator: kind, direction, projectedValue: projected, yearToDateValue: ytd, constraintValue: quota.constraintValue, through };
           out.push(payload);
           pubsub.publish(TOPICS.COMPLIANCE_ALERT, payload);
         }

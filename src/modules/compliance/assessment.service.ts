@@ -10,7 +10,8 @@ import { intKey, keyset, pageWindow, toPage, type Page, type PageArgs, type Page
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule, type EntryIndicator } from './assessment.entity';
-import { AssessmentStatus, ComplianceStatus, IndicatorKind, RectificationStatus } from './compliance.enums';
+import { AssessmentStatus, ComplianceStatus, IndicatorKind } from './compliance.enums';
+import { appraisalMembers, isYearClosed, openRectificationCounts } from './compliance.repository';
 import { auditedTransaction, flushAudited } from '../audit/audit.service';
 import type { Institution } from '../registry/institution.entity';
 
@@ -69,26 +70,20 @@ export class AssessmentService {
   /** GOA opens the round of a closed year: one entry per department in the municipal appraisal. */
   async open(year: number): Promise<AssessmentRound> {
     assertCanWrite(this.principal, 'assessment', null);
-    if (!(await this.db.pool.query('SELECT 1 FROM year_closure WHERE year = $1', [year])).rowCount) {
+    if (!(await isYearClosed(this.db.pool, year))) {
       throw new ConflictError(`${year} is not closed: close it first so the round scores frozen figures`);
     }
     if (await this.em.findOne(AssessmentRound, { year })) throw new ConflictError(`the ${year} round is already open`);
     const rule = await this.em.findOne(ScoringRule, { id: { $gt: 0 } }, { orderBy: { id: 'desc' } });
     if (!rule) throw new ConflictError('no scoring rule is defined');
-    const members = await this.db.pool.query<{ id: number; name: string; name_zh: string; credit_code: string }>(
-      'SELECT id, name, name_zh, credit_code FROM institution WHERE in_municipal_appraisal ORDER BY id',
-    );
+    const members = await appraisalMembers(this.db.pool);
     const indicators = new IndicatorsService(this.db, this.em, this.principal, this.db.timezone);
-    const views = await indicators.forInstitutionIds(yearPeriod(year), members.rows.map((r) => r.id));
-    const open = await this.db.pool.query<{ institution_id: number; n: number }>(
-      'SELECT institution_id, count(*)::int AS n FROM rectification_case WHERE status <> $1 AND year = $2 GROUP BY 1',
-      [RectificationStatus.ACCEPTED, year],
-    );
-    const openBy = new Map(open.rows.map((r) => [r.institution_id, r.n]));
+    const views = await indicators.forInstitutionIds(yearPeriod(year), members.map((r) => r.id));
+    const openBy = await openRectificationCounts(this.db.pool, year);
     const em = this.em;
     // The entries keep the institutions' names as they are now (see freezeNames).
     const round = em.create(AssessmentRound, { year, scoringRule: rule, openedBy: this.principal.keyName });
-    const scored = members.rows.map(({ id, name, name_zh: nameZh, credit_code: creditCode }) => {
+    const scored = members.map(({ id, name, name_zh: nameZh, credit_code: creditCode }) => {
       const view = views.get(id)!;
       const byKind = new Map(view.compliance.map((c) => [c.indicator, c]));
       const list: EntryIndicator[] = Object.values(IndicatorKind).map((k) => ({

@@ -12,6 +12,7 @@ import { addDays, monthStart, nextMonth, type Period } from '../accounting/perio
 import { loadFactorTable } from '../factors/reference';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import { PvProject, PvStatus } from './pv-project.entity';
+import { generationMonths, regionsOfInstitutions } from './solar.repository';
 
 export interface PvFilterInput {
   institutionId?: string | null;
@@ -116,20 +117,14 @@ export class SolarService {
     if (!meters.length) return out;
     // Exact sums per project (numeric months times the factors' decimals), floats once at the end.
     const exact = new Map<number, { kwh: Dec; avoidedKgCo2: Dec }>();
-    const [factors, rows, regions] = await Promise.all([
+    const [factors, rows, regionOf] = await Promise.all([
       loadFactorTable(this.db.pool),
-      this.db.pool.query<{ meter_id: number; unit: MeterUnit; month: string; value: string; covered_s: number }>(
-        `SELECT mm.meter_id, m.unit, to_char(mm.month, 'YYYY-MM-DD') AS month, mm.value::numeric AS value, mm.covered_s
-           FROM meter_month mm JOIN meter m ON m.id = mm.meter_id
-          WHERE mm.meter_id = ANY($1::int[]) AND mm.month >= date_trunc('month', $2::date) AND mm.month < $3::date`,
-        [meters, period.from, period.to],
-      ),
-      this.db.pool.query<{ id: number; region_id: number }>('SELECT id, region_id FROM institution WHERE id = ANY($1::int[])', [projects.map((p) => p.institution.id)]),
+      generationMonths(this.db.pool, meters, period.from, period.to),
+      regionsOfInstitutions(this.db.pool, projects.map((p) => p.institution.id)),
     ]);
-    const regionOf = new Map(regions.rows.map((r) => [r.id, r.region_id]));
     const seconds = (Date.parse(period.to) - Date.parse(period.from)) / 1000;
     const byMeter = new Map(projects.filter((p) => p.generationMeter).map((p) => [p.generationMeter!.id, p]));
-    for (const r of rows.rows) {
+    for (const r of rows) {
       const project = byMeter.get(r.meter_id)!;
       const f = factors.resolve(Carrier.PV_GENERATION, r.unit, r.month, regionOf.get(project.institution.id)!);
       const g = out.get(project.id)!;
@@ -161,8 +156,7 @@ export class SolarService {
     const suppressed = aggregateOnly && !programmeDisclosable(counted, statusAt, filter?.status ?? null);
     // CO2 as computed: expected kWh a year at the grid factor valid on asOf, for each project's region.
     const factors = await loadFactorTable(this.db.pool);
-    const regions = await this.db.pool.query<{ id: number; region_id: number }>('SELECT id, region_id FROM institution WHERE id = ANY($1::int[])', [projects.map((p) => p.institution.id)]);
-    const regionOf = new Map(regions.rows.map((r) => [r.id, r.region_id]));
+    const regionOf = await regionsOfInstitutions(this.db.pool, projects.map((p) => p.institution.id));
     // CO2 = expected kWh x factor, exactly; kg to t is a shift of the decimal point.
     let co2Kg = ZERO;
     const ids = new Set<number>();
