@@ -11,8 +11,7 @@ import { cliOperator, cliScope, runAudited } from '../modules/audit/audit.scope'
 import { WeatherService } from '../modules/weather/weather.service';
 import { ValidationError } from '../errors/domain-errors';
 import { setLiveLine } from '../logger';
-import { importFleetFile } from './import-fleet.command';
-import { importRecyclingFile } from './import-recycling.command';
+import { importLedgerFile, RECYCLING, VEHICLE_ENERGY } from './import-ledger.command';
 
 const USAGE = 'usage: import readings <file.csv|file.xlsx> [--mapping <mapping.json>] | import weather <file.csv> [--source <text>] | import vehicle-energy <file.csv|file.xlsx> | import recycling <file.csv|file.xlsx>';
 /** Without a terminal (logs, CI) a line per this many rows; a redrawn bar would be noise there. */
@@ -114,15 +113,10 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
     if (!existsSync(file)) throw new UsageError(`no such file: ${positional[1]}`);
     return importWeatherFile(config, file, positional[1], flags.source);
   }
-  if (positional[0] === 'vehicle-energy' && positional.length === 2) {
+  if ((positional[0] === 'vehicle-energy' || positional[0] === 'recycling') && positional.length === 2) {
     const file = path.resolve(positional[1]);
     if (!existsSync(file)) throw new UsageError(`no such file: ${positional[1]}`);
-    return importFleetFile(config, file, positional[1]);
-  }
-  if (positional[0] === 'recycling' && positional.length === 2) {
-    const file = path.resolve(positional[1]);
-    if (!existsSync(file)) throw new UsageError(`no such file: ${positional[1]}`);
-    return importRecyclingFile(config, file, positional[1]);
+    return positional[0] === 'recycling' ? importLedgerFile(config, RECYCLING, file, positional[1]) : importLedgerFile(config, VEHICLE_ENERGY, file, positional[1]);
   }
   if (positional[0] !== 'readings' || positional.length !== 2) throw new UsageError(USAGE);
   const file = path.resolve(positional[1]);

@@ -1,9 +1,7 @@
-import { rmSync } from 'node:fs';
 import type pg from 'pg';
-import { inTransaction } from '../../db/transaction';
 import type { Principal } from '../../access/principal';
-import { ImportRejectedError, ImportRowLimitError, Report, reportPathOf } from '../imports/import.service';
-import { ImportFileError, matchColumns, readRows, type RawRow } from '../imports/reading-file.parser';
+import { importLedger } from '../imports/ledger-import';
+import type { RawRow } from '../imports/reading-file.parser';
 import { fromGlobalId } from '../../graphql/relay';
 import { VehicleEnergy } from './fleet.enums';
 import { fleetNames } from './fleet.repository';
@@ -43,44 +41,15 @@ const num = (v: string) => (v === '' ? NaN : Number(v.replace(/,/g, '')));
  * all rows or none: every problem goes to the report beside the file (`<file>.rejected.csv`).
  */
 export async function importVehicleEnergy(pool: pg.Pool, file: string, opts: { principal?: Principal; submittedBy: string; maxRows?: number }): Promise<EnergyImportResult> {
-  const report = new Report(reportPathOf(file));
   const names = await fleetNames(pool);
-  let columns: Partial<Record<EnergyColumn, string>> | null = null;
-  const rows: EnergyRow[] = [];
-  const fileRow: number[] = [];
-  let count = 0;
-  try {
-    for await (const raw of readRows(file, { header: (h) => void (columns = matchColumns(ENERGY_COLUMNS, h, [['plate', 'vehicleId'], ['day'], ['energy'], ['quantity'], ['odometerKm']])) })) {
-      count++;
-      if (count > Math.min(opts.maxRows ?? MAX_FILE_ROWS, MAX_FILE_ROWS)) throw new ImportRowLimitError(Math.min(opts.maxRows ?? MAX_FILE_ROWS, MAX_FILE_ROWS));
-      const parsed = parseRow(raw, columns!, names);
-      if ('problems' in parsed) for (const p of parsed.problems) await report.add(p);
-      else {
-        rows.push(parsed.row);
-        fileRow.push(raw.row);
-      }
-    }
-    if (!count) throw new ImportFileError('the file has a header but no rows');
-    if (report.count) {
-      await report.close(true);
-      throw new ImportRejectedError(report.path, report.count, 0);
-    }
-    const result = await inTransaction(pool, async (client) => {
-      const { problems, result } = await applyEnergyRows(client, opts.principal ?? null, rows, opts.submittedBy);
-      if (problems.length) {
-        const header = (field: string) => columns![(field === 'vehicleId' ? (columns!.plate ? 'plate' : 'vehicleId') : field === 'chargingPointId' ? 'chargingPoint' : field) as EnergyColumn] ?? field;
-        for (const p of [...problems].sort((a, b) => a.index - b.index)) await report.add({ row: fileRow[p.index], column: header(p.field), reason: p.message });
-        await report.close(true);
-        throw new ImportRejectedError(report.path, report.count, problems.filter((p) => p.kind === 'forbidden').length);
-      }
-      return result;
-    });
-    rmSync(report.path, { force: true });
-    return { rows: count, ...result };
-  } catch (err) {
-    if (!(err instanceof ImportRejectedError)) await report.close(false);
-    throw err;
-  }
+  return importLedger(pool, file, {
+    columns: ENERGY_COLUMNS,
+    required: [['plate', 'vehicleId'], ['day'], ['energy'], ['quantity'], ['odometerKm']],
+    maxRows: Math.min(opts.maxRows ?? MAX_FILE_ROWS, MAX_FILE_ROWS),
+    parse: (raw, columns) => parseRow(raw, columns, names),
+    apply: (client, rows) => applyEnergyRows(client, opts.principal ?? null, rows, opts.submittedBy),
+    headerOf: (field, c) => c[(field === 'vehicleId' ? (c.plate ? 'plate' : 'vehicleId') : field === 'chargingPointId' ? 'chargingPoint' : field) as EnergyColumn] ?? field,
+  });
 }
 
 function parseRow(raw: RawRow, c: Partial<Record<EnergyColumn, string>>, names: Awaited<ReturnType<typeof fleetNames>>): { row: EnergyRow } | { problems: { row: number; column: string; reason: string }[] } {

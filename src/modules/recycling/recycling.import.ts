@@ -1,10 +1,8 @@
-import { rmSync } from 'node:fs';
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
-import { inTransaction } from '../../db/transaction';
 import { fromGlobalId } from '../../graphql/relay';
-import { ImportRejectedError, ImportRowLimitError, Report, reportPathOf } from '../imports/import.service';
-import { ImportFileError, matchColumns, readRows, type RawRow } from '../imports/reading-file.parser';
+import { importLedger } from '../imports/ledger-import';
+import type { RawRow } from '../imports/reading-file.parser';
 import { RecyclingStream, WasteDisposition } from './recycling.enums';
 import { applyRecyclingRows, recyclingRowProblems, type RecyclingIngestOutcome, type RecyclingRow } from './recycling-ingest.service';
 
@@ -71,46 +69,15 @@ async function institutionNames(pool: pg.Pool): Promise<Names> {
  * all rows or none: every problem goes to the report beside the file (`<file>.rejected.csv`).
  */
 export async function importRecycling(pool: pg.Pool, file: string, opts: { principal?: Principal; submittedBy: string; thisMonth: string; maxRows?: number }): Promise<RecyclingImportResult> {
-  const report = new Report(reportPathOf(file));
   const names = await institutionNames(pool);
-  let columns: Partial<Record<RecyclingColumn, string>> | null = null;
-  const rows: RecyclingRow[] = [];
-  const fileRow: number[] = [];
-  const limit = Math.min(opts.maxRows ?? MAX_FILE_ROWS, MAX_FILE_ROWS);
-  let count = 0;
-  try {
-    const required = [['institution', 'creditCode', 'institutionId'], ['month'], ['stream'], ['disposition'], ['quantityKg']] as const;
-    for await (const raw of readRows(file, { header: (h) => void (columns = matchColumns(RECYCLING_COLUMNS, h, required)) })) {
-      if (++count > limit) throw new ImportRowLimitError(limit);
-      const parsed = parseRow(raw, columns!, names, opts.thisMonth);
-      if ('problems' in parsed) for (const p of parsed.problems) await report.add(p);
-      else {
-        rows.push(parsed.row);
-        fileRow.push(raw.row);
-      }
-    }
-    if (!count) throw new ImportFileError('the file has a header but no rows');
-    if (report.count) {
-      await report.close(true);
-      throw new ImportRejectedError(report.path, report.count, 0);
-    }
-    const result = await inTransaction(pool, async (client) => {
-      const { problems, result } = await applyRecyclingRows(client, opts.principal ?? null, rows, opts.submittedBy);
-      if (problems.length) {
-        const c = columns!;
-        const header = (field: string) => (field === 'institutionId' ? (c.institution ?? c.creditCode ?? c.institutionId) : c[field as RecyclingColumn]) ?? field;
-        for (const p of [...problems].sort((a, b) => a.index - b.index)) await report.add({ row: fileRow[p.index], column: header(p.field), reason: p.message });
-        await report.close(true);
-        throw new ImportRejectedError(report.path, report.count, problems.filter((p) => p.kind === 'forbidden').length);
-      }
-      return result;
-    });
-    rmSync(report.path, { force: true });
-    return { rows: count, ...result };
-  } catch (err) {
-    if (!(err instanceof ImportRejectedError)) await report.close(false);
-    throw err;
-  }
+  return importLedger(pool, file, {
+    columns: RECYCLING_COLUMNS,
+    required: [['institution', 'creditCode', 'institutionId'], ['month'], ['stream'], ['disposition'], ['quantityKg']],
+    maxRows: Math.min(opts.maxRows ?? MAX_FILE_ROWS, MAX_FILE_ROWS),
+    parse: (raw, columns) => parseRow(raw, columns, names, opts.thisMonth),
+    apply: (client, rows) => applyRecyclingRows(client, opts.principal ?? null, rows, opts.submittedBy),
+    headerOf: (field, c) => (field === 'institutionId' ? (c.institution ?? c.creditCode ?? c.institutionId) : c[field as RecyclingColumn]) ?? field,
+  });
 }
 
 function parseRow(raw: RawRow, c: Partial<Record<RecyclingColumn, string>>, names: Names, thisMonth: string): { row: RecyclingRow } | { problems: { row: number; column: string; reason: string }[] } {
