@@ -3,13 +3,13 @@ import { UsageError } from './args';
 import type { Config } from '../config';
 import { openDatabase } from '../app/database';
 import type { Database } from '../db/database';
+import type { AfterIngestScope } from '../modules/accounting/after-ingest';
 import { cliScope, runAudited } from '../modules/audit/audit.scope';
 import { publishEnergy } from '../modules/fleet/fleet.events';
 import { importVehicleEnergy } from '../modules/fleet/vehicle-energy.import';
 import { ImportRejectedError } from '../modules/imports/import.service';
 import { ImportFileError } from '../modules/imports/reading-file.parser';
 import { PgPubSub } from '../modules/realtime/pg-pubsub';
-import type { PubSub } from '../modules/realtime/pubsub';
 import { currentMonth } from '../modules/recycling/recycling-ingest.service';
 import { publishRecycling } from '../modules/recycling/recycling.events';
 import { importRecycling } from '../modules/recycling/recycling.import';
@@ -18,7 +18,8 @@ import { importRecycling } from '../modules/recycling/recycling.import';
 export interface LedgerCommand<R> {
   name: string;
   import(db: Database, file: string, submittedBy: string): Promise<R>;
-  publish(ctx: { pubsub: PubSub }, result: R): void;
+  /** Vehicle energy also announces indicatorUpdated and checks the compliance projections (it is part of energyKgce). */
+  publish(ctx: AfterIngestScope, result: R): void | Promise<void>;
   summary(result: R): string;
 }
 
@@ -43,7 +44,7 @@ export async function importLedgerFile<R>(config: Config, command: LedgerCommand
     const r = await runAudited(cliScope(`import ${command.name}`), () => command.import(db, file, `cli import ${path.basename(file)}`));
     const pubsub = new PgPubSub(db);
     try {
-      command.publish({ pubsub }, r);
+      await command.publish({ db, em: db.orm.em.fork(), pubsub }, r);
     } finally {
       await pubsub.close();
     }

@@ -120,7 +120,7 @@ export class ClosingResolver {
 @Resolver(() => IndicatorUpdatedEvent)
 export class IndicatorUpdatedResolver {
   @Subscription(() => IndicatorUpdatedEvent, {
-    description: 'After each ingest, one event per institution whose rollups changed, for the institutions this key may read.',
+    description: 'After each committed ingest of readings or vehicle records, and after a vehicle is registered or changed: one event per institution and year whose figures changed, for the institutions this key may read.',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: IndicatorUpdatedFilter }, Context>) => {
       const only = args.filter?.institutionId ? decodeIntId(args.filter.institutionId, 'Institution', 'filter.institutionId') : null;
       const scope = readInstitutions(context.principal, 'energyIndicator') ?? readInstitutions(context.principal, 'waterIndicator');

@@ -29,23 +29,60 @@ export async function afterIngest(
   if (!events.length) return;
   const out: TopicEvent[] = events.map((payload) => ({ topic: TOPICS.READINGS_INGESTED, payload }));
   const institutions = [...new Set(events.map((e) => e.institutionId))];
-  const years = [...new Set(months.map((m) => Number(m.slice(0, 4))))];
-  for (const institutionId of institutions) {
-    for (const year of years) {
-      const payload: IndicatorUpdatedPayload = { institutionId, year, months: months.filter((m) => m.startsWith(`${year}-`)) };
-      out.push({ topic: TOPICS.INDICATOR_UPDATED, payload });
-    }
-  }
+  const generation: TopicEvent[] = [];
   const pv = events.filter((e) => e.carrier === Carrier.PV_GENERATION);
   if (pv.length) {
     const { rows } = await ctx.db.pool.query<{ id: number; generation_meter_id: number }>('SELECT id, generation_meter_id FROM pv_project WHERE generation_meter_id = ANY($1::int[])', [pv.map((e) => e.meterId)]);
     const projectOf = new Map(rows.map((r) => [r.generation_meter_id, r.id]));
     for (const e of pv) {
       const projectId = projectOf.get(e.meterId);
-      if (projectId) out.push({ topic: TOPICS.PV_GENERATION, payload: { projectId, institutionId: e.institutionId, kwh: e.unit === 'MWH' ? e.total * 1000 : e.total, periodStart: e.periodStart, periodEnd: e.periodEnd } });
+      if (projectId) generation.push({ topic: TOPICS.PV_GENERATION, payload: { projectId, institutionId: e.institutionId, kwh: e.unit === 'MWH' ? e.total * 1000 : e.total, periodStart: e.periodStart, periodEnd: e.periodEnd } });
     }
   }
-  ctx.pubsub.publishAll(out);
+  await announceIndicators(ctx, out, institutions.map((institutionId) => ({ institutionId, months })), generation);
+}
+
+/** Institutions whose indicator figures changed in these local months (YYYY-MM-01). */
+export interface IndicatorChange {
+  institutionId: number;
+  months: readonly string[];
+}
+
+/** One INDICATOR_UPDATED event per institution and year, carrying that year's months. */
+export function indicatorEvents(changes: readonly IndicatorChange[]): TopicEvent[] {
+  const byKey = new Map<string, IndicatorUpdatedPayload>();
+  for (const c of changes) {
+    for (const m of c.months) {
+      const year = Number(m.slice(0, 4));
+      const key = `${c.institutionId}|${year}`;
+      const p = byKey.get(key) ?? { institutionId: c.institutionId, year, months: [] };
+      if (!p.months.includes(m)) p.months.push(m);
+      byKey.set(key, p);
+    }
+  }
+  return [...byKey.values()].map((payload) => ({ topic: TOPICS.INDICATOR_UPDATED, payload: { ...payload, months: [...payload.months].sort() } }));
+}
+
+/**
+ * The one path that tells subscribers an institution's indicators changed, after a commit: the
+ * module's own events first (`before`, `after` around them), then one `indicatorUpdated` per
+ * institution and year, all as one message to other instances; then the compliance projections
+ * of those years (after the answer with a running hub's monitor, awaited without one). Readings
+ * and vehicle energy (part of energyKgce) both come through here, so neither announces twice.
+ */
+export async function announceIndicators(
+  ctx: AfterIngestScope,
+  before: readonly TopicEvent[],
+  changes: readonly IndicatorChange[],
+  after: readonly TopicEvent[] = [],
+  opts: { compliance: boolean } = { compliance: true },
+): Promise<void> {
+  const indicators = indicatorEvents(changes);
+  const out = [...before, ...indicators, ...after];
+  if (out.length) ctx.pubsub.publishAll(out);
+  if (!opts.compliance || !indicators.length) return;
+  const institutions = [...new Set(changes.map((c) => c.institutionId))];
+  const years = [...new Set(changes.flatMap((c) => c.months.map((m) => Number(m.slice(0, 4)))))];
   if (ctx.monitor) ctx.monitor.schedule(institutions, years);
   else await checkComplianceAlerts(ctx.db, ctx.em.fork(), ctx.pubsub, institutions, years);
 }

@@ -9,7 +9,7 @@ import { Institution } from '../registry/institution.entity';
 import { ChargingPoint } from './charging-point.entity';
 import { CreateChargingPointInput, CreateVehicleInput, UpdateVehicleInput, VehicleEnergyBatchInput, VehicleEnergyFilter, VehicleFilter } from './fleet.inputs';
 import { publishEnergy, publishFleet } from './fleet.events';
-import { FleetService, type FleetChangedPayload } from './fleet.service';
+import { FleetService, serviceMonths, type FleetChangedPayload } from './fleet.service';
 import { FleetChangedEvent, VehicleEnergyIngestResult } from './fleet.types';
 import { VehicleEnergyRecord } from './vehicle-energy.entity';
 import { ingestEnergyBatch, MAX_ENERGY_ROWS, parseEnergyRows } from './vehicle-energy.service';
@@ -40,21 +40,21 @@ export class FleetResolver {
   @Mutation(() => Vehicle, { description: 'GOA or the institution registers a vehicle of its fleet.' })
   async createVehicle(@Arg('input', () => CreateVehicleInput) input: CreateVehicleInput, @Ctx() ctx: Context): Promise<Vehicle> {
     const v = await svc(ctx).createVehicle(input);
-    publishFleet(ctx, { institutionId: v.institution.id, kind: 'VEHICLE', ids: [v.id], months: [] });
+    await publishFleet(ctx, { institutionId: v.institution.id, kind: 'VEHICLE', ids: [v.id], months: serviceMonths(v.inServiceOn, v.outOfServiceOn) });
     return v;
   }
 
   @Mutation(() => Vehicle, { description: 'Changes a vehicle: its type, NEV flag or service dates (a vehicle leaving service gets outOfServiceOn).' })
   async updateVehicle(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateVehicleInput) input: UpdateVehicleInput, @Ctx() ctx: Context): Promise<Vehicle> {
-    const v = await svc(ctx).updateVehicle(decodeIntId(id, 'Vehicle'), input);
-    publishFleet(ctx, { institutionId: v.institution.id, kind: 'VEHICLE', ids: [v.id], months: [] });
-    return v;
+    const { vehicle, months } = await svc(ctx).updateVehicle(decodeIntId(id, 'Vehicle'), input);
+    await publishFleet(ctx, { institutionId: vehicle.institution.id, kind: 'VEHICLE', ids: [vehicle.id], months });
+    return vehicle;
   }
 
   @Mutation(() => ChargingPoint, { description: 'GOA or the institution registers a charging point.' })
   async createChargingPoint(@Arg('input', () => CreateChargingPointInput) input: CreateChargingPointInput, @Ctx() ctx: Context): Promise<ChargingPoint> {
     const p = await svc(ctx).createChargingPoint(input);
-    publishFleet(ctx, { institutionId: p.institution.id, kind: 'CHARGING_POINT', ids: [p.id], months: [] });
+    await publishFleet(ctx, { institutionId: p.institution.id, kind: 'CHARGING_POINT', ids: [p.id], months: [] });
     return p;
   }
 
@@ -63,7 +63,7 @@ export class FleetResolver {
   })
   async ingestVehicleEnergy(@Arg('input', () => VehicleEnergyBatchInput) input: VehicleEnergyBatchInput, @Ctx() ctx: Context): Promise<VehicleEnergyIngestResult> {
     const result = await ingestEnergyBatch(ctx.db.pool, ctx.principal, parseEnergyRows(input.rows));
-    publishEnergy(ctx, result);
+    await publishEnergy(ctx, result);
     return { accepted: result.accepted, duplicates: result.duplicates };
   }
 

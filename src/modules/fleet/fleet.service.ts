@@ -31,6 +31,11 @@ export interface FleetChangedPayload {
   months: string[];
 }
 
+/** The local months (YYYY-MM-01) of these service dates: where vehicles added and retired change. */
+export function serviceMonths(...days: ReadonlyArray<string | null | undefined>): string[] {
+  return [...new Set(days.flatMap((d) => (d ? [`${d.slice(0, 7)}-01`] : [])))].sort();
+}
+
 export class FleetService {
   constructor(
     private readonly db: Database,
@@ -116,7 +121,8 @@ export class FleetService {
     return vehicle;
   }
 
-  async updateVehicle(id: number, input: UpdateVehicleInput): Promise<Vehicle> {
+  /** The vehicle changed, and the months of its service dates before and after (what subscribers hear of). */
+  async updateVehicle(id: number, input: UpdateVehicleInput): Promise<{ vehicle: Vehicle; months: string[] }> {
     const vehicle = await this.vehicle(id);
     if (!vehicle) throw new NotFoundError('no vehicle with this id that this key can see');
     assertCanWrite(this.principal, 'fleet', vehicle.institution.id);
@@ -132,12 +138,13 @@ export class FleetService {
     );
     if (rows[0].first && rows[0].first < inServiceOn) throw new ConflictError(`the vehicle has records from ${rows[0].first}, before ${inServiceOn}`, { field: 'inServiceOn' });
     if (rows[0].last && outOfServiceOn && rows[0].last >= outOfServiceOn) throw new ConflictError(`the vehicle has records until ${rows[0].last}, on or after ${outOfServiceOn}`, { field: 'outOfServiceOn' });
+    const months = serviceMonths(vehicle.inServiceOn, vehicle.outOfServiceOn, inServiceOn, outOfServiceOn);
     if (input.type) vehicle.type = input.type;
     if (input.newEnergy != null) vehicle.newEnergy = input.newEnergy;
     vehicle.inServiceOn = inServiceOn;
     vehicle.outOfServiceOn = outOfServiceOn ?? null;
     await flushAudited(this.em, this.principal);
-    return vehicle;
+    return { vehicle, months };
   }
 
   async createChargingPoint(input: CreateChargingPointInput): Promise<ChargingPoint> {

@@ -18,6 +18,6 @@ export class FleetChangedEvent {
   @Field({ description: 'VEHICLE, CHARGING_POINT or ENERGY_RECORDS.' })
   kind!: string;
 
-  @Field(() => [LocalDateScalar], { description: 'First days of the local months whose figures changed (records only).' })
+  @Field(() => [LocalDateScalar], { description: 'First days of the local months whose figures changed: of the records, or of a vehicle’s service dates (before and after a change); none for a charging point.' })
   months!: string[];
 }
