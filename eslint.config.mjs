@@ -1,6 +1,6 @@
 // `npm run lint` (and the first step of `npm test`): type-aware TypeScript rules and the layer rule.
 // Layers point one way: the server (HTTP, WebSocket, auth) sits on top of the GraphQL layer, which
-// sits on the modules and access; src/app (the entity list, the database factory), the CLI and the demo
+// sits on the modules, which sit on access (src/access imports no module); src/app (the entity list, the database factory), the CLI and the demo
 // seeder sit above the modules; src/db/ is below every feature and knows none of them; the domain
 // errors (src/errors/) are below everything.
 import tseslint from 'typescript-eslint';
@@ -39,6 +39,7 @@ export default tseslint.config(
         zones: [
           { target: ['./src/modules', './src/access', './src/graphql'], from: './src/server', message: 'The server sits above this layer: take what you need from src/graphql/ or pass it in.' },
           { target: ['./src/modules', './src/access', './src/graphql'], from: ['./src/app', './src/cli', './src/demo'], message: 'The entry points (src/app, the CLI, the demo seeder) sit above the modules: pass in what a module needs.' },
+          { target: './src/access', from: './src/modules', message: 'The access layer (principal, keys, policy, guard) speaks of subjects and actions, not features: a module calls access, never the other way.' },
         ],
       }],
     },

@@ -1,4 +1,4 @@
-import { ApiKey } from '../access/api-key.entity';
+import { ApiKey } from '../modules/keys/api-key.entity';
 import { Meter } from '../modules/metering/meter.entity';
 import { Reading } from '../modules/metering/reading.entity';
 import { ReadingBatch } from '../modules/metering/reading-batch.entity';

@@ -33,7 +33,7 @@ export async function keysCommand(config: Config, argv: string[]): Promise<void>
 
   // Loaded once the arguments are good: a usage error answers without loading the ORM.
   const [{ ApiKeyService }, { openDatabase }, { DomainError }, { PgPubSub }, { TOPICS }] = await Promise.all([
-    import('../access/api-key.service.js'),
+    import('../modules/keys/keys.service.js'),
     import('../app/database.js'),
     import('../errors/domain-errors.js'),
     import('../modules/realtime/pg-pubsub.js'),

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import { hashKey, newKeyString } from '../access/api-key.service';
+import { hashKey, newKeyString } from '../access/key-auth';
 
 /** The keys the demo hands out; `institution` is a DEMO_INSTITUTIONS key, `esco` a DEMO_ESCOS key. */
 export const DEMO_KEY_SPECS = [

@@ -1,6 +1,6 @@
 import { ensureReadingPartitions } from '../modules/metering/partitions';
 import type pg from 'pg';
-import { hashKey } from '../access/api-key.service';
+import { hashKey } from '../access/key-auth';
 import { logger } from '../logger';
 import { DEMO_KEY_SPECS, deriveDemoKeys } from './demo-keys';
 import { rebuildAllRollups } from '../modules/accounting/rollup';

@@ -2,7 +2,7 @@ import type { EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { assertNodeType, inScope, readInstitutions, readScope } from '../access/guard';
 import type { Resource } from '../access/policy';
-import { ApiKey } from '../access/api-key.entity';
+import { ApiKey } from '../modules/keys/api-key.entity';
 import type { Context } from './context';
 import { AuditEventsService } from '../modules/audit/audit-events.service';
 import { AuditsService } from '../modules/audits/audits.service';

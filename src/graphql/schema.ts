@@ -1,6 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { AccessResolvers } from '../access/access.resolvers';
 import { authChecker } from '../access/auth-checker';
 import { guardRootFields } from '../access/guard';
 import { AccountingResolvers } from '../modules/accounting/accounting.resolvers';
@@ -21,13 +20,14 @@ import { RecyclingResolvers } from '../modules/recycling/recycling.resolver';
 import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
+import { KeysResolvers } from '../modules/keys/keys.resolver';
 import { Node } from './relay';
 import { zonedDateTime } from './datetime';
 
 /** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
 export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'Asia/Shanghai'): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [NodeResolver, ...AccessResolvers, ...RegistryResolvers, ...MeteringResolvers, ...FactorsResolvers, ...AccountingResolvers, ...ComplianceResolvers,
+    resolvers: [NodeResolver, ...KeysResolvers, ...RegistryResolvers, ...MeteringResolvers, ...FactorsResolvers, ...AccountingResolvers, ...ComplianceResolvers,
       EpcResolver, EpcAssetResolver, EpcPaymentResolver, ...AuditsResolvers,
       ...SolarResolvers, ...AuditResolvers,
       ...WeatherResolvers, ...FleetResolvers, ...TargetsResolvers, ...RecyclingResolvers],

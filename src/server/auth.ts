@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { authenticate, hashKey } from '../access/api-key.service';
+import { authenticate, hashKey } from '../access/key-auth';
 import type { Authenticator, Principal } from '../access/principal';
 import type { Database } from '../db/database';
 import { TOPICS, type PubSub } from '../modules/realtime/pubsub';

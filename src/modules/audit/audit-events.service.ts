@@ -3,7 +3,7 @@ import { readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ForbiddenError, Problems } from '../../errors/domain-errors';
 import { forward, fromGlobalId, mapPage, pageWindow, toGlobalId, toPage, type Page, type PageArgs } from '../../graphql/relay';
-import { KeyRole } from '../../access/api-key.entity';
+import { KeyRole } from '../../access/access.enums';
 import type { Subject } from '../../access/policy';
 import type { AuditEventFilter } from './audit.inputs';
 import { countEvents, pageOfEvents, type AuditQuery, type AuditRow, type AuditVisibility } from './audit.repository';

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { AccessSubject } from '../../access/access.types';
+import { AccessSubject } from '../../access/access.enums';
 
 @InputType()
 export class AuditEventFilter {

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateScalar } from '../../graphql/scalars';
-import { ApiKey } from '../../access/api-key.entity';
+import { ApiKey } from '../keys/api-key.entity';
 import { ValidationError } from '../../errors/domain-errors';
 import { PageArgs, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';

@@ -1,8 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AccessSubject } from '../../access/access.types';
-import { KeyRole } from '../../access/api-key.entity';
+import { AccessSubject, KeyRole } from '../../access/access.enums';
 import type { Subject } from '../../access/policy';
 import { Connection, Node } from '../../graphql/relay';
 

@@ -1,7 +1,7 @@
 import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node, toGlobalId } from '../../graphql/relay';
-import { ApiKey } from '../../access/api-key.entity';
+import { ApiKey } from '../keys/api-key.entity';
 
 export enum BatchSource {
   GRAPHQL = 'GRAPHQL',

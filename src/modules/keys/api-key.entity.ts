@@ -1,16 +1,10 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Node, toGlobalId } from '../graphql/relay';
-import { Agency } from '../modules/registry/agency.entity';
-import { Esco } from '../modules/epc/esco.entity';
-import { Institution } from '../modules/registry/institution.entity';
-
-export enum KeyRole {
-  admin = 'admin',
-  editor = 'editor',
-  viewer = 'viewer',
-}
-registerEnumType(KeyRole, { name: 'KeyRole' });
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { KeyRole } from '../../access/access.enums';
+import { Node, toGlobalId } from '../../graphql/relay';
+import { Agency } from '../registry/agency.entity';
+import { Esco } from '../epc/esco.entity';
+import { Institution } from '../registry/institution.entity';
 
 /** An API key. Only a SHA-256 of the secret is stored; the key itself is shown once. */
 @ObjectType({ implements: Node })

@@ -1,13 +1,15 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeIntId, PageArgs, toGlobalId, type Page } from '../graphql/relay';
-import type { Context } from '../graphql/context';
-import { TOPICS } from '../modules/realtime/pubsub';
-import { Agency } from '../modules/registry/agency.entity';
-import { Institution } from '../modules/registry/institution.entity';
-import { ApiKey, KeyRole } from './api-key.entity';
-import { ApiKeyService } from './api-key.service';
-import { ApiKeyConnection, CreateApiKeyInput, CreateApiKeyPayload, Viewer } from './access.types';
-import { assertCanWrite } from './guard';
+import { KeyRole } from '../../access/access.enums';
+import { assertCanWrite } from '../../access/guard';
+import { decodeIntId, PageArgs, toGlobalId, type Page } from '../../graphql/relay';
+import type { Context } from '../../graphql/context';
+import { TOPICS } from '../realtime/pubsub';
+import { Agency } from '../registry/agency.entity';
+import { Institution } from '../registry/institution.entity';
+import { ApiKey } from './api-key.entity';
+import { CreateApiKeyInput } from './keys.inputs';
+import { ApiKeyService } from './keys.service';
+import { ApiKeyConnection, CreateApiKeyPayload, Viewer } from './keys.types';
 
 @Resolver(() => Viewer)
 export class ViewerResolver {
@@ -67,3 +69,5 @@ export class ApiKeyResolver {
     return key.institution ? ctx.loaders.institutionById.load(key.institution.id) : null;
   }
 }
+
+export const KeysResolvers = [ViewerResolver, ApiKeyResolver] as const;

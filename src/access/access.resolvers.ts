@@ -1,3 +1,0 @@
-import { ApiKeyResolver, ViewerResolver } from './access.resolver';
-
-export const AccessResolvers = [ViewerResolver, ApiKeyResolver] as const;

@@ -1,0 +1,39 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { AccessSubject, KeyRole } from '../../access/access.enums';
+import type { Subject } from '../../access/policy';
+import { Connection } from '../../graphql/relay';
+import { Agency } from '../registry/agency.entity';
+import { Institution } from '../registry/institution.entity';
+import { ApiKey } from './api-key.entity';
+
+@ObjectType({ description: 'The holder of the API key making the request.' })
+export class Viewer {
+  @Field(() => ID)
+  keyId!: string;
+
+  @Field()
+  keyName!: string;
+
+  @Field(() => KeyRole)
+  role!: KeyRole;
+
+  @Field(() => AccessSubject)
+  subject!: Subject;
+
+  @Field(() => Agency, { nullable: true })
+  agency!: Agency | null;
+
+  @Field(() => Institution, { nullable: true })
+  institution!: Institution | null;
+}
+
+@ObjectType()
+export class CreateApiKeyPayload {
+  @Field({ description: 'The key itself. It is shown this once; only its hash is stored.' })
+  key!: string;
+
+  @Field(() => ApiKey)
+  apiKey!: ApiKey;
+}
+
+export const ApiKeyConnection = Connection(ApiKey, 'ApiKey');
