@@ -7,17 +7,13 @@
  *   npm run build && node dist/bench/budgets.bench.js [seconds per run, default 8] [rounds, default 3; 0: the in-process figure only]
  */
 import 'reflect-metadata';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config';
 import { Budgets, rateLimitHeaders } from '../src/access/budget';
 import { BudgetStore } from '../src/access/budget.store';
-import { openDatabase, type Database } from '../src/app/database';
-import { seedDemo } from '../src/demo/demo.seeder';
-import { startEmbedded } from '../src/db/embedded';
-import { fmt, percentile, runBench, startHub } from './lib';
+import type { Database } from '../src/app/database';
+import { fmt, percentile, runBench, startHub, withSeededServer } from './lib';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const CLIENTS = 8;
@@ -146,16 +142,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 8);
   const rounds = Number(process.argv[3] ?? 3);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-budgets-'));
-  const dataDir = path.join(dir, 'data');
-  const server = await startEmbedded(dataDir);
-  try {
-    const config = loadConfig({ ...process.env, DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-    const db = await openDatabase(config);
-    await seedDemo(db, dataDir);
+  await withSeededServer('budgets', async ({ url, dataDir, db }) => {
     const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM institution ORDER BY id LIMIT 1');
     console.log(await inMemoryCharge(db));
-    await db.close();
     if (rounds === 0) return;
     const institution = Buffer.from(`Institution:${rows[0].id}`).toString('base64url');
     const queries = {
@@ -168,7 +157,7 @@ async function main(): Promise<void> {
       const runs: Record<Mode, Run[]> = { off: [], 'on, 5% slices': [], 'on, one upsert per request': [] };
       for (let round = 0; round < rounds; round++) {
         for (const mode of Object.keys(MODES) as Mode[]) {
-          const r = await measure(mode, server.url, dataDir, query, seconds);
+          const r = await measure(mode, url, dataDir, query, seconds);
           runs[mode].push(r);
           console.log(`${label} | ${mode} | round ${round + 1}: ${fmt(r.rps, 0)} req/s, p50 ${fmt(r.p50, 2)} ms, hub CPU ${fmt(r.hubCpuMs, 3)} ms/req, PostgreSQL CPU ${fmt(r.pgCpuMs, 3)} ms/req, ${fmt(r.statements, 2)} statements/req`);
         }
@@ -186,10 +175,7 @@ async function main(): Promise<void> {
     console.log('| query | budgets | req/s | vs off | p50 ms | hub CPU ms/req | PostgreSQL CPU ms/req | statements/req |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const line of lines) console.log(line);
-  } finally {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 runBench(main);

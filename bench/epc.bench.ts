@@ -7,18 +7,11 @@
  *
  *   npm run build && EWC_RESPONSE_CACHE=off RUNS=20 node dist/bench/epc.bench.js
  */
-import { sqlStats } from '../src/db/sql-stats';
-import { fmt, percentile, post, postgresCpuMs, processCpuMs, runBench, withDemoHub } from './lib';
+import { fmt, measureQuery, post, runBench, withDemoHub } from './lib';
 
 const RUNS = Number(process.env.RUNS ?? 60);
 /** The demo's readings end on 2024-06-30: settlements as of that day are the same on every run. */
 const AS_OF = '2024-06-30';
-
-/** Statements this process sent, less the budget and usage counters' background writes (older trees name them differently). */
-function statements(): number {
-  const s = sqlStats as unknown as Record<string, number>;
-  return s.statements - (s.backgroundStatements ?? s.budgetStatements ?? 0);
-}
 
 const FULL = `query($first: Int!) { epcContracts(first: $first) { nodes { id title
   savings(period: { year: 2023 }) { method kgce savingsKgce lowKgce highKgce fsu flagged }
@@ -48,27 +41,7 @@ runBench(async () => {
     }
 
     for (const size of [1, 100]) {
-      const vars = { first: size };
-      for (let i = 0; i < 3; i++) await post(url, goa, query, vars);
-      const times: number[] = [];
-      const counts = new Set<number>();
-      let contracts = 0;
-      const cpu0 = processCpuMs(process.pid);
-      const pg0 = await postgresCpuMs(db.pool);
-      for (let i = 0; i < RUNS; i++) {
-        const s0 = statements();
-        const t0 = performance.now();
-        const r = await post(url, goa, query, vars);
-        times.push(performance.now() - t0);
-        counts.add(statements() - s0);
-        if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
-        contracts = r.data.epcContracts.nodes.length;
-      }
-      const cpu = (processCpuMs(process.pid) - cpu0) / RUNS;
-      const pgCpu = ((await postgresCpuMs(db.pool)) - pg0) / RUNS;
-      times.sort((a, b) => a - b);
-      console.log(`epcContracts(first: ${size}) { savings settlements }: ${contracts} contracts, p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms, ` +
-        `SQL statements per request ${[...counts].sort((a, b) => a - b).join(' / ')}, CPU per request: hub ${fmt(cpu, 1)} ms, PostgreSQL ${fmt(pgCpu, 1)} ms (${RUNS} runs)`);
+      await measureQuery({ db, url, goa }, `epcContracts(first: ${size}) { savings settlements }`, query, { first: size }, RUNS, (d) => (d.epcContracts as { nodes: unknown[] }).nodes.length);
     }
   });
 });

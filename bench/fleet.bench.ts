@@ -7,17 +7,10 @@
  *
  *   npm run build && EWC_RESPONSE_CACHE=off RUNS=60 node dist/bench/fleet.bench.js
  */
-import { sqlStats } from '../src/db/sql-stats';
-import { fmt, percentile, post, postgresCpuMs, processCpuMs, runBench, withDemoHub } from './lib';
+import { fmt, measureQuery, post, runBench, withDemoHub } from './lib';
 
 const RUNS = Number(process.env.RUNS ?? 60);
 const YEAR = Number(process.env.YEAR ?? 2023);
-
-/** Statements this process sent, less the budget and usage counters' background writes. */
-function statements(): number {
-  const s = sqlStats as unknown as Record<string, number>;
-  return s.statements - (s.backgroundStatements ?? s.budgetStatements ?? 0);
-}
 
 const FLEET = `vehiclesAtEnd newEnergyShare vehiclesAdded newEnergyShareOfAdded petrolLitres dieselLitres chargedKwh kgce kgCo2 distanceKm kgcePer100Km kgCo2Per100Km`;
 const LIST = `query($first: Int!, $year: Int!) { indicators(period: { year: $year }, filter: { category: GOVERNMENT_OFFICE }, first: $first) {
@@ -31,28 +24,8 @@ runBench(async () => {
   await withDemoHub(async ({ db, url, goa }) => {
     const set = await post(url, goa, `mutation { setCityTarget(input: { year: ${YEAR}, kind: NEV_SHARE_OF_ADDED, value: 0.5 }) { id } }`);
     if (set.errors) throw new Error(JSON.stringify(set.errors).slice(0, 400));
-    const measure = async (label: string, query: string, vars: Record<string, unknown>, count: (d: Record<string, unknown>) => number) => {
-      for (let i = 0; i < 3; i++) await post(url, goa, query, vars);
-      const times: number[] = [];
-      const counts = new Set<number>();
-      let rows = 0;
-      const cpu0 = processCpuMs(process.pid);
-      const pg0 = await postgresCpuMs(db.pool);
-      for (let i = 0; i < RUNS; i++) {
-        const s0 = statements();
-        const t0 = performance.now();
-        const r = await post(url, goa, query, vars);
-        times.push(performance.now() - t0);
-        counts.add(statements() - s0);
-        if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
-        rows = count(r.data);
-      }
-      const cpu = (processCpuMs(process.pid) - cpu0) / RUNS;
-      const pgCpu = ((await postgresCpuMs(db.pool)) - pg0) / RUNS;
-      times.sort((a, b) => a - b);
-      console.log(`${label}: ${rows} rows, p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms, ` +
-        `SQL statements per request ${[...counts].sort((a, b) => a - b).join(' / ')}, CPU per request: hub ${fmt(cpu, 1)} ms, PostgreSQL ${fmt(pgCpu, 1)} ms (${RUNS} runs)`);
-    };
+    const measure = (label: string, query: string, vars: Record<string, unknown>, rows: (d: Record<string, unknown>) => number) =>
+      measureQuery({ db, url, goa }, label, query, vars, RUNS, rows);
     type List = { indicators: { nodes: { fleet: Record<string, number | null> }[] } };
     const all = (await post(url, goa, LIST, { first: 100, year: YEAR })).data as List;
     const sum = (k: string) => all.indicators.nodes.reduce((s, n) => s + Number(n.fleet[k] ?? 0), 0);

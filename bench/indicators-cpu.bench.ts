@@ -15,15 +15,10 @@
  */
 import 'reflect-metadata';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/app/database';
-import { startEmbedded } from '../src/db/embedded';
-import { seedDemo } from '../src/demo/demo.seeder';
-import { fmt, percentile, postgresCpuMs, processCpuMs, runBench, startHub } from './lib';
+import { fmt, percentile, postgresCpuMs, processCpuMs, runBench, startHub, withSeededServer } from './lib';
 
 const FIELDS = `totalCount nodes { energyKgce waterM3 headcount floorAreaM2 perCapitaEnergyKgce energyPerAreaKgceM2 perCapitaWaterM3
   coverage energyCoverage waterCoverage byCarrier { carrier quantity kgce kgCo2 } emissions { scope1KgCo2 scope2KgCo2 totalKgCo2 } compliance { indicator status value } }`;
@@ -66,18 +61,11 @@ const get = (url: string) =>
 async function main(): Promise<void> {
   const requests = Number(process.argv[2] ?? 100);
   const runs = Number(process.argv[3] ?? 2);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-indicators-'));
-  const dataDir = path.join(dir, 'data');
-  const server = await startEmbedded(dataDir);
-  try {
-    const config = loadConfig({ ...process.env, DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-    const db = await openDatabase(config);
-    await seedDemo(db, dataDir);
-    await db.close();
+  await withSeededServer('indicators', async ({ url, dataDir }) => {
     const profile = process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.PROFILE_DIR)}`] : [];
-    const hub = await startHub({ DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, EWC_DEMO: '1', PORT: '0', EWC_RESPONSE_CACHE: 'off', EWC_BUDGETS: 'off' }, profile);
+    const hub = await startHub({ DATABASE_URL: url, EWC_DATA_DIR: dataDir, EWC_DEMO: '1', PORT: '0', EWC_RESPONSE_CACHE: 'off', EWC_BUDGETS: 'off' }, profile);
     const goa = hub.keys['GOA admin'];
-    const pgPool = new pg.Pool({ connectionString: server.url, max: 1 });
+    const pgPool = new pg.Pool({ connectionString: url, max: 1 });
     const statementsSoFar = async () => Number(/^ewc_sql_statements_total (\d+)/m.exec(await get(hub.url.replace('/graphql', '/metrics')))![1]);
     console.log(`${requests} sequential requests per run, ${runs} runs per case; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log('| case | run | hub CPU ms/req | PostgreSQL CPU ms/req | p50 / p95 ms | statements/req | load avg (1 min) |');
@@ -109,10 +97,7 @@ async function main(): Promise<void> {
     }
     await pgPool.end();
     await hub.stop();
-  } finally {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 runBench(main);

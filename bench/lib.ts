@@ -7,6 +7,8 @@ import { openDatabase, type Database } from '../src/app/database';
 import { deriveDemoKeys } from '../src/demo/demo-keys';
 import { seedDemo } from '../src/demo/demo.seeder';
 import { startServer } from '../src/server/app';
+import { sqlStats } from '../src/db/sql-stats';
+import { startEmbedded } from '../src/db/embedded';
 
 export const MAIN = path.resolve(__dirname, '../src/main.js');
 
@@ -191,4 +193,76 @@ export function hourlyBatch(ids: string[], b: number): HourlyRow[] {
     const hour = b * hoursPerBatch + Math.floor(i / ids.length);
     return { meterId: ids[i % ids.length], periodStart: new Date(HOURLY_FROM + hour * 3_600_000).toISOString(), periodEnd: new Date(HOURLY_FROM + (hour + 1) * 3_600_000).toISOString(), value: 10 + (i % 17) };
   });
+}
+
+/** Statements this process sent, less the budget and usage counters' background writes (older trees name them differently). */
+export function foregroundStatements(): number {
+  const s = sqlStats as unknown as Record<string, number>;
+  return s.statements - (s.backgroundStatements ?? s.budgetStatements ?? 0);
+}
+
+/**
+ * One query asked `runs` times after 3 warm-ups, in the hub of this process: p50/p95, the SQL
+ * statements of each request (a count that varies shows as a / b) and the CPU time per request of
+ * this process and of PostgreSQL, which hold on a busy machine where wall-clock figures do not.
+ * `rows` reads how many rows the last answer held; the answer of an error stops the bench.
+ */
+export async function measureQuery(
+  h: DemoHub,
+  label: string,
+  query: string,
+  vars: Record<string, unknown>,
+  runs: number,
+  rows: (data: Record<string, unknown>) => number,
+): Promise<void> {
+  for (let i = 0; i < 3; i++) await post(h.url, h.goa, query, vars);
+  const times: number[] = [];
+  const counts = new Set<number>();
+  let n = 0;
+  const cpu0 = processCpuMs(process.pid);
+  const pg0 = await postgresCpuMs(h.db.pool);
+  for (let i = 0; i < runs; i++) {
+    const s0 = foregroundStatements();
+    const t0 = performance.now();
+    const r = await post(h.url, h.goa, query, vars);
+    times.push(performance.now() - t0);
+    counts.add(foregroundStatements() - s0);
+    if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
+    n = rows(r.data as Record<string, unknown>);
+  }
+  const cpu = (processCpuMs(process.pid) - cpu0) / runs;
+  const pgCpu = ((await postgresCpuMs(h.db.pool)) - pg0) / runs;
+  times.sort((a, b) => a - b);
+  console.log(`${label}: ${n} rows, p50 ${fmt(percentile(times, 50), 2)} ms, p95 ${fmt(percentile(times, 95), 2)} ms, ` +
+    `SQL statements per request ${[...counts].sort((a, b) => a - b).join(' / ')}, CPU per request: hub ${fmt(cpu, 1)} ms, PostgreSQL ${fmt(pgCpu, 1)} ms (${runs} runs)`);
+}
+
+export interface SeededServer {
+  /** The embedded PostgreSQL's URL. */
+  url: string;
+  dataDir: string;
+  db: Database;
+}
+
+/**
+ * A throw-away embedded PostgreSQL with the demo loaded, for benches that start hubs as child
+ * processes on it; `db` is this process's own connection, open while `fn` runs. All is removed after.
+ */
+export async function withSeededServer(prefix: string, fn: (s: SeededServer) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `ewc-bench-${prefix}-`));
+  const dataDir = path.join(dir, 'data');
+  const server = await startEmbedded(dataDir);
+  try {
+    const config = loadConfig({ ...process.env, DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    const db = await openDatabase(config);
+    try {
+      await seedDemo(db, dataDir);
+      await fn({ url: server.url, dataDir, db });
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -6,14 +6,11 @@
  */
 import {
   CloseYearDocument,
-  CreateInstitutionDocument,
-  CreateMeterDocument,
   IngestReadingsDocument,
   InstitutionIndicatorsDocument,
   UpsertInstitutionProfileDocument,
 } from '../../src/generated/graphql';
-import { makeCreditCode } from '../../src/modules/registry/credit-code';
-import { toGlobalId } from '../../src/graphql/relay';
+import { createMeter, createSchool } from '../helpers/fixtures';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
 const YEAR = 2025;
@@ -24,21 +21,9 @@ let institution: string;
 
 beforeAll(async () => {
   t = await startTestHub({ EWC_BUDGETS: 'off' });
-  const [region] = await t.sql<{ id: number }>(`SELECT id FROM region WHERE code = '430502'`);
-  const created = await t.gql(
-    CreateInstitutionDocument,
-    { input: { name: 'Exact Sums Test School', nameZh: '精确求和测试学校', creditCode: makeCreditCode('12', '430502', 9_000_017), category: 'SCHOOL', regionId: toGlobalId('Region', region.id) } },
-    t.keys.goa,
-  );
-  expect(created.errors).toBeUndefined();
-  institution = created.data!.createInstitution.id;
-  const meter = async (carrier: 'ELECTRICITY' | 'WATER', unit: 'KWH' | 'M3', serial: string) => {
-    const r = await t.gql(CreateMeterDocument, { input: { institutionId: institution, carrier, unit, serial } }, t.keys.goa);
-    expect(r.errors).toBeUndefined();
-    return r.data!.createMeter.id;
-  };
-  const elec = await meter('ELECTRICITY', 'KWH', 'EXACT-E1');
-  const water = await meter('WATER', 'M3', 'EXACT-W1');
+  institution = await createSchool(t, 'Exact Sums Test School', '精确求和测试学校', 9_000_017);
+  const elec = await createMeter(t, institution, 'ELECTRICITY', 'KWH', 'EXACT-E1');
+  const water = await createMeter(t, institution, 'WATER', 'M3', 'EXACT-W1');
   const profile = await t.gql(UpsertInstitutionProfileDocument, { input: { institutionId: institution, year: YEAR, headcount: 1, floorAreaM2: 8 } }, t.keys.goa);
   expect(profile.errors).toBeUndefined();
   const rows = [

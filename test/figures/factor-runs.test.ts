@@ -8,13 +8,10 @@
 import {
   AddConversionFactorDocument,
   CloseYearDocument,
-  CreateInstitutionDocument,
-  CreateMeterDocument,
   IngestReadingsDocument,
   InstitutionIndicatorsDocument,
 } from '../../src/generated/graphql';
-import { makeCreditCode } from '../../src/modules/registry/credit-code';
-import { toGlobalId } from '../../src/graphql/relay';
+import { createMeter, createSchool } from '../helpers/fixtures';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
 const YEAR = 2025;
@@ -25,17 +22,8 @@ let institution: string;
 
 beforeAll(async () => {
   t = await startTestHub({ EWC_BUDGETS: 'off' });
-  const [region] = await t.sql<{ id: number }>(`SELECT id FROM region WHERE code = '430502'`);
-  const created = await t.gql(
-    CreateInstitutionDocument,
-    { input: { name: 'Factor Runs Test School', nameZh: '因子分段测试学校', creditCode: makeCreditCode('12', '430502', 9_000_019), category: 'SCHOOL', regionId: toGlobalId('Region', region.id) } },
-    t.keys.goa,
-  );
-  expect(created.errors).toBeUndefined();
-  institution = created.data!.createInstitution.id;
-  const meter = await t.gql(CreateMeterDocument, { input: { institutionId: institution, carrier: 'ELECTRICITY', unit: 'KWH', serial: 'RUNS-E1' } }, t.keys.goa);
-  expect(meter.errors).toBeUndefined();
-  const meterId = meter.data!.createMeter.id;
+  institution = await createSchool(t, 'Factor Runs Test School', '因子分段测试学校', 9_000_019);
+  const meterId = await createMeter(t, institution, 'ELECTRICITY', 'KWH', 'RUNS-E1');
   const rows = [
     { meterId, ...day('2025-06-10'), value: 1 },
     { meterId, ...day('2025-07-10'), value: 2 },

@@ -1,5 +1,29 @@
-import { InstitutionsDocument, MetersDocument } from '../../src/generated/graphql';
+import { CreateInstitutionDocument, CreateMeterDocument, InstitutionsDocument, MetersDocument } from '../../src/generated/graphql';
+import { toGlobalId } from '../../src/graphql/relay';
+import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import type { TestHub } from './hub';
+
+/**
+ * A school of the test's own in Shuangqing district (430502), made by GOA through the API; `serial`
+ * makes its credit code, so each test file takes its own. Returns its global id.
+ */
+export async function createSchool(t: TestHub, name: string, nameZh: string, serial: number): Promise<string> {
+  const [region] = await t.sql<{ id: number }>(`SELECT id FROM region WHERE code = '430502'`);
+  const r = await t.gql(
+    CreateInstitutionDocument,
+    { input: { name, nameZh, creditCode: makeCreditCode('12', '430502', serial), category: 'SCHOOL', regionId: toGlobalId('Region', region.id) } },
+    t.keys.goa,
+  );
+  if (r.errors) throw new Error(`createInstitution: ${r.errors[0].message}`);
+  return r.data!.createInstitution.id;
+}
+
+/** A meter of the institution, made by GOA through the API. Returns its global id. */
+export async function createMeter(t: TestHub, institutionId: string, carrier: 'ELECTRICITY' | 'WATER', unit: 'KWH' | 'M3', serial: string): Promise<string> {
+  const r = await t.gql(CreateMeterDocument, { input: { institutionId, carrier, unit, serial } }, t.keys.goa);
+  if (r.errors) throw new Error(`createMeter: ${r.errors[0].message}`);
+  return r.data!.createMeter.id;
+}
 
 /** Global id of the demo institution with this Chinese name. */
 export async function institutionId(t: TestHub, nameZh: string): Promise<string> {
