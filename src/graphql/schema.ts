@@ -5,7 +5,7 @@ import { guardRootFields } from '../access/guard';
 import { AccountingResolvers } from '../modules/accounting/accounting.resolvers';
 import { ComplianceResolvers } from '../modules/compliance/compliance.resolver';
 import { AuditsResolvers } from '../modules/audits/audits.resolver';
-import { EpcAssetResolver, EpcPaymentResolver, EpcResolver } from '../modules/epc/epc.resolver';
+import { EpcResolvers } from '../modules/epc/epc.resolvers';
 import { SolarResolvers } from '../modules/solar/solar.resolver';
 import { FactorsResolvers } from '../modules/factors/factors.resolver';
 import { MeteringResolvers } from '../modules/metering/metering.resolvers';
@@ -28,7 +28,7 @@ import { zonedDateTime } from './datetime';
 export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'Asia/Shanghai'): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [NodeResolver, ...KeysResolvers, ...RegistryResolvers, ...MeteringResolvers, ...FactorsResolvers, ...AccountingResolvers, ...ComplianceResolvers,
-      EpcResolver, EpcAssetResolver, EpcPaymentResolver, ...AuditsResolvers,
+      ...EpcResolvers, ...AuditsResolvers,
       ...SolarResolvers, ...AuditResolvers,
       ...WeatherResolvers, ...FleetResolvers, ...TargetsResolvers, ...RecyclingResolvers],
     orphanedTypes: [Node],

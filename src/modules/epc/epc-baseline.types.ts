@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
+import type { BaselineSet } from './savings';
 
 @ObjectType({ description: 'A regression coefficient with its standard error and two-sided p-value.' })
 export class EpcCoefficient {
@@ -150,4 +151,18 @@ export class EpcNonRoutineEvent {
 
   @Field()
   recordedAt!: Date;
+}
+
+/** A frozen (or live) baseline set as the schema shows it. */
+export function toBaselineVersion(b: BaselineSet): EpcBaselineVersion {
+  return {
+    version: b.version, frozen: b.frozen, fittedAt: b.fittedAt, fittedBy: b.fittedBy, reason: b.reason, from: b.from, to: b.to, dataCount: b.dataCount, dataHash: b.dataHash,
+    models: b.carriers.map((c) => ({
+      carrier: c.carrier, unit: c.unit, method: c.method, reason: c.reason, type: c.model?.type ?? null,
+      heatingBalanceC: c.model?.heatingBalanceC ?? null, coolingBalanceC: c.model?.coolingBalanceC ?? null,
+      coefficients: c.model?.coefficients ?? [], r2: c.model?.r2 ?? null, adjR2: c.model?.adjR2 ?? null, cvRmse: c.model?.cvRmse ?? null, nmbe: c.model?.nmbe ?? null,
+      metricsFrequency: c.model?.metricsFrequency ?? null, observations: c.dataCount, autocorrelation: c.model?.autocorrelation ?? null,
+      sufficiency: c.sufficiency, dataHash: c.dataHash,
+    })),
+  };
 }

@@ -110,6 +110,11 @@ export class EpcService {
     return found;
   }
 
+  /** The contract of a change event: the subscription has already kept only events of contracts in scope. */
+  eventContract(id: number): Promise<EpcContract> {
+    return this.em.findOneOrFail(EpcContract, id);
+  }
+
   async createContract(input: CreateEpcContractInput): Promise<EpcContract> {
     const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
     assertCanWrite(this.principal, 'epcContract', institutionId);

@@ -2,6 +2,7 @@ import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
 import { SavingsPillar } from './epc.enums';
+import type { SettlementRow } from './mv.service';
 
 @ObjectType()
 export class EpcMeasureType {
@@ -260,4 +261,19 @@ export class EpcBaseline {
 
   @Field(() => [BaselineCarrier])
   byCarrier!: BaselineCarrier[];
+}
+
+/** A settlement as the schema shows it (money null where the service left it out). */
+export function toSettlement(r: SettlementRow): EpcSettlement {
+  return {
+    periodStart: r.periodStart,
+    periodEnd: r.periodEnd,
+    savings: r.savings as EpcSavings,
+    savingsValueYuan: r.money?.savingsValue ?? null,
+    escoShareYuan: r.money?.escoShareValue ?? null,
+    clientShareYuan: r.money?.clientShareValue ?? null,
+    shortfallYuan: r.money?.shortfallValue ?? null,
+    frozenAt: r.frozenAt,
+    pendingDifferenceKgce: r.pendingDifferenceKgce,
+  };
 }

@@ -1,0 +1,21 @@
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Connection, PageArgs, type Page } from '../../graphql/relay';
+import type { Context } from '../../graphql/context';
+import { EpcService } from './epc.service';
+import { Esco } from './esco.entity';
+
+const EscoConnection = Connection(Esco, 'Esco');
+const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.loaders.mv);
+
+@Resolver(() => Esco)
+export class EscoResolver {
+  @Query(() => EscoConnection, { description: 'Energy service companies.' })
+  escos(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<Esco>> {
+    return svc(ctx).escos(page);
+  }
+
+  @Mutation(() => Esco, { description: 'GOA registers an ESCO (credit code checked).' })
+  createEsco(@Arg('name') name: string, @Arg('nameZh') nameZh: string, @Arg('creditCode') creditCode: string, @Ctx() ctx: Context): Promise<Esco> {
+    return svc(ctx).createEsco(name, nameZh, creditCode);
+  }
+}
