@@ -6,19 +6,25 @@ import {
   CITY,
   EPC,
   FIGURE_OF,
+  FLEET,
   INDICATORS,
   ON_ALERT,
   ON_EPC,
+  ON_FLEET,
   ON_INDICATOR,
   ON_PV,
   ON_READINGS,
+  ON_RECYCLING,
   PV_INVESTMENT,
   PV_PROGRAMME,
   PV_PROJECTS,
   RANKING,
+  RECYCLING,
   type AlertResult,
   type CityResult,
   type EpcResult,
+  type FleetGroup,
+  type FleetResult,
   type IndicatorKind,
   type IndicatorUpdated,
   type PvGenerationResult,
@@ -28,11 +34,14 @@ import {
   type RankingResult,
   type RankingRow,
   type ReadingsResult,
+  type RecyclingGroup,
+  type RecyclingResult,
   type Viewer,
 } from './queries';
 import type { DashboardState, Panel, View } from './state';
 import { AlertsView } from './views/alerts.view';
 import { EpcView } from './views/epc.view';
+import { FleetView } from './views/fleet.view';
 import { HeaderView } from './views/header.view';
 import { PvView } from './views/pv.view';
 import { RankingView } from './views/ranking.view';
@@ -82,6 +91,8 @@ export class Dashboard {
       pv: { programme: { state: 'loading' }, investmentYuan: { state: 'loading' }, projects: { state: 'loading' } },
       pvFeed: [],
       epc: { state: 'loading' },
+      fleet: { state: 'loading' },
+      recycling: { state: 'loading' },
     };
     const header = new HeaderView({
       onYear: (year) => void this.changeYear(year),
@@ -93,11 +104,12 @@ export class Dashboard {
     const alerts = new AlertsView();
     const pv = new PvView();
     const epc = new EpcView();
-    this.views = [header, summary, ranking, alerts, pv, epc];
+    const fleet = new FleetView();
+    this.views = [header, summary, ranking, alerts, pv, epc, fleet];
     fill(
       opts.host,
       header.el,
-      h('main', { class: 'grid' }, summary.el, ranking.el, h('div', { class: 'side' }, alerts.el, pv.el, epc.el)),
+      h('main', { class: 'grid' }, summary.el, ranking.el, h('div', { class: 'side' }, alerts.el, pv.el, epc.el), fleet.el),
     );
     document.documentElement.lang = this.i18n.lang === 'zh' ? 'zh-CN' : 'en';
   }
@@ -115,6 +127,9 @@ export class Dashboard {
     });
     this.api.subscribe<ReadingsResult>(ON_READINGS, {}, ({ readingsIngested }) => this.set({ lastReading: { ...readingsIngested, at: new Date() } }));
     this.api.subscribe(ON_EPC, {}, () => this.later('epc', () => this.loadEpc()));
+    // A fleet change also fires indicatorUpdated (below): the shared timer makes the pair one refetch.
+    this.api.subscribe(ON_FLEET, {}, () => this.later('fleet', () => this.loadFleet()));
+    this.api.subscribe(ON_RECYCLING, {}, () => this.later('recycling', () => this.loadRecycling()));
     this.subscribeIndicators();
   }
 
@@ -147,7 +162,7 @@ export class Dashboard {
 
   private async changeYear(year: number): Promise<void> {
     this.generation++;
-    this.set({ city: { state: 'loading' }, ranking: { state: 'loading' }, epc: { state: 'loading' } });
+    this.set({ city: { state: 'loading' }, ranking: { state: 'loading' }, epc: { state: 'loading' }, fleet: { state: 'loading' }, recycling: { state: 'loading' } });
     this.set({ period: await periodOf(this.api, year) });
     this.loadAll();
     this.subscribeIndicators();
@@ -158,6 +173,8 @@ export class Dashboard {
     void this.loadRanking();
     void this.loadPv();
     void this.loadEpc();
+    void this.loadFleet();
+    void this.loadRecycling();
   }
 
   private later(name: string, fn: () => Promise<void>): void {
@@ -165,8 +182,11 @@ export class Dashboard {
     this.timers.set(name, setTimeout(() => void fn(), REFETCH_DELAY_MS));
   }
 
-  /** Runs a query for one panel; FORBIDDEN on its root field makes it a 'forbidden' panel, not an error. */
-  private async fetchPanel<T, U>(query: string, variables: Record<string, unknown>, root: string, pick: (data: T) => U): Promise<Panel<U> | null> {
+  /**
+   * Runs a query for one panel; FORBIDDEN on its root field makes it a 'forbidden' panel, not an error.
+   * `whole`: the panel is nothing without every field it asks for, so FORBIDDEN anywhere under the root is the panel's.
+   */
+  private async fetchPanel<T, U>(query: string, variables: Record<string, unknown>, root: string, pick: (data: T) => U, whole = false): Promise<Panel<U> | null> {
     const generation = this.generation;
     let res: GqlResponse<T>;
     try {
@@ -178,7 +198,7 @@ export class Dashboard {
     if (generation !== this.generation) return null;
     // A denied non-null root field nulls the whole response, whichever root the server reached first.
     if (res.data === null) return isForbidden(res.errors) ? { state: 'forbidden' } : { state: 'error', message: res.errors[0]?.message ?? '' };
-    if ((res.data as Record<string, unknown>)[root] == null && isForbidden(res.errors, root)) return { state: 'forbidden' };
+    if (((res.data as Record<string, unknown>)[root] == null || whole) && isForbidden(res.errors, root)) return { state: 'forbidden' };
     return { state: 'ready', data: pick(res.data) };
   }
 
@@ -231,6 +251,17 @@ export class Dashboard {
     if (epc) this.set({ epc });
   }
 
+  /** The key's whole scope as one group (groupBy CITY). */
+  private async loadFleet(): Promise<void> {
+    const fleet = await this.fetchPanel<FleetResult, FleetGroup>(FLEET, { ytd: this.vars().ytd }, 'aggregateIndicators', (d) => d.aggregateIndicators[0], true);
+    if (fleet) this.set({ fleet });
+  }
+
+  private async loadRecycling(): Promise<void> {
+    const recycling = await this.fetchPanel<RecyclingResult, RecyclingGroup>(RECYCLING, { ytd: this.vars().ytd }, 'aggregateRecycling', (d) => d.aggregateRecycling[0], true);
+    if (recycling) this.set({ recycling });
+  }
+
   /** The event carries the institution's fresh figures for the period on screen: the row changes without a refetch. */
   private subscribeIndicators(): void {
     this.unsubscribeIndicator?.();
@@ -250,6 +281,7 @@ export class Dashboard {
         this.set({ ranking: { state: 'ready', data: rows } });
       }
       this.later('city', () => this.loadCity());
+      this.later('fleet', () => this.loadFleet());
       if (this.state.epc.state === 'ready' && this.state.epc.data.some((c) => c.institution.id === e.institution.id)) this.later('epc', () => this.loadEpc());
     });
   }

@@ -75,6 +75,39 @@ const zh = {
   HANDED_OVER: '已移交',
   TERMINATED: '已终止',
   notOperating: '未运行，暂无节能量',
+  fleetTitle: '公务用车与资源回收',
+  fleetHeading: '公务用车',
+  vehiclesAtEnd: '车辆数（期末）',
+  nevShare: '新能源车占比',
+  nevShareOfAdded: '新增车辆中新能源占比',
+  vehicleEnergy: '车辆能耗',
+  vehicleCo2: '车辆碳排放',
+  per100Km: '百公里能耗',
+  co2Per100Km: '百公里碳排放',
+  recyclingHeading: '资源回收',
+  recyclingRate: '回收率',
+  recycled: '回收量',
+  stream: '类别',
+  total: '合计',
+  targetsHeading: '城市目标',
+  targetKind: '目标',
+  target: '目标值',
+  reached: '实际',
+  suppressed: '机构数不足，数据不予公开',
+  noRecycling: '本期暂无回收记录',
+  NEV_SHARE_OF_ADDED: '新增车辆中新能源占比',
+  RECYCLING_RATE: '资源回收率',
+  MET: '已达标',
+  BELOW: '未达标',
+  NO_DATA: '暂无数据',
+  NOT_MEASURED: '暂未测算',
+  PAPER: '纸类',
+  PLASTICS: '塑料',
+  METALS: '金属',
+  GLASS: '玻璃',
+  E_WASTE: '电子废弃物',
+  KITCHEN_WASTE: '厨余垃圾',
+  OTHER: '其他',
 } as const;
 
 export type TextKey = keyof typeof zh;
@@ -151,6 +184,39 @@ const en: Record<TextKey, string> = {
   HANDED_OVER: 'Handed over',
   TERMINATED: 'Terminated',
   notOperating: 'Not operating yet: no savings',
+  fleetTitle: 'Official fleet and recycling',
+  fleetHeading: 'Official fleet',
+  vehiclesAtEnd: 'Vehicles (end of period)',
+  nevShare: 'New-energy share',
+  nevShareOfAdded: 'New-energy share of vehicles added',
+  vehicleEnergy: 'Vehicle energy',
+  vehicleCo2: 'Vehicle CO₂',
+  per100Km: 'Energy per 100 km',
+  co2Per100Km: 'CO₂ per 100 km',
+  recyclingHeading: 'Recycling',
+  recyclingRate: 'Recycling rate',
+  recycled: 'Recycled',
+  stream: 'Stream',
+  total: 'Total',
+  targetsHeading: 'City targets',
+  targetKind: 'Target',
+  target: 'Target value',
+  reached: 'Reached',
+  suppressed: 'Withheld: too few institutions to publish',
+  noRecycling: 'No recycling records in the period',
+  NEV_SHARE_OF_ADDED: 'New-energy share of vehicles added',
+  RECYCLING_RATE: 'Recycling rate',
+  MET: 'Met',
+  BELOW: 'Below target',
+  NO_DATA: 'No data yet',
+  NOT_MEASURED: 'Not measured yet',
+  PAPER: 'Paper',
+  PLASTICS: 'Plastics',
+  METALS: 'Metals',
+  GLASS: 'Glass',
+  E_WASTE: 'E-waste',
+  KITCHEN_WASTE: 'Kitchen waste',
+  OTHER: 'Other',
 };
 
 const TABLE: Record<Lang, Record<TextKey, string>> = { zh, en };
@@ -218,9 +284,9 @@ export class I18n {
     return this.lang === 'zh' ? `${label}（${what}）` : `${label} (${what.toLowerCase()})`;
   }
 
-  /** A contract's status (an enum value from the server) in words; one this table lacks shows as sent. */
-  epcStatus(status: string): string {
-    return status in zh ? TABLE[this.lang][status as TextKey] : status;
+  /** An enum value from the server (a contract's status, a waste stream, a target's kind or status) in words; one this table lacks shows as sent. */
+  term(value: string): string {
+    return value in zh ? TABLE[this.lang][value as TextKey] : value;
   }
 
   /** A meter's unit as people write it (DOMAIN notes): kWh, m³, never the enum's KWH or M3. */

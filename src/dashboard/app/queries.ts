@@ -183,3 +183,56 @@ export interface ReadingsResult {
 export const SAVING_STATUSES: readonly string[] = ['OPERATING', 'HANDED_OVER'];
 
 export const ON_EPC = `subscription OnEpc { epcContractChanged { id } }`;
+
+/** The fleet of the key's scope over the period (FleetFigures): null for a group too small to publish to this key. */
+export interface FleetFigures {
+  vehiclesAtEnd: number;
+  newEnergyVehiclesAtEnd: number;
+  newEnergyShareAtEnd: number | null;
+  vehiclesAdded: number;
+  newEnergyVehiclesAdded: number;
+  newEnergyShareOfAdded: number | null;
+  kgce: number;
+  kgCo2: number;
+  distanceKm: number;
+  kgcePer100Km: number | null;
+  kgCo2Per100Km: number | null;
+}
+export type TargetKind = 'NEV_SHARE_OF_ADDED' | 'RECYCLING_RATE';
+export type TargetStatus = 'MET' | 'BELOW' | 'NO_DATA' | 'NOT_MEASURED';
+export interface TargetProgress {
+  kind: TargetKind;
+  targetValue: number;
+  value: number | null;
+  status: TargetStatus;
+}
+export interface FleetGroup {
+  institutionCount: number;
+  suppressed: boolean;
+  fleet: FleetFigures | null;
+  targets: TargetProgress[];
+}
+/** The whole scope as one group (the city for agencies and PUBLIC, its own institution for an institution's key). */
+export const FLEET = `query Fleet($ytd: PeriodInput!) { aggregateIndicators(period: $ytd, groupBy: CITY) { institutionCount suppressed
+  fleet { vehiclesAtEnd newEnergyVehiclesAtEnd newEnergyShareAtEnd vehiclesAdded newEnergyVehiclesAdded newEnergyShareOfAdded kgce kgCo2 distanceKm kgcePer100Km kgCo2Per100Km }
+  targets { kind targetValue value status } } }`;
+export interface FleetResult {
+  aggregateIndicators: FleetGroup[];
+}
+
+export type RecyclingStream = 'PAPER' | 'PLASTICS' | 'METALS' | 'GLASS' | 'E_WASTE' | 'KITCHEN_WASTE' | 'OTHER';
+export interface RecyclingGroup {
+  suppressed: boolean;
+  recycledKg: number | null;
+  totalKg: number | null;
+  recyclingRate: number | null;
+  byStream: Array<{ stream: RecyclingStream; recycledKg: number; totalKg: number; recyclingRate: number | null }>;
+}
+export const RECYCLING = `query Recycling($ytd: PeriodInput!) { aggregateRecycling(period: $ytd, groupBy: CITY) { suppressed recycledKg totalKg recyclingRate
+  byStream { stream recycledKg totalKg recyclingRate } } }`;
+export interface RecyclingResult {
+  aggregateRecycling: RecyclingGroup[];
+}
+
+export const ON_FLEET = 'subscription OnFleet { fleetChanged { kind } }';
+export const ON_RECYCLING = 'subscription OnRecycling { recyclingChanged { months } }';

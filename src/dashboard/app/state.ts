@@ -5,12 +5,14 @@ import type {
   CityFigures,
   ComplianceAlert,
   EpcContract,
+  FleetGroup,
   IndicatorKind,
   PvGeneration,
   PvProgramme,
   PvProjectFigures,
   RankingRow,
   ReadingsIngested,
+  RecyclingGroup,
   Viewer,
 } from './queries';
 
@@ -40,6 +42,9 @@ export interface DashboardState {
   pv: PvState;
   pvFeed: Array<PvGeneration & { at: Date }>;
   epc: Panel<EpcContract[]>;
+  /** Fleet and recycling of the key's scope: asked apart, each may be denied on its own. */
+  fleet: Panel<FleetGroup>;
+  recycling: Panel<RecyclingGroup>;
 }
 
 export interface View {

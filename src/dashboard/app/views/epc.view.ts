@@ -52,7 +52,7 @@ export class EpcView implements View {
             return h(
               'tr',
               { 'data-contract': c.id, 'data-status': c.status },
-              h('td', { class: 'name' }, i18n.name(c.institution), h('div', { class: 'small' }, `${titleOf(c, i18n)} · ${i18n.epcStatus(c.status)}`)),
+              h('td', { class: 'name' }, i18n.name(c.institution), h('div', { class: 'small' }, `${titleOf(c, i18n)} · ${i18n.term(c.status)}`)),
               savings
                 ? h('td', { class: 'num' }, i18n.num(savings.savingsKgce, 0))
                 : h('td', { class: 'num', title: i18n.t('notOperating') }, '—'),
