@@ -7,11 +7,10 @@
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
-  CreateApiKeyDocument, CreateInstitutionDocument, CreateVehicleDocument, IngestVehicleEnergyDocument, RecordRecyclingDocument, SetCityTargetDocument, type CreateVehicleInput,
+  CreateApiKeyDocument, CreateVehicleDocument, IngestVehicleEnergyDocument, RecordRecyclingDocument, SetCityTargetDocument, type CreateVehicleInput,
 } from '../../src/generated/graphql';
-import { toGlobalId } from '../../src/graphql/relay';
-import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import { FLEET, RECYCLING, type FleetResult, type RecyclingResult } from '../../src/dashboard/app/queries';
+import { createSchool } from '../helpers/fixtures';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
 /** The year the page opens on for a key whose institution has no readings: the browser's calendar year, through January. */
@@ -31,14 +30,7 @@ let electric: string;
 beforeAll(async () => {
   t = await startTestHub();
   baseUrl = t.hub.url.replace(/\/graphql$/, '');
-  const [region] = await t.sql<{ id: number }>(`SELECT id FROM region WHERE code = '430502'`);
-  const created = await t.gql(
-    CreateInstitutionDocument,
-    { input: { name: 'Fleet Panel Test Office', nameZh: '车辆面板测试办公室', creditCode: makeCreditCode('11', '430502', 9_000_151), category: 'GOVERNMENT_OFFICE', regionId: toGlobalId('Region', region.id) } },
-    t.keys.goa,
-  );
-  expect(created.errors).toBeUndefined();
-  institution = created.data!.createInstitution.id;
+  institution = await createSchool(t, 'Fleet Panel Test School', '车辆面板测试学校', 9_000_151);
   const k = await t.gql(CreateApiKeyDocument, { input: { institutionId: institution, role: 'editor', name: 'fleet panel test' } }, t.keys.goa);
   expect(k.errors).toBeUndefined();
   key = k.data!.createApiKey.key;
