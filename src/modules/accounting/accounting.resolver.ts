@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
@@ -13,7 +13,7 @@ import { IndicatorFilter, IndicatorUpdatedFilter } from './accounting.inputs';
 import type { IndicatorUpdatedPayload } from './after-ingest';
 import { ClosingService } from './closing.service';
 import { IndicatorsService } from './indicators.service';
-import { IndicatorGroupBy, Indicators } from './indicators.types';
+import { IndicatorGroupBy, Indicators, IndicatorUpdatedEvent } from './indicators.types';
 import { PeriodInput, resolvePeriod } from './period';
 import { YearClosure, YearRecalculation } from './year-closure.entity';
 
@@ -23,17 +23,6 @@ const IndicatorsConnection = Connection(Indicators, 'Indicators');
 export function periodKey(p: PeriodInput): string {
   const r = resolvePeriod(p);
   return JSON.stringify({ year: r.year, quarter: r.quarter ?? undefined, month: r.month ?? undefined, through: p.through ?? undefined });
-}
-
-@ObjectType({ description: "An institution's rollups changed: its figures for these months are new." })
-export class IndicatorUpdatedEvent {
-  institutionId!: number;
-
-  @Field(() => Int)
-  year!: number;
-
-  @Field(() => [String], { description: 'Local months (YYYY-MM-01) whose totals changed.' })
-  months!: string[];
 }
 
 const svc = (ctx: Context) => new IndicatorsService(ctx.db, ctx.em, ctx.principal, ctx.db.timezone);

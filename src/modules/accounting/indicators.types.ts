@@ -197,3 +197,14 @@ export class Indicators {
   })
   fleet!: FleetFigures | null;
 }
+
+@ObjectType({ description: "An institution's rollups changed: its figures for these months are new." })
+export class IndicatorUpdatedEvent {
+  institutionId!: number;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => [String], { description: 'Local months (YYYY-MM-01) whose totals changed.' })
+  months!: string[];
+}

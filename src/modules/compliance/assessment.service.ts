@@ -67,6 +67,11 @@ export class AssessmentService {
     return toPage(rows, w, () => this.em.count(AssessmentEntry, where), (e) => [e.rank, e.id]);
   }
 
+  /** The scoring rule a round was opened with. */
+  scoringRule(round: AssessmentRound): Promise<ScoringRule> {
+    return this.em.findOneOrFail(ScoringRule, round.scoringRule.id);
+  }
+
   /** GOA opens the round of a closed year: one entry per department in the municipal appraisal. */
   async open(year: number): Promise<AssessmentRound> {
     assertCanWrite(this.principal, 'assessment', null);

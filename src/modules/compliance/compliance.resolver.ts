@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
 import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
@@ -9,9 +9,10 @@ import { Region } from '../registry/region.entity';
 import type { ComplianceAlertPayload } from './alerts.service';
 import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule } from './assessment.entity';
 import { AssessmentService } from './assessment.service';
-import { AlertDirection, ComplianceStatus, IndicatorKind, isWaterIndicator } from './compliance.enums';
+import { isWaterIndicator } from './compliance.enums';
 import { ComplianceAlertFilter, QuotaFilter, QuotaStandardInput, RectificationFilter } from './compliance.inputs';
 import { ComplianceService } from './compliance.service';
+import { ComplianceAlertEvent, EntryIndicatorResult } from './compliance.types';
 import { QuotaStandard } from './quota-standard.entity';
 import { RectificationCase, RectificationEvent } from './rectification.entity';
 
@@ -75,32 +76,6 @@ export class RectificationResolver {
   }
 }
 
-@ObjectType({ description: "An institution's projected year crossed its constraint value (or came back under it)." })
-export class ComplianceAlertEvent {
-  institutionId!: number;
-
-  @Field(() => Int)
-  year!: number;
-
-  @Field(() => IndicatorKind)
-  indicator!: IndicatorKind;
-
-  @Field(() => AlertDirection)
-  direction!: AlertDirection;
-
-  @Field()
-  projectedValue!: number;
-
-  @Field()
-  yearToDateValue!: number;
-
-  @Field()
-  constraintValue!: number;
-
-  @Field({ description: 'Last day with readings the projection is based on (YYYY-MM-DD).' })
-  through!: string;
-}
-
 @Resolver(() => ComplianceAlertEvent)
 export class ComplianceAlertResolver {
   @Subscription(() => ComplianceAlertEvent, {
@@ -123,21 +98,6 @@ export class ComplianceAlertResolver {
   async institution(@Root() ev: ComplianceAlertPayload, @Ctx() ctx: Context): Promise<Institution> {
     return (await ctx.loaders.institutionById.load(ev.institutionId))!;
   }
-}
-
-@ObjectType()
-export class EntryIndicatorResult {
-  @Field(() => IndicatorKind)
-  indicator!: IndicatorKind;
-
-  @Field(() => Number, { nullable: true })
-  value!: number | null;
-
-  @Field(() => ComplianceStatus, { nullable: true })
-  status!: ComplianceStatus | null;
-
-  @Field(() => Number, { nullable: true })
-  constraintValue!: number | null;
 }
 
 @Resolver(() => AssessmentRound)
@@ -174,7 +134,7 @@ export class AssessmentResolver {
 
   @FieldResolver(() => ScoringRule)
   async scoringRule(@Root() round: AssessmentRound, @Ctx() ctx: Context): Promise<ScoringRule> {
-    return ctx.em.findOneOrFail(ScoringRule, round.scoringRule.id);
+    return new AssessmentService(ctx.db, ctx.em, ctx.principal).scoringRule(round);
   }
 }
 

@@ -4,7 +4,8 @@ import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/rela
 import type { Context } from '../../graphql/context';
 import { Region } from '../registry/region.entity';
 import { WeatherService } from './weather.service';
-import { CreateWeatherStationInput, DegreeDayMonth, WeatherDay, WeatherImportResult, WeatherStation } from './weather.types';
+import { CreateWeatherStationInput } from './weather.inputs';
+import { DegreeDayMonth, WeatherDay, WeatherImportResult, WeatherStation } from './weather.types';
 
 const WeatherStationConnection = Connection(WeatherStation, 'WeatherStation');
 const svc = (ctx: Context) => new WeatherService(ctx.db.pool, ctx.principal, ctx.db.timezone);

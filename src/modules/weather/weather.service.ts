@@ -8,7 +8,8 @@ import { record } from '../audit/audit.service';
 import { addDays } from '../accounting/period';
 import * as repo from './weather.repository';
 import { parseWeatherCsv } from './weather-file.parser';
-import { CreateWeatherStationInput, DegreeDayMonth, WeatherDay, WeatherImportResult, WeatherStation } from './weather.types';
+import { CreateWeatherStationInput } from './weather.inputs';
+import { DegreeDayMonth, WeatherDay, WeatherImportResult, WeatherStation } from './weather.types';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** Longest span one request may ask for: about three years of days. */

@@ -1,5 +1,5 @@
 import { LocalDateScalar } from '../../graphql/scalars';
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Node, toGlobalId } from '../../graphql/relay';
 import type { StationRow } from './weather.repository';
 
@@ -75,19 +75,4 @@ export class WeatherImportResult {
 
   @Field(() => [String], { description: 'Station codes the file touched.' })
   stations!: string[];
-}
-
-@InputType()
-export class CreateWeatherStationInput {
-  @Field({ description: 'Up to 32 characters, unique.' })
-  code!: string;
-
-  @Field({ description: 'Up to 200 characters.' })
-  name!: string;
-
-  @Field(() => ID, { nullable: true, description: 'The region whose station this is (one per region).' })
-  regionId?: string | null;
-
-  @Field({ description: 'Where its temperatures come from; up to 200 characters.' })
-  source!: string;
 }
