@@ -70,7 +70,8 @@ function parseTimezone(raw: string | undefined): string {
   const tz = raw === undefined || raw === '' ? 'Asia/Shanghai' : raw;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
     throw new ConfigError('EWC_TIMEZONE', `unknown IANA time zone "${tz}"`);
   }
   return tz;
@@ -81,7 +82,8 @@ function parseDatabaseUrl(raw: string | undefined): string | null {
   let url: URL;
   try {
     url = new URL(raw);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
     throw new ConfigError('DATABASE_URL', 'not a URL (expected postgres://user:password@host:port/database)');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {

@@ -30,7 +30,9 @@ function checkOut(out: string | undefined, exts: string[]): void {
   const kind = (p: string) => {
     try {
       return statSync(p).isDirectory() ? 'dir' : 'file';
-    } catch {
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
       return 'none';
     }
   };

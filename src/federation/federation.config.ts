@@ -38,7 +38,8 @@ function parseEntries(variable: string, entries: string[]): SubgraphConfig[] {
     let url: URL;
     try {
       url = new URL(raw);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
       throw new ConfigError(variable, `subgraph "${name}": "${raw}" is not a URL`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(variable, `subgraph "${name}": expected an http(s) URL, got ${url.protocol}//`);

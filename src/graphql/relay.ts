@@ -81,8 +81,9 @@ function parseCursor(cursor: string, arity: number): CursorKey | null {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(key) && key.length === arity && key.every((k) => typeof k === 'string' || typeof k === 'number')) return key as CursorKey;
-  } catch {
+  } catch (err) {
     // not JSON: refused below
+    if (!(err instanceof SyntaxError)) throw err;
   }
   return null;
 }

@@ -11,7 +11,8 @@ const PLACEHOLDER = '<paste a key>';
 function documentOf(query: string): DocumentNode | undefined {
   try {
     return parse(query);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof GraphQLError)) throw err;
     return undefined;
   }
 }

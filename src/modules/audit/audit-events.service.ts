@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
-import { ForbiddenError, Problems } from '../../errors/domain-errors';
+import { ForbiddenError, Problems, ValidationError } from '../../errors/domain-errors';
 import { forward, fromGlobalId, mapPage, pageWindow, toGlobalId, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { KeyRole } from '../../access/access.enums';
 import type { Subject } from '../../access/policy';
@@ -63,7 +63,8 @@ export class AuditEventsService {
     if (filter?.objectId) {
       try {
         fromGlobalId(filter.objectId, undefined, 'filter.objectId');
-      } catch {
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
         problems.add('filter.objectId', 'not a global id');
       }
     }

@@ -36,8 +36,9 @@ export function cliOperator(): Principal {
   let user = 'unknown';
   try {
     user = os.userInfo().username;
-  } catch {
+  } catch (err) {
     // no passwd entry (containers): keep "unknown"
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
   }
   return { keyId: 0, keyName: `cli (${user}@${os.hostname()})`, role: 'admin', subject: 'GOA', agencyCode: 'GOA', institutionId: null, escoId: null };
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BoundedMap } from '../../bounded-map';
-import { autocorrelationLag1, invert, tQuantile, tTwoSidedP } from './stats';
+import { autocorrelationLag1, invert, SingularMatrixError, tQuantile, tTwoSidedP } from './stats';
 
 export type CaltrackMethod = 'DAILY' | 'BILLING';
 export type CaltrackModelType = 'INTERCEPT_ONLY' | 'HDD_ONLY' | 'CDD_ONLY' | 'HDD_CDD';
@@ -192,7 +192,8 @@ class Sums {
     let inv: number[][];
     try {
       inv = invert(xtwx);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof SingularMatrixError)) throw err;
       return null;
     }
     const beta = inv.map((row) => row.reduce((acc, v, j) => acc + v * xtwy[j], 0));
@@ -242,7 +243,8 @@ function fitCandidate(y: number[], w: number[], h: Term | null, c: Term | null, 
   let inv: number[][];
   try {
     inv = invert(xtwx);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SingularMatrixError)) throw err;
     return null; // singular: the candidate cannot be estimated (eemeter `get_fit_failed_candidate_model`)
   }
   const beta = inv.map((row) => row.reduce((s, v, j) => s + v * xtwy[j], 0));

@@ -74,6 +74,13 @@ export function tQuantile(q: number, df: number): number {
   return (lo + hi) / 2;
 }
 
+/** The matrix has no inverse (a candidate model that cannot be estimated). */
+export class SingularMatrixError extends Error {
+  constructor() {
+    super('invert: singular matrix');
+  }
+}
+
 /** Inverse of a small square matrix by Gauss-Jordan with partial pivoting; throws when singular. */
 export function invert(a: readonly (readonly number[])[]): number[][] {
   const n = a.length;
@@ -83,7 +90,7 @@ export function invert(a: readonly (readonly number[])[]): number[][] {
   for (let col = 0; col < n; col++) {
     let pivot = col;
     for (let r = col + 1; r < n; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
-    if (!(Math.abs(m[pivot][col]) > largest * 1e-12)) throw new Error('invert: singular matrix');
+    if (!(Math.abs(m[pivot][col]) > largest * 1e-12)) throw new SingularMatrixError();
     [m[col], m[pivot]] = [m[pivot], m[col]];
     const p = m[col][col];
     for (let c = 0; c < 2 * n; c++) m[col][c] /= p;

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Principal } from '../../access/principal';
 import { importLedger } from '../imports/ledger-import';
 import type { RawRow } from '../imports/reading-file.parser';
+import { ValidationError } from '../../errors/domain-errors';
 import { fromGlobalId } from '../../graphql/relay';
 import { VehicleEnergy } from './fleet.enums';
 import { fleetNames } from './fleet.repository';
@@ -60,7 +61,8 @@ function parseRow(raw: RawRow, c: Partial<Record<EnergyColumn, string>>, names: 
   if (cell('vehicleId')) {
     try {
       vehicleId = Number(fromGlobalId(cell('vehicleId'), 'Vehicle', 'vehicleId').id);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
       bad('vehicleId', `"${cell('vehicleId')}" is not a vehicle ID`);
     }
   } else {

@@ -121,7 +121,8 @@ export async function applyEnergyRows(
     if (actor) {
       try {
         assertCanWrite(actor, 'fleet', v.institution_id);
-      } catch {
+      } catch (err) {
+        if (!(err instanceof ForbiddenError)) throw err;
         return bad(index, 'vehicleId', 'this key may not write records of this vehicle', 'forbidden');
       }
     }

@@ -1,4 +1,5 @@
 import { csvField } from '../../csv';
+import { ForbiddenError } from '../../errors/domain-errors';
 import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -254,8 +255,9 @@ async function metersFor(pool: pg.Pool, principal: Principal | undefined) {
     try {
       assertCanWriteMeter(principal, { carrier: m.carrier, institutionId: m.institution_id });
       writable.add(m.id);
-    } catch {
+    } catch (err) {
       // Readable, not writable: its rows are refused one by one in the report.
+      if (!(err instanceof ForbiddenError)) throw err;
     }
   }
   return { visible, writable };

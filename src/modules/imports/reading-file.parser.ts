@@ -125,7 +125,9 @@ function utf8Guard(): Transform {
     transform(chunk: Buffer, _enc, done) {
       try {
         decoder.decode(chunk, { stream: true });
-      } catch {
+      } catch (err) {
+        // A fatal TextDecoder throws a TypeError on bytes that are not UTF-8.
+        if (!(err instanceof TypeError)) return done(err as Error);
         return done(fail());
       }
       done(chunk.includes(0) ? fail() : null, chunk);
@@ -134,7 +136,8 @@ function utf8Guard(): Transform {
       try {
         decoder.decode();
         done();
-      } catch {
+      } catch (err) {
+        if (!(err instanceof TypeError)) return done(err as Error);
         done(fail());
       }
     },

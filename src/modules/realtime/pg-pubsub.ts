@@ -193,7 +193,8 @@ export class PgPubSub extends PubSub {
     let envelope: Envelope;
     try {
       envelope = decodePayload(text) as Envelope;
-    } catch {
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
       log.warn('malformed event notification dropped', { bytes: text.length });
       return;
     }
