@@ -46,6 +46,8 @@ export interface Hub {
   metrics: Metrics;
   /** Per-key counts of requests and rows (flushed every few seconds and on stop). */
   usage: KeyUsage;
+  /** Resolves once the compliance checks scheduled after ingests so far have run (their SQL is nobody's request). */
+  settled(): Promise<void>;
   /** Drains HTTP and WebSocket; the caller closes the database after. */
   stop(): Promise<void>;
 }
@@ -255,6 +257,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     schema,
     metrics,
     usage,
+    settled: () => monitor.drain(),
     stop: () => (stopping ??= Promise.all([apollo.stop(), subgraph.stop()]).then(() => Promise.all([monitor.drain(), usage.stop()])).then(() => (keys.close(), pubsub.close()))),
   };
 }
