@@ -1,5 +1,6 @@
 import { IngestReadingsDocument, ReadingsDocument } from '../../src/generated/graphql';
-import { dailyRows, meterId, tableCounts } from '../helpers/fixtures';
+import { fromGlobalId } from '../../src/graphql/relay';
+import { dailyRows, meterId, rollupDrift, tableCounts } from '../helpers/fixtures';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 
 let t: TestHub;
@@ -96,6 +97,26 @@ describe('ingestReadings', () => {
     expect(codeOf(overlap)).toBe('BAD_USER_INPUT');
     expect(overlap.errors![0].message).toMatch(/row 1: periodStart: overlaps the stored reading 2024-06-29T16:00:00.000Z/);
     expect(await tableCounts(t)).toEqual(before);
+  });
+
+  // The first look for a meter's last stored reading goes back 32 days; a longer reading is found by a second look.
+  it('finds a stored reading that began months before the batch, and corrects readings months apart in one batch', async () => {
+    const gas = await meterId(t, 'SY-hosp-longhui-G1');
+    const quarter = { meterId: gas, periodStart: '2025-01-01T00:00:00+08:00', periodEnd: '2025-04-01T00:00:00+08:00', value: 900 };
+    const later = dailyRows(gas, '2025-06-01', 2, () => 7);
+    expect((await t.gql(IngestReadingsDocument, { input: { rows: [quarter, ...later] } }, t.keys.goa)).errors).toBeUndefined();
+    const before = await tableCounts(t);
+    const inside = dailyRows(gas, '2025-03-20', 1);
+    const overlap = await t.gql(IngestReadingsDocument, { input: { rows: inside } }, t.keys.goa);
+    expect(codeOf(overlap)).toBe('BAD_USER_INPUT');
+    expect(overlap.errors![0].message).toMatch(/row 0: periodStart: overlaps the stored reading 2024-12-31T16:00:00.000Z to 2025-03-31T16:00:00.000Z/);
+    expect(await tableCounts(t)).toEqual(before);
+    // Right after the quarter: no overlap; and both older readings corrected in the same batch.
+    const next = dailyRows(gas, '2025-04-01', 1);
+    const fix = await t.gql(IngestReadingsDocument, { input: { rows: [...next, { ...quarter, value: 950, correction: true }, { ...later[1], value: 8, correction: true }] } }, t.keys.goa);
+    expect(fix.data!.ingestReadings).toMatchObject({ accepted: 1, duplicates: 0, corrected: 2 });
+    expect(await tableCounts(t)).toEqual({ ...before, readings: before.readings + 1, revisions: before.revisions + 2, batches: before.batches + 1 });
+    expect(await rollupDrift(t, [Number(fromGlobalId(gas, 'Meter', 'meterId').id)])).toEqual([]);
   });
 
   it('rejects an empty batch and one over 10,000 rows', async () => {

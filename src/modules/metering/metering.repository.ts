@@ -46,11 +46,19 @@ export async function lockMeters(client: pg.PoolClient, meterIds: number[]): Pro
   return rows;
 }
 
+/** How far back the first look for a meter's last reading before the batch goes: past a monthly bill. */
+const SHORT_LOOKBACK_MS = 32 * 24 * 3600 * 1000;
+/** No reading spans more than 366 days (periodProblem), so none starting earlier can reach the batch. */
+const LONG_LOOKBACK_MS = 367 * 24 * 3600 * 1000;
+
 /**
- * The stored readings a batch can meet, in one statement: for each meter, those starting within
- * the batch's span for it, and the last one starting before (stored readings never overlap, so only
- * that one can reach into the span). The batch's bounds are constants, so the plan reads only the
- * partitions of the span; the look-back reads the index of each meter once.
+ * The stored readings a batch can meet: for each meter, those starting within the batch's span for
+ * it, and the last one starting before if it reaches into that span (stored readings never overlap,
+ * so only that one can). Every bound the planner sees is a constant, so the plan holds only the
+ * partitions of the span and of a short look-back (32 days); the meters with no reading in that
+ * look-back (a new meter, a quarterly bill) are looked up again over 367 days, by a second statement
+ * that a stream of batches seldom needs. One look-back over 367 days planned a dozen partitions for
+ * every meter of every batch.
  */
 export async function storedAround(client: pg.PoolClient, rows: ReadingSpan[]): Promise<ExistingRow[]> {
   const span = new Map<number, { s: number; e: number }>();
@@ -67,68 +75,97 @@ export async function storedAround(client: pg.PoolClient, rows: ReadingSpan[]): 
   const ids = [...span.keys()];
   const first = Math.min(...[...span.values()].map((v) => v.s));
   const last = Math.max(...[...span.values()].map((v) => v.e));
-  const found = await client.query<ExistingRow>(
+  const spans = [numberArray(ids), timestampArray(ids.map((id) => new Date(span.get(id)!.s))), timestampArray(ids.map((id) => new Date(span.get(id)!.e)))];
+  const found = await client.query<ExistingRow & { before: boolean }>(
     `WITH k AS (SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS k(meter_id, s, e))
-     SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id
+     SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id, false AS before
        FROM k JOIN reading r ON r.meter_id = k.meter_id AND r.period_start >= k.s AND r.period_start < k.e
       WHERE r.meter_id = ANY($1::int[]) AND r.period_start >= $4::timestamptz AND r.period_start < $5::timestamptz
      UNION ALL
-     SELECT p.id, p.meter_id, p.period_start, p.period_end, p.value, p.quality, p.batch_id
+     SELECT p.id, p.meter_id, p.period_start, p.period_end, p.value, p.quality, p.batch_id, true
        FROM k CROSS JOIN LATERAL (
               SELECT id, meter_id, period_start, period_end, value, quality, batch_id FROM reading
-               WHERE meter_id = k.meter_id AND period_start < k.s
-                 -- No reading spans more than 366 days: lets the plan skip older partitions.
-                 AND period_start > k.s - interval '366 days'
-               ORDER BY period_start DESC LIMIT 1) p
-      WHERE p.period_end > k.s`,
-    [
-      numberArray(ids), timestampArray(ids.map((id) => new Date(span.get(id)!.s))), timestampArray(ids.map((id) => new Date(span.get(id)!.e))),
-      new Date(first), new Date(last),
-    ],
+               WHERE meter_id = k.meter_id AND period_start < k.s AND period_start >= $6::timestamptz
+               ORDER BY period_start DESC LIMIT 1) p`,
+    [...spans, new Date(first), new Date(last), new Date(first - SHORT_LOOKBACK_MS)],
   );
-  return found.rows;
+  const out: ExistingRow[] = [];
+  const seen = new Set<number>();
+  const keep = (r: ExistingRow & { before?: boolean }) => {
+    const { before, ...row } = r;
+    if (before) seen.add(row.meter_id);
+    // The last reading before the span matters only if it reaches into it.
+    if (!before || row.period_end.getTime() > span.get(row.meter_id)!.s) out.push(row);
+  };
+  found.rows.forEach(keep);
+  const unseen = ids.filter((id) => !seen.has(id));
+  if (!unseen.length) return out;
+  const older = await client.query<ExistingRow & { before: boolean }>(
+    `SELECT p.id, p.meter_id, p.period_start, p.period_end, p.value, p.quality, p.batch_id, true AS before
+       FROM unnest($1::int[], $2::timestamptz[]) AS k(meter_id, s) CROSS JOIN LATERAL (
+              SELECT id, meter_id, period_start, period_end, value, quality, batch_id FROM reading
+               WHERE meter_id = k.meter_id AND period_start < k.s AND period_start >= $3::timestamptz AND period_start < $4::timestamptz
+               ORDER BY period_start DESC LIMIT 1) p`,
+    [numberArray(unseen), timestampArray(unseen.map((id) => new Date(span.get(id)!.s))), new Date(first - LONG_LOOKBACK_MS), new Date(first - SHORT_LOOKBACK_MS)],
+  );
+  older.rows.forEach(keep);
+  return out;
 }
 
 /**
  * Writes a batch in one statement: its row, its new readings, its corrections (the old values kept
  * as revisions) and its share of the rollups. Returns the batch id and the local months (YYYY-MM-01)
  * whose rollups changed.
+ *
+ * A batch without corrections leaves out the revision and update parts: planning an UPDATE of
+ * `reading` plans it for every monthly partition, which cost more than writing 1,000 new rows. With
+ * corrections, the update carries the corrected readings' first and last start as constants, so the
+ * plan holds only the partitions between them.
  */
 export async function writeBatch(
   client: pg.PoolClient,
   b: { source: BatchSource; keyId: number | null; submittedBy: string; duplicates: number; fresh: ReadingValue[]; corrections: { row: ReadingValue; old: ExistingRow }[]; timezone: string },
 ): Promise<{ batchId: number; months: string[] }> {
   const { fresh, corrections } = b;
-  const written = await client.query<{ batch_id: number; months: string[] }>(
-    `WITH b AS (
-       INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
-       VALUES ($1, $2, $3, now(), $4, $5, $6) RETURNING id),
-     u AS (SELECT * FROM unnest($7::int[], $8::timestamptz[], $9::timestamptz[], $10::float8[], $11::text[]) AS u(meter_id, period_start, period_end, value, quality)),
-     ins AS (
-       INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
-       SELECT u.meter_id, u.period_start, u.period_end, u.value, u.quality::reading_quality, b.id FROM u CROSS JOIN b),
-     c AS (SELECT * FROM unnest($12::bigint[], $13::timestamptz[], $14::timestamptz[], $15::int[], $16::float8[], $17::text[], $18::int[], $19::float8[], $20::text[])
+  const params: unknown[] = [
+    b.source, b.keyId, b.submittedBy, fresh.length, b.duplicates, corrections.length, b.timezone,
+    numberArray(fresh.map((r) => r.meterId)), timestampArray(fresh.map((r) => r.periodStart)), timestampArray(fresh.map((r) => r.periodEnd)),
+    numberArray(fresh.map((r) => r.value)), fresh.map((r) => r.quality),
+  ];
+  let corrected = '';
+  if (corrections.length) {
+    const starts = corrections.map((c) => c.old.period_start.getTime());
+    params.push(
+      numberArray(corrections.map((c) => c.old.id)), timestampArray(corrections.map((c) => c.old.period_start)), timestampArray(corrections.map((c) => c.row.periodEnd)),
+      numberArray(corrections.map((c) => c.row.meterId)), numberArray(corrections.map((c) => c.old.value)), corrections.map((c) => c.old.quality),
+      numberArray(corrections.map((c) => c.old.batch_id)), numberArray(corrections.map((c) => c.row.value)), corrections.map((c) => c.row.quality),
+      new Date(Math.min(...starts)), new Date(Math.max(...starts)),
+    );
+    corrected = `,
+     c AS (SELECT * FROM unnest($13::bigint[], $14::timestamptz[], $15::timestamptz[], $16::int[], $17::float8[], $18::text[], $19::int[], $20::float8[], $21::text[])
              AS c(id, period_start, period_end, meter_id, old_value, old_quality, old_batch_id, value, quality)),
      rev AS (
        INSERT INTO reading_revision (reading_id, reading_period_start, value, quality, batch_id, replaced_by_id, replaced_at)
        SELECT c.id, c.period_start, c.old_value, c.old_quality::reading_quality, c.old_batch_id, b.id, now() FROM c CROSS JOIN b),
      upd AS (
        UPDATE reading r SET value = c.value, quality = c.quality::reading_quality, batch_id = b.id
-         FROM c CROSS JOIN b WHERE r.id = c.id AND r.period_start = c.period_start),
+         FROM c CROSS JOIN b WHERE r.id = c.id AND r.period_start = c.period_start
+          AND r.period_start >= $22::timestamptz AND r.period_start <= $23::timestamptz)`;
+  }
+  const written = await client.query<{ batch_id: number; months: string[] }>(
+    `WITH b AS (
+       INSERT INTO reading_batch (source, api_key_id, submitted_by, received_at, accepted, duplicates, corrected)
+       VALUES ($1, $2, $3, now(), $4, $5, $6) RETURNING id),
+     u AS (SELECT * FROM unnest($8::int[], $9::timestamptz[], $10::timestamptz[], $11::float8[], $12::text[]) AS u(meter_id, period_start, period_end, value, quality)),
+     ins AS (
+       INSERT INTO reading (meter_id, period_start, period_end, value, quality, batch_id)
+       SELECT u.meter_id, u.period_start, u.period_end, u.value, u.quality::reading_quality, b.id FROM u CROSS JOIN b)${corrected},
      -- A new reading adds its value and seconds; a correction its difference of value and no seconds.
      src AS (SELECT meter_id, period_start, period_end, value, 1::float8 AS w FROM u
-             UNION ALL SELECT meter_id, period_start, period_end, value - old_value, 0::float8 FROM c),
-     ${rollupDeltaCtes('src', '$21')}
+             ${corrections.length ? 'UNION ALL SELECT meter_id, period_start, period_end, value - old_value, 0::float8 FROM c' : ''}),
+     ${rollupDeltaCtes('src', '$7')}
      SELECT b.id AS batch_id, array(SELECT DISTINCT to_char(month, 'YYYY-MM-DD') FROM rollup_months ORDER BY 1) AS months FROM b`,
-    [
-      b.source, b.keyId, b.submittedBy, fresh.length, b.duplicates, corrections.length,
-      numberArray(fresh.map((r) => r.meterId)), timestampArray(fresh.map((r) => r.periodStart)), timestampArray(fresh.map((r) => r.periodEnd)),
-      numberArray(fresh.map((r) => r.value)), fresh.map((r) => r.quality),
-      numberArray(corrections.map((c) => c.old.id)), timestampArray(corrections.map((c) => c.old.period_start)), timestampArray(corrections.map((c) => c.row.periodEnd)),
-      numberArray(corrections.map((c) => c.row.meterId)), numberArray(corrections.map((c) => c.old.value)), corrections.map((c) => c.old.quality),
-      numberArray(corrections.map((c) => c.old.batch_id)), numberArray(corrections.map((c) => c.row.value)), corrections.map((c) => c.row.quality),
-      b.timezone,
-    ],
+    params,
   );
   return { batchId: written.rows[0].batch_id, months: written.rows[0].months };
 }
