@@ -20,6 +20,8 @@ import { Migration20261204060000_mv_figures } from './Migration20261204060000_mv
 import { Migration20261204090000_fleet_data_version } from './Migration20261204090000_fleet_data_version';
 import { Migration20261204091000_city_target } from './Migration20261204091000_city_target';
 import { Migration20261204100000_recycling } from './Migration20261204100000_recycling';
+import { Migration20261205000000_recycling_close } from './Migration20261205000000_recycling_close';
+import { Migration20261205001000_fleet_close } from './Migration20261205001000_fleet_close';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -44,4 +46,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204090000_fleet_data_version', class: Migration20261204090000_fleet_data_version },
   { name: 'Migration20261204091000_city_target', class: Migration20261204091000_city_target },
   { name: 'Migration20261204100000_recycling', class: Migration20261204100000_recycling },
+  { name: 'Migration20261205000000_recycling_close', class: Migration20261205000000_recycling_close },
+  { name: 'Migration20261205001000_fleet_close', class: Migration20261205001000_fleet_close },
 ];

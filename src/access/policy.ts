@@ -325,6 +325,7 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   'Mutation.ingestVehicleEnergy': rule('write', 'fleet'),
   'Mutation.setCityTarget': rule('write', 'cityTarget'),
   'Mutation.recordRecycling': rule('write', 'recycling'),
+  'Mutation.correctRecyclingRecord': rule('write', 'recycling'),
   'Mutation.createWeatherStation': rule('write', 'weather'),
   'Mutation.importWeather': rule('write', 'weather'),
   'Mutation.createEsco': rule('write', 'esco'),

@@ -13,6 +13,7 @@ import { PgPubSub } from '../modules/realtime/pg-pubsub';
 import { currentMonth } from '../modules/recycling/recycling-ingest.service';
 import { publishRecycling } from '../modules/recycling/recycling.events';
 import { importRecycling } from '../modules/recycling/recycling.import';
+import type { ClosedYearRows } from '../modules/accounting/closed-years';
 
 /** A ledger the CLI imports besides readings: how to import it, tell running hubs, and say what it did. */
 export interface LedgerCommand<R> {
@@ -23,18 +24,21 @@ export interface LedgerCommand<R> {
   summary(result: R): string;
 }
 
+/** Rows written into closed years, as `import readings` says them. */
+const inClosedYears = (c: ClosedYearRows) => (c.rows ? `; ${c.rows} in closed years (${c.years.join(', ')}): pending recalculateYear` : '');
+
 export const VEHICLE_ENERGY: LedgerCommand<Awaited<ReturnType<typeof importVehicleEnergy>>> = {
   name: 'vehicle-energy',
   import: (db, file, submittedBy) => importVehicleEnergy(db.pool, file, { submittedBy }),
   publish: publishEnergy,
-  summary: (r) => `imported ${r.accepted} refuellings and chargings (${r.duplicates} duplicates) of ${r.rows} rows`,
+  summary: (r) => `imported ${r.accepted} refuellings and chargings (${r.duplicates} duplicates) of ${r.rows} rows${inClosedYears(r.closedYearRows)}`,
 };
 
 export const RECYCLING: LedgerCommand<Awaited<ReturnType<typeof importRecycling>>> = {
   name: 'recycling',
   import: (db, file, submittedBy) => importRecycling(db.pool, file, { submittedBy, thisMonth: currentMonth(db.timezone) }),
   publish: publishRecycling,
-  summary: (r) => `imported ${r.accepted} recycling records (${r.duplicates} duplicates) of ${r.rows} rows`,
+  summary: (r) => `imported ${r.accepted} recycling records (${r.duplicates} duplicates) of ${r.rows} rows${inClosedYears(r.closedYearRows)}`,
 };
 
 /** `import vehicle-energy FILE` and `import recycling FILE`: all rows or none; running hubs hear of it. */

@@ -1,7 +1,7 @@
 import { defineConfig, type AnyEntity, type EntityClass, type Options } from '@mikro-orm/postgresql';
 import path from 'node:path';
 
-export const SQL_ONLY_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_year', 'closed_profile', 'weather_day', 'event_payload', 'reference_version', 'rate_counter', 'audit_event', 'key_usage', 'weather_station', 'epc_baseline', 'epc_non_routine_event', 'epc_settlement', 'epc_month_figure', 'epc_live_baseline', 'data_version', 'data_touch'];
+export const SQL_ONLY_TABLES = ['meter_day', 'meter_month', 'closed_month', 'closed_year', 'closed_profile', 'weather_day', 'event_payload', 'reference_version', 'rate_counter', 'audit_event', 'key_usage', 'weather_station', 'epc_baseline', 'epc_non_routine_event', 'epc_settlement', 'epc_month_figure', 'epc_live_baseline', 'data_version', 'data_touch', 'closed_recycling', 'recycling_record_revision', 'closed_vehicle', 'closed_vehicle_energy'];
 
 /** The ORM's settings for `entities`, the list the layer above passes in (src/db knows no feature). */
 export function ormConfig(clientUrl: string, entities: EntityClass<AnyEntity>[], extra: Partial<Options> = {}): Options {

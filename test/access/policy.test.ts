@@ -50,6 +50,9 @@ interface Fixtures {
   vehicle: string;
   vehicleId: number;
   chargingPoint: string;
+  /** A Longhui hospital recycling record of an open year (corrected to the kilograms it holds: nothing changes). */
+  recyclingRecord: string;
+  recyclingKg: number;
 }
 let F: Fixtures;
 
@@ -106,7 +109,10 @@ beforeAll(async () => {
     WHERE contract_id = $1 AND period_start = (SELECT min(period_start) FROM epc_settlement WHERE contract_id = $1) RETURNING to_char(period_start, 'YYYY-MM-DD') AS d`, [cid]);
   const vehicle = await one(`INSERT INTO vehicle (institution_id, plate, type, powertrain, new_energy, in_service_on) VALUES ($1, '湘EPT001', 'SEDAN', 'PETROL', false, '2020-01-01') RETURNING id`, [longhui.id]);
   const point = await one(`INSERT INTO charging_point (institution_id, code, location, power_kw, connectors) VALUES ($1, 'POLICY-CP', 'policy test', 7, 1) RETURNING id`, [longhui.id]);
+  const recycling = await one(`SELECT id, quantity_kg::float8 AS kg FROM recycling_record WHERE institution_id = $1 AND month = '2024-03-01' ORDER BY id LIMIT 1`, [longhui.id]);
   F = {
+    recyclingRecord: gid('RecyclingRecord', recycling.id),
+    recyclingKg: Number(recycling.kg),
     vehicle: gid('Vehicle', vehicle.id),
     vehicleId: Number(vehicle.id),
     chargingPoint: gid('ChargingPoint', point.id),
@@ -211,6 +217,7 @@ const SAMPLES: Record<string, (s: Subject) => string> = {
   'Mutation.updateVehicle': () => `id: ${q(F.vehicle)}, input: { type: SEDAN }`,
   'Mutation.createChargingPoint': (s) => `input: { institutionId: ${q(F.longhui)}, code: "PT-${s}", location: "policy test", powerKw: 7, connectors: 1 }`,
   'Mutation.setCityTarget': () => 'input: { year: 2040, kind: NEV_SHARE_OF_ADDED, value: 0.5 }',
+  'Mutation.correctRecyclingRecord': () => `input: { recordId: ${q(F.recyclingRecord)}, quantityKg: ${F.recyclingKg} }`,
   'Mutation.ingestVehicleEnergy': () => `input: { rows: [{ vehicleId: ${q(F.vehicle)}, day: "2024-03-01", energy: GASOLINE, quantity: 40, odometerKm: 1000 }] }`,
   'Mutation.recordRecycling': () => `input: { rows: [{ institutionId: ${q(F.longhui)}, month: "2025-03-01", stream: PAPER, disposition: RECYCLED, quantityKg: 40 }] }`,
   'Mutation.createWeatherStation': (s) => `input: { code: "PT-${s}", name: "policy test", source: "policy test" }`,

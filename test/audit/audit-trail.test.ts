@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { AuditEventsDocument } from '../../src/generated/graphql';
-import { toGlobalId } from '../../src/graphql/relay';
+import { decodeIntId, toGlobalId } from '../../src/graphql/relay';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 
@@ -315,6 +315,17 @@ describe('every change writes one audit event in its own transaction', () => {
     expect(changeOf(batch.event, 'Institution', 'update').fields.recyclingRecordsAdded).toEqual({
       before: null, after: { count: 2, duplicatesInBatch: 0, months: ['2024-03-01', '2024-04-01'], totalKg: '12.75' },
     });
+  });
+
+  it('recycling: correctRecyclingRecord, with the kilograms before and after', async () => {
+    const [r] = await t.sql<{ id: number }>(`SELECT id FROM recycling_record WHERE institution_id = $1 AND month = '2024-03-01' AND stream = 'PAPER' AND disposition = 'RECYCLED'`, [decodeIntId(institutionId, 'Institution')]);
+    const recordId = toGlobalId('RecyclingRecord', r.id);
+    const fixed = await audited('correctRecyclingRecord', 'mutation($input: CorrectRecyclingRecordInput!) { correctRecyclingRecord(input: $input) { corrected record { quantityKg } } }',
+      { input: { recordId, quantityKg: 13 } }, t.keys.goa);
+    expect(fixed.data.correctRecyclingRecord).toEqual({ corrected: true, record: { quantityKg: '13.000' } });
+    expect(fixed.event.object_ids).toEqual([recordId]);
+    expect(fixed.event.institution_ids).toEqual([decodeIntId(institutionId, 'Institution')]);
+    expect(changeOf(fixed.event, 'RecyclingRecord', 'update').fields).toEqual({ quantityKg: { before: '12.500', after: '13.000' } });
   });
 
   it('covers every mutation of the schema (a new mutation needs a case here)', () => {

@@ -127,9 +127,9 @@ describe('refuelling and charging records', () => {
     const rows = [row(petrol, '2024-03-02', 'GASOLINE', 45.5, 12000), row(diesel, '2024-03-03', 'DIESEL', 60, 80100.5), row(phev, '2024-03-04', 'ELECTRICITY', 18.25, 500, point), row(phev, '2024-03-09', 'GASOLINE', 30, 820)];
     const first = await t.gql(IngestVehicleEnergyDocument, { input: { rows } }, t.keys.hospital);
     expect(first.errors).toBeUndefined();
-    expect(first.data!.ingestVehicleEnergy).toEqual({ accepted: 4, duplicates: 0 });
+    expect(first.data!.ingestVehicleEnergy).toEqual({ accepted: 4, duplicates: 0, closedYearRows: 0, closedYears: [] });
     const again = await t.gql(IngestVehicleEnergyDocument, { input: { rows } }, t.keys.hospital);
-    expect(again.data!.ingestVehicleEnergy).toEqual({ accepted: 0, duplicates: 4 });
+    expect(again.data!.ingestVehicleEnergy).toEqual({ accepted: 0, duplicates: 4, closedYearRows: 0, closedYears: [] });
     expect((await counts()).r).toBe(before.r + 4);
     const stored = await t.gql(VehicleEnergyRecordsDocument, { first: 10, filter: { vehicleId: phev } }, t.keys.drc);
     expect(stored.data!.vehicleEnergyRecords.nodes.map((n) => [n.day, n.energy, n.quantity, n.odometerKm, n.chargingPoint?.code ?? null])).toEqual([

@@ -52,15 +52,15 @@ describe('figures', () => {
     ];
     const r = await t.gql(RecordRecyclingDocument, { input: { rows } }, t.keys.hospital);
     expect(r.errors).toBeUndefined();
-    expect(r.data!.recordRecycling).toEqual({ accepted: 8, duplicates: 0 });
-    expect((await t.gql(RecordRecyclingDocument, { input: { rows } }, t.keys.goa)).data!.recordRecycling).toEqual({ accepted: 0, duplicates: 8 });
+    expect(r.data!.recordRecycling).toEqual({ accepted: 8, duplicates: 0, closedYearRows: 0, closedYears: [] });
+    expect((await t.gql(RecordRecyclingDocument, { input: { rows } }, t.keys.goa)).data!.recordRecycling).toEqual({ accepted: 0, duplicates: 8, closedYearRows: 0, closedYears: [] });
 
     const q = await t.gql(InstitutionsRecyclingDocument, { first: 100, period: { year: 2025, month: 3 } }, t.keys.hospital);
     expect(q.errors).toBeUndefined();
     const f = q.data!.institutions.nodes.find((n) => n.id === longhui)!.recycling!;
     // recycled 120.5 + 40.25 + 200 + 0.1 = 360.85; landfilled 30 + 50.125 = 80.125; incinerated 59.75 + 0.2 = 59.95;
     // total 500.925; rate 360.85 / 500.925 = 0.7203673204..., 6 significant digits.
-    expect(f).toMatchObject({ institutionCount: 1, suppressed: false, recycledKg: 360.85, landfilledKg: 80.125, incineratedKg: 59.95, totalKg: 500.925, recyclingRate: 0.720367, coverage: 1, institution: { id: longhui } });
+    expect(f).toMatchObject({ institutionCount: 1, suppressed: false, closed: false, pendingRecalculation: false, recycledKg: 360.85, landfilledKg: 80.125, incineratedKg: 59.95, totalKg: 500.925, recyclingRate: 0.720367, coverage: 1, institution: { id: longhui } });
     const by = Object.fromEntries(f.byStream.map((s) => [s.stream, s]));
     expect(f.byStream.map((s) => s.stream)).toEqual(['PAPER', 'PLASTICS', 'METALS', 'GLASS', 'E_WASTE', 'KITCHEN_WASTE', 'OTHER']);
     expect(by.PAPER).toMatchObject({ recycledKg: 120.5, landfilledKg: 30, incineratedKg: 0, totalKg: 150.5, recyclingRate: 0.800664 });

@@ -58,6 +58,21 @@ export async function markClosedYearStaged(spans: ClosedSpan[], client: pg.Clien
   return mark(client, counts.total, perYear);
 }
 
+/**
+ * The same for rows dated by local day or month (YYYY-MM-DD: fleet records, recycling months),
+ * given the closed years read before the transaction: a row counts in the year of its date.
+ */
+export async function markClosedYearDays(closedYears: ReadonlySet<number>, client: pg.ClientBase, days: string[]): Promise<ClosedYearRows> {
+  if (!closedYears.size) return NO_CLOSED_YEAR_ROWS;
+  const perYear = new Map<number, number>();
+  for (const d of days) {
+    const year = Number(d.slice(0, 4));
+    if (closedYears.has(year)) perYear.set(year, (perYear.get(year) ?? 0) + 1);
+  }
+  const hit = [...perYear.values()].reduce((a, n) => a + n, 0);
+  return hit ? mark(client, hit, perYear) : NO_CLOSED_YEAR_ROWS;
+}
+
 async function mark(client: pg.ClientBase, rows: number, perYear: Map<number, number>): Promise<ClosedYearRows> {
   const years = [...perYear.keys()].sort((a, b) => a - b);
   await client.query(

@@ -16,6 +16,8 @@ import { YearClosure, YearRecalculation } from './year-closure.entity';
 import { toGlobalId } from '../../graphql/relay';
 import { RectificationStatus } from '../compliance/compliance.enums';
 import { record, type ObjectChange } from '../audit/audit.service';
+import { freezeFleetYear } from '../fleet/fleet.repository';
+import { freezeRecyclingYear } from '../recycling/recycling.repository';
 
 /**
  * Closing a year freezes its figures: a later factor version or correction does not move them
@@ -70,6 +72,8 @@ export class ClosingService {
     await inTransaction(this.db.pool, async (client) => {
       await insertYearClosure(client, year, this.principal.keyName, live.totals);
       await storeClosedFigures(client, year, live.figures, live.profiles);
+      await freezeRecyclingYear(client, year);
+      await freezeFleetYear(client, year);
       // Once a year and all or nothing: its writes may run past a request's statement timeout.
       const opened = await openRectifications(client, year, live.breaches, this.principal.keyName);
       await record(client, {
@@ -97,6 +101,8 @@ export class ClosingService {
       const was = await lockYearClosure(client, year);
       await updateYearClosure(client, year, live.totals);
       await storeClosedFigures(client, year, live.figures, live.profiles);
+      await freezeRecyclingYear(client, year);
+      await freezeFleetYear(client, year);
       const opened = await openRectifications(client, year, live.breaches, this.principal.keyName);
       id = await insertRecalculation(client, { year, by: this.principal.keyName, reason, old: was, totals: live.totals });
       await record(client, {

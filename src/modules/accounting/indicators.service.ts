@@ -79,7 +79,7 @@ export class IndicatorsService {
 
   /**
    * Month figures and profiles for the institutions, frozen for a closed year, live otherwise; live
-   * figures include the vehicle energy no meter measures. The fleet figures are live either way.
+   * figures include the vehicle energy no meter measures. The fleet figures are frozen with the year too.
    * Live ones come per calendar month with `perMonth` (what closing freezes), else per run of months
    * sharing a factor set (vehicle months merged into their run).
    */
@@ -88,7 +88,7 @@ export class IndicatorsService {
     const [figures, profiles, vehicles] = await Promise.all([
       closed ? loadClosedFigures(this.db.pool, ids, period.year, period) : loadLiveFigures(this.db.pool, ids, period, this.tz, ref.factors, regionOf, { perMonth }),
       this.profiles(ids, period.year, closed),
-      loadVehicleFigures(this.db.pool, ids, period, ref.factors, regionOf),
+      loadVehicleFigures(this.db.pool, ids, period, ref.factors, regionOf, undefined, closed ? period.year : null),
     ]);
     const vehicleFigures = perMonth ? vehicles.monthFigures : inFactorRuns(vehicles.monthFigures, ref, period);
     return { figures: closed ? figures : mergeFigures(figures, vehicleFigures), profiles, fleet: vehicles.fleet };
@@ -241,6 +241,7 @@ export class IndicatorsService {
       view.regionId = groupBy === IndicatorGroupBy.REGION ? Number(key) : null;
       view.category = groupBy === IndicatorGroupBy.CATEGORY ? (key as InstitutionCategory) : null;
       view.fleet = fleetFiguresOf(fleetByGroup.get(key) ?? emptyFleet());
+      view.memberIds = insts.map((i) => i.id);
       if (plan && (insts.length < PUBLIC_MIN_GROUP || !plan.published.has(setKey(insts.map((i) => i.id))))) return suppress(view);
       return view;
     });

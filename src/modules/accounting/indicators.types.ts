@@ -116,6 +116,8 @@ export class ComplianceResult {
 export class Indicators {
   denied!: Denied;
   institutionId!: number | null;
+  /** A group's institutions (null for one institution's figures): what other modules' figures of the group sum. */
+  memberIds: number[] | null = null;
   regionId!: number | null;
   conversionFactorIds!: number[];
   emissionFactorIds!: number[];

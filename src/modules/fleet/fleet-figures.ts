@@ -88,10 +88,23 @@ export async function loadVehicleFigures(
   factors: FactorTable,
   regionOf: (key: number) => number,
   groups?: FleetGroups,
+  closedYear: number | null = null,
 ): Promise<VehicleFigures> {
+  // A closed year reads its fleet as frozen at closing (closed_vehicle, closed_vehicle_energy: see freezeFleetYear).
+  const vehicles = closedYear === null ? 'vehicle v' : `closed_vehicle v`;
+  const frozen = closedYear === null ? '' : ` AND v.year = ${Number(closedYear)}`;
   const ve = groups
-    ? 'SELECT v.*, g.key FROM vehicle v JOIN unnest($1::int[], $4::int[]) AS g(institution_id, key) ON g.institution_id = v.institution_id'
-    : 'SELECT v.*, v.institution_id AS key FROM vehicle v WHERE $1::int[] IS NULL OR v.institution_id = ANY($1::int[])';
+    ? `SELECT v.*, g.key FROM ${vehicles} JOIN unnest($1::int[], $4::int[]) AS g(institution_id, key) ON g.institution_id = v.institution_id${frozen}`
+    : `SELECT v.*, v.institution_id AS key FROM ${vehicles} WHERE ($1::int[] IS NULL OR v.institution_id = ANY($1::int[]))${frozen}`;
+  const records =
+    closedYear === null
+      ? `SELECT ve.key, e.energy, e.day, e.quantity,
+                e.odometer_km - lag(e.odometer_km) OVER (PARTITION BY e.vehicle_id ORDER BY e.day, e.odometer_km) AS km,
+                (e.energy <> 'ELECTRICITY' OR cp.id IS NULL OR (cp.meter_id IS NULL AND NOT cp.behind_building_meter)) AS unmetered
+           FROM ve JOIN vehicle_energy_record e ON e.vehicle_id = ve.id AND e.day < $3::date
+           LEFT JOIN charging_point cp ON cp.id = e.charging_point_id`
+      : `SELECT ve.key, e.energy, e.day, e.quantity, e.km, e.unmetered
+           FROM ve JOIN closed_vehicle_energy e ON e.year = ve.year AND e.vehicle_id = ve.id AND e.day < $3::date`;
   const params = groups ? [groups.institutionIds, period.from, period.to, groups.keys] : [ids, period.from, period.to];
   const [counts, energy] = await Promise.all([
     pool.query<{ key: number } & Record<string, number>>(
@@ -110,12 +123,7 @@ export async function loadVehicleFigures(
     ),
     pool.query<{ key: number; energy: VehicleEnergy; month: string; quantity: string; unmetered: string; km: string }>(
       `WITH ve AS (${ve}),
-       r AS (
-         SELECT ve.key, e.energy, e.day, e.quantity,
-                e.odometer_km - lag(e.odometer_km) OVER (PARTITION BY e.vehicle_id ORDER BY e.day, e.odometer_km) AS km,
-                (e.energy <> 'ELECTRICITY' OR cp.id IS NULL OR (cp.meter_id IS NULL AND NOT cp.behind_building_meter)) AS unmetered
-           FROM ve JOIN vehicle_energy_record e ON e.vehicle_id = ve.id AND e.day < $3::date
-           LEFT JOIN charging_point cp ON cp.id = e.charging_point_id)
+       r AS (${records})
        SELECT key, energy, to_char(date_trunc('month', day), 'YYYY-MM-DD') AS month, sum(quantity)::text AS quantity,
               coalesce(sum(quantity) FILTER (WHERE unmetered), 0)::text AS unmetered, coalesce(sum(km), 0)::text AS km
          FROM r WHERE day >= $2::date GROUP BY key, energy, date_trunc('month', day)`,

@@ -68,3 +68,31 @@ export async function fleetNames(pool: pg.Pool) {
   ]);
   return { vehicleByPlate: new Map(v.rows.map((r) => [r.plate, r.id])), pointByCode: new Map(p.rows.map((r) => [r.code, r.id])) };
 }
+
+/**
+ * Freezes a year's fleet as it is now (closing or recalculating it), in the caller's transaction:
+ * the vehicles in service on a day of the year, and its refuellings and chargings with the km each
+ * drove (fill-up method: since the vehicle's record before, whatever its year) and whether a meter
+ * of the institution already measured its kWh. A closed year's fleet figures read these.
+ */
+export async function freezeFleetYear(client: pg.ClientBase, year: number): Promise<void> {
+  await client.query('DELETE FROM closed_vehicle WHERE year = $1', [year]);
+  await client.query('DELETE FROM closed_vehicle_energy WHERE year = $1', [year]);
+  await client.query(
+    `INSERT INTO closed_vehicle (year, id, institution_id, new_energy, in_service_on, out_of_service_on)
+     SELECT $1::int, id, institution_id, new_energy, in_service_on, out_of_service_on FROM vehicle
+      WHERE in_service_on < make_date($1::int + 1, 1, 1) AND (out_of_service_on IS NULL OR out_of_service_on >= make_date($1::int, 1, 1))`,
+    [year],
+  );
+  await client.query(
+    `INSERT INTO closed_vehicle_energy (year, vehicle_id, day, energy, quantity, km, unmetered)
+     SELECT $1::int, vehicle_id, day, energy, quantity, km, unmetered FROM (
+       SELECT e.vehicle_id, e.day, e.energy, e.quantity,
+              e.odometer_km - lag(e.odometer_km) OVER (PARTITION BY e.vehicle_id ORDER BY e.day, e.odometer_km) AS km,
+              (e.energy <> 'ELECTRICITY' OR cp.id IS NULL OR (cp.meter_id IS NULL AND NOT cp.behind_building_meter)) AS unmetered
+         FROM vehicle_energy_record e LEFT JOIN charging_point cp ON cp.id = e.charging_point_id
+        WHERE e.day < make_date($1::int + 1, 1, 1)) r
+      WHERE day >= make_date($1::int, 1, 1)`,
+    [year],
+  );
+}

@@ -64,7 +64,7 @@ export class FleetResolver {
   async ingestVehicleEnergy(@Arg('input', () => VehicleEnergyBatchInput) input: VehicleEnergyBatchInput, @Ctx() ctx: Context): Promise<VehicleEnergyIngestResult> {
     const result = await ingestEnergyBatch(ctx.db.pool, ctx.principal, parseEnergyRows(input.rows));
     await publishEnergy(ctx, result);
-    return { accepted: result.accepted, duplicates: result.duplicates };
+    return { accepted: result.accepted, duplicates: result.duplicates, closedYearRows: result.closedYearRows.rows, closedYears: result.closedYearRows.years };
   }
 
   @Subscription(() => FleetChangedEvent, {

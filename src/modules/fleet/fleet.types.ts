@@ -8,6 +8,12 @@ export class VehicleEnergyIngestResult {
 
   @Field(() => Int, { description: 'Rows equal to records already stored (a repeated batch changes nothing).' })
   duplicates!: number;
+
+  @Field(() => Int, { description: 'Records written in closed years: their frozen figures show them only after GOA runs recalculateYear.' })
+  closedYearRows!: number;
+
+  @Field(() => [Int], { description: 'The closed years those records fall in (now pendingRecalculation).' })
+  closedYears!: number[];
 }
 
 @ObjectType({ description: "An institution's fleet changed: a vehicle or charging point registered or changed, or records added." })

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
+import { loadReference } from '../factors/reference';
 import { importLedger } from '../imports/ledger-import';
 import type { RawRow } from '../imports/reading-file.parser';
 import { ValidationError } from '../../errors/domain-errors';
@@ -43,12 +44,14 @@ const num = (v: string) => (v === '' ? NaN : Number(v.replace(/,/g, '')));
  */
 export async function importVehicleEnergy(pool: pg.Pool, file: string, opts: { principal?: Principal; submittedBy: string; maxRows?: number }): Promise<EnergyImportResult> {
   const names = await fleetNames(pool);
+  // Read before the import's transaction takes its connection (see closedSpans).
+  const { closedYears } = await loadReference(pool);
   return importLedger(pool, file, {
     columns: ENERGY_COLUMNS,
     required: [['plate', 'vehicleId'], ['day'], ['energy'], ['quantity'], ['odometerKm']],
     maxRows: Math.min(opts.maxRows ?? MAX_FILE_ROWS, MAX_FILE_ROWS),
     parse: (raw, columns) => parseRow(raw, columns, names),
-    apply: (client, rows) => applyEnergyRows(client, opts.principal ?? null, rows, opts.submittedBy),
+    apply: (client, rows) => applyEnergyRows(client, opts.principal ?? null, rows, opts.submittedBy, closedYears),
     headerOf: (field, c) => c[(field === 'vehicleId' ? (c.plate ? 'plate' : 'vehicleId') : field === 'chargingPointId' ? 'chargingPoint' : field) as EnergyColumn] ?? field,
   });
 }

@@ -8,6 +8,8 @@ import { record, type ObjectChange } from '../audit/audit.service';
 import { cliOperator } from '../audit/audit.scope';
 import { ENERGY_BY_POWERTRAIN, Powertrain, VehicleEnergy } from './fleet.enums';
 import { inTransaction } from '../../db/transaction';
+import { markClosedYearDays, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
+import { loadReference } from '../factors/reference';
 import { insertEnergyRecords, lockVehicles, storedEnergyKeys, storedOdometerBounds } from './fleet.repository';
 
 export const MAX_ENERGY_ROWS = 10_000;
@@ -31,6 +33,8 @@ export interface EnergyIngestResult {
   duplicates: number;
   /** Per institution whose vehicles got records: the vehicles and the local months (YYYY-MM-01). */
   changes: { institutionId: number; vehicleIds: number[]; months: string[] }[];
+  /** Records written in closed years, and which: pending recalculation there, as readings are. */
+  closedYearRows: ClosedYearRows;
 }
 
 /** Problems of one row, or of the batch; `kind` says which error (or report line) each becomes. */
@@ -109,10 +113,11 @@ export async function applyEnergyRows(
   actor: Principal | null,
   rows: EnergyRow[],
   submittedBy: string,
+  closedYears: ReadonlySet<number>,
 ): Promise<{ problems: EnergyProblem[]; result: EnergyIngestResult }> {
   const problems: EnergyProblem[] = [];
   const bad = (index: number, field: string, message: string, kind: EnergyProblem['kind'] = 'invalid') => problems.push({ index, field, message, kind });
-  const empty = { problems, result: { accepted: 0, duplicates: 0, changes: [] } };
+  const empty = { problems, result: { accepted: 0, duplicates: 0, changes: [], closedYearRows: NO_CLOSED_YEAR_ROWS } };
   const { vehicles, points } = await lockVehicles(client, [...new Set(rows.map((r) => r.vehicleId))], [...new Set(rows.flatMap((r) => (r.chargingPointId ? [r.chargingPointId] : [])))]);
   const scope = actor ? readInstitutions(actor, 'fleet') : { kind: 'all' as const };
   rows.forEach((r, index) => {
@@ -169,9 +174,11 @@ export async function applyEnergyRows(
     if (b.after_min !== null && Number(b.after_min) < fresh[b.i].odometerKm) bad(index, 'odometerKm', `${fresh[b.i].odometerKm} km is above the stored ${Number(b.after_min)} km of a later day`);
   }
   if (problems.length) return empty;
-  if (!fresh.length) return { problems, result: { accepted: 0, duplicates, changes: [] } };
+  if (!fresh.length) return { problems, result: { accepted: 0, duplicates, changes: [], closedYearRows: NO_CLOSED_YEAR_ROWS } };
 
   await insertEnergyRecords(client, fresh, submittedBy);
+  // As readings into a closed year: stored, and the year marked pending until GOA recalculates it.
+  const closedYearRows = await markClosedYearDays(closedYears, client, fresh.map((r) => r.day));
   const changes = new Map<number, { institutionId: number; vehicleIds: Set<number>; months: Set<string> }>();
   for (const r of fresh) {
     const institutionId = vehicles.get(r.vehicleId)!.institution_id;
@@ -191,6 +198,7 @@ export async function applyEnergyRows(
       accepted: fresh.length,
       duplicates,
       changes: [...changes.values()].map((c) => ({ institutionId: c.institutionId, vehicleIds: [...c.vehicleIds].sort((a, b) => a - b), months: [...c.months].sort() })),
+      closedYearRows,
     },
   };
 }
@@ -220,8 +228,10 @@ function energyChanges(fresh: EnergyRow[], duplicates: number): ObjectChange[] {
 
 /** The GraphQL batch: its problems become one error (BAD_USER_INPUT, CONFLICT or FORBIDDEN) naming rows. */
 export async function ingestEnergyBatch(pool: pg.Pool, principal: Principal, rows: EnergyRow[]): Promise<EnergyIngestResult> {
+  // Read before the transaction takes its connection (see closedSpans).
+  const { closedYears } = await loadReference(pool);
   return inTransaction(pool, async (client) => {
-    const { problems, result } = await applyEnergyRows(client, principal, rows, principal.keyName);
+    const { problems, result } = await applyEnergyRows(client, principal, rows, principal.keyName, closedYears);
     if (problems.length) throw errorOf(problems);
     return result;
   });

@@ -5,7 +5,9 @@ import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, DomainError, Problems, ValidationError, type FieldProblem } from '../../errors/domain-errors';
 import { add, decimalOfNumber, formatDecimal, ZERO } from '../../figures/decimal';
 import { fromGlobalId, toGlobalId } from '../../graphql/relay';
+import { markClosedYearDays, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 import { cliOperator } from '../audit/audit.scope';
+import { loadReference } from '../factors/reference';
 import { record, type ObjectChange } from '../audit/audit.service';
 import type { RecyclingRowInput } from './recycling.inputs';
 import { DISPOSITIONS, STREAMS, type RecyclingStream, type WasteDisposition } from './recycling.enums';
@@ -32,6 +34,8 @@ export interface RecyclingIngestOutcome {
   duplicates: number;
   /** Per institution that got records: the local months (YYYY-MM-01). */
   changes: { institutionId: number; months: string[] }[];
+  /** Records written in closed years, and which: pending recalculation there, as readings are. */
+  closedYearRows: ClosedYearRows;
 }
 
 export interface RecyclingProblem extends FieldProblem {
@@ -93,10 +97,11 @@ export async function applyRecyclingRows(
   actor: Principal | null,
   rows: RecyclingRow[],
   submittedBy: string,
+  closedYears: ReadonlySet<number>,
 ): Promise<{ problems: RecyclingProblem[]; result: RecyclingIngestOutcome }> {
   const problems: RecyclingProblem[] = [];
   const bad = (index: number, field: string, message: string, kind: RecyclingProblem['kind'] = 'invalid') => problems.push({ index, field, message, kind });
-  const empty = { problems, result: { accepted: 0, duplicates: 0, changes: [] } };
+  const empty = { problems, result: { accepted: 0, duplicates: 0, changes: [], closedYearRows: NO_CLOSED_YEAR_ROWS } };
   const existing = await lockInstitutions(client, [...new Set(rows.map((r) => r.institutionId))]);
   const scope = actor ? readInstitutions(actor, 'recycling') : { kind: 'all' as const };
   const seen = new Map<string, number>();
@@ -126,9 +131,11 @@ export async function applyRecyclingRows(
     else bad(index, 'quantityKg', `${r.quantityKg} differs from the stored ${Number(s)} kg (a record already stored with another quantity)`, 'conflict');
   });
   if (problems.length) return empty;
-  if (!fresh.length) return { problems, result: { accepted: 0, duplicates, changes: [] } };
+  if (!fresh.length) return { problems, result: { accepted: 0, duplicates, changes: [], closedYearRows: NO_CLOSED_YEAR_ROWS } };
 
   await insertRecyclingRecords(client, fresh, submittedBy);
+  // As readings into a closed year: stored, and the year marked pending until GOA recalculates it.
+  const closedYearRows = await markClosedYearDays(closedYears, client, fresh.map((r) => r.month));
   const months = new Map<number, Set<string>>();
   for (const r of fresh) months.set(r.institutionId, (months.get(r.institutionId) ?? new Set<string>()).add(r.month));
   await record(client, { actor: actor ?? cliOperator(), changes: recyclingChanges(fresh, duplicates), institutionIds: [...months.keys()] });
@@ -138,6 +145,7 @@ export async function applyRecyclingRows(
       accepted: fresh.length,
       duplicates,
       changes: [...months].map(([institutionId, set]) => ({ institutionId, months: [...set].sort() })).sort((a, b) => a.institutionId - b.institutionId),
+      closedYearRows,
     },
   };
 }
@@ -166,8 +174,10 @@ function recyclingChanges(fresh: RecyclingRow[], duplicates: number): ObjectChan
 
 /** The GraphQL batch: its problems become one error (BAD_USER_INPUT, CONFLICT or FORBIDDEN) naming rows. */
 export async function ingestRecyclingBatch(pool: pg.Pool, principal: Principal, rows: RecyclingRow[]): Promise<RecyclingIngestOutcome> {
+  // Read before the transaction takes its connection (see closedSpans).
+  const { closedYears } = await loadReference(pool);
   return inTransaction(pool, async (client) => {
-    const { problems, result } = await applyRecyclingRows(client, principal, rows, principal.keyName);
+    const { problems, result } = await applyRecyclingRows(client, principal, rows, principal.keyName, closedYears);
     if (problems.length) throw errorOf(problems);
     return result;
   });

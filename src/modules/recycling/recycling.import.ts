@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
 import { fromGlobalId } from '../../graphql/relay';
+import { loadReference } from '../factors/reference';
 import { importLedger } from '../imports/ledger-import';
 import type { RawRow } from '../imports/reading-file.parser';
 import { RecyclingStream, WasteDisposition } from './recycling.enums';
@@ -70,12 +71,14 @@ async function institutionNames(pool: pg.Pool): Promise<Names> {
  */
 export async function importRecycling(pool: pg.Pool, file: string, opts: { principal?: Principal; submittedBy: string; thisMonth: string; maxRows?: number }): Promise<RecyclingImportResult> {
   const names = await institutionNames(pool);
+  // Read before the import's transaction takes its connection (see closedSpans).
+  const { closedYears } = await loadReference(pool);
   return importLedger(pool, file, {
     columns: RECYCLING_COLUMNS,
     required: [['institution', 'creditCode', 'institutionId'], ['month'], ['stream'], ['disposition'], ['quantityKg']],
     maxRows: Math.min(opts.maxRows ?? MAX_FILE_ROWS, MAX_FILE_ROWS),
     parse: (raw, columns) => parseRow(raw, columns, names, opts.thisMonth),
-    apply: (client, rows) => applyRecyclingRows(client, opts.principal ?? null, rows, opts.submittedBy),
+    apply: (client, rows) => applyRecyclingRows(client, opts.principal ?? null, rows, opts.submittedBy, closedYears),
     headerOf: (field, c) => (field === 'institutionId' ? (c.institution ?? c.creditCode ?? c.institutionId) : c[field as RecyclingColumn]) ?? field,
   });
 }

@@ -40,3 +40,12 @@ export class RecyclingRecordFilter {
   @Field(() => LocalDateScalar, { nullable: true, description: 'Months before this day (exclusive).' })
   to?: string | null;
 }
+
+@InputType({ description: "A stored record's kilograms corrected; its month, stream and disposition stay." })
+export class CorrectRecyclingRecordInput {
+  @Field(() => ID)
+  recordId!: string;
+
+  @Field(() => Float, { description: 'The right kilograms, 0 or more, at most 3 decimals.' })
+  quantityKg!: number;
+}

@@ -44,16 +44,22 @@ export interface RecyclingSumRow {
 }
 
 /**
+ * The records a period's figures read: those frozen when its year was closed (closed_recycling
+ * holds only that year's months, so the period's month bounds select them), else the live ones.
+ */
+const recordsOf = (closed: boolean) => (closed ? 'closed_recycling' : 'recycling_record');
+
+/**
  * Exact sums (numeric) per institution, stream and disposition over local months [from, to), with
  * the months they cover as a bit mask (a period is at most a year): one hash aggregate, one
  * statement whatever the number of institutions.
  */
-export async function recyclingSums(pool: pg.Pool, ids: number[] | null, from: string, to: string): Promise<RecyclingSumRow[]> {
+export async function recyclingSums(pool: pg.Pool, ids: number[] | null, from: string, to: string, closed = false): Promise<RecyclingSumRow[]> {
   const first = Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7));
   const { rows } = await pool.query<RecyclingSumRow>(
     `SELECT institution_id, stream, disposition, sum(quantity_kg)::text AS kg,
             bit_or(1::bigint << ((extract(year FROM month)::int * 12 + extract(month FROM month)::int) - $4::int))::text AS months
-       FROM recycling_record
+       FROM ${recordsOf(closed)}
       WHERE month >= date_trunc('month', $1::date) AND month < $2::date AND ($3::int[] IS NULL OR institution_id = ANY($3::int[]))
       GROUP BY institution_id, stream, disposition`,
     [from, to, ids, first],
@@ -68,4 +74,60 @@ export function monthsReported(rows: Pick<RecyclingSumRow, 'months'>[]): number 
   let n = 0;
   for (; mask; mask &= mask - 1n) n++;
   return n;
+}
+
+/** One institution's recycled and total kilograms over a period (numeric text). */
+export interface RecyclingRateRow {
+  institution_id: number;
+  recycled: string;
+  total: string;
+}
+
+/** Recycled and total kilograms per institution over local months [from, to): one statement for any number of institutions. */
+export async function recyclingRateSums(pool: pg.Pool, ids: number[], from: string, to: string, closed: boolean): Promise<RecyclingRateRow[]> {
+  const { rows } = await pool.query<RecyclingRateRow>(
+    `SELECT institution_id, coalesce(sum(quantity_kg) FILTER (WHERE disposition = 'RECYCLED'), 0)::text AS recycled, sum(quantity_kg)::text AS total
+       FROM ${recordsOf(closed)}
+      WHERE month >= date_trunc('month', $1::date) AND month < $2::date AND institution_id = ANY($3::int[])
+      GROUP BY institution_id`,
+    [from, to, ids],
+  );
+  return rows;
+}
+
+/** Freezes a year's records as they are now (closing or recalculating it), in the caller's transaction. */
+export async function freezeRecyclingYear(client: pg.ClientBase, year: number): Promise<void> {
+  await client.query('DELETE FROM closed_recycling WHERE year = $1', [year]);
+  await client.query(
+    `INSERT INTO closed_recycling (year, institution_id, month, stream, disposition, quantity_kg)
+     SELECT $1::int, institution_id, month, stream, disposition, quantity_kg FROM recycling_record WHERE month >= make_date($1::int, 1, 1) AND month < make_date($1::int + 1, 1, 1)`,
+    [year],
+  );
+}
+
+/** A record locked for a correction (its institution's batches wait), or null. */
+export async function lockRecyclingRecord(client: pg.ClientBase, id: number): Promise<{ institution_id: number; month: string; quantity_kg: string } | null> {
+  const { rows } = await client.query<{ institution_id: number; month: string; quantity_kg: string }>(
+    `SELECT institution_id, to_char(month, 'YYYY-MM-DD') AS month, quantity_kg::text FROM recycling_record WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** Keeps the record's quantity as a revision and writes the new one. */
+export async function storeRecyclingCorrection(client: pg.ClientBase, id: number, quantityKg: string, by: string): Promise<void> {
+  await client.query(
+    `WITH kept AS (INSERT INTO recycling_record_revision (record_id, quantity_kg, replaced_by) SELECT id, quantity_kg, $3 FROM recycling_record WHERE id = $1)
+     UPDATE recycling_record SET quantity_kg = $2::numeric WHERE id = $1`,
+    [id, quantityKg, by],
+  );
+}
+
+/** Earlier quantities of the records, oldest first: one statement for a page of records. */
+export async function recyclingRevisions(pool: pg.Pool, ids: number[]): Promise<{ record_id: number; quantity_kg: string; replaced_by: string; replaced_at: Date }[]> {
+  const { rows } = await pool.query<{ record_id: number; quantity_kg: string; replaced_by: string; replaced_at: Date }>(
+    'SELECT record_id, quantity_kg::text, replaced_by, replaced_at FROM recycling_record_revision WHERE record_id = ANY($1::int[]) ORDER BY id',
+    [ids],
+  );
+  return rows;
 }

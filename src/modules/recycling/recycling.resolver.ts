@@ -12,9 +12,10 @@ import { Region } from '../registry/region.entity';
 import { currentMonth, ingestRecyclingBatch, MAX_RECYCLING_ROWS, parseRecyclingRows } from './recycling-ingest.service';
 import { RecyclingRecord } from './recycling-record.entity';
 import { publishRecycling } from './recycling.events';
-import { RecyclingBatchInput, RecyclingRecordFilter } from './recycling.inputs';
+import { CorrectRecyclingRecordInput, RecyclingBatchInput, RecyclingRecordFilter } from './recycling.inputs';
+import { correctRecyclingRecord } from './recycling-correction.service';
 import { RecyclingService, type RecyclingChangedPayload } from './recycling.service';
-import { RecyclingChangedEvent, RecyclingFigures, RecyclingIngestResult } from './recycling.types';
+import { CorrectRecyclingRecordPayload, RecyclingChangedEvent, RecyclingFigures, RecyclingIngestResult, RecyclingRecordRevision } from './recycling.types';
 
 const RecyclingRecordConnection = Connection(RecyclingRecord, 'RecyclingRecord');
 const svc = (ctx: Context) => new RecyclingService(ctx.db, ctx.em, ctx.principal);
@@ -42,7 +43,18 @@ export class RecyclingResolver {
   async recordRecycling(@Arg('input', () => RecyclingBatchInput) input: RecyclingBatchInput, @Ctx() ctx: Context): Promise<RecyclingIngestResult> {
     const result = await ingestRecyclingBatch(ctx.db.pool, ctx.principal, parseRecyclingRows(input.rows, currentMonth(ctx.db.timezone)));
     publishRecycling(ctx, result);
-    return { accepted: result.accepted, duplicates: result.duplicates };
+    return { accepted: result.accepted, duplicates: result.duplicates, closedYearRows: result.closedYearRows.rows, closedYears: result.closedYearRows.years };
+  }
+
+  @Mutation(() => CorrectRecyclingRecordPayload, {
+    description:
+      "GOA or the institution corrects a stored record's kilograms; the old quantity stays in the record's history and on the audit trail. A record of a closed year is corrected and the year marked pendingRecalculation, as readings are.",
+  })
+  async correctRecyclingRecord(@Arg('input', () => CorrectRecyclingRecordInput) input: CorrectRecyclingRecordInput, @Ctx() ctx: Context): Promise<CorrectRecyclingRecordPayload> {
+    const result = await correctRecyclingRecord(ctx.db.pool, ctx.principal, input);
+    if (result.corrected) publishRecycling(ctx, { changes: [{ institutionId: result.institutionId, months: [result.month] }] });
+    const record = await ctx.em.fork().findOneOrFail(RecyclingRecord, result.recordId);
+    return { record, corrected: result.corrected, closedYearRows: result.closedYearRows.rows, closedYears: result.closedYearRows.years };
   }
 
   @Subscription(() => RecyclingChangedEvent, {
@@ -59,6 +71,11 @@ export class RecyclingResolver {
   @FieldResolver(() => Institution)
   async institution(@Root() r: RecyclingRecord, @Ctx() ctx: Context): Promise<Institution> {
     return (await ctx.loaders.institutionById.load(r.institution.id))!;
+  }
+
+  @FieldResolver(() => [RecyclingRecordRevision], { description: 'Earlier quantities replaced by corrections, oldest first.' })
+  history(@Root() r: RecyclingRecord, @Ctx() ctx: Context): Promise<RecyclingRecordRevision[]> {
+    return ctx.loaders.recyclingRevisionsByRecord.load(r.id);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { canReadRows, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
+import { canReadRows, inScope, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, Problems } from '../../errors/domain-errors';
@@ -15,7 +15,7 @@ import { loadReference, type Reference } from '../factors/reference';
 import type { InstitutionCategory } from '../registry/registry.enums';
 import { DISPOSITIONS, STREAMS, WasteDisposition } from './recycling.enums';
 import type { RecyclingRecordFilter } from './recycling.inputs';
-import { monthsReported, recyclingSums, type RecyclingSumRow } from './recycling.repository';
+import { monthsReported, recyclingRateSums, recyclingSums, type RecyclingSumRow } from './recycling.repository';
 import { RecyclingRecord } from './recycling-record.entity';
 import { currentMonth } from './recycling-ingest.service';
 import { RecyclingFigures, type RecyclingStreamFigures } from './recycling.types';
@@ -24,6 +24,18 @@ export interface RecyclingGroupFilter {
   regionId?: string | null;
   category?: InstitutionCategory | null;
   inMunicipalAppraisal?: boolean | null;
+}
+
+/** Recycled and total kilograms of an institution or a group over a period, exact. */
+export interface RecyclingTotals {
+  recycledKg: Dec;
+  totalKg: Dec;
+}
+
+/** Which institutions one figure sums: one institution's own row, or a group's members. */
+export interface RecyclingSet {
+  ids: number[];
+  group: boolean;
 }
 
 /** What a subscriber of `recyclingChanged` hears after a commit. */
@@ -45,7 +57,14 @@ export function monthsOf(period: Pick<Period, 'from' | 'to'>, thisMonth: string)
  * Figures from exact sums (numeric text per stream and disposition): kilograms summed exactly,
  * rates divided once; floats only here, for the API boundary to round by unit.
  */
-export function recyclingFiguresOf(period: Period, rows: Pick<RecyclingSumRow, 'stream' | 'disposition' | 'kg'>[], reported: number, expected: number, count: number): RecyclingFigures {
+export function recyclingFiguresOf(
+  period: Period,
+  rows: Pick<RecyclingSumRow, 'stream' | 'disposition' | 'kg'>[],
+  reported: number,
+  expected: number,
+  count: number,
+  year: { closed: boolean; pending: boolean } = { closed: false, pending: false },
+): RecyclingFigures {
   const kg = new Map<string, Dec>();
   for (const r of rows) {
     const k = `${r.stream}|${r.disposition}`;
@@ -77,6 +96,8 @@ export function recyclingFiguresOf(period: Period, rows: Pick<RecyclingSumRow, '
     period,
     institutionCount: count,
     suppressed: false,
+    closed: year.closed,
+    pendingRecalculation: year.closed && year.pending,
     byStream,
     recycledKg: decimalToNumber(totals.get(WasteDisposition.RECYCLED)!),
     landfilledKg: decimalToNumber(totals.get(WasteDisposition.LANDFILLED)!),
@@ -87,6 +108,9 @@ export function recyclingFiguresOf(period: Period, rows: Pick<RecyclingSumRow, '
   } satisfies Partial<RecyclingFigures>);
   return f;
 }
+
+/** Whether the period's year is closed (its figures frozen) and has writes waiting for recalculateYear. */
+const yearState = (ref: Reference, period: Period) => ({ closed: ref.closedYears.has(period.year), pending: ref.pendingYears.has(period.year) });
 
 function suppress(f: RecyclingFigures): RecyclingFigures {
   return Object.assign(f, { suppressed: true, byStream: [], recycledKg: null, landfilledKg: null, incineratedKg: null, totalKg: null, recyclingRate: null, coverage: null });
@@ -128,15 +152,45 @@ export class RecyclingService {
     const scope = this.rowScope();
     const allowed = ids.filter((id) => scope.kind === 'all' || scope.ids.includes(id));
     if (!allowed.length) return new Map();
-    const rows = await recyclingSums(this.db.pool, allowed, period.from, period.to);
+    const ref = await loadReference(this.db.pool);
+    const year = yearState(ref, period);
+    const rows = await recyclingSums(this.db.pool, allowed, period.from, period.to, year.closed);
     const byInstitution = groupRows(rows, (r) => r.institution_id);
     const expected = monthsOf(period, currentMonth(this.db.timezone));
     return new Map(allowed.map((id) => {
       const list = byInstitution.get(id) ?? [];
-      const f = recyclingFiguresOf(period, list, monthsReported(list), expected, 1);
+      const f = recyclingFiguresOf(period, list, monthsReported(list), expected, 1, year);
       f.institutionId = id;
       return [id, f];
     }));
+  }
+
+  /**
+   * Recycled and total kilograms of each set over one period, summed exactly over its institutions
+   * (a group's rate is then a ratio of these sums): one statement for every set. One institution's
+   * own figures need its rows in the key's scope; a group needs a read of recycling, aggregates
+   * being enough (the caller withholds the groups its disclosure plan does not publish).
+   */
+  async totalsOf(period: Period, sets: RecyclingSet[], closed: boolean): Promise<RecyclingTotals[]> {
+    if (!readScope(this.principal, 'recycling')) throw new ForbiddenError('this key may not read recycling figures');
+    if (sets.some((s) => !s.group)) {
+      const scope = this.rowScope();
+      for (const s of sets) if (!s.group && !s.ids.every((id) => inScope(scope, id))) throw new ForbiddenError('this key may not read the recycling figures of this institution');
+    }
+    const ids = [...new Set(sets.flatMap((s) => s.ids))];
+    const rows = ids.length ? await recyclingRateSums(this.db.pool, ids, period.from, period.to, closed) : [];
+    const byId = new Map(rows.map((r) => [r.institution_id, r]));
+    return sets.map((s) => {
+      let recycledKg = ZERO;
+      let totalKg = ZERO;
+      for (const id of s.ids) {
+        const r = byId.get(id);
+        if (!r) continue;
+        recycledKg = add(recycledKg, parseDecimal(r.recycled, 'kg'));
+        totalKg = add(totalKg, parseDecimal(r.total, 'kg'));
+      }
+      return { recycledKg, totalKg };
+    });
   }
 
   private members(ref: Reference, scope: InstitutionScope, filter: RecyclingGroupFilter | undefined): InstitutionInfo[] {
@@ -171,13 +225,14 @@ export class RecyclingService {
     const keyOf = (i: InstitutionInfo): string => (groupBy === IndicatorGroupBy.REGION ? String(i.regionId) : groupBy === IndicatorGroupBy.CATEGORY ? i.category : 'CITY');
     const groups = groupBy === IndicatorGroupBy.CITY ? new Map([['CITY', members]]) : groupRows(members, keyOf);
     const ids = scope.kind === 'all' && !filter ? null : members.map((i) => i.id);
-    const rows = members.length ? await recyclingSums(this.db.pool, ids, period.from, period.to) : [];
+    const year = yearState(ref, period);
+    const rows = members.length ? await recyclingSums(this.db.pool, ids, period.from, period.to, year.closed) : [];
     const byInstitution = groupRows(rows, (r) => r.institution_id);
     const expected = monthsOf(period, currentMonth(this.db.timezone));
     return [...groups.entries()].map(([key, insts]) => {
       const list = insts.flatMap((i) => byInstitution.get(i.id) ?? []);
       const reported = insts.reduce((n, i) => n + monthsReported(byInstitution.get(i.id) ?? []), 0);
-      const f = recyclingFiguresOf(period, list, reported, expected * insts.length, insts.length);
+      const f = recyclingFiguresOf(period, list, reported, expected * insts.length, insts.length, year);
       f.regionId = groupBy === IndicatorGroupBy.REGION ? Number(key) : null;
       f.category = groupBy === IndicatorGroupBy.CATEGORY ? (key as InstitutionCategory) : null;
       if (plan && (insts.length < MIN_GROUP || !plan.published.has(setKey(insts.map((i) => i.id))))) return suppress(f);

@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { RecyclingRecord } from './recycling-record.entity';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Period } from '../accounting/period';
 import { InstitutionCategory } from '../registry/registry.enums';
@@ -42,6 +43,12 @@ export class RecyclingFigures {
   @Field({ description: 'Figures withheld: the group is too small to publish to this key (aggregates only).' })
   suppressed!: boolean;
 
+  @Field({ description: 'True when the year is closed: the figures are those of the records frozen at closing (or at the last recalculateYear).' })
+  closed!: boolean;
+
+  @Field({ description: 'True when records of this closed year were written or corrected after it was closed: the frozen figures leave them out until GOA runs recalculateYear.' })
+  pendingRecalculation!: boolean;
+
   @Field(() => [RecyclingStreamFigures], { description: 'Every stream, in a fixed order (empty when suppressed).' })
   byStream!: RecyclingStreamFigures[];
 
@@ -71,6 +78,12 @@ export class RecyclingIngestResult {
 
   @Field(() => Int, { description: 'Rows equal to records already stored (a repeated batch changes nothing).' })
   duplicates!: number;
+
+  @Field(() => Int, { description: 'Records written in closed years: their frozen figures show them only after GOA runs recalculateYear.' })
+  closedYearRows!: number;
+
+  @Field(() => [Int], { description: 'The closed years those records fall in (now pendingRecalculation).' })
+  closedYears!: number[];
 }
 
 @ObjectType({ description: "An institution's recycling records changed for these months." })
@@ -79,4 +92,31 @@ export class RecyclingChangedEvent {
 
   @Field(() => [LocalDateScalar], { description: 'First days of the local months whose figures changed.' })
   months!: string[];
+}
+
+@ObjectType({ description: 'Kilograms a record had before a correction replaced them.' })
+export class RecyclingRecordRevision {
+  @Field({ description: 'Kilograms (exact decimal, 3 places).' })
+  quantityKg!: string;
+
+  @Field({ description: 'The key that replaced them.' })
+  replacedBy!: string;
+
+  @Field()
+  replacedAt!: Date;
+}
+
+@ObjectType({ description: 'What a correction did: the record as it is now.' })
+export class CorrectRecyclingRecordPayload {
+  @Field(() => RecyclingRecord)
+  record!: RecyclingRecord;
+
+  @Field({ description: 'False when the kilograms were already those stored (nothing changed).' })
+  corrected!: boolean;
+
+  @Field(() => Int, { description: '1 when the record is in a closed year: its frozen figures show the correction only after GOA runs recalculateYear.' })
+  closedYearRows!: number;
+
+  @Field(() => [Int], { description: 'The closed year the record falls in (now pendingRecalculation).' })
+  closedYears!: number[];
 }

@@ -10,7 +10,7 @@ export enum TargetKind {
 export enum TargetStatus {
   MET = 'MET',
   BELOW = 'BELOW',
-  /** Nothing to measure yet: no vehicle added in the period. */
+  /** Nothing to measure yet: no vehicle added in the period, or no waste recorded. */
   NO_DATA = 'NO_DATA',
   /** No module of the hub measures this target yet. */
   NOT_MEASURED = 'NOT_MEASURED',

@@ -2,6 +2,8 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 't
 import type { Context } from '../../graphql/context';
 import { FleetFacet, Indicators } from '../accounting/indicators.types';
 import { CityTarget } from './city-target.entity';
+import { recyclingTotalsKey } from '../recycling/recycling.loaders';
+import { TargetKind } from './targets.enums';
 import { SetCityTargetInput } from './targets.inputs';
 import { progressOf, TargetsService } from './targets.service';
 import { TargetProgress } from './targets.types';
@@ -24,7 +26,12 @@ export class IndicatorsTargetsResolver {
   @FleetFacet()
   @FieldResolver(() => [TargetProgress], { description: "Progress against the city targets of the period's year (empty for a suppressed group). FORBIDDEN to keys that may not read vehicles." })
   async targets(@Root() v: Indicators, @Ctx() ctx: Context): Promise<TargetProgress[]> {
-    return progressOf(await ctx.loaders.cityTargetsByYear.load(v.period.year), v.fleet);
+    const targets = await ctx.loaders.cityTargetsByYear.load(v.period.year);
+    if (!v.fleet) return [];
+    // The recycling rate is read only when a year has that target (batched over a list, frozen for a closed year).
+    const set = v.memberIds ? { ids: v.memberIds, group: true } : v.institutionId !== null ? { ids: [v.institutionId], group: false } : null;
+    const recycling = set && targets.some((t) => t.kind === TargetKind.RECYCLING_RATE) ? await ctx.loaders.recyclingTotals.load(recyclingTotalsKey(v.period, v.closed, set)) : null;
+    return progressOf(targets, v.fleet, recycling);
   }
 }
 

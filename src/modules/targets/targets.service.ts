@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
-import { decimalOfNumber, formatDecimal, mul, parseDecimal, roundHalfUp, sub } from '../../figures/decimal';
-import { RATE_DECIMALS } from '../../figures/precision';
+import { decimalOfNumber, formatDecimal, mul, parseDecimal, roundHalfUp, sub, type Dec } from '../../figures/decimal';
+import { divideExact, RATE_DECIMALS } from '../../figures/precision';
 import { Problems } from '../../errors/domain-errors';
 import { flushAudited } from '../audit/audit.service';
 import type { FleetFigures } from '../fleet/fleet-figures.types';
+import type { RecyclingTotals } from '../recycling/recycling.service';
 import { CityTarget } from './city-target.entity';
 import { TargetKind, TargetStatus } from './targets.enums';
 import type { SetCityTargetInput } from './targets.inputs';
@@ -41,17 +42,23 @@ export class TargetsService {
 }
 
 /**
- * The progress against each target: the new-energy share of the vehicles added in the period,
- * compared exactly (added NEV >= target x added); targets no module measures yet say so.
+ * The progress against each target, compared exactly: the new-energy share of the vehicles added
+ * in the period (added NEV >= target x added), and the recycling rate of the period's records
+ * (recycled kg >= target x total kg, both exact sums over the institution or the group).
  */
-export function progressOf(targets: CityTarget[], fleet: FleetFigures | null): TargetProgress[] {
+export function progressOf(targets: CityTarget[], fleet: FleetFigures | null, recycling: RecyclingTotals | null): TargetProgress[] {
   if (!fleet) return [];
   return targets.map((target) => {
     const base = { kind: target.kind, target, targetValue: target.value };
-    if (target.kind !== TargetKind.NEV_SHARE_OF_ADDED) return { ...base, value: null, status: TargetStatus.NOT_MEASURED };
+    const needed = (of: Dec) => mul(parseDecimal(target.share, 'target'), of);
+    if (target.kind === TargetKind.RECYCLING_RATE) {
+      if (!recycling) return { ...base, value: null, status: TargetStatus.NOT_MEASURED };
+      if (recycling.totalKg.coef === 0n) return { ...base, value: null, status: TargetStatus.NO_DATA };
+      const reached = sub(recycling.recycledKg, needed(recycling.totalKg)).coef >= 0n;
+      return { ...base, value: divideExact(recycling.recycledKg, recycling.totalKg), status: reached ? TargetStatus.MET : TargetStatus.BELOW };
+    }
     if (fleet.vehiclesAdded === 0) return { ...base, value: null, status: TargetStatus.NO_DATA };
-    const needed = mul(parseDecimal(target.share, 'target'), { coef: BigInt(fleet.vehiclesAdded), scale: 0 });
-    const reached = sub({ coef: BigInt(fleet.newEnergyVehiclesAdded), scale: 0 }, needed).coef >= 0n;
+    const reached = sub({ coef: BigInt(fleet.newEnergyVehiclesAdded), scale: 0 }, needed({ coef: BigInt(fleet.vehiclesAdded), scale: 0 })).coef >= 0n;
     return { ...base, value: fleet.newEnergyShareOfAdded, status: reached ? TargetStatus.MET : TargetStatus.BELOW };
   });
 }
