@@ -56,7 +56,7 @@ it('announces indicatorUpdated once per institution and year after a vehicle ene
     t.keys.hospital,
   );
   expect(ingest.errors).toBeUndefined();
-  expect(ingest.data!.ingestVehicleEnergy).toEqual({ accepted: 3, duplicates: 0 });
+  expect(ingest.data!.ingestVehicleEnergy).toEqual({ accepted: 3, duplicates: 0, closedYearRows: 0, closedYears: [] });
   // A reading of the same institution afterwards: its event closes the window in which a second fleet event could come.
   const meter = await meterId(t, 'SY-hosp-longhui-E1');
   expect((await t.gql(IngestReadingsDocument, { input: { rows: dailyRows(meter, '2024-10-01', 1, () => 1) } }, t.keys.goa)).errors).toBeUndefined();
@@ -82,7 +82,7 @@ it('announces indicatorUpdated once per institution and year after a vehicle ene
   ]);
 
   // A repeated batch changes nothing and announces nothing; retiring the vehicle names both of its service months.
-  expect((await t.gql(IngestVehicleEnergyDocument, { input: { rows: [{ vehicleId: vehicle, day: '2024-06-10', energy: 'GASOLINE', quantity: 40, odometerKm: 1000 }] } }, t.keys.hospital)).data!.ingestVehicleEnergy).toEqual({ accepted: 0, duplicates: 1 });
+  expect((await t.gql(IngestVehicleEnergyDocument, { input: { rows: [{ vehicleId: vehicle, day: '2024-06-10', energy: 'GASOLINE', quantity: 40, odometerKm: 1000 }] } }, t.keys.hospital)).data!.ingestVehicleEnergy).toEqual({ accepted: 0, duplicates: 1, closedYearRows: 0, closedYears: [] });
   const retired = await t.gql(UpdateVehicleDocument, { id: vehicle, input: { outOfServiceOn: '2024-11-01' } }, t.keys.hospital);
   expect(retired.errors).toBeUndefined();
   expect(await waitFor(() => own.length === 4)).toBe(true);

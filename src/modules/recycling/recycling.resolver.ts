@@ -42,7 +42,7 @@ export class RecyclingResolver {
   })
   async recordRecycling(@Arg('input', () => RecyclingBatchInput) input: RecyclingBatchInput, @Ctx() ctx: Context): Promise<RecyclingIngestResult> {
     const result = await ingestRecyclingBatch(ctx.db.pool, ctx.principal, parseRecyclingRows(input.rows, currentMonth(ctx.db.timezone)));
-    publishRecycling(ctx, result);
+    await publishRecycling(ctx, result);
     return { accepted: result.accepted, duplicates: result.duplicates, closedYearRows: result.closedYearRows.rows, closedYears: result.closedYearRows.years };
   }
 
@@ -52,7 +52,7 @@ export class RecyclingResolver {
   })
   async correctRecyclingRecord(@Arg('input', () => CorrectRecyclingRecordInput) input: CorrectRecyclingRecordInput, @Ctx() ctx: Context): Promise<CorrectRecyclingRecordPayload> {
     const result = await correctRecyclingRecord(ctx.db.pool, ctx.principal, input);
-    if (result.corrected) publishRecycling(ctx, { changes: [{ institutionId: result.institutionId, months: [result.month] }] });
+    if (result.corrected) await publishRecycling(ctx, { changes: [{ institutionId: result.institutionId, months: [result.month] }] });
     const record = await ctx.em.fork().findOneOrFail(RecyclingRecord, result.recordId);
     return { record, corrected: result.corrected, closedYearRows: result.closedYearRows.rows, closedYears: result.closedYearRows.years };
   }
