@@ -36,6 +36,11 @@ export function decodeIntId(globalId: string, expected: string, field = 'id'): n
   return Number(fromGlobalId(globalId, expected, field).id);
 }
 
+/** An optional id argument: null when absent (or empty), else decoded as decodeIntId does. */
+export function decodeOptionalIntId(globalId: string | null | undefined, expected: string, field = 'id'): number | null {
+  return globalId ? decodeIntId(globalId, expected, field) : null;
+}
+
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
 

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import { Connection, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { ConversionFactor } from '../factors/conversion-factor.entity';
 import { EmissionFactor } from '../factors/emission-factor.entity';
@@ -111,7 +111,7 @@ export class IndicatorUpdatedResolver {
   @Subscription(() => IndicatorUpdatedEvent, {
     description: 'After each committed ingest of readings or vehicle records, and after a vehicle is registered or changed: one event per institution and year whose figures changed, for the institutions this key may read.',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: IndicatorUpdatedFilter }, Context>) => {
-      const only = args.filter?.institutionId ? decodeIntId(args.filter.institutionId, 'Institution', 'filter.institutionId') : null;
+      const only = decodeOptionalIntId(args.filter?.institutionId, 'Institution', 'filter.institutionId');
       const scope = readInstitutions(context.principal, 'energyIndicator') ?? readInstitutions(context.principal, 'waterIndicator');
       return filterIterable<IndicatorUpdatedPayload>(
         context.pubsub.subscribe(TOPICS.INDICATOR_UPDATED),

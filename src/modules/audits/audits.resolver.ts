@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Connection, PageArgs, type Page } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { Institution } from '../registry/institution.entity';
 import { AuditThresholds, EnergyAuditInput } from './audits.inputs';
@@ -13,7 +13,7 @@ const EnergyAuditConnection = Connection(EnergyAudit, 'EnergyAudit');
 export class AuditsResolver {
   @Query(() => EnergyAuditConnection)
   energyAudits(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<EnergyAudit>> {
-    return new AuditsService(ctx.db, ctx.em, ctx.principal).audits(institutionId, page);
+    return new AuditsService(ctx.db, ctx.em, ctx.principal).audits(decodeOptionalIntId(institutionId, 'Institution', 'institutionId'), page);
   }
 
   @Query(() => [AuditCandidateType], { description: 'Institutions over a consumption, floor-area or headcount threshold in the year with no audit in the last N years, most urgent first.' })
@@ -27,7 +27,7 @@ export class AuditsResolver {
 
   @Mutation(() => EnergyAudit, { description: 'GOA records an energy audit.' })
   recordEnergyAudit(@Arg('input', () => EnergyAuditInput) input: EnergyAuditInput, @Ctx() ctx: Context): Promise<EnergyAudit> {
-    return new AuditsService(ctx.db, ctx.em, ctx.principal).record(input);
+    return new AuditsService(ctx.db, ctx.em, ctx.principal).record({ ...input, institutionId: decodeIntId(input.institutionId, 'Institution', 'institutionId') });
   }
 
   @FieldResolver(() => Institution)

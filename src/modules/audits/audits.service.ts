@@ -3,7 +3,7 @@ import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, Problems } from '../../errors/domain-errors';
-import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { Institution } from '../registry/institution.entity';
@@ -12,7 +12,7 @@ import { flushAudited } from '../audit/audit.service';
 import { allInstitutionIds, lastAuditDays } from './audits.repository';
 
 export interface AuditInput {
-  institutionId: string;
+  institutionId: number;
   auditor: string;
   auditedOn: string;
   triggers: AuditTrigger[];
@@ -63,14 +63,14 @@ export class AuditsService {
     return this.em.findOne(EnergyAudit, { $and: [{ id }, this.scopeWhere()] } as FilterQuery<EnergyAudit>);
   }
 
-  audits(institutionId: string | null | undefined, page: PageArgs): Promise<Page<EnergyAudit>> {
+  audits(institutionId: number | null, page: PageArgs): Promise<Page<EnergyAudit>> {
     const and: Record<string, unknown>[] = [this.scopeWhere()];
-    if (institutionId) and.push({ institution: decodeIntId(institutionId, 'Institution', 'institutionId') });
+    if (institutionId) and.push({ institution: institutionId });
     return pageById(this.em, EnergyAudit, { $and: and } as FilterQuery<EnergyAudit>, page);
   }
 
   async record(input: AuditInput): Promise<EnergyAudit> {
-    const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
+    const { institutionId } = input;
     assertCanWrite(this.principal, 'energyAudit', institutionId);
     const problems = new Problems();
     if (!input.auditor.trim()) problems.add('auditor', 'must not be empty');

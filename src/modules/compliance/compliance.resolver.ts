@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
@@ -29,7 +29,7 @@ export class QuotaResolver {
 
   @Mutation(() => QuotaStandard, { description: 'DRC adds energy quotas, WATER water quotas.' })
   createQuotaStandard(@Arg('input', () => QuotaStandardInput) input: QuotaStandardInput, @Ctx() ctx: Context): Promise<QuotaStandard> {
-    return new ComplianceService(ctx.em, ctx.principal).createQuotaStandard(input);
+    return new ComplianceService(ctx.em, ctx.principal).createQuotaStandard({ ...input, regionId: decodeIntId(input.regionId, 'Region', 'regionId') });
   }
 
   @FieldResolver(() => Region)
@@ -47,7 +47,7 @@ export class QuotaResolver {
 export class RectificationResolver {
   @Query(() => RectificationCaseConnection, { description: 'Rectification cases this key may see.' })
   rectificationCases(@Args() page: PageArgs, @Arg('filter', () => RectificationFilter, { nullable: true }) filter: RectificationFilter | undefined, @Ctx() ctx: Context): Promise<Page<RectificationCase>> {
-    return new ComplianceService(ctx.em, ctx.principal).rectificationCases(filter, page);
+    return new ComplianceService(ctx.em, ctx.principal).rectificationCases(filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') }, page);
   }
 
   @Mutation(() => RectificationCase, { description: 'The institution gives the cause and its measures.' })
@@ -81,7 +81,7 @@ export class ComplianceAlertResolver {
   @Subscription(() => ComplianceAlertEvent, {
     description: "When an institution's year-to-date use, projected to the full year, crosses its constraint value, and when it comes back under.",
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: ComplianceAlertFilter }, Context>) => {
-      const only = args.filter?.institutionId ? decodeIntId(args.filter.institutionId, 'Institution', 'filter.institutionId') : null;
+      const only = decodeOptionalIntId(args.filter?.institutionId, 'Institution', 'filter.institutionId');
       const energy = readInstitutions(context.principal, 'energyIndicator');
       const water = readInstitutions(context.principal, 'waterIndicator');
       return filterIterable<ComplianceAlertPayload>(context.pubsub.subscribe(TOPICS.COMPLIANCE_ALERT), (ev) => {

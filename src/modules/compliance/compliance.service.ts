@@ -2,11 +2,16 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { Region } from '../registry/region.entity';
 import { isWaterIndicator, RectificationStatus } from './compliance.enums';
 import type { QuotaFilter, QuotaStandardInput, RectificationFilter } from './compliance.inputs';
+
+/** A quota standard to add, its region id decoded. */
+export type NewQuotaStandard = Omit<QuotaStandardInput, 'regionId'> & { regionId: number };
+/** The rectification filter, its institution id decoded. */
+export type RectificationQuery = Omit<RectificationFilter, 'institutionId'> & { institutionId?: number | null };
 import { QuotaStandard } from './quota-standard.entity';
 import { RectificationCase, RectificationEvent } from './rectification.entity';
 import { flushAudited } from '../audit/audit.service';
@@ -32,7 +37,7 @@ export class ComplianceService {
   }
 
   /** DRC sets energy quotas, WATER water quotas. Two standards may not cover the same key and year. */
-  async createQuotaStandard(input: QuotaStandardInput): Promise<QuotaStandard> {
+  async createQuotaStandard(input: NewQuotaStandard): Promise<QuotaStandard> {
     assertCanWrite(this.principal, isWaterIndicator(input.indicator) ? 'waterQuota' : 'energyQuota', null);
     const problems = new Problems();
     const positive = (field: string, v: number | null | undefined) => {
@@ -46,7 +51,7 @@ export class ComplianceService {
     if (!Number.isInteger(input.yearFrom) || input.yearFrom < 2000 || input.yearFrom > 2100) problems.add('yearFrom', 'a year between 2000 and 2100');
     if (input.yearTo != null && input.yearTo < input.yearFrom) problems.add('yearTo', 'must not be before yearFrom');
     if (!input.source.trim()) problems.add('source', 'name the standard the values come from');
-    const regionId = decodeIntId(input.regionId, 'Region', 'regionId');
+    const { regionId } = input;
     const region = await this.em.findOne(Region, regionId);
     if (!region) problems.add('regionId', 'no such region');
     problems.throwIfAny();
@@ -78,14 +83,14 @@ export class ComplianceService {
     return quota;
   }
 
-  async rectificationCases(filter: RectificationFilter | undefined, page: PageArgs): Promise<Page<RectificationCase>> {
+  async rectificationCases(filter: RectificationQuery | undefined, page: PageArgs): Promise<Page<RectificationCase>> {
     const scope = readInstitutions(this.principal, 'rectification');
     if (!scope) throw new ForbiddenError('this key may not read rectification cases');
     const where: Record<string, unknown> = {};
     if (scope.kind === 'ids') where.institution = { $in: scope.ids };
     if (filter?.year) where.year = filter.year;
     if (filter?.status) where.status = filter.status;
-    if (filter?.institutionId) where.institution = { $in: [decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId')].filter((id) => scope.kind === 'all' || scope.ids.includes(id)) };
+    if (filter?.institutionId) where.institution = { $in: [filter.institutionId].filter((id) => scope.kind === 'all' || scope.ids.includes(id)) };
     return pageById(this.em, RectificationCase, where as FilterQuery<RectificationCase>, page);
   }
 

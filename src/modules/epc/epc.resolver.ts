@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { canReadContractRow } from '../../access/guard';
-import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import type { Context } from '../../graphql/context';
 import { filterIterable } from '../realtime/filter-iterable';
@@ -21,7 +21,7 @@ const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.
 export class EpcResolver {
   @Query(() => EpcContractConnection, { description: 'EPC contracts this key may see (an ESCO: its own).' })
   epcContracts(@Args() page: PageArgs, @Arg('filter', () => EpcContractFilter, { nullable: true }) filter: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<Page<EpcContract>> {
-    return svc(ctx).contracts(filter, page);
+    return svc(ctx).contracts(filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId'), escoId: decodeOptionalIntId(filter.escoId, 'Esco', 'filter.escoId') }, page);
   }
 
   @Query(() => EpcContract)
@@ -31,7 +31,11 @@ export class EpcResolver {
 
   @Mutation(() => EpcContract, { description: 'GOA drafts a contract.' })
   async createEpcContract(@Arg('input', () => CreateEpcContractInput) input: CreateEpcContractInput, @Ctx() ctx: Context): Promise<EpcContract> {
-    const c = await svc(ctx).createContract(input);
+    const c = await svc(ctx).createContract({
+      ...input,
+      institutionId: decodeIntId(input.institutionId, 'Institution', 'institutionId'),
+      escoId: decodeIntId(input.escoId, 'Esco', 'escoId'),
+    });
     publishEpcChanged(ctx.pubsub, c);
     return c;
   }
@@ -96,7 +100,7 @@ export class EpcResolver {
     description: 'A contract this key may see changed (created, moved, paid).',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: EpcContractFilter }, Context>) => {
       const p = context.principal;
-      const only = args.filter?.institutionId ? decodeIntId(args.filter.institutionId, 'Institution', 'filter.institutionId') : null;
+      const only = decodeOptionalIntId(args.filter?.institutionId, 'Institution', 'filter.institutionId');
       return filterIterable<EpcChangedPayload>(
         context.pubsub.subscribe(TOPICS.EPC_CHANGED),
         (ev) => (only === null || ev.institutionId === only) && canReadContractRow(p, 'epcContract', ev),

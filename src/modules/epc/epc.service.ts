@@ -5,13 +5,18 @@ import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { EnergyAudit } from '../audits/energy-audit.entity';
 import { creditCodeProblem } from '../registry/credit-code';
 import { Institution } from '../registry/institution.entity';
 import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
 import { EpcStatus, EpcType } from './epc.enums';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
+
+/** The contracts filter, its ids decoded. */
+export type EpcContractQuery = Omit<EpcContractFilter, 'institutionId' | 'escoId'> & { institutionId?: number | null; escoId?: number | null };
+/** A contract to draft, its institution and ESCO ids decoded. */
+export type NewEpcContract = Omit<CreateEpcContractInput, 'institutionId' | 'escoId'> & { institutionId: number; escoId: number };
 import { Esco } from './esco.entity';
 import { moneyInputProblem, roundYuan } from '../../figures/money';
 import { MONEY, RATE_DECIMALS } from '../../figures/precision';
@@ -84,11 +89,11 @@ export class EpcService {
     return esco;
   }
 
-  contracts(filter: EpcContractFilter | undefined, page: PageArgs): Promise<Page<EpcContract>> {
+  contracts(filter: EpcContractQuery | undefined, page: PageArgs): Promise<Page<EpcContract>> {
     const where: Record<string, unknown> = { ...this.scopeWhere() };
     const and: Record<string, unknown>[] = [where];
-    if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
-    if (filter?.escoId) and.push({ esco: decodeIntId(filter.escoId, 'Esco', 'filter.escoId') });
+    if (filter?.institutionId) and.push({ institution: filter.institutionId });
+    if (filter?.escoId) and.push({ esco: filter.escoId });
     if (filter?.status) and.push({ status: filter.status });
     if (filter?.type) and.push({ type: filter.type });
     return pageById(this.em, EpcContract, { $and: and } as FilterQuery<EpcContract>, page);
@@ -115,8 +120,8 @@ export class EpcService {
     return this.em.findOneOrFail(EpcContract, id);
   }
 
-  async createContract(input: CreateEpcContractInput): Promise<EpcContract> {
-    const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
+  async createContract(input: NewEpcContract): Promise<EpcContract> {
+    const { institutionId } = input;
     assertCanWrite(this.principal, 'epcContract', institutionId);
     const problems = new Problems();
     if (!input.title.trim()) problems.add('title', 'must not be empty');
@@ -136,7 +141,7 @@ export class EpcService {
     input.carriers.forEach((c) => !(prices[c] && PRICE.test(prices[c])) && problems.add('prices', `give a price in yuan per unit for ${c}`));
     const [institution, esco] = await Promise.all([
       this.em.findOne(Institution, institutionId),
-      this.em.findOne(Esco, decodeIntId(input.escoId, 'Esco', 'escoId')),
+      this.em.findOne(Esco, input.escoId),
     ]);
     if (!institution) problems.add('institutionId', 'no such institution');
     if (!esco) problems.add('escoId', 'no such ESCO');

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { Connection, PageArgs, type Page } from '../../graphql/relay';
+import { Connection, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { ConversionFactor } from './conversion-factor.entity';
 import { EmissionFactor } from './emission-factor.entity';
@@ -35,7 +35,7 @@ export class FactorsResolver {
 
   @Mutation(() => EmissionFactor, { description: 'DRC: a new version of an emission factor. Closed years keep the figures they had.' })
   addEmissionFactor(@Arg('input', () => EmissionFactorInput) input: EmissionFactorInput, @Ctx() ctx: Context): Promise<EmissionFactor> {
-    return new FactorsService(ctx.em, ctx.principal).addEmissionFactor(input);
+    return new FactorsService(ctx.em, ctx.principal).addEmissionFactor({ ...input, regionId: decodeOptionalIntId(input.regionId, 'Region', 'regionId') });
   }
 
   @Mutation(() => UnitConversion)

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, Problems } from '../../errors/domain-errors';
-import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { UNITS_BY_CARRIER } from '../metering/metering.enums';
 import { Agency } from '../registry/agency.entity';
 import { Region } from '../registry/region.entity';
@@ -11,6 +11,9 @@ import { ConversionFactor } from './conversion-factor.entity';
 import { EmissionFactor } from './emission-factor.entity';
 import { FactorTable, KGCE_CARRIERS, type FactorRow } from './factor-table';
 import type { ConversionFactorInput, EmissionFactorInput, FactorFilter, UnitConversionInput } from './factors.inputs';
+
+/** An emission factor to add, its region id decoded (null: national). */
+export type NewEmissionFactor = Omit<EmissionFactorInput, 'regionId'> & { regionId: number | null };
 import { UnitConversion } from './unit-conversion.entity';
 import type { VersionedFactor } from './versioned.entity';
 import { auditedTransaction } from '../audit/audit.service';
@@ -63,13 +66,13 @@ export class FactorsService {
     return this.addVersion(ConversionFactor, { carrier }, { carrier, unit, kgcePerUnit, validFrom, source });
   }
 
-  async addEmissionFactor(input: EmissionFactorInput): Promise<EmissionFactor> {
+  async addEmissionFactor(input: NewEmissionFactor): Promise<EmissionFactor> {
     assertCanWrite(this.principal, 'factor', null);
     const problems = new Problems();
     checkVersion(problems, input, input.kgCo2PerUnit, 'kgCo2PerUnit');
     if (!KGCE_CARRIERS.has(input.carrier)) problems.add('carrier', `${input.carrier} has no emission factor of its own`);
     else if (!UNITS_BY_CARRIER[input.carrier].includes(input.unit)) problems.add('unit', `${input.carrier} is not measured in ${input.unit}`);
-    const regionId = input.regionId ? decodeIntId(input.regionId, 'Region', 'regionId') : null;
+    const { regionId } = input;
     const region = regionId === null ? null : await this.em.findOne(Region, regionId);
     if (regionId !== null && !region) problems.add('regionId', 'no such region');
     problems.throwIfAny();

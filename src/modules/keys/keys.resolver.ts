@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { KeyRole } from '../../access/access.enums';
 import { assertCanWrite } from '../../access/guard';
-import { decodeIntId, PageArgs, toGlobalId, type Page } from '../../graphql/relay';
+import { decodeIntId, decodeOptionalIntId, type Page, PageArgs, toGlobalId } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { TOPICS } from '../realtime/pubsub';
 import { Agency } from '../registry/agency.entity';
@@ -38,8 +38,8 @@ export class ApiKeyResolver {
   @Mutation(() => CreateApiKeyPayload, { description: 'Creates a key for an agency or an institution (GOA admins only).' })
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreateApiKeyPayload> {
     assertCanWrite(ctx.principal, 'apiKey', null);
-    const institutionId = input.institutionId ? decodeIntId(input.institutionId, 'Institution', 'institutionId') : null;
-    const escoId = input.escoId ? decodeIntId(input.escoId, 'Esco', 'escoId') : null;
+    const institutionId = decodeOptionalIntId(input.institutionId, 'Institution', 'institutionId');
+    const escoId = decodeOptionalIntId(input.escoId, 'Esco', 'escoId');
     return new ApiKeyService(ctx.em, ctx.principal).create({ agencyCode: input.agency, institutionId, escoId }, input.role, input.name, { budget: input.budget });
   }
 

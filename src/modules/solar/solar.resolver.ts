@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import { Connection, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import type { Context } from '../../graphql/context';
 import { PeriodInput, resolvePeriod } from '../accounting/period';
@@ -11,21 +11,25 @@ import { TOPICS } from '../realtime/pubsub';
 import { Institution } from '../registry/institution.entity';
 import { PvProject } from './pv-project.entity';
 import { PvFilter } from './solar.inputs';
-import { generationFigures, SolarService } from './solar.service';
+import { generationFigures, SolarService, type PvFilterInput } from './solar.service';
 import { PvGenerationEvent, PvGenerationFigures, PvProgramme } from './solar.types';
 
 const PvProjectConnection = Connection(PvProject, 'PvProject');
+
+/** The filter with its institution id decoded. */
+const pvFilter = (f: PvFilter | undefined): PvFilterInput | undefined =>
+  f && { institutionId: decodeOptionalIntId(f.institutionId, 'Institution', 'filter.institutionId'), status: f.status };
 
 @Resolver(() => PvProject)
 export class SolarResolver {
   @Query(() => PvProjectConnection)
   pvProjects(@Args() page: PageArgs, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<Page<PvProject>> {
-    return new SolarService(ctx.db, ctx.em, ctx.principal).projects(filter, page);
+    return new SolarService(ctx.db, ctx.em, ctx.principal).projects(pvFilter(filter), page);
   }
 
   @Query(() => PvProgramme)
   pvProgramme(@Arg('asOf', () => LocalDateScalar) asOf: string, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<PvProgramme> {
-    return new SolarService(ctx.db, ctx.em, ctx.principal).programme(asOf, filter);
+    return new SolarService(ctx.db, ctx.em, ctx.principal).programme(asOf, pvFilter(filter));
   }
 
   @FieldResolver(() => Institution)
@@ -59,7 +63,7 @@ export class SolarResolver {
     description: 'PV generation readings of projects this key may see, after each ingest.',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: PvFilter }, Context>) => {
       const scope = readInstitutions(context.principal, 'pvProject');
-      const only = args.filter?.institutionId ? decodeIntId(args.filter.institutionId, 'Institution', 'filter.institutionId') : null;
+      const only = decodeOptionalIntId(args.filter?.institutionId, 'Institution', 'filter.institutionId');
       return filterIterable<PvGenerationEvent>(
         context.pubsub.subscribe(TOPICS.PV_GENERATION),
         (ev) => scope !== null && inScope(scope, ev.institutionId) && (only === null || ev.institutionId === only),

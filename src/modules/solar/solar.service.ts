@@ -6,7 +6,7 @@ import { ForbiddenError, ValidationError } from '../../errors/domain-errors';
 import { add, decimalOfNumber, decimalToNumber, mul, parseDecimal, ZERO, type Dec } from '../../figures/decimal';
 import { sumYuan } from '../../figures/money';
 import { divideExact, sumExact } from '../../figures/precision';
-import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { MIN_GROUP } from '../accounting/disclosure';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
 import { loadFactorTable } from '../factors/reference';
@@ -15,7 +15,7 @@ import { PvProject, PvStatus } from './pv-project.entity';
 import { generationMonths, regionsOfInstitutions } from './solar.repository';
 
 export interface PvFilterInput {
-  institutionId?: string | null;
+  institutionId?: number | null;
   status?: PvStatus | null;
 }
 
@@ -105,7 +105,7 @@ export class SolarService {
 
   projects(filter: PvFilterInput | undefined, page: PageArgs): Promise<Page<PvProject>> {
     const and: Record<string, unknown>[] = [this.rowWhere()];
-    if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    if (filter?.institutionId) and.push({ institution: filter.institutionId });
     if (filter?.status) and.push({ status: filter.status });
     return pageById(this.em, PvProject, { $and: and } as FilterQuery<PvProject>, page);
   }
@@ -148,7 +148,7 @@ export class SolarService {
     const aggregateOnly = scope === 'aggregate';
     if (aggregateOnly && filter?.institutionId) throw new ForbiddenError('this key reads the programme as a whole: a filter naming one institution is refused');
     const where: Record<string, unknown>[] = [aggregateOnly ? {} : this.rowWhere(), { startedOn: { $lte: asOf } }];
-    if (filter?.institutionId) where.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    if (filter?.institutionId) where.push({ institution: filter.institutionId });
     const all = await this.em.find(PvProject, { $and: where } as FilterQuery<PvProject>, { orderBy: { id: 'asc' } });
     const statusAt = new Map(all.map((p) => [p.id, statusOn(p, asOf)]));
     const counted = all.filter((p) => [PvStatus.OPERATING, PvStatus.UNDER_CONSTRUCTION].includes(statusAt.get(p.id)!));

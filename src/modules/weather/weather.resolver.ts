@@ -1,6 +1,6 @@
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Arg, Args, Ctx, Float, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Connection, decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { Region } from '../registry/region.entity';
 import { WeatherService } from './weather.service';
@@ -46,7 +46,7 @@ export class WeatherResolver {
 
   @Mutation(() => WeatherStation, { description: 'DRC or GOA registers a weather station, optionally as the station of a region.' })
   createWeatherStation(@Arg('input', () => CreateWeatherStationInput) input: CreateWeatherStationInput, @Ctx() ctx: Context): Promise<WeatherStation> {
-    return svc(ctx).createStation(input);
+    return svc(ctx).createStation({ ...input, regionId: decodeOptionalIntId(input.regionId, 'Region', 'regionId') });
   }
 
   @Mutation(() => WeatherImportResult, {

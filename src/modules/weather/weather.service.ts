@@ -3,12 +3,15 @@ import { assertCanReadRows, assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { decodeIntId, pageWindow, toGlobalId, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { pageWindow, toGlobalId, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { record } from '../audit/audit.service';
 import { addDays } from '../accounting/period';
 import * as repo from './weather.repository';
 import { parseWeatherCsv } from './weather-file.parser';
-import { CreateWeatherStationInput } from './weather.inputs';
+import type { CreateWeatherStationInput } from './weather.inputs';
+
+/** A station to create, its region id decoded. */
+export type NewWeatherStation = Omit<CreateWeatherStationInput, 'regionId'> & { regionId: number | null };
 import { DegreeDayMonth, WeatherDay, WeatherImportResult, WeatherStation } from './weather.types';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -70,13 +73,13 @@ export class WeatherService {
     return months;
   }
 
-  async createStation(input: CreateWeatherStationInput): Promise<WeatherStation> {
+  async createStation(input: NewWeatherStation): Promise<WeatherStation> {
     assertCanWrite(this.principal, 'weather', null);
     const problems = new Problems();
     if (!/^[A-Za-z0-9_.-]{1,32}$/.test(input.code)) problems.add('code', '1 to 32 letters, digits, _ . or -');
     if (!input.name.trim() || input.name.length > 200) problems.add('name', '1 to 200 characters');
     if (!input.source.trim() || input.source.length > 200) problems.add('source', '1 to 200 characters');
-    const regionId = input.regionId ? decodeIntId(input.regionId, 'Region', 'regionId') : null;
+    const { regionId } = input;
     problems.throwIfAny();
     const id = await inTransaction(this.pool, async (client) => {
       if (regionId !== null && !(await client.query('SELECT 1 FROM region WHERE id = $1', [regionId])).rowCount) throw ValidationError.single('regionId', 'no such region');
