@@ -127,9 +127,13 @@ export class Dashboard {
     });
     this.api.subscribe<ReadingsResult>(ON_READINGS, {}, ({ readingsIngested }) => this.set({ lastReading: { ...readingsIngested, at: new Date() } }));
     this.api.subscribe(ON_EPC, {}, () => this.later('epc', () => this.loadEpc()));
-    // A fleet change also fires indicatorUpdated (below): the shared timer makes the pair one refetch.
+    // Fleet and recycling changes also fire indicatorUpdated (below), which refetches the fleet and targets: one
+    // timer per query makes the events of one change one refetch. The recycling target's progress is in FLEET.
     this.api.subscribe(ON_FLEET, {}, () => this.later('fleet', () => this.loadFleet()));
-    this.api.subscribe(ON_RECYCLING, {}, () => this.later('recycling', () => this.loadRecycling()));
+    this.api.subscribe(ON_RECYCLING, {}, () => {
+      this.later('recycling', () => this.loadRecycling());
+      this.later('fleet', () => this.loadFleet());
+    });
     this.subscribeIndicators();
   }
 
