@@ -17,6 +17,7 @@ export type NewEmissionFactor = Omit<EmissionFactorInput, 'regionId'> & { region
 import { UnitConversion } from './unit-conversion.entity';
 import type { VersionedFactor } from './versioned.entity';
 import { auditedTransaction } from '../audit/audit.service';
+import { factorAndRegionRows } from './factors.repository';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -126,14 +127,7 @@ export interface RegionRow {
  * tree, in one statement: a request pays one round trip for them, not five.
  */
 export async function loadFactorsAndRegions(pool: pg.Pool): Promise<{ factors: FactorTable; regions: RegionRow[] }> {
-  const version = `id, to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(valid_to, 'YYYY-MM-DD') AS "validTo"`;
-  const rows = (from: string) => `coalesce((SELECT json_agg(t) FROM (${from}) t), '[]')`;
-  const { rows: [r] } = await pool.query(
-    `SELECT ${rows(`SELECT ${version}, carrier, unit, kgce_per_unit AS "kgcePerUnit" FROM conversion_factor`)} AS conversions,
-            ${rows(`SELECT ${version}, carrier, scope, unit, kg_co2_per_unit AS "kgCo2PerUnit", region_id FROM emission_factor`)} AS emissions,
-            ${rows(`SELECT ${version}, carrier, from_unit AS "fromUnit", to_unit AS "toUnit", factor FROM unit_conversion`)} AS units,
-            ${rows('SELECT id, parent_id FROM region')} AS regions`,
-  );
+  const r = await factorAndRegionRows(pool);
   const regions = r.regions as RegionRow[];
   const parentOf = new Map(regions.map((x) => [x.id, x.parent_id]));
   const chain = (id: number): number[] => {

@@ -96,3 +96,12 @@ export async function freezeFleetYear(client: pg.ClientBase, year: number): Prom
     [year],
   );
 }
+
+/** The first and last day of a vehicle's energy records (null when it has none). */
+export async function vehicleRecordSpan(pool: pg.Pool, vehicleId: number): Promise<{ first: string | null; last: string | null }> {
+  const { rows } = await pool.query<{ first: string | null; last: string | null }>(
+    `SELECT to_char(min(day), 'YYYY-MM-DD') AS first, to_char(max(day), 'YYYY-MM-DD') AS last FROM vehicle_energy_record WHERE vehicle_id = $1`,
+    [vehicleId],
+  );
+  return rows[0];
+}

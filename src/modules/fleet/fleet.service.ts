@@ -10,6 +10,7 @@ import { Carrier } from '../metering/metering.enums';
 import { Institution } from '../registry/institution.entity';
 import { ChargingPoint } from './charging-point.entity';
 import { NEV_POWERTRAINS } from './fleet.enums';
+import { vehicleRecordSpan } from './fleet.repository';
 import type { CreateChargingPointInput, CreateVehicleInput, UpdateVehicleInput, VehicleEnergyFilter, VehicleFilter } from './fleet.inputs';
 import { isDay } from './vehicle-energy.service';
 import { VehicleEnergyRecord } from './vehicle-energy.entity';
@@ -132,12 +133,9 @@ export class FleetService {
     this.checkDates(problems, inServiceOn, outOfServiceOn);
     problems.throwIfAny();
     // Records outside the new service period would no longer belong to it.
-    const { rows } = await this.db.pool.query<{ first: string | null; last: string | null }>(
-      `SELECT to_char(min(day), 'YYYY-MM-DD') AS first, to_char(max(day), 'YYYY-MM-DD') AS last FROM vehicle_energy_record WHERE vehicle_id = $1`,
-      [id],
-    );
-    if (rows[0].first && rows[0].first < inServiceOn) throw new ConflictError(`the vehicle has records from ${rows[0].first}, before ${inServiceOn}`, { field: 'inServiceOn' });
-    if (rows[0].last && outOfServiceOn && rows[0].last >= outOfServiceOn) throw new ConflictError(`the vehicle has records until ${rows[0].last}, on or after ${outOfServiceOn}`, { field: 'outOfServiceOn' });
+    const span = await vehicleRecordSpan(this.db.pool, id);
+    if (span.first && span.first < inServiceOn) throw new ConflictError(`the vehicle has records from ${span.first}, before ${inServiceOn}`, { field: 'inServiceOn' });
+    if (span.last && outOfServiceOn && span.last >= outOfServiceOn) throw new ConflictError(`the vehicle has records until ${span.last}, on or after ${outOfServiceOn}`, { field: 'outOfServiceOn' });
     const months = serviceMonths(vehicle.inServiceOn, vehicle.outOfServiceOn, inServiceOn, outOfServiceOn);
     if (input.type) vehicle.type = input.type;
     if (input.newEnergy != null) vehicle.newEnergy = input.newEnergy;

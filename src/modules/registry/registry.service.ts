@@ -7,6 +7,7 @@ import { creditCodeProblem } from './credit-code';
 import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
 import { Region } from './region.entity';
+import { regionSubtreeIds } from './registry.repository';
 import type {
   CreateInstitutionInput,
   InstitutionFilter,
@@ -39,12 +40,7 @@ export class RegistryService {
 
   /** A region and every region below it (one recursive query). */
   async regionSubtree(regionId: number): Promise<number[]> {
-    const rows: { id: number }[] = await this.em.getConnection().execute(
-      `WITH RECURSIVE sub AS (SELECT id FROM region WHERE id = ? UNION ALL SELECT r.id FROM region r JOIN sub ON r.parent_id = sub.id)
-       SELECT id FROM sub`,
-      [regionId],
-    );
-    return rows.map((r) => r.id);
+    return regionSubtreeIds(this.em, regionId);
   }
 
   async regions(filter: RegionFilter | undefined, page: PageArgs): Promise<Page<Region>> {

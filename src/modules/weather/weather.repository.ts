@@ -64,6 +64,15 @@ export async function stationIdsByCode(client: pg.PoolClient, codes: string[]): 
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 
+export async function regionExists(client: pg.PoolClient, regionId: number): Promise<boolean> {
+  return Boolean((await client.query('SELECT 1 FROM region WHERE id = $1', [regionId])).rowCount);
+}
+
+/** Stations that already hold the code or the region (a new station may take neither). */
+export async function stationsWithCodeOrRegion(client: pg.PoolClient, code: string, regionId: number | null): Promise<{ code: string; region_id: number | null }[]> {
+  return (await client.query<{ code: string; region_id: number | null }>('SELECT code, region_id FROM weather_station WHERE code = $1 OR region_id = $2', [code, regionId])).rows;
+}
+
 export async function insertStation(client: pg.PoolClient, s: { code: string; name: string; regionId: number | null; source: string }): Promise<number> {
   const { rows } = await client.query<{ id: number }>('INSERT INTO weather_station (code, name, region_id, source) VALUES ($1, $2, $3, $4) RETURNING id', [s.code, s.name, s.regionId, s.source]);
   return rows[0].id;

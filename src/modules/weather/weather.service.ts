@@ -82,10 +82,10 @@ export class WeatherService {
     const { regionId } = input;
     problems.throwIfAny();
     const id = await inTransaction(this.pool, async (client) => {
-      if (regionId !== null && !(await client.query('SELECT 1 FROM region WHERE id = $1', [regionId])).rowCount) throw ValidationError.single('regionId', 'no such region');
-      const taken = await client.query<{ code: string; region_id: number | null }>('SELECT code, region_id FROM weather_station WHERE code = $1 OR region_id = $2', [input.code, regionId]);
-      if (taken.rows.some((r) => r.code === input.code)) throw new ConflictError(`a station with code ${input.code} exists already`);
-      if (taken.rowCount) throw new ConflictError('the region has a station already');
+      if (regionId !== null && !(await repo.regionExists(client, regionId))) throw ValidationError.single('regionId', 'no such region');
+      const taken = await repo.stationsWithCodeOrRegion(client, input.code, regionId);
+      if (taken.some((r) => r.code === input.code)) throw new ConflictError(`a station with code ${input.code} exists already`);
+      if (taken.length) throw new ConflictError('the region has a station already');
       const id = await repo.insertStation(client, { code: input.code, name: input.name.trim(), regionId, source: input.source.trim() });
       const fields = { code: input.code, name: input.name.trim(), regionId, source: input.source.trim() };
       await record(client, { actor: this.principal, changes: [{ object: toGlobalId('WeatherStation', id), type: 'WeatherStation', action: 'create', fields: created(fields) }] });
