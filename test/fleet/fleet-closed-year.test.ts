@@ -1,4 +1,4 @@
-import { CreateVehicleDocument, IngestVehicleEnergyDocument, InstitutionFleetFiguresDocument, RecalculateYearDocument, type CreateVehicleInput } from '../../src/generated/graphql';
+import { CreateVehicleDocument, IngestVehicleEnergyDocument, InstitutionFleetFiguresDocument, RecalculateYearDocument, UpdateVehicleDocument, type CreateVehicleInput } from '../../src/generated/graphql';
 import { decodeIntId, toGlobalId } from '../../src/graphql/relay';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 
@@ -41,18 +41,22 @@ describe('a closed year’s fleet', () => {
     expect(before).toMatchObject({ closed: true, pendingRecalculation: false });
     expect(before.fleet!.petrolLitres).toBe(0);
 
-    // A vehicle registered now with a 2022 service date is not in the frozen 2022 fleet.
+    // A vehicle registered now with a 2022 service date is not in the frozen 2022 fleet: the year is marked pending.
     const created = await t.gql(CreateVehicleDocument, { input: { institutionId: longhui, plate: '湘E C2022', type: 'SEDAN', powertrain: 'BATTERY_ELECTRIC', inServiceOn: '2022-05-01' } as CreateVehicleInput }, t.keys.goa);
     expect(created.errors).toBeUndefined();
+    // In service from 2022: 2023 (closed too) counts it as well; 2024 is open.
+    expect(await t.sql('SELECT year, pending_rows FROM year_closure WHERE year IN (2021, 2022, 2023) ORDER BY year')).toEqual([
+      { year: 2021, pending_rows: 0 }, { year: 2022, pending_rows: 1 }, { year: 2023, pending_rows: 1 },
+    ]);
     // 40 L of petrol on 2022-06-01: into the closed year.
     const fuel = await t.gql(IngestVehicleEnergyDocument, { input: { rows: [{ vehicleId: petrolCar, day: '2022-06-01', energy: 'GASOLINE', quantity: 40, odometerKm: 10_000 }] } }, t.keys.hospital);
     expect(fuel.errors).toBeUndefined();
     expect(fuel.data!.ingestVehicleEnergy).toEqual({ accepted: 1, duplicates: 0, closedYearRows: 1, closedYears: [2022] });
-    expect(await pending()).toBe(1);
+    expect(await pending()).toBe(2);
     // A repeat changes nothing and marks nothing.
     expect((await t.gql(IngestVehicleEnergyDocument, { input: { rows: [{ vehicleId: petrolCar, day: '2022-06-01', energy: 'GASOLINE', quantity: 40, odometerKm: 10_000 }] } }, t.keys.hospital)).data!.ingestVehicleEnergy)
       .toEqual({ accepted: 0, duplicates: 1, closedYearRows: 0, closedYears: [] });
-    expect(await pending()).toBe(1);
+    expect(await pending()).toBe(2);
 
     const frozen = await fleet2022();
     expect(frozen).toEqual({ ...before, pendingRecalculation: true });
@@ -70,6 +74,18 @@ describe('a closed year’s fleet', () => {
     // 40 L x 0.73 kg/L x 1.4714 kgce/kg = 42.96488 kgce; x 2.925 kgCO2/kg = 85.41 kgCO2.
     expect(after.fleet!.byEnergy.find((e) => e.energy === 'GASOLINE')).toEqual({ energy: 'GASOLINE', quantity: 40, unit: 'L', kgce: 42.965, kgCo2: 85.41 });
     expect(await pending()).toBe(0);
+  });
+
+  it('marks the closed years a vehicle change reaches, and none for a change no figure counts', async () => {
+    const before = await pending();
+    // The type is in no fleet figure: nothing pending.
+    expect((await t.gql(UpdateVehicleDocument, { id: petrolCar, input: { type: 'VAN' } }, t.keys.goa)).errors).toBeUndefined();
+    expect(await pending()).toBe(before);
+    // Retired at the end of 2022 instead of in service: 2022 and 2023 counted it, so both are pending.
+    const [y2023] = await t.sql<{ pending_rows: number }>('SELECT pending_rows FROM year_closure WHERE year = 2023');
+    expect((await t.gql(UpdateVehicleDocument, { id: petrolCar, input: { outOfServiceOn: '2022-12-31' } }, t.keys.goa)).errors).toBeUndefined();
+    expect(await pending()).toBe(before + 1);
+    expect(await t.sql('SELECT pending_rows FROM year_closure WHERE year = 2023')).toEqual([{ pending_rows: y2023.pending_rows + 1 }]);
   });
 
   it('refuses a bad refuelling into the closed year as any other, and marks nothing', async () => {

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { localTime } from '../imports/reading-row';
 import { loadReference } from '../factors/reference';
@@ -71,6 +72,29 @@ export async function markClosedYearDays(closedYears: ReadonlySet<number>, clien
   }
   const hit = [...perYear.values()].reduce((a, n) => a + n, 0);
   return hit ? mark(client, hit, perYear) : NO_CLOSED_YEAR_ROWS;
+}
+
+/**
+ * The closed years whose frozen fleet a vehicle in service over [inServiceOn, outOfServiceOn) is in
+ * (as freezeFleetYear picks them): in service before the year ends, not out before it begins.
+ */
+export function closedYearsOfService(closedYears: ReadonlySet<number>, inServiceOn: string, outOfServiceOn: string | null): number[] {
+  const first = Number(inServiceOn.slice(0, 4));
+  return [...closedYears].filter((y) => y >= first && (outOfServiceOn === null || outOfServiceOn >= `${y}-01-01`)).sort((a, b) => a - b);
+}
+
+/** Marks closed years pending, one row each, in the EntityManager's transaction (a change made with entities). */
+export async function markClosedYearsInEm(em: EntityManager, years: number[]): Promise<ClosedYearRows> {
+  if (!years.length) return NO_CLOSED_YEAR_ROWS;
+  for (const year of years) {
+    await em.getConnection('write').execute(
+      'UPDATE year_closure SET pending_rows = pending_rows + 1, pending_since = coalesce(pending_since, now()) WHERE year = ?',
+      [year],
+      'run',
+      em.getTransactionContext(),
+    );
+  }
+  return { rows: years.length, years };
 }
 
 async function mark(client: pg.ClientBase, rows: number, perYear: Map<number, number>): Promise<ClosedYearRows> {

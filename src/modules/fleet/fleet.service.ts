@@ -4,7 +4,10 @@ import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
 import { decodeIntId, intKey, keyset, pageById, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { inTransaction } from '../../db/transaction';
+import { closedYearsOfService, markClosedYearsInEm } from '../accounting/closed-years';
 import { flushAudited } from '../audit/audit.service';
+import { loadReference } from '../factors/reference';
 import { Meter } from '../metering/meter.entity';
 import { Carrier } from '../metering/metering.enums';
 import { Institution } from '../registry/institution.entity';
@@ -118,8 +121,24 @@ export class FleetService {
       inServiceOn: input.inServiceOn,
       outOfServiceOn: input.outOfServiceOn ?? null,
     });
-    await flushAudited(this.em, this.principal);
+    await this.flushMarkingClosedYears(closedYearsOfService(await this.closedYears(), input.inServiceOn, input.outOfServiceOn ?? null));
     return vehicle;
+  }
+
+  private async closedYears(): Promise<ReadonlySet<number>> {
+    return (await loadReference(this.db.pool)).closedYears;
+  }
+
+  /**
+   * Flushes with the audit event and, when the change reaches closed years' frozen fleets, marks
+   * those years pending recalculation in the same transaction, as a reading into a closed year does.
+   */
+  private async flushMarkingClosedYears(years: number[]): Promise<void> {
+    if (!years.length) return flushAudited(this.em, this.principal);
+    await inTransaction(this.em, async (em) => {
+      await flushAudited(em, this.principal);
+      await markClosedYearsInEm(em, years);
+    });
   }
 
   /** The vehicle changed, and the months of its service dates before and after (what subscribers hear of). */
@@ -137,11 +156,15 @@ export class FleetService {
     if (span.first && span.first < inServiceOn) throw new ConflictError(`the vehicle has records from ${span.first}, before ${inServiceOn}`, { field: 'inServiceOn' });
     if (span.last && outOfServiceOn && span.last >= outOfServiceOn) throw new ConflictError(`the vehicle has records until ${span.last}, on or after ${outOfServiceOn}`, { field: 'outOfServiceOn' });
     const months = serviceMonths(vehicle.inServiceOn, vehicle.outOfServiceOn, inServiceOn, outOfServiceOn);
+    // The closed years the vehicle counted in before or counts in now, when what they count changes.
+    const counted = vehicle.newEnergy !== (input.newEnergy ?? vehicle.newEnergy) || vehicle.inServiceOn !== inServiceOn || (vehicle.outOfServiceOn ?? null) !== (outOfServiceOn ?? null);
+    const closed = counted ? await this.closedYears() : new Set<number>();
+    const years = [...new Set([...closedYearsOfService(closed, vehicle.inServiceOn, vehicle.outOfServiceOn ?? null), ...closedYearsOfService(closed, inServiceOn, outOfServiceOn ?? null)])].sort((a, b) => a - b);
     if (input.type) vehicle.type = input.type;
     if (input.newEnergy != null) vehicle.newEnergy = input.newEnergy;
     vehicle.inServiceOn = inServiceOn;
     vehicle.outOfServiceOn = outOfServiceOn ?? null;
-    await flushAudited(this.em, this.principal);
+    await this.flushMarkingClosedYears(years);
     return { vehicle, months };
   }
 
