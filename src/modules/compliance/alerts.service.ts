@@ -6,22 +6,15 @@ import { IndicatorsService } from '../accounting/indicators.service';
 import { addDays, isoDay, resolvePeriod } from '../accounting/period';
 import { TOPICS, type PubSub } from '../realtime/pubsub';
 import { AlertDirection, IndicatorKind } from './compliance.enums';
-import { insertAlert, lastReadingDays, latestAlertDirections } from './compliance.repository';
+import { insertAlert, lastReadingDays, latestAlertDirections, type AlertRow } from './compliance.repository';
 import { MIN_COVERAGE } from './quota-book';
 import { logger } from '../../logger';
 
 const log = logger.child({ component: 'compliance-monitor' });
 
-/** What `complianceAlerts` subscribers receive. */
-export interface ComplianceAlertPayload {
+/** What `complianceAlerts` subscribers receive: the alert as recorded, its id, and the last day with readings it is based on. */
+export interface ComplianceAlertPayload extends AlertRow {
   alertId: number;
-  institutionId: number;
-  year: number;
-  indicator: IndicatorKind;
-  direction: AlertDirection;
-  projectedValue: number;
-  yearToDateValue: number;
-  constraintValue: number;
   through: string;
 }
 

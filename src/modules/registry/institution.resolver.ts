@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import { decodeIntId, decodeOptionalIntId, PageArgs, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { ForbiddenError } from '../../errors/domain-errors';
 import { Carrier } from '../metering/metering.enums';
@@ -20,7 +20,7 @@ export class InstitutionResolver {
     @Arg('filter', () => InstitutionFilter, { nullable: true }) filter: InstitutionFilter | undefined,
     @Ctx() ctx: Context,
   ): Promise<Page<Institution>> {
-    return new RegistryService(ctx.em, ctx.principal).institutions(filter, page);
+    return new RegistryService(ctx.em, ctx.principal).institutions(filter && { ...filter, regionId: decodeOptionalIntId(filter.regionId, 'Region', 'filter.regionId') }, page);
   }
 
   @Query(() => Institution)
@@ -44,7 +44,7 @@ export class InstitutionResolver {
 
   @Mutation(() => InstitutionProfile, { description: "Creates or updates an institution's profile for a year; unset fields are kept." })
   upsertInstitutionProfile(@Arg('input', () => InstitutionProfileInput) input: InstitutionProfileInput, @Ctx() ctx: Context): Promise<InstitutionProfile> {
-    return new RegistryService(ctx.em, ctx.principal).upsertProfile(input);
+    return new RegistryService(ctx.em, ctx.principal).upsertProfile({ ...input, institutionId: decodeIntId(input.institutionId, 'Institution', 'institutionId') });
   }
 
   @FieldResolver(() => Region)

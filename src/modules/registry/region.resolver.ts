@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { NotFoundError } from '../../errors/domain-errors';
-import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import { decodeIntId, decodeOptionalIntId, PageArgs, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { Region } from './region.entity';
 import { RegionFilter } from './registry.inputs';
@@ -11,7 +11,7 @@ import { RegionConnection } from './registry.types';
 export class RegionResolver {
   @Query(() => RegionConnection, { description: 'Regions (province, city, counties), filtered by level or parent.' })
   regions(@Args() page: PageArgs, @Arg('filter', () => RegionFilter, { nullable: true }) filter: RegionFilter | undefined, @Ctx() ctx: Context): Promise<Page<Region>> {
-    return new RegistryService(ctx.em, ctx.principal).regions(filter, page);
+    return new RegistryService(ctx.em, ctx.principal).regions(filter && { ...filter, parentId: decodeOptionalIntId(filter.parentId, 'Region', 'filter.parentId') }, page);
   }
 
   @Query(() => Region)

@@ -15,6 +15,13 @@ import type {
   RegionFilter,
   UpdateInstitutionInput,
 } from './registry.inputs';
+
+/** The regions filter, its parent id decoded. */
+export type RegionQuery = Omit<RegionFilter, 'parentId'> & { parentId?: number | null };
+/** The institutions filter, its region id decoded. */
+export type InstitutionQuery = Omit<InstitutionFilter, 'regionId'> & { regionId?: number | null };
+/** A yearly profile to set, its institution id decoded. */
+export type ProfileUpsert = Omit<InstitutionProfileInput, 'institutionId'> & { institutionId: number };
 import { flushAudited } from '../audit/audit.service';
 
 const MIN_YEAR = 2000;
@@ -43,19 +50,19 @@ export class RegistryService {
     return regionSubtreeIds(this.em, regionId);
   }
 
-  async regions(filter: RegionFilter | undefined, page: PageArgs): Promise<Page<Region>> {
+  async regions(filter: RegionQuery | undefined, page: PageArgs): Promise<Page<Region>> {
     const where: FilterQuery<Region> = {};
     if (filter?.level) where.level = filter.level;
-    if (filter?.parentId) where.parent = decodeIntId(filter.parentId, 'Region', 'filter.parentId');
+    if (filter?.parentId) where.parent = filter.parentId;
     return pageById(this.em, Region, where, page);
   }
 
-  private async institutionWhere(filter: InstitutionFilter | undefined): Promise<FilterQuery<Institution> | null> {
+  private async institutionWhere(filter: InstitutionQuery | undefined): Promise<FilterQuery<Institution> | null> {
     const scope = readInstitutions(this.principal, 'institution');
     if (!scope) return null;
     const where: FilterQuery<Institution> & Record<string, unknown> = {};
     if (scope.kind === 'ids') where.id = { $in: scope.ids };
-    if (filter?.regionId) where.region = { $in: await this.regionSubtree(decodeIntId(filter.regionId, 'Region', 'filter.regionId')) };
+    if (filter?.regionId) where.region = { $in: await this.regionSubtree(filter.regionId) };
     if (filter?.category) where.category = filter.category;
     if (filter?.inMunicipalAppraisal !== undefined && filter.inMunicipalAppraisal !== null) {
       assertCanReadRows(this.principal, 'institutionDetail');
@@ -72,7 +79,7 @@ export class RegistryService {
     return where;
   }
 
-  async institutions(filter: InstitutionFilter | undefined, page: PageArgs): Promise<Page<Institution>> {
+  async institutions(filter: InstitutionQuery | undefined, page: PageArgs): Promise<Page<Institution>> {
     const where = await this.institutionWhere(filter);
     if (!where) throw new ForbiddenError('this key may not list institutions');
     return pageById(this.em, Institution, where, page);
@@ -176,8 +183,8 @@ export class RegistryService {
     return institution;
   }
 
-  async upsertProfile(input: InstitutionProfileInput): Promise<InstitutionProfile> {
-    const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
+  async upsertProfile(input: ProfileUpsert): Promise<InstitutionProfile> {
+    const { institutionId } = input;
     const fields = (['headcount', 'floorAreaM2', 'heatedAreaM2', 'cooledAreaM2'] as const).filter((f) => input[f] !== undefined);
     assertCanWrite(this.principal, 'profile', institutionId, fields);
     const problems = new Problems();
