@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { print } from 'graphql';
 import {
   AggregateRecyclingDocument, AggregateTargetsDocument, CorrectRecyclingRecordDocument, CreateInstitutionDocument, InstitutionTargetsDocument, InstitutionsRecyclingDocument,
@@ -5,6 +8,7 @@ import {
 } from '../../src/generated/graphql';
 import { toGlobalId } from '../../src/graphql/relay';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
+import { cli } from '../helpers/cli';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 import { listen, waitFor } from '../helpers/live';
 
@@ -220,5 +224,19 @@ describe('a closed year', () => {
     expect(recalc.errors).toBeUndefined();
     expect(await longhui2023()).toMatchObject({ closed: true, pendingRecalculation: false, recycledKg: 6411, totalKg: 18208, recyclingRate: 0.352098 });
     expect(await progress(longhui, { year: 2023, month: 3 })).toEqual([[0.36, 0.352098, 'BELOW']]);
+  });
+
+  it('says so when an imported ledger writes into a closed year, and marks it pending', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-recycling-closed-'));
+    try {
+      const file = path.join(dir, 'ledger.csv');
+      writeFileSync(file, '单位,月份,类别,去向,重量(kg)\n回收测试学校2,2023-04,玻璃,回收,7\n回收测试学校2,2025-04,玻璃,回收,8\n');
+      const r = await cli(['import', 'recycling', file], { DATABASE_URL: t.db.url, EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^imported 2 recycling records \(0 duplicates\) of 2 rows; 1 in closed years \(2023\): pending recalculateYear/);
+      expect(await t.sql('SELECT pending_rows FROM year_closure WHERE year = 2023')).toEqual([{ pending_rows: 1 }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
