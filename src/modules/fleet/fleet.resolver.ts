@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeIntId, PageArgs, toGlobalId, type Page } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, PageArgs, toGlobalId, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { TOPICS } from '../realtime/pubsub';
 import { filterIterable } from '../realtime/filter-iterable';
@@ -24,22 +24,27 @@ const svc = (ctx: Context) => new FleetService(ctx.db, ctx.em, ctx.principal);
 export class FleetResolver {
   @Query(() => VehicleConnection, { description: 'Vehicles of the fleets this key may see.' })
   vehicles(@Args() page: PageArgs, @Arg('filter', () => VehicleFilter, { nullable: true }) filter: VehicleFilter | undefined, @Ctx() ctx: Context): Promise<Page<Vehicle>> {
-    return svc(ctx).vehicles(filter, page);
+    return svc(ctx).vehicles(filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') }, page);
   }
 
   @Query(() => VehicleEnergyRecordConnection, { description: 'Refuellings and chargings, oldest recorded first.' })
   vehicleEnergyRecords(@Args() page: PageArgs, @Arg('filter', () => VehicleEnergyFilter, { nullable: true }) filter: VehicleEnergyFilter | undefined, @Ctx() ctx: Context): Promise<Page<VehicleEnergyRecord>> {
-    return svc(ctx).energyRecords(filter, page);
+    const query = filter && {
+      ...filter,
+      vehicleId: decodeOptionalIntId(filter.vehicleId, 'Vehicle', 'filter.vehicleId'),
+      institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId'),
+    };
+    return svc(ctx).energyRecords(query, page);
   }
 
   @Query(() => ChargingPointConnection)
   chargingPoints(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<ChargingPoint>> {
-    return svc(ctx).chargingPoints(institutionId, page);
+    return svc(ctx).chargingPoints(decodeOptionalIntId(institutionId, 'Institution', 'institutionId'), page);
   }
 
   @Mutation(() => Vehicle, { description: 'GOA or the institution registers a vehicle of its fleet.' })
   async createVehicle(@Arg('input', () => CreateVehicleInput) input: CreateVehicleInput, @Ctx() ctx: Context): Promise<Vehicle> {
-    const v = await svc(ctx).createVehicle(input);
+    const v = await svc(ctx).createVehicle({ ...input, institutionId: decodeIntId(input.institutionId, 'Institution', 'institutionId') });
     await publishFleet(ctx, { institutionId: v.institution.id, kind: 'VEHICLE', ids: [v.id], months: serviceMonths(v.inServiceOn, v.outOfServiceOn) });
     return v;
   }
@@ -53,7 +58,11 @@ export class FleetResolver {
 
   @Mutation(() => ChargingPoint, { description: 'GOA or the institution registers a charging point.' })
   async createChargingPoint(@Arg('input', () => CreateChargingPointInput) input: CreateChargingPointInput, @Ctx() ctx: Context): Promise<ChargingPoint> {
-    const p = await svc(ctx).createChargingPoint(input);
+    const p = await svc(ctx).createChargingPoint({
+      ...input,
+      institutionId: decodeIntId(input.institutionId, 'Institution', 'institutionId'),
+      meterId: decodeOptionalIntId(input.meterId, 'Meter', 'meterId'),
+    });
     await publishFleet(ctx, { institutionId: p.institution.id, kind: 'CHARGING_POINT', ids: [p.id], months: [] });
     return p;
   }

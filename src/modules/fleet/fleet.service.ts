@@ -3,7 +3,7 @@ import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
-import { decodeIntId, intKey, keyset, pageById, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { intKey, keyset, pageById, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { inTransaction } from '../../db/transaction';
 import { closedYearsOfService, markClosedYearsInEm } from '../accounting/closed-years';
 import { flushAudited } from '../audit/audit.service';
@@ -15,6 +15,15 @@ import { ChargingPoint } from './charging-point.entity';
 import { NEV_POWERTRAINS } from './fleet.enums';
 import { vehicleRecordSpan } from './fleet.repository';
 import type { CreateChargingPointInput, CreateVehicleInput, UpdateVehicleInput, VehicleEnergyFilter, VehicleFilter } from './fleet.inputs';
+
+/** The vehicles filter, its institution id decoded. */
+export type VehicleQuery = Omit<VehicleFilter, 'institutionId'> & { institutionId?: number | null };
+/** The energy records filter, its ids decoded. */
+export type VehicleEnergyQuery = Omit<VehicleEnergyFilter, 'institutionId' | 'vehicleId'> & { institutionId?: number | null; vehicleId?: number | null };
+/** A vehicle to register, its institution id decoded. */
+export type NewVehicle = Omit<CreateVehicleInput, 'institutionId'> & { institutionId: number };
+/** A charging point to register, its institution and meter ids decoded. */
+export type NewChargingPoint = Omit<CreateChargingPointInput, 'institutionId' | 'meterId'> & { institutionId: number; meterId?: number | null };
 import { isDay } from './vehicle-energy.service';
 import { VehicleEnergyRecord } from './vehicle-energy.entity';
 import { Vehicle } from './vehicle.entity';
@@ -63,28 +72,28 @@ export class FleetService {
     return this.em.findOne(ChargingPoint, { $and: [{ id }, this.rowWhere('institution')] } as FilterQuery<ChargingPoint>);
   }
 
-  vehicles(filter: VehicleFilter | undefined, page: PageArgs): Promise<Page<Vehicle>> {
+  vehicles(filter: VehicleQuery | undefined, page: PageArgs): Promise<Page<Vehicle>> {
     const and: Record<string, unknown>[] = [this.rowWhere('institution')];
-    if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    if (filter?.institutionId) and.push({ institution: filter.institutionId });
     if (filter?.inServiceOn) {
       and.push({ inServiceOn: { $lte: filter.inServiceOn } }, { $or: [{ outOfServiceOn: null }, { outOfServiceOn: { $gt: filter.inServiceOn } }] });
     }
     return pageById(this.em, Vehicle, { $and: and } as FilterQuery<Vehicle>, page);
   }
 
-  chargingPoints(institutionId: string | null | undefined, page: PageArgs): Promise<Page<ChargingPoint>> {
+  chargingPoints(institutionId: number | null, page: PageArgs): Promise<Page<ChargingPoint>> {
     const and: Record<string, unknown>[] = [this.rowWhere('institution')];
-    if (institutionId) and.push({ institution: decodeIntId(institutionId, 'Institution', 'institutionId') });
+    if (institutionId) and.push({ institution: institutionId });
     return pageById(this.em, ChargingPoint, { $and: and } as FilterQuery<ChargingPoint>, page);
   }
 
-  async energyRecords(filter: VehicleEnergyFilter | undefined, page: PageArgs): Promise<Page<VehicleEnergyRecord>> {
+  async energyRecords(filter: VehicleEnergyQuery | undefined, page: PageArgs): Promise<Page<VehicleEnergyRecord>> {
     const and: Record<string, unknown>[] = [this.rowWhere('vehicle')];
     const problems = new Problems();
     for (const f of ['from', 'to'] as const) if (filter?.[f] && !isDay(filter[f]!)) problems.add(`filter.${f}`, 'a day, YYYY-MM-DD');
     problems.throwIfAny();
-    if (filter?.vehicleId) and.push({ vehicle: decodeIntId(filter.vehicleId, 'Vehicle', 'filter.vehicleId') });
-    if (filter?.institutionId) and.push({ vehicle: { institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') } });
+    if (filter?.vehicleId) and.push({ vehicle: filter.vehicleId });
+    if (filter?.institutionId) and.push({ vehicle: { institution: filter.institutionId } });
     if (filter?.from) and.push({ day: { $gte: filter.from } });
     if (filter?.to) and.push({ day: { $lt: filter.to } });
     const w = pageWindow(page, 1);
@@ -101,8 +110,8 @@ export class FleetService {
     else if (outOfServiceOn != null && outOfServiceOn <= inServiceOn) problems.add('outOfServiceOn', 'must be after inServiceOn');
   }
 
-  async createVehicle(input: CreateVehicleInput): Promise<Vehicle> {
-    const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
+  async createVehicle(input: NewVehicle): Promise<Vehicle> {
+    const { institutionId } = input;
     assertCanWrite(this.principal, 'fleet', institutionId);
     const problems = new Problems();
     const plate = normalisePlate(input.plate);
@@ -168,8 +177,8 @@ export class FleetService {
     return { vehicle, months };
   }
 
-  async createChargingPoint(input: CreateChargingPointInput): Promise<ChargingPoint> {
-    const institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
+  async createChargingPoint(input: NewChargingPoint): Promise<ChargingPoint> {
+    const { institutionId } = input;
     assertCanWrite(this.principal, 'fleet', institutionId);
     const problems = new Problems();
     const code = input.code.trim();
@@ -181,7 +190,7 @@ export class FleetService {
     if (!institution) problems.add('institutionId', 'no such institution');
     let meter: Meter | null = null;
     if (input.meterId) {
-      meter = await this.em.findOne(Meter, decodeIntId(input.meterId, 'Meter', 'meterId'));
+      meter = await this.em.findOne(Meter, input.meterId);
       if (!meter || meter.institution.id !== institutionId) problems.add('meterId', 'no meter with this id at the institution');
       else if (meter.carrier !== Carrier.ELECTRICITY) problems.add('meterId', `a charging point is measured by an ELECTRICITY meter, not ${meter.carrier}`);
     }
