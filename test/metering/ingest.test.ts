@@ -119,6 +119,23 @@ describe('ingestReadings', () => {
     expect(await rollupDrift(t, [Number(fromGlobalId(gas, 'Meter', 'meterId').id)])).toEqual([]);
   });
 
+  it('stores each row with its own quality and its exact instants, milliseconds included', async () => {
+    const wm = await meterId(t, 'SY-school-longhui-no1-W1');
+    const rows = [
+      { meterId: wm, periodStart: '2025-02-01T00:00:00.000Z', periodEnd: '2025-02-01T06:30:00.125Z', value: 1.5, quality: 'ESTIMATED' as const },
+      { meterId: wm, periodStart: '2025-02-01T06:30:00.125Z', periodEnd: '2025-02-01T12:00:00.000Z', value: 2.25 },
+      { meterId: wm, periodStart: '2025-02-01T12:00:00.000Z', periodEnd: '2025-02-02T00:00:00.999Z', value: 0, quality: 'ESTIMATED' as const },
+    ];
+    const r = await t.gql(IngestReadingsDocument, { input: { rows } }, t.keys.goa);
+    expect(r.data!.ingestReadings).toMatchObject({ accepted: 3 });
+    const stored = await t.sql<{ s: string; e: string; value: number; quality: string }>(
+      `SELECT to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS s, to_char(period_end AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS e, value, quality::text
+         FROM reading WHERE meter_id = $1 AND period_start >= '2025-02-01T00:00:00Z' ORDER BY period_start`,
+      [Number(fromGlobalId(wm, 'Meter', 'meterId').id)],
+    );
+    expect(stored).toEqual(rows.map((x) => ({ s: x.periodStart, e: x.periodEnd, value: x.value, quality: x.quality ?? 'MEASURED' })));
+  });
+
   it('rejects an empty batch and one over 10,000 rows', async () => {
     const empty = await t.gql(IngestReadingsDocument, { input: { rows: [] } }, t.keys.goa);
     expect(codeOf(empty)).toBe('BAD_USER_INPUT');
