@@ -22,6 +22,7 @@ import { Migration20261204091000_city_target } from './Migration20261204091000_c
 import { Migration20261204100000_recycling } from './Migration20261204100000_recycling';
 import { Migration20261205000000_recycling_close } from './Migration20261205000000_recycling_close';
 import { Migration20261205001000_fleet_close } from './Migration20261205001000_fleet_close';
+import { Migration20261205002000_fleet_close_figures } from './Migration20261205002000_fleet_close_figures';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204100000_recycling', class: Migration20261204100000_recycling },
   { name: 'Migration20261205000000_recycling_close', class: Migration20261205000000_recycling_close },
   { name: 'Migration20261205001000_fleet_close', class: Migration20261205001000_fleet_close },
+  { name: 'Migration20261205002000_fleet_close_figures', class: Migration20261205002000_fleet_close_figures },
 ];

@@ -97,4 +97,15 @@ describe('a closed year’s fleet', () => {
     expect(await pending()).toBe(before);
     expect(await t.sql(`SELECT count(*)::int AS n FROM vehicle_energy_record WHERE day = '2022-07-01' AND vehicle_id = $1`, [decodeIntId(petrolCar, 'Vehicle')])).toEqual([{ n: 0 }]);
   });
+
+  it('keeps the kgce the factor versions gave at closing: a later version moves the closed year only with recalculateYear', async () => {
+    const petrolKgce = async () => (await fleet2022()).fleet!.byEnergy.find((e) => e.energy === 'GASOLINE')!.kgce;
+    expect(await petrolKgce()).toBe(42.965);
+    const added = await t.raw({ query: 'mutation { addConversionFactor(input: { carrier: GASOLINE, unit: KG, kgcePerUnit: 1.5, validFrom: "2022-01-01", source: "fleet closed-year test" }) { id } }' }, t.keys.drc);
+    expect(added.errors).toBeUndefined();
+    expect(await petrolKgce()).toBe(42.965);
+    expect((await t.gql(RecalculateYearDocument, { year: 2022, reason: 'new gasoline coefficient' }, t.keys.goa)).errors).toBeUndefined();
+    // 40 L x 0.73 kg/L x 1.5 kgce/kg.
+    expect(await petrolKgce()).toBe(43.8);
+  });
 });

@@ -16,6 +16,7 @@ import { YearClosure, YearRecalculation } from './year-closure.entity';
 import { toGlobalId } from '../../graphql/relay';
 import { RectificationStatus } from '../compliance/compliance.enums';
 import { record, type ObjectChange } from '../audit/audit.service';
+import { loadReference } from '../factors/reference';
 import { freezeFleetYear } from '../fleet/fleet.repository';
 import { freezeRecyclingYear } from '../recycling/recycling.repository';
 
@@ -69,11 +70,13 @@ export class ClosingService {
     this.checkYear(year);
     if (await this.em.findOne(YearClosure, { year })) throw new ConflictError(`${year} is already closed; use recalculateYear to refresh its figures`);
     const live = await this.liveYear(year);
+    // The factor tables the fleet's records are frozen with; read before the transaction takes its connection.
+    const ref = await loadReference(this.db.pool);
     await inTransaction(this.db.pool, async (client) => {
       await insertYearClosure(client, year, this.principal.keyName, live.totals);
       await storeClosedFigures(client, year, live.figures, live.profiles);
       await freezeRecyclingYear(client, year);
-      await freezeFleetYear(client, year);
+      await freezeFleetYear(client, year, ref.factors, (id) => ref.byId.get(id)?.regionId ?? 0);
       // Once a year and all or nothing: its writes may run past a request's statement timeout.
       const opened = await openRectifications(client, year, live.breaches, this.principal.keyName);
       await record(client, {
@@ -96,13 +99,15 @@ export class ClosingService {
     const closure = await this.em.findOne(YearClosure, { year });
     if (!closure) throw new ConflictError(`${year} is not closed: its figures are live already`);
     const live = await this.liveYear(year);
+    // The factor tables the fleet's records are frozen with; read before the transaction takes its connection.
+    const ref = await loadReference(this.db.pool);
     let id = 0;
     await inTransaction(this.db.pool, async (client) => {
       const was = await lockYearClosure(client, year);
       await updateYearClosure(client, year, live.totals);
       await storeClosedFigures(client, year, live.figures, live.profiles);
       await freezeRecyclingYear(client, year);
-      await freezeFleetYear(client, year);
+      await freezeFleetYear(client, year, ref.factors, (id) => ref.byId.get(id)?.regionId ?? 0);
       const opened = await openRectifications(client, year, live.breaches, this.principal.keyName);
       id = await insertRecalculation(client, { year, by: this.principal.keyName, reason, old: was, totals: live.totals });
       await record(client, {

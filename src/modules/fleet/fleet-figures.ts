@@ -103,8 +103,13 @@ export async function loadVehicleFigures(
                 (e.energy <> 'ELECTRICITY' OR cp.id IS NULL OR (cp.meter_id IS NULL AND NOT cp.behind_building_meter)) AS unmetered
            FROM ve JOIN vehicle_energy_record e ON e.vehicle_id = ve.id AND e.day < $3::date
            LEFT JOIN charging_point cp ON cp.id = e.charging_point_id`
-      : `SELECT ve.key, e.energy, e.day, e.quantity, e.km, e.unmetered
+      : `SELECT ve.key, e.energy, e.day, e.quantity, e.km, e.unmetered, e.kgce, e.kg_co2, e.metered_kwh
            FROM ve JOIN closed_vehicle_energy e ON e.year = ve.year AND e.vehicle_id = ve.id AND e.day < $3::date`;
+  // Frozen records carry the kgce, kgCO2 and metered kWh of the factor versions at closing (none when frozen before they did).
+  const frozenSums =
+    closedYear === null
+      ? 'NULL::text AS kgce, NULL::text AS kg_co2, NULL::text AS metered_kwh, false AS frozen'
+      : 'sum(kgce)::text AS kgce, sum(kg_co2)::text AS kg_co2, sum(metered_kwh)::text AS metered_kwh, bool_and(kgce IS NOT NULL) AS frozen';
   const params = groups ? [groups.institutionIds, period.from, period.to, groups.keys] : [ids, period.from, period.to];
   const [counts, energy] = await Promise.all([
     pool.query<{ key: number } & Record<string, number>>(
@@ -121,11 +126,11 @@ export async function loadVehicleFigures(
          FROM ve GROUP BY key`,
       params,
     ),
-    pool.query<{ key: number; energy: VehicleEnergy; month: string; quantity: string; unmetered: string; km: string }>(
+    pool.query<{ key: number; energy: VehicleEnergy; month: string; quantity: string; unmetered: string; km: string; kgce: string | null; kg_co2: string | null; metered_kwh: string | null; frozen: boolean }>(
       `WITH ve AS (${ve}),
        r AS (${records})
        SELECT key, energy, to_char(date_trunc('month', day), 'YYYY-MM-DD') AS month, sum(quantity)::text AS quantity,
-              coalesce(sum(quantity) FILTER (WHERE unmetered), 0)::text AS unmetered, coalesce(sum(km), 0)::text AS km
+              coalesce(sum(quantity) FILTER (WHERE unmetered), 0)::text AS unmetered, coalesce(sum(km), 0)::text AS km, ${frozenSums}
          FROM r WHERE day >= $2::date GROUP BY key, energy, date_trunc('month', day)`,
       params,
     ),
@@ -140,6 +145,15 @@ export async function loadVehicleFigures(
   }
   const monthFigures: MonthFigure[] = [];
   for (const r of energy.rows) {
+    if (r.frozen) {
+      // A closed year's own figures; its energy is in the frozen month figures already (no month figure to add).
+      const frozen = (text: string | null) => parseDecimal(text ?? '0', 'frozen vehicle figure');
+      const [quantity, kgce, kgCo2] = [frozen(r.quantity), frozen(r.kgce), frozen(r.kg_co2)];
+      const t = of(r.key);
+      addFleet(t, { ...emptyFleet(), byEnergy: new Map([[r.energy, { quantity, kgce, kgCo2 }]]), distanceKm: parseDecimal(r.km, 'distance'), kgce, kgCo2 });
+      t.meteredChargingKwh = add(t.meteredChargingKwh, frozen(r.metered_kwh));
+      continue;
+    }
     const { carrier, unit } = CARRIER_OF[r.energy];
     // Charging electricity takes the grid factor of its month and region, fuels their coefficients.
     const f = factors.resolve(carrier, unit, r.month, regionOf(r.key));

@@ -1,4 +1,7 @@
 import type pg from 'pg';
+import { formatDecimal, mul, parseDecimal, ZERO } from '../../figures/decimal';
+import type { FactorTable } from '../factors/factor-table';
+import { CARRIER_OF, VehicleEnergy } from './fleet.enums';
 import type { EnergyRow } from './vehicle-energy.service';
 
 /** SQL of the fleet module that is not plain entity reads: batches of records and figures. */
@@ -72,10 +75,12 @@ export async function fleetNames(pool: pg.Pool) {
 /**
  * Freezes a year's fleet as it is now (closing or recalculating it), in the caller's transaction:
  * the vehicles in service on a day of the year, and its refuellings and chargings with the km each
- * drove (fill-up method: since the vehicle's record before, whatever its year) and whether a meter
- * of the institution already measured its kWh. A closed year's fleet figures read these.
+ * drove (fill-up method: since the vehicle's record before, whatever its year), whether a meter of
+ * the institution already measured its kWh, and the kgce, kgCO2 and metered kWh the factor versions
+ * of its month give it now (a later version moves them only with recalculateYear). A closed year's
+ * fleet figures read these.
  */
-export async function freezeFleetYear(client: pg.ClientBase, year: number): Promise<void> {
+export async function freezeFleetYear(client: pg.ClientBase, year: number, factors: FactorTable, regionOf: (institutionId: number) => number): Promise<void> {
   await client.query('DELETE FROM closed_vehicle WHERE year = $1', [year]);
   await client.query('DELETE FROM closed_vehicle_energy WHERE year = $1', [year]);
   await client.query(
@@ -84,16 +89,32 @@ export async function freezeFleetYear(client: pg.ClientBase, year: number): Prom
       WHERE in_service_on < make_date($1::int + 1, 1, 1) AND (out_of_service_on IS NULL OR out_of_service_on >= make_date($1::int, 1, 1))`,
     [year],
   );
-  await client.query(
-    `INSERT INTO closed_vehicle_energy (year, vehicle_id, day, energy, quantity, km, unmetered)
-     SELECT $1::int, vehicle_id, day, energy, quantity, km, unmetered FROM (
-       SELECT e.vehicle_id, e.day, e.energy, e.quantity,
+  const { rows } = await client.query<{ vehicle_id: number; institution_id: number; day: string; energy: VehicleEnergy; quantity: string; km: string | null; unmetered: boolean }>(
+    `SELECT vehicle_id, institution_id, to_char(day, 'YYYY-MM-DD') AS day, energy, quantity::text, km::text, unmetered FROM (
+       SELECT e.vehicle_id, v.institution_id, e.day, e.energy, e.quantity,
               e.odometer_km - lag(e.odometer_km) OVER (PARTITION BY e.vehicle_id ORDER BY e.day, e.odometer_km) AS km,
               (e.energy <> 'ELECTRICITY' OR cp.id IS NULL OR (cp.meter_id IS NULL AND NOT cp.behind_building_meter)) AS unmetered
-         FROM vehicle_energy_record e LEFT JOIN charging_point cp ON cp.id = e.charging_point_id
+         FROM vehicle_energy_record e JOIN vehicle v ON v.id = e.vehicle_id LEFT JOIN charging_point cp ON cp.id = e.charging_point_id
         WHERE e.day < make_date($1::int + 1, 1, 1)) r
       WHERE day >= make_date($1::int, 1, 1)`,
     [year],
+  );
+  if (!rows.length) return;
+  const figures = rows.map((r) => {
+    const { carrier, unit } = CARRIER_OF[r.energy];
+    const x = factors.resolve(carrier, unit, `${r.day.slice(0, 7)}-01`, regionOf(r.institution_id)).exact;
+    const quantity = parseDecimal(r.quantity, 'vehicle energy');
+    const metered = r.energy === VehicleEnergy.ELECTRICITY && !r.unmetered ? mul(quantity, x.toUnit) : ZERO;
+    return { kgce: formatDecimal(x.kgce ? mul(quantity, x.kgce) : ZERO), kgCo2: formatDecimal(x.kgCo2 ? mul(quantity, x.kgCo2) : ZERO), metered: formatDecimal(metered) };
+  });
+  await client.query(
+    `INSERT INTO closed_vehicle_energy (year, vehicle_id, day, energy, quantity, km, unmetered, kgce, kg_co2, metered_kwh)
+     SELECT $1::int, v, d, e::vehicle_energy, q, k, u, c, co2, m
+       FROM unnest($2::int[], $3::date[], $4::text[], $5::numeric[], $6::numeric[], $7::boolean[], $8::numeric[], $9::numeric[], $10::numeric[]) AS x(v, d, e, q, k, u, c, co2, m)`,
+    [
+      year, rows.map((r) => r.vehicle_id), rows.map((r) => r.day), rows.map((r) => r.energy), rows.map((r) => r.quantity), rows.map((r) => r.km), rows.map((r) => r.unmetered),
+      figures.map((f) => f.kgce), figures.map((f) => f.kgCo2), figures.map((f) => f.metered),
+    ],
   );
 }
 
