@@ -219,7 +219,8 @@ export class IngestService {
       }
       try {
         assertCanWrite(this.principal, meterResource(meter.carrier), meter.institution_id);
-      } catch {
+      } catch (err) {
+        if (!(err instanceof ForbiddenError)) throw err;
         forbidden.push(index);
       }
     });
