@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { deriveDemoKeys } from '../../src/demo/demo-keys';
 import { IndicatorUpdatedDocument, IngestReadingsDocument, ReadingsIngestedDocument, type IndicatorUpdatedSubscription, type ReadingsIngestedSubscription } from '../../src/generated/graphql';
 import { toGlobalId } from '../../src/graphql/relay';
-import { PgPubSub } from '../../src/modules/realtime/pg-pubsub';
+import { EVENTS_CHANNEL, PgPubSub } from '../../src/modules/realtime/pg-pubsub';
 import { TOPICS } from '../../src/modules/realtime/pubsub';
 import { dailyRows } from '../helpers/fixtures';
 import { createDatabaseFromTemplate } from '../helpers/hub';
@@ -191,6 +191,50 @@ describe('events across hub instances', () => {
       expect(stored.rowCount).toBe(1);
     } finally {
       await Promise.all([publisher.close(), receiver.close()]);
+    }
+  });
+
+  it('an ingest of several meters and months is one notification carrying every event, and each arrives on A', async () => {
+    const listener = new pg.Client({ connectionString: dbUrl });
+    await listener.connect();
+    const notes: { topics: string[] }[] = [];
+    listener.on('notification', (n) => {
+      const envelope = JSON.parse(n.payload!) as { events?: { topic: string; payload: { meterId?: number; institutionId: number; months?: string[] } }[]; topic?: string };
+      notes.push({ topics: envelope.events ? envelope.events.map((e) => `${e.topic}:${e.payload.meterId ?? e.payload.institutionId}:${(e.payload.months ?? []).join(',')}`) : [envelope.topic!] });
+    });
+    await listener.query(`LISTEN ${EVENTS_CHANNEL}`);
+    try {
+      const picked = (await sql.query<{ id: number; institution_id: number }>(
+        `SELECT id, institution_id FROM meter WHERE serial IN ('SY-hosp-longhui-E1', 'SY-hosp-longhui-W1', 'SY-school-longhui-no1-W1') ORDER BY id`,
+      )).rows;
+      const rows = picked.flatMap((m) => dailyRows(toGlobalId('Meter', m.id), '2024-10-31', 2, () => 5));
+      const before = { readings: readings.length, indicators: indicators.length };
+      const res = await fetch(b.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${goa}` },
+        body: JSON.stringify({ query: print(IngestReadingsDocument), variables: { input: { rows } } }),
+      });
+      expect(((await res.json()) as { data?: { ingestReadings: { accepted: number } } }).data!.ingestReadings.accepted).toBe(6);
+      const institutions = [...new Set(picked.map((m) => m.institution_id))];
+      expect(await waitFor(() => readings.length === before.readings + 3 && indicators.length === before.indicators + institutions.length)).toBe(true);
+      expect(await waitFor(() => notes.some((n) => n.topics.some((t) => t.startsWith(TOPICS.READINGS_INGESTED))))).toBe(true);
+
+      // One message for the batch: a readings event per meter and an indicator event per institution, both months in it.
+      const batchNotes = notes.filter((n) => n.topics.some((t) => t.startsWith(TOPICS.READINGS_INGESTED) || t.startsWith(TOPICS.INDICATOR_UPDATED)));
+      expect(batchNotes).toHaveLength(1);
+      expect([...batchNotes[0].topics].sort()).toEqual([
+        ...picked.map((m) => `${TOPICS.READINGS_INGESTED}:${m.id}:`),
+        ...institutions.map((i) => `${TOPICS.INDICATOR_UPDATED}:${i}:2024-10-01,2024-11-01`),
+      ].sort());
+      // Every event reached the subscriber on A.
+      expect(readings.slice(before.readings).map((r) => r.meter.id).sort()).toEqual(picked.map((m) => toGlobalId('Meter', m.id)).sort());
+      expect(readings.slice(before.readings).every((r) => r.rows === 2 && r.total === 10)).toBe(true);
+      expect(indicators.slice(before.indicators).map((i) => [i.institution.id, i.year, i.months]).sort()).toEqual(
+        institutions.map((i) => [toGlobalId('Institution', i), 2024, ['2024-10-01', '2024-11-01']]).sort(),
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await listener.end();
     }
   });
 
