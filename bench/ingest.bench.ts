@@ -13,8 +13,12 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import os from 'node:os';
+import type pg from 'pg';
 import { sqlStats } from '../src/db/sql-stats';
-import { electricityMeterIds, fmt, HOURLY_FROM, hourlyBatch, percentile, post, postgresCpuMs, runBench, withDemoHub } from './lib';
+import { parseRows } from '../src/modules/metering/ingest.service';
+import { storedAround, writeBatch } from '../src/modules/metering/metering.repository';
+import { BatchSource } from '../src/modules/metering/reading-batch.entity';
+import { electricityMeterIds, fmt, hourlyBatch, percentile, post, postgresCpuMs, runBench, withDemoHub } from './lib';
 
 const INGEST = `mutation($input: IngestReadingsInput!) { ingestReadings(input: $input) { accepted duplicates corrected } }`;
 
@@ -85,14 +89,28 @@ async function main(): Promise<void> {
     console.log(`| rows/s the CPU time allows on 2 idle cores (if hub and PostgreSQL keep both busy) | ${fmt((2 * 1000 * 1000) / ((nodeCpu + pgCpu) / batches), 0)} |`);
     console.log(`| SQL statements per batch (incl. background compliance checks) | ${fmt(statements / batches, 1)} |`);
 
-    // The refresh statement alone, on a batch already stored: what the planner reads.
-    const plan = await db.pool.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
-       SELECT count(*) FROM reading r WHERE r.meter_id = ANY($1::int[]) AND r.period_start >= $2::timestamptz AND r.period_start < $3::timestamptz`,
-      [[1], new Date(HOURLY_FROM - 26 * 3_600_000), new Date(HOURLY_FROM + 36 * 3_600_000)],
-    );
-    const scanned = plan.rows.filter((r) => /reading_y\d{4}m\d{2}/.test(r['QUERY PLAN'])).length;
-    console.log(`| partitions the refresh's bounded scan reads for a one-day batch | ${scanned} of ${parts[0].n} |`);
+    // The batch's own statements (its stored neighbours, then its write with the rollups), planned and
+    // run for the next batch in a transaction rolled back: the partitions each plan holds (an insert
+    // routes its rows as it runs, so its plan names none).
+    const next = parseRows(batch(0, perClient + 1).map((r) => ({ ...r, periodStart: new Date(r.periodStart), periodEnd: new Date(r.periodEnd) })));
+    const conn = await db.pool.connect();
+    const planned: string[][] = [];
+    try {
+      await conn.query('BEGIN');
+      const explaining = {
+        query: async (sql: string, params: unknown[]) => {
+          const plan = await conn.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${sql}`, params);
+          planned.push([...new Set(plan.rows.flatMap((r) => r['QUERY PLAN'].match(/reading_y\d{4}m\d{2}/g) ?? []))].sort());
+          return conn.query(sql, params);
+        },
+      } as unknown as pg.PoolClient;
+      await storedAround(explaining, next);
+      await writeBatch(explaining, { source: BatchSource.GRAPHQL, keyId: null, submittedBy: 'bench', duplicates: 0, fresh: next, corrections: [], timezone: db.timezone });
+    } finally {
+      await conn.query('ROLLBACK');
+      conn.release();
+    }
+    console.log(`| partitions in the plans of a batch's statements (stored neighbours; write and rollups) | ${planned.map((p) => `${p.length} (${p.join(', ') || 'none'})`).join('; ')} of ${parts[0].n} |`);
   });
 }
 

@@ -85,7 +85,7 @@ export async function storedAround(client: pg.PoolClient, rows: ReadingSpan[]): 
      SELECT p.id, p.meter_id, p.period_start, p.period_end, p.value, p.quality, p.batch_id, true
        FROM k CROSS JOIN LATERAL (
               SELECT id, meter_id, period_start, period_end, value, quality, batch_id FROM reading
-               WHERE meter_id = k.meter_id AND period_start < k.s AND period_start >= $6::timestamptz
+               WHERE meter_id = k.meter_id AND period_start < k.s AND period_start >= $6::timestamptz AND period_start < $5::timestamptz
                ORDER BY period_start DESC LIMIT 1) p`,
     [...spans, new Date(first), new Date(last), new Date(first - SHORT_LOOKBACK_MS)],
   );
