@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ApiKeyUsageDocument, CreateApiKeyDocument } from '../../src/generated/graphql';
 import { csvDocument, safeCell, UTF8_BOM } from '../../src/csv';
-import { toGlobalId } from '../../src/graphql/relay';
+import { decodeIntId, toGlobalId } from '../../src/graphql/relay';
 import { cli as runCli } from '../helpers/cli';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 
@@ -185,6 +185,21 @@ describe('apiKeys { usage }', () => {
     await t.hub.usage.flush();
     const again = await t.gql(ApiKeyUsageDocument, { first: 100, from: today, to: today }, t.keys.goa);
     expect(again.data!.apiKeys.nodes.find((n) => n.id === id)!.usage).toEqual([{ day: today, requests: 5, rows: 18 }]);
+  });
+
+  it('a flush while another write is under way writes what was counted since, after it', async () => {
+    const created = await t.gql(CreateApiKeyDocument, { input: { agency: 'WATER', role: 'viewer', name: 'usage race probe' } }, t.keys.goa);
+    const keyId = decodeIntId(created.data!.createApiKey.apiKey.id, 'ApiKey');
+    const usage = t.hub.usage;
+    usage.count(keyId, 1);
+    // The timer's write, as it would begin: it takes the one request counted so far.
+    const first = usage.flush();
+    usage.count(keyId, 2);
+    // The test's flush: it must not end with the first write and leave the second request unsaved.
+    await usage.flush();
+    await first;
+    const rows = await t.sql<{ requests: string; rows: string }>('SELECT requests, rows FROM key_usage WHERE key_id = $1', [keyId]);
+    expect(rows.map((r) => [Number(r.requests), Number(r.rows)])).toEqual([[2, 3]]);
   });
 
   it('only GOA admins read usage; a range over a year is BAD_USER_INPUT', async () => {

@@ -21,7 +21,8 @@ export class KeyUsage {
   private pending = new Map<string, Counts>();
   private readonly timer: NodeJS.Timeout;
   private readonly dayOf: Intl.DateTimeFormat;
-  private flushing: Promise<void> | null = null;
+  /** Writes run one after another; each takes what was counted before it began. */
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -42,10 +43,14 @@ export class KeyUsage {
     } else this.pending.set(key, { requests: 1, rows });
   }
 
-  /** Adds what was counted since the last flush to the table; on failure keeps it for the next one. */
+  /**
+   * Adds what was counted until now to the table; on failure keeps it for the next one. A flush
+   * while the timer's write is under way queues a write of its own after it: joining that write
+   * would miss what was counted since it began.
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.write().finally(() => (this.flushing = null));
-    return this.flushing;
+    this.writes = this.writes.then(() => this.write());
+    return this.writes;
   }
 
   private async write(): Promise<void> {
