@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { ObjectChange } from './audit.service';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuditTx, ObjectChange } from './audit.service';
 import { bigintKey, sqlKeyset, type PageWindow } from '../../graphql/relay';
 
 /** One audit_event row as SQL returns it. */
@@ -93,4 +94,31 @@ export async function usageOf(pool: pg.Pool, keyIds: number[], from: string, to:
     [keyIds, from, to],
   );
   return rows;
+}
+
+const INSERT = `INSERT INTO audit_event (key_id, key_name, subject, role, actor_institution_id, actor_esco_id, request_id, operation,
+                                         object_ids, institution_ids, esco_ids, changes)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?,
+          ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::int),
+          ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::int), ?::jsonb)`;
+const INSERT_PG = (() => {
+  let n = 0;
+  return INSERT.replace(/\?/g, () => `$${++n}`);
+})();
+
+function isEntityManager(tx: AuditTx): tx is EntityManager {
+  return typeof (tx as EntityManager).getConnection === 'function';
+}
+
+/**
+ * Appends one event (its parameters in INSERT's order) in the caller's transaction: through the
+ * EntityManager's connection when the change is the ORM's, else on the pg client inside BEGIN.
+ */
+export async function insertEvent(tx: AuditTx, params: unknown[]): Promise<void> {
+  if (isEntityManager(tx)) {
+    if (!tx.isInTransaction()) throw new Error('audit: record() needs the transaction of the change');
+    await tx.getConnection('write').execute(INSERT, params, 'run', tx.getTransactionContext());
+  } else {
+    await tx.query(INSERT_PG, params);
+  }
 }

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Principal } from '../../access/principal';
 import { toGlobalId } from '../../graphql/relay';
 import { inTransaction } from '../../db/transaction';
+import { insertEvent } from './audit.repository';
 import { currentAuditScope } from './audit.scope';
 
 /** One field of one object: its value before the change (null for a new object) and after. */
@@ -32,20 +33,6 @@ export interface AuditEventInput {
 /** A transaction: a pg client inside BEGIN, or an EntityManager with a transaction begun. */
 export type AuditTx = pg.ClientBase | EntityManager;
 
-const INSERT = `INSERT INTO audit_event (key_id, key_name, subject, role, actor_institution_id, actor_esco_id, request_id, operation,
-                                         object_ids, institution_ids, esco_ids, changes)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?,
-          ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::int),
-          ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::int), ?::jsonb)`;
-const INSERT_PG = (() => {
-  let n = 0;
-  return INSERT.replace(/\?/g, () => `$${++n}`);
-})();
-
-function isEntityManager(tx: AuditTx): tx is EntityManager {
-  return typeof (tx as EntityManager).getConnection === 'function';
-}
-
 const unique = (xs: number[] | undefined) => [...new Set((xs ?? []).filter((x) => Number.isInteger(x)))];
 
 /**
@@ -62,12 +49,7 @@ export async function record(tx: AuditTx, event: AuditEventInput): Promise<void>
     JSON.stringify(event.changes.map((c) => c.object)), JSON.stringify(unique(event.institutionIds)), JSON.stringify(unique(event.escoIds)),
     JSON.stringify(event.changes),
   ];
-  if (isEntityManager(tx)) {
-    if (!tx.isInTransaction()) throw new Error('audit: record() needs the transaction of the change');
-    await tx.getConnection('write').execute(INSERT, params, 'run', tx.getTransactionContext());
-  } else {
-    await tx.query(INSERT_PG, params);
-  }
+  await insertEvent(tx, params);
   scope.recorded++;
 }
 
