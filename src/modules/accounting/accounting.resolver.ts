@@ -12,7 +12,7 @@ import { Region } from '../registry/region.entity';
 import { IndicatorFilter, IndicatorUpdatedFilter } from './accounting.inputs';
 import type { IndicatorUpdatedPayload } from './after-ingest';
 import { ClosingService } from './closing.service';
-import { IndicatorsService } from './indicators.service';
+import { IndicatorsService, type IndicatorQuery } from './indicators.service';
 import { IndicatorGroupBy, Indicators, IndicatorUpdatedEvent } from './indicators.types';
 import { PeriodInput, resolvePeriod } from './period';
 import { YearClosure, YearRecalculation } from './year-closure.entity';
@@ -27,6 +27,10 @@ export function periodKey(p: PeriodInput): string {
 
 const svc = (ctx: Context) => new IndicatorsService(ctx.db, ctx.em, ctx.principal, ctx.db.timezone);
 
+/** The filter as the service takes it: the region's global id decoded. */
+const indicatorQuery = (filter: IndicatorFilter | undefined): IndicatorQuery | undefined =>
+  filter && { ...filter, regionId: decodeOptionalIntId(filter.regionId, 'Region', 'filter.regionId') };
+
 @Resolver(() => Indicators)
 export class IndicatorsResolver {
   @Query(() => IndicatorsConnection, { description: "Institutions' figures for a period, for the institutions this key may read." })
@@ -36,7 +40,7 @@ export class IndicatorsResolver {
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<Page<Indicators>> {
-    return svc(ctx).list(period, filter, page);
+    return svc(ctx).list(period, indicatorQuery(filter), page);
   }
 
   @Query(() => [Indicators], { description: 'Figures summed by region, category or for the whole city; ratios are ratios of sums.' })
@@ -46,7 +50,7 @@ export class IndicatorsResolver {
     @Arg('filter', () => IndicatorFilter, { nullable: true }) filter: IndicatorFilter | undefined,
     @Ctx() ctx: Context,
   ): Promise<Indicators[]> {
-    return svc(ctx).aggregate(period, groupBy, filter);
+    return svc(ctx).aggregate(period, groupBy, indicatorQuery(filter));
   }
 
   @FieldResolver(() => Institution, { nullable: true, description: 'Null for a group.' })

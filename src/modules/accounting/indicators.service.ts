@@ -4,7 +4,7 @@ import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError } from '../../errors/domain-errors';
 import { groupRows } from '../../graphql/batch';
-import { decodeIntId, intKey, pageOfList, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { intKey, pageOfList, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
 import { QuotaBook } from '../compliance/quota-book';
 import { QuotaStandard } from '../compliance/quota-standard.entity';
 import { loadReference, type Reference } from '../factors/reference';
@@ -21,8 +21,9 @@ import { sumProfiles } from './totals';
 /** PUBLIC never sees a group this small: it would be one institution's figures. */
 export const PUBLIC_MIN_GROUP = MIN_GROUP;
 
-export interface IndicatorFilterInput {
-  regionId?: string | null;
+/** Which institutions' figures: the GraphQL filter with its region id decoded (the resolver decodes it). */
+export interface IndicatorQuery {
+  regionId?: number | null;
   category?: InstitutionCategory | null;
   inMunicipalAppraisal?: boolean | null;
 }
@@ -48,12 +49,12 @@ export class IndicatorsService {
     return loadReference(this.db.pool);
   }
 
-  private filterInstitutions(ref: Reference, scope: InstitutionScope, filter: IndicatorFilterInput | undefined): InstitutionInfo[] {
+  private filterInstitutions(ref: Reference, scope: InstitutionScope, filter: IndicatorQuery | undefined): InstitutionInfo[] {
     let list = scope.kind === 'all' ? ref.institutions : ref.institutions.filter((i) => scope.ids.includes(i.id));
     if (filter?.category) list = list.filter((i) => i.category === filter.category);
     if (filter?.inMunicipalAppraisal != null) list = list.filter((i) => i.inMunicipalAppraisal === filter.inMunicipalAppraisal);
     if (filter?.regionId) {
-      const root = decodeIntId(filter.regionId, 'Region', 'filter.regionId');
+      const root = filter.regionId;
       const subtree = new Set<number>();
       const walk = (id: number) => {
         subtree.add(id);
@@ -171,7 +172,7 @@ export class IndicatorsService {
     return new QuotaBook(await this.em.find(QuotaStandard, {}), r.factors.regionChain);
   }
 
-  async list(input: PeriodInput, filter: IndicatorFilterInput | undefined, page: PageArgs): Promise<Page<Indicators>> {
+  async list(input: PeriodInput, filter: IndicatorQuery | undefined, page: PageArgs): Promise<Page<Indicators>> {
     const { scope, denied } = this.rowAccess();
     if (!scope) throw new ForbiddenError('this key may not read the figures of single institutions (aggregates only)');
     const period = resolvePeriod(input);
@@ -184,7 +185,7 @@ export class IndicatorsService {
     return toPage(views, w, matching.length, (v) => [v.institutionId!]);
   }
 
-  async aggregate(input: PeriodInput, groupBy: IndicatorGroupBy, filter: IndicatorFilterInput | undefined): Promise<Indicators[]> {
+  async aggregate(input: PeriodInput, groupBy: IndicatorGroupBy, filter: IndicatorQuery | undefined): Promise<Indicators[]> {
     const energy = readScope(this.principal, 'energyIndicator');
     const water = readScope(this.principal, 'waterIndicator');
     if (!energy && !water) throw new ForbiddenError('this key may not read indicators');
