@@ -1,6 +1,11 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { ArgsType, ClassType, Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Problems, ValidationError } from '../errors/domain-errors';
+import { INT4_MAX, rowsById, type CursorKey, type PageWindow, type WindowRows } from '../db/window';
+
+// The window half of paging (what a service or repository reads) lives in src/db/window.ts; the
+// GraphQL layer keeps arguments, cursors and connections, and re-exports the rest for its callers.
+export { bigintKey, dateKey, INT4_MAX, intKey, keyset, pageOfList, sqlKeyset, type CursorKey, type PageWindow } from '../db/window';
 
 /** Relay's object identification: every entity has an opaque, global id. */
 @InterfaceType({ description: 'An object with a global, opaque ID (Relay).' })
@@ -10,7 +15,6 @@ export abstract class Node {
 }
 
 /** Ids are int4 serials (PostgreSQL `serial`). */
-export const INT4_MAX = 2_147_483_647;
 
 export function toGlobalId(type: string, id: number | string): string {
   return Buffer.from(`${type}:${id}`).toString('base64url');
@@ -75,7 +79,6 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-export type CursorKey = (string | number)[];
 
 /** Cursors are opaque: base64 of the ordering key of the row. */
 export function encodeCursor(key: CursorKey): string {
@@ -98,17 +101,6 @@ export function decodeCursor(cursor: string | null | undefined, arity: number, f
   const key = parseCursor(cursor, arity);
   if (!key) throw ValidationError.single(field, 'not a cursor from this connection');
   return key;
-}
-
-/**
- * One page request, checked: `size` rows from the start (`backward` false) or from the end, between
- * the `after` and `before` keys. Every mistake is BAD_USER_INPUT, all of them in one answer.
- */
-export interface PageWindow {
-  size: number;
-  backward: boolean;
-  after: CursorKey | null;
-  before: CursorKey | null;
 }
 
 export function pageWindow(args: PageArgs | PageWindow, arity: number): PageWindow {
@@ -173,69 +165,6 @@ export function toPage<T>(rows: T[], window: PageWindow | number, totalCount: nu
   return Object.defineProperty(page, 'totalCount', { get: () => (counted ??= totalCount()), enumerable: true }) as Page<T>;
 }
 
-/** A list already in memory (sorted in the connection's order) cut to the window. */
-export function pageOfList<T>(all: T[], window: PageWindow, keyOf: (row: T) => CursorKey, compare: (key: CursorKey, row: T) => number): T[] {
-  let rows = all;
-  if (window.after) rows = rows.filter((r) => compare(window.after!, r) < 0);
-  if (window.before) rows = rows.filter((r) => compare(window.before!, r) > 0);
-  return window.backward ? rows.slice(-(window.size + 1)).reverse() : rows.slice(0, window.size + 1);
-}
-
-type Direction = 'asc' | 'desc';
-
-/**
- * MikroORM conditions and order for a keyset window over `fields` (the connection's order, each
- * `order`, the last one unique). `parse` turns a cursor's parts back into column values.
- */
-export function keyset(window: PageWindow, fields: string[], parse: ((v: string | number, field: 'after' | 'before') => unknown)[], order: Direction = 'asc'): { where: object[]; orderBy: Record<string, Direction> } {
-  const beyond = (key: CursorKey, side: 'after' | 'before') => {
-    const forwardOp = (order === 'asc') === (side === 'after') ? '$gt' : '$lt';
-    const ors = fields.map((f, i) => {
-      const c: Record<string, unknown> = {};
-      for (let j = 0; j < i; j++) c[fields[j]] = parse[j](key[j], side);
-      c[f] = { [forwardOp]: parse[i](key[i], side) };
-      return c;
-    });
-    return ors.length === 1 ? ors[0] : { $or: ors };
-  };
-  const where: object[] = [];
-  if (window.after) where.push(beyond(window.after, 'after'));
-  if (window.before) where.push(beyond(window.before, 'before'));
-  const flip = (d: Direction): Direction => (d === 'asc' ? 'desc' : 'asc');
-  const dir = window.backward ? flip(order) : order;
-  return { where, orderBy: Object.fromEntries(fields.map((f) => [f, dir])) };
-}
-
-/** The same for one integer column in plain SQL; parameters are appended to `params`. */
-export function sqlKeyset(
-  window: PageWindow,
-  column: string,
-  params: unknown[],
-  order: Direction = 'asc',
-  key: (v: string | number, field: 'after' | 'before') => unknown = intKey,
-): { where: string[]; orderBy: string } {
-  const where: string[] = [];
-  const op = (side: 'after' | 'before') => ((order === 'asc') === (side === 'after') ? '>' : '<');
-  if (window.after) where.push(`${column} ${op('after')} $${params.push(key(window.after[0], 'after'))}`);
-  if (window.before) where.push(`${column} ${op('before')} $${params.push(key(window.before[0], 'before'))}`);
-  const asc = (order === 'asc') !== window.backward;
-  return { where, orderBy: `${column} ${asc ? 'ASC' : 'DESC'}` };
-}
-
-/** A cursor part that must be a row id or rank (int4): a forged one never reaches SQL out of range. */
-export function intKey(v: string | number, field = 'after'): number {
-  const n = typeof v === 'number' ? v : /^\d{1,10}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < 0 || n > INT4_MAX) throw ValidationError.single(field, 'not a cursor from this connection');
-  return n;
-}
-
-/** A cursor part that must be a bigint row id (readings, audit events), kept as its decimal string. */
-export function bigintKey(v: string | number, field = 'after'): string {
-  const ok = typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 : /^\d{1,18}$/.test(v);
-  if (!ok) throw ValidationError.single(field, 'not a cursor from this connection');
-  return String(v);
-}
-
 /** The same page with each node mapped; a lazy `totalCount` stays lazy. */
 export function mapPage<T, U>(page: Page<T>, fn: (node: T) => U): Page<U> {
   const nodes = page.nodes.map(fn);
@@ -279,19 +208,10 @@ export async function pageById<T extends { id: number }>(
   page: PageArgs | PageWindow,
 ): Promise<Page<T>> {
   const w = pageWindow(page, 1);
-  const ks = keyset(w, ['id'], [intKey]);
-  const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<T>;
-  const rows = await em.find(entity, paged, { orderBy: ks.orderBy as never, limit: w.size + 1 });
-  return toPage(rows as T[], w, () => em.count(entity, where), (r) => [r.id]);
+  return pageOfRows(await rowsById(em, entity, where, w), w);
 }
 
-/** Timestamps a cursor may carry: what PostgreSQL and a JS Date both hold with room to spare. */
-const CURSOR_TIME_MIN = Date.UTC(1900, 0, 1);
-const CURSOR_TIME_MAX = Date.UTC(2200, 0, 1);
-
-/** A cursor part that must be an ISO timestamp within the years the hub holds. */
-export function dateKey(v: string | number, field = 'after'): Date {
-  const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
-  if (!(t >= CURSOR_TIME_MIN && t <= CURSOR_TIME_MAX)) throw ValidationError.single(field, 'not a cursor from this connection');
-  return new Date(t);
+/** A connection of rows a service read for a window ordered by id. */
+export function pageOfRows<T extends { id: number }>(found: WindowRows<T>, window: PageWindow): Page<T> {
+  return toPage(found.rows, window, found.count, (r) => [r.id]);
 }

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { Institution } from '../registry/institution.entity';
 import { AuditThresholds, EnergyAuditInput } from './audits.inputs';
@@ -12,8 +12,10 @@ const EnergyAuditConnection = Connection(EnergyAudit, 'EnergyAudit');
 @Resolver(() => EnergyAudit)
 export class AuditsResolver {
   @Query(() => EnergyAuditConnection)
-  energyAudits(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<EnergyAudit>> {
-    return new AuditsService(ctx.db, ctx.em, ctx.principal).audits(decodeOptionalIntId(institutionId, 'Institution', 'institutionId'), page);
+  async energyAudits(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<EnergyAudit>> {
+    const institution = decodeOptionalIntId(institutionId, 'Institution', 'institutionId');
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new AuditsService(ctx.db, ctx.em, ctx.principal).audits(institution, window), window);
   }
 
   @Query(() => [AuditCandidateType], { description: 'Institutions over a consumption, floor-area or headcount threshold in the year with no audit in the last N years, most urgent first.' })

@@ -1,9 +1,9 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
 import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, Problems } from '../../errors/domain-errors';
-import { pageById, type Page, type PageArgs } from '../../graphql/relay';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { Institution } from '../registry/institution.entity';
@@ -63,10 +63,11 @@ export class AuditsService {
     return this.em.findOne(EnergyAudit, { $and: [{ id }, this.scopeWhere()] } as FilterQuery<EnergyAudit>);
   }
 
-  audits(institutionId: number | null, page: PageArgs): Promise<Page<EnergyAudit>> {
+  /** The audits this key may read (of one institution, when given) in a window ordered by id. */
+  audits(institutionId: number | null, window: PageWindow): Promise<WindowRows<EnergyAudit>> {
     const and: Record<string, unknown>[] = [this.scopeWhere()];
     if (institutionId) and.push({ institution: institutionId });
-    return pageById(this.em, EnergyAudit, { $and: and } as FilterQuery<EnergyAudit>, page);
+    return rowsById(this.em, EnergyAudit, { $and: and } as FilterQuery<EnergyAudit>, window);
   }
 
   async record(input: AuditInput): Promise<EnergyAudit> {

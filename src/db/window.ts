@@ -1,0 +1,112 @@
+import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
+import { ValidationError } from '../errors/domain-errors';
+
+/** The largest int4: ids and ranks a cursor may carry. */
+export const INT4_MAX = 2_147_483_647;
+
+/** A row's ordering key, as a cursor carries it. */
+export type CursorKey = (string | number)[];
+
+/**
+ * One page request, checked: `size` rows from the start (`backward` false) or from the end, between
+ * the `after` and `before` keys. Every mistake is BAD_USER_INPUT, all of them in one answer.
+ */
+export interface PageWindow {
+  size: number;
+  backward: boolean;
+  after: CursorKey | null;
+  before: CursorKey | null;
+}
+
+
+/** A list already in memory (sorted in the connection's order) cut to the window. */
+export function pageOfList<T>(all: T[], window: PageWindow, keyOf: (row: T) => CursorKey, compare: (key: CursorKey, row: T) => number): T[] {
+  let rows = all;
+  if (window.after) rows = rows.filter((r) => compare(window.after!, r) < 0);
+  if (window.before) rows = rows.filter((r) => compare(window.before!, r) > 0);
+  return window.backward ? rows.slice(-(window.size + 1)).reverse() : rows.slice(0, window.size + 1);
+}
+
+type Direction = 'asc' | 'desc';
+
+
+/**
+ * MikroORM conditions and order for a keyset window over `fields` (the connection's order, each
+ * `order`, the last one unique). `parse` turns a cursor's parts back into column values.
+ */
+export function keyset(window: PageWindow, fields: string[], parse: ((v: string | number, field: 'after' | 'before') => unknown)[], order: Direction = 'asc'): { where: object[]; orderBy: Record<string, Direction> } {
+  const beyond = (key: CursorKey, side: 'after' | 'before') => {
+    const forwardOp = (order === 'asc') === (side === 'after') ? '$gt' : '$lt';
+    const ors = fields.map((f, i) => {
+      const c: Record<string, unknown> = {};
+      for (let j = 0; j < i; j++) c[fields[j]] = parse[j](key[j], side);
+      c[f] = { [forwardOp]: parse[i](key[i], side) };
+      return c;
+    });
+    return ors.length === 1 ? ors[0] : { $or: ors };
+  };
+  const where: object[] = [];
+  if (window.after) where.push(beyond(window.after, 'after'));
+  if (window.before) where.push(beyond(window.before, 'before'));
+  const flip = (d: Direction): Direction => (d === 'asc' ? 'desc' : 'asc');
+  const dir = window.backward ? flip(order) : order;
+  return { where, orderBy: Object.fromEntries(fields.map((f) => [f, dir])) };
+}
+
+/** The same for one integer column in plain SQL; parameters are appended to `params`. */
+export function sqlKeyset(
+  window: PageWindow,
+  column: string,
+  params: unknown[],
+  order: Direction = 'asc',
+  key: (v: string | number, field: 'after' | 'before') => unknown = intKey,
+): { where: string[]; orderBy: string } {
+  const where: string[] = [];
+  const op = (side: 'after' | 'before') => ((order === 'asc') === (side === 'after') ? '>' : '<');
+  if (window.after) where.push(`${column} ${op('after')} $${params.push(key(window.after[0], 'after'))}`);
+  if (window.before) where.push(`${column} ${op('before')} $${params.push(key(window.before[0], 'before'))}`);
+  const asc = (order === 'asc') !== window.backward;
+  return { where, orderBy: `${column} ${asc ? 'ASC' : 'DESC'}` };
+}
+
+/** A cursor part that must be a row id or rank (int4): a forged one never reaches SQL out of range. */
+export function intKey(v: string | number, field = 'after'): number {
+  const n = typeof v === 'number' ? v : /^\d{1,10}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0 || n > INT4_MAX) throw ValidationError.single(field, 'not a cursor from this connection');
+  return n;
+}
+
+/** A cursor part that must be a bigint row id (readings, audit events), kept as its decimal string. */
+export function bigintKey(v: string | number, field = 'after'): string {
+  const ok = typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 : /^\d{1,18}$/.test(v);
+  if (!ok) throw ValidationError.single(field, 'not a cursor from this connection');
+  return String(v);
+}
+
+/** Timestamps a cursor may carry: what PostgreSQL and a JS Date both hold with room to spare. */
+const CURSOR_TIME_MIN = Date.UTC(1900, 0, 1);
+const CURSOR_TIME_MAX = Date.UTC(2200, 0, 1);
+
+/** A cursor part that must be an ISO timestamp within the years the hub holds. */
+export function dateKey(v: string | number, field = 'after'): Date {
+  const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
+  if (!(t >= CURSOR_TIME_MIN && t <= CURSOR_TIME_MAX)) throw ValidationError.single(field, 'not a cursor from this connection');
+  return new Date(t);
+}
+
+/**
+ * A window's rows, read one past its size in its direction (the extra row only says there is more
+ * that way), and how to count every row of the query (run only when asked).
+ */
+export interface WindowRows<T> {
+  rows: T[];
+  count: () => Promise<number>;
+}
+
+/** The rows of `entity` matching `where` in a window ordered by id: the common case for reference tables. */
+export async function rowsById<T extends { id: number }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, window: PageWindow): Promise<WindowRows<T>> {
+  const ks = keyset(window, ['id'], [intKey]);
+  const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<T>;
+  const rows = await em.find(entity, paged, { orderBy: ks.orderBy as never, limit: window.size + 1 });
+  return { rows: rows as T[], count: () => em.count(entity, where) };
+}
