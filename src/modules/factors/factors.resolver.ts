@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { Connection, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
+import { Connection, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { ConversionFactor } from './conversion-factor.entity';
 import { EmissionFactor } from './emission-factor.entity';
@@ -14,18 +14,21 @@ const UnitConversionConnection = Connection(UnitConversion, 'UnitConversion');
 @Resolver()
 export class FactorsResolver {
   @Query(() => ConversionFactorConnection, { description: 'Coefficients to standard coal, every version.' })
-  conversionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<ConversionFactor>> {
-    return new FactorsService(ctx.em, ctx.principal).conversionFactors(filter, page);
+  async conversionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<ConversionFactor>> {
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new FactorsService(ctx.em, ctx.principal).conversionFactors(filter, window), window);
   }
 
   @Query(() => EmissionFactorConnection, { description: 'CO2 emission factors, every version.' })
-  emissionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<EmissionFactor>> {
-    return new FactorsService(ctx.em, ctx.principal).emissionFactors(filter, page);
+  async emissionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<EmissionFactor>> {
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new FactorsService(ctx.em, ctx.principal).emissionFactors(filter, window), window);
   }
 
   @Query(() => UnitConversionConnection, { description: 'Unit conversions (densities, MWh to kWh), every version.' })
-  unitConversions(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<UnitConversion>> {
-    return new FactorsService(ctx.em, ctx.principal).unitConversions(filter, page);
+  async unitConversions(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<UnitConversion>> {
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new FactorsService(ctx.em, ctx.principal).unitConversions(filter, window), window);
   }
 
   @Mutation(() => ConversionFactor, { description: 'DRC: a new version of a coefficient; the current one ends the day it starts.' })

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, Problems } from '../../errors/domain-errors';
-import { pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
 import { UNITS_BY_CARRIER } from '../metering/metering.enums';
 import { Agency } from '../registry/agency.entity';
 import { Region } from '../registry/region.entity';
@@ -44,16 +44,16 @@ export class FactorsService {
     private readonly principal: Principal,
   ) {}
 
-  conversionFactors(filter: FactorFilter | undefined, page: PageArgs): Promise<Page<ConversionFactor>> {
-    return pageById(this.em, ConversionFactor, validOnWhere(filter) as FilterQuery<ConversionFactor>, page);
+  conversionFactors(filter: FactorFilter | undefined, window: PageWindow): Promise<WindowRows<ConversionFactor>> {
+    return rowsById(this.em, ConversionFactor, validOnWhere(filter) as FilterQuery<ConversionFactor>, window);
   }
 
-  emissionFactors(filter: FactorFilter | undefined, page: PageArgs): Promise<Page<EmissionFactor>> {
-    return pageById(this.em, EmissionFactor, validOnWhere(filter) as FilterQuery<EmissionFactor>, page);
+  emissionFactors(filter: FactorFilter | undefined, window: PageWindow): Promise<WindowRows<EmissionFactor>> {
+    return rowsById(this.em, EmissionFactor, validOnWhere(filter) as FilterQuery<EmissionFactor>, window);
   }
 
-  unitConversions(filter: FactorFilter | undefined, page: PageArgs): Promise<Page<UnitConversion>> {
-    return pageById(this.em, UnitConversion, validOnWhere(filter) as FilterQuery<UnitConversion>, page);
+  unitConversions(filter: FactorFilter | undefined, window: PageWindow): Promise<WindowRows<UnitConversion>> {
+    return rowsById(this.em, UnitConversion, validOnWhere(filter) as FilterQuery<UnitConversion>, window);
   }
 
   async addConversionFactor(input: ConversionFactorInput): Promise<ConversionFactor> {
