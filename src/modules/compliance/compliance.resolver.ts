@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
@@ -23,8 +23,9 @@ const AssessmentEntryConnection = Connection(AssessmentEntry, 'AssessmentEntry')
 @Resolver(() => QuotaStandard)
 export class QuotaResolver {
   @Query(() => QuotaStandardConnection, { description: 'Provincial quota standards, every version.' })
-  quotaStandards(@Args() page: PageArgs, @Arg('filter', () => QuotaFilter, { nullable: true }) filter: QuotaFilter | undefined, @Ctx() ctx: Context): Promise<Page<QuotaStandard>> {
-    return new ComplianceService(ctx.em, ctx.principal).quotaStandards(filter, page);
+  async quotaStandards(@Args() page: PageArgs, @Arg('filter', () => QuotaFilter, { nullable: true }) filter: QuotaFilter | undefined, @Ctx() ctx: Context): Promise<Page<QuotaStandard>> {
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new ComplianceService(ctx.em, ctx.principal).quotaStandards(filter, window), window);
   }
 
   @Mutation(() => QuotaStandard, { description: 'DRC adds energy quotas, WATER water quotas.' })
@@ -46,8 +47,10 @@ export class QuotaResolver {
 @Resolver(() => RectificationCase)
 export class RectificationResolver {
   @Query(() => RectificationCaseConnection, { description: 'Rectification cases this key may see.' })
-  rectificationCases(@Args() page: PageArgs, @Arg('filter', () => RectificationFilter, { nullable: true }) filter: RectificationFilter | undefined, @Ctx() ctx: Context): Promise<Page<RectificationCase>> {
-    return new ComplianceService(ctx.em, ctx.principal).rectificationCases(filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') }, page);
+  async rectificationCases(@Args() page: PageArgs, @Arg('filter', () => RectificationFilter, { nullable: true }) filter: RectificationFilter | undefined, @Ctx() ctx: Context): Promise<Page<RectificationCase>> {
+    const query = filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') };
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new ComplianceService(ctx.em, ctx.principal).rectificationCases(query, window), window);
   }
 
   @Mutation(() => RectificationCase, { description: 'The institution gives the cause and its measures.' })

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
 import { Agency } from '../registry/agency.entity';
 import { Region } from '../registry/region.entity';
 import { isWaterIndicator, RectificationStatus } from './compliance.enums';
@@ -25,7 +25,7 @@ export class ComplianceService {
     private readonly principal: Principal,
   ) {}
 
-  quotaStandards(filter: QuotaFilter | undefined, page: PageArgs): Promise<Page<QuotaStandard>> {
+  quotaStandards(filter: QuotaFilter | undefined, window: PageWindow): Promise<WindowRows<QuotaStandard>> {
     const where: Record<string, unknown> = {};
     if (filter?.indicator) where.indicator = filter.indicator;
     if (filter?.category) where.category = filter.category;
@@ -33,7 +33,7 @@ export class ComplianceService {
       where.yearFrom = { $lte: filter.year };
       where.$or = [{ yearTo: null }, { yearTo: { $gte: filter.year } }];
     }
-    return pageById(this.em, QuotaStandard, where as FilterQuery<QuotaStandard>, page);
+    return rowsById(this.em, QuotaStandard, where as FilterQuery<QuotaStandard>, window);
   }
 
   /** DRC sets energy quotas, WATER water quotas. Two standards may not cover the same key and year. */
@@ -83,7 +83,7 @@ export class ComplianceService {
     return quota;
   }
 
-  async rectificationCases(filter: RectificationQuery | undefined, page: PageArgs): Promise<Page<RectificationCase>> {
+  async rectificationCases(filter: RectificationQuery | undefined, window: PageWindow): Promise<WindowRows<RectificationCase>> {
     const scope = readInstitutions(this.principal, 'rectification');
     if (!scope) throw new ForbiddenError('this key may not read rectification cases');
     const where: Record<string, unknown> = {};
@@ -91,7 +91,7 @@ export class ComplianceService {
     if (filter?.year) where.year = filter.year;
     if (filter?.status) where.status = filter.status;
     if (filter?.institutionId) where.institution = { $in: [filter.institutionId].filter((id) => scope.kind === 'all' || scope.ids.includes(id)) };
-    return pageById(this.em, RectificationCase, where as FilterQuery<RectificationCase>, page);
+    return rowsById(this.em, RectificationCase, where as FilterQuery<RectificationCase>, window);
   }
 
   private async caseFor(id: number): Promise<RectificationCase> {
