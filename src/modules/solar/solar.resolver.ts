@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
+import { Connection, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow } from '../../graphql/relay';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import type { Context } from '../../graphql/context';
 import { PeriodInput, resolvePeriod } from '../accounting/period';
@@ -23,8 +23,10 @@ const pvFilter = (f: PvFilter | undefined): PvFilterInput | undefined =>
 @Resolver(() => PvProject)
 export class SolarResolver {
   @Query(() => PvProjectConnection)
-  pvProjects(@Args() page: PageArgs, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<Page<PvProject>> {
-    return new SolarService(ctx.db, ctx.em, ctx.principal).projects(pvFilter(filter), page);
+  async pvProjects(@Args() page: PageArgs, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<Page<PvProject>> {
+    const query = pvFilter(filter);
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new SolarService(ctx.db, ctx.em, ctx.principal).projects(query, window), window);
   }
 
   @Query(() => PvProgramme)

@@ -6,7 +6,7 @@ import { ForbiddenError, ValidationError } from '../../errors/domain-errors';
 import { add, decimalOfNumber, decimalToNumber, mul, parseDecimal, ZERO, type Dec } from '../../figures/decimal';
 import { sumYuan } from '../../figures/money';
 import { divideExact, sumExact } from '../../figures/precision';
-import { pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
 import { MIN_GROUP } from '../accounting/disclosure';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
 import { loadFactorTable } from '../factors/reference';
@@ -103,11 +103,11 @@ export class SolarService {
     return this.em.findOneOrFail(PvProject, id);
   }
 
-  projects(filter: PvFilterInput | undefined, page: PageArgs): Promise<Page<PvProject>> {
+  projects(filter: PvFilterInput | undefined, window: PageWindow): Promise<WindowRows<PvProject>> {
     const and: Record<string, unknown>[] = [this.rowWhere()];
     if (filter?.institutionId) and.push({ institution: filter.institutionId });
     if (filter?.status) and.push({ status: filter.status });
-    return pageById(this.em, PvProject, { $and: and } as FilterQuery<PvProject>, page);
+    return rowsById(this.em, PvProject, { $and: and } as FilterQuery<PvProject>, window);
   }
 
   /** Generation of projects' meters over local months, with the CO2 it avoided at the grid factor of each month. */
