@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { canReadContractRow } from '../../access/guard';
-import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow } from '../../graphql/relay';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import type { Context } from '../../graphql/context';
 import { filterIterable } from '../realtime/filter-iterable';
@@ -20,8 +20,10 @@ const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.
 @Resolver(() => EpcContract)
 export class EpcResolver {
   @Query(() => EpcContractConnection, { description: 'EPC contracts this key may see (an ESCO: its own).' })
-  epcContracts(@Args() page: PageArgs, @Arg('filter', () => EpcContractFilter, { nullable: true }) filter: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<Page<EpcContract>> {
-    return svc(ctx).contracts(filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId'), escoId: decodeOptionalIntId(filter.escoId, 'Esco', 'filter.escoId') }, page);
+  async epcContracts(@Args() page: PageArgs, @Arg('filter', () => EpcContractFilter, { nullable: true }) filter: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<Page<EpcContract>> {
+    const query = filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId'), escoId: decodeOptionalIntId(filter.escoId, 'Esco', 'filter.escoId') };
+    const window = pageWindow(page, 1);
+    return pageOfRows(await svc(ctx).contracts(query, window), window);
   }
 
   @Query(() => EpcContract)

@@ -5,7 +5,7 @@ import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
 import { EnergyAudit } from '../audits/energy-audit.entity';
 import { creditCodeProblem } from '../registry/credit-code';
 import { Institution } from '../registry/institution.entity';
@@ -68,11 +68,11 @@ export class EpcService {
     return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
   }
 
-  escos(page: PageArgs): Promise<Page<Esco>> {
+  escos(window: PageWindow): Promise<WindowRows<Esco>> {
     const scope = readScope(this.principal, 'esco');
     if (scope === null || scope === 'aggregate') throw new ForbiddenError('this key may not read ESCOs');
     const where = scope === 'esco' ? { id: this.principal.escoId ?? 0 } : {};
-    return pageById(this.em, Esco, where as FilterQuery<Esco>, page);
+    return rowsById(this.em, Esco, where as FilterQuery<Esco>, window);
   }
 
   async createEsco(name: string, nameZh: string, creditCode: string): Promise<Esco> {
@@ -89,14 +89,14 @@ export class EpcService {
     return esco;
   }
 
-  contracts(filter: EpcContractQuery | undefined, page: PageArgs): Promise<Page<EpcContract>> {
+  contracts(filter: EpcContractQuery | undefined, window: PageWindow): Promise<WindowRows<EpcContract>> {
     const where: Record<string, unknown> = { ...this.scopeWhere() };
     const and: Record<string, unknown>[] = [where];
     if (filter?.institutionId) and.push({ institution: filter.institutionId });
     if (filter?.escoId) and.push({ esco: filter.escoId });
     if (filter?.status) and.push({ status: filter.status });
     if (filter?.type) and.push({ type: filter.type });
-    return pageById(this.em, EpcContract, { $and: and } as FilterQuery<EpcContract>, page);
+    return rowsById(this.em, EpcContract, { $and: and } as FilterQuery<EpcContract>, window);
   }
 
   /** The row scope of `scopeWhere` as a test of one loaded contract (FORBIDDEN at once for a key that reads none). */

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { Connection, PageArgs, type Page } from '../../graphql/relay';
+import { Connection, PageArgs, pageOfRows, pageWindow, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { EpcService } from './epc.service';
 import { Esco } from './esco.entity';
@@ -10,8 +10,9 @@ const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.
 @Resolver(() => Esco)
 export class EscoResolver {
   @Query(() => EscoConnection, { description: 'Energy service companies.' })
-  escos(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<Esco>> {
-    return svc(ctx).escos(page);
+  async escos(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<Esco>> {
+    const window = pageWindow(page, 1);
+    return pageOfRows(await svc(ctx).escos(window), window);
   }
 
   @Mutation(() => Esco, { description: 'GOA registers an ESCO (credit code checked).' })
