@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeIntId, decodeOptionalIntId, PageArgs, type Page } from '../../graphql/relay';
+import { decodeIntId, decodeOptionalIntId, PageArgs, pageOfRows, pageWindow, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { ForbiddenError } from '../../errors/domain-errors';
 import { Carrier } from '../metering/metering.enums';
@@ -15,12 +15,14 @@ import { InstitutionConnection } from './registry.types';
 @Resolver(() => Institution)
 export class InstitutionResolver {
   @Query(() => InstitutionConnection, { description: 'Institutions this key may see, oldest first.' })
-  institutions(
+  async institutions(
     @Args() page: PageArgs,
     @Arg('filter', () => InstitutionFilter, { nullable: true }) filter: InstitutionFilter | undefined,
     @Ctx() ctx: Context,
   ): Promise<Page<Institution>> {
-    return new RegistryService(ctx.em, ctx.principal).institutions(filter && { ...filter, regionId: decodeOptionalIntId(filter.regionId, 'Region', 'filter.regionId') }, page);
+    const query = filter && { ...filter, regionId: decodeOptionalIntId(filter.regionId, 'Region', 'filter.regionId') };
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new RegistryService(ctx.em, ctx.principal).institutions(query, window), window);
   }
 
   @Query(() => Institution)

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { NotFoundError } from '../../errors/domain-errors';
-import { decodeIntId, decodeOptionalIntId, PageArgs, type Page } from '../../graphql/relay';
+import { decodeIntId, decodeOptionalIntId, PageArgs, pageOfRows, pageWindow, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { Region } from './region.entity';
 import { RegionFilter } from './registry.inputs';
@@ -10,8 +10,10 @@ import { RegionConnection } from './registry.types';
 @Resolver(() => Region)
 export class RegionResolver {
   @Query(() => RegionConnection, { description: 'Regions (province, city, counties), filtered by level or parent.' })
-  regions(@Args() page: PageArgs, @Arg('filter', () => RegionFilter, { nullable: true }) filter: RegionFilter | undefined, @Ctx() ctx: Context): Promise<Page<Region>> {
-    return new RegistryService(ctx.em, ctx.principal).regions(filter && { ...filter, parentId: decodeOptionalIntId(filter.parentId, 'Region', 'filter.parentId') }, page);
+  async regions(@Args() page: PageArgs, @Arg('filter', () => RegionFilter, { nullable: true }) filter: RegionFilter | undefined, @Ctx() ctx: Context): Promise<Page<Region>> {
+    const query = filter && { ...filter, parentId: decodeOptionalIntId(filter.parentId, 'Region', 'filter.parentId') };
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new RegistryService(ctx.em, ctx.principal).regions(query, window), window);
   }
 
   @Query(() => Region)

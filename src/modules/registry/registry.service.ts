@@ -2,7 +2,8 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { assertCanReadRows, assertCanWrite, canReadRows, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { decodeIntId, pageById, type Page, type PageArgs } from '../../graphql/relay';
+import { decodeIntId } from '../../graphql/relay';
+import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
 import { creditCodeProblem } from './credit-code';
 import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
@@ -50,11 +51,11 @@ export class RegistryService {
     return regionSubtreeIds(this.em, regionId);
   }
 
-  async regions(filter: RegionQuery | undefined, page: PageArgs): Promise<Page<Region>> {
+  async regions(filter: RegionQuery | undefined, window: PageWindow): Promise<WindowRows<Region>> {
     const where: FilterQuery<Region> = {};
     if (filter?.level) where.level = filter.level;
     if (filter?.parentId) where.parent = filter.parentId;
-    return pageById(this.em, Region, where, page);
+    return rowsById(this.em, Region, where, window);
   }
 
   private async institutionWhere(filter: InstitutionQuery | undefined): Promise<FilterQuery<Institution> | null> {
@@ -79,10 +80,10 @@ export class RegistryService {
     return where;
   }
 
-  async institutions(filter: InstitutionQuery | undefined, page: PageArgs): Promise<Page<Institution>> {
+  async institutions(filter: InstitutionQuery | undefined, window: PageWindow): Promise<WindowRows<Institution>> {
     const where = await this.institutionWhere(filter);
     if (!where) throw new ForbiddenError('this key may not list institutions');
-    return pageById(this.em, Institution, where, page);
+    return rowsById(this.em, Institution, where, window);
   }
 
   /** One institution the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
