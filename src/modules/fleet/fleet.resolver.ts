@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeIntId, decodeOptionalIntId, PageArgs, toGlobalId, type Page } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, PageArgs, pageOfRows, pageWindow, toGlobalId, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { TOPICS } from '../realtime/pubsub';
 import { filterIterable } from '../realtime/filter-iterable';
@@ -23,23 +23,28 @@ const svc = (ctx: Context) => new FleetService(ctx.db, ctx.em, ctx.principal);
 @Resolver(() => Vehicle)
 export class FleetResolver {
   @Query(() => VehicleConnection, { description: 'Vehicles of the fleets this key may see.' })
-  vehicles(@Args() page: PageArgs, @Arg('filter', () => VehicleFilter, { nullable: true }) filter: VehicleFilter | undefined, @Ctx() ctx: Context): Promise<Page<Vehicle>> {
-    return svc(ctx).vehicles(filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') }, page);
+  async vehicles(@Args() page: PageArgs, @Arg('filter', () => VehicleFilter, { nullable: true }) filter: VehicleFilter | undefined, @Ctx() ctx: Context): Promise<Page<Vehicle>> {
+    const query = filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') };
+    const window = pageWindow(page, 1);
+    return pageOfRows(await svc(ctx).vehicles(query, window), window);
   }
 
   @Query(() => VehicleEnergyRecordConnection, { description: 'Refuellings and chargings, oldest recorded first.' })
-  vehicleEnergyRecords(@Args() page: PageArgs, @Arg('filter', () => VehicleEnergyFilter, { nullable: true }) filter: VehicleEnergyFilter | undefined, @Ctx() ctx: Context): Promise<Page<VehicleEnergyRecord>> {
+  async vehicleEnergyRecords(@Args() page: PageArgs, @Arg('filter', () => VehicleEnergyFilter, { nullable: true }) filter: VehicleEnergyFilter | undefined, @Ctx() ctx: Context): Promise<Page<VehicleEnergyRecord>> {
     const query = filter && {
       ...filter,
       vehicleId: decodeOptionalIntId(filter.vehicleId, 'Vehicle', 'filter.vehicleId'),
       institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId'),
     };
-    return svc(ctx).energyRecords(query, page);
+    const window = pageWindow(page, 1);
+    return pageOfRows(await svc(ctx).energyRecords(query, window), window);
   }
 
   @Query(() => ChargingPointConnection)
-  chargingPoints(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<ChargingPoint>> {
-    return svc(ctx).chargingPoints(decodeOptionalIntId(institutionId, 'Institution', 'institutionId'), page);
+  async chargingPoints(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<ChargingPoint>> {
+    const institution = decodeOptionalIntId(institutionId, 'Institution', 'institutionId');
+    const window = pageWindow(page, 1);
+    return pageOfRows(await svc(ctx).chargingPoints(institution, window), window);
   }
 
   @Mutation(() => Vehicle, { description: 'GOA or the institution registers a vehicle of its fleet.' })

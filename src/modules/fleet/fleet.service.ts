@@ -3,7 +3,7 @@ import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
-import { intKey, keyset, pageById, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
 import { inTransaction } from '../../db/transaction';
 import { closedYearsOfService, markClosedYearsInEm } from '../accounting/closed-years';
 import { flushAudited } from '../audit/audit.service';
@@ -72,22 +72,22 @@ export class FleetService {
     return this.em.findOne(ChargingPoint, { $and: [{ id }, this.rowWhere('institution')] } as FilterQuery<ChargingPoint>);
   }
 
-  vehicles(filter: VehicleQuery | undefined, page: PageArgs): Promise<Page<Vehicle>> {
+  vehicles(filter: VehicleQuery | undefined, window: PageWindow): Promise<WindowRows<Vehicle>> {
     const and: Record<string, unknown>[] = [this.rowWhere('institution')];
     if (filter?.institutionId) and.push({ institution: filter.institutionId });
     if (filter?.inServiceOn) {
       and.push({ inServiceOn: { $lte: filter.inServiceOn } }, { $or: [{ outOfServiceOn: null }, { outOfServiceOn: { $gt: filter.inServiceOn } }] });
     }
-    return pageById(this.em, Vehicle, { $and: and } as FilterQuery<Vehicle>, page);
+    return rowsById(this.em, Vehicle, { $and: and } as FilterQuery<Vehicle>, window);
   }
 
-  chargingPoints(institutionId: number | null, page: PageArgs): Promise<Page<ChargingPoint>> {
+  chargingPoints(institutionId: number | null, window: PageWindow): Promise<WindowRows<ChargingPoint>> {
     const and: Record<string, unknown>[] = [this.rowWhere('institution')];
     if (institutionId) and.push({ institution: institutionId });
-    return pageById(this.em, ChargingPoint, { $and: and } as FilterQuery<ChargingPoint>, page);
+    return rowsById(this.em, ChargingPoint, { $and: and } as FilterQuery<ChargingPoint>, window);
   }
 
-  async energyRecords(filter: VehicleEnergyQuery | undefined, page: PageArgs): Promise<Page<VehicleEnergyRecord>> {
+  async energyRecords(filter: VehicleEnergyQuery | undefined, window: PageWindow): Promise<WindowRows<VehicleEnergyRecord>> {
     const and: Record<string, unknown>[] = [this.rowWhere('vehicle')];
     const problems = new Problems();
     for (const f of ['from', 'to'] as const) if (filter?.[f] && !isDay(filter[f]!)) problems.add(`filter.${f}`, 'a day, YYYY-MM-DD');
@@ -96,12 +96,7 @@ export class FleetService {
     if (filter?.institutionId) and.push({ vehicle: { institution: filter.institutionId } });
     if (filter?.from) and.push({ day: { $gte: filter.from } });
     if (filter?.to) and.push({ day: { $lt: filter.to } });
-    const w = pageWindow(page, 1);
-    const ks = keyset(w, ['id'], [intKey]);
-    const where = { $and: and } as FilterQuery<VehicleEnergyRecord>;
-    const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<VehicleEnergyRecord>;
-    const rows = await this.em.find(VehicleEnergyRecord, paged, { orderBy: ks.orderBy as never, limit: w.size + 1 });
-    return toPage(rows, w, () => this.em.count(VehicleEnergyRecord, where), (r) => [r.id]);
+    return rowsById(this.em, VehicleEnergyRecord, { $and: and } as FilterQuery<VehicleEnergyRecord>, window);
   }
 
   private checkDates(problems: Problems, inServiceOn: string, outOfServiceOn: string | null | undefined): void {
