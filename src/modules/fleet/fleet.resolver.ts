@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeIntId, decodeOptionalIntId, PageArgs, pageOfRows, pageWindow, toGlobalId, type Page } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, PageArgs, pageOfRows, pageWindow, toGlobalId, toPage, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { TOPICS } from '../realtime/pubsub';
 import { filterIterable } from '../realtime/filter-iterable';
@@ -37,7 +37,8 @@ export class FleetResolver {
       institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId'),
     };
     const window = pageWindow(page, 1);
-    return pageOfRows(await svc(ctx).energyRecords(query, window), window);
+    const found = await svc(ctx).energyRecords(query, window);
+    return toPage(found.rows, window, found.count, (r) => [r.id]);
   }
 
   @Query(() => ChargingPointConnection)

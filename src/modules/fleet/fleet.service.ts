@@ -3,7 +3,7 @@ import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
-import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
+import { intKey, keyset, rowsById, type PageWindow, type WindowRows } from '../../db/window';
 import { inTransaction } from '../../db/transaction';
 import { closedYearsOfService, markClosedYearsInEm } from '../accounting/closed-years';
 import { flushAudited } from '../audit/audit.service';
@@ -96,7 +96,11 @@ export class FleetService {
     if (filter?.institutionId) and.push({ vehicle: { institution: filter.institutionId } });
     if (filter?.from) and.push({ day: { $gte: filter.from } });
     if (filter?.to) and.push({ day: { $lt: filter.to } });
-    return rowsById(this.em, VehicleEnergyRecord, { $and: and } as FilterQuery<VehicleEnergyRecord>, window);
+    const ks = keyset(window, ['id'], [intKey]);
+    const where = { $and: and } as FilterQuery<VehicleEnergyRecord>;
+    const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<VehicleEnergyRecord>;
+    const rows = await this.em.find(VehicleEnergyRecord, paged, { orderBy: ks.orderBy as never, limit: window.size + 1 });
+    return { rows, count: () => this.em.count(VehicleEnergyRecord, where) };
   }
 
   private checkDates(problems: Problems, inServiceOn: string, outOfServiceOn: string | null | undefined): void {
