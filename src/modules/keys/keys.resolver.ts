@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { KeyRole } from '../../access/access.enums';
 import { assertCanWrite } from '../../access/guard';
-import { decodeIntId, decodeOptionalIntId, type Page, PageArgs, toGlobalId } from '../../graphql/relay';
+import { decodeIntId, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow, toGlobalId } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { TOPICS } from '../realtime/pubsub';
 import { Agency } from '../registry/agency.entity';
@@ -32,7 +32,8 @@ export class ApiKeyResolver {
   @Query(() => ApiKeyConnection, { description: 'API keys (GOA admins only), newest first.' })
   async apiKeys(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKey>> {
     assertCanWrite(ctx.principal, 'apiKey', null);
-    return new ApiKeyService(ctx.em, ctx.principal).list(page);
+    const window = pageWindow(page, 1);
+    return pageOfRows(await new ApiKeyService(ctx.em, ctx.principal).list(window), window);
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'Creates a key for an agency or an institution (GOA admins only).' })

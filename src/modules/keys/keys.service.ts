@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/domain-errors';
-import { intKey, keyset, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { intKey, keyset, type PageWindow, type WindowRows } from '../../db/window';
 import { KeyRole } from '../../access/access.enums';
 import { hashKey, newKeyString } from '../../access/key-auth';
 import type { Principal } from '../../access/principal';
@@ -40,11 +40,11 @@ export class ApiKeyService {
   ) {}
 
   /** Keys, newest first (the caller has checked that its key may manage keys). */
-  async list(page: PageArgs): Promise<Page<ApiKey>> {
-    const w = pageWindow(page, 1);
-    const ks = keyset(w, ['id'], [intKey], 'desc');
-    const rows = await this.em.find(ApiKey, { $and: ks.where } as FilterQuery<ApiKey>, { orderBy: ks.orderBy, limit: w.size + 1 });
-    return toPage(rows, w, () => this.em.count(ApiKey, {}), (k) => [k.id]);
+  /** Keys newest first, in a window. */
+  async list(window: PageWindow): Promise<WindowRows<ApiKey>> {
+    const ks = keyset(window, ['id'], [intKey], 'desc');
+    const rows = await this.em.find(ApiKey, { $and: ks.where } as FilterQuery<ApiKey>, { orderBy: ks.orderBy, limit: window.size + 1 });
+    return { rows, count: () => this.em.count(ApiKey, {}) };
   }
 
   /** The agency a key of that agency code belongs to (`viewer.agency`). */
