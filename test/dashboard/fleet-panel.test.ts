@@ -5,12 +5,13 @@
  * where they are counts and shares), and follows a charging and a recycling record live. PUBLIC sees
  * the city's aggregates, WATER neither part. Needs `npm run build` first (the hub serves dist/dashboard).
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   CreateApiKeyDocument, CreateVehicleDocument, IngestVehicleEnergyDocument, RecordRecyclingDocument, SetCityTargetDocument, type CreateVehicleInput,
 } from '../../src/generated/graphql';
 import { FLEET, RECYCLING, type FleetResult, type RecyclingResult } from '../../src/dashboard/app/queries';
 import { createSchool } from '../helpers/fixtures';
+import { openPage, until } from '../helpers/browser';
 import { startTestHub, type TestHub } from '../helpers/hub';
 import { testLog } from '../helpers/log';
 
@@ -70,24 +71,13 @@ beforeAll(async () => {
     expect((await t.gql(SetCityTargetDocument, { input: { year: YEAR, kind, value } }, t.keys.goa)).errors).toBeUndefined();
   }
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.context().setDefaultTimeout(60_000);
+  ({ browser, page } = await openPage());
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-/** Polls from the test side (the page's CSP forbids the eval that waitForFunction needs); the limit bounds a hang. */
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The page's number formats (i18n.ts: one decimal at most, per language), as the oracle for what the API's figures look like on screen. */
 function formats(lang: 'zh' | 'en') {

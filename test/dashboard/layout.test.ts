@@ -7,7 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openPage, until } from '../helpers/browser';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
 const OUT = path.resolve(__dirname, '../../test-output');
@@ -24,9 +25,7 @@ beforeAll(async () => {
   fs.mkdirSync(OUT, { recursive: true });
   t = await startTestHub();
   baseUrl = t.hub.url.replace(/\/graphql$/, '');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.context().setDefaultTimeout(60_000);
+  ({ browser, page } = await openPage());
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(m.text());
@@ -37,15 +36,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-/** Polls from the test side (the page's CSP forbids the eval that waitForFunction needs); the limit bounds a hang. */
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * Problems a reader would see, measured in the page: the page scrolling sideways, an element outside the

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { print } from 'graphql';
 import {
   AggregateRecyclingDocument, AggregateTargetsDocument, CorrectRecyclingRecordDocument, CreateInstitutionDocument, InstitutionTargetsDocument, InstitutionsRecyclingDocument,
-  RecalculateYearDocument, RecordRecyclingDocument, RecyclingChangedDocument, SetCityTargetDocument, type RecyclingRowInput,
+  RecalculateYearDocument, RecordRecyclingDocument, RecyclingChangedDocument, SetCityTargetDocument,
 } from '../../src/generated/graphql';
 import { toGlobalId } from '../../src/graphql/relay';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
 import { cli } from '../helpers/cli';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
+import { handWorkedMonth, recyclingRow } from '../helpers/recycling';
 import { listen, waitFor } from '../helpers/live';
 
 /**
@@ -23,7 +24,7 @@ let b: string;
 let longhui: string;
 let longhuiId: number;
 
-const row = (institutionId: string, month: string, stream: string, disposition: string, quantityKg: number) => ({ institutionId, month, stream, disposition, quantityKg }) as RecyclingRowInput;
+const row = recyclingRow;
 const MARCH = { year: 2025, month: 3 };
 const recordId = async (institution: string, month: string, stream: string, disposition: string) => {
   const [r] = await t.sql<{ id: number }>('SELECT id FROM recycling_record WHERE institution_id = $1 AND month = $2 AND stream = $3 AND disposition = $4', [
@@ -59,17 +60,7 @@ beforeAll(async () => {
   };
   a = await school(1);
   b = await school(2);
-  const rows = [
-    row(a, '2025-03-01', 'PAPER', 'RECYCLED', 120.5),
-    row(a, '2025-03-01', 'PAPER', 'LANDFILLED', 30),
-    row(a, '2025-03-01', 'PLASTICS', 'RECYCLED', 40.25),
-    row(a, '2025-03-01', 'PLASTICS', 'INCINERATED', 59.75),
-    row(a, '2025-03-01', 'KITCHEN_WASTE', 'RECYCLED', 200),
-    row(a, '2025-03-01', 'KITCHEN_WASTE', 'LANDFILLED', 50.125),
-    row(a, '2025-03-01', 'E_WASTE', 'RECYCLED', 0.1),
-    row(a, '2025-03-01', 'E_WASTE', 'INCINERATED', 0.2),
-    row(b, '2025-03-01', 'PAPER', 'RECYCLED', 100),
-  ];
+  const rows = [...handWorkedMonth(a, '2025-03-01'), row(b, '2025-03-01', 'PAPER', 'RECYCLED', 100)];
   const r = await t.gql(RecordRecyclingDocument, { input: { rows } }, t.keys.goa);
   expect(r.errors).toBeUndefined();
   expect(r.data!.recordRecycling).toEqual({ accepted: 9, duplicates: 0, closedYearRows: 0, closedYears: [] });

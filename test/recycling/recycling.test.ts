@@ -4,12 +4,13 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { print } from 'graphql';
 import {
-  AggregateRecyclingDocument, InstitutionsRecyclingDocument, RecordRecyclingDocument, RecyclingChangedDocument, RecyclingRecordsDocument, type RecyclingRowInput,
+  AggregateRecyclingDocument, InstitutionsRecyclingDocument, RecordRecyclingDocument, RecyclingChangedDocument, RecyclingRecordsDocument,
 } from '../../src/generated/graphql';
 import { toGlobalId } from '../../src/graphql/relay';
 import { cli } from '../helpers/cli';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 import { listen, waitFor } from '../helpers/live';
+import { handWorkedMonth, recyclingRow } from '../helpers/recycling';
 
 let t: TestHub;
 let dir: string;
@@ -20,7 +21,7 @@ let longhuiId: number;
 
 const count = async () => (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM recycling_record'))[0].n;
 const stored = () => t.sql<{ k: string }>(`SELECT institution_id || ' ' || month || ' ' || stream || ' ' || disposition || ' ' || quantity_kg AS k FROM recycling_record ORDER BY id`);
-const row = (institutionId: string, month: string, stream: string, disposition: string, quantityKg: number) => ({ institutionId, month, stream, disposition, quantityKg }) as RecyclingRowInput;
+const row = recyclingRow;
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -39,17 +40,7 @@ afterAll(async () => {
 
 describe('figures', () => {
   it('works out a month by hand: kg by stream and disposition summed exactly, the rate a ratio of the sums', async () => {
-    const rows = [
-      row(longhui, '2025-03-01', 'PAPER', 'RECYCLED', 120.5),
-      row(longhui, '2025-03-01', 'PAPER', 'LANDFILLED', 30),
-      row(longhui, '2025-03-01', 'PLASTICS', 'RECYCLED', 40.25),
-      row(longhui, '2025-03-01', 'PLASTICS', 'INCINERATED', 59.75),
-      row(longhui, '2025-03-01', 'KITCHEN_WASTE', 'RECYCLED', 200),
-      row(longhui, '2025-03-01', 'KITCHEN_WASTE', 'LANDFILLED', 50.125),
-      // 0.1 + 0.2 is 0.30000000000000004 in floats: the sums are numeric.
-      row(longhui, '2025-03-01', 'E_WASTE', 'RECYCLED', 0.1),
-      row(longhui, '2025-03-01', 'E_WASTE', 'INCINERATED', 0.2),
-    ];
+    const rows = handWorkedMonth(longhui, '2025-03-01');
     const r = await t.gql(RecordRecyclingDocument, { input: { rows } }, t.keys.hospital);
     expect(r.errors).toBeUndefined();
     expect(r.data!.recordRecycling).toEqual({ accepted: 8, duplicates: 0, closedYearRows: 0, closedYears: [] });
