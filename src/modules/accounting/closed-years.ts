@@ -33,14 +33,14 @@ export async function markClosedYearRows(spans: ClosedSpan[], client: pg.ClientB
   const perYear = new Map<number, number>();
   let hit = 0;
   for (const r of rows) {
-    let any = false;
+    let inClosedYear = false;
     for (const s of spans) {
       if (r.start < s.to && r.end > s.from) {
         perYear.set(s.year, (perYear.get(s.year) ?? 0) + 1);
-        any = true;
+        inClosedYear = true;
       }
     }
-    if (any) hit++;
+    if (inClosedYear) hit++;
   }
   return hit ? mark(client, hit, perYear) : NO_CLOSED_YEAR_ROWS;
 }
