@@ -2,6 +2,7 @@
  * Issue 7: the hub against PostGraphile 4 serving the same PostgreSQL tables, from one run.
  *
  *   npm run build && node dist/bench/peer.bench.js [seconds per run, default 10]
+ *   PEER_SHAPES=lookup,list,indicators PEER_CLIENTS=1,8 node dist/bench/peer.bench.js 5   (a subset)
  *
  * Both servers run in their own process on one database with the demo loaded; a third process
  * (this one) sends the load: CONCURRENCY clients with keep-alive for a fixed time per shape. Three
@@ -25,7 +26,10 @@ import { seedDemo } from '../src/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
 import { fmt, percentile, postgresCpuMs, processCpuMs, runBench, startHub } from './lib';
 
-const CONCURRENCY = [1, 8];
+const CONCURRENCY = (process.env.PEER_CLIENTS ?? '1,8').split(',').map(Number);
+/** Which shapes to run (lookup, list, indicators), so work on one shape can be measured alone. */
+const SHAPES = (process.env.PEER_SHAPES ?? 'lookup,list,indicators').split(',');
+const SHAPE_KEYS = ['lookup', 'list', 'indicators'];
 
 /** The function PostGraphile exposes as `departmentIndicators(year)`. */
 const PEER_SQL = `
@@ -191,18 +195,22 @@ async function runPeer(url: string, port: number): Promise<void> {
       if (req.url === '/statements') return res.end(String(statements));
       void handler(req, res); // its own errors answer the request
     })
-    .listen(port, '127.0.0.1', () => console.log(`peer ready on ${port}`));
+    .listen(port, '127.0.0.1', function (this: http.Server) {
+      console.log(`peer ready on ${(this.address() as { port: number }).port}`);
+    });
 }
 
-function startPeer(url: string, port: number): Promise<ChildProcess> {
+/** Starts PostGraphile on a free port; resolves with the process and its port. */
+function startPeer(url: string, port: number): Promise<{ proc: ChildProcess; port: number }> {
   const proc = spawn(process.execPath, [__filename, '--peer', url, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   process.once('exit', () => proc.kill());
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`PostGraphile exited with ${code}`)));
     proc.stdout!.on('data', (c: Buffer) => {
-      if (c.toString().includes('peer ready')) {
+      const ready = /peer ready on (\d+)/.exec(c.toString());
+      if (ready) {
         proc.removeAllListeners('exit');
-        resolve(proc);
+        resolve({ proc, port: Number(ready[1]) });
       }
     });
   });
@@ -225,16 +233,17 @@ async function main(): Promise<void> {
     // A budget no run can spend: every answer is a 200 and only the bookkeeping is measured.
     const env = { DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, EWC_DEMO: '1', EWC_BUDGET_ADMIN: '1000000000' };
     // First-time questions: a hub without the response cache; repeated questions: a hub with it.
-    const cold = await startHub({ ...env, PORT: '4631', EWC_RESPONSE_CACHE: 'off' });
-    const warm = await startHub({ ...env, PORT: '4633' });
+    const cold = await startHub({ ...env, PORT: '0', EWC_RESPONSE_CACHE: 'off' });
+    const warm = await startHub({ ...env, PORT: '0' });
     const hub = cold;
     const goa = hub.keys['GOA admin'];
     const pgPool = new pg.Pool({ connectionString: server.url, max: 1 });
     const pgCpu = () => postgresCpuMs(pgPool);
-    peer = await startPeer(server.url, 4632);
-    const peerUrl = 'http://127.0.0.1:4632/graphql';
+    const started = await startPeer(server.url, 0);
+    peer = started.proc;
+    const peerUrl = `http://127.0.0.1:${started.port}/graphql`;
     const countOf = (h: { url: string }) => async () => Number(/^ewc_sql_statements_total (\d+)/m.exec(await get(h.url.replace('/graphql', '/metrics')))![1]);
-    const peerCount = async () => Number(await get('http://127.0.0.1:4632/statements'));
+    const peerCount = async () => Number(await get(`http://127.0.0.1:${started.port}/statements`));
 
     // Same answers first: the departments' energy and water add up to the same totals.
     const ours = (await request(hub.url, goa, JSON.stringify({ query: shapes('', 0, 100)[2].hub.query }))).indicators.nodes;
@@ -247,6 +256,7 @@ async function main(): Promise<void> {
     const globalId = Buffer.from(`Institution:${rows[0].id}`).toString('base64url');
     const lines: string[] = [];
     for (const [i, shape] of shapes(globalId, rows[0].id, 100).entries()) {
+      if (!SHAPES.includes(SHAPE_KEYS[i])) continue;
       const small = shapes(globalId, rows[0].id, 10)[i];
       const stPeer = [await statementsPer(peerUrl, null, small.peer, peerCount), await statementsPer(peerUrl, null, shape.peer, peerCount)];
       for (const clients of CONCURRENCY) {
