@@ -111,3 +111,30 @@ describe('nodes(ids)', () => {
     expect(bad.errors!.map((e) => [e.path!.join('.'), e.extensions!.code])).toEqual([['nodes.1', 'BAD_USER_INPUT']]);
   });
 });
+
+describe('which mistake answers first when a request has several', () => {
+  it('keeps the order: FORBIDDEN, then the filter and period, then the paging (issue 16 moved the decoding, not the order)', async () => {
+    const meter = await meterId(t, 'SY-hosp-longhui-E1');
+    const garbage = 'garbage';
+    const cases: [string, Record<string, unknown>, string, string, string[] | null][] = [
+      ['{ auditEvents(first: 0) { nodes { id } } }', {}, t.keys.public, 'FORBIDDEN', null],
+      ['query($op: String) { auditEvents(first: 0, filter: { operation: $op }) { nodes { id } } }', { op: 'x'.repeat(101) }, t.keys.goa, 'BAD_USER_INPUT', ['filter.operation']],
+      ['{ indicators(period: { year: 1999 }, first: 0) { nodes { __typename } } }', {}, t.keys.public, 'FORBIDDEN', null],
+      ['{ indicators(period: { year: 1999 }, first: 0) { nodes { __typename } } }', {}, t.keys.goa, 'BAD_USER_INPUT', ['period.year']],
+      ['query($r: ID) { indicators(period: { year: 1999 }, filter: { regionId: $r }, first: 0) { nodes { __typename } } }', { r: garbage }, t.keys.goa, 'BAD_USER_INPUT', ['filter.regionId']],
+      ['{ recyclingRecords(first: 0) { nodes { id } } }', {}, t.keys.housing, 'FORBIDDEN', null],
+      ['query($i: ID) { recyclingRecords(first: 0, filter: { institutionId: $i }) { nodes { id } } }', { i: garbage }, t.keys.goa, 'BAD_USER_INPUT', ['filter.institutionId']],
+      ['query($r: ID) { aggregateRecycling(period: { year: 1999 }, groupBy: CITY, filter: { inMunicipalAppraisal: false, regionId: $r }) { __typename } }', { r: garbage }, t.keys.public, 'FORBIDDEN', null],
+      ['query($r: ID) { aggregateRecycling(period: { year: 1999 }, groupBy: CITY, filter: { regionId: $r }) { __typename } }', { r: garbage }, t.keys.goa, 'BAD_USER_INPUT', ['period.year']],
+      ['{ meters(first: 0) { nodes { id } } }', {}, t.keys.public, 'FORBIDDEN', null],
+      ['query($i: ID) { meters(first: 0, filter: { institutionId: $i }) { nodes { id } } }', { i: garbage }, t.keys.goa, 'BAD_USER_INPUT', ['filter.institutionId']],
+      ['query($m: ID!) { readings(meterId: $m, first: 0) { nodes { id } } }', { m: meter }, t.keys.water, 'FORBIDDEN', null],
+      ['query($m: ID!) { readings(meterId: $m, from: "2024-02-01T00:00:00+08:00", to: "2024-01-01T00:00:00+08:00", first: 0) { nodes { id } } }', { m: meter }, t.keys.goa, 'BAD_USER_INPUT', ['to']],
+    ];
+    for (const [query, variables, key, code, fields] of cases) {
+      const r = await t.raw({ query, variables }, key);
+      const problems = (r.errors?.[0]?.extensions?.problems as { field: string }[] | undefined)?.map((p) => p.field) ?? null;
+      expect({ query, code: codeOf(r), problems }).toEqual({ query, code, problems: fields });
+    }
+  });
+});
