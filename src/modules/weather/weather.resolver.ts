@@ -1,6 +1,6 @@
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Arg, Args, Ctx, Float, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs, pageWindow, toPage } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { Region } from '../registry/region.entity';
 import { WeatherService } from './weather.service';
@@ -13,8 +13,13 @@ const svc = (ctx: Context) => new WeatherService(ctx.db.pool, ctx.principal, ctx
 @Resolver(() => WeatherStation)
 export class WeatherResolver {
   @Query(() => WeatherStationConnection, { description: 'Weather stations and where their temperatures come from.' })
-  weatherStations(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<WeatherStation>> {
-    return svc(ctx).stations(page);
+  async weatherStations(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<WeatherStation>> {
+    const service = svc(ctx);
+    // A key that may not read stations hears FORBIDDEN before any complaint about its paging.
+    service.assertCanReadStations();
+    const window = pageWindow(page, 1);
+    const found = await service.stations(window);
+    return toPage(found.rows, window, found.count, (s) => [s.rowId]);
   }
 
   @Query(() => [WeatherDay], { description: 'Daily mean temperatures (°C) of a station over [from, to), at most 1,100 days.' })

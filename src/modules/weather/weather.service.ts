@@ -3,7 +3,8 @@ import { assertCanReadRows, assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { pageWindow, toGlobalId, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { toGlobalId } from '../../graphql/relay';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { record } from '../audit/audit.service';
 import { addDays } from '../accounting/period';
 import * as repo from './weather.repository';
@@ -27,11 +28,16 @@ export class WeatherService {
     private readonly timezone: string,
   ) {}
 
-  async stations(page: PageArgs): Promise<Page<WeatherStation>> {
+  /** Stations by id in a window (the caller has decoded it after the read check, `assertCanReadStations`). */
+  async stations(window: PageWindow): Promise<WindowRows<WeatherStation>> {
+    this.assertCanReadStations();
+    const rows = await repo.listStations(this.pool, window);
+    return { rows: rows.map(WeatherStation.of), count: () => repo.countStations(this.pool) };
+  }
+
+  /** The read check of every station list, for a caller that must run it before decoding its paging. */
+  assertCanReadStations(): void {
     assertCanReadRows(this.principal, 'weather');
-    const w = pageWindow(page, 1);
-    const rows = await repo.listStations(this.pool, w);
-    return toPage(rows.map(WeatherStation.of), w, () => repo.countStations(this.pool), (s) => [s.rowId]);
   }
 
   async station(id: number): Promise<WeatherStation> {
