@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { Institution } from '../modules/registry/institution.entity';
 import { toGlobalId } from '../graphql/relay';
+import type { CursorKey } from '../db/window';
 import { writeCsv } from '../csv';
 import { exportFigure } from '../figures/precision';
 import { parseFlags, UsageError } from './args';
@@ -14,6 +15,8 @@ import { formatZoned } from '../graphql/datetime';
 
 const USAGE = 'usage: export assessment --year <YYYY> [--out <file.csv|file.xlsx>] | export audit --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out <file.csv>]';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** Assessment entries read per statement. */
+const PAGE = 100;
 
 /** The CLI runs as the operator of the hub, with GOA's read rights. */
 const OPERATOR: Principal = { keyId: 0, keyName: 'cli', role: 'viewer', subject: 'GOA', agencyCode: 'GOA', institutionId: null, escoId: null };
@@ -92,10 +95,12 @@ async function exportAssessment(config: Config, argv: string[]): Promise<void> {
     // A FINAL round is a signed document: its names are the ones frozen with it. An open round shows today's.
     const frozen = round.status === AssessmentStatus.FINAL;
     async function* rows(): AsyncGenerator<unknown[]> {
-      for (let after: string | null = null; ; ) {
-        const page = await service.entries(round!, { first: 100, after });
-        const live = frozen ? new Map<number, Institution>() : await liveNames(db, page.nodes.map((e) => e.institution.id));
-        for (const e of page.nodes) {
+      for (let after: CursorKey | null = null; ; ) {
+        const found = await service.entries(round!, { size: PAGE, backward: false, after, before: null });
+        // One row past the page is read only to say there is more.
+        const entries = found.rows.slice(0, PAGE);
+        const live = frozen ? new Map<number, Institution>() : await liveNames(db, entries.map((e) => e.institution.id));
+        for (const e of entries) {
           const inst = live.get(e.institution.id);
           const names = inst ? [inst.name, inst.nameZh, inst.creditCode] : [e.institutionName, e.institutionNameZh, e.creditCode];
           const ind = new Map(e.indicators.map((i) => [i.indicator, i]));
@@ -106,8 +111,9 @@ async function exportAssessment(config: Config, argv: string[]): Promise<void> {
             ...kinds.flatMap((k) => [fig(ind.get(k)?.value, 'EntryIndicatorResult', 'value'), ind.get(k)?.status, fig(ind.get(k)?.constraintValue, 'EntryIndicatorResult', 'constraintValue')]),
             e.comment];
         }
-        if (!page.pageInfo.hasNextPage) return;
-        after = page.pageInfo.endCursor;
+        if (found.rows.length <= PAGE) return;
+        const last = entries[entries.length - 1];
+        after = [last.rank, last.id];
       }
     }
     if (xlsx) {

@@ -6,7 +6,7 @@ import type { Database } from '../../db/database';
 import { decimalOfNumber, decimalToNumber, div, mul, roundHalfUp, sub, sum, ZERO } from '../../figures/decimal';
 import { QUOTIENT_DIGITS, UNITS } from '../../figures/precision';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors/domain-errors';
-import { intKey, keyset, pageWindow, toPage, type Page, type PageArgs, type PageWindow } from '../../graphql/relay';
+import { intKey, keyset, type PageWindow, type WindowRows } from '../../db/window';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule, type EntryIndicator } from './assessment.entity';
@@ -56,15 +56,20 @@ export class AssessmentService {
     return this.em.findOne(AssessmentRound, { year });
   }
 
-  async entries(round: AssessmentRound, page: PageArgs | PageWindow): Promise<Page<AssessmentEntry>> {
+  /** A round's entries by rank, then id, in a window (the caller has decoded it after `assertCanRead`). */
+  async entries(round: AssessmentRound, window: PageWindow): Promise<WindowRows<AssessmentEntry>> {
     const scope = this.readScope();
     const where: Record<string, unknown> = { round: round.id };
     if (scope.kind === 'ids') where.institution = { $in: scope.ids };
-    const w = pageWindow(page, 2);
-    const ks = keyset(w, ['rank', 'id'], [intKey, intKey]);
+    const ks = keyset(window, ['rank', 'id'], [intKey, intKey]);
     const paged = ks.where.length ? { $and: [where, ...ks.where] } : where;
-    const rows = await this.em.find(AssessmentEntry, paged as FilterQuery<AssessmentEntry>, { orderBy: ks.orderBy, limit: w.size + 1 });
-    return toPage(rows, w, () => this.em.count(AssessmentEntry, where), (e) => [e.rank, e.id]);
+    const rows = await this.em.find(AssessmentEntry, paged as FilterQuery<AssessmentEntry>, { orderBy: ks.orderBy, limit: window.size + 1 });
+    return { rows, count: () => this.em.count(AssessmentEntry, where) };
+  }
+
+  /** The read check of assessments, for a caller that must run it before decoding its paging. */
+  assertCanRead(): void {
+    this.readScope();
   }
 
   /** The scoring rule a round was opened with. */

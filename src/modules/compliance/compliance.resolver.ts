@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow } from '../../graphql/relay';
+import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow, toPage } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
@@ -126,8 +126,13 @@ export class AssessmentResolver {
   }
 
   @FieldResolver(() => AssessmentEntryConnection, { description: 'Entries by rank (1 = best).' })
-  entries(@Root() round: AssessmentRound, @Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<AssessmentEntry>> {
-    return new AssessmentService(ctx.db, ctx.em, ctx.principal).entries(round, page);
+  async entries(@Root() round: AssessmentRound, @Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<AssessmentEntry>> {
+    const service = new AssessmentService(ctx.db, ctx.em, ctx.principal);
+    // A key that may not read assessments hears FORBIDDEN before any complaint about its paging.
+    service.assertCanRead();
+    const window = pageWindow(page, 2);
+    const found = await service.entries(round, window);
+    return toPage(found.rows, window, found.count, (e) => [e.rank, e.id]);
   }
 
   @FieldResolver(() => [AssessmentSignature])
