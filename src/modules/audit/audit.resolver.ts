@@ -1,27 +1,54 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { ApiKey } from '../keys/api-key.entity';
-import { ValidationError } from '../../errors/domain-errors';
-import { PageArgs, type Page } from '../../graphql/relay';
+import { Problems, ValidationError } from '../../errors/domain-errors';
+import { fromGlobalId, mapPage, PageArgs, pageWindow, toPage, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
-import { AuditEventsService } from './audit-events.service';
+import { AuditEventsService, toAuditEvent, type AuditEventQuery } from './audit-events.service';
 import { AuditEventFilter } from './audit.inputs';
 import { AuditEvent, AuditEventConnection, KeyUsageDay } from './audit.types';
 
 /** Longest range of days `usage` answers in one call. */
 const MAX_USAGE_DAYS = 366;
+/** Longest operation name a filter may carry. */
+const MAX_OPERATION = 100;
+
+/** The filter checked, every mistake in one answer; the object id stays the global id the trail records. */
+function auditEventQuery(filter: AuditEventFilter | undefined): AuditEventQuery {
+  const problems = new Problems();
+  if (filter?.objectId) {
+    try {
+      fromGlobalId(filter.objectId, undefined, 'filter.objectId');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.add('filter.objectId', 'not a global id');
+    }
+  }
+  if (filter?.operation != null && (filter.operation.length > MAX_OPERATION || filter.operation.includes('\0'))) {
+    problems.add('filter.operation', `at most ${MAX_OPERATION} characters, no NUL`);
+  }
+  if (filter?.from && filter?.to && filter.from >= filter.to) problems.add('filter.to', 'must be after from');
+  problems.throwIfAny();
+  return { subject: filter?.subject, objectId: filter?.objectId, operation: filter?.operation, from: filter?.from, to: filter?.to };
+}
 
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
   @Query(() => AuditEventConnection, {
     description: 'The audit trail, newest first: GOA sees every event; other keys the events of their own keys and on their own objects; PUBLIC none.',
   })
-  auditEvents(
+  async auditEvents(
     @Args() page: PageArgs,
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | undefined,
     @Ctx() ctx: Context,
   ): Promise<Page<AuditEvent>> {
-    return new AuditEventsService(ctx.db.pool, ctx.principal).events(filter, page);
+    const service = new AuditEventsService(ctx.db.pool, ctx.principal);
+    // FORBIDDEN first, then the filter's mistakes, then the paging's, as the trail always answered.
+    service.assertCanRead();
+    const query = auditEventQuery(filter);
+    const window = pageWindow(page, 1);
+    const found = await service.events(query, window);
+    return mapPage(toPage(found.rows, window, found.count, (r) => [r.id]), toAuditEvent);
   }
 }
 
