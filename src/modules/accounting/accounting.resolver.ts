@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
-import { Connection, decodeOptionalIntId, type Page, PageArgs } from '../../graphql/relay';
+import { Connection, decodeOptionalIntId, type Page, PageArgs, pageWindow, toPage } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { ConversionFactor } from '../factors/conversion-factor.entity';
 import { EmissionFactor } from '../factors/emission-factor.entity';
@@ -34,13 +34,20 @@ const indicatorQuery = (filter: IndicatorFilter | undefined): IndicatorQuery | u
 @Resolver(() => Indicators)
 export class IndicatorsResolver {
   @Query(() => IndicatorsConnection, { description: "Institutions' figures for a period, for the institutions this key may read." })
-  indicators(
+  async indicators(
     @Arg('period', () => PeriodInput) period: PeriodInput,
     @Arg('filter', () => IndicatorFilter, { nullable: true }) filter: IndicatorFilter | undefined,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<Page<Indicators>> {
-    return svc(ctx).list(period, indicatorQuery(filter), page);
+    const query = indicatorQuery(filter);
+    const service = svc(ctx);
+    // The order in which mistakes surface: the filter's region id, FORBIDDEN, the period, then the paging.
+    service.assertCanList();
+    const resolved = resolvePeriod(period);
+    const window = pageWindow(page, 1);
+    const found = await service.list(resolved, query, window);
+    return toPage(found.rows, window, found.count, (v) => [v.institutionId!]);
   }
 
   @Query(() => [Indicators], { description: 'Figures summed by region, category or for the whole city; ratios are ratios of sums.' })

@@ -4,7 +4,7 @@ import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError } from '../../errors/domain-errors';
 import { groupRows } from '../../graphql/batch';
-import { intKey, pageOfList, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { intKey, pageOfList, type PageWindow, type WindowRows } from '../../db/window';
 import { QuotaBook } from '../compliance/quota-book';
 import { QuotaStandard } from '../compliance/quota-standard.entity';
 import { loadReference, type Reference } from '../factors/reference';
@@ -172,17 +172,21 @@ export class IndicatorsService {
     return new QuotaBook(await this.em.find(QuotaStandard, {}), r.factors.regionChain);
   }
 
-  async list(input: PeriodInput, filter: IndicatorQuery | undefined, page: PageArgs): Promise<Page<Indicators>> {
+  /** The read check of single institutions' figures, for a caller that must run it before decoding its period and paging. */
+  assertCanList(): void {
+    if (!this.rowAccess().scope) throw new ForbiddenError('this key may not read the figures of single institutions (aggregates only)');
+  }
+
+  /** Institutions' figures for a period, by institution id, in a window. */
+  async list(period: Period, filter: IndicatorQuery | undefined, window: PageWindow): Promise<WindowRows<Indicators>> {
     const { scope, denied } = this.rowAccess();
     if (!scope) throw new ForbiddenError('this key may not read the figures of single institutions (aggregates only)');
-    const period = resolvePeriod(input);
     const ref = await this.reference();
     const matching = this.filterInstitutions(ref, scope, filter);
-    const w = pageWindow(page, 1);
-    const pageRows = pageOfList(matching, w, (i) => [i.id], (key, i) => intKey(key[0]) - i.id);
-    const computed = await this.compute(ref, period, pageRows.slice(0, w.size), denied);
-    const views = pageRows.map((i) => computed.get(i.id) ?? placeholder(period, i));
-    return toPage(views, w, matching.length, (v) => [v.institutionId!]);
+    const pageRows = pageOfList(matching, window, (i) => [i.id], (key, i) => intKey(key[0]) - i.id);
+    const computed = await this.compute(ref, period, pageRows.slice(0, window.size), denied);
+    const rows = pageRows.map((i) => computed.get(i.id) ?? placeholder(period, i));
+    return { rows, count: () => Promise.resolve(matching.length) };
   }
 
   async aggregate(input: PeriodInput, groupBy: IndicatorGroupBy, filter: IndicatorQuery | undefined): Promise<Indicators[]> {
