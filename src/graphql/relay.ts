@@ -45,6 +45,35 @@ export function decodeOptionalIntId(globalId: string | null | undefined, expecte
   return globalId ? decodeIntId(globalId, expected, field) : null;
 }
 
+/**
+ * An id of a batch or an input checked as a whole: the row id, or NaN with the problem added (at the
+ * row's `index`), so the input's other checks still run and every mistake comes in one answer.
+ */
+export function decodeIdInto(problems: Problems, globalId: string, expected: string, field: string, index?: number): number {
+  try {
+    return decodeIntId(globalId, expected, field);
+  } catch (err) {
+    // Only a malformed id is the client's; anything else reaches the formatter.
+    if (!(err instanceof ValidationError)) throw err;
+    problems.add(field, err.problems[0].message, index);
+    return NaN;
+  }
+}
+
+/**
+ * An id a service checks among its input's other fields: null when absent or not an id of
+ * `expected` (the service names the mistake in its own words, in its own order).
+ */
+export function decodeIdOrNull(globalId: string | null | undefined, expected: string): number | null {
+  if (!globalId) return null;
+  try {
+    return decodeIntId(globalId, expected);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    return null;
+  }
+}
+
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
 

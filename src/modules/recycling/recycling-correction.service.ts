@@ -2,15 +2,14 @@ import type pg from 'pg';
 import { assertCanWrite, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { inTransaction } from '../../db/transaction';
-import { ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
+import { ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
 import { decimalOfNumber, formatDecimal } from '../../figures/decimal';
-import { decodeIntId, toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../graphql/relay';
 import { markClosedYearDays, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 import { record } from '../audit/audit.service';
 import { loadReference } from '../factors/reference';
 import { recyclingRowProblems } from './recycling-ingest.service';
 import { RecyclingStream, WasteDisposition } from './recycling.enums';
-import type { CorrectRecyclingRecordInput } from './recycling.inputs';
 import { lockRecyclingRecord, storeRecyclingCorrection } from './recycling.repository';
 
 /** What a correction did: nothing when the kilograms were already those stored. */
@@ -29,19 +28,22 @@ export interface RecyclingCorrection {
  * the new one, in one transaction. A record in a closed year is corrected and the year marked
  * pending recalculation, as readings are; its frozen figures move only with recalculateYear.
  */
-export async function correctRecyclingRecord(pool: pg.Pool, principal: Principal, input: CorrectRecyclingRecordInput): Promise<RecyclingCorrection> {
+/** The quantity's mistakes: the month, stream and disposition are the stored record's, so only the quantity is checked. */
+export function correctionProblems(quantityKg: number): { field: string; message: string }[] {
+  return recyclingRowProblems({ month: '2000-01-01', stream: RecyclingStream.OTHER, disposition: WasteDisposition.RECYCLED, quantityKg }, '2000-01-01');
+}
+
+/** A stored record's new kilograms: its row id and the quantity. */
+export interface RecyclingCorrectionRequest {
+  recordId: number;
+  quantityKg: number;
+}
+
+export async function correctRecyclingRecord(pool: pg.Pool, principal: Principal, input: RecyclingCorrectionRequest): Promise<RecyclingCorrection> {
   const problems = new Problems();
-  let id = NaN;
-  try {
-    id = decodeIntId(input.recordId, 'RecyclingRecord', 'recordId');
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    for (const p of err.problems) problems.add(p.field, p.message);
-  }
-  // The month, stream and disposition are the stored record's: only the quantity is checked here.
-  const own = recyclingRowProblems({ month: '2000-01-01', stream: RecyclingStream.OTHER, disposition: WasteDisposition.RECYCLED, quantityKg: input.quantityKg }, '2000-01-01');
-  for (const p of own) problems.add(p.field, p.message);
+  for (const p of correctionProblems(input.quantityKg)) problems.add(p.field, p.message);
   problems.throwIfAny();
+  const id = input.recordId;
   const scope = readInstitutions(principal, 'recycling');
   if (!scope) throw new ForbiddenError('this key may not correct recycling records');
   // Read before the transaction takes its connection (see closedSpans).

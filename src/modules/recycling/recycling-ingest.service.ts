@@ -2,14 +2,13 @@ import type pg from 'pg';
 import { assertCanWrite, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { inTransaction } from '../../db/transaction';
-import { ConflictError, ForbiddenError, DomainError, Problems, ValidationError, type FieldProblem } from '../../errors/domain-errors';
+import { ConflictError, ForbiddenError, DomainError, ValidationError, type FieldProblem } from '../../errors/domain-errors';
 import { add, decimalOfNumber, formatDecimal, ZERO } from '../../figures/decimal';
-import { fromGlobalId, toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../graphql/relay';
 import { markClosedYearDays, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 import { cliOperator } from '../audit/audit.scope';
 import { loadReference } from '../factors/reference';
 import { record, type ObjectChange } from '../audit/audit.service';
-import type { RecyclingRowInput } from './recycling.inputs';
 import { DISPOSITIONS, STREAMS, type RecyclingStream, type WasteDisposition } from './recycling.enums';
 import { insertRecyclingRecords, lockInstitutions, storedRecyclingKeys } from './recycling.repository';
 
@@ -60,28 +59,6 @@ export function recyclingRowProblems(r: Pick<RecyclingRow, 'month' | 'stream' | 
   else if (r.quantityKg > MAX_KG) out.push({ field: 'quantityKg', message: `at most ${MAX_KG} kg of one stream in a month` });
   else if (!/^\d+(\.\d{1,3})?$/.test(String(r.quantityKg))) out.push({ field: 'quantityKg', message: 'at most 3 decimals' });
   return out;
-}
-
-/** The GraphQL rows as RecyclingRows, every problem of every row at once (BAD_USER_INPUT naming the rows). */
-export function parseRecyclingRows(input: RecyclingRowInput[], thisMonth: string): RecyclingRow[] {
-  const problems = new Problems();
-  if (!input.length) problems.add('rows', 'give at least one row');
-  if (input.length > MAX_RECYCLING_ROWS) problems.add('rows', `at most ${MAX_RECYCLING_ROWS} rows per batch, got ${input.length}`);
-  problems.throwIfAny();
-  const rows = input.map((r, index) => {
-    let institutionId = NaN;
-    try {
-      institutionId = Number(fromGlobalId(r.institutionId, 'Institution', 'institutionId').id);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      problems.add('institutionId', err.problems[0].message, index);
-    }
-    const row: RecyclingRow = { institutionId, month: r.month, stream: r.stream, disposition: r.disposition, quantityKg: r.quantityKg };
-    for (const p of recyclingRowProblems(row, thisMonth)) problems.add(p.field, p.message, index);
-    return row;
-  });
-  problems.throwIfAny();
-  return rows;
 }
 
 const keyOf = (r: Pick<RecyclingRow, 'institutionId' | 'month' | 'stream' | 'disposition'>) => `${r.institutionId}|${r.month}|${r.stream}|${r.disposition}`;

@@ -10,55 +10,65 @@ import type { RecyclingFigures, RecyclingRecordRevision } from './recycling.type
 
 export function recyclingLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions) {
   return {
-    /** Key: `${JSON of the resolved period}|${institutionId}`; one statement per period for the whole list. */
-    recyclingByInstitution: new DataLoader<string, RecyclingFigures | null>(async (keys) => {
-      const byPeriod = new Map<string, number[]>();
+    /** An institution's figures for a resolved period: one statement per period for the whole list. */
+    recyclingByInstitution: new DataLoader<InstitutionPeriodKey, RecyclingFigures | null, string>(async (keys) => {
+      const byPeriod = new Map<string, { period: Period; ids: number[] }>();
       for (const k of keys) {
-        const cut = k.lastIndexOf('|');
-        byPeriod.set(k.slice(0, cut), [...(byPeriod.get(k.slice(0, cut)) ?? []), Number(k.slice(cut + 1))]);
+        const at = JSON.stringify(k.period);
+        (byPeriod.get(at) ?? byPeriod.set(at, { period: k.period, ids: [] }).get(at)!).ids.push(k.institutionId);
       }
       const service = new RecyclingService(db, em, principal);
       const results = new Map<string, RecyclingFigures>();
-      for (const [period, ids] of byPeriod) {
-        for (const [id, f] of await service.forInstitutionIds(JSON.parse(period) as Period, ids)) results.set(`${period}|${id}`, f);
+      for (const [at, { period, ids }] of byPeriod) {
+        for (const [id, f] of await service.forInstitutionIds(period, ids)) results.set(`${at}|${id}`, f);
       }
-      return keys.map((k) => results.get(k) ?? null);
-    }, opts),
+      return keys.map((k) => results.get(institutionPeriodCacheKey(k)) ?? null);
+    }, { ...opts, cacheKeyFn: institutionPeriodCacheKey }),
     /** Earlier quantities of a record, oldest first (its `history`): one statement for a page. */
     recyclingRevisionsByRecord: new DataLoader<number, RecyclingRecordRevision[]>(async (ids) => {
       const rows = await recyclingRevisions(db.pool, [...ids]);
       return ids.map((id) => rows.filter((r) => r.record_id === id).map((r) => ({ quantityKg: r.quantity_kg, replacedBy: r.replaced_by, replacedAt: r.replaced_at })));
     }, opts),
     /**
-     * Recycled and total kg of one institution or a group (the city targets' measure); key:
-     * `${JSON of the resolved period}|${closed}|${group ? 'G' : 'I'}|${ids joined by ','}`. One statement per period for every key.
+     * Recycled and total kg of one institution or a group (the city targets' measure), for a period
+     * and whether its year is closed: one statement per period for every key.
      */
-    recyclingTotals: new DataLoader<string, RecyclingTotals>(async (keys) => {
-      const byPeriod = new Map<string, { index: number; set: RecyclingSet }[]>();
+    recyclingTotals: new DataLoader<RecyclingTotalsKey, RecyclingTotals, string>(async (keys) => {
+      const byPeriod = new Map<string, { period: Period; closed: boolean; list: { index: number; set: RecyclingSet }[] }>();
       keys.forEach((k, index) => {
-        const [period, closed, kind, ids] = splitTotalsKey(k);
-        const list = byPeriod.get(`${closed}|${period}`) ?? byPeriod.set(`${closed}|${period}`, []).get(`${closed}|${period}`)!;
-        list.push({ index, set: { group: kind === 'G', ids: ids ? ids.split(',').map(Number) : [] } });
+        const at = `${k.closed}|${JSON.stringify(k.period)}`;
+        const batch = byPeriod.get(at) ?? byPeriod.set(at, { period: k.period, closed: k.closed, list: [] }).get(at)!;
+        batch.list.push({ index, set: k.set });
       });
       const service = new RecyclingService(db, em, principal);
       const out: RecyclingTotals[] = new Array(keys.length);
-      for (const [k, list] of byPeriod) {
-        const cut = k.indexOf('|');
-        const totals = await service.totalsOf(JSON.parse(k.slice(cut + 1)) as Period, list.map((l) => l.set), k.slice(0, cut) === 'true');
+      for (const { period, closed, list } of byPeriod.values()) {
+        const totals = await service.totalsOf(period, list.map((l) => l.set), closed);
         list.forEach((l, n) => (out[l.index] = totals[n]));
       }
       return out;
-    }, opts),
+    }, { ...opts, cacheKeyFn: totalsCacheKey }),
   };
 }
 
-/** The key of `recyclingTotals`. */
-export function recyclingTotalsKey(period: Period, closed: boolean, set: RecyclingSet): string {
-  return `${JSON.stringify(period)}|${closed}|${set.group ? 'G' : 'I'}|${set.ids.join(',')}`;
+/** One institution over a resolved period (`recyclingByInstitution`). */
+export interface InstitutionPeriodKey {
+  period: Period;
+  institutionId: number;
 }
 
-/** [period JSON, closed, kind, ids]: the period's JSON holds no '|'. */
-function splitTotalsKey(k: string): [string, string, string, string] {
-  const parts = k.split('|');
-  return [parts[0], parts[1], parts[2], parts[3]];
+function institutionPeriodCacheKey(k: InstitutionPeriodKey): string {
+  return `${JSON.stringify(k.period)}|${k.institutionId}`;
+}
+
+/** What `recyclingTotals` sums: a set of institutions over a period, frozen figures when its year is closed. */
+export interface RecyclingTotalsKey {
+  period: Period;
+  closed: boolean;
+  set: RecyclingSet;
+}
+
+/** Equal keys are one load: the set's ids in their order (a group's members come sorted from its plan). */
+function totalsCacheKey(k: RecyclingTotalsKey): string {
+  return JSON.stringify([k.period, k.closed, k.set.group, k.set.ids]);
 }

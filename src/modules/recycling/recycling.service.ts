@@ -2,26 +2,26 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { canReadRows, inScope, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { ForbiddenError, Problems } from '../../errors/domain-errors';
+import { ForbiddenError } from '../../errors/domain-errors';
 import { add, decimalToNumber, parseDecimal, ZERO, type Dec } from '../../figures/decimal';
 import { divideExact } from '../../figures/precision';
 import { groupRows } from '../../graphql/batch';
-import { decodeIntId, intKey, keyset, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { intKey, keyset, type PageWindow, type WindowRows } from '../../db/window';
 import { disclosurePlan, MIN_GROUP, setKey, subtreeOf } from '../accounting/disclosure';
 import type { InstitutionInfo } from '../accounting/figures';
 import { IndicatorGroupBy } from '../accounting/indicators.types';
-import { monthStart, nextMonth, resolvePeriod, type Period, type PeriodInput } from '../accounting/period';
+import { monthStart, nextMonth, type Period } from '../accounting/period';
 import { loadReference, type Reference } from '../factors/reference';
 import type { InstitutionCategory } from '../registry/registry.enums';
-import { DISPOSITIONS, STREAMS, WasteDisposition } from './recycling.enums';
-import type { RecyclingRecordFilter } from './recycling.inputs';
+import { DISPOSITIONS, STREAMS, WasteDisposition, type RecyclingStream } from './recycling.enums';
 import { monthsReported, recyclingRateSums, recyclingSums, type RecyclingSumRow } from './recycling.repository';
 import { RecyclingRecord } from './recycling-record.entity';
 import { currentMonth } from './recycling-ingest.service';
 import { RecyclingFigures, type RecyclingStreamFigures } from './recycling.types';
 
+/** Which institutions' groups to sum: the region id decoded. */
 export interface RecyclingGroupFilter {
-  regionId?: string | null;
+  regionId?: number | null;
   category?: InstitutionCategory | null;
   inMunicipalAppraisal?: boolean | null;
 }
@@ -44,7 +44,13 @@ export interface RecyclingChangedPayload {
   months: string[];
 }
 
-const MONTH_DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** Which records to list: ids decoded, days checked (YYYY-MM-DD). */
+export interface RecyclingRecordQuery {
+  institutionId?: number | null;
+  stream?: RecyclingStream | null;
+  from?: string | null;
+  to?: string | null;
+}
 
 /** Months of the period that have begun (a running year counts the months so far), for coverage. */
 export function monthsOf(period: Pick<Period, 'from' | 'to'>, thisMonth: string): number {
@@ -129,22 +135,24 @@ export class RecyclingService {
     return scope;
   }
 
-  async records(filter: RecyclingRecordFilter | undefined, page: PageArgs): Promise<Page<RecyclingRecord>> {
+  /** The read check of single institutions' records, for a caller that must run it before decoding its filter and paging. */
+  assertCanReadRecords(): void {
+    this.rowScope();
+  }
+
+  /** Records matching the query, by id, in a window. */
+  async records(filter: RecyclingRecordQuery | undefined, window: PageWindow): Promise<WindowRows<RecyclingRecord>> {
     const scope = this.rowScope();
-    const problems = new Problems();
-    for (const f of ['from', 'to'] as const) if (filter?.[f] && !MONTH_DAY.test(filter[f]!)) problems.add(`filter.${f}`, 'a day, YYYY-MM-DD');
-    problems.throwIfAny();
     const and: Record<string, unknown>[] = [scope.kind === 'all' ? {} : { institution: { $in: scope.ids } }];
-    if (filter?.institutionId) and.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    if (filter?.institutionId) and.push({ institution: filter.institutionId });
     if (filter?.stream) and.push({ stream: filter.stream });
     if (filter?.from) and.push({ month: { $gte: filter.from } });
     if (filter?.to) and.push({ month: { $lt: filter.to } });
-    const w = pageWindow(page, 1);
-    const ks = keyset(w, ['id'], [intKey]);
+    const ks = keyset(window, ['id'], [intKey]);
     const where = { $and: and } as FilterQuery<RecyclingRecord>;
     const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<RecyclingRecord>;
-    const rows = await this.em.find(RecyclingRecord, paged, { orderBy: ks.orderBy as never, limit: w.size + 1 });
-    return toPage(rows, w, () => this.em.count(RecyclingRecord, where), (r) => [r.id]);
+    const rows = await this.em.find(RecyclingRecord, paged, { orderBy: ks.orderBy as never, limit: window.size + 1 });
+    return { rows, count: () => this.em.count(RecyclingRecord, where) };
   }
 
   /** Figures of the given institutions for one period, keyed by id: one statement for all of them. */
@@ -198,18 +206,18 @@ export class RecyclingService {
     if (filter?.category) list = list.filter((i) => i.category === filter.category);
     if (filter?.inMunicipalAppraisal != null) list = list.filter((i) => i.inMunicipalAppraisal === filter.inMunicipalAppraisal);
     if (filter?.regionId) {
-      const within = subtreeOf(ref.regions)(decodeIntId(filter.regionId, 'Region', 'filter.regionId'));
+      const within = subtreeOf(ref.regions)(filter.regionId);
       list = list.filter((i) => within.has(i.regionId));
     }
     return list;
   }
 
   /**
-   * Figures summed by region, category or for the city: kilograms summed exactly over the group's
-   * institutions, rates as ratios of those sums. An aggregate-only key (PUBLIC) reads every
-   * institution's groups, withheld under the same disclosure plan as the indicators.
+   * Whether the key reads aggregates only (PUBLIC), and the institutions it sums: FORBIDDEN for a key
+   * that may read no recycling figures, or for a filter it may not use. A caller that decodes the
+   * period and the filter's region runs it first, so FORBIDDEN answers before their mistakes.
    */
-  async aggregate(input: PeriodInput, groupBy: IndicatorGroupBy, filter: RecyclingGroupFilter | undefined): Promise<RecyclingFigures[]> {
+  aggregateAccess(filter: Pick<RecyclingGroupFilter, 'inMunicipalAppraisal'> | undefined): { isPublic: boolean; scope: InstitutionScope } {
     const granted = readScope(this.principal, 'recycling');
     if (!granted) throw new ForbiddenError('this key may not read recycling figures');
     const isPublic = granted === 'aggregate';
@@ -217,8 +225,16 @@ export class RecyclingService {
     if (isPublic && filter?.inMunicipalAppraisal != null && !canReadRows(this.principal, 'institutionDetail')) {
       throw new ForbiddenError('this key may not filter by appraisal membership (an institution detail)');
     }
-    const scope: InstitutionScope = isPublic ? { kind: 'all' } : this.rowScope();
-    const period = resolvePeriod(input);
+    return { isPublic, scope: isPublic ? { kind: 'all' } : this.rowScope() };
+  }
+
+  /**
+   * Figures summed by region, category or for the city: kilograms summed exactly over the group's
+   * institutions, rates as ratios of those sums. An aggregate-only key (PUBLIC) reads every
+   * institution's groups, withheld under the same disclosure plan as the indicators.
+   */
+  async aggregate(period: Period, groupBy: IndicatorGroupBy, filter: RecyclingGroupFilter | undefined): Promise<RecyclingFigures[]> {
+    const { isPublic, scope } = this.aggregateAccess(filter);
     const ref = await loadReference(this.db.pool);
     const members = this.members(ref, scope, filter);
     const plan = isPublic ? disclosurePlan(ref, ref.institutions, ref.regions) : null;

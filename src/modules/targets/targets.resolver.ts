@@ -2,7 +2,6 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 't
 import type { Context } from '../../graphql/context';
 import { FleetFacet, Indicators } from '../accounting/indicators.types';
 import { CityTarget } from './city-target.entity';
-import { recyclingTotalsKey } from '../recycling/recycling.loaders';
 import { TargetKind } from './targets.enums';
 import { SetCityTargetInput } from './targets.inputs';
 import { progressOf, TargetsService } from './targets.service';
@@ -30,7 +29,7 @@ export class IndicatorsTargetsResolver {
     if (!v.fleet) return [];
     // The recycling rate is read only when a year has that target (batched over a list, frozen for a closed year).
     const set = v.memberIds ? { ids: v.memberIds, group: true } : v.institutionId !== null ? { ids: [v.institutionId], group: false } : null;
-    const recycling = set && targets.some((t) => t.kind === TargetKind.RECYCLING_RATE) ? await ctx.loaders.recyclingTotals.load(recyclingTotalsKey(v.period, v.closed, set)) : null;
+    const recycling = set && targets.some((t) => t.kind === TargetKind.RECYCLING_RATE) ? await ctx.loaders.recyclingTotals.load({ period: v.period, closed: v.closed, set }) : null;
     return progressOf(targets, v.fleet, recycling);
   }
 }
