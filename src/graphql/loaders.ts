@@ -16,8 +16,8 @@ import { recyclingLoaders } from '../modules/recycling/recycling.loaders';
 /** Every DataLoader, made fresh for each request (or subscription operation). */
 export function createLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions = { cache: true }) {
   return {
-    ...registryLoaders(em, opts),
-    ...meteringLoaders(em, principal, opts),
+    ...registryLoaders(em, db.pool, opts),
+    ...meteringLoaders(em, db.pool, principal, opts),
     ...accountingLoaders(db, em, principal, opts),
     ...epcLoaders(db.pool, em, opts),
     ...auditLoaders(db.pool, opts),

@@ -20,6 +20,22 @@ export function toGlobalId(type: string, id: number | string): string {
   return Buffer.from(`${type}:${id}`).toString('base64url');
 }
 
+/**
+ * The Relay id of an entity that reads also give as plain rows. The class declares the field as a
+ * plain property (`@Field(() => ID, { name: 'id' }) globalId!: string`) and gets this getter on its
+ * prototype: the schema reads `globalId` off any object, the entity through the getter, a row
+ * through its own property. A decorated getter would make type-graphql copy every plain row into a
+ * new entity before reading it.
+ */
+export function defineGlobalId(entity: { prototype: object }, type: string): void {
+  Object.defineProperty(entity.prototype, 'globalId', {
+    get(this: { id: number }) {
+      return toGlobalId(type, this.id);
+    },
+    configurable: true,
+  });
+}
+
 /** Decodes a global id; with `expected`, the id must be of that type. */
 export function fromGlobalId(globalId: string, expected?: string, field = 'id'): { type: string; id: string } {
   const decoded = Buffer.from(globalId, 'base64url').toString('utf8');

@@ -16,6 +16,7 @@ import { IndicatorsService, type IndicatorQuery } from './indicators.service';
 import { IndicatorGroupBy, Indicators, IndicatorUpdatedEvent } from './indicators.types';
 import { PeriodInput, resolvePeriod } from './period';
 import { YearClosure, YearRecalculation } from './year-closure.entity';
+import type { InstitutionRow } from '../registry/registry.types';
 
 const IndicatorsConnection = Connection(Indicators, 'Indicators');
 
@@ -61,7 +62,7 @@ export class IndicatorsResolver {
   }
 
   @FieldResolver(() => Institution, { nullable: true, description: 'Null for a group.' })
-  async institution(@Root() v: Indicators, @Ctx() ctx: Context): Promise<Institution | null> {
+  async institution(@Root() v: Indicators, @Ctx() ctx: Context): Promise<InstitutionRow | null> {
     return v.institutionId === null ? null : ctx.loaders.institutionById.load(v.institutionId);
   }
 
@@ -89,7 +90,7 @@ export class IndicatorsResolver {
 @Resolver(() => Institution)
 export class InstitutionIndicatorsResolver {
   @FieldResolver(() => Indicators, { nullable: true, description: "The institution's figures for a period (batched across a list)." })
-  indicators(@Root() institution: Institution, @Arg('period', () => PeriodInput) period: PeriodInput, @Ctx() ctx: Context): Promise<Indicators | null> {
+  indicators(@Root() institution: InstitutionRow, @Arg('period', () => PeriodInput) period: PeriodInput, @Ctx() ctx: Context): Promise<Indicators | null> {
     return ctx.loaders.indicatorsByInstitution.load(`${periodKey(period)}|${institution.id}`);
   }
 }
@@ -135,7 +136,7 @@ export class IndicatorUpdatedResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() ev: IndicatorUpdatedPayload, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() ev: IndicatorUpdatedPayload, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(ev.institutionId))!;
   }
 

@@ -6,6 +6,7 @@ import { AuditThresholds, EnergyAuditInput } from './audits.inputs';
 import { AuditsService, DEFAULT_THRESHOLDS, type AuditCandidate } from './audits.service';
 import { AuditCandidateType } from './audits.types';
 import { EnergyAudit } from './energy-audit.entity';
+import type { InstitutionRow } from '../registry/registry.types';
 
 const EnergyAuditConnection = Connection(EnergyAudit, 'EnergyAudit');
 
@@ -33,7 +34,7 @@ export class AuditsResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() a: EnergyAudit, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() a: EnergyAudit, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(a.institution.id))!;
   }
 }
@@ -41,7 +42,7 @@ export class AuditsResolver {
 @Resolver(() => AuditCandidateType)
 export class AuditCandidateResolver {
   @FieldResolver(() => Institution)
-  async institution(@Root() c: AuditCandidate, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() c: AuditCandidate, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(c.institutionId))!;
   }
 }

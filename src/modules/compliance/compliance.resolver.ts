@@ -15,6 +15,7 @@ import { ComplianceService } from './compliance.service';
 import { ComplianceAlertEvent, EntryIndicatorResult } from './compliance.types';
 import { QuotaStandard } from './quota-standard.entity';
 import { RectificationCase, RectificationEvent } from './rectification.entity';
+import type { InstitutionRow } from '../registry/registry.types';
 
 const QuotaStandardConnection = Connection(QuotaStandard, 'QuotaStandard');
 const RectificationCaseConnection = Connection(RectificationCase, 'RectificationCase');
@@ -69,7 +70,7 @@ export class RectificationResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() c: RectificationCase, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() c: RectificationCase, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(c.institution.id))!;
   }
 
@@ -98,7 +99,7 @@ export class ComplianceAlertResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() ev: ComplianceAlertPayload, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() ev: ComplianceAlertPayload, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(ev.institutionId))!;
   }
 }
@@ -149,7 +150,7 @@ export class AssessmentResolver {
 @Resolver(() => AssessmentEntry)
 export class AssessmentEntryResolver {
   @FieldResolver(() => Institution)
-  async institution(@Root() e: AssessmentEntry, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() e: AssessmentEntry, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(e.institution.id))!;
   }
 

@@ -8,6 +8,7 @@ import { EpcBaselineVersion, EpcNonRoutineEvent, toBaselineVersion } from './epc
 import { CarrierPrice, EpcBaseline, EpcMeasureType, EpcSavings, EpcSettlement, toSettlement } from './epc.types';
 import { Esco } from './esco.entity';
 import { MvService } from './mv.service';
+import type { InstitutionRow } from '../registry/registry.types';
 
 const measured = (ctx: Context) => new MvService(ctx.db, ctx.em, ctx.principal, ctx.loaders.mv);
 
@@ -15,7 +16,7 @@ const measured = (ctx: Context) => new MvService(ctx.db, ctx.em, ctx.principal, 
 @Resolver(() => EpcContract)
 export class EpcContractFieldsResolver {
   @FieldResolver(() => Institution)
-  async institution(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(c.institution.id))!;
   }
 

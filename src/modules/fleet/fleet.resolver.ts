@@ -14,6 +14,7 @@ import { FleetChangedEvent, VehicleEnergyIngestResult } from './fleet.types';
 import { VehicleEnergyRecord } from './vehicle-energy.entity';
 import { ingestEnergyBatch, MAX_ENERGY_ROWS, parseEnergyRows } from './vehicle-energy.service';
 import { Vehicle } from './vehicle.entity';
+import type { InstitutionRow } from '../registry/registry.types';
 
 const VehicleConnection = Connection(Vehicle, 'Vehicle');
 const ChargingPointConnection = Connection(ChargingPoint, 'ChargingPoint');
@@ -94,7 +95,7 @@ export class FleetResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() v: Vehicle, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() v: Vehicle, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(v.institution.id))!;
   }
 }
@@ -102,7 +103,7 @@ export class FleetResolver {
 @Resolver(() => ChargingPoint)
 export class ChargingPointResolver {
   @FieldResolver(() => Institution)
-  async institution(@Root() p: ChargingPoint, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() p: ChargingPoint, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(p.institution.id))!;
   }
 
@@ -128,7 +129,7 @@ export class VehicleEnergyRecordResolver {
 @Resolver(() => FleetChangedEvent)
 export class FleetChangedEventResolver {
   @FieldResolver(() => Institution)
-  async institution(@Root() ev: FleetChangedPayload, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() ev: FleetChangedPayload, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(ev.institutionId))!;
   }
 

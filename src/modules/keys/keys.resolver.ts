@@ -10,6 +10,7 @@ import { ApiKey } from './api-key.entity';
 import { CreateApiKeyInput } from './keys.inputs';
 import { ApiKeyService } from './keys.service';
 import { ApiKeyConnection, CreateApiKeyPayload, Viewer } from './keys.types';
+import type { InstitutionRow } from '../registry/registry.types';
 
 @Resolver(() => Viewer)
 export class ViewerResolver {
@@ -66,7 +67,7 @@ export class ApiKeyResolver {
   }
 
   @FieldResolver(() => Institution, { nullable: true })
-  async institution(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Institution | null> {
+  async institution(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<InstitutionRow | null> {
     return key.institution ? ctx.loaders.institutionById.load(key.institution.id) : null;
   }
 }

@@ -4,6 +4,7 @@ import type { Subject } from '../../access/policy';
 import { Connection } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
+import type { InstitutionRow } from '../registry/registry.types';
 import { ApiKey } from './api-key.entity';
 
 @ObjectType({ description: 'The holder of the API key making the request.' })
@@ -24,7 +25,7 @@ export class Viewer {
   agency!: Agency | null;
 
   @Field(() => Institution, { nullable: true })
-  institution!: Institution | null;
+  institution!: InstitutionRow | null;
 }
 
 @ObjectType()

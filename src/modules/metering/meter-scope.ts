@@ -30,6 +30,26 @@ export function meterReadWhere(p: Principal): FilterQuery<Meter> | null {
   return parts.length === 1 ? parts[0] : { $or: parts };
 }
 
+/**
+ * The same filter as SQL over the meter table aliased `m` (parameters appended to `params`), for
+ * reads of plain rows. Null: no meter rows at all.
+ */
+export function meterReadSql(p: Principal, params: unknown[]): string | null {
+  const parts: string[] = [];
+  for (const [resource, carriers] of [
+    ['energyMeter', ENERGY_CARRIERS],
+    ['waterMeter', WATER_CARRIERS],
+  ] as const) {
+    const scope = readInstitutions(p, resource);
+    if (!scope) continue;
+    let part = `m.carrier = ANY($${params.push([...carriers])}::carrier[])`;
+    if (scope.kind === 'ids') part += ` AND m.institution_id = ANY($${params.push(scope.ids)}::int[])`;
+    parts.push(`(${part})`);
+  }
+  if (!parts.length) return null;
+  return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+}
+
 export function canReadMeter(p: Principal, meter: { carrier: Carrier; institutionId: number }): boolean {
   const scope = readInstitutions(p, meterResource(meter.carrier));
   return scope !== null && inScope(scope, meter.institutionId);

@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
 import { Carrier, MeterUnit } from './metering.enums';
@@ -14,10 +14,9 @@ export class Meter {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('Meter', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Institution, { ref: true })
   institution!: Ref<Institution>;
@@ -40,3 +39,5 @@ export class Meter {
   @Property({ defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+defineGlobalId(Meter, 'Meter');

@@ -1,4 +1,8 @@
 import type pg from 'pg';
+import type { Principal } from '../../access/principal';
+import { toGlobalId } from '../../graphql/relay';
+import { meterReadSql } from './meter-scope';
+import type { MeterReadRow } from './metering.types';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
 import { rollupDeltaCtes } from '../accounting/rollup';
 import type { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
@@ -179,4 +183,26 @@ export async function writeBatch(
     params,
   );
   return { batchId: written.rows[0].batch_id, months: written.rows[0].months };
+}
+
+/* Meters as reads give them: plain rows, the key's scope in the statement. */
+
+interface MeterRecord {
+  id: number;
+  institution_id: number;
+  carrier: Carrier;
+  unit: MeterUnit;
+  serial: string;
+}
+
+/** The meters of the institutions that the principal may read, in id order, one statement. */
+export async function metersOfInstitutions(pool: pg.Pool, principal: Principal, institutionIds: readonly number[]): Promise<MeterReadRow[]> {
+  const params: unknown[] = [institutionIds];
+  const scope = meterReadSql(principal, params);
+  if (!scope) return [];
+  const { rows } = await pool.query<MeterRecord>(
+    `SELECT m.id, m.institution_id, m.carrier, m.unit, m.serial FROM meter m WHERE m.institution_id = ANY($1::int[]) AND ${scope} ORDER BY m.id`,
+    params,
+  );
+  return rows.map((r) => ({ id: r.id, globalId: toGlobalId('Meter', r.id), institution: { id: r.institution_id }, carrier: r.carrier, unit: r.unit, serial: r.serial }));
 }

@@ -9,10 +9,11 @@ import { canReadMeter } from './meter-scope';
 import { Meter } from './meter.entity';
 import { CreateMeterInput, IngestReadingsInput, MeterFilter, ReadingsIngestedFilter } from './metering.inputs';
 import { MeteringService } from './metering.service';
-import { IngestReadingsPayload, MeterConnection, ReadingConnection, ReadingsIngestedEvent } from './metering.types';
+import { IngestReadingsPayload, MeterConnection, ReadingConnection, ReadingsIngestedEvent, type MeterReadRow } from './metering.types';
 import { Reading } from './reading.entity';
 import { ReadingBatch } from './reading-batch.entity';
 import { ReadingRevision } from './reading-revision.entity';
+import type { InstitutionRow } from '../registry/registry.types';
 
 @Resolver(() => Meter)
 export class MeterResolver {
@@ -32,7 +33,7 @@ export class MeterResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() meter: Meter, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() meter: MeterReadRow, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(meter.institution.id))!;
   }
 }

@@ -8,6 +8,20 @@ import { ReadingBatch } from './reading-batch.entity';
 export const MeterConnection = Connection(Meter, 'Meter');
 export const ReadingConnection = Connection(Reading, 'Reading');
 
+/**
+ * A meter as list reads give it: a plain row with what the GraphQL type reads, no entity (the entity
+ * has the same shape, so field resolvers take either; see InstitutionRow).
+ */
+export interface MeterReadRow {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  institution: { id: number };
+  carrier: Carrier;
+  unit: MeterUnit;
+  serial: string;
+}
+
 @ObjectType({ description: 'What one ingest did: rows new, rows already there, rows corrected.' })
 export class IngestReadingsPayload {
   @Field(() => Int)

@@ -16,6 +16,7 @@ import { CorrectRecyclingRecordInput, recyclingCorrection, RecyclingBatchInput, 
 import { correctRecyclingRecord } from './recycling-correction.service';
 import { RecyclingService, type RecyclingChangedPayload } from './recycling.service';
 import { CorrectRecyclingRecordPayload, RecyclingChangedEvent, RecyclingFigures, RecyclingIngestResult, RecyclingRecordRevision } from './recycling.types';
+import type { InstitutionRow } from '../registry/registry.types';
 
 const RecyclingRecordConnection = Connection(RecyclingRecord, 'RecyclingRecord');
 const svc = (ctx: Context) => new RecyclingService(ctx.db, ctx.em, ctx.principal);
@@ -78,7 +79,7 @@ export class RecyclingResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() r: RecyclingRecord, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() r: RecyclingRecord, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(r.institution.id))!;
   }
 
@@ -91,7 +92,7 @@ export class RecyclingResolver {
 @Resolver(() => RecyclingFigures)
 export class RecyclingFiguresResolver {
   @FieldResolver(() => Institution, { nullable: true, description: 'Null for a group.' })
-  async institution(@Root() f: RecyclingFigures, @Ctx() ctx: Context): Promise<Institution | null> {
+  async institution(@Root() f: RecyclingFigures, @Ctx() ctx: Context): Promise<InstitutionRow | null> {
     return f.institutionId === null ? null : ctx.loaders.institutionById.load(f.institutionId);
   }
 
@@ -104,7 +105,7 @@ export class RecyclingFiguresResolver {
 @Resolver(() => Institution)
 export class InstitutionRecyclingResolver {
   @FieldResolver(() => RecyclingFigures, { nullable: true, description: "The institution's recycling figures for a period (batched across a list)." })
-  recycling(@Root() institution: Institution, @Arg('period', () => PeriodInput) period: PeriodInput, @Ctx() ctx: Context): Promise<RecyclingFigures | null> {
+  recycling(@Root() institution: InstitutionRow, @Arg('period', () => PeriodInput) period: PeriodInput, @Ctx() ctx: Context): Promise<RecyclingFigures | null> {
     return ctx.loaders.recyclingByInstitution.load({ period: resolvePeriod(period), institutionId: institution.id });
   }
 }
@@ -112,7 +113,7 @@ export class InstitutionRecyclingResolver {
 @Resolver(() => RecyclingChangedEvent)
 export class RecyclingChangedEventResolver {
   @FieldResolver(() => Institution)
-  async institution(@Root() ev: RecyclingChangedPayload, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() ev: RecyclingChangedPayload, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(ev.institutionId))!;
   }
 }

@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Institution } from './institution.entity';
 
 @ObjectType({ implements: Node, description: "An institution's figures for one year, the denominators of the indicators." })
@@ -12,10 +12,9 @@ export class InstitutionProfile {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('InstitutionProfile', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Institution, { ref: true })
   institution!: Ref<Institution>;
@@ -43,3 +42,5 @@ export class InstitutionProfile {
   @Property({ defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }
+
+defineGlobalId(InstitutionProfile, 'InstitutionProfile');

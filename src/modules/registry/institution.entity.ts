@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { InstitutionCategory } from './registry.enums';
 import { Region } from './region.entity';
 
@@ -12,10 +12,9 @@ export class Institution {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('Institution', this.id);
-  }
+  globalId!: string;
 
   @Field()
   @Property()
@@ -50,3 +49,5 @@ export class Institution {
   @Property({ defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }
+
+defineGlobalId(Institution, 'Institution');

@@ -5,12 +5,13 @@ import { ForbiddenError } from '../../errors/domain-errors';
 import { Carrier } from '../metering/metering.enums';
 import { meterReadWhere } from '../metering/meter-scope';
 import { Meter } from '../metering/meter.entity';
+import type { MeterReadRow } from '../metering/metering.types';
 import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
 import { Region } from './region.entity';
 import { CreateInstitutionInput, InstitutionFilter, InstitutionProfileInput, UpdateInstitutionInput } from './registry.inputs';
 import { RegistryService } from './registry.service';
-import { InstitutionConnection } from './registry.types';
+import { InstitutionConnection, type InstitutionProfileRow, type InstitutionRow } from './registry.types';
 
 @Resolver(() => Institution)
 export class InstitutionResolver {
@@ -19,10 +20,10 @@ export class InstitutionResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => InstitutionFilter, { nullable: true }) filter: InstitutionFilter | undefined,
     @Ctx() ctx: Context,
-  ): Promise<Page<Institution>> {
+  ): Promise<Page<InstitutionRow>> {
     const query = filter && { ...filter, regionId: decodeOptionalIntId(filter.regionId, 'Region', 'filter.regionId') };
     const window = pageWindow(page, 1);
-    return pageOfRows(await new RegistryService(ctx.em, ctx.principal).institutions(query, window), window);
+    return pageOfRows(await new RegistryService(ctx.em, ctx.principal, ctx.db.pool).institutions(query, window), window);
   }
 
   @Query(() => Institution)
@@ -50,28 +51,28 @@ export class InstitutionResolver {
   }
 
   @FieldResolver(() => Region)
-  async region(@Root() institution: Institution, @Ctx() ctx: Context): Promise<Region> {
+  async region(@Root() institution: InstitutionRow, @Ctx() ctx: Context): Promise<Region> {
     return (await ctx.loaders.regionById.load(institution.region.id))!;
   }
 
   @Authorized('profile')
   @FieldResolver(() => InstitutionProfile, { nullable: true, description: 'The profile for one year, if recorded.' })
-  profile(@Root() institution: Institution, @Arg('year', () => Int) year: number, @Ctx() ctx: Context): Promise<InstitutionProfile | null> {
+  profile(@Root() institution: InstitutionRow, @Arg('year', () => Int) year: number, @Ctx() ctx: Context): Promise<InstitutionProfileRow | null> {
     return ctx.loaders.profileByYear.load(`${institution.id}:${year}`);
   }
 
   @Authorized('profile')
   @FieldResolver(() => [InstitutionProfile], { nullable: true, description: 'Every yearly profile, oldest first.' })
-  profiles(@Root() institution: Institution, @Ctx() ctx: Context): Promise<InstitutionProfile[]> {
+  profiles(@Root() institution: InstitutionRow, @Ctx() ctx: Context): Promise<InstitutionProfileRow[]> {
     return ctx.loaders.profilesByInstitution.load(institution.id);
   }
 
   @FieldResolver(() => [Meter], { nullable: true, description: "The institution's meters this key may read (a handful per site)." })
   async meters(
-    @Root() institution: Institution,
+    @Root() institution: InstitutionRow,
     @Arg('carrier', () => Carrier, { nullable: true }) carrier: Carrier | undefined,
     @Ctx() ctx: Context,
-  ): Promise<Meter[]> {
+  ): Promise<MeterReadRow[]> {
     if (!meterReadWhere(ctx.principal)) throw new ForbiddenError('this key may not read meters (aggregates only)');
     const meters = await ctx.loaders.metersByInstitution.load(institution.id);
     return carrier ? meters.filter((m) => m.carrier === carrier) : meters;
@@ -81,7 +82,7 @@ export class InstitutionResolver {
 @Resolver(() => InstitutionProfile)
 export class InstitutionProfileResolver {
   @FieldResolver(() => Institution)
-  async institution(@Root() profile: InstitutionProfile, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() profile: InstitutionProfileRow, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(profile.institution.id))!;
   }
 }

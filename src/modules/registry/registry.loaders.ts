@@ -1,17 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import type pg from 'pg';
 import { Agency } from './agency.entity';
-import { Institution } from './institution.entity';
-import { InstitutionProfile } from './institution-profile.entity';
 import { Region } from './region.entity';
 import { byKey, groupByKey } from '../../graphql/batch';
+import { institutionsById, profilesByYear, profilesOf } from './registry.repository';
+import type { InstitutionProfileRow, InstitutionRow } from './registry.types';
 
 export interface LoaderOptions {
   /** Subscriptions live long: they batch but do not cache. */
   cache: boolean;
 }
 
-export function registryLoaders(em: EntityManager, opts: LoaderOptions) {
+export function registryLoaders(em: EntityManager, pool: pg.Pool, opts: LoaderOptions) {
   return {
     regionById: new DataLoader<number, Region | null>(
       async (ids) => byKey(ids, await em.find(Region, { id: { $in: [...ids] } }), (r) => r.id),
@@ -26,28 +27,15 @@ export function registryLoaders(em: EntityManager, opts: LoaderOptions) {
       async (ids) => byKey(ids, await em.find(Agency, { id: { $in: [...ids] } }), (a) => a.id),
       opts,
     ),
-    institutionById: new DataLoader<number, Institution | null>(
-      async (ids) => byKey(ids, await em.find(Institution, { id: { $in: [...ids] } }), (i) => i.id),
-      opts,
-    ),
+    /** Institutions by id as plain rows (no access check: a parent the key may read leads here). */
+    institutionById: new DataLoader<number, InstitutionRow | null>(async (ids) => byKey(ids, await institutionsById(pool, ids), (i) => i.id), opts),
     /** Key: `${institutionId}:${year}`. */
-    profileByYear: new DataLoader<string, InstitutionProfile | null>(async (keys) => {
-      const pairs = keys.map((k) => k.split(':').map(Number));
-      const rows = await em.find(InstitutionProfile, {
-        $or: [...new Set(pairs.map(([, y]) => y))].map((year) => ({
-          year,
-          institution: { $in: pairs.filter(([, y]) => y === year).map(([i]) => i) },
-        })),
-      });
-      return byKey(keys, rows, (p) => `${p.institution.id}:${p.year}`);
+    profileByYear: new DataLoader<string, InstitutionProfileRow | null>(async (keys) => {
+      const pairs = keys.map((k) => k.split(':').map(Number) as [number, number]);
+      return byKey(keys, await profilesByYear(pool, pairs), (p) => `${p.institution.id}:${p.year}`);
     }, opts),
-    profilesByInstitution: new DataLoader<number, InstitutionProfile[]>(
-      async (ids) =>
-        groupByKey(
-          ids,
-          await em.find(InstitutionProfile, { institution: { $in: [...ids] } }, { orderBy: { year: 'asc' } }),
-          (p) => p.institution.id,
-        ),
+    profilesByInstitution: new DataLoader<number, InstitutionProfileRow[]>(
+      async (ids) => groupByKey(ids, await profilesOf(pool, ids), (p) => p.institution.id),
       opts,
     ),
   };

@@ -1,6 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { toGlobalId } from '../../graphql/relay';
+import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import type { InstitutionCategory } from './registry.enums';
+import type { InstitutionProfileRow, InstitutionRow } from './registry.types';
 
-/* SQL of the registry module beyond plain entity reads. */
+/* SQL of the registry module beyond plain entity reads. Reads give plain rows (registry.types.ts), never entities. */
 
 /** A region and every region below it (one recursive query). */
 export async function regionSubtreeIds(em: EntityManager, regionId: number): Promise<number[]> {
@@ -10,4 +15,132 @@ export async function regionSubtreeIds(em: EntityManager, regionId: number): Pro
     [regionId],
   );
   return rows.map((r) => r.id);
+}
+
+const INSTITUTION_COLUMNS = 'i.id, i.name, i.name_zh, i.credit_code, i.category, i.in_municipal_appraisal, i.region_id';
+
+interface InstitutionRecord {
+  id: number;
+  name: string;
+  name_zh: string;
+  credit_code: string;
+  category: InstitutionCategory;
+  in_municipal_appraisal: boolean;
+  region_id: number;
+}
+
+function institutionRow(r: InstitutionRecord): InstitutionRow {
+  return {
+    id: r.id,
+    globalId: toGlobalId('Institution', r.id),
+    name: r.name,
+    nameZh: r.name_zh,
+    creditCode: r.credit_code,
+    category: r.category,
+    inMunicipalAppraisal: r.in_municipal_appraisal,
+    region: { id: r.region_id },
+  };
+}
+
+/**
+ * Which institutions a list reads, already decided by the service (access included): `ids` is the
+ * key's row scope (null: all), `search` a LIKE pattern matched on the names and, when the key may
+ * read it, the credit code.
+ */
+export interface InstitutionSelection {
+  ids: number[] | null;
+  regionId: number | null;
+  category: InstitutionCategory | null;
+  inMunicipalAppraisal: boolean | null;
+  search: { like: string; creditCode: boolean } | null;
+}
+
+function institutionConditions(s: InstitutionSelection, params: unknown[]): string[] {
+  const where: string[] = [];
+  if (s.ids) where.push(`i.id = ANY($${params.push(s.ids)}::int[])`);
+  if (s.regionId !== null) {
+    // The region and every region below it, in the same statement.
+    where.push(`i.region_id IN (WITH RECURSIVE sub AS (SELECT id FROM region WHERE id = $${params.push(s.regionId)}
+      UNION ALL SELECT r.id FROM region r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub)`);
+  }
+  if (s.category !== null) where.push(`i.category = $${params.push(s.category)}`);
+  if (s.inMunicipalAppraisal !== null) where.push(`i.in_municipal_appraisal = $${params.push(s.inMunicipalAppraisal)}`);
+  if (s.search) {
+    const p = `$${params.push(s.search.like)}`;
+    where.push(`(i.name ILIKE ${p} OR i.name_zh ILIKE ${p}${s.search.creditCode ? ` OR i.credit_code ILIKE ${p}` : ''})`);
+  }
+  return where;
+}
+
+/** A window of institutions in id order, one statement; the count only when asked. */
+export async function institutionWindow(pool: pg.Pool, s: InstitutionSelection, window: PageWindow): Promise<WindowRows<InstitutionRow>> {
+  const params: unknown[] = [];
+  const where = institutionConditions(s, params);
+  const countParams = [...params];
+  const ks = sqlKeyset(window, 'i.id', params);
+  const all = [...where, ...ks.where];
+  const { rows } = await pool.query<InstitutionRecord>(
+    `SELECT ${INSTITUTION_COLUMNS} FROM institution i ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`,
+    params,
+  );
+  return {
+    rows: rows.map(institutionRow),
+    count: async () => {
+      const { rows: c } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM institution i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+        countParams,
+      );
+      return c[0].n;
+    },
+  };
+}
+
+/** Institutions by id (no access check: the caller reached them through a row it may read). */
+export async function institutionsById(pool: pg.Pool, ids: readonly number[]): Promise<InstitutionRow[]> {
+  const { rows } = await pool.query<InstitutionRecord>(`SELECT ${INSTITUTION_COLUMNS} FROM institution i WHERE i.id = ANY($1::int[])`, [ids]);
+  return rows.map(institutionRow);
+}
+
+interface ProfileRecord {
+  id: number;
+  institution_id: number;
+  year: number;
+  headcount: number | null;
+  floor_area_m2: number | null;
+  heated_area_m2: number | null;
+  cooled_area_m2: number | null;
+}
+
+const PROFILE_COLUMNS = 'id, institution_id, year, headcount, floor_area_m2, heated_area_m2, cooled_area_m2';
+
+function profileRow(r: ProfileRecord): InstitutionProfileRow {
+  return {
+    id: r.id,
+    globalId: toGlobalId('InstitutionProfile', r.id),
+    institution: { id: r.institution_id },
+    year: r.year,
+    headcount: r.headcount,
+    floorAreaM2: r.floor_area_m2,
+    heatedAreaM2: r.heated_area_m2,
+    cooledAreaM2: r.cooled_area_m2,
+  };
+}
+
+/** The profiles of (institution, year) pairs, one statement for any number of pairs. */
+export async function profilesByYear(pool: pg.Pool, pairs: readonly (readonly [number, number])[]): Promise<InstitutionProfileRow[]> {
+  const { rows } = await pool.query<ProfileRecord>(
+    `SELECT ${PROFILE_COLUMNS} FROM institution_profile
+      WHERE (institution_id, year) IN (SELECT * FROM unnest($1::int[], $2::int[]))`,
+    [pairs.map(([i]) => i), pairs.map(([, y]) => y)],
+  );
+  return rows.map(profileRow);
+}
+
+/** Every profile of the institutions, oldest first. */
+export async function profilesOf(pool: pg.Pool, institutionIds: readonly number[]): Promise<InstitutionProfileRow[]> {
+  const { rows } = await pool.query<ProfileRecord>(
+    `SELECT ${PROFILE_COLUMNS} FROM institution_profile WHERE institution_id = ANY($1::int[]) ORDER BY year, id`,
+    [institutionIds],
+  );
+  return rows.map(profileRow);
 }

@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { assertCanReadRows, assertCanWrite, canReadRows, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
@@ -8,7 +9,8 @@ import { creditCodeProblem } from './credit-code';
 import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
 import { Region } from './region.entity';
-import { regionSubtreeIds } from './registry.repository';
+import { institutionWindow, regionSubtreeIds, type InstitutionSelection } from './registry.repository';
+import type { InstitutionRow } from './registry.types';
 import type {
   CreateInstitutionInput,
   InstitutionFilter,
@@ -44,6 +46,8 @@ export class RegistryService {
   constructor(
     private readonly em: EntityManager,
     private readonly principal: Principal,
+    /** Where lists read plain rows (writes go through the EntityManager). */
+    private readonly pool?: pg.Pool,
   ) {}
 
   /** A region and every region below it (one recursive query). */
@@ -58,32 +62,32 @@ export class RegistryService {
     return rowsById(this.em, Region, where, window);
   }
 
-  private async institutionWhere(filter: InstitutionQuery | undefined): Promise<FilterQuery<Institution> | null> {
+  /** What a list of institutions reads: the key's row scope and the filter, checked against the policy. */
+  private institutionSelection(filter: InstitutionQuery | undefined): InstitutionSelection | null {
     const scope = readInstitutions(this.principal, 'institution');
     if (!scope) return null;
-    const where: FilterQuery<Institution> & Record<string, unknown> = {};
-    if (scope.kind === 'ids') where.id = { $in: scope.ids };
-    if (filter?.regionId) where.region = { $in: await this.regionSubtree(filter.regionId) };
-    if (filter?.category) where.category = filter.category;
+    let inMunicipalAppraisal: boolean | null = null;
     if (filter?.inMunicipalAppraisal !== undefined && filter.inMunicipalAppraisal !== null) {
       assertCanReadRows(this.principal, 'institutionDetail');
-      where.inMunicipalAppraisal = filter.inMunicipalAppraisal;
+      inMunicipalAppraisal = filter.inMunicipalAppraisal;
     }
     const search = filter?.search?.trim();
-    if (search) {
-      const like = `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    return {
+      ids: scope.kind === 'ids' ? scope.ids : null,
+      regionId: filter?.regionId || null,
+      category: filter?.category ?? null,
+      inMunicipalAppraisal,
       // Search matches only what the key may read: the credit code is an institution detail.
-      const matches: FilterQuery<Institution>[] = [{ name: { $ilike: like } }, { nameZh: { $ilike: like } }];
-      if (canReadRows(this.principal, 'institutionDetail')) matches.push({ creditCode: { $ilike: like } });
-      where.$or = matches;
-    }
-    return where;
+      search: search ? { like: `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%`, creditCode: canReadRows(this.principal, 'institutionDetail') } : null,
+    };
   }
 
-  async institutions(filter: InstitutionQuery | undefined, window: PageWindow): Promise<WindowRows<Institution>> {
-    const where = await this.institutionWhere(filter);
-    if (!where) throw new ForbiddenError('this key may not list institutions');
-    return rowsById(this.em, Institution, where, window);
+  /** A window of the institutions the key may read, as plain rows (one statement; the count when asked). */
+  async institutions(filter: InstitutionQuery | undefined, window: PageWindow): Promise<WindowRows<InstitutionRow>> {
+    const selection = this.institutionSelection(filter);
+    if (!selection) throw new ForbiddenError('this key may not list institutions');
+    if (!this.pool) throw new Error('RegistryService: reading lists needs the pool');
+    return institutionWindow(this.pool, selection, window);
   }
 
   /** One institution the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */

@@ -13,6 +13,7 @@ import { PvProject } from './pv-project.entity';
 import { PvFilter } from './solar.inputs';
 import { generationFigures, SolarService, type PvFilterInput } from './solar.service';
 import { PvGenerationEvent, PvGenerationFigures, PvProgramme } from './solar.types';
+import type { InstitutionRow } from '../registry/registry.types';
 
 const PvProjectConnection = Connection(PvProject, 'PvProject');
 
@@ -35,7 +36,7 @@ export class SolarResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() p: PvProject, @Ctx() ctx: Context): Promise<Institution> {
+  async institution(@Root() p: PvProject, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(p.institution.id))!;
   }
 
