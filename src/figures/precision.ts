@@ -168,6 +168,24 @@ export function divideExact(num: Dec | number, den: Dec | number): number | null
   return decimalToNumber(div(typeof num === 'number' ? decimalOfNumber(num, 'numerator') : num, d, QUOTIENT_DIGITS));
 }
 
+/** Decimals the SQL quotient is cut at before its rounding: QUOTIENT_DIGITS + 1 digits for any ratio above 1e-42. */
+const SQL_QUOTIENT_SCALE = 60;
+
+/**
+ * The SQL twin of `divideExact` for statements that compute ratios (numeric in, numeric out): `num`
+ * over `den` cut (truncated, `div` is exact) at SQL_QUOTIENT_SCALE decimals, then rounded half up
+ * to QUOTIENT_DIGITS significant digits, which is what `div` in decimal.ts gives (half up asks only
+ * whether the first dropped digit is at least 5). NULL when `den` is not above zero or either is
+ * NULL. Both arguments are SQL expressions of type numeric; each is written twice.
+ */
+export function sqlDivideExact(num: string, den: string): string {
+  const len = 'length(abs(q)::text)';
+  const pow = (e: string) => `power(10::numeric, ${e})`;
+  const dropped = `${len} - ${QUOTIENT_DIGITS}`;
+  return `(SELECT CASE WHEN ${len} <= ${QUOTIENT_DIGITS} THEN q ELSE sign(q) * div(abs(q) + 5 * ${pow(`${dropped} - 1`)}, ${pow(dropped)}) * ${pow(dropped)} END * 1e-${SQL_QUOTIENT_SCALE}
+     FROM (SELECT div((${num}) * 1e${SQL_QUOTIENT_SCALE}, (${den})) AS q) AS x WHERE (${den}) > 0)`;
+}
+
 /** Does a figure carry more digits than its unit allows (float noise)? For the schema walk test. */
 export function hasExcessDigits(value: number | string, rounding: Rounding): boolean {
   const d = typeof value === 'number' ? decimalOfNumber(value, 'figure') : parseDecimal(value, 'figure');

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
 import { Connection, decodeOptionalIntId, type Page, PageArgs, pageWindow, toPage } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
@@ -13,6 +14,7 @@ import { IndicatorFilter, IndicatorUpdatedFilter } from './accounting.inputs';
 import type { IndicatorUpdatedPayload } from './after-ingest';
 import { ClosingService } from './closing.service';
 import { IndicatorsService, type IndicatorQuery } from './indicators.service';
+import { connectionNeeds } from './indicators.selection';
 import { IndicatorGroupBy, Indicators, IndicatorUpdatedEvent } from './indicators.types';
 import { PeriodInput, resolvePeriod } from './period';
 import { YearClosure, YearRecalculation } from './year-closure.entity';
@@ -40,6 +42,7 @@ export class IndicatorsResolver {
     @Arg('filter', () => IndicatorFilter, { nullable: true }) filter: IndicatorFilter | undefined,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Indicators>> {
     const query = indicatorQuery(filter);
     const service = svc(ctx);
@@ -47,7 +50,7 @@ export class IndicatorsResolver {
     service.assertCanList();
     const resolved = resolvePeriod(period);
     const window = pageWindow(page, 1);
-    const found = await service.list(resolved, query, window);
+    const found = await service.list(resolved, query, window, connectionNeeds(info));
     return toPage(found.rows, window, found.count, (v) => [v.institutionId!]);
   }
 

@@ -8,7 +8,9 @@ import { IndicatorKind, isWaterIndicator } from '../compliance/compliance.enums'
 import { statusOf, type QuotaBook } from '../compliance/quota-book';
 import type { Reference } from '../factors/reference';
 import { Carrier } from '../metering/metering.enums';
+import type { InstitutionCategory } from '../registry/registry.enums';
 import type { InstitutionInfo, MonthFigure, ProfileFigures } from './figures';
+import type { ClosedIndicatorRow } from './indicators.repository';
 import { Indicators, type ComplianceResult, type Denied } from './indicators.types';
 import { isoDay, monthStart, type Period } from './period';
 import { ratio, share, sumFigures } from './totals';
@@ -72,6 +74,52 @@ export function buildIndicators(period: Period, figures: MonthFigure[], profile:
     conversionFactorIds: denied.energy ? [] : t.conversionFactorIds,
     emissionFactorIds: denied.energy ? [] : t.emissionFactorIds,
     unitConversionIds: t.unitConversionIds,
+  };
+  Object.assign(view, values);
+  return view;
+}
+
+/**
+ * The view of one institution's closed figures from the row `loadClosedIndicators` computed (sums,
+ * ratios and coverage made in SQL): what `buildIndicators` makes of the same frozen figures, for
+ * the fields the row answers (see indicators.selection.ts). Numeric text becomes the float nearest it.
+ */
+export function closedIndicators(period: Period, inst: InstitutionInfo, r: ClosedIndicatorRow, denied: Denied, pendingRecalculation: boolean): Indicators {
+  const ratioOf = (text: string | null) => (text === null ? null : Number(text));
+  const view = new Indicators();
+  const values: Partial<Indicators> = {
+    denied,
+    institutionId: inst.id,
+    regionId: inst.regionId,
+    category: inst.category as InstitutionCategory,
+    period,
+    institutionCount: 1,
+    suppressed: false,
+    closed: true,
+    pendingRecalculation,
+    energyKgce: Number(r.energy_kgce),
+    waterM3: Number(r.water_m3),
+    headcount: r.headcount,
+    floorAreaM2: r.floor_area_m2,
+    perCapitaEnergyKgce: ratioOf(r.per_capita_energy_kgce),
+    energyPerAreaKgceM2: ratioOf(r.energy_per_area_kgce_m2),
+    perCapitaWaterM3: ratioOf(r.per_capita_water_m3),
+    pvGenerationKwh: Number(r.pv_generation_kwh),
+    coverage: r.coverage,
+    energyCoverage: r.energy_coverage,
+    waterCoverage: r.water_coverage,
+    byCarrier: [],
+    emissions: {
+      scope1KgCo2: Number(r.scope1_kg_co2),
+      scope2KgCo2: Number(r.scope2_kg_co2),
+      totalKgCo2: Number(r.total_kg_co2),
+      avoidedKgCo2: Number(r.avoided_kg_co2),
+    },
+    compliance: [],
+    fleet: null,
+    conversionFactorIds: [],
+    emissionFactorIds: [],
+    unitConversionIds: [],
   };
   Object.assign(view, values);
   return view;

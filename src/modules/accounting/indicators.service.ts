@@ -8,12 +8,14 @@ import { intKey, pageOfList, type PageWindow, type WindowRows } from '../../db/w
 import { QuotaBook } from '../compliance/quota-book';
 import { QuotaStandard } from '../compliance/quota-standard.entity';
 import { loadReference, type Reference } from '../factors/reference';
-import { addFleet, emptyFleet, loadVehicleFigures, mergeFigures, type FleetTotals } from '../fleet/fleet-figures';
+import { addFleet, emptyFleet, loadVehicleFigures, mergeFigures, type FleetTotals, type VehicleFigures } from '../fleet/fleet-figures';
 import { fleetFiguresOf } from '../fleet/fleet-figures.types';
 import { InstitutionCategory } from '../registry/registry.enums';
 import { disclosurePlan, MIN_GROUP, setKey } from './disclosure';
 import { loadClosedFigures, loadLiveFigures, type InstitutionInfo, type MonthFigure, type ProfileFigures } from './figures';
-import { buildIndicators, complianceOf, inFactorRuns, placeholder, suppress } from './indicators.build';
+import { buildIndicators, closedIndicators, complianceOf, inFactorRuns, placeholder, suppress } from './indicators.build';
+import { loadClosedIndicators } from './indicators.repository';
+import { EVERYTHING, type IndicatorNeeds } from './indicators.selection';
 import { IndicatorGroupBy, Indicators, type Denied } from './indicators.types';
 import { addDays, PeriodKind, resolvePeriod, type Period, type PeriodInput } from './period';
 import { sumProfiles } from './totals';
@@ -84,12 +86,14 @@ export class IndicatorsService {
    * Live ones come per calendar month with `perMonth` (what closing freezes), else per run of months
    * sharing a factor set (vehicle months merged into their run).
    */
-  async figures(ref: Reference, ids: number[] | null, period: Pick<Period, 'from' | 'to' | 'year'>, closed: boolean, perMonth = false) {
+  async figures(ref: Reference, ids: number[] | null, period: Pick<Period, 'from' | 'to' | 'year'>, closed: boolean, perMonth = false, fleet = true) {
     const regionOf = (id: number) => ref.byId.get(id)?.regionId ?? 0;
+    // A closed year's vehicle energy is in its frozen figures: its records are read for the fleet alone.
+    const noVehicles: VehicleFigures = { monthFigures: [], fleet: new Map() };
     const [figures, profiles, vehicles] = await Promise.all([
       closed ? loadClosedFigures(this.db.pool, ids, period.year, period) : loadLiveFigures(this.db.pool, ids, period, this.tz, ref.factors, regionOf, { perMonth }),
       this.profiles(ids, period.year, closed),
-      loadVehicleFigures(this.db.pool, ids, period, ref.factors, regionOf, undefined, closed ? period.year : null),
+      closed && !fleet ? noVehicles : loadVehicleFigures(this.db.pool, ids, period, ref.factors, regionOf, undefined, closed ? period.year : null),
     ]);
     const vehicleFigures = perMonth ? vehicles.monthFigures : inFactorRuns(vehicles.monthFigures, ref, period);
     return { figures: closed ? figures : mergeFigures(figures, vehicleFigures), profiles, fleet: vehicles.fleet };
@@ -115,16 +119,22 @@ export class IndicatorsService {
     return this.compute(ref, period, ref.institutions.filter((i) => allowed.includes(i.id)), denied);
   }
 
-  private async compute(ref: Reference, period: Period, institutions: InstitutionInfo[], denied: Denied): Promise<Map<number, Indicators>> {
+  private async compute(ref: Reference, period: Period, institutions: InstitutionInfo[], denied: Denied, needs: IndicatorNeeds = EVERYTHING): Promise<Map<number, Indicators>> {
     if (!institutions.length) return new Map();
     const closed = ref.closedYears.has(period.year);
-    const judged = period.kind === PeriodKind.YEAR || period.kind === PeriodKind.YEAR_TO_DATE;
+    const pending = closed && ref.pendingYears.has(period.year);
+    if (closed && needs.closedInSql) {
+      // The headline figures of a closed year: sums and ratios in one statement, a plain row per institution.
+      const rows = await loadClosedIndicators(this.db.pool, institutions.map((i) => i.id), period.year, period, denied);
+      return new Map(rows.map((r, n) => [r.institution_id, closedIndicators(period, institutions[n], r, denied, pending)]));
+    }
+    const judged = needs.compliance && (period.kind === PeriodKind.YEAR || period.kind === PeriodKind.YEAR_TO_DATE);
     const [{ figures, profiles, fleet }, quotas] = await Promise.all([
-      this.figures(ref, institutions.map((i) => i.id), period, closed),
+      this.figures(ref, institutions.map((i) => i.id), period, closed, false, needs.fleet),
       judged ? this.quotaBook(ref) : Promise.resolve(null),
     ]);
-    const views = this.viewsFor(period, institutions, figures, profiles, quotas, denied, closed, ref.pendingYears.has(period.year));
-    for (const v of views) v.fleet = fleetFiguresOf(fleet.get(v.institutionId!) ?? emptyFleet());
+    const views = this.viewsFor(period, institutions, figures, profiles, quotas, denied, closed, pending);
+    if (needs.fleet) for (const v of views) v.fleet = fleetFiguresOf(fleet.get(v.institutionId!) ?? emptyFleet());
     return new Map(views.map((v) => [v.institutionId!, v]));
   }
 
@@ -177,14 +187,14 @@ export class IndicatorsService {
     if (!this.rowAccess().scope) throw new ForbiddenError('this key may not read the figures of single institutions (aggregates only)');
   }
 
-  /** Institutions' figures for a period, by institution id, in a window. */
-  async list(period: Period, filter: IndicatorQuery | undefined, window: PageWindow): Promise<WindowRows<Indicators>> {
+  /** Institutions' figures for a period, by institution id, in a window; `needs` (from the selection) says which parts to compute. */
+  async list(period: Period, filter: IndicatorQuery | undefined, window: PageWindow, needs: IndicatorNeeds = EVERYTHING): Promise<WindowRows<Indicators>> {
     const { scope, denied } = this.rowAccess();
     if (!scope) throw new ForbiddenError('this key may not read the figures of single institutions (aggregates only)');
     const ref = await this.reference();
     const matching = this.filterInstitutions(ref, scope, filter);
     const pageRows = pageOfList(matching, window, (i) => [i.id], (key, i) => intKey(key[0]) - i.id);
-    const computed = await this.compute(ref, period, pageRows.slice(0, window.size), denied);
+    const computed = await this.compute(ref, period, pageRows.slice(0, window.size), denied, needs);
     const rows = pageRows.map((i) => computed.get(i.id) ?? placeholder(period, i));
     return { rows, count: () => Promise.resolve(matching.length) };
   }

@@ -1,0 +1,50 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+
+/**
+ * What a request asks of its Indicators, read from the selection before anything is fetched, so
+ * a list computes only that: the headline figures of a closed year in one statement, quotas only
+ * for `compliance`, the fleet only for `fleet` and `targets`.
+ */
+export interface IndicatorNeeds {
+  /** Every field asked is one the statement of closed figures answers (indicators.repository.ts). */
+  closedInSql: boolean;
+  compliance: boolean;
+  fleet: boolean;
+}
+
+/** What callers without a selection (loaders, closing, alerts, assessments) get: everything. */
+export const EVERYTHING: IndicatorNeeds = { closedInSql: false, compliance: true, fleet: true };
+
+/** Fields `loadClosedIndicators` answers, with those the view carries anyway and the ones resolved from its ids. */
+const IN_SQL = new Set([
+  '__typename', 'period', 'category', 'institutionCount', 'suppressed', 'closed', 'pendingRecalculation', 'institution', 'region',
+  'energyKgce', 'waterM3', 'headcount', 'floorAreaM2', 'perCapitaEnergyKgce', 'energyPerAreaKgceM2', 'perCapitaWaterM3',
+  'pvGenerationKwh', 'coverage', 'energyCoverage', 'waterCoverage', 'emissions',
+]);
+/** Fields the whole computation answers besides those; any other name (a field added later) asks for everything. */
+const FULL_ONLY = new Set(['byCarrier', 'compliance', 'fleet', 'targets', 'conversionFactors', 'emissionFactors', 'unitConversions']);
+
+/** Names of the fields selected on the objects of `set`, through fragments; `path` walks into a field first (`edges`, `node`). */
+function fieldNames(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, path: string[], out: Set<string>): void {
+  for (const s of set?.selections ?? []) {
+    if (s.kind === Kind.INLINE_FRAGMENT) fieldNames(info, s.selectionSet, path, out);
+    else if (s.kind === Kind.FRAGMENT_SPREAD) fieldNames(info, info.fragments[s.name.value]?.selectionSet, path, out);
+    else if (!path.length) out.add(s.name.value);
+    else if (s.name.value === path[0]) fieldNames(info, s.selectionSet, path.slice(1), out);
+  }
+}
+
+/** The needs of a connection of Indicators (`nodes` and `edges { node }`) from its resolver's info. */
+export function connectionNeeds(info: GraphQLResolveInfo): IndicatorNeeds {
+  const names = new Set<string>();
+  for (const node of info.fieldNodes) {
+    fieldNames(info, node.selectionSet, ['nodes'], names);
+    fieldNames(info, node.selectionSet, ['edges', 'node'], names);
+  }
+  if ([...names].some((n) => !IN_SQL.has(n) && !FULL_ONLY.has(n))) return EVERYTHING;
+  return {
+    closedInSql: [...names].every((n) => IN_SQL.has(n)),
+    compliance: names.has('compliance'),
+    fleet: names.has('fleet') || names.has('targets'),
+  };
+}
