@@ -15,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import type pg from 'pg';
 import { sqlStats } from '../src/db/sql-stats';
-import { parseRows } from '../src/modules/metering/ingest.service';
+import { readingRows } from '../src/modules/metering/metering.inputs';
 import { storedAround, writeBatch } from '../src/modules/metering/metering.repository';
 import { BatchSource } from '../src/modules/metering/reading-batch.entity';
 import { electricityMeterIds, fmt, hourlyBatch, percentile, post, postgresCpuMs, runBench, withDemoHub } from './lib';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     // The batch's own statements (its stored neighbours, then its write with the rollups), planned and
     // run for the next batch in a transaction rolled back: the partitions each plan holds (an insert
     // routes its rows as it runs, so its plan names none).
-    const next = parseRows(batch(0, perClient + 1).map((r) => ({ ...r, periodStart: new Date(r.periodStart), periodEnd: new Date(r.periodEnd) })));
+    const next = readingRows(batch(0, perClient + 1).map((r) => ({ ...r, periodStart: new Date(r.periodStart), periodEnd: new Date(r.periodEnd) })));
     const conn = await db.pool.connect();
     const planned: string[][] = [];
     try {

@@ -1,12 +1,10 @@
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, Problems, ValidationError, type FieldProblem } from '../../errors/domain-errors';
-import { fromGlobalId } from '../../graphql/relay';
 import { canReadMeter, meterResource } from './meter-scope';
 import { assertCanWrite } from '../../access/guard';
 import { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
 import { BatchSource } from './reading-batch.entity';
-import type { ReadingRowInput } from './metering.inputs';
 import { ensureReadingPartitions } from './partitions';
 import { lockMeters, storedAround, writeBatch, type ExistingRow, type MeterRow } from './metering.repository';
 import { inTransaction } from '../../db/transaction';
@@ -69,52 +67,25 @@ export interface IngestResult {
 
 const keyOf = (meterId: number, start: Date, end: Date) => `${meterId}|${start.getTime()}|${end.getTime()}`;
 
-/** Checks each row on its own and against the others in the batch; every problem carries its row index. */
-export function parseRows(rows: ReadingRowInput[]): IngestRow[] {
+/** Why one row is not acceptable on its own (its meter aside), field by field: shared by GraphQL batches and their decoding. */
+export function readingRowProblems(row: Pick<IngestRow, 'periodStart' | 'periodEnd' | 'value'>): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  const start = row.periodStart;
+  const end = row.periodEnd;
+  if (!(start instanceof Date) || Number.isNaN(start.getTime())) out.push({ field: 'periodStart', message: 'not a valid date-time' });
+  if (!(end instanceof Date) || Number.isNaN(end.getTime())) out.push({ field: 'periodEnd', message: 'not a valid date-time' });
+  else if (start instanceof Date && !Number.isNaN(start.getTime())) {
+    const p = periodProblem(start, end);
+    if (p) out.push(p);
+  }
+  if (typeof row.value !== 'number' || !Number.isFinite(row.value)) out.push({ field: 'value', message: 'must be a finite number' });
+  else if (row.value < 0) out.push({ field: 'value', message: 'must not be negative (consumption over the period, not a meter index)' });
+  return out;
+}
+
+/** Within the batch: the same period twice, or periods of one meter that overlap, would double count. */
+function checkWithinBatch(parsed: IngestRow[]): void {
   const problems = new Problems();
-  if (rows.length === 0) problems.add('rows', 'give at least one row');
-  if (rows.length > MAX_BATCH_ROWS) problems.add('rows', `at most ${MAX_BATCH_ROWS} rows per batch, got ${rows.length}`);
-  problems.throwIfAny();
-
-  const parsed: IngestRow[] = [];
-  // A batch names few meters many times: each ID is decoded once.
-  const meterIds = new Map<string, number | string>();
-  rows.forEach((row, index) => {
-    let meterId = meterIds.get(row.meterId);
-    if (meterId === undefined) {
-      try {
-        meterId = Number(fromGlobalId(row.meterId, 'Meter', 'meterId').id);
-      } catch (err) {
-        meterId = err instanceof ValidationError ? err.problems[0].message : 'not a meter ID';
-      }
-      meterIds.set(row.meterId, meterId);
-    }
-    if (typeof meterId === 'string') {
-      problems.add('meterId', meterId, index);
-      meterId = NaN;
-    }
-    const start = row.periodStart;
-    const end = row.periodEnd;
-    if (!(start instanceof Date) || Number.isNaN(start.getTime())) problems.add('periodStart', 'not a valid date-time', index);
-    if (!(end instanceof Date) || Number.isNaN(end.getTime())) problems.add('periodEnd', 'not a valid date-time', index);
-    else if (start instanceof Date && !Number.isNaN(start.getTime())) {
-      const p = periodProblem(start, end);
-      if (p) problems.add(p.field, p.message, index);
-    }
-    if (typeof row.value !== 'number' || !Number.isFinite(row.value)) problems.add('value', 'must be a finite number', index);
-    else if (row.value < 0) problems.add('value', 'must not be negative (consumption over the period, not a meter index)', index);
-    parsed.push({
-      meterId,
-      periodStart: start,
-      periodEnd: end,
-      value: row.value,
-      quality: row.quality ?? ReadingQuality.MEASURED,
-      correction: row.correction ?? false,
-    });
-  });
-  problems.throwIfAny();
-
-  // Within the batch: the same period twice, or periods of one meter that overlap, would double count.
   const order = parsed.map((_, i) => i).sort((a, b) => parsed[a].meterId - parsed[b].meterId || parsed[a].periodStart.getTime() - parsed[b].periodStart.getTime());
   for (let k = 1; k < order.length; k++) {
     const prev = parsed[order[k - 1]];
@@ -127,7 +98,6 @@ export function parseRows(rows: ReadingRowInput[]): IngestRow[] {
     }
   }
   problems.throwIfAny();
-  return parsed;
 }
 
 export class IngestService {
@@ -139,14 +109,15 @@ export class IngestService {
   ) {}
 
   /** A GraphQL batch: stored, then announced once committed (readings events, indicators, compliance checks). */
-  async ingestAndAnnounce(input: ReadingRowInput[], after: AfterIngestScope): Promise<IngestResult> {
-    const result = await this.ingest(input);
+  async ingestAndAnnounce(rows: IngestRow[], after: AfterIngestScope): Promise<IngestResult> {
+    const result = await this.ingest(rows);
     await afterIngest(after, result.events, result.refreshedMonths);
     return result;
   }
 
-  async ingest(input: ReadingRowInput[]): Promise<IngestResult> {
-    const rows = parseRows(input);
+  /** A batch of rows each checked on its own (`readingRowProblems`, meters decoded): checked against each other, then stored. */
+  async ingest(rows: IngestRow[]): Promise<IngestResult> {
+    checkWithinBatch(rows);
     const meterIds = [...new Set(rows.map((r) => r.meterId))];
     const starts = rows.map((r) => r.periodStart.getTime());
     const first = new Date(starts.reduce((a, b) => Math.min(a, b)));

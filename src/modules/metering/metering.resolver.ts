@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { decodeIntId, PageArgs, type Page } from '../../graphql/relay';
+import { decodeIdOrNull, decodeIntId, decodeOptionalIntId, PageArgs, pageWindow, toPage, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
@@ -7,7 +7,7 @@ import { Institution } from '../registry/institution.entity';
 import { IngestService, type ReadingsIngestedPayload } from './ingest.service';
 import { canReadMeter } from './meter-scope';
 import { Meter } from './meter.entity';
-import { CreateMeterInput, IngestReadingsInput, MeterFilter, ReadingsIngestedFilter } from './metering.inputs';
+import { CreateMeterInput, IngestReadingsInput, MeterFilter, ReadingsIngestedFilter, readingRows } from './metering.inputs';
 import { MeteringService } from './metering.service';
 import { IngestReadingsPayload, MeterConnection, ReadingConnection, ReadingsIngestedEvent, type MeterReadRow } from './metering.types';
 import { Reading } from './reading.entity';
@@ -18,8 +18,14 @@ import type { InstitutionRow } from '../registry/registry.types';
 @Resolver(() => Meter)
 export class MeterResolver {
   @Query(() => MeterConnection, { description: 'Meters this key may read: energy, water or both by agency.' })
-  meters(@Args() page: PageArgs, @Arg('filter', () => MeterFilter, { nullable: true }) filter: MeterFilter | undefined, @Ctx() ctx: Context): Promise<Page<Meter>> {
-    return new MeteringService(ctx.em, ctx.principal).meters(filter, page);
+  async meters(@Args() page: PageArgs, @Arg('filter', () => MeterFilter, { nullable: true }) filter: MeterFilter | undefined, @Ctx() ctx: Context): Promise<Page<Meter>> {
+    const service = new MeteringService(ctx.em, ctx.principal);
+    // FORBIDDEN first, then the filter's id, then the paging.
+    service.assertCanReadMeters();
+    const query = filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') };
+    const window = pageWindow(page, 1);
+    const found = await service.meters(query, window);
+    return toPage(found.rows, window, found.count, (m) => [m.id]);
   }
 
   @Query(() => Meter)
@@ -29,7 +35,8 @@ export class MeterResolver {
 
   @Mutation(() => Meter)
   createMeter(@Arg('input', () => CreateMeterInput) input: CreateMeterInput, @Ctx() ctx: Context): Promise<Meter> {
-    return new MeteringService(ctx.em, ctx.principal).createMeter(input);
+    // A malformed institution id is named among the input's other mistakes (the service's words).
+    return new MeteringService(ctx.em, ctx.principal).createMeter({ ...input, institutionId: decodeIdOrNull(input.institutionId, 'Institution') });
   }
 
   @FieldResolver(() => Institution)
@@ -41,21 +48,27 @@ export class MeterResolver {
 @Resolver(() => Reading)
 export class ReadingResolver {
   @Query(() => ReadingConnection, { description: 'Readings of one meter whose period overlaps [from, to), oldest first.' })
-  readings(
+  async readings(
     @Arg('meterId', () => ID) meterId: string,
     @Arg('from', () => Date, { nullable: true }) from: Date | undefined,
     @Arg('to', () => Date, { nullable: true }) to: Date | undefined,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<Page<Reading>> {
-    return new MeteringService(ctx.em, ctx.principal).readings(decodeIntId(meterId, 'Meter', 'meterId'), from, to, page);
+    const service = new MeteringService(ctx.em, ctx.principal);
+    const id = decodeIntId(meterId, 'Meter', 'meterId');
+    // The meter's NOT_FOUND or FORBIDDEN, then the span's mistake, then the paging's.
+    await service.assertCanReadReadings(id, from, to);
+    const window = pageWindow(page, 2);
+    const found = await service.readings(id, from, to, window);
+    return toPage(found.rows, window, found.count, (r) => [r.periodStart.toISOString(), r.id]);
   }
 
   @Mutation(() => IngestReadingsPayload, {
     description: 'Stores up to 10,000 readings, all or nothing. Re-sent readings count as duplicates; a changed value needs correction: true.',
   })
   async ingestReadings(@Arg('input', () => IngestReadingsInput) input: IngestReadingsInput, @Ctx() ctx: Context): Promise<IngestReadingsPayload> {
-    const result = await new IngestService(ctx.db.pool, ctx.principal, ctx.db.timezone).ingestAndAnnounce(input.rows, ctx);
+    const result = await new IngestService(ctx.db.pool, ctx.principal, ctx.db.timezone).ingestAndAnnounce(readingRows(input.rows), ctx);
     return {
       accepted: result.accepted,
       duplicates: result.duplicates,

@@ -1,15 +1,24 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Principal } from '../../access/principal';
-import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { bigintKey, dateKey, decodeIntId, intKey, keyset, pageWindow, toPage, type Page, type PageArgs } from '../../graphql/relay';
+import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
+import { bigintKey, dateKey, intKey, keyset, type PageWindow, type WindowRows } from '../../db/window';
 import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
 import { assertCanWriteMeter, canReadMeter, meterReadWhere } from './meter-scope';
 import { Meter } from './meter.entity';
-import { UNITS_BY_CARRIER } from './metering.enums';
-import type { CreateMeterInput, MeterFilter } from './metering.inputs';
+import { UNITS_BY_CARRIER, type Carrier } from './metering.enums';
+import type { CreateMeterInput } from './metering.inputs';
 import { Reading } from './reading.entity';
 import { flushAudited } from '../audit/audit.service';
+
+/** Which meters to list: the institution's id decoded. */
+export interface MeterQuery {
+  institutionId?: number | null;
+  carrier?: Carrier | null;
+}
+
+/** A meter to create: the institution's id decoded, null when the client's was not an institution's. */
+export type NewMeter = Omit<CreateMeterInput, 'institutionId'> & { institutionId: number | null };
 
 export class MeteringService {
   constructor(
@@ -17,17 +26,22 @@ export class MeteringService {
     private readonly principal: Principal,
   ) {}
 
-  async meters(filter: MeterFilter | undefined, page: PageArgs): Promise<Page<Meter>> {
+  /** The read check of meter lists, for a caller that must run it before decoding its filter and paging. */
+  assertCanReadMeters(): void {
+    if (!meterReadWhere(this.principal)) throw new ForbiddenError('this key may not read meters (aggregates only)');
+  }
+
+  /** Meters matching the query that the key may read, by id, in a window. */
+  async meters(filter: MeterQuery | undefined, window: PageWindow): Promise<WindowRows<Meter>> {
     const scope = meterReadWhere(this.principal);
     if (!scope) throw new ForbiddenError('this key may not read meters (aggregates only)');
     const conditions: FilterQuery<Meter>[] = [scope];
-    if (filter?.institutionId) conditions.push({ institution: decodeIntId(filter.institutionId, 'Institution', 'filter.institutionId') });
+    if (filter?.institutionId) conditions.push({ institution: filter.institutionId });
     if (filter?.carrier) conditions.push({ carrier: filter.carrier });
-    const w = pageWindow(page, 1);
-    const ks = keyset(w, ['id'], [intKey]);
+    const ks = keyset(window, ['id'], [intKey]);
     const where = { $and: conditions };
-    const rows = await this.em.find(Meter, { $and: [...conditions, ...ks.where] } as FilterQuery<Meter>, { orderBy: ks.orderBy, limit: w.size + 1 });
-    return toPage(rows, w, () => this.em.count(Meter, where), (m) => [m.id]);
+    const rows = await this.em.find(Meter, { $and: [...conditions, ...ks.where] } as FilterQuery<Meter>, { orderBy: ks.orderBy, limit: window.size + 1 });
+    return { rows, count: () => this.em.count(Meter, where) };
   }
 
   /** A meter the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
@@ -40,15 +54,10 @@ export class MeteringService {
     return meter;
   }
 
-  async createMeter(input: CreateMeterInput): Promise<Meter> {
+  async createMeter(input: NewMeter): Promise<Meter> {
     const problems = new Problems();
-    let institutionId = 0;
-    try {
-      institutionId = decodeIntId(input.institutionId, 'Institution', 'institutionId');
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      problems.add('institutionId', 'not an institution ID');
-    }
+    const institutionId = input.institutionId ?? 0;
+    if (input.institutionId === null) problems.add('institutionId', 'not an institution ID');
     if (!UNITS_BY_CARRIER[input.carrier].includes(input.unit)) {
       problems.add('unit', `a ${input.carrier} meter records in ${UNITS_BY_CARRIER[input.carrier].join(' or ')}, not ${input.unit}`);
     }
@@ -71,19 +80,27 @@ export class MeteringService {
     return meter;
   }
 
-  /** Readings of one meter whose period overlaps [from, to), oldest first. */
-  async readings(meterId: number, from: Date | undefined, to: Date | undefined, page: PageArgs): Promise<Page<Reading>> {
+  /**
+   * The checks of a readings request, in the order they answer: the meter (NOT_FOUND, FORBIDDEN),
+   * then the span; a caller that decodes paging runs them first.
+   */
+  async assertCanReadReadings(meterId: number, from: Date | undefined, to: Date | undefined): Promise<void> {
     await this.meter(meterId);
     const problems = new Problems();
     if (from && to && from >= to) problems.add('to', 'must be after from');
     problems.throwIfAny();
+  }
+
+  /** Readings of one meter whose period overlaps [from, to), oldest first, in a window. */
+  async readings(meterId: number, from: Date | undefined, to: Date | undefined, window: PageWindow): Promise<WindowRows<Reading>> {
+    // Checked again for any caller; the meter comes from the identity map, no second statement.
+    await this.assertCanReadReadings(meterId, from, to);
     const where: FilterQuery<Reading> & Record<string, unknown> = { meter: meterId };
     if (to) where.periodStart = { $lt: to };
     if (from) where.periodEnd = { $gt: from };
-    const w = pageWindow(page, 2);
-    const ks = keyset(w, ['periodStart', 'id'], [dateKey, bigintKey]);
+    const ks = keyset(window, ['periodStart', 'id'], [dateKey, bigintKey]);
     const pageWhere = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<Reading>;
-    const rows = await this.em.find(Reading, pageWhere, { orderBy: ks.orderBy, limit: w.size + 1 });
-    return toPage(rows, w, () => this.em.count(Reading, where), (r) => [r.periodStart.toISOString(), r.id]);
+    const rows = await this.em.find(Reading, pageWhere, { orderBy: ks.orderBy, limit: window.size + 1 });
+    return { rows, count: () => this.em.count(Reading, where) };
   }
 }
