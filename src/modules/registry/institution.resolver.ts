@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeIntId, decodeOptionalIntId, PageArgs, pageOfRows, pageWindow, type Page } from '../../graphql/relay';
+import { decodeIdOrNull, decodeIntId, decodeOptionalIntId, PageArgs, pageOfRows, pageWindow, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { ForbiddenError } from '../../errors/domain-errors';
 import { Carrier } from '../metering/metering.enums';
@@ -33,7 +33,8 @@ export class InstitutionResolver {
 
   @Mutation(() => Institution)
   createInstitution(@Arg('input', () => CreateInstitutionInput) input: CreateInstitutionInput, @Ctx() ctx: Context): Promise<Institution> {
-    return new RegistryService(ctx.em, ctx.principal).createInstitution(input);
+    // A malformed region id is named among the input's other mistakes, after the write check (the service's order).
+    return new RegistryService(ctx.em, ctx.principal).createInstitution({ ...input, regionId: decodeIdOrNull(input.regionId, 'Region') });
   }
 
   @Mutation(() => Institution)
@@ -42,7 +43,8 @@ export class InstitutionResolver {
     @Arg('input', () => UpdateInstitutionInput) input: UpdateInstitutionInput,
     @Ctx() ctx: Context,
   ): Promise<Institution> {
-    return new RegistryService(ctx.em, ctx.principal).updateInstitution(decodeIntId(id, 'Institution'), input);
+    const changes = { ...input, regionId: input.regionId === undefined ? undefined : decodeIdOrNull(input.regionId, 'Region') };
+    return new RegistryService(ctx.em, ctx.principal).updateInstitution(decodeIntId(id, 'Institution'), changes);
   }
 
   @Mutation(() => InstitutionProfile, { description: "Creates or updates an institution's profile for a year; unset fields are kept." })

@@ -3,7 +3,6 @@ import type pg from 'pg';
 import { assertCanReadRows, assertCanWrite, canReadRows, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { decodeIntId } from '../../graphql/relay';
 import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
 import { creditCodeProblem } from './credit-code';
 import { Institution } from './institution.entity';
@@ -23,6 +22,10 @@ import type {
 export type RegionQuery = Omit<RegionFilter, 'parentId'> & { parentId?: number | null };
 /** The institutions filter, its region id decoded. */
 export type InstitutionQuery = Omit<InstitutionFilter, 'regionId'> & { regionId?: number | null };
+/** An institution to create, its region id decoded: null when the client's was not a region's. */
+export type NewInstitution = Omit<CreateInstitutionInput, 'regionId'> & { regionId: number | null };
+/** Changes to an institution, its region id decoded as for a new one (undefined: the region stays). */
+export type InstitutionChanges = Omit<UpdateInstitutionInput, 'regionId'> & { regionId?: number | null };
 /** A yearly profile to set, its institution id decoded. */
 export type ProfileUpsert = Omit<InstitutionProfileInput, 'institutionId'> & { institutionId: number };
 import { flushAudited } from '../audit/audit.service';
@@ -118,7 +121,7 @@ export class RegistryService {
   }
 
   private async validateInstitution(
-    input: Partial<CreateInstitutionInput>,
+    input: Partial<NewInstitution>,
     problems: Problems,
     selfId?: number,
   ): Promise<{ region?: Region }> {
@@ -130,16 +133,9 @@ export class RegistryService {
       if (problem) problems.add('creditCode', problem);
     }
     if (input.regionId !== undefined) {
-      let regionId: number | null = null;
-      try {
-        regionId = decodeIntId(input.regionId ?? '', 'Region', 'regionId'); // null is not a region ID either
-      } catch (err) {
-        // Only a malformed id is the client's; a database error reaches the formatter.
-        if (!(err instanceof ValidationError)) throw err;
-        problems.add('regionId', 'not a region ID');
-      }
-      if (regionId !== null) {
-        const found = await this.em.findOne(Region, { id: regionId });
+      if (input.regionId === null) problems.add('regionId', 'not a region ID');
+      else {
+        const found = await this.em.findOne(Region, { id: input.regionId });
         if (!found) problems.add('regionId', 'no region with this id');
         else region = found;
       }
@@ -154,7 +150,7 @@ export class RegistryService {
     return { region };
   }
 
-  async createInstitution(input: CreateInstitutionInput): Promise<Institution> {
+  async createInstitution(input: NewInstitution): Promise<Institution> {
     assertCanWrite(this.principal, 'institution', null);
     const problems = new Problems();
     const { region } = await this.validateInstitution(input, problems);
@@ -170,7 +166,7 @@ export class RegistryService {
     return institution;
   }
 
-  async updateInstitution(id: number, input: UpdateInstitutionInput): Promise<Institution> {
+  async updateInstitution(id: number, input: InstitutionChanges): Promise<Institution> {
     assertCanWrite(this.principal, 'institution', id);
     const institution = await this.em.findOne(Institution, { id });
     if (!institution) throw new NotFoundError('no institution with this id');
