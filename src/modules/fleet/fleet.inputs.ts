@@ -1,5 +1,8 @@
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { Problems } from '../../errors/domain-errors';
+import { decodeIdInto } from '../../graphql/relay';
+import { energyRowProblems, MAX_ENERGY_ROWS, type EnergyRow } from './vehicle-energy.service';
 import { Powertrain, VehicleEnergy, VehicleType } from './fleet.enums';
 
 @InputType()
@@ -114,4 +117,26 @@ export class CreateChargingPointInput {
 
   @Field({ nullable: true, defaultValue: false })
   behindBuildingMeter?: boolean;
+}
+
+/** The GraphQL rows as EnergyRows, every problem of every row at once (BAD_USER_INPUT naming the rows). */
+export function energyRows(input: VehicleEnergyRowInput[]): EnergyRow[] {
+  const problems = new Problems();
+  if (!input.length) problems.add('rows', 'give at least one row');
+  if (input.length > MAX_ENERGY_ROWS) problems.add('rows', `at most ${MAX_ENERGY_ROWS} rows per batch, got ${input.length}`);
+  problems.throwIfAny();
+  const rows = input.map((r, index) => {
+    const row: EnergyRow = {
+      vehicleId: decodeIdInto(problems, r.vehicleId, 'Vehicle', 'vehicleId', index),
+      day: r.day,
+      energy: r.energy,
+      quantity: r.quantity,
+      odometerKm: r.odometerKm,
+      chargingPointId: r.chargingPointId ? decodeIdInto(problems, r.chargingPointId, 'ChargingPoint', 'chargingPointId', index) : null,
+    };
+    for (const p of energyRowProblems(row)) problems.add(p.field, p.message, index);
+    return row;
+  });
+  problems.throwIfAny();
+  return rows;
 }

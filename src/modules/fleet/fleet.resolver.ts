@@ -7,12 +7,12 @@ import { filterIterable } from '../realtime/filter-iterable';
 import { Meter } from '../metering/meter.entity';
 import { Institution } from '../registry/institution.entity';
 import { ChargingPoint } from './charging-point.entity';
-import { CreateChargingPointInput, CreateVehicleInput, UpdateVehicleInput, VehicleEnergyBatchInput, VehicleEnergyFilter, VehicleFilter } from './fleet.inputs';
+import { CreateChargingPointInput, CreateVehicleInput, energyRows, UpdateVehicleInput, VehicleEnergyBatchInput, VehicleEnergyFilter, VehicleFilter } from './fleet.inputs';
 import { publishEnergy, publishFleet } from './fleet.events';
 import { FleetService, serviceMonths, type FleetChangedPayload } from './fleet.service';
 import { FleetChangedEvent, VehicleEnergyIngestResult } from './fleet.types';
 import { VehicleEnergyRecord } from './vehicle-energy.entity';
-import { ingestEnergyBatch, MAX_ENERGY_ROWS, parseEnergyRows } from './vehicle-energy.service';
+import { ingestEnergyBatch, MAX_ENERGY_ROWS } from './vehicle-energy.service';
 import { Vehicle } from './vehicle.entity';
 import type { InstitutionRow } from '../registry/registry.types';
 
@@ -78,7 +78,7 @@ export class FleetResolver {
     description: `Records refuellings and chargings, all rows or none (at most ${MAX_ENERGY_ROWS}); errors name the row index. A row equal to a stored record is a duplicate.`,
   })
   async ingestVehicleEnergy(@Arg('input', () => VehicleEnergyBatchInput) input: VehicleEnergyBatchInput, @Ctx() ctx: Context): Promise<VehicleEnergyIngestResult> {
-    const result = await ingestEnergyBatch(ctx.db.pool, ctx.principal, parseEnergyRows(input.rows));
+    const result = await ingestEnergyBatch(ctx.db.pool, ctx.principal, energyRows(input.rows));
     await publishEnergy(ctx, result);
     return { accepted: result.accepted, duplicates: result.duplicates, closedYearRows: result.closedYearRows.rows, closedYears: result.closedYearRows.years };
   }

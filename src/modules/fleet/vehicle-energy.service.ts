@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { assertCanWrite, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
-import { ConflictError, ForbiddenError, Problems, ValidationError, type FieldProblem } from '../../errors/domain-errors';
-import { fromGlobalId, toGlobalId } from '../../graphql/relay';
-import type { VehicleEnergyRowInput } from './fleet.inputs';
+import { ConflictError, ForbiddenError, ValidationError, type FieldProblem } from '../../errors/domain-errors';
+import { toGlobalId } from '../../graphql/relay';
 import { record, type ObjectChange } from '../audit/audit.service';
 import { cliOperator } from '../audit/audit.scope';
 import { ENERGY_BY_POWERTRAIN, Powertrain, VehicleEnergy } from './fleet.enums';
@@ -67,36 +66,6 @@ export function energyRowProblems(r: Omit<EnergyRow, 'vehicleId' | 'chargingPoin
   else if (!decimals(r.odometerKm, 1)) out.push({ field: 'odometerKm', message: 'at most 1 decimal' });
   if (r.chargingPointId != null && r.energy !== VehicleEnergy.ELECTRICITY) out.push({ field: 'chargingPointId', message: 'only a charging (ELECTRICITY) happens at a charging point' });
   return out;
-}
-
-/** The GraphQL rows as EnergyRows, every problem of every row at once (BAD_USER_INPUT naming the rows). */
-export function parseEnergyRows(input: VehicleEnergyRowInput[]): EnergyRow[] {
-  const problems = new Problems();
-  if (!input.length) problems.add('rows', 'give at least one row');
-  if (input.length > MAX_ENERGY_ROWS) problems.add('rows', `at most ${MAX_ENERGY_ROWS} rows per batch, got ${input.length}`);
-  problems.throwIfAny();
-  const rows = input.map((r, index) => {
-    const id = (value: string, type: string, field: string) => {
-      try {
-        return Number(fromGlobalId(value, type, field).id);
-      } catch (err) {
-        problems.add(field, err instanceof ValidationError ? err.problems[0].message : `not a ${type} ID`, index);
-        return NaN;
-      }
-    };
-    const row: EnergyRow = {
-      vehicleId: id(r.vehicleId, 'Vehicle', 'vehicleId'),
-      day: r.day,
-      energy: r.energy,
-      quantity: r.quantity,
-      odometerKm: r.odometerKm,
-      chargingPointId: r.chargingPointId ? id(r.chargingPointId, 'ChargingPoint', 'chargingPointId') : null,
-    };
-    for (const p of energyRowProblems(row)) problems.add(p.field, p.message, index);
-    return row;
-  });
-  problems.throwIfAny();
-  return rows;
 }
 
 const keyOf = (r: Pick<EnergyRow, 'vehicleId' | 'energy' | 'day' | 'odometerKm'>) => `${r.vehicleId}|${r.energy}|${r.day}|${r.odometerKm}`;
