@@ -7,6 +7,8 @@
  * Also the hub process's CPU and peak memory while it fans out.
  *
  *   npm run build && node dist/bench/fanout.bench.js
+ *
+ * PROFILE_DIR=<folder> runs the hub under `node --cpu-prof` and leaves its profile there.
  */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +26,8 @@ const WORKERS = 4;
 interface WorkerReport {
   latencies: number[];
   received: [number, { count: number; total: number }][];
+  /** Messages that carried errors instead of an event: subscriber and its first error's code. */
+  errors: [number, string][];
 }
 
 interface MeterInfo {
@@ -36,6 +40,8 @@ interface Scope {
   name: string;
   key: string;
   sees: (m: MeterInfo) => boolean;
+  /** The error code its subscription is refused with, when the key may see no reading at all. */
+  refused?: string;
 }
 
 /** CPU seconds (user + system) of a process, from /proc. */
@@ -51,7 +57,9 @@ function rssBytes(pid: number): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-fan-'));
-  const hub = await startHub({ EWC_DATA_DIR: dir, PORT: '0', EWC_DEMO: '1' });
+  // 100 subscribers share each key: above the default per-key socket limit (20), which would refuse them.
+  const profile = process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.PROFILE_DIR)}`] : [];
+  const hub = await startHub({ EWC_DATA_DIR: dir, PORT: '0', EWC_DEMO: '1', EWC_WS_CONNECTIONS_PER_KEY: String(SUBSCRIBERS), EWC_SUBSCRIPTIONS_PER_KEY: String(SUBSCRIBERS) }, profile);
   try {
     const goa = hub.keys['GOA admin'];
     const wsUrl = hub.url.replace(/^http/, 'ws');
@@ -71,7 +79,7 @@ async function main(): Promise<void> {
       { name: 'FINANCE', key: await keyFor({ agency: 'FINANCE' }), sees: () => true },
       { name: 'WATER', key: await keyFor({ agency: 'WATER' }), sees: water },
       { name: 'HOUSING', key: await keyFor({ agency: 'HOUSING' }), sees: () => true },
-      { name: 'PUBLIC', key: await keyFor({ agency: 'PUBLIC' }), sees: () => false },
+      { name: 'PUBLIC', key: await keyFor({ agency: 'PUBLIC' }), sees: () => false, refused: 'FORBIDDEN' },
       ...(await Promise.all(institutions.map(async (id, n) => ({ name: `institution ${n + 1}`, key: await keyFor({ institutionId: id }), sees: (m: MeterInfo) => m.institution === id })))),
     ];
 
@@ -81,7 +89,12 @@ async function main(): Promise<void> {
       const child = fork(__filename, ['worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const mine = Array.from({ length: SUBSCRIBERS }, (_, i) => i).filter((i) => i % WORKERS === w);
       child.send({ wsUrl, subs: mine.map((i) => ({ i, key: scopes[i % scopes.length].key })) });
-      return { child, ready: new Promise<void>((resolve) => child.once('message', () => resolve())) };
+      // A worker whose subscriber is refused exits: the bench stops instead of waiting for it.
+      const ready = new Promise<void>((resolve, reject) => {
+        child.once('message', () => resolve());
+        child.once('exit', (code) => reject(new Error(`worker ${w} exited with ${code} before its subscribers were ready`)));
+      });
+      return { child, ready };
     });
     await Promise.all(workers.map((w) => w.ready));
     await new Promise((r) => setTimeout(r, 1000));
@@ -121,6 +134,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const latencies: number[] = [];
     const received = new Map<number, { count: number; total: number }>();
+    const errors: [number, string][] = [];
     for (const { child } of workers) {
       const report = await new Promise<WorkerReport>((resolve) => {
         child.once('message', (m) => resolve(m as WorkerReport));
@@ -128,12 +142,16 @@ async function main(): Promise<void> {
       });
       latencies.push(...report.latencies);
       for (const [i, r] of report.received) received.set(i, r);
+      errors.push(...report.errors);
       child.kill();
     }
 
     latencies.sort((a, b) => a - b);
     console.log(`events expected ${wantEvents.toLocaleString('en-US')}, delivered ${latencies.length.toLocaleString('en-US')}`);
     console.log(`commit-to-delivery latency: p50 ${fmt(percentile(latencies, 50), 0)} ms, p99 ${fmt(percentile(latencies, 99), 0)} ms, max ${fmt(latencies[latencies.length - 1] ?? NaN, 0)} ms`);
+    // A subscriber is exact when it got its events and no error, or (a refused scope) exactly its one refusal.
+    const errorsOf = new Map<number, string[]>();
+    for (const [i, code] of errors) errorsOf.set(i, [...(errorsOf.get(i) ?? []), code]);
     for (const [n, scope] of scopes.entries()) {
       let ok = 0;
       let subs = 0;
@@ -141,10 +159,12 @@ async function main(): Promise<void> {
         subs++;
         const got = received.get(i)!;
         const want = expected.get(i)!;
-        if (got.count === want.count && Math.abs(got.total - want.total) < 1e-6) ok++;
+        const gotErrors = (errorsOf.get(i) ?? []).join(',');
+        if (got.count === want.count && Math.abs(got.total - want.total) < 1e-6 && gotErrors === (scope.refused ?? '')) ok++;
       }
       const want = expected.get(n)!;
-      console.log(`  ${scope.name.padEnd(14)} ${subs} subscribers, ${want.count} events each expected: ${ok === subs ? 'all exact' : `${subs - ok} WRONG`}`);
+      const expectation = scope.refused ? `refused with ${scope.refused}` : `${want.count} events each expected`;
+      console.log(`  ${scope.name.padEnd(14)} ${subs} subscribers, ${expectation}: ${ok === subs ? 'all exact' : `${subs - ok} WRONG`}`);
     }
     console.log(`hub process while fanning out: ${fmt((cpu / wall) * 100, 0)}% of one core (${fmt(cpu, 2)} CPU s over ${fmt(wall, 2)} s), peak RSS ${fmt(rss / 1024 / 1024, 0)} MB`);
   } finally {
@@ -157,9 +177,10 @@ async function main(): Promise<void> {
 function worker(): void {
   const latencies: number[] = [];
   const received = new Map<number, { count: number; total: number }>();
+  const errors: [number, string][] = [];
   process.once('message', async (m) => {
     const { wsUrl, subs } = m as { wsUrl: string; subs: { i: number; key: string }[] };
-    await Promise.all(
+    const opened = Promise.all(
       subs.map(({ i, key }) => {
         received.set(i, { count: 0, total: 0 });
         const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, lazy: false, retryAttempts: 0 });
@@ -170,6 +191,11 @@ function worker(): void {
             { query: 'subscription { readingsIngested { committedAt total } }' },
             {
               next: (msg) => {
+                // An error in place of an event is a failed delivery, counted against its subscriber.
+                if (msg.errors?.length || !msg.data) {
+                  errors.push([i, String(msg.errors?.[0]?.extensions?.code ?? JSON.stringify(msg).slice(0, 200))]);
+                  return;
+                }
                 const ev = (msg.data as { readingsIngested: { committedAt: string; total: number } }).readingsIngested;
                 latencies.push(Date.now() - Date.parse(ev.committedAt));
                 const r = received.get(i)!;
@@ -183,8 +209,14 @@ function worker(): void {
         });
       }),
     );
+    try {
+      await opened;
+    } catch (err) {
+      console.error('subscriber refused:', err instanceof Error ? err.message : (err as { code?: number; reason?: string }).reason ?? err);
+      process.exit(1);
+    }
     process.send!('ready');
-    process.on('message', () => process.send!({ latencies, received: [...received.entries()] } satisfies WorkerReport));
+    process.on('message', () => process.send!({ latencies, received: [...received.entries()], errors } satisfies WorkerReport));
   });
 }
 
