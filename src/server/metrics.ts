@@ -48,6 +48,8 @@ export class Metrics {
   readonly contentType = this.registry.contentType;
   readonly httpGraphqlRequests = new Counter({ name: 'ewc_http_graphql_requests_total', help: 'HTTP requests to /graphql.', registers: [this.registry] });
   readonly wsConnections = new Counter({ name: 'ewc_ws_connections_total', help: 'WebSocket connections accepted.', registers: [this.registry] });
+  readonly wsNextMessages = new Counter({ name: 'ewc_ws_next_messages_total', help: 'Results (next messages) written to WebSockets from a serialised payload, one per socket and event.', registers: [this.registry] });
+  readonly wsPayloadsSerialised = new Counter({ name: 'ewc_ws_payloads_serialised_total', help: 'WebSocket results serialised: one per event, operation and access profile, shared by its sockets.', registers: [this.registry] });
   readonly operations = new Counter({ name: 'ewc_graphql_operations_total', help: 'GraphQL operations over HTTP, by type and known operation name (others: "other").', labelNames: ['type', 'operation'] as const, registers: [this.registry] });
   readonly duration = new Histogram({ name: 'ewc_graphql_duration_seconds', help: 'Time to answer a GraphQL operation over HTTP.', labelNames: ['operation'] as const, buckets: BUCKETS, registers: [this.registry] });
   readonly responseCacheHits = new Counter({ name: 'ewc_response_cache_hits_total', help: 'HTTP GraphQL requests answered from the response cache.', registers: [this.registry] });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../access/principal';
@@ -19,6 +18,7 @@ import { createArmor, LIMITS } from './limits';
 import type { Metrics } from './metrics';
 import { operationCost } from './operation-cost';
 import { sharedSubscribe } from './shared-subscribe';
+import { preparePayload, serveGraphqlWs, type PreparedPayload } from './ws-transport';
 
 /** Close codes: graphql-ws reserves 4400-4499 for the application. */
 const CLOSE_UNAUTHENTICATED = 4401;
@@ -58,6 +58,19 @@ export function attachWebSocket(opts: {
     const f = formatError(err.toJSON(), err, { statementTimeoutMs: db.statementTimeoutMs });
     return new GraphQLError(f.message, { extensions: f.extensions });
   };
+  // A result shared by the subscribers of one operation and access profile (sharedSubscribe) is
+  // formatted and serialised once, with its first subscriber; the others get the same JSON.
+  const prepared = new WeakMap<ExecutionResult, PreparedPayload>();
+  const prepare = (result: ExecutionResult): PreparedPayload => {
+    let payload = prepared.get(result);
+    if (!payload) {
+      const { errors, ...rest } = result;
+      payload = preparePayload(errors?.length ? { ...rest, errors: errors.map((e) => formatted(e).toJSON()) } : rest);
+      prepared.set(result, payload);
+      metrics.wsPayloadsSerialised.inc();
+    }
+    return payload;
+  };
 
   const stopRevocations = pubsub.on(TOPICS.KEY_REVOKED, (keyId) => {
     for (const socket of socketsByKey.get(keyId as number) ?? []) socket.close(CLOSE_REVOKED, 'FORBIDDEN: API key revoked');
@@ -67,7 +80,7 @@ export function attachWebSocket(opts: {
     for (const socket of wss.clients) socket.close(CLOSE_TRY_AGAIN_LATER, 'SERVICE_UNAVAILABLE: the database is unavailable; reconnect later');
   });
 
-  const cleanup = useServer<Record<string, unknown>, { socket: WebSocket; request: http.IncomingMessage }>(
+  const cleanup = serveGraphqlWs<Record<string, unknown>>(
     {
       schema,
       subscribe: sharedSubscribe,
@@ -134,12 +147,10 @@ export function attachWebSocket(opts: {
       onComplete: (ctx, id) => {
         subscriptionsOf.get(ctx.extra.socket)?.delete(id);
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (!('errors' in result) || !result.errors?.length) return result;
-        return { ...result, errors: result.errors.map((e) => formatted(e as GraphQLError)) };
-      },
+      onNext: (_ctx, _id, _payload, _args, result) => prepare(result),
     },
     wss,
+    { onPreparedFrame: () => metrics.wsNextMessages.inc() },
   );
 
   return {
