@@ -1,7 +1,6 @@
-import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { ArgsType, ClassType, Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Problems, ValidationError } from '../errors/domain-errors';
-import { INT4_MAX, rowsById, type CursorKey, type PageWindow, type WindowRows } from '../db/window';
+import { INT4_MAX, type CursorKey, type PageWindow, type WindowRows } from '../db/window';
 
 // The window half of paging (what a service or repository reads) lives in src/db/window.ts; the
 // GraphQL layer keeps arguments, cursors and connections, and re-exports the rest for its callers.
@@ -141,13 +140,6 @@ function parseCursor(cursor: string, arity: number): CursorKey | null {
   return null;
 }
 
-export function decodeCursor(cursor: string | null | undefined, arity: number, field = 'after'): CursorKey | null {
-  if (cursor === null || cursor === undefined) return null;
-  const key = parseCursor(cursor, arity);
-  if (!key) throw ValidationError.single(field, 'not a cursor from this connection');
-  return key;
-}
-
 export function pageWindow(args: PageArgs | PageWindow, arity: number): PageWindow {
   if ('size' in args) return args;
   const problems = new Problems();
@@ -172,11 +164,6 @@ export function pageWindow(args: PageArgs | PageWindow, arity: number): PageWind
   const before = cursor('before');
   problems.throwIfAny();
   return { size: (hasLast ? args.last : args.first) ?? DEFAULT_PAGE, backward: hasLast, after, before };
-}
-
-/** A forward page of `first` rows after a cursor: for callers that walk a connection from the start (CLI, exports). */
-export function forward(first: number, after?: string | null, arity = 1): PageWindow {
-  return pageWindow({ first, after }, arity);
 }
 
 export interface Page<T> {
@@ -243,17 +230,6 @@ export function Connection<T extends object>(itemType: ClassType<T>, name: strin
     totalCount!: number | Promise<number>;
   }
   return ConnectionType;
-}
-
-/** A page of entities ordered by id, keyset-paginated: the common case for reference tables. */
-export async function pageById<T extends { id: number }>(
-  em: EntityManager,
-  entity: EntityName<T>,
-  where: FilterQuery<T>,
-  page: PageArgs | PageWindow,
-): Promise<Page<T>> {
-  const w = pageWindow(page, 1);
-  return pageOfRows(await rowsById(em, entity, where, w), w);
 }
 
 /** A connection of rows a service read for a window ordered by id. */
