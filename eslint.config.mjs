@@ -55,6 +55,20 @@ export default tseslint.config(
     },
   },
   {
+    // Resolvers only translate (issue 16): a service takes row ids and a PageWindow, and returns domain
+    // values and WindowRows; global ids, cursors and connections are the GraphQL layer's.
+    files: ['src/modules/**/*.service.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/graphql/relay'],
+          importNames: ['PageArgs', 'Page', 'pageWindow', 'toPage', 'mapPage', 'pageOfRows', 'encodeCursor', 'fromGlobalId', 'decodeIntId', 'decodeOptionalIntId', 'decodeIdInto', 'decodeIdOrNull'],
+          message: 'Decode ids and paging in the resolver (or the module\'s inputs); pass the service row ids and a PageWindow (src/db/window.ts), return WindowRows.',
+        }],
+      }],
+    },
+  },
+  {
     files: ['src/errors/**/*.ts'],
     rules: {
       'import/no-restricted-paths': ['error', {
