@@ -167,6 +167,50 @@ describe('npm run cli -- import readings', () => {
     expect(await tableCounts(t)).toEqual(before);
   });
 
+  it('loads months that have no partition on the side and attaches them; a file with a repeated row there leaves no table behind', async () => {
+    // 2031: far past the partitions the hub keeps ahead, so both UTC months are made by the import.
+    const meters = await t.sql<{ id: number; serial: string }>(`SELECT id, serial FROM meter WHERE carrier = 'ELECTRICITY' ORDER BY id LIMIT 2`);
+    const [a, b] = meters;
+    const partitions = async () =>
+      (await t.sql<{ name: string }>(`SELECT c.relname AS name FROM pg_class c WHERE c.relname IN ('reading_y2031m05', 'reading_y2031m06') ORDER BY 1`)).map((r) => r.name);
+    const rows = [
+      // Local 23:00 to 01:00: over a local midnight, so its value is split between two days.
+      `${a.serial},2031-05-31T15:00:00Z,2031-05-31T17:00:00Z,4`,
+      `${b.serial},2031-05-31T15:00:00Z,2031-05-31T16:00:00Z,1.1`,
+      `${a.serial},2031-05-31T23:00:00Z,2031-06-01T00:00:00Z,2.2`,
+      `${b.serial},2031-05-31T23:00:00Z,2031-06-01T00:00:00Z,3.3`,
+      `${a.serial},2031-06-01T00:00:00Z,2031-06-01T01:00:00Z,0.1`,
+      `${b.serial},2031-06-01T00:00:00Z,2031-06-01T01:00:00Z,0.2`,
+    ];
+    const before = await tableCounts(t);
+    // The last row repeats an earlier one, out of order: found by the check over the staged rows.
+    const bad = file('new-months-bad.csv', ['serial,period_start,period_end,value', ...rows, rows[2]].join('\n') + '\n');
+    const rejected = await cli(['import', 'readings', bad], env);
+    expect(rejected.status).toBe(1);
+    expect(readFileSync(`${bad}.rejected.csv`, 'utf8').split('\n')).toEqual(['row,column,reason', '8,period_start,repeats or overlaps row 4 of the same meter', '']);
+    expect(await tableCounts(t)).toEqual(before);
+    expect(await partitions()).toEqual([]);
+
+    const good = file('new-months.csv', ['serial,period_start,period_end,value', ...rows].join('\n') + '\n');
+    const r = await cli(['import', 'readings', good], env);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^imported 6 readings \(0 duplicates\)/);
+    expect(await tableCounts(t)).toEqual({ ...before, readings: before.readings + 6, batches: before.batches + 1 });
+    const attached = await t.sql<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'reading'::regclass AND c.relname LIKE 'reading_y2031%' ORDER BY 1`,
+    );
+    expect(attached.map((p) => p.name)).toEqual(['reading_y2031m05', 'reading_y2031m06']);
+    expect(await rollupDrift(t, [a.id, b.id])).toEqual([]);
+    expect(await dayValue(a.id, '2031-05-31')).toBe(2);
+    expect(await dayValue(a.id, '2031-06-01')).toBe(4.3);
+    expect(await dayValue(b.id, '2031-05-31')).toBe(1.1);
+    expect(await dayValue(b.id, '2031-06-01')).toBe(3.5);
+
+    const again = await cli(['import', 'readings', good], env);
+    expect(again.stdout).toMatch(/^imported 0 readings \(6 duplicates\)/);
+    expect((await tableCounts(t)).readings).toBe(before.readings + 6);
+  });
+
   it('says in one line, exit 2, that a --mapping file is missing', async () => {
     const csv = file('plain.csv', good);
     const r = await cli(['import', 'readings', csv, '--mapping', path.join(dir, 'missing.json')], env);

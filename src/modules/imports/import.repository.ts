@@ -46,11 +46,18 @@ export async function stageNearReadings(client: pg.PoolClient, meterIds: number[
 /** Per meter, the last start and end of the stored readings a file's rows could meet. */
 const NEAR_LAST = '(SELECT meter_id, max(period_start) AS last_start, max(period_end) AS last_end FROM import_near GROUP BY 1)';
 
+/** Per meter of the stored readings in `import_near`: where the last of them ends. */
+export async function nearLastEnds(client: pg.PoolClient): Promise<{ meter_id: number; last_end: Date }[]> {
+  const { rows } = await client.query<{ meter_id: number; last_end: Date }>('SELECT meter_id, max(period_end) AS last_end FROM import_near GROUP BY 1');
+  return rows;
+}
+
 /**
- * Rows that repeat or overlap another row of the file, differ from a stored reading, or overlap
- * one with other bounds; `import_near` holds the stored readings that could (when `stored` is true).
+ * Rows that repeat or overlap another row of the file (`withinFile`), and rows that differ from a
+ * stored reading or overlap one with other bounds (`againstStored`: `import_near` holds the stored
+ * readings that could). The caller leaves out a part that can find nothing.
  */
-export async function stagedConflicts(client: pg.PoolClient, stored: boolean): Promise<RowProblem[]> {
+export async function stagedConflicts(client: pg.PoolClient, look: { withinFile: boolean; againstStored: boolean }): Promise<RowProblem[]> {
   const withinFile = `SELECT row_no AS row, 'period_start' AS column, 'repeats or overlaps row ' || prev_row || ' of the same meter' AS reason
        FROM (SELECT row_no, period_start,
                     max(period_end) OVER (PARTITION BY meter_id ORDER BY period_start, period_end, row_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end,
@@ -58,7 +65,6 @@ export async function stagedConflicts(client: pg.PoolClient, stored: boolean): P
                FROM import_staging) w
       WHERE prev_end > period_start`;
   const againstStored = `
-     UNION ALL
      SELECT s.row_no, 'value', s.value || ' differs from the stored ' || r.value || ' (readings already stored with other values)'
        FROM import_staging s JOIN ${NEAR_LAST} n ON n.meter_id = s.meter_id AND s.period_start <= n.last_start
        JOIN import_near r ON r.meter_id = s.meter_id AND r.period_start = s.period_start AND r.period_end = s.period_end
@@ -74,7 +80,9 @@ export async function stagedConflicts(client: pg.PoolClient, stored: boolean): P
                             WHERE meter_id = s.meter_id AND period_start < s.period_end
                             ORDER BY period_start DESC LIMIT 1) r
       WHERE r.period_end > s.period_start AND (r.period_start, r.period_end) <> (s.period_start, s.period_end)`;
-  const { rows } = await client.query<{ row: number; column: string; reason: string }>(`${withinFile}${stored ? againstStored : ''} ORDER BY 1`);
+  const parts = [...(look.withinFile ? [withinFile] : []), ...(look.againstStored ? [againstStored] : [])];
+  if (!parts.length) return [];
+  const { rows } = await client.query<{ row: number; column: string; reason: string }>(`${parts.join(' UNION ALL ')} ORDER BY 1`);
   return rows;
 }
 

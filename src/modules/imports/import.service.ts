@@ -5,14 +5,14 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { inTransaction } from '../../db/transaction';
-import { addStagedToRollups } from '../accounting/rollup';
+import { addStagedToRollups, stageLocalDays } from '../accounting/rollup';
 import type { Principal } from '../../access/principal';
 import type { ReadingsIngestedPayload } from '../metering/ingest.service';
 import { assertCanWriteMeter, canReadMeter } from '../metering/meter-scope';
 import { BatchSource } from '../metering/reading-batch.entity';
 import { ImportFileError, mapColumns, readRows, type ColumnMap } from './reading-file.parser';
 import { utcMonthOf, writeMonths } from './month-loader';
-import { allMeters, dropStagedDuplicates, insertImportBatch, openStaging, stagedConflicts, stagedSpans, stageNearReadings } from './import.repository';
+import { allMeters, dropStagedDuplicates, insertImportBatch, nearLastEnds, openStaging, stagedConflicts, stagedSpans, stageNearReadings } from './import.repository';
 import { lockMeters } from '../metering/metering.repository';
 import { checkRow, type RowProblem } from './reading-row';
 import { batchChange, record } from '../audit/audit.service';
@@ -55,6 +55,17 @@ export class ImportRowLimitError extends Error {
 }
 
 const COPY_CHUNK_CHARS = 64 * 1024;
+
+const IMPORT_WORK_MEM = '64MB';
+
+/** Distinct periods collected while reading, beyond which the rollups find them in SQL instead. */
+const MAX_PERIODS = 100_000;
+
+/** Per meter of a file: its rows' first start and last end so far. */
+interface MeterSpan {
+  first: number;
+  lastEnd: number;
+}
 
 /** Instants as COPY text, each written once: a file repeats each hour once per meter. */
 const isoTexts = new Map<number, string>();
@@ -128,7 +139,13 @@ export async function importReadings(
   // The file's span and meters, so the checks read only the stored readings that could clash.
   let first = Infinity;
   let lastEnd = -Infinity;
-  const fileMeters = new Set<number>();
+  const fileMeters = new Map<number, MeterSpan>();
+  // Each row starting no earlier than every earlier row of its meter ends: no row of the file can
+  // repeat or overlap another, and the window over all rows that proves it is not needed.
+  let inOrder = true;
+  // The distinct periods (start -> ends) of the rows, for the rollups' local days; null past MAX_PERIODS.
+  let periods: Map<number, Set<number>> | null = new Map();
+  let periodCount = 0;
   const months = new Set<number>();
   // The UTC month of the last row's start: rows mostly come in time order.
   const month = { from: Infinity, to: -Infinity };
@@ -140,6 +157,8 @@ export async function importReadings(
     return ms;
   };
   const written = await inTransaction(pool, async (client) => {
+    // The checks' window, the months' sorts and the rollups' aggregate over a whole file: in memory, not on disk.
+    await client.query(`SET LOCAL work_mem = '${IMPORT_WORK_MEM}'`);
     const copy = await openStaging(client);
     let pending = '';
     try {
@@ -159,9 +178,24 @@ export async function importReadings(
         } else {
           // Staged even after a bad row: the overlap checks below then report in the same pass.
           const start = checked.periodStart.getTime();
+          const end = checked.periodEnd.getTime();
           first = Math.min(first, start);
-          lastEnd = Math.max(lastEnd, checked.periodEnd.getTime());
-          fileMeters.add(checked.meterId);
+          lastEnd = Math.max(lastEnd, end);
+          const span = fileMeters.get(checked.meterId);
+          if (!span) fileMeters.set(checked.meterId, { first: start, lastEnd: end });
+          else {
+            if (start < span.lastEnd) inOrder = false;
+            if (start < span.first) span.first = start;
+            if (end > span.lastEnd) span.lastEnd = end;
+          }
+          if (periods) {
+            let ends = periods.get(start);
+            if (!ends) periods.set(start, (ends = new Set()));
+            if (!ends.has(end)) {
+              ends.add(end);
+              if (++periodCount > MAX_PERIODS) periods = null;
+            }
+          }
           if (start < month.from || start >= month.to) {
             month.from = utcMonthOf(start);
             month.to = utcMonthOf(month.from + 32 * 86_400_000);
@@ -190,11 +224,17 @@ export async function importReadings(
 
     phases.read = Date.now() - t0;
     mark = Date.now();
+    let againstStored = false;
     if (fileMeters.size) {
+      const meterIds = [...fileMeters.keys()];
       // Locks the meters so an import and a GraphQL batch for one meter apply one after the other.
-      await lockMeters(client, [...fileMeters]);
-      const stored = await stageNearReadings(client, [...fileMeters], new Date(first), new Date(lastEnd));
-      for (const p of await stagedConflicts(client, stored > 0)) await report.add(p);
+      await lockMeters(client, meterIds);
+      if (await stageNearReadings(client, meterIds, new Date(first), new Date(lastEnd))) {
+        // Only a meter whose rows begin before its stored readings end can meet one (repeat, change or
+        // overlap it): a file continuing the stored data skips those checks.
+        againstStored = (await nearLastEnds(client)).some((n) => fileMeters.get(n.meter_id)!.first < n.last_end.getTime());
+      }
+      for (const p of await stagedConflicts(client, { withinFile: !inOrder, againstStored })) await report.add(p);
     }
     if (report.count) {
       await report.close(true);
@@ -204,17 +244,18 @@ export async function importReadings(
     rmSync(report.path, { force: true });
 
     // Rows already stored with the same value are duplicates; what is left is new.
-    const duplicates = await dropStagedDuplicates(client);
+    const duplicates = againstStored ? await dropStagedDuplicates(client) : 0;
     const accepted = rows - duplicates;
     phases.check = lap();
     if (!accepted) return { accepted, duplicates, batchId: null, spans: [], refreshedMonths: [], closedYearRows: NO_CLOSED_YEAR_ROWS };
     const batchId = await insertImportBatch(client, { keyId: opts.principal?.keyId || null, submittedBy: opts.submittedBy, accepted, duplicates });
     // Months without a partition are loaded on the side and attached; the others take one insert.
-    await writeMonths(client, 'import_staging', [...months], batchId);
+    await writeMonths(client, 'import_staging', [...months], batchId, [...fileMeters.keys()]);
     phases.write = lap();
     // The totals take the staged rows' share (no stored reading is read again); the spans make the events.
     const spans = await stagedSpans(client);
-    const refreshed = await addStagedToRollups(client, 'import_staging', tz);
+    await stageLocalDays(client, 'import_days', 'import_staging', periods && periodsOf(periods), tz);
+    const refreshed = await addStagedToRollups(client, 'import_staging', 'import_days', tz);
     const closedYearRows = await markClosedYearStaged(closed, client, 'import_staging');
     await record(client, {
       actor: opts.principal ?? cliOperator(),
@@ -240,6 +281,19 @@ export async function importReadings(
     meterId: r.meter_id, institutionId: r.institution_id, carrier: r.carrier, unit: r.unit, batchId, rows: r.n, periodStart: r.s, periodEnd: r.e, total: r.total, committedAt,
   }));
   return { rows, accepted, duplicates, batchId, ms: Date.now() - t0, events, refreshedMonths: written.refreshedMonths, closedYearRows: written.closedYearRows, phases };
+}
+
+/** Periods as parallel arrays of their starts and ends (COPY text, as the staged rows were sent). */
+function periodsOf(periods: Map<number, Set<number>>): { starts: string[]; ends: string[] } {
+  const starts: string[] = [];
+  const ends: string[] = [];
+  for (const [s, es] of periods) {
+    for (const e of es) {
+      starts.push(iso(new Date(s)));
+      ends.push(iso(new Date(e)));
+    }
+  }
+  return { starts, ends };
 }
 
 /**

@@ -21,14 +21,15 @@ export const utcMonthOf = (t: number) => {
  * the advisory lock is the one `ewc_ensure_reading_partitions` takes, so a batch that needs the same
  * month waits for this import and then finds the month made.
  */
-export async function writeMonths(client: pg.PoolClient, staging: string, months: number[], batchId: number): Promise<{ attached: number; merged: number }> {
+export async function writeMonths(client: pg.PoolClient, staging: string, months: number[], batchId: number, meterIds: number[]): Promise<{ attached: number; merged: number }> {
   await client.query(`SELECT pg_advisory_xact_lock(hashtext('ewc_reading_partitions'))`);
   const { rows: parts } = await client.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'reading'::regclass`,
   );
   const existing = new Set(parts.map((p) => p.name));
   // One check for every row whatever its month: the statement triggers do not fire on an attach.
-  await client.query(`SELECT ewc_reading_refs_exist(array(SELECT DISTINCT meter_id FROM ${staging}), ARRAY[$1::int])`, [batchId]);
+  // `meterIds` (the meters of the staged rows, or more) comes from the caller, which saw every row.
+  await client.query(`SELECT ewc_reading_refs_exist($2::int[], ARRAY[$1::int])`, [batchId, meterIds]);
   // Files are mostly in time order: a block range index finds a month's rows without reading the rest.
   if (months.length > 1) await client.query(`CREATE INDEX ON ${staging} USING brin (period_start)`);
 
