@@ -10,8 +10,8 @@ import type { RowProblem } from './reading-row';
  */
 
 /** Every meter a file's rows may name, by serial or id. */
-export async function allMeters(pool: pg.Pool): Promise<{ id: number; serial: string; institution_id: number; carrier: Carrier }[]> {
-  const { rows } = await pool.query<{ id: number; serial: string; institution_id: number; carrier: Carrier }>('SELECT id, serial, institution_id, carrier FROM meter');
+export async function allMeters(pool: pg.Pool): Promise<{ id: number; serial: string; institution_id: number; carrier: Carrier; unit: MeterUnit }[]> {
+  const { rows } = await pool.query<{ id: number; serial: string; institution_id: number; carrier: Carrier; unit: MeterUnit }>('SELECT id, serial, institution_id, carrier, unit FROM meter');
   return rows;
 }
 

@@ -61,10 +61,12 @@ const IMPORT_WORK_MEM = '64MB';
 /** Distinct periods collected while reading, beyond which the rollups find them in SQL instead. */
 const MAX_PERIODS = 100_000;
 
-/** Per meter of a file: its rows' first start and last end so far. */
+/** Per meter of a file: its rows so far, their first start, last end and total. */
 interface MeterSpan {
   first: number;
   lastEnd: number;
+  n: number;
+  total: number;
 }
 
 /** Instants as COPY text, each written once: a file repeats each hour once per meter. */
@@ -132,6 +134,7 @@ export async function importReadings(
   const { visible, writable } = await metersFor(pool, opts.principal);
   const meterBySerial = new Map(visible.map((m) => [m.serial, m.id]));
   const meterIds = new Set(visible.map((m) => m.id));
+  const meterById = new Map(visible.map((m) => [m.id, m]));
   const report = new Report(reportPathOf(file));
   let forbidden = 0;
   const closed = await closedSpans(pool, tz);
@@ -182,11 +185,13 @@ export async function importReadings(
           first = Math.min(first, start);
           lastEnd = Math.max(lastEnd, end);
           const span = fileMeters.get(checked.meterId);
-          if (!span) fileMeters.set(checked.meterId, { first: start, lastEnd: end });
+          if (!span) fileMeters.set(checked.meterId, { first: start, lastEnd: end, n: 1, total: checked.value });
           else {
             if (start < span.lastEnd) inOrder = false;
             if (start < span.first) span.first = start;
             if (end > span.lastEnd) span.lastEnd = end;
+            span.n++;
+            span.total += checked.value;
           }
           if (periods) {
             let ends = periods.get(start);
@@ -252,11 +257,16 @@ export async function importReadings(
     // Months without a partition are loaded on the side and attached; the others take one insert.
     await writeMonths(client, 'import_staging', [...months], batchId, [...fileMeters.keys()]);
     phases.write = lap();
-    // The totals take the staged rows' share (no stored reading is read again); the spans make the events.
-    const spans = await stagedSpans(client);
+    // The totals take the staged rows' share (no stored reading is read again); the spans make the
+    // events: with no duplicate dropped, every row read is written, and the CLI has counted them.
+    const spans = duplicates ? await stagedSpans(client) : [...fileMeters].map(([id, m]) => {
+      const meter = meterById.get(id)!;
+      return { meter_id: id, institution_id: meter.institution_id, carrier: meter.carrier, unit: meter.unit, n: m.n, s: new Date(m.first), e: new Date(m.lastEnd), total: m.total };
+    });
     await stageLocalDays(client, 'import_days', 'import_staging', periods && periodsOf(periods), tz);
     const refreshed = await addStagedToRollups(client, 'import_staging', 'import_days', tz);
-    const closedYearRows = await markClosedYearStaged(closed, client, 'import_staging');
+    // Only the closed years the file's span meets can hold its rows.
+    const closedYearRows = await markClosedYearStaged(closed.filter((c) => first < c.to.getTime() && lastEnd > c.from.getTime()), client, 'import_staging');
     await record(client, {
       actor: opts.principal ?? cliOperator(),
       changes: [
