@@ -13,21 +13,81 @@ import { fleetLoaders } from '../modules/fleet/fleet.loaders';
 import { targetsLoaders } from '../modules/targets/targets.loaders';
 import { recyclingLoaders } from '../modules/recycling/recycling.loaders';
 
-/** Every DataLoader, made fresh for each request (or subscription operation). */
-export function createLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions = { cache: true }) {
-  return {
-    ...registryLoaders(em, db.pool, opts),
-    ...meteringLoaders(em, db.pool, principal, opts),
-    ...accountingLoaders(db, em, principal, opts),
-    ...epcLoaders(db.pool, em, opts),
-    ...auditLoaders(db.pool, opts),
-    ...weatherLoaders(db.pool, opts),
-    ...complianceLoaders(em, opts),
-    ...solarLoaders(db, em, principal, opts),
-    ...fleetLoaders(em, opts),
-    ...targetsLoaders(em, opts),
-    ...recyclingLoaders(db, em, principal, opts),
-  };
+/** What a module's loaders are made from; `em` is read only when a module's loaders are first used. */
+interface LoaderSource {
+  readonly db: Database;
+  readonly em: EntityManager;
+  readonly principal: Principal;
+  readonly opts: LoaderOptions;
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+/** Each module's loader factory: the loaders of one module are made together (they may share state). */
+const MODULES = [
+  (s: LoaderSource) => registryLoaders(s.em, s.db.pool, s.opts),
+  (s: LoaderSource) => meteringLoaders(s.em, s.db.pool, s.principal, s.opts),
+  (s: LoaderSource) => accountingLoaders(s.db, s.em, s.principal, s.opts),
+  (s: LoaderSource) => epcLoaders(s.db.pool, s.em, s.opts),
+  (s: LoaderSource) => auditLoaders(s.db.pool, s.opts),
+  (s: LoaderSource) => weatherLoaders(s.db.pool, s.opts),
+  (s: LoaderSource) => complianceLoaders(s.em, s.opts),
+  (s: LoaderSource) => solarLoaders(s.db, s.em, s.principal, s.opts),
+  (s: LoaderSource) => fleetLoaders(s.em, s.opts),
+  (s: LoaderSource) => targetsLoaders(s.em, s.opts),
+  (s: LoaderSource) => recyclingLoaders(s.db, s.em, s.principal, s.opts),
+] as const;
+
+type Made<I extends number> = ReturnType<(typeof MODULES)[I]>;
+
+/** Every module's loaders (no name is given by two modules). */
+export type Loaders = Made<0> & Made<1> & Made<2> & Made<3> & Made<4> & Made<5> & Made<6> & Made<7> & Made<8> & Made<9> & Made<10>;
+
+/** The loaders of one request: each module's are made when one of its names is first read. */
+interface LazyLoaders {
+  made: (Record<string, unknown> | undefined)[];
+  source: LoaderSource;
+}
+
+/**
+ * A prototype with a getter per loader name, made once: a request that reads one loader (a
+ * lookup by id reads none) makes that module's loaders alone, not the ~100 of every module.
+ */
+let lazyPrototype: object | null = null;
+
+function prototypeFor(source: LoaderSource): object {
+  if (lazyPrototype) return lazyPrototype;
+  const proto: object = {};
+  MODULES.forEach((make, i) => {
+    for (const name of Object.keys(make(source))) {
+      Object.defineProperty(proto, name, {
+        get(this: LazyLoaders) {
+          const loaders = (this.made[i] ??= MODULES[i](this.source) as Record<string, unknown>);
+          return loaders[name];
+        },
+      });
+    }
+  });
+  return (lazyPrototype = proto);
+}
+
+/**
+ * Every DataLoader of a request (or subscription operation), made fresh for it, each module's on
+ * first use. `em` may be a function: it is called when a module that needs it first makes its
+ * loaders, so a request that reads no loader forks no EntityManager for them.
+ */
+export function createLoaders(db: Database, em: EntityManager | (() => EntityManager), principal: Principal, opts: LoaderOptions = { cache: true }): Loaders {
+  const source: LoaderSource =
+    typeof em === 'function'
+      ? {
+          db,
+          principal,
+          opts,
+          get em() {
+            return em();
+          },
+        }
+      : { db, em, principal, opts };
+  const loaders = Object.create(prototypeFor(source)) as LazyLoaders;
+  loaders.made = [];
+  loaders.source = source;
+  return loaders as unknown as Loaders;
+}

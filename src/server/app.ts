@@ -5,6 +5,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -185,6 +186,34 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     { async serverWillStart() { return { drainServer: () => ws.drain() }; } },
   ]);
   await apollo.start();
+  const context = async ({ req, res }: { req: express.Request; res: express.Response }): Promise<Context> => {
+    metrics.httpGraphqlRequests.inc();
+    const principal = await (principalOf(req) ?? keys.principalFor(req.headers.authorization, req.ip)).catch((err: unknown) => {
+      // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
+      const reason = unavailableReason(err, db.statementTimeoutMs);
+      throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
+    });
+    const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
+    // The EntityManager is forked on first use: a lookup read as plain rows needs none.
+    let em: EntityManager | undefined;
+    const forked = () => (em ??= db.orm.em.fork());
+    return {
+      principal,
+      get em() {
+        return forked();
+      },
+      db,
+      pubsub,
+      monitor,
+      requestId,
+      loaders: createLoaders(db, forked, principal),
+    };
+  };
+  // POST /graphql first, before the routes for pages and files: a question (above all one the
+  // response cache answers) passes no other layer.
+  const graphqlBody = [requireJsonBody, express.json({ limit: '20mb' })];
+  const graphql = [responseCache.middleware({ keys, budgets, usage, metrics }), expressMiddleware(apollo, { context })];
+  app.post('/graphql', ...graphqlBody, ...graphql);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -208,30 +237,12 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.use(dashboardRouter());
   // Files of readings over HTTP, for agencies without shell access to the hub.
   app.use(importRouter(db, pubsub, keys, budgets, monitor));
-  const context = async ({ req, res }: { req: express.Request; res: express.Response }): Promise<Context> => {
-    metrics.httpGraphqlRequests.inc();
-    const principal = await (principalOf(req) ?? keys.principalFor(req.headers.authorization, req.ip)).catch((err: unknown) => {
-      // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
-      const reason = unavailableReason(err, db.statementTimeoutMs);
-      throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
-    });
-    const em = db.orm.em.fork();
-    const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
-    return { principal, em, db, pubsub, monitor, requestId, loaders: createLoaders(db, em, principal) };
-  };
   // The hub as an Apollo Federation 2 subgraph, for a gateway or router composing it (src/federation).
   // No inline (ftv1) traces: they would tell any key how long each field took.
   const subgraph = subgraphRoute(() => apolloFor({ schema: hubSubgraph ?? buildHubSubgraph(schema) }, [ApolloServerPluginInlineTraceDisabled()]), context);
-  app.use('/subgraph', requireJsonBody, express.json({ limit: '20mb' }), subgraph.handler);
-  app.use(
-    '/graphql',
-    requireJsonBody,
-    express.json({ limit: '20mb' }),
-    responseCache.middleware({ keys, budgets, usage, metrics }),
-    expressMiddleware(apollo, {
-      context,
-    }),
-  );
+  app.use('/subgraph', ...graphqlBody, subgraph.handler);
+  // GET (queries) and every other method: the explorer above has taken a browser's GET.
+  app.use('/graphql', ...graphqlBody, ...graphql);
   app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (err as { status?: number }).status ?? 500;
     // Discard the unread rest of a refused body, so the client reads our answer instead of a reset.
