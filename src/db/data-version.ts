@@ -43,10 +43,23 @@ export class DataVersions {
     return new DataVersions(pool, new Set(rows.map((r) => r.name)), new Set(rows.filter((r) => r.tracked).map((r) => r.name)));
   }
 
-  /** The versions now: one statement, in its own snapshot (read before the answer is computed). */
+  /** The last versions read, as sent and as parsed: while nothing is written, every read gives this same map. */
+  private last: { text: string; versions: Versions } | null = null;
+
+  /**
+   * The versions now: one statement, in its own snapshot (read before the answer is computed). They
+   * come as one line of text; while it is the same as last time, the same map is returned, so the
+   * cache can tell at a glance that an entry checked against it still holds.
+   */
   async read(): Promise<Versions> {
-    const { rows } = await this.pool.query<{ tbl: string; v: string }>('SELECT tbl, v::text AS v FROM data_version');
-    return new Map(rows.map((r) => [r.tbl, r.v]));
+    const { rows } = await this.pool.query<{ s: string | null }>(`SELECT string_agg(tbl || ' ' || v, ' ' ORDER BY tbl) AS s FROM data_version`);
+    const text = rows[0]?.s ?? '';
+    if (this.last?.text === text) return this.last.versions;
+    const versions: Versions = new Map();
+    const parts = text ? text.split(' ') : [];
+    for (let i = 0; i + 1 < parts.length; i += 2) versions.set(parts[i], parts[i + 1]);
+    this.last = { text, versions };
+    return versions;
   }
 
   /** A sink that gathers what a request's statements read. */

@@ -3,7 +3,7 @@ import type express from 'express';
 import { rateLimitHeaders, type KeyBudgets } from '../access/budget';
 import type { Principal } from '../access/principal';
 import type { DataVersions, ReadSet, Versions } from '../db/data-version';
-import { currentStatementSink, withStatementSink, type StatementSink } from '../db/read-scope';
+import { currentStatementSink, outsideStatementSink, withStatementSink, type StatementSink } from '../db/read-scope';
 import { countRows, type KeyUsage } from '../modules/audit/key-usage';
 import type { PrincipalCache } from './auth';
 import type { Context } from '../graphql/context';
@@ -45,6 +45,8 @@ interface Entry {
   cost: number;
   rows: number;
   label: string;
+  /** The versions it was last found fresh against (the same map while nothing is written): no need to compare again. */
+  freshAt?: Versions;
 }
 
 /** The request the cache did not answer, for the plugin that keeps its answer. */
@@ -75,6 +77,10 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private readonly dayOf: Intl.DateTimeFormat;
+  /** A version read sent: its snapshot may be older than a request that arrives now. */
+  private sent: Promise<Versions> | null = null;
+  /** The read to send once `sent` is back, shared by every request that arrives before then. */
+  private waiting: Promise<Versions> | null = null;
 
   constructor(
     private readonly versions: DataVersions,
@@ -116,9 +122,9 @@ export class ResponseCache {
   ): Promise<PendingAnswer | null> {
     const principal = await principal$;
     const key = this.keyOf(principal, body);
-    const versions = await this.versions.read();
+    const versions = await this.freshVersions();
     const entry = this.entries.get(key);
-    if (entry && (entry.keyId === null || entry.keyId === principal.keyId) && entry.tables.every((t, i) => (versions.get(t) ?? '0') === entry.versions[i])) {
+    if (entry && (entry.keyId === null || entry.keyId === principal.keyId) && this.isFresh(entry, versions)) {
       const verdict = await deps.budgets.charge(principal, entry.cost);
       // Past the budget: Apollo answers the 429 (a refused charge spends nothing).
       if (!verdict || verdict.allowed) {
@@ -137,6 +143,37 @@ export class ResponseCache {
       }
     }
     return new PendingAnswer(key, NAMES_VIEWER.test(body.query) ? principal.keyId : null, versions, this.versions.reads());
+  }
+
+  /**
+   * The versions as of a moment after the caller arrived: a read sent after it arrived. Requests that
+   * arrive while a read is out share the next one, sent when that read is back (a read already sent
+   * may have taken its snapshot before they arrived), so under load one statement serves many.
+   */
+  private freshVersions(): Promise<Versions> {
+    if (!this.sent) return this.send();
+    return (this.waiting ??= this.sent.then(noop, noop).then(() => {
+      this.waiting = null;
+      return this.send();
+    }));
+  }
+
+  private send(): Promise<Versions> {
+    // Bookkeeping, not what an answer read: noted in no request's statements.
+    const read = outsideStatementSink(() => this.versions.read());
+    this.sent = read;
+    const done = () => {
+      if (this.sent === read) this.sent = null;
+    };
+    read.then(done, done);
+    return read;
+  }
+
+  private isFresh(entry: Entry, versions: Versions): boolean {
+    if (entry.freshAt === versions) return true;
+    if (!entry.tables.every((t, i) => (versions.get(t) ?? '0') === entry.versions[i])) return false;
+    entry.freshAt = versions;
+    return true;
   }
 
   /** Apollo plugin: keeps an answer the cache did not have, if it is fit to keep. */
@@ -187,6 +224,8 @@ export class ResponseCache {
     return `${profile}\u0000${this.dayOf.format(new Date())}\u0000${String(body.operationName ?? '')}\u0000${JSON.stringify(body.variables ?? {})}\u0000${body.query}`;
   }
 }
+
+const noop = () => undefined;
 
 /** Cached answers are sent as application/json; a client asking for another type goes through Apollo. */
 function acceptsPlainJson(accept: string | undefined): boolean {

@@ -126,6 +126,24 @@ describe('response cache', () => {
     expect(await nameOn('here')).toBe(original);
   });
 
+  it('questions asked together share version reads, and each sees every write committed before it was asked', async () => {
+    const [{ id, name }] = await t.sql<{ id: number; name: string }>('SELECT id, name FROM institution ORDER BY id DESC LIMIT 1');
+    const gid = Buffer.from(`Institution:${id}`).toString('base64url');
+    const query = `{ institution(id: "${gid}") { name } }`;
+    const nameNow = async () => (await ask(t, query, t.keys.goa)).data!.institution.name as string;
+    expect(await nameNow()).toBe(name);
+    // A wave of questions is still out (its version reads too) when a write commits outside the hubs;
+    // every question asked after the commit must see it, whichever version read it shares.
+    const wave = Array.from({ length: 12 }, () => nameNow());
+    await sqlOn(t.db.url, 'UPDATE institution SET name = $2 WHERE id = $1', [id, 'Renamed while asked']);
+    const after = Array.from({ length: 12 }, () => nameNow());
+    const names = await Promise.all([...wave, ...after]);
+    expect(names.slice(0, 12).every((n) => n === name || n === 'Renamed while asked')).toBe(true);
+    expect(names.slice(12)).toEqual(Array(12).fill('Renamed while asked'));
+    await sqlOn(t.db.url, 'UPDATE institution SET name = $2 WHERE id = $1', [id, name]);
+    expect(await nameNow()).toBe(name);
+  });
+
   it('charges cached answers to the budget (429 past it) and counts them in the key usage', async () => {
     const query = '{ regions(first: 10) { nodes { name } } }';
     const budget = 2_000;
