@@ -1,4 +1,4 @@
-import { ArgsType, ClassType, Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
+import { ArgsType, ClassType, Field, getMetadataStorage, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Problems, ValidationError } from '../errors/domain-errors';
 import { INT4_MAX, type CursorKey, type PageWindow, type WindowRows } from '../db/window';
 
@@ -6,8 +6,35 @@ import { INT4_MAX, type CursorKey, type PageWindow, type WindowRows } from '../d
 // GraphQL layer keeps arguments, cursors and connections, and re-exports the rest for its callers.
 export { bigintKey, dateKey, INT4_MAX, intKey, keyset, pageOfList, sqlKeyset, type CursorKey, type PageWindow } from '../db/window';
 
+/** Where a plain row answered as a `Node` says which type it is (`asNode`). */
+const NODE_TYPE = Symbol('node type');
+
+/** A row answered where a `Node` is expected: a plain one (no class) is marked as an object of `type`. */
+export function asNode<T extends object>(type: string, row: T): T {
+  return Object.getPrototypeOf(row) === Object.prototype ? { ...row, [NODE_TYPE]: type } : row;
+}
+
+/** The schema name of each object type's class, for `nodeType` (made on first use, when every type is declared). */
+let objectTypeNames: Map<unknown, string> | null = null;
+
+/**
+ * The type of an object answered as a `Node`: a plain row's mark, else its class's (or the nearest
+ * declared class up its prototype chain). type-graphql's own resolver tries `instanceof` against every
+ * implementing type in turn, and knows no plain row.
+ */
+export function nodeType(value: object): string | undefined {
+  const marked = (value as { [NODE_TYPE]?: string })[NODE_TYPE];
+  if (marked) return marked;
+  objectTypeNames ??= new Map(getMetadataStorage().objectTypes.map((t) => [t.target, t.name]));
+  for (let proto: unknown = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+    const name = objectTypeNames.get((proto as { constructor: unknown }).constructor);
+    if (name) return name;
+  }
+  return undefined;
+}
+
 /** Relay's object identification: every entity has an opaque, global id. */
-@InterfaceType({ description: 'An object with a global, opaque ID (Relay).' })
+@InterfaceType({ description: 'An object with a global, opaque ID (Relay).', resolveType: (value: object) => nodeType(value) })
 export abstract class Node {
   @Field(() => ID)
   id!: string;
