@@ -1,4 +1,6 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { nodeFieldArgs } from '../../graphql/look-ahead';
 import { decodeIdOrNull, decodeIntId, decodeOptionalIntId, PageArgs, pageOfRows, pageWindow, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { ForbiddenError } from '../../errors/domain-errors';
@@ -10,6 +12,7 @@ import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
 import { Region } from './region.entity';
 import { CreateInstitutionInput, InstitutionFilter, InstitutionProfileInput, UpdateInstitutionInput } from './registry.inputs';
+import { primeBelowInstitutions } from './registry.loaders';
 import { RegistryService } from './registry.service';
 import { InstitutionConnection, type InstitutionProfileRow, type InstitutionRow } from './registry.types';
 
@@ -20,10 +23,15 @@ export class InstitutionResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => InstitutionFilter, { nullable: true }) filter: InstitutionFilter | undefined,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<InstitutionRow>> {
     const query = filter && { ...filter, regionId: decodeOptionalIntId(filter.regionId, 'Region', 'filter.regionId') };
     const window = pageWindow(page, 1);
-    return pageOfRows(await new RegistryService(ctx.em, ctx.principal, ctx.db.pool).institutions(query, window), window);
+    // The meters and profiles the operation asks of the nodes come in the same statement.
+    const below = { meters: nodeFieldArgs(info, 'meters').length > 0, profileYears: [...new Set(nodeFieldArgs(info, 'profile').map((a) => a.year as number))] };
+    const found = await new RegistryService(ctx.em, ctx.principal, ctx.db.pool).institutions(query, window, below);
+    primeBelowInstitutions(ctx.loaders, found);
+    return pageOfRows(found, window);
   }
 
   @Query(() => Institution)

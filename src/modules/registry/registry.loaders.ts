@@ -4,7 +4,8 @@ import type pg from 'pg';
 import { Agency } from './agency.entity';
 import { Region } from './region.entity';
 import { byKey, groupByKey } from '../../graphql/batch';
-import { institutionsById, profilesByYear, profilesOf } from './registry.repository';
+import { institutionsById, profilesByYear, profilesOf, type InstitutionWindow } from './registry.repository';
+import type { MeterReadRow } from '../metering/metering.types';
 import type { InstitutionProfileRow, InstitutionRow } from './registry.types';
 
 export interface LoaderOptions {
@@ -39,4 +40,17 @@ export function registryLoaders(em: EntityManager, pool: pg.Pool, opts: LoaderOp
       opts,
     ),
   };
+}
+
+/**
+ * Puts what a list of institutions read in its own statement (their meters, their profiles of the
+ * years asked, null where there is none) into the loaders, so the field resolvers below read
+ * nothing more.
+ */
+export function primeBelowInstitutions(
+  loaders: { metersByInstitution: DataLoader<number, MeterReadRow[]>; profileByYear: DataLoader<string, InstitutionProfileRow | null> },
+  found: InstitutionWindow,
+): void {
+  if (found.meters) for (const [id, meters] of found.meters) loaders.metersByInstitution.prime(id, meters);
+  if (found.profiles) for (const [key, profile] of found.profiles) loaders.profileByYear.prime(key, profile);
 }

@@ -2,6 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { toGlobalId } from '../../graphql/relay';
 import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import type { Principal } from '../../access/principal';
+import type { Carrier, MeterUnit } from '../metering/metering.enums';
+import { meterReadSql } from '../metering/meter-scope';
+import type { MeterReadRow } from '../metering/metering.types';
 import type { InstitutionCategory } from './registry.enums';
 import type { InstitutionProfileRow, InstitutionRow } from './registry.types';
 
@@ -72,19 +76,61 @@ function institutionConditions(s: InstitutionSelection, params: unknown[]): stri
   return where;
 }
 
-/** A window of institutions in id order, one statement; the count only when asked. */
-export async function institutionWindow(pool: pg.Pool, s: InstitutionSelection, window: PageWindow): Promise<WindowRows<InstitutionRow>> {
+/**
+ * What a list reads besides the institutions, in the same statement: each one's meters that this
+ * principal may read (null: no meters), and its profiles of some years (none when empty).
+ */
+export interface InstitutionInclude {
+  metersFor: Principal | null;
+  profileYears: number[];
+}
+
+/**
+ * A window of institutions and, when asked, the rows below them: each institution's meters, and
+ * its profile of each year asked by `${id}:${year}` (null where there is none).
+ */
+export interface InstitutionWindow extends WindowRows<InstitutionRow> {
+  meters: Map<number, MeterReadRow[]> | null;
+  profiles: Map<string, InstitutionProfileRow | null> | null;
+}
+
+type MeterTuple = [number, Carrier, MeterUnit, string];
+type ProfileTuple = [number, number, number | null, number | null, number | null, number | null];
+
+/** A window of institutions in id order, one statement (levels below included); the count only when asked. */
+export async function institutionWindow(pool: pg.Pool, s: InstitutionSelection, window: PageWindow, include: InstitutionInclude): Promise<InstitutionWindow> {
   const params: unknown[] = [];
   const where = institutionConditions(s, params);
   const countParams = [...params];
+  const columns = [INSTITUTION_COLUMNS];
+  const scope = include.metersFor && meterReadSql(include.metersFor, params);
+  if (scope) {
+    columns.push(`(SELECT coalesce(json_agg(json_build_array(m.id, m.carrier, m.unit, m.serial) ORDER BY m.id), '[]')
+      FROM meter m WHERE m.institution_id = i.id AND ${scope}) AS meters`);
+  }
+  if (include.profileYears.length) {
+    columns.push(`(SELECT json_agg(json_build_array(p.id, p.year, p.headcount, p.floor_area_m2, p.heated_area_m2, p.cooled_area_m2))
+      FROM institution_profile p WHERE p.institution_id = i.id AND p.year = ANY($${params.push(include.profileYears)}::int[])) AS profiles`);
+  }
   const ks = sqlKeyset(window, 'i.id', params);
   const all = [...where, ...ks.where];
-  const { rows } = await pool.query<InstitutionRecord>(
-    `SELECT ${INSTITUTION_COLUMNS} FROM institution i ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`,
+  const { rows } = await pool.query<InstitutionRecord & { meters?: MeterTuple[]; profiles?: ProfileTuple[] | null }>(
+    `SELECT ${columns.join(', ')} FROM institution i ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`,
     params,
   );
+  const meters = scope ? new Map<number, MeterReadRow[]>() : null;
+  const profiles = include.profileYears.length ? new Map<string, InstitutionProfileRow | null>() : null;
+  for (const r of rows) {
+    if (profiles) for (const year of include.profileYears) profiles.set(`${r.id}:${year}`, null);
+    meters?.set(r.id, (r.meters ?? []).map(([id, carrier, unit, serial]) => ({ id, globalId: toGlobalId('Meter', id), institution: { id: r.id }, carrier, unit, serial })));
+    for (const [id, year, headcount, floor, heated, cooled] of r.profiles ?? []) {
+      profiles?.set(`${r.id}:${year}`, profileRow({ id, institution_id: r.id, year, headcount, floor_area_m2: floor, heated_area_m2: heated, cooled_area_m2: cooled }));
+    }
+  }
   return {
     rows: rows.map(institutionRow),
+    meters,
+    profiles,
     count: async () => {
       const { rows: c } = await pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM institution i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,

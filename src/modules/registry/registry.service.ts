@@ -8,8 +8,7 @@ import { creditCodeProblem } from './credit-code';
 import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
 import { Region } from './region.entity';
-import { institutionWindow, regionSubtreeIds, type InstitutionSelection } from './registry.repository';
-import type { InstitutionRow } from './registry.types';
+import { institutionWindow, regionSubtreeIds, type InstitutionSelection, type InstitutionWindow } from './registry.repository';
 import type {
   CreateInstitutionInput,
   InstitutionFilter,
@@ -85,12 +84,19 @@ export class RegistryService {
     };
   }
 
-  /** A window of the institutions the key may read, as plain rows (one statement; the count when asked). */
-  async institutions(filter: InstitutionQuery | undefined, window: PageWindow): Promise<WindowRows<InstitutionRow>> {
+  /**
+   * A window of the institutions the key may read, as plain rows, in one statement with what is
+   * asked of the levels below (their meters, their profiles of some years) as far as the key may
+   * read them; the count when asked.
+   */
+  async institutions(filter: InstitutionQuery | undefined, window: PageWindow, below: { meters: boolean; profileYears: number[] } = { meters: false, profileYears: [] }): Promise<InstitutionWindow> {
     const selection = this.institutionSelection(filter);
     if (!selection) throw new ForbiddenError('this key may not list institutions');
     if (!this.pool) throw new Error('RegistryService: reading lists needs the pool');
-    return institutionWindow(this.pool, selection, window);
+    return institutionWindow(this.pool, selection, window, {
+      metersFor: below.meters ? this.principal : null,
+      profileYears: canReadRows(this.principal, 'profile') ? below.profileYears : [],
+    });
   }
 
   /** One institution the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
