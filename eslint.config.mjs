@@ -56,14 +56,14 @@ export default tseslint.config(
   },
   {
     // Resolvers only translate (issue 16): a service takes row ids and a PageWindow, and returns domain
-    // values and WindowRows; global ids, cursors and connections are the GraphQL layer's.
+    // values and WindowRows; global ids, cursors and connections are the GraphQL layer's (a service
+    // that records an object on the audit trail writes its global id with src/global-id.ts).
     files: ['src/modules/**/*.service.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
           group: ['**/graphql/relay'],
-          importNames: ['PageArgs', 'Page', 'pageWindow', 'toPage', 'mapPage', 'pageOfRows', 'encodeCursor', 'fromGlobalId', 'decodeIntId', 'decodeOptionalIntId', 'decodeIdInto', 'decodeIdOrNull'],
-          message: 'Decode ids and paging in the resolver (or the module\'s inputs); pass the service row ids and a PageWindow (src/db/window.ts), return WindowRows.',
+          message: 'Decode ids and paging in the resolver (or the module\'s inputs); pass the service row ids and a PageWindow (src/db/window.ts), return WindowRows; toGlobalId is in src/global-id.ts.',
         }],
       }],
     },

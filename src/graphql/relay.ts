@@ -1,5 +1,6 @@
 import { ArgsType, ClassType, Field, getMetadataStorage, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Problems, ValidationError } from '../errors/domain-errors';
+import { toGlobalId } from '../global-id';
 import { INT4_MAX, type CursorKey, type PageWindow, type WindowRows } from '../db/window';
 
 // The window half of paging (what a service or repository reads) lives in src/db/window.ts; the
@@ -40,11 +41,8 @@ export abstract class Node {
   id!: string;
 }
 
-/** Ids are int4 serials (PostgreSQL `serial`). */
-
-export function toGlobalId(type: string, id: number | string): string {
-  return Buffer.from(`${type}:${id}`).toString('base64url');
-}
+/** Ids are int4 serials (PostgreSQL `serial`); their global form is written in one place, below every layer. */
+export { toGlobalId };
 
 /**
  * The Relay id of an entity that reads also give as plain rows. The class declares the field as a

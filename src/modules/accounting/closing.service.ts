@@ -13,7 +13,7 @@ import { IndicatorsService } from './indicators.service';
 import { resolvePeriod } from './period';
 import { sumFigures } from './totals';
 import { YearClosure, YearRecalculation } from './year-closure.entity';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import { RectificationStatus } from '../compliance/compliance.enums';
 import { record, type ObjectChange } from '../audit/audit.service';
 import { loadReference } from '../factors/reference';

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ForbiddenError } from '../../errors/domain-errors';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import type { PageWindow, WindowRows } from '../../db/window';
 import { KeyRole } from '../../access/access.enums';
 import type { Subject } from '../../access/policy';

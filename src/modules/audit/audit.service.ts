@@ -2,7 +2,7 @@ import { Reference, type AnyEntity, type EntityMetadata } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import { inTransaction } from '../../db/transaction';
 import { insertEvent } from './audit.repository';
 import { currentAuditScope } from './audit.scope';

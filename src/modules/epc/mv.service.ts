@@ -6,7 +6,7 @@ import { inTransaction } from '../../db/transaction';
 import { ConflictError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
 import { fenOf, formatFen } from '../../figures/money';
 import { localDay } from '../../graphql/datetime';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import { addDays, monthStart, nextMonth, resolvePeriod, type PeriodInput } from '../accounting/period';
 import { record, type ObjectChange } from '../audit/audit.service';
 import type { EpcContract } from './epc-contract.entity';

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { assertCanWrite, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, ValidationError, type FieldProblem } from '../../errors/domain-errors';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import { record, type ObjectChange } from '../audit/audit.service';
 import { cliOperator } from '../audit/audit.scope';
 import { ENERGY_BY_POWERTRAIN, Powertrain, VehicleEnergy } from './fleet.enums';

@@ -4,7 +4,7 @@ import type { Principal } from '../../access/principal';
 import { inTransaction } from '../../db/transaction';
 import { ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
 import { decimalOfNumber, formatDecimal } from '../../figures/decimal';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import { markClosedYearDays, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 import { record } from '../audit/audit.service';
 import { loadReference } from '../factors/reference';

@@ -4,7 +4,7 @@ import type { Principal } from '../../access/principal';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, DomainError, ValidationError, type FieldProblem } from '../../errors/domain-errors';
 import { add, decimalOfNumber, formatDecimal, ZERO } from '../../figures/decimal';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import { markClosedYearDays, NO_CLOSED_YEAR_ROWS, type ClosedYearRows } from '../accounting/closed-years';
 import { cliOperator } from '../audit/audit.scope';
 import { loadReference } from '../factors/reference';

@@ -3,7 +3,7 @@ import { assertCanReadRows, assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import type { PageWindow, WindowRows } from '../../db/window';
 import { record } from '../audit/audit.service';
 import { addDays } from '../accounting/period';
