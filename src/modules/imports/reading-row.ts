@@ -59,7 +59,8 @@ export function parseTime(cell: string | Date, tz: string): Date | null {
   let ms = parsed.times.get(cell);
   if (ms === undefined) {
     ms = parseText(cell, tz)?.getTime() ?? null;
-    parsed.times.set(cell, ms);
+    // A copy as the key: the cell is a slice of a whole chunk of the file, which it would keep alive.
+    parsed.times.set(JSON.parse(JSON.stringify(cell)) as string, ms);
   }
   return ms === null ? null : new Date(ms);
 }
