@@ -138,6 +138,11 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   app.disable('x-powered-by');
   app.use(requestLog);
   const httpServer = http.createServer(app);
+  // Idle keep-alive sockets stay open longer than the 5 s default: a client (or proxy) that reuses
+  // one just as the server closes it gets a reset; a busy machine's late timers made that common.
+  // Drain still closes idle sockets at once on stop.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   const ws = attachWebSocket({ httpServer, schema, db, pubsub, metrics, keys, budgets, limits: config.budgets });
 

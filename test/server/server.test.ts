@@ -1,5 +1,6 @@
 import { migratorOf } from '../../src/db/database';
 import { InstitutionsWithMetersDocument } from '../../src/generated/graphql';
+import http from 'node:http';
 import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 
 let t: TestHub;
@@ -16,6 +17,17 @@ describe('health and metrics', () => {
     const ready = await fetch(`${base()}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('keeps idle connections for 65 s, so a client reusing one never races the server closing it', async () => {
+    const headers = await new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
+      const agent = new http.Agent({ keepAlive: true });
+      http.get(`${base()}/healthz`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => (agent.destroy(), resolve(res.headers)));
+      }).on('error', reject);
+    });
+    expect([headers.connection, headers['keep-alive']]).toEqual(['keep-alive', 'timeout=65']);
   });
 
   it('GET / redirects to the dashboard, and /favicon.ico is an icon', async () => {
