@@ -77,6 +77,8 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private readonly dayOf: Intl.DateTimeFormat;
+  /** Today in the hub's time zone, worked out once a minute (every zone's offset is whole minutes). */
+  private today = { minute: -1, day: '' };
   /** A version read sent: its snapshot may be older than a request that arrives now. */
   private sent: Promise<Versions> | null = null;
   /** The read to send once `sent` is back, shared by every request that arrives before then. */
@@ -218,10 +220,16 @@ export class ResponseCache {
     }
   }
 
+  private day(): string {
+    const minute = Math.floor(Date.now() / 60_000);
+    if (minute !== this.today.minute) this.today = { minute, day: this.dayOf.format(new Date(minute * 60_000)) };
+    return this.today.day;
+  }
+
   /** (access profile, day, operation, variables): what decides an answer besides the data. */
   private keyOf(p: Principal, body: { query: string; variables?: unknown; operationName?: unknown }): string {
     const profile = `${p.role}|${p.subject}|${p.agencyCode}|${p.institutionId}|${p.escoId}|${p.siteIds ? [...p.siteIds].sort((a, b) => a - b).join(',') : ''}`;
-    return `${profile}\u0000${this.dayOf.format(new Date())}\u0000${String(body.operationName ?? '')}\u0000${JSON.stringify(body.variables ?? {})}\u0000${body.query}`;
+    return `${profile}\u0000${this.day()}\u0000${String(body.operationName ?? '')}\u0000${JSON.stringify(body.variables ?? {})}\u0000${body.query}`;
   }
 }
 
