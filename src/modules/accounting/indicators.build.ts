@@ -10,7 +10,7 @@ import type { Reference } from '../factors/reference';
 import { Carrier } from '../metering/metering.enums';
 import type { InstitutionCategory } from '../registry/registry.enums';
 import type { InstitutionInfo, MonthFigure, ProfileFigures } from './figures';
-import type { ClosedIndicatorRow } from './indicators.repository';
+import type { HeadlineRow } from './indicators.repository';
 import { Indicators, type ComplianceResult, type Denied } from './indicators.types';
 import { isoDay, monthStart, type Period } from './period';
 import { ratio, share, sumFigures } from './totals';
@@ -80,11 +80,12 @@ export function buildIndicators(period: Period, figures: MonthFigure[], profile:
 }
 
 /**
- * The view of one institution's closed figures from the row `loadClosedIndicators` computed (sums,
- * ratios and coverage made in SQL): what `buildIndicators` makes of the same frozen figures, for
- * the fields the row answers (see indicators.selection.ts). Numeric text becomes the float nearest it.
+ * The view of one institution's figures from the row a headline statement computed (sums, ratios
+ * and coverage made in SQL, indicators.repository.ts): what `buildIndicators` makes of the same
+ * figures, for the fields the row answers (see indicators.selection.ts). Numeric text becomes the
+ * float nearest it.
  */
-export function closedIndicators(period: Period, inst: InstitutionInfo, r: ClosedIndicatorRow, denied: Denied, pendingRecalculation: boolean): Indicators {
+export function headlineIndicators(period: Period, inst: InstitutionInfo, r: HeadlineRow, denied: Denied, closed: boolean, pendingRecalculation: boolean): Indicators {
   const ratioOf = (text: string | null) => (text === null ? null : Number(text));
   const view = new Indicators();
   const values: Partial<Indicators> = {
@@ -95,7 +96,7 @@ export function closedIndicators(period: Period, inst: InstitutionInfo, r: Close
     period,
     institutionCount: 1,
     suppressed: false,
-    closed: true,
+    closed,
     pendingRecalculation,
     energyKgce: Number(r.energy_kgce),
     waterM3: Number(r.water_m3),

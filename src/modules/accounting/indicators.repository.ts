@@ -1,14 +1,19 @@
 import type pg from 'pg';
+import { ConflictError } from '../../errors/domain-errors';
+import { formatDecimal } from '../../figures/decimal';
 import { sqlDivideExact } from '../../figures/precision';
+import type { FactorTable } from '../factors/factor-table';
+import { CARRIER_OF } from '../fleet/fleet.enums';
+import { Carrier, MeterUnit } from '../metering/metering.enums';
 import type { Denied } from './indicators.types';
-import type { Period } from './period';
+import { monthStart, nextMonth, type Period } from './period';
 
 /**
- * One institution's figures of a closed year as one statement computes them: numeric sums (as text,
- * exact) of the frozen figures, the year's frozen profile, and the three ratios of those sums
- * divided in SQL as `divideExact` divides them. Seconds are float8 (whole seconds, exact).
+ * One institution's headline figures as one statement computes them: numeric sums (as text, exact)
+ * of its figures, the year's profile, and the three ratios of those sums divided in SQL as
+ * `divideExact` divides them.
  */
-export interface ClosedIndicatorRow {
+export interface HeadlineRow {
   institution_id: number;
   energy_kgce: string;
   water_m3: string;
@@ -26,30 +31,25 @@ export interface ClosedIndicatorRow {
   per_capita_energy_kgce: string | null;
   energy_per_area_kgce_m2: string | null;
   per_capita_water_m3: string | null;
+  /** A meter or vehicle record whose carrier and unit no factor version resolves (live only): the whole computation says which. */
+  unresolved: boolean;
 }
 
 /** Carriers that are not energy use: water (m³) and on-site PV generation (reported beside). */
 const NOT_ENERGY = `carrier IN ('WATER', 'PV_GENERATION')`;
 
 /**
- * The headline figures of the institutions `ids` for a period of the closed year `year`, in one
- * statement: the whole year from the sums made at closing (closed_year), part of it from the
- * months (closed_month); each float8 read as numeric (its 15 significant digits, as
- * `loadClosedFigures` reads it) and summed exactly; the same sums, ratios and coverage
- * `buildIndicators` makes of `loadClosedFigures`' rows, with no row per carrier leaving the server.
- * One row per id, in the order of `ids`, figures of an id with no frozen rows at zero.
+ * The statement around a source `f` of figures (institution_id, carrier, quantity, kgce, kg_co2,
+ * scope, avoided_kg_co2, covered_s, expected_s, unresolved): the sums, ratios and coverage
+ * `buildIndicators` makes of the same figures, one row per id of $1 in its order (zeros for an id
+ * with no figures), with the profile of the year $2 from `profiles`. $3 and $4: energy and water
+ * denied to the key (their seconds then count for nothing in `coverage`).
  */
-export async function loadClosedIndicators(pool: pg.Pool, ids: number[], year: number, period: Pick<Period, 'from' | 'to'>, denied: Pick<Denied, 'energy' | 'water'>): Promise<ClosedIndicatorRow[]> {
-  const wholeYear = period.from === `${year}-01-01` && period.to === `${year + 1}-01-01`;
-  const source = wholeYear
-    ? 'SELECT * FROM closed_year WHERE year = $2 AND institution_id = ANY($1::int[])'
-    : `SELECT * FROM closed_month WHERE year = $2 AND institution_id = ANY($1::int[]) AND month >= date_trunc('month', $5::date) AND month < $6::date`;
-  // Coverage over what the key may see: seconds of the halves it may not see count for nothing.
+function headlineStatement(source: string, profiles: 'closed_profile' | 'institution_profile'): string {
   const seen = (energy: string, water: string) => `(CASE WHEN $3::boolean THEN 0 ELSE ${energy} END + CASE WHEN $4::boolean THEN 0 ELSE ${water} END)`;
   const covered = seen('energy_covered_s', 'water_covered_s');
   const expected = seen('energy_expected_s', 'water_expected_s');
-  const { rows } = await pool.query<ClosedIndicatorRow>(
-    `WITH f AS (${source}),
+  return `WITH ${source},
      s AS (
        SELECT institution_id,
               coalesce(sum(kgce::numeric) FILTER (WHERE NOT ${NOT_ENERGY}), 0) AS energy,
@@ -61,29 +61,176 @@ export async function loadClosedIndicators(pool: pg.Pool, ids: number[], year: n
               coalesce(sum(covered_s) FILTER (WHERE NOT ${NOT_ENERGY}), 0) AS energy_covered_s,
               coalesce(sum(expected_s) FILTER (WHERE NOT ${NOT_ENERGY}), 0) AS energy_expected_s,
               coalesce(sum(covered_s) FILTER (WHERE carrier = 'WATER'), 0) AS water_covered_s,
-              coalesce(sum(expected_s) FILTER (WHERE carrier = 'WATER'), 0) AS water_expected_s
+              coalesce(sum(expected_s) FILTER (WHERE carrier = 'WATER'), 0) AS water_expected_s,
+              bool_or(unresolved) AS unresolved
          FROM f GROUP BY institution_id),
      t AS (
        SELECT i.id AS institution_id, i.n, coalesce(s.energy, 0) AS energy, coalesce(s.water, 0) AS water, coalesce(s.pv, 0) AS pv,
               coalesce(s.scope1, 0) AS scope1, coalesce(s.scope2, 0) AS scope2, coalesce(s.avoided, 0) AS avoided,
               coalesce(s.energy_covered_s, 0) AS energy_covered_s, coalesce(s.energy_expected_s, 0) AS energy_expected_s,
               coalesce(s.water_covered_s, 0) AS water_covered_s, coalesce(s.water_expected_s, 0) AS water_expected_s,
-              p.headcount, p.floor_area_m2
+              coalesce(s.unresolved, false) AS unresolved, p.headcount, p.floor_area_m2
          FROM unnest($1::int[]) WITH ORDINALITY AS i(id, n)
          LEFT JOIN s ON s.institution_id = i.id
-         LEFT JOIN closed_profile p ON p.year = $2 AND p.institution_id = i.id)
+         LEFT JOIN ${profiles} p ON p.year = $2 AND p.institution_id = i.id)
      -- Floor areas divide as their shortest decimal forms (float8's text), the numbers the JavaScript path divides by.
      SELECT institution_id, energy::text AS energy_kgce, water::text AS water_m3, pv::text AS pv_generation_kwh,
             scope1::text AS scope1_kg_co2, scope2::text AS scope2_kg_co2, (scope1 + scope2)::text AS total_kg_co2, avoided::text AS avoided_kg_co2,
             CASE WHEN ${expected} > 0 THEN least(1, (${covered}) / (${expected})) END AS coverage,
             CASE WHEN energy_expected_s > 0 THEN least(1, energy_covered_s / energy_expected_s) ELSE 0 END AS energy_coverage,
             CASE WHEN water_expected_s > 0 THEN least(1, water_covered_s / water_expected_s) ELSE 0 END AS water_coverage,
-            headcount, floor_area_m2,
+            headcount, floor_area_m2, unresolved,
             trim_scale(${sqlDivideExact('energy', 't.headcount::numeric')})::text AS per_capita_energy_kgce,
             trim_scale(${sqlDivideExact('energy', 't.floor_area_m2::text::numeric')})::text AS energy_per_area_kgce_m2,
             trim_scale(${sqlDivideExact('water', 't.headcount::numeric')})::text AS per_capita_water_m3
-       FROM t ORDER BY n`,
-    [ids, year, denied.energy, denied.water, ...(wholeYear ? [] : [period.from, period.to])],
-  );
+       FROM t ORDER BY n`;
+}
+
+/**
+ * The headline figures of the institutions `ids` for a period of the closed year `year`, in one
+ * statement: the whole year from the sums made at closing (closed_year), part of it from the
+ * months (closed_month); each float8 read as numeric (its 15 significant digits, as
+ * `loadClosedFigures` reads it) and summed exactly, with no row per carrier leaving the server.
+ */
+export async function loadClosedIndicators(pool: pg.Pool, ids: number[], year: number, period: Pick<Period, 'from' | 'to'>, denied: Pick<Denied, 'energy' | 'water'>): Promise<HeadlineRow[]> {
+  const wholeYear = period.from === `${year}-01-01` && period.to === `${year + 1}-01-01`;
+  const source = wholeYear
+    ? 'SELECT *, false AS unresolved FROM closed_year WHERE year = $2 AND institution_id = ANY($1::int[])'
+    : `SELECT *, false AS unresolved FROM closed_month WHERE year = $2 AND institution_id = ANY($1::int[]) AND month >= date_trunc('month', $5::date) AND month < $6::date`;
+  const { rows } = await pool.query<HeadlineRow>(headlineStatement(`f AS (${source})`, 'closed_profile'), [ids, year, denied.energy, denied.water, ...(wholeYear ? [] : [period.from, period.to])]);
+  return rows;
+}
+
+/** The factor versions of every (carrier, meter unit) they resolve, per run of months and region, as exact decimal columns. */
+interface FactorColumns {
+  carrier: string[];
+  unit: string[];
+  epoch: string[];
+  region: number[];
+  toUnit: string[];
+  kgce: (string | null)[];
+  kgCo2: (string | null)[];
+  avoided: (string | null)[];
+  scope: (string | null)[];
+}
+
+const factorColumns = new WeakMap<FactorTable, Map<string, FactorColumns>>();
+
+/**
+ * The factor table as rows a statement joins: every carrier and meter unit the versions resolve
+ * for these runs and regions (a pair they do not resolve is left out: the statement flags its
+ * figures `unresolved`). Made once per factor table, runs and regions.
+ */
+function factorsFor(factors: FactorTable, epochs: string[], regions: number[]): FactorColumns {
+  let byKey = factorColumns.get(factors);
+  if (!byKey) factorColumns.set(factors, (byKey = new Map()));
+  const key = `${epochs.join(',')}|${regions.join(',')}`;
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const out: FactorColumns = { carrier: [], unit: [], epoch: [], region: [], toUnit: [], kgce: [], kgCo2: [], avoided: [], scope: [] };
+  const text = (d: Parameters<typeof formatDecimal>[0] | null) => (d === null ? null : formatDecimal(d));
+  for (const carrier of Object.values(Carrier))
+    for (const unit of Object.values(MeterUnit))
+      for (const epoch of epochs)
+        for (const region of regions) {
+          let f;
+          try {
+            f = factors.resolve(carrier, unit, epoch, region);
+          } catch (e) {
+            // No version for this pair: such figures take the whole computation, which names what to add.
+            if (e instanceof ConflictError) continue;
+            throw e;
+          }
+          out.carrier.push(carrier);
+          out.unit.push(unit);
+          out.epoch.push(epoch);
+          out.region.push(region);
+          out.toUnit.push(formatDecimal(f.exact.toUnit));
+          out.kgce.push(text(f.exact.kgce));
+          out.kgCo2.push(text(f.exact.kgCo2));
+          out.avoided.push(text(f.exact.avoidedKgCo2));
+          out.scope.push(f.scope);
+        }
+  byKey.set(key, out);
+  return out;
+}
+
+/**
+ * The headline figures of the institutions `ids` (in regions `regionIds`, position by position)
+ * over a period of an open year, in one statement, from the rollups as `loadLiveFigures` reads
+ * them (whole months from meter_month, the ragged ends from meter_day, per run of months sharing a
+ * factor set) and the vehicle energy no meter measures as `loadVehicleFigures` finds it, each
+ * multiplied in SQL by the exact factors of its run and region, then summed and divided as for a
+ * closed year. A row flagged `unresolved` has a carrier and unit no factor version covers.
+ */
+export async function loadLiveIndicators(
+  pool: pg.Pool,
+  ids: number[],
+  regionIds: number[],
+  period: Pick<Period, 'from' | 'to' | 'year'>,
+  tz: string,
+  factors: FactorTable,
+  denied: Pick<Denied, 'energy' | 'water'>,
+): Promise<HeadlineRow[]> {
+  const fullFrom = period.from.endsWith('-01') ? period.from : nextMonth(period.from);
+  const fullTo = monthStart(period.to) < fullFrom ? fullFrom : monthStart(period.to);
+  // The same ragged ends as loadLiveFigures (dates this module made: safe to inline).
+  const edges = [
+    { from: period.from, to: fullFrom < period.to ? fullFrom : period.to },
+    { from: fullTo > period.from ? fullTo : period.from, to: period.to },
+  ].filter((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.from) && /^\d{4}-\d{2}-\d{2}$/.test(e.to) && e.from < e.to);
+  const epochs = factors.factorEpochs(monthStart(period.from), period.to);
+  const fx = factorsFor(factors, epochs, [...new Set(regionIds)].sort((a, b) => a - b));
+  const vehicleEnergies = Object.entries(CARRIER_OF);
+  const run = (month: string) => `($9::date[])[width_bucket(${month}, $9::date[])]`;
+  const source = `fx AS (
+       SELECT * FROM unnest($10::text[], $11::text[], $12::date[], $13::int[], $14::numeric[], $15::numeric[], $16::numeric[], $17::numeric[], $18::text[])
+         AS fx(carrier, unit, epoch, region_id, to_unit, kgce, kg_co2, avoided, scope)),
+     inst AS (SELECT * FROM unnest($1::int[], $5::int[]) AS inst(id, region_id)),
+     me AS (
+       SELECT m.id, m.institution_id, m.carrier::text AS carrier, m.unit::text AS unit FROM meter m
+        WHERE m.institution_id = ANY($1::int[]) AND NOT EXISTS (SELECT 1 FROM charging_point cp WHERE cp.meter_id = m.id AND cp.behind_building_meter)),
+     ep AS (
+       SELECT e AS epoch,
+              extract(epoch FROM (least(lead(e) OVER (ORDER BY e), $7::date)::timestamp AT TIME ZONE $8)
+                               - (greatest(e, $6::date)::timestamp AT TIME ZONE $8))::float8 AS seconds
+         FROM unnest($9::date[]) e),
+     src AS (
+       SELECT mm.meter_id, mm.month, mm.value, mm.covered_s
+         FROM me JOIN meter_month mm ON mm.meter_id = me.id AND mm.month >= $19::date AND mm.month < $20::date
+       ${edges.map((e) => `UNION ALL
+       SELECT md.meter_id, date_trunc('month', md.day)::date, md.value, md.covered_s
+         FROM me JOIN meter_day md ON md.meter_id = me.id AND md.day >= '${e.from}'::date AND md.day < '${e.to}'::date`).join('\n')}),
+     sums AS (
+       SELECT me.institution_id, me.carrier, me.unit, ${run('src.month')} AS epoch, sum(src.value::numeric) AS value, sum(src.covered_s)::float8 AS covered_s
+         FROM src JOIN me ON me.id = src.meter_id GROUP BY 1, 2, 3, 4),
+     kinds AS (SELECT institution_id, carrier, unit, count(*)::int AS meters FROM me GROUP BY 1, 2, 3),
+     metered AS (
+       SELECT k.institution_id, k.carrier, k.unit, ep.epoch, coalesce(s.value, 0) AS value, coalesce(s.covered_s, 0) AS covered_s, ep.seconds * k.meters AS expected_s
+         FROM kinds k CROSS JOIN ep
+         LEFT JOIN sums s ON s.institution_id = k.institution_id AND s.carrier = k.carrier AND s.unit = k.unit AND s.epoch = ep.epoch),
+     -- Vehicle energy no meter of the institution measures (a charging at a point without its own meter, not behind a building meter).
+     vehicles AS (
+       SELECT v.institution_id, c.carrier, c.unit, ${run("date_trunc('month', e.day)::date")} AS epoch,
+              coalesce(sum(e.quantity) FILTER (WHERE e.energy <> 'ELECTRICITY' OR cp.id IS NULL OR (cp.meter_id IS NULL AND NOT cp.behind_building_meter)), 0) AS value,
+              0::float8 AS covered_s, 0::float8 AS expected_s
+         FROM vehicle v
+         JOIN vehicle_energy_record e ON e.vehicle_id = v.id AND e.day >= $6::date AND e.day < $7::date
+         LEFT JOIN charging_point cp ON cp.id = e.charging_point_id
+         JOIN unnest($21::text[], $22::text[], $23::text[]) AS c(energy, carrier, unit) ON c.energy = e.energy::text
+        WHERE v.institution_id = ANY($1::int[])
+        GROUP BY 1, 2, 3, 4),
+     f AS (
+       SELECT x.institution_id, x.carrier, x.value * fx.to_unit AS quantity, x.value * fx.kgce AS kgce, x.value * fx.kg_co2 AS kg_co2, fx.scope,
+              x.value * fx.avoided AS avoided_kg_co2, x.covered_s, x.expected_s, fx.carrier IS NULL AS unresolved
+         FROM (SELECT * FROM metered UNION ALL SELECT * FROM vehicles) x
+         JOIN inst ON inst.id = x.institution_id
+         LEFT JOIN fx ON fx.carrier = x.carrier AND fx.unit = x.unit AND fx.epoch = x.epoch AND fx.region_id = inst.region_id)`;
+  const { rows } = await pool.query<HeadlineRow>(headlineStatement(source, 'institution_profile'), [
+    ids, period.year, denied.energy, denied.water, regionIds, period.from, period.to, tz, epochs,
+    fx.carrier, fx.unit, fx.epoch, fx.region, fx.toUnit, fx.kgce, fx.kgCo2, fx.avoided, fx.scope,
+    fullFrom, fullTo,
+    vehicleEnergies.map(([energy]) => energy), vehicleEnergies.map(([, c]) => c.carrier), vehicleEnergies.map(([, c]) => c.unit),
+  ]);
   return rows;
 }

@@ -2,20 +2,20 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /**
  * What a request asks of its Indicators, read from the selection before anything is fetched, so
- * a list computes only that: the headline figures of a closed year in one statement, quotas only
+ * a list computes only that: the headline figures in one statement, quotas only
  * for `compliance`, the fleet only for `fleet` and `targets`.
  */
 export interface IndicatorNeeds {
-  /** Every field asked is one the statement of closed figures answers (indicators.repository.ts). */
-  closedInSql: boolean;
+  /** Every field asked is one the headline statements answer (indicators.repository.ts). */
+  headlineInSql: boolean;
   compliance: boolean;
   fleet: boolean;
 }
 
 /** What callers without a selection (loaders, closing, alerts, assessments) get: everything. */
-export const EVERYTHING: IndicatorNeeds = { closedInSql: false, compliance: true, fleet: true };
+export const EVERYTHING: IndicatorNeeds = { headlineInSql: false, compliance: true, fleet: true };
 
-/** Fields `loadClosedIndicators` answers, with those the view carries anyway and the ones resolved from its ids. */
+/** Fields the headline statements answer, with those the view carries anyway and the ones resolved from its ids. */
 const IN_SQL = new Set([
   '__typename', 'period', 'category', 'institutionCount', 'suppressed', 'closed', 'pendingRecalculation', 'institution', 'region',
   'energyKgce', 'waterM3', 'headcount', 'floorAreaM2', 'perCapitaEnergyKgce', 'energyPerAreaKgceM2', 'perCapitaWaterM3',
@@ -43,7 +43,7 @@ export function connectionNeeds(info: GraphQLResolveInfo): IndicatorNeeds {
   }
   if ([...names].some((n) => !IN_SQL.has(n) && !FULL_ONLY.has(n))) return EVERYTHING;
   return {
-    closedInSql: [...names].every((n) => IN_SQL.has(n)),
+    headlineInSql: [...names].every((n) => IN_SQL.has(n)),
     compliance: names.has('compliance'),
     fleet: names.has('fleet') || names.has('targets'),
   };

@@ -13,8 +13,8 @@ import { fleetFiguresOf } from '../fleet/fleet-figures.types';
 import { InstitutionCategory } from '../registry/registry.enums';
 import { disclosurePlan, MIN_GROUP, setKey } from './disclosure';
 import { loadClosedFigures, loadLiveFigures, type InstitutionInfo, type MonthFigure, type ProfileFigures } from './figures';
-import { buildIndicators, closedIndicators, complianceOf, inFactorRuns, placeholder, suppress } from './indicators.build';
-import { loadClosedIndicators } from './indicators.repository';
+import { buildIndicators, complianceOf, headlineIndicators, inFactorRuns, placeholder, suppress } from './indicators.build';
+import { loadClosedIndicators, loadLiveIndicators } from './indicators.repository';
 import { EVERYTHING, type IndicatorNeeds } from './indicators.selection';
 import { IndicatorGroupBy, Indicators, type Denied } from './indicators.types';
 import { addDays, PeriodKind, resolvePeriod, type Period, type PeriodInput } from './period';
@@ -123,10 +123,14 @@ export class IndicatorsService {
     if (!institutions.length) return new Map();
     const closed = ref.closedYears.has(period.year);
     const pending = closed && ref.pendingYears.has(period.year);
-    if (closed && needs.closedInSql) {
-      // The headline figures of a closed year: sums and ratios in one statement, a plain row per institution.
-      const rows = await loadClosedIndicators(this.db.pool, institutions.map((i) => i.id), period.year, period, denied);
-      return new Map(rows.map((r, n) => [r.institution_id, closedIndicators(period, institutions[n], r, denied, pending)]));
+    if (needs.headlineInSql) {
+      // Headline figures only: sums and ratios in one statement, a plain row per institution.
+      const ids = institutions.map((i) => i.id);
+      const rows = closed
+        ? await loadClosedIndicators(this.db.pool, ids, period.year, period, denied)
+        : await loadLiveIndicators(this.db.pool, ids, institutions.map((i) => i.regionId), period, this.tz, ref.factors, denied);
+      // A carrier no factor version covers: the whole computation says which (an error naming what to add).
+      if (!rows.some((r) => r.unresolved)) return new Map(rows.map((r, n) => [r.institution_id, headlineIndicators(period, institutions[n], r, denied, closed, pending)]));
     }
     const judged = needs.compliance && (period.kind === PeriodKind.YEAR || period.kind === PeriodKind.YEAR_TO_DATE);
     const [{ figures, profiles, fleet }, quotas] = await Promise.all([
