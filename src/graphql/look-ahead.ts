@@ -19,6 +19,25 @@ function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, o
   return out;
 }
 
+/** The selection sets of the nodes of the connection being resolved: under `nodes` and under `edges { node }`. */
+function nodeSelections(info: GraphQLResolveInfo): (SelectionSetNode | undefined)[] {
+  const sets: (SelectionSetNode | undefined)[] = [];
+  for (const top of info.fieldNodes) {
+    for (const f of fieldsOf(top.selectionSet, info)) {
+      if (f.name.value === 'nodes') sets.push(f.selectionSet);
+      else if (f.name.value === 'edges') for (const e of fieldsOf(f.selectionSet, info)) if (e.name.value === 'node') sets.push(e.selectionSet);
+    }
+  }
+  return sets;
+}
+
+/** The names of the fields selected on the nodes of the connection being resolved. */
+export function nodeFieldNames(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  for (const set of nodeSelections(info)) for (const n of fieldsOf(set, info)) names.add(n.name.value);
+  return names;
+}
+
 /**
  * The arguments of every selection of `field` on the nodes of the connection being resolved (under
  * `nodes` and under `edges { node }`), variables applied; empty when the field is not selected.
@@ -30,15 +49,8 @@ export function nodeFieldArgs(info: GraphQLResolveInfo, field: string): Record<s
   const def = isObjectType(nodeType) ? nodeType.getFields()[field] : undefined;
   if (!def) return [];
   const out: Record<string, unknown>[] = [];
-  for (const top of info.fieldNodes) {
-    for (const f of fieldsOf(top.selectionSet, info)) {
-      const nodeSets: (SelectionSetNode | undefined)[] = [];
-      if (f.name.value === 'nodes') nodeSets.push(f.selectionSet);
-      else if (f.name.value === 'edges') for (const e of fieldsOf(f.selectionSet, info)) if (e.name.value === 'node') nodeSets.push(e.selectionSet);
-      for (const set of nodeSets) {
-        for (const n of fieldsOf(set, info)) if (n.name.value === field) out.push(getArgumentValues(def, n, info.variableValues));
-      }
-    }
+  for (const set of nodeSelections(info)) {
+    for (const n of fieldsOf(set, info)) if (n.name.value === field) out.push(getArgumentValues(def, n, info.variableValues));
   }
   return out;
 }

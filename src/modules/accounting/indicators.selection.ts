@@ -1,4 +1,5 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { nodeFieldNames } from '../../graphql/look-ahead';
 
 /**
  * What a request asks of its Indicators, read from the selection before anything is fetched, so
@@ -24,23 +25,9 @@ const IN_SQL = new Set([
 /** Fields the whole computation answers besides those; any other name (a field added later) asks for everything. */
 const FULL_ONLY = new Set(['byCarrier', 'compliance', 'fleet', 'targets', 'conversionFactors', 'emissionFactors', 'unitConversions']);
 
-/** Names of the fields selected on the objects of `set`, through fragments; `path` walks into a field first (`edges`, `node`). */
-function fieldNames(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, path: string[], out: Set<string>): void {
-  for (const s of set?.selections ?? []) {
-    if (s.kind === Kind.INLINE_FRAGMENT) fieldNames(info, s.selectionSet, path, out);
-    else if (s.kind === Kind.FRAGMENT_SPREAD) fieldNames(info, info.fragments[s.name.value]?.selectionSet, path, out);
-    else if (!path.length) out.add(s.name.value);
-    else if (s.name.value === path[0]) fieldNames(info, s.selectionSet, path.slice(1), out);
-  }
-}
-
 /** The needs of a connection of Indicators (`nodes` and `edges { node }`) from its resolver's info. */
 export function connectionNeeds(info: GraphQLResolveInfo): IndicatorNeeds {
-  const names = new Set<string>();
-  for (const node of info.fieldNodes) {
-    fieldNames(info, node.selectionSet, ['nodes'], names);
-    fieldNames(info, node.selectionSet, ['edges', 'node'], names);
-  }
+  const names = nodeFieldNames(info);
   if ([...names].some((n) => !IN_SQL.has(n) && !FULL_ONLY.has(n))) return EVERYTHING;
   return {
     headlineInSql: [...names].every((n) => IN_SQL.has(n)),
