@@ -68,6 +68,50 @@ export interface LiveFigureOptions {
 }
 
 /**
+ * The whole months of a period (`fullFrom` to `fullTo`, read from meter_month) and its ragged ends
+ * (`edges`, a year to date ending mid-month, read from meter_day); usually no edges. Dates are
+ * YYYY-MM-DD strings this module made, so they are safe to inline.
+ */
+export function rollupSpan(period: Pick<Period, 'from' | 'to'>): { fullFrom: string; fullTo: string; edges: { from: string; to: string }[] } {
+  const fullFrom = period.from.endsWith('-01') ? period.from : nextMonth(period.from);
+  const fullTo = monthStart(period.to) < fullFrom ? fullFrom : monthStart(period.to);
+  const edges = [
+    { from: period.from, to: fullFrom < period.to ? fullFrom : period.to },
+    { from: fullTo > period.from ? fullTo : period.from, to: period.to },
+  ].filter((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.from) && /^\d{4}-\d{2}-\d{2}$/.test(e.to) && e.from < e.to);
+  return { fullFrom, fullTo, edges };
+}
+
+/**
+ * The CTEs both live reads share, over the meters of a CTE `me` (id, institution_id, carrier,
+ * unit): `ep`, the seconds of each run of months within the period; `src`, the rollup rows of the
+ * span; `sums`, their exact (numeric) sum per institution, carrier, unit and run. `p` names the
+ * statement's parameters: the period's bounds, the time zone, the runs' first months (date[]) and
+ * the whole months' bounds.
+ */
+export function rollupSumCtes(
+  p: { from: string; to: string; tz: string; epochs: string; fullFrom: string; fullTo: string },
+  edges: { from: string; to: string }[],
+): string {
+  return `ep AS (
+       SELECT e AS epoch,
+              extract(epoch FROM (least(lead(e) OVER (ORDER BY e), ${p.to}::date)::timestamp AT TIME ZONE ${p.tz})
+                               - (greatest(e, ${p.from}::date)::timestamp AT TIME ZONE ${p.tz}))::float8 AS seconds
+         FROM unnest(${p.epochs}::date[]) e),
+     src AS (
+       SELECT mm.meter_id, mm.month, mm.value, mm.covered_s
+         FROM me JOIN meter_month mm ON mm.meter_id = me.id AND mm.month >= ${p.fullFrom}::date AND mm.month < ${p.fullTo}::date
+       ${edges.map((e) => `UNION ALL
+       SELECT md.meter_id, date_trunc('month', md.day)::date, md.value, md.covered_s
+         FROM me JOIN meter_day md ON md.meter_id = me.id AND md.day >= '${e.from}'::date AND md.day < '${e.to}'::date`).join('\n')}),
+     sums AS (
+       SELECT me.institution_id, me.carrier, me.unit, (${p.epochs}::date[])[width_bucket(src.month, ${p.epochs}::date[])] AS epoch,
+              sum(src.value::numeric) AS value, sum(src.covered_s)::float8 AS covered_s
+         FROM src JOIN me ON me.id = src.meter_id
+        GROUP BY 1, 2, 3, 4)`;
+}
+
+/**
  * Live figures from the rollups: whole months from meter_month, the ragged ends of a period
  * (year to date) from meter_day. Never reads raw readings. One statement whatever the number of
  * institutions; `ids` null means every institution. With `groups`, per group instead of per
@@ -83,14 +127,7 @@ export async function loadLiveFigures(
   options: LiveFigureOptions = {},
 ): Promise<MonthFigure[]> {
   const { groups, perMonth = false } = options;
-  const fullFrom = period.from.endsWith('-01') ? period.from : nextMonth(period.from);
-  const fullTo = monthStart(period.to) < fullFrom ? fullFrom : monthStart(period.to);
-  // Days outside whole months (a year to date ending mid-month); usually none. Dates are
-  // YYYY-MM-DD strings this module made, so they are safe to inline.
-  const edges = [
-    { from: period.from, to: fullFrom < period.to ? fullFrom : period.to },
-    { from: fullTo > period.from ? fullTo : period.from, to: period.to },
-  ].filter((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.from) && /^\d{4}-\d{2}-\d{2}$/.test(e.to) && e.from < e.to);
+  const { fullFrom, fullTo, edges } = rollupSpan(period);
   // The runs of months summed together, each named by its first month: every month, or the
   // months between two changes of factor versions (within a run every month resolves alike).
   const first = monthStart(period.from);
@@ -107,22 +144,7 @@ export async function loadLiveFigures(
   // meters, the seconds of the run within the period, and the exact sum (numeric) of the rollups.
   const { rows } = await pool.query<{ institution_id: number; carrier: Carrier; unit: MeterUnit; epoch: string; meters: number; seconds: number; value: string | null; covered_s: number }>(
     `WITH me AS (${me}),
-     ep AS (
-       SELECT e AS epoch,
-              extract(epoch FROM (least(lead(e) OVER (ORDER BY e), $3::date)::timestamp AT TIME ZONE $4)
-                               - (greatest(e, $2::date)::timestamp AT TIME ZONE $4))::float8 AS seconds
-         FROM unnest($5::date[]) e),
-     src AS (
-       SELECT mm.meter_id, mm.month, mm.value, mm.covered_s
-         FROM me JOIN meter_month mm ON mm.meter_id = me.id AND mm.month >= $6::date AND mm.month < $7::date
-       ${edges.map((e) => `UNION ALL
-       SELECT md.meter_id, date_trunc('month', md.day)::date, md.value, md.covered_s
-         FROM me JOIN meter_day md ON md.meter_id = me.id AND md.day >= '${e.from}'::date AND md.day < '${e.to}'::date`).join('\n')}),
-     sums AS (
-       SELECT me.institution_id, me.carrier, me.unit, ($5::date[])[width_bucket(src.month, $5::date[])] AS epoch,
-              sum(src.value::numeric) AS value, sum(src.covered_s)::float8 AS covered_s
-         FROM src JOIN me ON me.id = src.meter_id
-        GROUP BY 1, 2, 3, 4),
+     ${rollupSumCtes({ from: '$2', to: '$3', tz: '$4', epochs: '$5', fullFrom: '$6', fullTo: '$7' }, edges)},
      kinds AS (SELECT institution_id, carrier, unit, count(*)::int AS meters FROM me GROUP BY 1, 2, 3)
      SELECT k.institution_id, k.carrier, k.unit, to_char(ep.epoch, 'YYYY-MM-DD') AS epoch, k.meters, ep.seconds, s.value::text AS value, coalesce(s.covered_s, 0) AS covered_s
        FROM kinds k CROSS JOIN ep

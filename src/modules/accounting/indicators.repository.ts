@@ -5,8 +5,9 @@ import { sqlDivideExact } from '../../figures/precision';
 import type { FactorTable } from '../factors/factor-table';
 import { CARRIER_OF } from '../fleet/fleet.enums';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
+import { rollupSpan, rollupSumCtes } from './figures';
 import type { Denied } from './indicators.types';
-import { monthStart, nextMonth, type Period } from './period';
+import { monthStart, type Period } from './period';
 
 /**
  * One institution's headline figures as one statement computes them: numeric sums (as text, exact)
@@ -172,13 +173,8 @@ export async function loadLiveIndicators(
   factors: FactorTable,
   denied: Pick<Denied, 'energy' | 'water'>,
 ): Promise<HeadlineRow[]> {
-  const fullFrom = period.from.endsWith('-01') ? period.from : nextMonth(period.from);
-  const fullTo = monthStart(period.to) < fullFrom ? fullFrom : monthStart(period.to);
-  // The same ragged ends as loadLiveFigures (dates this module made: safe to inline).
-  const edges = [
-    { from: period.from, to: fullFrom < period.to ? fullFrom : period.to },
-    { from: fullTo > period.from ? fullTo : period.from, to: period.to },
-  ].filter((e) => /^\d{4}-\d{2}-\d{2}$/.test(e.from) && /^\d{4}-\d{2}-\d{2}$/.test(e.to) && e.from < e.to);
+  // The same whole months and ragged ends as loadLiveFigures.
+  const { fullFrom, fullTo, edges } = rollupSpan(period);
   const epochs = factors.factorEpochs(monthStart(period.from), period.to);
   const fx = factorsFor(factors, epochs, [...new Set(regionIds)].sort((a, b) => a - b));
   const vehicleEnergies = Object.entries(CARRIER_OF);
@@ -190,20 +186,7 @@ export async function loadLiveIndicators(
      me AS (
        SELECT m.id, m.institution_id, m.carrier::text AS carrier, m.unit::text AS unit FROM meter m
         WHERE m.institution_id = ANY($1::int[]) AND NOT EXISTS (SELECT 1 FROM charging_point cp WHERE cp.meter_id = m.id AND cp.behind_building_meter)),
-     ep AS (
-       SELECT e AS epoch,
-              extract(epoch FROM (least(lead(e) OVER (ORDER BY e), $7::date)::timestamp AT TIME ZONE $8)
-                               - (greatest(e, $6::date)::timestamp AT TIME ZONE $8))::float8 AS seconds
-         FROM unnest($9::date[]) e),
-     src AS (
-       SELECT mm.meter_id, mm.month, mm.value, mm.covered_s
-         FROM me JOIN meter_month mm ON mm.meter_id = me.id AND mm.month >= $19::date AND mm.month < $20::date
-       ${edges.map((e) => `UNION ALL
-       SELECT md.meter_id, date_trunc('month', md.day)::date, md.value, md.covered_s
-         FROM me JOIN meter_day md ON md.meter_id = me.id AND md.day >= '${e.from}'::date AND md.day < '${e.to}'::date`).join('\n')}),
-     sums AS (
-       SELECT me.institution_id, me.carrier, me.unit, ${run('src.month')} AS epoch, sum(src.value::numeric) AS value, sum(src.covered_s)::float8 AS covered_s
-         FROM src JOIN me ON me.id = src.meter_id GROUP BY 1, 2, 3, 4),
+     ${rollupSumCtes({ from: '$6', to: '$7', tz: '$8', epochs: '$9', fullFrom: '$19', fullTo: '$20' }, edges)},
      kinds AS (SELECT institution_id, carrier, unit, count(*)::int AS meters FROM me GROUP BY 1, 2, 3),
      metered AS (
        SELECT k.institution_id, k.carrier, k.unit, ep.epoch, coalesce(s.value, 0) AS value, coalesce(s.covered_s, 0) AS covered_s, ep.seconds * k.meters AS expected_s

@@ -10,22 +10,29 @@ export function meterResource(carrier: Carrier): Resource {
   return isWaterCarrier(carrier) ? 'waterMeter' : 'energyMeter';
 }
 
-/**
- * The meters a principal may read, as a filter for the query itself, so a list
- * never loads rows it must hide. Null: no meter rows at all.
- */
-export function meterReadWhere(p: Principal): FilterQuery<Meter> | null {
-  const parts: FilterQuery<Meter>[] = [];
+/** Per meter resource the key may read: its carriers, and its institutions (null: all). */
+function readableMeters(p: Principal): { carriers: Carrier[]; ids: number[] | null }[] {
+  const out: { carriers: Carrier[]; ids: number[] | null }[] = [];
   for (const [resource, carriers] of [
     ['energyMeter', ENERGY_CARRIERS],
     ['waterMeter', WATER_CARRIERS],
   ] as const) {
     const scope = readInstitutions(p, resource);
-    if (!scope) continue;
-    const part: Record<string, unknown> = { carrier: { $in: [...carriers] } };
-    if (scope.kind === 'ids') part.institution = { $in: scope.ids };
-    parts.push(part as FilterQuery<Meter>);
+    if (scope) out.push({ carriers: [...carriers], ids: scope.kind === 'ids' ? scope.ids : null });
   }
+  return out;
+}
+
+/**
+ * The meters a principal may read, as a filter for the query itself, so a list
+ * never loads rows it must hide. Null: no meter rows at all.
+ */
+export function meterReadWhere(p: Principal): FilterQuery<Meter> | null {
+  const parts = readableMeters(p).map(({ carriers, ids }) => {
+    const part: Record<string, unknown> = { carrier: { $in: carriers } };
+    if (ids) part.institution = { $in: ids };
+    return part as FilterQuery<Meter>;
+  });
   if (!parts.length) return null;
   return parts.length === 1 ? parts[0] : { $or: parts };
 }
@@ -35,17 +42,11 @@ export function meterReadWhere(p: Principal): FilterQuery<Meter> | null {
  * reads of plain rows. Null: no meter rows at all.
  */
 export function meterReadSql(p: Principal, params: unknown[]): string | null {
-  const parts: string[] = [];
-  for (const [resource, carriers] of [
-    ['energyMeter', ENERGY_CARRIERS],
-    ['waterMeter', WATER_CARRIERS],
-  ] as const) {
-    const scope = readInstitutions(p, resource);
-    if (!scope) continue;
-    let part = `m.carrier = ANY($${params.push([...carriers])}::carrier[])`;
-    if (scope.kind === 'ids') part += ` AND m.institution_id = ANY($${params.push(scope.ids)}::int[])`;
-    parts.push(`(${part})`);
-  }
+  const parts = readableMeters(p).map(({ carriers, ids }) => {
+    let part = `m.carrier = ANY($${params.push(carriers)}::carrier[])`;
+    if (ids) part += ` AND m.institution_id = ANY($${params.push(ids)}::int[])`;
+    return `(${part})`;
+  });
   if (!parts.length) return null;
   return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
 }
