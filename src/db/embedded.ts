@@ -107,7 +107,7 @@ async function freePort(preferred: number): Promise<number> {
   try {
     return await tryPort(preferred);
   } catch (err) {
-    // The preferred port is taken (or not ours to bind): any free one will do.
+    // The preferred port is taken (or not ours to bind), so a free one is taken instead.
     if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
     return tryPort(0);
   }
