@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditTx, ObjectChange } from './audit.service';
-import { bigintKey, sqlKeyset, type PageWindow } from '../../graphql/relay';
+import { bigintKey, sqlKeyset, type PageWindow } from '../../db/window';
 
 /** One audit_event row as SQL returns it. */
 export interface AuditRow {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import { meterReadSql } from './meter-scope';
 import type { MeterReadRow } from './metering.types';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
@@ -187,7 +187,7 @@ export async function writeBatch(
 
 /* Meters as reads give them: plain rows, the key's scope in the statement. */
 
-interface MeterRecord {
+export interface MeterRecord {
   id: number;
   institution_id: number;
   carrier: Carrier;
@@ -204,5 +204,10 @@ export async function metersOfInstitutions(pool: pg.Pool, principal: Principal, 
     `SELECT m.id, m.institution_id, m.carrier, m.unit, m.serial FROM meter m WHERE m.institution_id = ANY($1::int[]) AND ${scope} ORDER BY m.id`,
     params,
   );
-  return rows.map((r) => ({ id: r.id, globalId: toGlobalId('Meter', r.id), institution: { id: r.institution_id }, carrier: r.carrier, unit: r.unit, serial: r.serial }));
+  return rows.map(meterReadRow);
+}
+
+/** A meter's row as reads give it (the list's statement builds the same from its JSON). */
+export function meterReadRow(r: MeterRecord): MeterReadRow {
+  return { id: r.id, globalId: toGlobalId('Meter', r.id), institution: { id: r.institution_id }, carrier: r.carrier, unit: r.unit, serial: r.serial };
 }

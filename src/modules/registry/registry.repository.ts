@@ -1,23 +1,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
-import { toGlobalId } from '../../graphql/relay';
+import { toGlobalId } from '../../global-id';
 import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
 import type { Principal } from '../../access/principal';
 import type { Carrier, MeterUnit } from '../metering/metering.enums';
 import { meterReadSql } from '../metering/meter-scope';
+import { meterReadRow } from '../metering/metering.repository';
 import type { MeterReadRow } from '../metering/metering.types';
 import type { InstitutionCategory } from './registry.enums';
 import type { InstitutionProfileRow, InstitutionRow } from './registry.types';
 
 /* SQL of the registry module beyond plain entity reads. Reads give plain rows (registry.types.ts), never entities. */
 
+/** The ids of a region and of every region below it, as SQL; `param` is the region id's placeholder. */
+function regionSubtreeSql(param: string): string {
+  return `WITH RECURSIVE sub AS (SELECT id FROM region WHERE id = ${param} UNION ALL SELECT r.id FROM region r JOIN sub ON r.parent_id = sub.id)
+     SELECT id FROM sub`;
+}
+
 /** A region and every region below it (one recursive query). */
 export async function regionSubtreeIds(em: EntityManager, regionId: number): Promise<number[]> {
-  const rows: { id: number }[] = await em.getConnection().execute(
-    `WITH RECURSIVE sub AS (SELECT id FROM region WHERE id = ? UNION ALL SELECT r.id FROM region r JOIN sub ON r.parent_id = sub.id)
-     SELECT id FROM sub`,
-    [regionId],
-  );
+  const rows: { id: number }[] = await em.getConnection().execute(regionSubtreeSql('?'), [regionId]);
   return rows.map((r) => r.id);
 }
 
@@ -64,8 +67,7 @@ function institutionConditions(s: InstitutionSelection, params: unknown[]): stri
   if (s.ids) where.push(`i.id = ANY($${params.push(s.ids)}::int[])`);
   if (s.regionId !== null) {
     // The region and every region below it, in the same statement.
-    where.push(`i.region_id IN (WITH RECURSIVE sub AS (SELECT id FROM region WHERE id = $${params.push(s.regionId)}
-      UNION ALL SELECT r.id FROM region r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub)`);
+    where.push(`i.region_id IN (${regionSubtreeSql(`$${params.push(s.regionId)}`)})`);
   }
   if (s.category !== null) where.push(`i.category = $${params.push(s.category)}`);
   if (s.inMunicipalAppraisal !== null) where.push(`i.in_municipal_appraisal = $${params.push(s.inMunicipalAppraisal)}`);
@@ -122,7 +124,7 @@ export async function institutionWindow(pool: pg.Pool, s: InstitutionSelection, 
   const profiles = include.profileYears.length ? new Map<string, InstitutionProfileRow | null>() : null;
   for (const r of rows) {
     if (profiles) for (const year of include.profileYears) profiles.set(`${r.id}:${year}`, null);
-    meters?.set(r.id, (r.meters ?? []).map(([id, carrier, unit, serial]) => ({ id, globalId: toGlobalId('Meter', id), institution: { id: r.id }, carrier, unit, serial })));
+    meters?.set(r.id, (r.meters ?? []).map(([id, carrier, unit, serial]) => meterReadRow({ id, institution_id: r.id, carrier, unit, serial })));
     for (const [id, year, headcount, floor, heated, cooled] of r.profiles ?? []) {
       profiles?.set(`${r.id}:${year}`, profileRow({ id, institution_id: r.id, year, headcount, floor_area_m2: floor, heated_area_m2: heated, cooled_area_m2: cooled }));
     }

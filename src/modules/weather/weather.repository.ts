@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlKeyset, type PageWindow } from '../../graphql/relay';
+import { sqlKeyset, type PageWindow } from '../../db/window';
 
 /** SQL of the weather module: stations and daily mean temperatures (°C). */
 export interface StationRow {
