@@ -3,9 +3,8 @@ import { Problems, ValidationError } from '../errors/domain-errors';
 import { toGlobalId } from '../global-id';
 import { INT4_MAX, type CursorKey, type PageWindow, type WindowRows } from '../db/window';
 
-// The window half of paging (what a service or repository reads) lives in src/db/window.ts; the
-// GraphQL layer keeps arguments, cursors and connections, and re-exports the rest for its callers.
-export { bigintKey, dateKey, INT4_MAX, intKey, keyset, pageOfList, sqlKeyset, type CursorKey, type PageWindow } from '../db/window';
+// The window half of paging (what a service or repository reads) lives in src/db/window.ts, imported
+// from there; the GraphQL layer keeps arguments, cursors and connections.
 
 /** Where a plain row answered as a `Node` says which type it is (`asNode`). */
 const NODE_TYPE = Symbol('node type');
