@@ -33,7 +33,7 @@ const MODULES = [
   (s: LoaderSource) => solarLoaders(s.db, s.em, s.principal, s.opts),
   (s: LoaderSource) => fleetLoaders(s.em, s.opts),
   (s: LoaderSource) => targetsLoaders(s.em, s.opts),
-  (s: LoaderSource) => recyclingLoaders(s.db, s.em, s.principal, s.opts),
+  (s: LoaderSource) => recyclingLoaders(s.db, s.principal, s.opts),
 ] as const;
 
 type Made<I extends number> = ReturnType<(typeof MODULES)[I]>;

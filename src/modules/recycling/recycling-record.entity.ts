@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { LocalDateScalar } from '../../graphql/scalars';
-import { toGlobalId } from '../../graphql/relay';
+import { defineGlobalId } from '../../graphql/relay';
 import { Institution } from '../registry/institution.entity';
 import { RecyclingStream, WasteDisposition } from './recycling.enums';
 
@@ -20,10 +20,9 @@ export class RecyclingRecord {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('RecyclingRecord', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Institution, { ref: true })
   institution!: Ref<Institution>;
@@ -50,3 +49,5 @@ export class RecyclingRecord {
   @Property({ defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+defineGlobalId(RecyclingRecord, 'RecyclingRecord');

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
@@ -8,7 +7,7 @@ import { RecyclingService, type RecyclingSet, type RecyclingTotals } from './rec
 import { recyclingRevisions } from './recycling.repository';
 import type { RecyclingFigures, RecyclingRecordRevision } from './recycling.types';
 
-export function recyclingLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions) {
+export function recyclingLoaders(db: Database, principal: Principal, opts: LoaderOptions) {
   return {
     /** An institution's figures for a resolved period: one statement per period for the whole list. */
     recyclingByInstitution: new DataLoader<InstitutionPeriodKey, RecyclingFigures | null, string>(async (keys) => {
@@ -17,7 +16,7 @@ export function recyclingLoaders(db: Database, em: EntityManager, principal: Pri
         const at = JSON.stringify(k.period);
         (byPeriod.get(at) ?? byPeriod.set(at, { period: k.period, ids: [] }).get(at)!).ids.push(k.institutionId);
       }
-      const service = new RecyclingService(db, em, principal);
+      const service = new RecyclingService(db, principal);
       const results = new Map<string, RecyclingFigures>();
       for (const [at, { period, ids }] of byPeriod) {
         for (const [id, f] of await service.forInstitutionIds(period, ids)) results.set(`${at}|${id}`, f);
@@ -40,7 +39,7 @@ export function recyclingLoaders(db: Database, em: EntityManager, principal: Pri
         const batch = byPeriod.get(at) ?? byPeriod.set(at, { period: k.period, closed: k.closed, list: [] }).get(at)!;
         batch.list.push({ index, set: k.set });
       });
-      const service = new RecyclingService(db, em, principal);
+      const service = new RecyclingService(db, principal);
       const out: RecyclingTotals[] = new Array(keys.length);
       for (const { period, closed, list } of byPeriod.values()) {
         const totals = await service.totalsOf(period, list.map((l) => l.set), closed);

@@ -15,16 +15,16 @@ import { publishRecycling } from './recycling.events';
 import { CorrectRecyclingRecordInput, recyclingCorrection, RecyclingBatchInput, recyclingGroupFilter, RecyclingRecordFilter, recyclingRecordQuery, recyclingRows } from './recycling.inputs';
 import { correctRecyclingRecord } from './recycling-correction.service';
 import { RecyclingService, type RecyclingChangedPayload } from './recycling.service';
-import { CorrectRecyclingRecordPayload, RecyclingChangedEvent, RecyclingFigures, RecyclingIngestResult, RecyclingRecordRevision } from './recycling.types';
+import { CorrectRecyclingRecordPayload, RecyclingChangedEvent, RecyclingFigures, RecyclingIngestResult, RecyclingRecordRevision, type RecyclingRecordRow } from './recycling.types';
 import type { InstitutionRow } from '../registry/registry.types';
 
 const RecyclingRecordConnection = Connection(RecyclingRecord, 'RecyclingRecord');
-const svc = (ctx: Context) => new RecyclingService(ctx.db, ctx.em, ctx.principal);
+const svc = (ctx: Context) => new RecyclingService(ctx.db, ctx.principal);
 
 @Resolver(() => RecyclingRecord)
 export class RecyclingResolver {
   @Query(() => RecyclingRecordConnection, { description: 'Recycling records of the institutions this key may read, oldest recorded first.' })
-  async recyclingRecords(@Args() page: PageArgs, @Arg('filter', () => RecyclingRecordFilter, { nullable: true }) filter: RecyclingRecordFilter | undefined, @Ctx() ctx: Context): Promise<Page<RecyclingRecord>> {
+  async recyclingRecords(@Args() page: PageArgs, @Arg('filter', () => RecyclingRecordFilter, { nullable: true }) filter: RecyclingRecordFilter | undefined, @Ctx() ctx: Context): Promise<Page<RecyclingRecordRow>> {
     const service = svc(ctx);
     // FORBIDDEN first, then the filter's mistakes, then the paging's.
     service.assertCanReadRecords();
@@ -79,12 +79,12 @@ export class RecyclingResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() r: RecyclingRecord, @Ctx() ctx: Context): Promise<InstitutionRow> {
+  async institution(@Root() r: RecyclingRecordRow, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(r.institution.id))!;
   }
 
   @FieldResolver(() => [RecyclingRecordRevision], { description: 'Earlier quantities replaced by corrections, oldest first.' })
-  history(@Root() r: RecyclingRecord, @Ctx() ctx: Context): Promise<RecyclingRecordRevision[]> {
+  history(@Root() r: RecyclingRecordRow, @Ctx() ctx: Context): Promise<RecyclingRecordRevision[]> {
     return ctx.loaders.recyclingRevisionsByRecord.load(r.id);
   }
 }

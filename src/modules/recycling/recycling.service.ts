@@ -1,4 +1,3 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { canReadRows, inScope, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
@@ -6,7 +5,7 @@ import { ForbiddenError } from '../../errors/domain-errors';
 import { add, decimalToNumber, parseDecimal, ZERO, type Dec } from '../../figures/decimal';
 import { divideExact } from '../../figures/precision';
 import { groupRows } from '../../graphql/batch';
-import { intKey, keyset, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { disclosurePlan, MIN_GROUP, setKey, subtreeOf } from '../accounting/disclosure';
 import type { InstitutionInfo } from '../accounting/figures';
 import { IndicatorGroupBy } from '../accounting/indicators.types';
@@ -14,10 +13,9 @@ import { monthStart, nextMonth, type Period } from '../accounting/period';
 import { loadReference, type Reference } from '../factors/reference';
 import type { InstitutionCategory } from '../registry/registry.enums';
 import { DISPOSITIONS, STREAMS, WasteDisposition, type RecyclingStream } from './recycling.enums';
-import { monthsReported, recyclingRateSums, recyclingSums, type RecyclingSumRow } from './recycling.repository';
-import { RecyclingRecord } from './recycling-record.entity';
+import { monthsReported, recyclingRateSums, recyclingRecordWindow, recyclingSums, type RecyclingSumRow } from './recycling.repository';
 import { currentMonth } from './recycling-ingest.service';
-import { RecyclingFigures, type RecyclingStreamFigures } from './recycling.types';
+import { RecyclingFigures, type RecyclingRecordRow, type RecyclingStreamFigures } from './recycling.types';
 
 /** Which institutions' groups to sum: the region id decoded. */
 export interface RecyclingGroupFilter {
@@ -125,7 +123,6 @@ function suppress(f: RecyclingFigures): RecyclingFigures {
 export class RecyclingService {
   constructor(
     private readonly db: Database,
-    private readonly em: EntityManager,
     private readonly principal: Principal,
   ) {}
 
@@ -140,19 +137,16 @@ export class RecyclingService {
     this.rowScope();
   }
 
-  /** Records matching the query, by id, in a window. */
-  async records(filter: RecyclingRecordQuery | undefined, window: PageWindow): Promise<WindowRows<RecyclingRecord>> {
+  /** Records matching the query, by id, in a window: plain rows, the key's scope in the statement. */
+  async records(filter: RecyclingRecordQuery | undefined, window: PageWindow): Promise<WindowRows<RecyclingRecordRow>> {
     const scope = this.rowScope();
-    const and: Record<string, unknown>[] = [scope.kind === 'all' ? {} : { institution: { $in: scope.ids } }];
-    if (filter?.institutionId) and.push({ institution: filter.institutionId });
-    if (filter?.stream) and.push({ stream: filter.stream });
-    if (filter?.from) and.push({ month: { $gte: filter.from } });
-    if (filter?.to) and.push({ month: { $lt: filter.to } });
-    const ks = keyset(window, ['id'], [intKey]);
-    const where = { $and: and } as FilterQuery<RecyclingRecord>;
-    const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<RecyclingRecord>;
-    const rows = await this.em.find(RecyclingRecord, paged, { orderBy: ks.orderBy as never, limit: window.size + 1 });
-    return { rows, count: () => this.em.count(RecyclingRecord, where) };
+    return recyclingRecordWindow(this.db.pool, {
+      ids: scope.kind === 'all' ? null : scope.ids,
+      institutionId: filter?.institutionId ?? null,
+      stream: filter?.stream ?? null,
+      from: filter?.from ?? null,
+      to: filter?.to ?? null,
+    }, window);
   }
 
   /** Figures of the given institutions for one period, keyed by id: one statement for all of them. */

@@ -3,7 +3,19 @@ import { RecyclingRecord } from './recycling-record.entity';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Period } from '../accounting/period';
 import { InstitutionCategory } from '../registry/registry.enums';
-import { RecyclingStream } from './recycling.enums';
+import { RecyclingStream, type WasteDisposition } from './recycling.enums';
+
+/** A recycling record as reads give it: a plain row, no entity (see InstitutionRow). */
+export interface RecyclingRecordRow {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  institution: { id: number };
+  month: string;
+  stream: RecyclingStream;
+  disposition: WasteDisposition;
+  quantityKg: string;
+}
 
 @ObjectType({ description: 'Kilograms of one waste stream by disposition, and its recycling rate.' })
 export class RecyclingStreamFigures {
