@@ -1,8 +1,11 @@
 import type pg from 'pg';
+import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import { toGlobalId } from '../../global-id';
 import { formatDecimal, mul, parseDecimal, ZERO } from '../../figures/decimal';
 import type { FactorTable } from '../factors/factor-table';
-import { CARRIER_OF, VehicleEnergy } from './fleet.enums';
+import { CARRIER_OF, VehicleEnergy, type Powertrain, type VehicleType } from './fleet.enums';
 import type { EnergyRow } from './vehicle-energy.service';
+import type { ChargingPointRow, VehicleEnergyRecordRow, VehicleRow } from './fleet.types';
 
 /** SQL of the fleet module that is not plain entity reads: batches of records and figures. */
 
@@ -125,4 +128,162 @@ export async function vehicleRecordSpan(pool: pg.Pool, vehicleId: number): Promi
     [vehicleId],
   );
   return rows[0];
+}
+
+/* Vehicles, charging points and records as reads give them: plain rows, the key's scope in the statement. */
+
+/** A window of rows in id order from `from` under `where` (parameters in `params`), and its count when asked. */
+async function windowOf<R, T>(pool: pg.Pool, select: string, from: string, where: string[], params: unknown[], window: PageWindow, row: (r: R) => T): Promise<WindowRows<T>> {
+  const countParams = [...params];
+  const ks = sqlKeyset(window, 'x.id', params);
+  const all = [...where, ...ks.where];
+  const { rows } = await pool.query(`SELECT ${select} FROM ${from} ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`, params);
+  return {
+    rows: (rows as R[]).map(row),
+    count: async () => {
+      const { rows: c } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, countParams);
+      return c[0].n;
+    },
+  };
+}
+
+const VEHICLE_COLUMNS = `x.id, x.institution_id, x.plate, x.type, x.powertrain, x.new_energy,
+  to_char(x.in_service_on, 'YYYY-MM-DD') AS in_service_on, to_char(x.out_of_service_on, 'YYYY-MM-DD') AS out_of_service_on`;
+
+interface VehicleRecord {
+  id: number;
+  institution_id: number;
+  plate: string;
+  type: VehicleType;
+  powertrain: Powertrain;
+  new_energy: boolean;
+  in_service_on: string;
+  out_of_service_on: string | null;
+}
+
+const vehicleRow = (r: VehicleRecord): VehicleRow => ({
+  id: r.id,
+  globalId: toGlobalId('Vehicle', r.id),
+  institution: { id: r.institution_id },
+  plate: r.plate,
+  type: r.type,
+  powertrain: r.powertrain,
+  newEnergy: r.new_energy,
+  inServiceOn: r.in_service_on,
+  outOfServiceOn: r.out_of_service_on,
+});
+
+/** Which vehicles a list reads: `ids` is the key's institution scope (null: all). */
+export interface VehicleSelection {
+  ids: number[] | null;
+  institutionId: number | null;
+  inServiceOn: string | null;
+}
+
+export function vehicleWindow(pool: pg.Pool, s: VehicleSelection, window: PageWindow): Promise<WindowRows<VehicleRow>> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (s.ids) where.push(`x.institution_id = ANY($${params.push(s.ids)}::int[])`);
+  if (s.institutionId) where.push(`x.institution_id = $${params.push(s.institutionId)}`);
+  if (s.inServiceOn) {
+    const p = `$${params.push(s.inServiceOn)}::date`;
+    where.push(`x.in_service_on <= ${p}`, `(x.out_of_service_on IS NULL OR x.out_of_service_on > ${p})`);
+  }
+  return windowOf(pool, VEHICLE_COLUMNS, 'vehicle x', where, params, window, vehicleRow);
+}
+
+/** Vehicles by id, within the institutions `scope` (null: any). */
+export async function vehiclesById(pool: pg.Pool, ids: readonly number[], scope: number[] | null = null): Promise<VehicleRow[]> {
+  const params: unknown[] = [ids];
+  const { rows } = await pool.query<VehicleRecord>(
+    `SELECT ${VEHICLE_COLUMNS} FROM vehicle x WHERE x.id = ANY($1::int[])${scope ? ` AND x.institution_id = ANY($${params.push(scope)}::int[])` : ''}`,
+    params,
+  );
+  return rows.map(vehicleRow);
+}
+
+const POINT_COLUMNS = 'x.id, x.institution_id, x.code, x.location, x.power_kw, x.connectors, x.meter_id, x.behind_building_meter';
+
+interface ChargingPointRecord {
+  id: number;
+  institution_id: number;
+  code: string;
+  location: string;
+  power_kw: number;
+  connectors: number;
+  meter_id: number | null;
+  behind_building_meter: boolean;
+}
+
+const chargingPointRow = (r: ChargingPointRecord): ChargingPointRow => ({
+  id: r.id,
+  globalId: toGlobalId('ChargingPoint', r.id),
+  institution: { id: r.institution_id },
+  code: r.code,
+  location: r.location,
+  powerKw: r.power_kw,
+  connectors: r.connectors,
+  meter: r.meter_id === null ? null : { id: r.meter_id },
+  behindBuildingMeter: r.behind_building_meter,
+});
+
+/** Charging points in id order: `ids` is the key's institution scope (null: all). */
+export function chargingPointWindow(pool: pg.Pool, ids: number[] | null, institutionId: number | null, window: PageWindow): Promise<WindowRows<ChargingPointRow>> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (ids) where.push(`x.institution_id = ANY($${params.push(ids)}::int[])`);
+  if (institutionId) where.push(`x.institution_id = $${params.push(institutionId)}`);
+  return windowOf(pool, POINT_COLUMNS, 'charging_point x', where, params, window, chargingPointRow);
+}
+
+/** Charging points by id, within the institutions `scope` (null: any). */
+export async function chargingPointsById(pool: pg.Pool, ids: readonly number[], scope: number[] | null = null): Promise<ChargingPointRow[]> {
+  const params: unknown[] = [ids];
+  const { rows } = await pool.query<ChargingPointRecord>(
+    `SELECT ${POINT_COLUMNS} FROM charging_point x WHERE x.id = ANY($1::int[])${scope ? ` AND x.institution_id = ANY($${params.push(scope)}::int[])` : ''}`,
+    params,
+  );
+  return rows.map(chargingPointRow);
+}
+
+interface EnergyRecordRecord {
+  id: string;
+  vehicle_id: number;
+  energy: VehicleEnergy;
+  day: string;
+  quantity: string;
+  odometer_km: string;
+  charging_point_id: number | null;
+}
+
+/** Which records a list reads: `ids` is the key's institution scope (null: all); days checked. */
+export interface EnergyRecordSelection {
+  ids: number[] | null;
+  vehicleId: number | null;
+  institutionId: number | null;
+  from: string | null;
+  to: string | null;
+}
+
+/** Records in id order; the vehicle is joined only when an institution narrows them. */
+export function energyRecordWindow(pool: pg.Pool, s: EnergyRecordSelection, window: PageWindow): Promise<WindowRows<VehicleEnergyRecordRow>> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (s.ids) where.push(`v.institution_id = ANY($${params.push(s.ids)}::int[])`);
+  if (s.vehicleId) where.push(`x.vehicle_id = $${params.push(s.vehicleId)}`);
+  if (s.institutionId) where.push(`v.institution_id = $${params.push(s.institutionId)}`);
+  if (s.from) where.push(`x.day >= $${params.push(s.from)}::date`);
+  if (s.to) where.push(`x.day < $${params.push(s.to)}::date`);
+  const from = s.ids || s.institutionId ? 'vehicle_energy_record x JOIN vehicle v ON v.id = x.vehicle_id' : 'vehicle_energy_record x';
+  const select = "x.id, x.vehicle_id, x.energy, to_char(x.day, 'YYYY-MM-DD') AS day, x.quantity, x.odometer_km, x.charging_point_id";
+  return windowOf(pool, select, from, where, params, window, (r: EnergyRecordRecord) => ({
+    id: r.id,
+    globalId: toGlobalId('VehicleEnergyRecord', r.id),
+    vehicle: { id: r.vehicle_id },
+    energy: r.energy,
+    day: r.day,
+    quantity: r.quantity,
+    odometerKm: r.odometer_km,
+    chargingPoint: r.charging_point_id === null ? null : { id: r.charging_point_id },
+  }));
 }

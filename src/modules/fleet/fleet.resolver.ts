@@ -10,7 +10,7 @@ import { ChargingPoint } from './charging-point.entity';
 import { CreateChargingPointInput, CreateVehicleInput, energyRows, UpdateVehicleInput, VehicleEnergyBatchInput, VehicleEnergyFilter, VehicleFilter } from './fleet.inputs';
 import { publishEnergy, publishFleet } from './fleet.events';
 import { FleetService, serviceMonths, type FleetChangedPayload } from './fleet.service';
-import { FleetChangedEvent, VehicleEnergyIngestResult } from './fleet.types';
+import { FleetChangedEvent, VehicleEnergyIngestResult, type ChargingPointRow, type VehicleEnergyRecordRow, type VehicleRow } from './fleet.types';
 import { VehicleEnergyRecord } from './vehicle-energy.entity';
 import { ingestEnergyBatch, MAX_ENERGY_ROWS } from './vehicle-energy.service';
 import { Vehicle } from './vehicle.entity';
@@ -24,14 +24,14 @@ const svc = (ctx: Context) => new FleetService(ctx.db, ctx.em, ctx.principal);
 @Resolver(() => Vehicle)
 export class FleetResolver {
   @Query(() => VehicleConnection, { description: 'Vehicles of the fleets this key may see.' })
-  async vehicles(@Args() page: PageArgs, @Arg('filter', () => VehicleFilter, { nullable: true }) filter: VehicleFilter | undefined, @Ctx() ctx: Context): Promise<Page<Vehicle>> {
+  async vehicles(@Args() page: PageArgs, @Arg('filter', () => VehicleFilter, { nullable: true }) filter: VehicleFilter | undefined, @Ctx() ctx: Context): Promise<Page<VehicleRow>> {
     const query = filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') };
     const window = pageWindow(page, 1);
     return pageOfRows(await svc(ctx).vehicles(query, window), window);
   }
 
   @Query(() => VehicleEnergyRecordConnection, { description: 'Refuellings and chargings, oldest recorded first.' })
-  async vehicleEnergyRecords(@Args() page: PageArgs, @Arg('filter', () => VehicleEnergyFilter, { nullable: true }) filter: VehicleEnergyFilter | undefined, @Ctx() ctx: Context): Promise<Page<VehicleEnergyRecord>> {
+  async vehicleEnergyRecords(@Args() page: PageArgs, @Arg('filter', () => VehicleEnergyFilter, { nullable: true }) filter: VehicleEnergyFilter | undefined, @Ctx() ctx: Context): Promise<Page<VehicleEnergyRecordRow>> {
     const query = filter && {
       ...filter,
       vehicleId: decodeOptionalIntId(filter.vehicleId, 'Vehicle', 'filter.vehicleId'),
@@ -43,7 +43,7 @@ export class FleetResolver {
   }
 
   @Query(() => ChargingPointConnection)
-  async chargingPoints(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<ChargingPoint>> {
+  async chargingPoints(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<ChargingPointRow>> {
     const institution = decodeOptionalIntId(institutionId, 'Institution', 'institutionId');
     const window = pageWindow(page, 1);
     return pageOfRows(await svc(ctx).chargingPoints(institution, window), window);
@@ -95,7 +95,7 @@ export class FleetResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() v: Vehicle, @Ctx() ctx: Context): Promise<InstitutionRow> {
+  async institution(@Root() v: VehicleRow, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(v.institution.id))!;
   }
 }
@@ -103,12 +103,12 @@ export class FleetResolver {
 @Resolver(() => ChargingPoint)
 export class ChargingPointResolver {
   @FieldResolver(() => Institution)
-  async institution(@Root() p: ChargingPoint, @Ctx() ctx: Context): Promise<InstitutionRow> {
+  async institution(@Root() p: ChargingPointRow, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(p.institution.id))!;
   }
 
   @FieldResolver(() => Meter, { nullable: true, description: 'The ELECTRICITY meter that measures the point.' })
-  async meter(@Root() p: ChargingPoint, @Ctx() ctx: Context): Promise<Meter | null> {
+  async meter(@Root() p: ChargingPointRow, @Ctx() ctx: Context): Promise<Meter | null> {
     return p.meter ? ctx.loaders.meterById.load(p.meter.id) : null;
   }
 }
@@ -116,12 +116,12 @@ export class ChargingPointResolver {
 @Resolver(() => VehicleEnergyRecord)
 export class VehicleEnergyRecordResolver {
   @FieldResolver(() => Vehicle)
-  async vehicle(@Root() r: VehicleEnergyRecord, @Ctx() ctx: Context): Promise<Vehicle> {
+  async vehicle(@Root() r: VehicleEnergyRecordRow, @Ctx() ctx: Context): Promise<VehicleRow> {
     return (await ctx.loaders.vehicleById.load(r.vehicle.id))!;
   }
 
   @FieldResolver(() => ChargingPoint, { nullable: true })
-  async chargingPoint(@Root() r: VehicleEnergyRecord, @Ctx() ctx: Context): Promise<ChargingPoint | null> {
+  async chargingPoint(@Root() r: VehicleEnergyRecordRow, @Ctx() ctx: Context): Promise<ChargingPointRow | null> {
     return r.chargingPoint ? ctx.loaders.chargingPointById.load(r.chargingPoint.id) : null;
   }
 }

@@ -1,9 +1,9 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
-import { intKey, keyset, rowsById, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { inTransaction } from '../../db/transaction';
 import { closedYearsOfService, markClosedYearsInEm } from '../accounting/closed-years';
 import { flushAudited } from '../audit/audit.service';
@@ -13,7 +13,8 @@ import { Carrier } from '../metering/metering.enums';
 import { Institution } from '../registry/institution.entity';
 import { ChargingPoint } from './charging-point.entity';
 import { NEV_POWERTRAINS } from './fleet.enums';
-import { vehicleRecordSpan } from './fleet.repository';
+import { chargingPointsById, chargingPointWindow, energyRecordWindow, vehicleRecordSpan, vehiclesById, vehicleWindow } from './fleet.repository';
+import type { ChargingPointRow, VehicleEnergyRecordRow, VehicleRow } from './fleet.types';
 import type { CreateChargingPointInput, CreateVehicleInput, UpdateVehicleInput, VehicleEnergyFilter, VehicleFilter } from './fleet.inputs';
 
 /** The vehicles filter, its institution id decoded. */
@@ -25,7 +26,6 @@ export type NewVehicle = Omit<CreateVehicleInput, 'institutionId'> & { instituti
 /** A charging point to register, its institution and meter ids decoded. */
 export type NewChargingPoint = Omit<CreateChargingPointInput, 'institutionId' | 'meterId'> & { institutionId: number; meterId?: number | null };
 import { isDay } from './vehicle-energy.service';
-import { VehicleEnergyRecord } from './vehicle-energy.entity';
 import { Vehicle } from './vehicle.entity';
 
 /** A Chinese plate: province, letter, then 5 (fuel) or 6 (new-energy) letters and digits, or a special last character. */
@@ -56,51 +56,35 @@ export class FleetService {
     private readonly principal: Principal,
   ) {}
 
-  /** Rows in the key's scope, for one-by-one reads. */
-  private rowWhere(path: 'institution' | 'vehicle'): Record<string, unknown> {
+  /** The key's institution scope of fleet rows (null: all); FORBIDDEN for a key that reads none. */
+  private rowScope(): number[] | null {
     const scope = readInstitutions(this.principal, 'fleet');
     if (!scope) throw new ForbiddenError('this key may not read vehicles one by one (aggregates only, or nothing)');
-    if (scope.kind === 'all') return {};
-    return path === 'institution' ? { institution: { $in: scope.ids } } : { vehicle: { institution: { $in: scope.ids } } };
+    return scope.kind === 'all' ? null : scope.ids;
   }
 
-  vehicle(id: number): Promise<Vehicle | null> {
-    return this.em.findOne(Vehicle, { $and: [{ id }, this.rowWhere('institution')] } as FilterQuery<Vehicle>);
+  async vehicle(id: number): Promise<VehicleRow | null> {
+    return (await vehiclesById(this.db.pool, [id], this.rowScope()))[0] ?? null;
   }
 
-  chargingPoint(id: number): Promise<ChargingPoint | null> {
-    return this.em.findOne(ChargingPoint, { $and: [{ id }, this.rowWhere('institution')] } as FilterQuery<ChargingPoint>);
+  async chargingPoint(id: number): Promise<ChargingPointRow | null> {
+    return (await chargingPointsById(this.db.pool, [id], this.rowScope()))[0] ?? null;
   }
 
-  vehicles(filter: VehicleQuery | undefined, window: PageWindow): Promise<WindowRows<Vehicle>> {
-    const and: Record<string, unknown>[] = [this.rowWhere('institution')];
-    if (filter?.institutionId) and.push({ institution: filter.institutionId });
-    if (filter?.inServiceOn) {
-      and.push({ inServiceOn: { $lte: filter.inServiceOn } }, { $or: [{ outOfServiceOn: null }, { outOfServiceOn: { $gt: filter.inServiceOn } }] });
-    }
-    return rowsById(this.em, Vehicle, { $and: and } as FilterQuery<Vehicle>, window);
+  vehicles(filter: VehicleQuery | undefined, window: PageWindow): Promise<WindowRows<VehicleRow>> {
+    return vehicleWindow(this.db.pool, { ids: this.rowScope(), institutionId: filter?.institutionId ?? null, inServiceOn: filter?.inServiceOn ?? null }, window);
   }
 
-  chargingPoints(institutionId: number | null, window: PageWindow): Promise<WindowRows<ChargingPoint>> {
-    const and: Record<string, unknown>[] = [this.rowWhere('institution')];
-    if (institutionId) and.push({ institution: institutionId });
-    return rowsById(this.em, ChargingPoint, { $and: and } as FilterQuery<ChargingPoint>, window);
+  chargingPoints(institutionId: number | null, window: PageWindow): Promise<WindowRows<ChargingPointRow>> {
+    return chargingPointWindow(this.db.pool, this.rowScope(), institutionId, window);
   }
 
-  async energyRecords(filter: VehicleEnergyQuery | undefined, window: PageWindow): Promise<WindowRows<VehicleEnergyRecord>> {
-    const and: Record<string, unknown>[] = [this.rowWhere('vehicle')];
+  energyRecords(filter: VehicleEnergyQuery | undefined, window: PageWindow): Promise<WindowRows<VehicleEnergyRecordRow>> {
+    const ids = this.rowScope();
     const problems = new Problems();
     for (const f of ['from', 'to'] as const) if (filter?.[f] && !isDay(filter[f]!)) problems.add(`filter.${f}`, 'a day, YYYY-MM-DD');
     problems.throwIfAny();
-    if (filter?.vehicleId) and.push({ vehicle: filter.vehicleId });
-    if (filter?.institutionId) and.push({ vehicle: { institution: filter.institutionId } });
-    if (filter?.from) and.push({ day: { $gte: filter.from } });
-    if (filter?.to) and.push({ day: { $lt: filter.to } });
-    const ks = keyset(window, ['id'], [intKey]);
-    const where = { $and: and } as FilterQuery<VehicleEnergyRecord>;
-    const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<VehicleEnergyRecord>;
-    const rows = await this.em.find(VehicleEnergyRecord, paged, { orderBy: ks.orderBy as never, limit: window.size + 1 });
-    return { rows, count: () => this.em.count(VehicleEnergyRecord, where) };
+    return energyRecordWindow(this.db.pool, { ids, vehicleId: filter?.vehicleId ?? null, institutionId: filter?.institutionId ?? null, from: filter?.from ?? null, to: filter?.to ?? null }, window);
   }
 
   private checkDates(problems: Problems, inServiceOn: string, outOfServiceOn: string | null | undefined): void {
@@ -151,7 +135,9 @@ export class FleetService {
 
   /** The vehicle changed, and the months of its service dates before and after (what subscribers hear of). */
   async updateVehicle(id: number, input: UpdateVehicleInput): Promise<{ vehicle: Vehicle; months: string[] }> {
-    const vehicle = await this.vehicle(id);
+    // The entity, for the unit of work: the key's scope as the read's.
+    const scope = this.rowScope();
+    const vehicle = await this.em.findOne(Vehicle, scope ? { id, institution: { $in: scope } } : { id });
     if (!vehicle) throw new NotFoundError('no vehicle with this id that this key can see');
     assertCanWrite(this.principal, 'fleet', vehicle.institution.id);
     const problems = new Problems();

@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { toGlobalId } from '../../graphql/relay';
+import { defineGlobalId } from '../../graphql/relay';
 import { ChargingPoint } from './charging-point.entity';
 import { VehicleEnergy } from './fleet.enums';
 import { Vehicle } from './vehicle.entity';
@@ -20,10 +20,9 @@ export class VehicleEnergyRecord {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('VehicleEnergyRecord', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Vehicle, { ref: true })
   vehicle!: Ref<Vehicle>;
@@ -53,3 +52,5 @@ export class VehicleEnergyRecord {
   @Property({ defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+defineGlobalId(VehicleEnergyRecord, 'VehicleEnergyRecord');
