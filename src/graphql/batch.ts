@@ -24,3 +24,8 @@ export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) 
   const map = groupRows(rows, keyOf);
   return keys.map((k) => map.get(k) ?? []);
 }
+
+/** The rows a `loadMany` found: missing ids and failed keys left out, as the lists of versions a figure used always did. */
+export function foundRows<V>(loaded: (V | null | Error)[]): V[] {
+  return loaded.filter((v): v is V => v !== null && !(v instanceof Error));
+}

@@ -4,9 +4,8 @@ import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { byKey } from '../../graphql/batch';
 import type { LoaderOptions } from '../registry/registry.loaders';
-import { ConversionFactor } from '../factors/conversion-factor.entity';
-import { EmissionFactor } from '../factors/emission-factor.entity';
-import { UnitConversion } from '../factors/unit-conversion.entity';
+import { factorsById } from '../factors/factors.repository';
+import type { ConversionFactorRow, EmissionFactorRow, UnitConversionRow } from '../factors/factors.types';
 import { IndicatorsService } from './indicators.service';
 import type { Indicators } from './indicators.types';
 import { resolvePeriod, type PeriodInput } from './period';
@@ -28,16 +27,16 @@ export function accountingLoaders(db: Database, em: EntityManager, principal: Pr
       }
       return keys.map((k) => results.get(k) ?? null);
     }, opts),
-    conversionFactorById: new DataLoader<number, ConversionFactor | null>(
-      async (ids) => byKey(ids, await em.find(ConversionFactor, { id: { $in: [...ids] } }), (f) => f.id),
+    conversionFactorById: new DataLoader<number, ConversionFactorRow | null>(
+      async (ids) => byKey(ids, await factorsById(db.pool, 'ConversionFactor', ids), (f) => f.id),
       opts,
     ),
-    emissionFactorById: new DataLoader<number, EmissionFactor | null>(
-      async (ids) => byKey(ids, await em.find(EmissionFactor, { id: { $in: [...ids] } }), (f) => f.id),
+    emissionFactorById: new DataLoader<number, EmissionFactorRow | null>(
+      async (ids) => byKey(ids, await factorsById(db.pool, 'EmissionFactor', ids), (f) => f.id),
       opts,
     ),
-    unitConversionById: new DataLoader<number, UnitConversion | null>(
-      async (ids) => byKey(ids, await em.find(UnitConversion, { id: { $in: [...ids] } }), (f) => f.id),
+    unitConversionById: new DataLoader<number, UnitConversionRow | null>(
+      async (ids) => byKey(ids, await factorsById(db.pool, 'UnitConversion', ids), (f) => f.id),
       opts,
     ),
   };

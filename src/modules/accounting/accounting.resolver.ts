@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { inScope, readInstitutions } from '../../access/guard';
 import { Connection, decodeOptionalIntId, type Page, PageArgs, pageWindow, toPage } from '../../graphql/relay';
+import { foundRows } from '../../graphql/batch';
 import type { Context } from '../../graphql/context';
 import { ConversionFactor } from '../factors/conversion-factor.entity';
 import { EmissionFactor } from '../factors/emission-factor.entity';
@@ -19,6 +20,7 @@ import { IndicatorGroupBy, Indicators, IndicatorUpdatedEvent } from './indicator
 import { PeriodInput, resolvePeriod } from './period';
 import { YearClosure, YearRecalculation } from './year-closure.entity';
 import type { InstitutionRow } from '../registry/registry.types';
+import type { ConversionFactorRow, EmissionFactorRow, UnitConversionRow } from '../factors/factors.types';
 
 const IndicatorsConnection = Connection(Indicators, 'Indicators');
 
@@ -75,18 +77,18 @@ export class IndicatorsResolver {
   }
 
   @FieldResolver(() => [ConversionFactor], { description: 'The coefficient versions the figures used.' })
-  async conversionFactors(@Root() v: Indicators, @Ctx() ctx: Context): Promise<ConversionFactor[]> {
-    return (await ctx.loaders.conversionFactorById.loadMany(v.conversionFactorIds)).filter((f): f is ConversionFactor => f instanceof ConversionFactor);
+  async conversionFactors(@Root() v: Indicators, @Ctx() ctx: Context): Promise<ConversionFactorRow[]> {
+    return foundRows(await ctx.loaders.conversionFactorById.loadMany(v.conversionFactorIds));
   }
 
   @FieldResolver(() => [EmissionFactor], { description: 'The emission factor versions the figures used.' })
-  async emissionFactors(@Root() v: Indicators, @Ctx() ctx: Context): Promise<EmissionFactor[]> {
-    return (await ctx.loaders.emissionFactorById.loadMany(v.emissionFactorIds)).filter((f): f is EmissionFactor => f instanceof EmissionFactor);
+  async emissionFactors(@Root() v: Indicators, @Ctx() ctx: Context): Promise<EmissionFactorRow[]> {
+    return foundRows(await ctx.loaders.emissionFactorById.loadMany(v.emissionFactorIds));
   }
 
   @FieldResolver(() => [UnitConversion], { description: 'Unit conversions the figures used.' })
-  async unitConversions(@Root() v: Indicators, @Ctx() ctx: Context): Promise<UnitConversion[]> {
-    return (await ctx.loaders.unitConversionById.loadMany(v.unitConversionIds)).filter((f): f is UnitConversion => f instanceof UnitConversion);
+  async unitConversions(@Root() v: Indicators, @Ctx() ctx: Context): Promise<UnitConversionRow[]> {
+    return foundRows(await ctx.loaders.unitConversionById.loadMany(v.unitConversionIds));
   }
 }
 

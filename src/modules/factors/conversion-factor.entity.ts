@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, Property } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import { VersionedFactor } from './versioned.entity';
 
@@ -8,10 +8,9 @@ import { VersionedFactor } from './versioned.entity';
 @Entity({ tableName: 'conversion_factor' })
 @Index({ properties: ['carrier', 'validFrom'] })
 export class ConversionFactor extends VersionedFactor {
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('ConversionFactor', this.id);
-  }
+  globalId!: string;
 
   @Field(() => Carrier)
   @Enum({ items: () => Carrier, nativeEnumName: 'carrier' })
@@ -25,3 +24,5 @@ export class ConversionFactor extends VersionedFactor {
   @Property({ type: 'double' })
   kgcePerUnit!: number;
 }
+
+defineGlobalId(ConversionFactor, 'ConversionFactor');

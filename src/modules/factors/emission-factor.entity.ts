@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import { Region } from '../registry/region.entity';
 import { EmissionScope } from './factors.enums';
@@ -10,10 +10,9 @@ import { VersionedFactor } from './versioned.entity';
 @Entity({ tableName: 'emission_factor' })
 @Index({ properties: ['carrier', 'validFrom'] })
 export class EmissionFactor extends VersionedFactor {
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('EmissionFactor', this.id);
-  }
+  globalId!: string;
 
   @Field(() => Carrier)
   @Enum({ items: () => Carrier, nativeEnumName: 'carrier' })
@@ -35,3 +34,5 @@ export class EmissionFactor extends VersionedFactor {
   @Property({ type: 'double', fieldName: 'kg_co2_per_unit' })
   kgCo2PerUnit!: number;
 }
+
+defineGlobalId(EmissionFactor, 'EmissionFactor');

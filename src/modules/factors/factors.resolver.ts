@@ -5,6 +5,7 @@ import { ConversionFactor } from './conversion-factor.entity';
 import { EmissionFactor } from './emission-factor.entity';
 import { ConversionFactorInput, EmissionFactorInput, FactorFilter, UnitConversionInput } from './factors.inputs';
 import { FactorsService } from './factors.service';
+import type { ConversionFactorRow, EmissionFactorRow, UnitConversionRow } from './factors.types';
 import { UnitConversion } from './unit-conversion.entity';
 
 const ConversionFactorConnection = Connection(ConversionFactor, 'ConversionFactor');
@@ -14,21 +15,21 @@ const UnitConversionConnection = Connection(UnitConversion, 'UnitConversion');
 @Resolver()
 export class FactorsResolver {
   @Query(() => ConversionFactorConnection, { description: 'Coefficients to standard coal, every version.' })
-  async conversionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<ConversionFactor>> {
+  async conversionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<ConversionFactorRow>> {
     const window = pageWindow(page, 1);
-    return pageOfRows(await new FactorsService(ctx.em, ctx.principal).conversionFactors(filter, window), window);
+    return pageOfRows(await new FactorsService(ctx.em, ctx.principal, ctx.db.pool).conversionFactors(filter, window), window);
   }
 
   @Query(() => EmissionFactorConnection, { description: 'CO2 emission factors, every version.' })
-  async emissionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<EmissionFactor>> {
+  async emissionFactors(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<EmissionFactorRow>> {
     const window = pageWindow(page, 1);
-    return pageOfRows(await new FactorsService(ctx.em, ctx.principal).emissionFactors(filter, window), window);
+    return pageOfRows(await new FactorsService(ctx.em, ctx.principal, ctx.db.pool).emissionFactors(filter, window), window);
   }
 
   @Query(() => UnitConversionConnection, { description: 'Unit conversions (densities, MWh to kWh), every version.' })
-  async unitConversions(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<UnitConversion>> {
+  async unitConversions(@Args() page: PageArgs, @Arg('filter', () => FactorFilter, { nullable: true }) filter: FactorFilter | undefined, @Ctx() ctx: Context): Promise<Page<UnitConversionRow>> {
     const window = pageWindow(page, 1);
-    return pageOfRows(await new FactorsService(ctx.em, ctx.principal).unitConversions(filter, window), window);
+    return pageOfRows(await new FactorsService(ctx.em, ctx.principal, ctx.db.pool).unitConversions(filter, window), window);
   }
 
   @Mutation(() => ConversionFactor, { description: 'DRC: a new version of a coefficient; the current one ends the day it starts.' })

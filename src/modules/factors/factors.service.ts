@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, Problems } from '../../errors/domain-errors';
-import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { UNITS_BY_CARRIER } from '../metering/metering.enums';
 import { Agency } from '../registry/agency.entity';
 import { Region } from '../registry/region.entity';
@@ -17,7 +17,8 @@ export type NewEmissionFactor = Omit<EmissionFactorInput, 'regionId'> & { region
 import { UnitConversion } from './unit-conversion.entity';
 import type { VersionedFactor } from './versioned.entity';
 import { auditedTransaction } from '../audit/audit.service';
-import { factorAndRegionRows } from './factors.repository';
+import { factorAndRegionRows, factorWindow } from './factors.repository';
+import type { ConversionFactorRow, EmissionFactorRow, UnitConversionRow } from './factors.types';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -27,33 +28,30 @@ function checkVersion(problems: Problems, input: { validFrom: string; source: st
   if (!Number.isFinite(value) || value <= 0) problems.add(valueField, 'must be a positive number');
 }
 
-function validOnWhere(filter: FactorFilter | undefined): Record<string, unknown> {
-  const where: Record<string, unknown> = {};
-  if (filter?.carrier) where.carrier = filter.carrier;
-  if (filter?.validOn) {
-    where.validFrom = { $lte: filter.validOn };
-    where.$or = [{ validTo: null }, { validTo: { $gt: filter.validOn } }];
-  }
-  return where;
-}
-
 /** Versioned factor tables: everyone reads, DRC adds versions. Rows are never edited. */
 export class FactorsService {
   constructor(
     private readonly em: EntityManager,
     private readonly principal: Principal,
+    /** Where lists read plain rows (writes go through the EntityManager). */
+    private readonly pool?: pg.Pool,
   ) {}
 
-  conversionFactors(filter: FactorFilter | undefined, window: PageWindow): Promise<WindowRows<ConversionFactor>> {
-    return rowsById(this.em, ConversionFactor, validOnWhere(filter) as FilterQuery<ConversionFactor>, window);
+  private readPool(): pg.Pool {
+    if (!this.pool) throw new Error('FactorsService: reading lists needs the pool');
+    return this.pool;
   }
 
-  emissionFactors(filter: FactorFilter | undefined, window: PageWindow): Promise<WindowRows<EmissionFactor>> {
-    return rowsById(this.em, EmissionFactor, validOnWhere(filter) as FilterQuery<EmissionFactor>, window);
+  conversionFactors(filter: FactorFilter | undefined, window: PageWindow): Promise<WindowRows<ConversionFactorRow>> {
+    return factorWindow(this.readPool(), 'ConversionFactor', filter, window);
   }
 
-  unitConversions(filter: FactorFilter | undefined, window: PageWindow): Promise<WindowRows<UnitConversion>> {
-    return rowsById(this.em, UnitConversion, validOnWhere(filter) as FilterQuery<UnitConversion>, window);
+  emissionFactors(filter: FactorFilter | undefined, window: PageWindow): Promise<WindowRows<EmissionFactorRow>> {
+    return factorWindow(this.readPool(), 'EmissionFactor', filter, window);
+  }
+
+  unitConversions(filter: FactorFilter | undefined, window: PageWindow): Promise<WindowRows<UnitConversionRow>> {
+    return factorWindow(this.readPool(), 'UnitConversion', filter, window);
   }
 
   async addConversionFactor(input: ConversionFactorInput): Promise<ConversionFactor> {

@@ -1,6 +1,6 @@
 import { Entity, Enum, Property } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import { VersionedFactor } from './versioned.entity';
 
@@ -10,10 +10,9 @@ import { VersionedFactor } from './versioned.entity';
 })
 @Entity({ tableName: 'unit_conversion' })
 export class UnitConversion extends VersionedFactor {
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('UnitConversion', this.id);
-  }
+  globalId!: string;
 
   @Field(() => Carrier, { nullable: true })
   @Enum({ items: () => Carrier, nativeEnumName: 'carrier', nullable: true })
@@ -31,3 +30,5 @@ export class UnitConversion extends VersionedFactor {
   @Property({ type: 'double' })
   factor!: number;
 }
+
+defineGlobalId(UnitConversion, 'UnitConversion');

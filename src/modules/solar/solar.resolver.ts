@@ -2,9 +2,11 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root, Subsc
 import { inScope, readInstitutions } from '../../access/guard';
 import { Connection, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow } from '../../graphql/relay';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
+import { foundRows } from '../../graphql/batch';
 import type { Context } from '../../graphql/context';
 import { PeriodInput, resolvePeriod } from '../accounting/period';
 import { EmissionFactor } from '../factors/emission-factor.entity';
+import type { EmissionFactorRow } from '../factors/factors.types';
 import { Meter } from '../metering/meter.entity';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
@@ -81,16 +83,16 @@ export class SolarResolver {
 @Resolver(() => PvGenerationFigures)
 export class PvFiguresResolver {
   @FieldResolver(() => [EmissionFactor])
-  async emissionFactors(@Root() g: PvGenerationFigures, @Ctx() ctx: Context): Promise<EmissionFactor[]> {
-    return (await ctx.loaders.emissionFactorById.loadMany(g.emissionFactorIds)).filter((f): f is EmissionFactor => f instanceof EmissionFactor);
+  async emissionFactors(@Root() g: PvGenerationFigures, @Ctx() ctx: Context): Promise<EmissionFactorRow[]> {
+    return foundRows(await ctx.loaders.emissionFactorById.loadMany(g.emissionFactorIds));
   }
 }
 
 @Resolver(() => PvProgramme)
 export class PvProgrammeResolver {
   @FieldResolver(() => [EmissionFactor], { description: 'The grid factor versions the computed CO2 used.' })
-  async emissionFactors(@Root() g: PvProgramme, @Ctx() ctx: Context): Promise<EmissionFactor[]> {
-    return (await ctx.loaders.emissionFactorById.loadMany(g.emissionFactorIds)).filter((f): f is EmissionFactor => f instanceof EmissionFactor);
+  async emissionFactors(@Root() g: PvProgramme, @Ctx() ctx: Context): Promise<EmissionFactorRow[]> {
+    return foundRows(await ctx.loaders.emissionFactorById.loadMany(g.emissionFactorIds));
   }
 }
 
