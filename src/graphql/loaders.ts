@@ -12,6 +12,7 @@ import { weatherLoaders } from '../modules/weather/weather.loaders';
 import { fleetLoaders } from '../modules/fleet/fleet.loaders';
 import { targetsLoaders } from '../modules/targets/targets.loaders';
 import { recyclingLoaders } from '../modules/recycling/recycling.loaders';
+import { keysLoaders } from '../modules/keys/keys.loaders';
 
 /** What a module's loaders are made from; `em` is read only when a module's loaders are first used. */
 interface LoaderSource {
@@ -34,12 +35,13 @@ const MODULES = [
   (s: LoaderSource) => fleetLoaders(s.db.pool, s.opts),
   (s: LoaderSource) => targetsLoaders(s.em, s.opts),
   (s: LoaderSource) => recyclingLoaders(s.db, s.principal, s.opts),
+  (s: LoaderSource) => keysLoaders(s.db.pool, s.opts),
 ] as const;
 
 type Made<I extends number> = ReturnType<(typeof MODULES)[I]>;
 
 /** Every module's loaders (no name is given by two modules). */
-export type Loaders = Made<0> & Made<1> & Made<2> & Made<3> & Made<4> & Made<5> & Made<6> & Made<7> & Made<8> & Made<9> & Made<10>;
+export type Loaders = Made<0> & Made<1> & Made<2> & Made<3> & Made<4> & Made<5> & Made<6> & Made<7> & Made<8> & Made<9> & Made<10> & Made<11>;
 
 /** The loaders of one request: each module's are made when one of its names is first read. */
 interface LazyLoaders {

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { ApiKey } from '../keys/api-key.entity';
+import type { ApiKeyRow } from '../keys/keys.types';
 import { Problems, ValidationError } from '../../errors/domain-errors';
 import { fromGlobalId, mapPage, PageArgs, pageWindow, toPage, type Page } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
@@ -57,7 +58,7 @@ export class ApiKeyUsageResolver {
   @Authorized('apiKey')
   @FieldResolver(() => [KeyUsageDay], { description: 'Requests and rows returned per day in [from, to] (days in EWC_TIMEZONE, at most 366), days with use only.' })
   usage(
-    @Root() key: ApiKey,
+    @Root() key: ApiKeyRow,
     @Arg('from', () => LocalDateScalar) from: string,
     @Arg('to', () => LocalDateScalar) to: string,
     @Ctx() ctx: Context,

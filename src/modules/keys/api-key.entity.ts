@@ -1,7 +1,7 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { KeyRole } from '../../access/access.enums';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { Esco } from '../epc/esco.entity';
 import { Institution } from '../registry/institution.entity';
@@ -15,10 +15,9 @@ export class ApiKey {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('ApiKey', this.id);
-  }
+  globalId!: string;
 
   @Field()
   @Property()
@@ -57,3 +56,5 @@ export class ApiKey {
   @Property({ type: 'datetime', nullable: true })
   revokedAt?: Date | null;
 }
+
+defineGlobalId(ApiKey, 'ApiKey');

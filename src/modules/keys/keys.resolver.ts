@@ -9,8 +9,8 @@ import { Institution } from '../registry/institution.entity';
 import { ApiKey } from './api-key.entity';
 import { CreateApiKeyInput } from './keys.inputs';
 import { ApiKeyService } from './keys.service';
-import { ApiKeyConnection, CreateApiKeyPayload, Viewer } from './keys.types';
-import type { InstitutionRow } from '../registry/registry.types';
+import { ApiKeyConnection, CreateApiKeyPayload, Viewer, type ApiKeyRow } from './keys.types';
+import type { AgencyRow, InstitutionRow } from '../registry/registry.types';
 
 @Resolver(() => Viewer)
 export class ViewerResolver {
@@ -22,7 +22,7 @@ export class ViewerResolver {
       keyName: p.keyName,
       role: p.role as KeyRole,
       subject: p.subject,
-      agency: p.agencyCode ? await new ApiKeyService(ctx.em, p).agency(p.agencyCode) : null,
+      agency: p.agencyCode ? await new ApiKeyService(ctx.em, p, ctx.db.pool).agency(p.agencyCode) : null,
       institution: p.institutionId ? await ctx.loaders.institutionById.load(p.institutionId) : null,
     };
   }
@@ -31,10 +31,10 @@ export class ViewerResolver {
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
   @Query(() => ApiKeyConnection, { description: 'API keys (GOA admins only), newest first.' })
-  async apiKeys(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKey>> {
+  async apiKeys(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKeyRow>> {
     assertCanWrite(ctx.principal, 'apiKey', null);
     const window = pageWindow(page, 1);
-    return pageOfRows(await new ApiKeyService(ctx.em, ctx.principal).list(window), window);
+    return pageOfRows(await new ApiKeyService(ctx.em, ctx.principal, ctx.db.pool).list(window), window);
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'Creates a key for an agency or an institution (GOA admins only).' })
@@ -62,12 +62,12 @@ export class ApiKeyResolver {
   }
 
   @FieldResolver(() => Agency, { nullable: true })
-  async agency(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Agency | null> {
+  async agency(@Root() key: ApiKeyRow, @Ctx() ctx: Context): Promise<AgencyRow | null> {
     return key.agency ? ctx.loaders.agencyById.load(key.agency.id) : null;
   }
 
   @FieldResolver(() => Institution, { nullable: true })
-  async institution(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<InstitutionRow | null> {
+  async institution(@Root() key: ApiKeyRow, @Ctx() ctx: Context): Promise<InstitutionRow | null> {
     return key.institution ? ctx.loaders.institutionById.load(key.institution.id) : null;
   }
 }

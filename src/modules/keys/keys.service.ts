@@ -1,6 +1,7 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/domain-errors';
-import { intKey, keyset, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { KeyRole } from '../../access/access.enums';
 import { hashKey, newKeyString } from '../../access/key-auth';
 import type { Principal } from '../../access/principal';
@@ -9,6 +10,10 @@ import { Esco } from '../epc/esco.entity';
 import { Institution } from '../registry/institution.entity';
 import { flushAudited } from '../audit/audit.service';
 import { ApiKey } from './api-key.entity';
+import { agencyByCode } from '../registry/registry.repository';
+import type { AgencyRow } from '../registry/registry.types';
+import { apiKeyWindow } from './keys.repository';
+import type { ApiKeyRow } from './keys.types';
 
 export interface KeyOwner {
   agencyCode?: string | null;
@@ -37,19 +42,23 @@ export class ApiKeyService {
   constructor(
     private readonly em: EntityManager,
     private readonly actor: Principal,
+    /** Where reads take plain rows (writes go through the EntityManager). */
+    private readonly pool?: pg.Pool,
   ) {}
 
-  /** Keys, newest first (the caller has checked that its key may manage keys). */
-  /** Keys newest first, in a window. */
-  async list(window: PageWindow): Promise<WindowRows<ApiKey>> {
-    const ks = keyset(window, ['id'], [intKey], 'desc');
-    const rows = await this.em.find(ApiKey, { $and: ks.where } as FilterQuery<ApiKey>, { orderBy: ks.orderBy, limit: window.size + 1 });
-    return { rows, count: () => this.em.count(ApiKey, {}) };
+  private readPool(): pg.Pool {
+    if (!this.pool) throw new Error('ApiKeyService: reads need the pool');
+    return this.pool;
+  }
+
+  /** Keys newest first, in a window (the caller has checked that its key may manage keys). */
+  list(window: PageWindow): Promise<WindowRows<ApiKeyRow>> {
+    return apiKeyWindow(this.readPool(), window);
   }
 
   /** The agency a key of that agency code belongs to (`viewer.agency`). */
-  agency(code: string): Promise<Agency | null> {
-    return this.em.findOne(Agency, { code });
+  agency(code: string): Promise<AgencyRow | null> {
+    return agencyByCode(this.readPool(), code);
   }
 
   /** `budget`: cost points per minute; none means the role's default. */

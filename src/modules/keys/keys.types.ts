@@ -4,7 +4,7 @@ import type { Subject } from '../../access/policy';
 import { Connection } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
-import type { InstitutionRow } from '../registry/registry.types';
+import type { AgencyRow, InstitutionRow } from '../registry/registry.types';
 import { ApiKey } from './api-key.entity';
 
 @ObjectType({ description: 'The holder of the API key making the request.' })
@@ -22,7 +22,7 @@ export class Viewer {
   subject!: Subject;
 
   @Field(() => Agency, { nullable: true })
-  agency!: Agency | null;
+  agency!: AgencyRow | null;
 
   @Field(() => Institution, { nullable: true })
   institution!: InstitutionRow | null;
@@ -38,3 +38,19 @@ export class CreateApiKeyPayload {
 }
 
 export const ApiKeyConnection = Connection(ApiKey, 'ApiKey');
+
+/** An API key as reads give it: a plain row with what the GraphQL type reads, never the hash (see InstitutionRow). */
+export interface ApiKeyRow {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  name: string;
+  prefix: string;
+  role: KeyRole;
+  agency?: { id: number } | null;
+  institution?: { id: number } | null;
+  esco?: { id: number } | null;
+  budget?: number | null;
+  createdAt: Date;
+  revokedAt?: Date | null;
+}

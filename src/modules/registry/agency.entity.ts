@@ -1,6 +1,6 @@
 import { OptionalProps, Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 
 @ObjectType({ implements: Node, description: 'A city agency that contributes and reads data.' })
 @Entity({ tableName: 'agency' })
@@ -10,10 +10,9 @@ export class Agency {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('Agency', this.id);
-  }
+  globalId!: string;
 
   @Field({ description: 'Short code: GOA, DRC, FINANCE, WATER, HOUSING, PUBLIC.' })
   @Property({ unique: true, length: 32 })
@@ -27,3 +26,5 @@ export class Agency {
   @Property()
   nameZh!: string;
 }
+
+defineGlobalId(Agency, 'Agency');

@@ -1,12 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import { Agency } from './agency.entity';
 import { Region } from './region.entity';
 import { byKey, groupByKey } from '../../graphql/batch';
-import { institutionsById, profilesByYear, profilesOf, type InstitutionWindow } from './registry.repository';
+import { agenciesById, institutionsById, profilesByYear, profilesOf, type InstitutionWindow } from './registry.repository';
 import type { MeterReadRow } from '../metering/metering.types';
-import type { InstitutionProfileRow, InstitutionRow } from './registry.types';
+import type { AgencyRow, InstitutionProfileRow, InstitutionRow } from './registry.types';
 
 export interface LoaderOptions {
   /** Subscriptions live long: they batch but do not cache. */
@@ -24,10 +23,7 @@ export function registryLoaders(em: EntityManager, pool: pg.Pool, opts: LoaderOp
         groupByKey(ids, await em.find(Region, { parent: { $in: [...ids] } }, { orderBy: { id: 'asc' } }), (r) => r.parent!.id),
       opts,
     ),
-    agencyById: new DataLoader<number, Agency | null>(
-      async (ids) => byKey(ids, await em.find(Agency, { id: { $in: [...ids] } }), (a) => a.id),
-      opts,
-    ),
+    agencyById: new DataLoader<number, AgencyRow | null>(async (ids) => byKey(ids, await agenciesById(pool, ids), (a) => a.id), opts),
     /** Institutions by id as plain rows (no access check: a parent the key may read leads here). */
     institutionById: new DataLoader<number, InstitutionRow | null>(async (ids) => byKey(ids, await institutionsById(pool, ids), (i) => i.id), opts),
     /** Key: `${institutionId}:${year}`. */

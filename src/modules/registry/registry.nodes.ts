@@ -2,7 +2,6 @@ import { inScope, readInstitutions } from '../../access/guard';
 import { ForbiddenError, NotFoundError } from '../../errors/domain-errors';
 import { rowNode, type NodeFetchers } from '../../graphql/node-fetcher';
 import { asNode } from '../../graphql/relay';
-import { Agency } from './agency.entity';
 import { InstitutionProfile } from './institution-profile.entity';
 import { RegistryService } from './registry.service';
 
@@ -22,5 +21,11 @@ export const registryNodes: NodeFetchers = {
   // The profile's scope is its institution's (own, or the sites of an ESCO's contracts).
   InstitutionProfile: rowNode(InstitutionProfile, { prefetched: true, check: (profile, ctx) => new RegistryService(ctx.em, ctx.principal).institution(profile.institution.id) }),
   Region: { fetch: (id, ctx) => ctx.loaders.regionById.load(Number(id)) },
-  Agency: rowNode(Agency, { prefetched: true }),
+  // Through the request's loader (batched for nodes(ids)): the agencies taking part are public.
+  Agency: {
+    async fetch(id, ctx) {
+      const row = await ctx.loaders.agencyById.load(Number(id));
+      return row && asNode('Agency', row);
+    },
+  },
 };

@@ -8,7 +8,7 @@ import { meterReadSql } from '../metering/meter-scope';
 import { meterReadRow } from '../metering/metering.repository';
 import type { MeterReadRow } from '../metering/metering.types';
 import type { InstitutionCategory } from './registry.enums';
-import type { InstitutionProfileRow, InstitutionRow } from './registry.types';
+import type { AgencyRow, InstitutionProfileRow, InstitutionRow } from './registry.types';
 
 /* SQL of the registry module beyond plain entity reads. Reads give plain rows (registry.types.ts), never entities. */
 
@@ -191,4 +191,25 @@ export async function profilesOf(pool: pg.Pool, institutionIds: readonly number[
     [institutionIds],
   );
   return rows.map(profileRow);
+}
+
+interface AgencyRecord {
+  id: number;
+  code: string;
+  name: string;
+  name_zh: string;
+}
+
+const agencyRow = (r: AgencyRecord): AgencyRow => ({ id: r.id, globalId: toGlobalId('Agency', r.id), code: r.code, name: r.name, nameZh: r.name_zh });
+
+/** Agencies by id (the agencies taking part are public). */
+export async function agenciesById(pool: pg.Pool, ids: readonly number[]): Promise<AgencyRow[]> {
+  const { rows } = await pool.query<AgencyRecord>('SELECT id, code, name, name_zh FROM agency WHERE id = ANY($1::int[])', [ids]);
+  return rows.map(agencyRow);
+}
+
+/** The agency of a code, if there is one. */
+export async function agencyByCode(pool: pg.Pool, code: string): Promise<AgencyRow | null> {
+  const { rows } = await pool.query<AgencyRecord>('SELECT id, code, name, name_zh FROM agency WHERE code = $1', [code]);
+  return rows.length ? agencyRow(rows[0]) : null;
 }

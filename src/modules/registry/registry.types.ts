@@ -35,3 +35,12 @@ export interface InstitutionProfileRow {
   heatedAreaM2?: number | null;
   cooledAreaM2?: number | null;
 }
+
+/** An agency as reads give it (see InstitutionRow). */
+export interface AgencyRow {
+  id: number;
+  globalId: string;
+  code: string;
+  name: string;
+  nameZh: string;
+}
