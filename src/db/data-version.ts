@@ -1,4 +1,5 @@
-import type pg from 'pg';
+import pg from 'pg';
+import { logger } from '../logger';
 import type { StatementSink } from './read-scope';
 
 /** Versions of the tables, as `data_version` holds them now (a table never written: absent, read as 0). */
@@ -19,20 +20,80 @@ const UNFIT = /\b(insert|update|delete|merge|truncate|create|drop|alter|copy|loc
 const IDENTIFIER = /[a-z_][a-z0-9_$]*/g;
 const MEMO_MAX = 4_000;
 
+/** Prepared once per connection: the server neither parses nor plans it again (half its cost there). */
+const READ_VERSIONS = { name: 'ewc_data_versions', text: `SELECT string_agg(tbl || ' ' || v, ' ' ORDER BY tbl) AS s FROM data_version` };
+
+/**
+ * A connection of its own for the version reads, which every cached answer waits for: they never
+ * queue behind requests for the pool, nor pay for taking a connection from it. Opened on first use;
+ * after an error the next read opens a new one.
+ */
+class VersionConnection {
+  private client: Promise<pg.Client> | null = null;
+  private closed = false;
+
+  constructor(private readonly options: pg.ClientConfig) {}
+
+  async read(): Promise<string> {
+    if (this.closed) throw new Error('the data versions connection is closed');
+    const client = (this.client ??= this.open());
+    const c = await client;
+    try {
+      const { rows } = await c.query<{ s: string | null }>(READ_VERSIONS);
+      return rows[0]?.s ?? '';
+    } catch (err) {
+      this.drop(client);
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = null;
+    if (client) await client.then((c) => c.end(), () => undefined);
+  }
+
+  private open(): Promise<pg.Client> {
+    const c = new pg.Client(this.options);
+    const opened = c.connect().then(() => c);
+    // A failed or broken connection is given up: the reader that waits on it gets the error.
+    opened.catch(() => this.drop(opened));
+    c.on('error', (err) => {
+      logger.warn('data versions connection failed', { error: err });
+      this.drop(opened);
+    });
+    return opened;
+  }
+
+  private drop(client: Promise<pg.Client> | null): void {
+    if (!client || this.client !== client) return;
+    this.client = null;
+    client.then(
+      (c) => c.end().catch((err: unknown) => logger.warn('closing the data versions connection failed', { error: err })),
+      () => undefined,
+    );
+  }
+}
+
 /**
  * The tables behind the response cache's versions (migration 20261202050000): which tables exist,
  * which of them move a version when written, and the versions now.
  */
 export class DataVersions {
   private readonly memo = new Map<string, Analysis>();
+  private readonly connection: VersionConnection;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    pool: pg.Pool,
     /** Every table and view of the schema (partitions included): a name the SQL may read. */
     private readonly relations: Set<string>,
     /** The tables whose writes move a version. */
     private readonly tracked: Set<string>,
-  ) {}
+  ) {
+    // The pool's connection settings (address, statement timeout, time to connect).
+    this.connection = new VersionConnection(pool.options);
+  }
 
   static async load(pool: pg.Pool): Promise<DataVersions> {
     const { rows } = await pool.query<{ name: string; tracked: boolean }>(
@@ -52,14 +113,18 @@ export class DataVersions {
    * cache can tell at a glance that an entry checked against it still holds.
    */
   async read(): Promise<Versions> {
-    const { rows } = await this.pool.query<{ s: string | null }>(`SELECT string_agg(tbl || ' ' || v, ' ' ORDER BY tbl) AS s FROM data_version`);
-    const text = rows[0]?.s ?? '';
+    const text = await this.connection.read();
     if (this.last?.text === text) return this.last.versions;
     const versions: Versions = new Map();
     const parts = text ? text.split(' ') : [];
     for (let i = 0; i + 1 < parts.length; i += 2) versions.set(parts[i], parts[i + 1]);
     this.last = { text, versions };
     return versions;
+  }
+
+  /** Closes the connection of the version reads (the hub stops). */
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
   /** A sink that gathers what a request's statements read. */

@@ -23,6 +23,19 @@ export function localDay(date: Date, timezone: string): string {
   return f.format(date);
 }
 
+const TODAY = new Map<string, { minute: number; day: string }>();
+
+/**
+ * Today (YYYY-MM-DD) in `timezone`, worked out once a minute (every zone's offset is whole minutes,
+ * so a day starts on a minute): for bookkeeping on every request, where formatting costs.
+ */
+export function localToday(timezone: string, now = Date.now()): string {
+  const minute = Math.floor(now / 60_000);
+  let today = TODAY.get(timezone);
+  if (today?.minute !== minute) TODAY.set(timezone, (today = { minute, day: localDay(new Date(minute * 60_000), timezone) }));
+  return today.day;
+}
+
 /**
  * An instant written in local time with the offset of `timezone`: `2024-02-01T00:00:00+08:00`
  * (milliseconds only when there are some). The same instant as the UTC form, read as people there read it.

@@ -37,6 +37,7 @@ import { Metrics, metricsPlugin } from './metrics';
 import { attachWebSocket } from './websocket';
 import { DataVersions } from '../db/data-version';
 import { principalOf, ResponseCache } from './response-cache';
+import { frontBodyError, graphqlFront } from './graphql-front';
 
 export interface Hub {
   url: string;
@@ -60,12 +61,12 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
  * puts it on every log line written while handling the request, and logs the request when done.
  * Only the method, path (no query string), status and time are logged: never a key or a body.
  */
-function requestLog(req: express.Request, res: express.Response, next: express.NextFunction): void {
+function requestLog(req: http.IncomingMessage, res: http.ServerResponse, next: () => void): void {
   const header = req.headers['x-request-id'];
   const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
   res.setHeader('x-request-id', requestId);
   const started = performance.now();
-  const routePath = req.originalUrl.split('?')[0];
+  const routePath = (req.url ?? '').split('?')[0];
   res.on('finish', () =>
     logContext.run({ requestId }, () =>
       logger.info('http request', { method: req.method, path: routePath, status: res.statusCode, ms: Math.round(performance.now() - started) }),
@@ -136,8 +137,10 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const responseCache = new ResponseCache(await DataVersions.load(db.pool), db.timezone, gateway ? { ...config.responseCache, enabled: false } : config.responseCache);
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestLog);
-  const httpServer = http.createServer(app);
+  const cacheDeps = { keys, budgets, usage, metrics };
+  // Every request logged (before express); POST /graphql met by the response cache's front first.
+  const front = graphqlFront(responseCache, cacheDeps, app);
+  const httpServer = http.createServer((req, res) => requestLog(req, res, () => front(req, res)));
   // Idle keep-alive sockets stay open longer than the 5 s default: a client (or proxy) that reuses
   // one just as the server closes it gets a reset; a busy machine's late timers made that common.
   // Drain still closes idle sockets at once on stop.
@@ -216,8 +219,8 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   };
   // POST /graphql first, before the routes for pages and files: a question (above all one the
   // response cache answers) passes no other layer.
-  const graphqlBody = [requireJsonBody, express.json({ limit: '20mb' })];
-  const graphql = [responseCache.middleware({ keys, budgets, usage, metrics }), expressMiddleware(apollo, { context })];
+  const graphqlBody = [requireJsonBody, frontBodyError, express.json({ limit: '20mb' })];
+  const graphql = [responseCache.middleware(cacheDeps), expressMiddleware(apollo, { context })];
   app.post('/graphql', ...graphqlBody, ...graphql);
 
   app.get('/healthz', (_req, res) => {
@@ -274,6 +277,12 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     metrics,
     usage,
     settled: () => monitor.drain(),
-    stop: () => (stopping ??= Promise.all([apollo.stop(), subgraph.stop()]).then(() => Promise.all([monitor.drain(), usage.stop()])).then(() => (keys.close(), pubsub.close()))),
+    stop: () =>
+      (stopping ??= Promise.all([apollo.stop(), subgraph.stop()])
+        .then(() => Promise.all([monitor.drain(), usage.stop()]))
+        .then(async () => {
+          keys.close();
+          await Promise.all([pubsub.close(), responseCache.close()]);
+        })),
   };
 }

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type express from 'express';
+import type http from 'node:http';
 import { rateLimitHeaders, type KeyBudgets } from '../access/budget';
 import type { Principal } from '../access/principal';
 import type { DataVersions, ReadSet, Versions } from '../db/data-version';
@@ -7,6 +8,7 @@ import { currentStatementSink, outsideStatementSink, withStatementSink, type Sta
 import { countRows, type KeyUsage } from '../modules/audit/key-usage';
 import type { PrincipalCache } from './auth';
 import type { Context } from '../graphql/context';
+import { localToday } from '../graphql/datetime';
 import { operationLabel, type Metrics } from './metrics';
 import { operationCost } from './operation-cost';
 
@@ -63,10 +65,18 @@ class PendingAnswer implements StatementSink {
   }
 }
 
-const principals = new WeakMap<express.Request, Promise<Principal>>();
+/** What the cache needs besides the data: the key's principal, its budget, its usage, the metrics. */
+export interface CacheDeps {
+  keys: PrincipalCache;
+  budgets: KeyBudgets;
+  usage: KeyUsage;
+  metrics: Metrics;
+}
+
+const principals = new WeakMap<http.IncomingMessage, Promise<Principal>>();
 
 /** The principal the cache already looked up for this request, so the key is checked once. */
-export function principalOf(req: express.Request): Promise<Principal> | undefined {
+export function principalOf(req: http.IncomingMessage): Promise<Principal> | undefined {
   return principals.get(req);
 }
 
@@ -76,9 +86,6 @@ const NAMES_VIEWER = /\bviewer\b/;
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
-  private readonly dayOf: Intl.DateTimeFormat;
-  /** Today in the hub's time zone, worked out once a minute (every zone's offset is whole minutes). */
-  private today = { minute: -1, day: '' };
   /** A version read sent: its snapshot may be older than a request that arrives now. */
   private sent: Promise<Versions> | null = null;
   /** The read to send once `sent` is back, shared by every request that arrives before then. */
@@ -86,45 +93,56 @@ export class ResponseCache {
 
   constructor(
     private readonly versions: DataVersions,
-    timezone: string,
+    private readonly timezone: string,
     private readonly opts: ResponseCacheOptions,
-  ) {
-    this.dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: timezone });
-  }
+  ) {}
 
   get size(): number {
     return this.entries.size;
   }
 
+  get enabled(): boolean {
+    return this.opts.enabled;
+  }
+
   /** Express middleware before Apollo on POST /graphql: answers from the cache, or notes what the answer reads. */
-  middleware(deps: { keys: PrincipalCache; budgets: KeyBudgets; usage: KeyUsage; metrics: Metrics }): express.RequestHandler {
-    return (req, res, next) => {
-      const body = req.body as { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown } | undefined;
-      if (!this.opts.enabled || req.method !== 'POST' || !body || typeof body.query !== 'string' || body.extensions !== undefined) return next();
-      if (SKIP.test(body.query) || !acceptsPlainJson(req.headers.accept)) return next();
-      const principal = deps.keys.principalFor(req.headers.authorization, req.ip);
-      principals.set(req, principal);
-      const started = performance.now();
-      this.lookup(req, res, body as { query: string }, principal, deps, started).then(
-        (pending) => (pending ? withStatementSink(pending, next) : undefined),
-        // The database or the key failed: Apollo answers as it would have (the same principal promise).
-        () => next(),
-      );
-    };
+  middleware(deps: CacheDeps): express.RequestHandler {
+    // A request the front (graphql-front.ts) already looked up goes straight on.
+    return (req, res, next) => (principals.has(req) ? next() : this.answer(req, res, req.body, deps, next));
+  }
+
+  /**
+   * Serves a fresh answer to the parsed `body`, or runs `rest` (Apollo's way) with what the plugin
+   * needs to keep the answer it computes.
+   */
+  answer(req: http.IncomingMessage, res: http.ServerResponse, body: unknown, deps: CacheDeps, rest: () => void): void {
+    const b = body as { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown } | undefined;
+    if (!this.opts.enabled || req.method !== 'POST' || !b || typeof b.query !== 'string' || b.extensions !== undefined) return rest();
+    if (SKIP.test(b.query) || !acceptsPlainJson(req.headers.accept)) return rest();
+    const started = performance.now();
+    // The version read goes out first: the key is checked and the cache key made while it runs.
+    const versions = this.freshVersions();
+    // The client's address as express's req.ip gives it (no proxy is trusted).
+    const principal = deps.keys.principalFor(req.headers.authorization, req.socket.remoteAddress);
+    principals.set(req, principal);
+    this.lookup(res, b as { query: string }, principal, versions, deps, started).then(
+      (pending) => (pending ? withStatementSink(pending, rest) : undefined),
+      // The database or the key failed: Apollo answers as it would have (the same principal promise).
+      () => rest(),
+    );
   }
 
   /** Serves a fresh entry (null), or returns what the plugin needs to keep the answer. */
   private async lookup(
-    _req: express.Request,
-    res: express.Response,
+    res: http.ServerResponse,
     body: { query: string; variables?: unknown; operationName?: unknown },
     principal$: Promise<Principal>,
-    deps: { budgets: KeyBudgets; usage: KeyUsage; metrics: Metrics },
+    versions$: Promise<Versions>,
+    deps: CacheDeps,
     started: number,
   ): Promise<PendingAnswer | null> {
-    const principal = await principal$;
+    const [principal, versions] = await Promise.all([principal$, versions$]);
     const key = this.keyOf(principal, body);
-    const versions = await this.freshVersions();
     const entry = this.entries.get(key);
     if (entry && (entry.keyId === null || entry.keyId === principal.keyId) && this.isFresh(entry, versions)) {
       const verdict = await deps.budgets.charge(principal, entry.cost);
@@ -138,7 +156,8 @@ export class ResponseCache {
         deps.metrics.operations.inc({ type: 'query', operation: entry.label });
         deps.usage.count(principal.keyId, entry.rows);
         if (verdict) for (const [name, value] of rateLimitHeaders(verdict)) res.setHeader(name, value);
-        res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
+        res.statusCode = 200;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
         res.end(entry.body);
         deps.metrics.duration.observe({ operation: entry.label }, (performance.now() - started) / 1000);
         return null;
@@ -169,6 +188,11 @@ export class ResponseCache {
     };
     read.then(done, done);
     return read;
+  }
+
+  /** Closes the connection of the version reads. */
+  close(): Promise<void> {
+    return this.versions.close();
   }
 
   private isFresh(entry: Entry, versions: Versions): boolean {
@@ -220,16 +244,10 @@ export class ResponseCache {
     }
   }
 
-  private day(): string {
-    const minute = Math.floor(Date.now() / 60_000);
-    if (minute !== this.today.minute) this.today = { minute, day: this.dayOf.format(new Date(minute * 60_000)) };
-    return this.today.day;
-  }
-
   /** (access profile, day, operation, variables): what decides an answer besides the data. */
   private keyOf(p: Principal, body: { query: string; variables?: unknown; operationName?: unknown }): string {
     const profile = `${p.role}|${p.subject}|${p.agencyCode}|${p.institutionId}|${p.escoId}|${p.siteIds ? [...p.siteIds].sort((a, b) => a - b).join(',') : ''}`;
-    return `${profile}\u0000${this.day()}\u0000${String(body.operationName ?? '')}\u0000${JSON.stringify(body.variables ?? {})}\u0000${body.query}`;
+    return `${profile}\u0000${localToday(this.timezone)}\u0000${String(body.operationName ?? '')}\u0000${JSON.stringify(body.variables ?? {})}\u0000${body.query}`;
   }
 }
 

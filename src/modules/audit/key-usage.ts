@@ -2,6 +2,7 @@ import { sqlStats } from '../../db/sql-stats';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type pg from 'pg';
 import { logger } from '../../logger';
+import { localDay, localToday } from '../../graphql/datetime';
 import type { Context } from '../../graphql/context';
 
 /** How often counts reach the database; a crash loses at most this much of them. */
@@ -20,22 +21,20 @@ interface Counts {
 export class KeyUsage {
   private pending = new Map<string, Counts>();
   private readonly timer: NodeJS.Timeout;
-  private readonly dayOf: Intl.DateTimeFormat;
   /** Writes run one after another; each takes what was counted before it began. */
   private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pool: pg.Pool,
-    timezone: string,
+    private readonly timezone: string,
   ) {
-    this.dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: timezone });
     this.timer = setInterval(() => void this.flush(), USAGE_FLUSH_MS);
     this.timer.unref();
   }
 
-  count(keyId: number, rows: number, at = new Date()): void {
+  count(keyId: number, rows: number, at?: Date): void {
     if (!keyId) return;
-    const key = `${keyId}|${this.dayOf.format(at)}`;
+    const key = `${keyId}|${at ? localDay(at, this.timezone) : localToday(this.timezone)}`;
     const c = this.pending.get(key);
     if (c) {
       c.requests++;
