@@ -27,10 +27,10 @@ import { fromGlobalId, MAX_PAGE, Node } from './relay';
  */
 const meteringNodes: NodeFetchers = {
   Meter: {
-    fetch: (id, ctx) => new MeteringService(ctx.em, ctx.principal).meter(Number(id)),
+    fetch: (id, ctx) => new MeteringService(ctx.em, ctx.principal, ctx.db.pool).meter(Number(id)),
     prefetch: prefetchRows(Meter),
   },
-  Reading: rowNode(Reading, { numeric: false, check: (reading, ctx) => new MeteringService(ctx.em, ctx.principal).meter(reading.meter.id) }),
+  Reading: rowNode(Reading, { numeric: false, check: (reading, ctx) => new MeteringService(ctx.em, ctx.principal, ctx.db.pool).meter(reading.meter.id) }),
   ReadingBatch: rowNode(ReadingBatch, { prefetched: true }),
 };
 

@@ -14,6 +14,7 @@ import { FleetChangedEvent, VehicleEnergyIngestResult, type ChargingPointRow, ty
 import { VehicleEnergyRecord } from './vehicle-energy.entity';
 import { ingestEnergyBatch, MAX_ENERGY_ROWS } from './vehicle-energy.service';
 import { Vehicle } from './vehicle.entity';
+import type { MeterReadRow } from '../metering/metering.types';
 import type { InstitutionRow } from '../registry/registry.types';
 
 const VehicleConnection = Connection(Vehicle, 'Vehicle');
@@ -108,7 +109,7 @@ export class ChargingPointResolver {
   }
 
   @FieldResolver(() => Meter, { nullable: true, description: 'The ELECTRICITY meter that measures the point.' })
-  async meter(@Root() p: ChargingPointRow, @Ctx() ctx: Context): Promise<Meter | null> {
+  async meter(@Root() p: ChargingPointRow, @Ctx() ctx: Context): Promise<MeterReadRow | null> {
     return p.meter ? ctx.loaders.meterById.load(p.meter.id) : null;
   }
 }

@@ -2,8 +2,9 @@ import type pg from 'pg';
 import type { Principal } from '../../access/principal';
 import { toGlobalId } from '../../global-id';
 import { meterReadSql } from './meter-scope';
-import type { MeterReadRow } from './metering.types';
+import type { MeterReadRow, ReadingBatchRow, ReadingRevisionRow, ReadingRow } from './metering.types';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
+import { bigintKey, dateKey, sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
 import { rollupDeltaCtes } from '../accounting/rollup';
 import type { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
 import type { BatchSource } from './reading-batch.entity';
@@ -210,4 +211,116 @@ export async function metersOfInstitutions(pool: pg.Pool, principal: Principal, 
 /** A meter's row as reads give it (the list's statement builds the same from its JSON). */
 export function meterReadRow(r: MeterRecord): MeterReadRow {
   return { id: r.id, globalId: toGlobalId('Meter', r.id), institution: { id: r.institution_id }, carrier: r.carrier, unit: r.unit, serial: r.serial };
+}
+
+/** Which meters a list reads (the key's scope is added from the principal). */
+export interface MeterSelection {
+  institutionId: number | null;
+  carrier: Carrier | null;
+}
+
+/** A window of the meters the principal may read, in id order; null when it may read none. */
+export async function meterWindow(pool: pg.Pool, principal: Principal, s: MeterSelection, window: PageWindow): Promise<WindowRows<MeterReadRow> | null> {
+  const params: unknown[] = [];
+  const scope = meterReadSql(principal, params);
+  if (!scope) return null;
+  const where = [scope];
+  if (s.institutionId) where.push(`m.institution_id = $${params.push(s.institutionId)}`);
+  if (s.carrier) where.push(`m.carrier = $${params.push(s.carrier)}`);
+  const countParams = [...params];
+  const ks = sqlKeyset(window, 'm.id', params);
+  const { rows } = await pool.query<MeterRecord>(
+    `SELECT m.id, m.institution_id, m.carrier, m.unit, m.serial FROM meter m WHERE ${[...where, ...ks.where].join(' AND ')} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`,
+    params,
+  );
+  return {
+    rows: rows.map(meterReadRow),
+    count: async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM meter m WHERE ${where.join(' AND ')}`, countParams)).rows[0].n,
+  };
+}
+
+/** Meters by id that the principal may read (the others are left out), one statement. */
+export async function readableMetersById(pool: pg.Pool, principal: Principal, ids: readonly number[]): Promise<MeterReadRow[]> {
+  const params: unknown[] = [ids];
+  const scope = meterReadSql(principal, params);
+  if (!scope) return [];
+  const { rows } = await pool.query<MeterRecord>(`SELECT m.id, m.institution_id, m.carrier, m.unit, m.serial FROM meter m WHERE m.id = ANY($1::int[]) AND ${scope}`, params);
+  return rows.map(meterReadRow);
+}
+
+interface ReadingRecord {
+  id: string;
+  meter_id: number;
+  period_start: Date;
+  period_end: Date;
+  value: number;
+  quality: ReadingQuality;
+  batch_id: number;
+}
+
+/**
+ * A window of one meter's readings overlapping [from, to), by (period start, id): the keyset as a
+ * row comparison; the count only when asked.
+ */
+export async function readingWindow(pool: pg.Pool, meterId: number, from: Date | undefined, to: Date | undefined, window: PageWindow): Promise<WindowRows<ReadingRow>> {
+  const params: unknown[] = [meterId];
+  const where = ['r.meter_id = $1'];
+  if (to) where.push(`r.period_start < $${params.push(to)}`);
+  if (from) where.push(`r.period_end > $${params.push(from)}`);
+  const countParams = [...params];
+  const beyond = (side: 'after' | 'before') => {
+    const key = window[side];
+    if (!key) return [];
+    const start = `$${params.push(dateKey(key[0], side))}`;
+    const id = `$${params.push(bigintKey(key[1], side))}::bigint`;
+    return [`(r.period_start, r.id) ${side === 'after' ? '>' : '<'} (${start}, ${id})`];
+  };
+  const keyset = [...beyond('after'), ...beyond('before')];
+  const dir = window.backward ? 'DESC' : 'ASC';
+  const { rows } = await pool.query<ReadingRecord>(
+    `SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id FROM reading r
+      WHERE ${[...where, ...keyset].join(' AND ')} ORDER BY r.period_start ${dir}, r.id ${dir} LIMIT ${window.size + 1}`,
+    params,
+  );
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      globalId: toGlobalId('Reading', r.id),
+      meter: { id: r.meter_id },
+      periodStart: r.period_start,
+      periodEnd: r.period_end,
+      value: r.value,
+      quality: r.quality,
+      batch: { id: r.batch_id },
+    })),
+    count: async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM reading r WHERE ${where.join(' AND ')}`, countParams)).rows[0].n,
+  };
+}
+
+/** Readings batches by id. */
+export async function batchesById(pool: pg.Pool, ids: readonly number[]): Promise<ReadingBatchRow[]> {
+  const { rows } = await pool.query<{ id: number; source: BatchSource; submitted_by: string; received_at: Date; accepted: number; duplicates: number; corrected: number }>(
+    'SELECT id, source, submitted_by, received_at, accepted, duplicates, corrected FROM reading_batch WHERE id = ANY($1::int[])',
+    [ids],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    globalId: toGlobalId('ReadingBatch', r.id),
+    source: r.source,
+    submittedBy: r.submitted_by,
+    receivedAt: r.received_at,
+    accepted: r.accepted,
+    duplicates: r.duplicates,
+    corrected: r.corrected,
+  }));
+}
+
+/** Earlier values of the readings (id, period start), oldest first, one statement. */
+export async function revisionsOf(pool: pg.Pool, readings: readonly { id: string; periodStart: Date }[]): Promise<ReadingRevisionRow[]> {
+  const { rows } = await pool.query<{ reading_id: string; reading_period_start: Date; value: number; quality: ReadingQuality; replaced_at: Date }>(
+    `SELECT v.reading_id, v.reading_period_start, v.value, v.quality, v.replaced_at FROM reading_revision v
+      WHERE (v.reading_id, v.reading_period_start) IN (SELECT * FROM unnest($1::bigint[], $2::timestamptz[])) ORDER BY v.id`,
+    [readings.map((r) => r.id), timestampArray(readings.map((r) => r.periodStart))],
+  );
+  return rows.map((r) => ({ readingId: r.reading_id, readingPeriodStart: r.reading_period_start, value: r.value, quality: r.quality, replacedAt: r.replaced_at }));
 }

@@ -9,7 +9,7 @@ import { canReadMeter } from './meter-scope';
 import { Meter } from './meter.entity';
 import { CreateMeterInput, IngestReadingsInput, MeterFilter, ReadingsIngestedFilter, readingRows } from './metering.inputs';
 import { MeteringService } from './metering.service';
-import { IngestReadingsPayload, MeterConnection, ReadingConnection, ReadingsIngestedEvent, type MeterReadRow } from './metering.types';
+import { IngestReadingsPayload, MeterConnection, ReadingConnection, ReadingsIngestedEvent, type MeterReadRow, type ReadingBatchRow, type ReadingRevisionRow, type ReadingRow } from './metering.types';
 import { Reading } from './reading.entity';
 import { ReadingBatch } from './reading-batch.entity';
 import { ReadingRevision } from './reading-revision.entity';
@@ -18,8 +18,8 @@ import type { InstitutionRow } from '../registry/registry.types';
 @Resolver(() => Meter)
 export class MeterResolver {
   @Query(() => MeterConnection, { description: 'Meters this key may read: energy, water or both by agency.' })
-  async meters(@Args() page: PageArgs, @Arg('filter', () => MeterFilter, { nullable: true }) filter: MeterFilter | undefined, @Ctx() ctx: Context): Promise<Page<Meter>> {
-    const service = new MeteringService(ctx.em, ctx.principal);
+  async meters(@Args() page: PageArgs, @Arg('filter', () => MeterFilter, { nullable: true }) filter: MeterFilter | undefined, @Ctx() ctx: Context): Promise<Page<MeterReadRow>> {
+    const service = new MeteringService(ctx.em, ctx.principal, ctx.db.pool);
     // FORBIDDEN first, then the filter's id, then the paging.
     service.assertCanReadMeters();
     const query = filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') };
@@ -30,13 +30,13 @@ export class MeterResolver {
 
   @Query(() => Meter)
   meter(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Meter> {
-    return new MeteringService(ctx.em, ctx.principal).meter(decodeIntId(id, 'Meter'));
+    return new MeteringService(ctx.em, ctx.principal, ctx.db.pool).meter(decodeIntId(id, 'Meter'));
   }
 
   @Mutation(() => Meter)
   createMeter(@Arg('input', () => CreateMeterInput) input: CreateMeterInput, @Ctx() ctx: Context): Promise<Meter> {
     // A malformed institution id is named among the input's other mistakes (the service's words).
-    return new MeteringService(ctx.em, ctx.principal).createMeter({ ...input, institutionId: decodeIdOrNull(input.institutionId, 'Institution') });
+    return new MeteringService(ctx.em, ctx.principal, ctx.db.pool).createMeter({ ...input, institutionId: decodeIdOrNull(input.institutionId, 'Institution') });
   }
 
   @FieldResolver(() => Institution)
@@ -54,8 +54,8 @@ export class ReadingResolver {
     @Arg('to', () => Date, { nullable: true }) to: Date | undefined,
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
-  ): Promise<Page<Reading>> {
-    const service = new MeteringService(ctx.em, ctx.principal);
+  ): Promise<Page<ReadingRow>> {
+    const service = new MeteringService(ctx.em, ctx.principal, ctx.db.pool);
     const id = decodeIntId(meterId, 'Meter', 'meterId');
     // The meter's NOT_FOUND or FORBIDDEN, then the span's mistake, then the paging's.
     await service.assertCanReadReadings(id, from, to);
@@ -103,17 +103,17 @@ export class ReadingResolver {
   }
 
   @FieldResolver(() => Meter)
-  async meter(@Root() reading: Reading, @Ctx() ctx: Context): Promise<Meter> {
+  async meter(@Root() reading: ReadingRow, @Ctx() ctx: Context): Promise<MeterReadRow> {
     return (await ctx.loaders.meterById.load(reading.meter.id))!;
   }
 
   @FieldResolver(() => ReadingBatch, { description: 'The batch that set the current value.' })
-  async batch(@Root() reading: Reading, @Ctx() ctx: Context): Promise<ReadingBatch> {
+  async batch(@Root() reading: ReadingRow, @Ctx() ctx: Context): Promise<ReadingBatchRow> {
     return (await ctx.loaders.batchById.load(reading.batch.id))!;
   }
 
   @FieldResolver(() => [ReadingRevision], { description: 'Earlier values replaced by corrections, oldest first.' })
-  history(@Root() reading: Reading, @Ctx() ctx: Context): Promise<ReadingRevision[]> {
+  history(@Root() reading: ReadingRow, @Ctx() ctx: Context): Promise<ReadingRevisionRow[]> {
     return ctx.loaders.revisionsByReading.load(reading);
   }
 }
@@ -121,7 +121,7 @@ export class ReadingResolver {
 @Resolver(() => ReadingsIngestedEvent)
 export class ReadingsIngestedEventResolver {
   @FieldResolver(() => Meter)
-  async meter(@Root() event: ReadingsIngestedPayload, @Ctx() ctx: Context): Promise<Meter> {
+  async meter(@Root() event: ReadingsIngestedPayload, @Ctx() ctx: Context): Promise<MeterReadRow> {
     return (await ctx.loaders.meterById.load(event.meterId))!;
   }
 }
@@ -129,7 +129,7 @@ export class ReadingsIngestedEventResolver {
 @Resolver(() => IngestReadingsPayload)
 export class IngestReadingsPayloadResolver {
   @FieldResolver()
-  async batch(@Root() payload: IngestReadingsPayload, @Ctx() ctx: Context): Promise<ReadingBatch | null> {
+  async batch(@Root() payload: IngestReadingsPayload, @Ctx() ctx: Context): Promise<ReadingBatchRow | null> {
     return payload.batchId === null ? null : ((await ctx.loaders.batchById.load(payload.batchId)) ?? null);
   }
 }

@@ -1,14 +1,16 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../errors/domain-errors';
-import { bigintKey, dateKey, intKey, keyset, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
 import { assertCanWriteMeter, canReadMeter, meterReadWhere } from './meter-scope';
 import { Meter } from './meter.entity';
 import { UNITS_BY_CARRIER, type Carrier } from './metering.enums';
 import type { CreateMeterInput } from './metering.inputs';
-import { Reading } from './reading.entity';
+import { meterWindow, readingWindow } from './metering.repository';
+import type { MeterReadRow, ReadingRow } from './metering.types';
 import { flushAudited } from '../audit/audit.service';
 
 /** Which meters to list: the institution's id decoded. */
@@ -24,6 +26,7 @@ export class MeteringService {
   constructor(
     private readonly em: EntityManager,
     private readonly principal: Principal,
+    private readonly pool: pg.Pool,
   ) {}
 
   /** The read check of meter lists, for a caller that must run it before decoding its filter and paging. */
@@ -31,17 +34,11 @@ export class MeteringService {
     if (!meterReadWhere(this.principal)) throw new ForbiddenError('this key may not read meters (aggregates only)');
   }
 
-  /** Meters matching the query that the key may read, by id, in a window. */
-  async meters(filter: MeterQuery | undefined, window: PageWindow): Promise<WindowRows<Meter>> {
-    const scope = meterReadWhere(this.principal);
-    if (!scope) throw new ForbiddenError('this key may not read meters (aggregates only)');
-    const conditions: FilterQuery<Meter>[] = [scope];
-    if (filter?.institutionId) conditions.push({ institution: filter.institutionId });
-    if (filter?.carrier) conditions.push({ carrier: filter.carrier });
-    const ks = keyset(window, ['id'], [intKey]);
-    const where = { $and: conditions };
-    const rows = await this.em.find(Meter, { $and: [...conditions, ...ks.where] } as FilterQuery<Meter>, { orderBy: ks.orderBy, limit: window.size + 1 });
-    return { rows, count: () => this.em.count(Meter, where) };
+  /** Meters matching the query that the key may read, by id, in a window: plain rows, the key's scope in the statement. */
+  async meters(filter: MeterQuery | undefined, window: PageWindow): Promise<WindowRows<MeterReadRow>> {
+    const found = await meterWindow(this.pool, this.principal, { institutionId: filter?.institutionId ?? null, carrier: filter?.carrier ?? null }, window);
+    if (!found) throw new ForbiddenError('this key may not read meters (aggregates only)');
+    return found;
   }
 
   /** A meter the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
@@ -91,16 +88,10 @@ export class MeteringService {
     problems.throwIfAny();
   }
 
-  /** Readings of one meter whose period overlaps [from, to), oldest first, in a window. */
-  async readings(meterId: number, from: Date | undefined, to: Date | undefined, window: PageWindow): Promise<WindowRows<Reading>> {
+  /** Readings of one meter whose period overlaps [from, to), oldest first, in a window, as plain rows. */
+  async readings(meterId: number, from: Date | undefined, to: Date | undefined, window: PageWindow): Promise<WindowRows<ReadingRow>> {
     // Checked again for any caller; the meter comes from the identity map, no second statement.
     await this.assertCanReadReadings(meterId, from, to);
-    const where: FilterQuery<Reading> & Record<string, unknown> = { meter: meterId };
-    if (to) where.periodStart = { $lt: to };
-    if (from) where.periodEnd = { $gt: from };
-    const ks = keyset(window, ['periodStart', 'id'], [dateKey, bigintKey]);
-    const pageWhere = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<Reading>;
-    const rows = await this.em.find(Reading, pageWhere, { orderBy: ks.orderBy, limit: window.size + 1 });
-    return { rows, count: () => this.em.count(Reading, where) };
+    return readingWindow(this.pool, meterId, from, to, window);
   }
 }

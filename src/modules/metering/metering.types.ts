@@ -1,9 +1,9 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../../graphql/relay';
-import { Carrier, MeterUnit } from './metering.enums';
+import { Carrier, MeterUnit, type ReadingQuality } from './metering.enums';
 import { Meter } from './meter.entity';
 import { Reading } from './reading.entity';
-import { ReadingBatch } from './reading-batch.entity';
+import { ReadingBatch, type BatchSource } from './reading-batch.entity';
 
 export const MeterConnection = Connection(Meter, 'Meter');
 export const ReadingConnection = Connection(Reading, 'Reading');
@@ -20,6 +20,39 @@ export interface MeterReadRow {
   carrier: Carrier;
   unit: MeterUnit;
   serial: string;
+}
+
+/** A reading as reads give it (see MeterReadRow); the id is a bigint's text. */
+export interface ReadingRow {
+  id: string;
+  globalId: string;
+  meter: { id: number };
+  periodStart: Date;
+  periodEnd: Date;
+  value: number;
+  quality: ReadingQuality;
+  batch: { id: number };
+}
+
+/** A readings batch as reads give it (see MeterReadRow). */
+export interface ReadingBatchRow {
+  id: number;
+  globalId: string;
+  source: BatchSource;
+  submittedBy: string;
+  receivedAt: Date;
+  accepted: number;
+  duplicates: number;
+  corrected: number;
+}
+
+/** An earlier value of a reading as reads give it, with its reading's key. */
+export interface ReadingRevisionRow {
+  readingId: string;
+  readingPeriodStart: Date;
+  value: number;
+  quality: ReadingQuality;
+  replacedAt: Date;
 }
 
 @ObjectType({ description: 'What one ingest did: rows new, rows already there, rows corrected.' })

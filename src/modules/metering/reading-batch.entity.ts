@@ -1,6 +1,6 @@
 import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { ApiKey } from '../keys/api-key.entity';
 
 export enum BatchSource {
@@ -19,10 +19,9 @@ export class ReadingBatch {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('ReadingBatch', this.id);
-  }
+  globalId!: string;
 
   @Field(() => BatchSource)
   @Enum({ items: () => BatchSource, nativeEnumName: 'batch_source' })
@@ -51,3 +50,5 @@ export class ReadingBatch {
   @Property({ type: 'integer' })
   corrected!: number;
 }
+
+defineGlobalId(ReadingBatch, 'ReadingBatch');

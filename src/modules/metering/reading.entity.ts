@@ -1,6 +1,6 @@
 import { OptionalProps, PrimaryKeyProp, Entity, Enum, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Meter } from './meter.entity';
 import { ReadingBatch } from './reading-batch.entity';
 import { ReadingQuality } from './metering.enums';
@@ -18,10 +18,9 @@ export class Reading {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('Reading', this.id);
-  }
+  globalId!: string;
 
   // Checked per statement by a trigger, for the whole set of rows (migration reading_set_checks):
   // a foreign key on the partitioned table cost two lookups per row.
@@ -47,3 +46,5 @@ export class Reading {
   @ManyToOne(() => ReadingBatch, { ref: true, createForeignKeyConstraint: false })
   batch!: Ref<ReadingBatch>;
 }
+
+defineGlobalId(Reading, 'Reading');

@@ -15,6 +15,7 @@ import { PvProject } from './pv-project.entity';
 import { PvFilter } from './solar.inputs';
 import { generationFigures, SolarService, type PvFilterInput } from './solar.service';
 import { PvGenerationEvent, PvGenerationFigures, PvProgramme } from './solar.types';
+import type { MeterReadRow } from '../metering/metering.types';
 import type { InstitutionRow } from '../registry/registry.types';
 
 const PvProjectConnection = Connection(PvProject, 'PvProject');
@@ -49,12 +50,12 @@ export class SolarResolver {
   }
 
   @FieldResolver(() => Meter, { nullable: true })
-  async generationMeter(@Root() p: PvProject, @Ctx() ctx: Context): Promise<Meter | null> {
+  async generationMeter(@Root() p: PvProject, @Ctx() ctx: Context): Promise<MeterReadRow | null> {
     return p.generationMeter ? ctx.loaders.meterById.load(p.generationMeter.id) : null;
   }
 
   @FieldResolver(() => Meter, { nullable: true, description: 'Meter of the electricity exported to the grid, if any.' })
-  async exportMeter(@Root() p: PvProject, @Ctx() ctx: Context): Promise<Meter | null> {
+  async exportMeter(@Root() p: PvProject, @Ctx() ctx: Context): Promise<MeterReadRow | null> {
     return p.exportMeter ? ctx.loaders.meterById.load(p.exportMeter.id) : null;
   }
 
