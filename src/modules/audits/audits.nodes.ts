@@ -1,7 +1,13 @@
 import type { NodeFetchers } from '../../graphql/node-fetcher';
+import { asNode } from '../../graphql/relay';
 import { AuditsService } from './audits.service';
 
 /** Energy audits as `node(id)` fetches them. */
 export const auditsNodes: NodeFetchers = {
-  EnergyAudit: { fetch: (id, ctx) => new AuditsService(ctx.db, ctx.em, ctx.principal).audit(Number(id)) },
+  EnergyAudit: {
+    async fetch(id, ctx) {
+      const row = await new AuditsService(ctx.db, ctx.em, ctx.principal).audit(Number(id));
+      return row && asNode('EnergyAudit', row);
+    },
+  },
 };

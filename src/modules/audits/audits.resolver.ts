@@ -4,7 +4,7 @@ import type { Context } from '../../graphql/context';
 import { Institution } from '../registry/institution.entity';
 import { AuditThresholds, EnergyAuditInput } from './audits.inputs';
 import { AuditsService, DEFAULT_THRESHOLDS, type AuditCandidate } from './audits.service';
-import { AuditCandidateType } from './audits.types';
+import { AuditCandidateType, type EnergyAuditRow } from './audits.types';
 import { EnergyAudit } from './energy-audit.entity';
 import type { InstitutionRow } from '../registry/registry.types';
 
@@ -13,7 +13,7 @@ const EnergyAuditConnection = Connection(EnergyAudit, 'EnergyAudit');
 @Resolver(() => EnergyAudit)
 export class AuditsResolver {
   @Query(() => EnergyAuditConnection)
-  async energyAudits(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<EnergyAudit>> {
+  async energyAudits(@Args() page: PageArgs, @Arg('institutionId', () => ID, { nullable: true }) institutionId: string | undefined, @Ctx() ctx: Context): Promise<Page<EnergyAuditRow>> {
     const institution = decodeOptionalIntId(institutionId, 'Institution', 'institutionId');
     const window = pageWindow(page, 1);
     return pageOfRows(await new AuditsService(ctx.db, ctx.em, ctx.principal).audits(institution, window), window);
@@ -34,7 +34,7 @@ export class AuditsResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() a: EnergyAudit, @Ctx() ctx: Context): Promise<InstitutionRow> {
+  async institution(@Root() a: EnergyAuditRow, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(a.institution.id))!;
   }
 }

@@ -1,5 +1,5 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
@@ -9,7 +9,8 @@ import { yearPeriod } from '../accounting/period';
 import { Institution } from '../registry/institution.entity';
 import { EnergyAudit, type AuditTrigger, type RecommendedMeasure } from './energy-audit.entity';
 import { flushAudited } from '../audit/audit.service';
-import { allInstitutionIds, lastAuditDays } from './audits.repository';
+import { allInstitutionIds, energyAuditById, energyAuditWindow, lastAuditDays } from './audits.repository';
+import type { EnergyAuditRow } from './audits.types';
 
 export interface AuditInput {
   institutionId: number;
@@ -53,21 +54,20 @@ export class AuditsService {
     private readonly principal: Principal,
   ) {}
 
-  private scopeWhere(): Record<string, unknown> {
+  /** The key's institution scope of audits (null: all); FORBIDDEN for a key that reads none. */
+  private scopeIds(): number[] | null {
     const scope = readInstitutions(this.principal, 'energyAudit');
     if (!scope) throw new ForbiddenError('this key may not read energy audits');
-    return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
+    return scope.kind === 'ids' ? scope.ids : null;
   }
 
-  audit(id: number): Promise<EnergyAudit | null> {
-    return this.em.findOne(EnergyAudit, { $and: [{ id }, this.scopeWhere()] } as FilterQuery<EnergyAudit>);
+  audit(id: number): Promise<EnergyAuditRow | null> {
+    return energyAuditById(this.db.pool, id, { ids: this.scopeIds(), institutionId: null });
   }
 
   /** The audits this key may read (of one institution, when given) in a window ordered by id. */
-  audits(institutionId: number | null, window: PageWindow): Promise<WindowRows<EnergyAudit>> {
-    const and: Record<string, unknown>[] = [this.scopeWhere()];
-    if (institutionId) and.push({ institution: institutionId });
-    return rowsById(this.em, EnergyAudit, { $and: and } as FilterQuery<EnergyAudit>, window);
+  audits(institutionId: number | null, window: PageWindow): Promise<WindowRows<EnergyAuditRow>> {
+    return energyAuditWindow(this.db.pool, { ids: this.scopeIds(), institutionId }, window);
   }
 
   async record(input: AuditInput): Promise<EnergyAudit> {

@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { LocalDateScalar } from '../../graphql/scalars';
-import { AuditTrigger } from './energy-audit.entity';
+import { AuditTrigger, type RecommendedMeasure } from './energy-audit.entity';
 
 @ObjectType({ description: 'An institution that should be audited, with why.' })
 export class AuditCandidateType {
@@ -23,4 +23,20 @@ export class AuditCandidateType {
 
   @Field(() => Float, { description: 'Sum of each figure over its threshold: higher is more urgent.' })
   score!: number;
+}
+
+/** An energy audit as reads give it: a plain row with what the GraphQL type reads (see InstitutionRow). */
+export interface EnergyAuditRow {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  institution: { id: number };
+  auditor: string;
+  auditedOn: string;
+  triggers: AuditTrigger[];
+  findings: string;
+  measures: RecommendedMeasure[];
+  suitsEpc: boolean;
+  createdBy: string;
+  createdAt: Date;
 }

@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { SavingsPillar } from '../epc/epc.enums';
 import { Institution } from '../registry/institution.entity';
 
@@ -38,10 +38,9 @@ export class EnergyAudit {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('EnergyAudit', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Institution, { ref: true })
   institution!: Ref<Institution>;
@@ -77,3 +76,5 @@ export class EnergyAudit {
   @Property({ defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+defineGlobalId(EnergyAudit, 'EnergyAudit');
