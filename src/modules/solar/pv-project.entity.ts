@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Meter } from '../metering/meter.entity';
 import { Institution } from '../registry/institution.entity';
 
@@ -29,10 +29,9 @@ export class PvProject {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('PvProject', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Institution, { ref: true })
   institution!: Ref<Institution>;
@@ -89,3 +88,5 @@ export class PvProject {
   @Property({ defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+defineGlobalId(PvProject, 'PvProject');

@@ -4,11 +4,11 @@ import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import type { Period } from '../accounting/period';
 import type { LoaderOptions } from '../registry/registry.loaders';
-import type { PvProject } from './pv-project.entity';
+import type { PvProjectRow } from './solar.types';
 import { SolarService, type Generation } from './solar.service';
 
 export interface GenerationKey {
-  project: PvProject;
+  project: PvProjectRow;
   period: Pick<Period, 'from' | 'to'>;
 }
 

@@ -14,7 +14,7 @@ import { Institution } from '../registry/institution.entity';
 import { PvProject } from './pv-project.entity';
 import { PvFilter } from './solar.inputs';
 import { generationFigures, SolarService, type PvFilterInput } from './solar.service';
-import { PvGenerationEvent, PvGenerationFigures, PvProgramme } from './solar.types';
+import { PvGenerationEvent, PvGenerationFigures, PvProgramme, type PvProjectRow } from './solar.types';
 import type { MeterReadRow } from '../metering/metering.types';
 import type { InstitutionRow } from '../registry/registry.types';
 
@@ -27,7 +27,7 @@ const pvFilter = (f: PvFilter | undefined): PvFilterInput | undefined =>
 @Resolver(() => PvProject)
 export class SolarResolver {
   @Query(() => PvProjectConnection)
-  async pvProjects(@Args() page: PageArgs, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<Page<PvProject>> {
+  async pvProjects(@Args() page: PageArgs, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<Page<PvProjectRow>> {
     const query = pvFilter(filter);
     const window = pageWindow(page, 1);
     return pageOfRows(await new SolarService(ctx.db, ctx.em, ctx.principal).projects(query, window), window);
@@ -39,28 +39,28 @@ export class SolarResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() p: PvProject, @Ctx() ctx: Context): Promise<InstitutionRow> {
+  async institution(@Root() p: PvProjectRow, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(p.institution.id))!;
   }
 
   @Authorized('pvMoney')
   @FieldResolver(() => DecimalScalar, { nullable: true })
-  investmentYuan(@Root() p: PvProject): string {
+  investmentYuan(@Root() p: PvProjectRow): string {
     return p.investmentYuan;
   }
 
   @FieldResolver(() => Meter, { nullable: true })
-  async generationMeter(@Root() p: PvProject, @Ctx() ctx: Context): Promise<MeterReadRow | null> {
+  async generationMeter(@Root() p: PvProjectRow, @Ctx() ctx: Context): Promise<MeterReadRow | null> {
     return p.generationMeter ? ctx.loaders.meterById.load(p.generationMeter.id) : null;
   }
 
   @FieldResolver(() => Meter, { nullable: true, description: 'Meter of the electricity exported to the grid, if any.' })
-  async exportMeter(@Root() p: PvProject, @Ctx() ctx: Context): Promise<MeterReadRow | null> {
+  async exportMeter(@Root() p: PvProjectRow, @Ctx() ctx: Context): Promise<MeterReadRow | null> {
     return p.exportMeter ? ctx.loaders.meterById.load(p.exportMeter.id) : null;
   }
 
   @FieldResolver(() => PvGenerationFigures, { description: 'Metered generation over a period.' })
-  async generation(@Root() p: PvProject, @Arg('period', () => PeriodInput) input: PeriodInput, @Ctx() ctx: Context): Promise<PvGenerationFigures> {
+  async generation(@Root() p: PvProjectRow, @Arg('period', () => PeriodInput) input: PeriodInput, @Ctx() ctx: Context): Promise<PvGenerationFigures> {
     const period = resolvePeriod(input);
     return generationFigures(p, period, await ctx.loaders.pvGeneration.load({ project: p, period }));
   }
@@ -100,7 +100,7 @@ export class PvProgrammeResolver {
 @Resolver(() => PvGenerationEvent)
 export class PvGenerationEventResolver {
   @FieldResolver(() => PvProject)
-  project(@Root() ev: PvGenerationEvent, @Ctx() ctx: Context): Promise<PvProject> {
+  project(@Root() ev: PvGenerationEvent, @Ctx() ctx: Context): Promise<PvProjectRow> {
     return new SolarService(ctx.db, ctx.em, ctx.principal).eventProject(ev.projectId);
   }
 }

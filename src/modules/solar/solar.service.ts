@@ -1,18 +1,19 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { inScope, readInstitutions, readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { ForbiddenError, ValidationError } from '../../errors/domain-errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/domain-errors';
 import { add, decimalOfNumber, decimalToNumber, mul, parseDecimal, ZERO, type Dec } from '../../figures/decimal';
 import { sumYuan } from '../../figures/money';
 import { divideExact, sumExact } from '../../figures/precision';
-import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { MIN_GROUP } from '../accounting/disclosure';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
 import { loadFactorTable } from '../factors/reference';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
 import { PvProject, PvStatus } from './pv-project.entity';
-import { generationMonths, regionsOfInstitutions } from './solar.repository';
+import { generationMonths, pvProjects, pvProjectsById, pvProjectWindow, regionsOfInstitutions } from './solar.repository';
+import type { PvProjectRow } from './solar.types';
 
 export interface PvFilterInput {
   institutionId?: number | null;
@@ -55,7 +56,7 @@ export interface ProgrammeFigures {
 }
 
 /** The status a project had on a day, from its dates. */
-export function statusOn(p: Pick<PvProject, 'startedOn' | 'commissionedOn' | 'decommissionedOn'>, day: string): PvStatus {
+export function statusOn(p: Pick<PvProjectRow, 'startedOn' | 'commissionedOn' | 'decommissionedOn'>, day: string): PvStatus {
   if (p.decommissionedOn && p.decommissionedOn <= day) return PvStatus.DECOMMISSIONED;
   if (p.commissionedOn && p.commissionedOn <= day) return PvStatus.OPERATING;
   if (p.startedOn <= day) return PvStatus.UNDER_CONSTRUCTION;
@@ -63,7 +64,7 @@ export function statusOn(p: Pick<PvProject, 'startedOn' | 'commissionedOn' | 'de
 }
 
 /** A project's generation over a period with its yield (kWh per kWp) and performance ratio (actual over the expected year prorated to the period). */
-export function generationFigures(p: Pick<PvProject, 'capacityKw' | 'expectedAnnualKwh'>, period: Pick<Period, 'from' | 'to'>, g: Generation): GenerationFigures {
+export function generationFigures(p: Pick<PvProjectRow, 'capacityKw' | 'expectedAnnualKwh'>, period: Pick<Period, 'from' | 'to'>, g: Generation): GenerationFigures {
   const days = (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000;
   const dec = (n: number) => decimalOfNumber(n, 'figure');
   return {
@@ -84,10 +85,11 @@ export class SolarService {
     private readonly principal: Principal,
   ) {}
 
-  private rowWhere(): Record<string, unknown> {
+  /** The key's institution scope of projects (null: all); FORBIDDEN for a key that reads none one by one. */
+  private rowScope(): number[] | null {
     const scope = readInstitutions(this.principal, 'pvProject');
     if (!scope) throw new ForbiddenError('this key may not read PV projects one by one');
-    return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
+    return scope.kind === 'ids' ? scope.ids : null;
   }
 
   /** One project in the key's row scope, or null. By primary key, so a batch `nodes(ids)` or `_entities` loaded first is not read again. */
@@ -99,19 +101,18 @@ export class SolarService {
   }
 
   /** The project of a generation event: the subscription has already kept only events of projects in scope. */
-  eventProject(id: number): Promise<PvProject> {
-    return this.em.findOneOrFail(PvProject, id);
+  async eventProject(id: number): Promise<PvProjectRow> {
+    const [found] = await pvProjectsById(this.db.pool, [id]);
+    if (!found) throw new NotFoundError('no PV project with this id');
+    return found;
   }
 
-  projects(filter: PvFilterInput | undefined, window: PageWindow): Promise<WindowRows<PvProject>> {
-    const and: Record<string, unknown>[] = [this.rowWhere()];
-    if (filter?.institutionId) and.push({ institution: filter.institutionId });
-    if (filter?.status) and.push({ status: filter.status });
-    return rowsById(this.em, PvProject, { $and: and } as FilterQuery<PvProject>, window);
+  projects(filter: PvFilterInput | undefined, window: PageWindow): Promise<WindowRows<PvProjectRow>> {
+    return pvProjectWindow(this.db.pool, { ids: this.rowScope(), institutionId: filter?.institutionId ?? null, status: filter?.status ?? null }, window);
   }
 
   /** Generation of projects' meters over local months, with the CO2 it avoided at the grid factor of each month. */
-  async generation(projects: PvProject[], period: Pick<Period, 'from' | 'to'>): Promise<Map<number, Generation>> {
+  async generation(projects: PvProjectRow[], period: Pick<Period, 'from' | 'to'>): Promise<Map<number, Generation>> {
     const meters = projects.filter((p) => p.generationMeter).map((p) => p.generationMeter!.id);
     const out = new Map<number, Generation>(projects.map((p) => [p.id, { kwh: 0, avoidedKgCo2: 0, emissionFactorIds: [], coverage: 0 }]));
     if (!meters.length) return out;
@@ -147,9 +148,7 @@ export class SolarService {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw ValidationError.single('asOf', 'a day, YYYY-MM-DD');
     const aggregateOnly = scope === 'aggregate';
     if (aggregateOnly && filter?.institutionId) throw new ForbiddenError('this key reads the programme as a whole: a filter naming one institution is refused');
-    const where: Record<string, unknown>[] = [aggregateOnly ? {} : this.rowWhere(), { startedOn: { $lte: asOf } }];
-    if (filter?.institutionId) where.push({ institution: filter.institutionId });
-    const all = await this.em.find(PvProject, { $and: where } as FilterQuery<PvProject>, { orderBy: { id: 'asc' } });
+    const all = await pvProjects(this.db.pool, { ids: aggregateOnly ? null : this.rowScope(), institutionId: filter?.institutionId ?? null, status: null, startedBy: asOf });
     const statusAt = new Map(all.map((p) => [p.id, statusOn(p, asOf)]));
     const counted = all.filter((p) => [PvStatus.OPERATING, PvStatus.UNDER_CONSTRUCTION].includes(statusAt.get(p.id)!));
     const projects = counted.filter((p) => !filter?.status || filter.status === statusAt.get(p.id));
@@ -195,7 +194,7 @@ export class SolarService {
  * whole is shown when its projects span at least MIN_GROUP institutions, and a status group only when
  * it and the other status group each do (else the whole minus the other group would be it).
  */
-export function programmeDisclosable(counted: PvProject[], statusAt: Map<number, PvStatus>, status: PvStatus | null): boolean {
+export function programmeDisclosable(counted: PvProjectRow[], statusAt: Map<number, PvStatus>, status: PvStatus | null): boolean {
   const institutions = (s: PvStatus | null) => new Set(counted.filter((p) => s === null || statusAt.get(p.id) === s).map((p) => p.institution.id)).size;
   if (status === null) return institutions(null) >= MIN_GROUP;
   if (status !== PvStatus.OPERATING && status !== PvStatus.UNDER_CONSTRUCTION) return true; // always empty

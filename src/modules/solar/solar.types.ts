@@ -1,5 +1,28 @@
 import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
+import type { PvFinancing, PvStatus } from './pv-project.entity';
+
+/** A PV project as reads give it: a plain row, no entity (see InstitutionRow). */
+export interface PvProjectRow {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  institution: { id: number };
+  name: string;
+  nameZh: string;
+  capacityKw: number;
+  /** Exact decimal text (numeric(14,2)), as the entity maps it. */
+  investmentYuan: string;
+  financing: PvFinancing;
+  status: PvStatus;
+  startedOn: string;
+  commissionedOn: string | null;
+  decommissionedOn: string | null;
+  expectedAnnualKwh: number;
+  reportedAnnualCo2T: number;
+  generationMeter: { id: number } | null;
+  exportMeter: { id: number } | null;
+}
 
 @ObjectType({ description: 'Generation of a project over a period, from its meter.' })
 export class PvGenerationFigures {
