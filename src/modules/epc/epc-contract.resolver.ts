@@ -5,7 +5,7 @@ import { PeriodInput } from '../accounting/period';
 import { Institution } from '../registry/institution.entity';
 import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
 import { EpcBaselineVersion, EpcNonRoutineEvent, toBaselineVersion } from './epc-baseline.types';
-import { CarrierPrice, EpcBaseline, EpcMeasureType, EpcSavings, EpcSettlement, toSettlement } from './epc.types';
+import { CarrierPrice, EpcBaseline, EpcMeasureType, EpcSavings, EpcSettlement, toSettlement, type EpcAssetRow, type EpcPaymentRow, type EpcTransitionRow, type EscoRow } from './epc.types';
 import { Esco } from './esco.entity';
 import { MvService } from './mv.service';
 import type { InstitutionRow } from '../registry/registry.types';
@@ -21,7 +21,7 @@ export class EpcContractFieldsResolver {
   }
 
   @FieldResolver(() => Esco)
-  async esco(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<Esco> {
+  async esco(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EscoRow> {
     return (await ctx.loaders.escoById.load(c.esco.id))!;
   }
 
@@ -90,17 +90,17 @@ export class EpcContractFieldsResolver {
 
   @Authorized('money')
   @FieldResolver(() => [EpcPayment], { nullable: true })
-  payments(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcPayment[]> {
+  payments(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcPaymentRow[]> {
     return ctx.loaders.paymentsByContract.load(c.id);
   }
 
   @FieldResolver(() => [EpcTransition], { description: 'Every step of the lifecycle, oldest first.' })
-  transitions(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcTransition[]> {
+  transitions(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcTransitionRow[]> {
     return ctx.loaders.transitionsByContract.load(c.id);
   }
 
   @FieldResolver(() => [EpcAsset])
-  assets(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcAsset[]> {
+  assets(@Root() c: EpcContract, @Ctx() ctx: Context): Promise<EpcAssetRow[]> {
     return ctx.loaders.assetsByContract.load(c.id);
   }
 }
@@ -109,12 +109,12 @@ export class EpcContractFieldsResolver {
 export class EpcAssetResolver {
   @Authorized('money')
   @FieldResolver(() => DecimalScalar, { nullable: true })
-  valueYuan(@Root() a: EpcAsset): string {
+  valueYuan(@Root() a: EpcAssetRow): string {
     return a.valueYuan;
   }
 
   @FieldResolver(() => String, { description: 'ESCO until handed over, then INSTITUTION.' })
-  owner(@Root() a: EpcAsset): string {
+  owner(@Root() a: EpcAssetRow): string {
     return a.handedOverAt ? 'INSTITUTION' : 'ESCO';
   }
 }
@@ -122,7 +122,7 @@ export class EpcAssetResolver {
 @Resolver(() => EpcPayment)
 export class EpcPaymentResolver {
   @FieldResolver(() => DecimalScalar)
-  amountYuan(@Root() p: EpcPayment): string {
+  amountYuan(@Root() p: EpcPaymentRow): string {
     return p.amountYuan;
   }
 }

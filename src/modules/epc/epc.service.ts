@@ -11,6 +11,8 @@ import { creditCodeProblem } from '../registry/credit-code';
 import { Institution } from '../registry/institution.entity';
 import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
 import { EpcStatus, EpcType } from './epc.enums';
+import { escoWindow } from './epc.repository';
+import type { EscoRow } from './epc.types';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 
 /** The contracts filter, its ids decoded. */
@@ -68,11 +70,10 @@ export class EpcService {
     return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
   }
 
-  escos(window: PageWindow): Promise<WindowRows<Esco>> {
+  escos(window: PageWindow): Promise<WindowRows<EscoRow>> {
     const scope = readScope(this.principal, 'esco');
     if (scope === null || scope === 'aggregate') throw new ForbiddenError('this key may not read ESCOs');
-    const where = scope === 'esco' ? { id: this.principal.escoId ?? 0 } : {};
-    return rowsById(this.em, Esco, where as FilterQuery<Esco>, window);
+    return escoWindow(this.db.pool, scope === 'esco' ? (this.principal.escoId ?? 0) : null, window);
   }
 
   async createEsco(name: string, nameZh: string, creditCode: string): Promise<Esco> {

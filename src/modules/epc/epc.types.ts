@@ -1,8 +1,54 @@
 import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
-import { SavingsPillar } from './epc.enums';
+import { SavingsPillar, type EpcStatus } from './epc.enums';
 import type { SettlementRow } from './mv.service';
+
+/** An ESCO as reads give it: a plain row, no entity (see InstitutionRow). */
+export interface EscoRow {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  name: string;
+  nameZh: string;
+  creditCode: string;
+}
+
+/** A lifecycle step as reads give it. */
+export interface EpcTransitionRow {
+  id: number;
+  contract: { id: number };
+  fromStatus: EpcStatus | null;
+  toStatus: EpcStatus;
+  note: string | null;
+  actor: string;
+  at: Date;
+  effectiveAt: Date;
+}
+
+/** An asset as reads give it; money as exact decimal text (numeric(14,2)), as the entity maps it. */
+export interface EpcAssetRow {
+  id: number;
+  contract: { id: number };
+  name: string;
+  quantity: number;
+  valueYuan: string;
+  handedOverAt: Date | null;
+  handoverRecordedAt: Date | null;
+  handoverRecordedBy: string | null;
+}
+
+/** A payment as reads give it (money as in EpcAssetRow). */
+export interface EpcPaymentRow {
+  id: number;
+  contract: { id: number };
+  amountYuan: string;
+  paidOn: string;
+  note: string | null;
+  recordedBy: string;
+  recordedAt: Date;
+  effectiveAt: Date | null;
+}
 
 @ObjectType()
 export class EpcMeasureType {

@@ -1,6 +1,6 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 
 @ObjectType({ implements: Node, description: 'An energy service company (节能服务公司) that runs contracts and holds keys for them.' })
 @Entity({ tableName: 'esco' })
@@ -10,10 +10,9 @@ export class Esco {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('Esco', this.id);
-  }
+  globalId!: string;
 
   @Field()
   @Property()
@@ -30,3 +29,5 @@ export class Esco {
   @Property({ defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+defineGlobalId(Esco, 'Esco');

@@ -3,6 +3,7 @@ import { Connection, PageArgs, pageOfRows, pageWindow, type Page } from '../../g
 import type { Context } from '../../graphql/context';
 import { EpcService } from './epc.service';
 import { Esco } from './esco.entity';
+import type { EscoRow } from './epc.types';
 
 const EscoConnection = Connection(Esco, 'Esco');
 const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.loaders.mv);
@@ -10,7 +11,7 @@ const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.
 @Resolver(() => Esco)
 export class EscoResolver {
   @Query(() => EscoConnection, { description: 'Energy service companies.' })
-  async escos(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<Esco>> {
+  async escos(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<EscoRow>> {
     const window = pageWindow(page, 1);
     return pageOfRows(await svc(ctx).escos(window), window);
   }
