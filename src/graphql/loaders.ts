@@ -33,7 +33,7 @@ const MODULES = [
   (s: LoaderSource) => complianceLoaders(s.em, s.opts),
   (s: LoaderSource) => solarLoaders(s.db, s.em, s.principal, s.opts),
   (s: LoaderSource) => fleetLoaders(s.db.pool, s.opts),
-  (s: LoaderSource) => targetsLoaders(s.em, s.opts),
+  (s: LoaderSource) => targetsLoaders(s.db.pool, s.opts),
   (s: LoaderSource) => recyclingLoaders(s.db, s.principal, s.opts),
   (s: LoaderSource) => keysLoaders(s.db.pool, s.opts),
 ] as const;

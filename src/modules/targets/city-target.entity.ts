@@ -1,6 +1,6 @@
 import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { TargetKind } from './targets.enums';
 
 @ObjectType({ implements: Node, description: "A yearly target GOA sets for the city's public institutions; each institution is measured against it." })
@@ -12,10 +12,9 @@ export class CityTarget {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('CityTarget', this.id);
-  }
+  globalId!: string;
 
   @Field(() => Int)
   @Property({ type: 'smallint' })
@@ -29,11 +28,19 @@ export class CityTarget {
   @Property({ type: 'decimal', precision: 5, scale: 4 })
   share!: string;
 
+  /** The share as a number: a getter on the prototype, an own property of a plain row (as globalId). */
   @Field(() => Float, { description: 'The share to reach, from 0 to 1.' })
-  get value(): number {
-    return Number(this.share);
-  }
+  value!: number;
 
   @Property({ defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }
+
+defineGlobalId(CityTarget, 'CityTarget');
+// A decorated getter would make type-graphql copy every plain row into a new entity (see defineGlobalId).
+Object.defineProperty(CityTarget.prototype, 'value', {
+  get(this: CityTarget) {
+    return Number(this.share);
+  },
+  configurable: true,
+});

@@ -1,14 +1,13 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import type pg from 'pg';
+import { groupByKey } from '../../graphql/batch';
 import type { LoaderOptions } from '../registry/registry.loaders';
-import { CityTarget } from './city-target.entity';
+import { cityTargetsOf } from './targets.repository';
+import type { CityTargetRow } from './targets.types';
 
 /** The city targets of a year, for every Indicators of a request: one statement. */
-export function targetsLoaders(em: EntityManager, opts: LoaderOptions) {
+export function targetsLoaders(pool: pg.Pool, opts: LoaderOptions) {
   return {
-    cityTargetsByYear: new DataLoader<number, CityTarget[]>(async (years) => {
-      const rows = await em.find(CityTarget, { year: { $in: [...years] } }, { orderBy: { kind: 'asc' } });
-      return years.map((y) => rows.filter((r) => r.year === y));
-    }, opts),
+    cityTargetsByYear: new DataLoader<number, CityTargetRow[]>(async (years) => groupByKey(years, await cityTargetsOf(pool, years), (t) => t.year), opts),
   };
 }

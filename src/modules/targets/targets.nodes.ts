@@ -1,7 +1,13 @@
-import { rowNode, type NodeFetchers } from '../../graphql/node-fetcher';
-import { CityTarget } from './city-target.entity';
+import type { NodeFetchers } from '../../graphql/node-fetcher';
+import { asNode } from '../../graphql/relay';
+import { cityTargetById } from './targets.repository';
 
-/** City targets as `node(id)` fetches them. */
+/** City targets as `node(id)` fetches them: plain rows. */
 export const targetsNodes: NodeFetchers = {
-  CityTarget: rowNode(CityTarget),
+  CityTarget: {
+    async fetch(id, ctx) {
+      const row = await cityTargetById(ctx.db.pool, Number(id));
+      return row && asNode('CityTarget', row);
+    },
+  },
 };

@@ -5,13 +5,13 @@ import { CityTarget } from './city-target.entity';
 import { TargetKind } from './targets.enums';
 import { SetCityTargetInput } from './targets.inputs';
 import { progressOf, TargetsService } from './targets.service';
-import { TargetProgress } from './targets.types';
+import { TargetProgress, type CityTargetRow } from './targets.types';
 
 @Resolver(() => CityTarget)
 export class TargetsResolver {
   @Query(() => [CityTarget], { description: 'Yearly city targets, oldest year first (all years when none is given).' })
-  cityTargets(@Arg('year', () => Int, { nullable: true }) year: number | undefined, @Ctx() ctx: Context): Promise<CityTarget[]> {
-    return new TargetsService(ctx.em, ctx.principal).list(year ?? null);
+  cityTargets(@Arg('year', () => Int, { nullable: true }) year: number | undefined, @Ctx() ctx: Context): Promise<CityTargetRow[]> {
+    return new TargetsService(ctx.em, ctx.principal, ctx.db.pool).list(year ?? null);
   }
 
   @Mutation(() => CityTarget, { description: 'GOA sets a yearly city target (replacing the value set before for that year and kind).' })

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { assertCanWrite } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { decimalOfNumber, formatDecimal, mul, parseDecimal, roundHalfUp, sub, type Dec } from '../../figures/decimal';
@@ -10,17 +11,21 @@ import type { RecyclingTotals } from '../recycling/recycling.service';
 import { CityTarget } from './city-target.entity';
 import { TargetKind, TargetStatus } from './targets.enums';
 import type { SetCityTargetInput } from './targets.inputs';
-import type { TargetProgress } from './targets.types';
+import { cityTargetsOf } from './targets.repository';
+import type { CityTargetRow, TargetProgress } from './targets.types';
 
 /** Yearly city targets (GOA's) and where institutions stand against them. */
 export class TargetsService {
   constructor(
     private readonly em: EntityManager,
     private readonly principal: Principal,
+    /** Where reads take plain rows (writes go through the EntityManager). */
+    private readonly pool?: pg.Pool,
   ) {}
 
-  list(year: number | null): Promise<CityTarget[]> {
-    return this.em.find(CityTarget, year === null ? {} : { year }, { orderBy: { year: 'asc', kind: 'asc' } });
+  list(year: number | null): Promise<CityTargetRow[]> {
+    if (!this.pool) throw new Error('TargetsService: reads need the pool');
+    return cityTargetsOf(this.pool, year === null ? null : [year]);
   }
 
   async set(input: SetCityTargetInput): Promise<CityTarget> {
@@ -46,7 +51,7 @@ export class TargetsService {
  * in the period (added NEV >= target x added), and the recycling rate of the period's records
  * (recycled kg >= target x total kg, both exact sums over the institution or the group).
  */
-export function progressOf(targets: CityTarget[], fleet: FleetFigures | null, recycling: RecyclingTotals | null): TargetProgress[] {
+export function progressOf(targets: CityTargetRow[], fleet: FleetFigures | null, recycling: RecyclingTotals | null): TargetProgress[] {
   if (!fleet) return [];
   return targets.map((target) => {
     const base = { kind: target.kind, target, targetValue: target.value };

@@ -8,7 +8,7 @@ export class TargetProgress {
   kind!: TargetKind;
 
   @Field(() => CityTarget)
-  target!: CityTarget;
+  target!: CityTargetRow;
 
   @Field(() => Float)
   targetValue!: number;
@@ -18,4 +18,17 @@ export class TargetProgress {
 
   @Field(() => TargetStatus)
   status!: TargetStatus;
+}
+
+/** A city target as reads give it: a plain row with what the GraphQL type reads (see InstitutionRow). */
+export interface CityTargetRow {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  year: number;
+  kind: TargetKind;
+  /** Exact, 4 decimals. */
+  share: string;
+  /** The share as the schema gives it. */
+  value: number;
 }
