@@ -12,14 +12,13 @@ import { fleetNodes } from '../modules/fleet/fleet.nodes';
 import { keysNodes } from '../modules/keys/keys.nodes';
 import { Meter } from '../modules/metering/meter.entity';
 import { MeteringService } from '../modules/metering/metering.service';
-import { ReadingBatch } from '../modules/metering/reading-batch.entity';
 import { Reading } from '../modules/metering/reading.entity';
 import { registryNodes } from '../modules/registry/registry.nodes';
 import { solarNodes } from '../modules/solar/solar.nodes';
 import { targetsNodes } from '../modules/targets/targets.nodes';
 import { weatherNodes } from '../modules/weather/weather.nodes';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors/domain-errors';
-import { fromGlobalId, MAX_PAGE, Node } from './relay';
+import { asNode, fromGlobalId, MAX_PAGE, Node } from './relay';
 
 /**
  * Metering's types, listed here until the ingest work leaves src/modules/metering/ (then they move
@@ -31,7 +30,13 @@ const meteringNodes: NodeFetchers = {
     prefetch: prefetchRows(Meter),
   },
   Reading: rowNode(Reading, { numeric: false, check: (reading, ctx) => new MeteringService(ctx.em, ctx.principal, ctx.db.pool).meter(reading.meter.id) }),
-  ReadingBatch: rowNode(ReadingBatch, { prefetched: true }),
+  // A plain row through the request's loader (batched for nodes(ids)).
+  ReadingBatch: {
+    async fetch(id, ctx) {
+      const row = await ctx.loaders.batchById.load(Number(id));
+      return row && asNode('ReadingBatch', row);
+    },
+  },
 };
 
 /**

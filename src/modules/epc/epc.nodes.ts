@@ -1,11 +1,9 @@
 import { readScope } from '../../access/guard';
 import { ForbiddenError } from '../../errors/domain-errors';
-import { prefetchRows, rowNode, type NodeFetchers } from '../../graphql/node-fetcher';
+import { prefetchRows, type NodeFetchers } from '../../graphql/node-fetcher';
+import { asNode } from '../../graphql/relay';
 import { EpcContract } from './epc-contract.entity';
 import { EpcService } from './epc.service';
-import { Esco } from './esco.entity';
-
-const escoRow = rowNode(Esco, { prefetched: true });
 
 /** EPC's types as `node(id)` fetches them. */
 export const epcNodes: NodeFetchers = {
@@ -13,11 +11,12 @@ export const epcNodes: NodeFetchers = {
     fetch: (id, ctx) => new EpcService(ctx.db, ctx.em, ctx.principal).contract(Number(id)),
     prefetch: prefetchRows(EpcContract),
   },
+  // A plain row through the request's loader (batched for nodes(ids)).
   Esco: {
-    fetch: (id, ctx) => {
+    async fetch(id, ctx) {
       if (readScope(ctx.principal, 'esco') === 'esco' && ctx.principal.escoId !== Number(id)) throw new ForbiddenError('this key may read its own ESCO only');
-      return escoRow.fetch(id, ctx);
+      const row = await ctx.loaders.escoById.load(Number(id));
+      return row && asNode('Esco', row);
     },
-    prefetch: escoRow.prefetch,
   },
 };

@@ -30,12 +30,12 @@ export class SolarResolver {
   async pvProjects(@Args() page: PageArgs, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<Page<PvProjectRow>> {
     const query = pvFilter(filter);
     const window = pageWindow(page, 1);
-    return pageOfRows(await new SolarService(ctx.db, ctx.em, ctx.principal).projects(query, window), window);
+    return pageOfRows(await new SolarService(ctx.db, ctx.principal).projects(query, window), window);
   }
 
   @Query(() => PvProgramme)
   pvProgramme(@Arg('asOf', () => LocalDateScalar) asOf: string, @Arg('filter', () => PvFilter, { nullable: true }) filter: PvFilter | undefined, @Ctx() ctx: Context): Promise<PvProgramme> {
-    return new SolarService(ctx.db, ctx.em, ctx.principal).programme(asOf, pvFilter(filter));
+    return new SolarService(ctx.db, ctx.principal).programme(asOf, pvFilter(filter));
   }
 
   @FieldResolver(() => Institution)
@@ -101,7 +101,7 @@ export class PvProgrammeResolver {
 export class PvGenerationEventResolver {
   @FieldResolver(() => PvProject)
   project(@Root() ev: PvGenerationEvent, @Ctx() ctx: Context): Promise<PvProjectRow> {
-    return new SolarService(ctx.db, ctx.em, ctx.principal).eventProject(ev.projectId);
+    return new SolarService(ctx.db, ctx.principal).eventProject(ev.projectId);
   }
 }
 

@@ -1,5 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { inScope, readInstitutions, readScope } from '../../access/guard';
+import { readInstitutions, readScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/domain-errors';
@@ -11,7 +10,7 @@ import { MIN_GROUP } from '../accounting/disclosure';
 import { addDays, monthStart, nextMonth, type Period } from '../accounting/period';
 import { loadFactorTable } from '../factors/reference';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
-import { PvProject, PvStatus } from './pv-project.entity';
+import { PvStatus } from './pv-project.entity';
 import { generationMonths, pvProjects, pvProjectsById, pvProjectWindow, regionsOfInstitutions } from './solar.repository';
 import type { PvProjectRow } from './solar.types';
 
@@ -81,7 +80,6 @@ export function generationFigures(p: Pick<PvProjectRow, 'capacityKw' | 'expected
 export class SolarService {
   constructor(
     private readonly db: Database,
-    private readonly em: EntityManager,
     private readonly principal: Principal,
   ) {}
 
@@ -90,14 +88,6 @@ export class SolarService {
     const scope = readInstitutions(this.principal, 'pvProject');
     if (!scope) throw new ForbiddenError('this key may not read PV projects one by one');
     return scope.kind === 'ids' ? scope.ids : null;
-  }
-
-  /** One project in the key's row scope, or null. By primary key, so a batch `nodes(ids)` or `_entities` loaded first is not read again. */
-  async project(id: number): Promise<PvProject | null> {
-    const scope = readInstitutions(this.principal, 'pvProject');
-    if (!scope) throw new ForbiddenError('this key may not read PV projects one by one');
-    const found = await this.em.findOne(PvProject, id);
-    return found && inScope(scope, found.institution.id) ? found : null;
   }
 
   /** The project of a generation event: the subscription has already kept only events of projects in scope. */
