@@ -3,6 +3,7 @@
  *
  *   npm run build && node dist/bench/peer.bench.js [seconds per run, default 10]
  *   PEER_SHAPES=lookup,list,indicators PEER_CLIENTS=1,8 node dist/bench/peer.bench.js 5   (a subset)
+ *   PROFILE_DIR=<folder> runs the first-time hub under `node --cpu-prof` and leaves its profile there.
  *
  * Both servers run in their own process on one database with the demo loaded; a third process
  * (this one) sends the load: CONCURRENCY clients with keep-alive for a fixed time per shape. Three
@@ -233,7 +234,8 @@ async function main(): Promise<void> {
     // A budget no run can spend: every answer is a 200 and only the bookkeeping is measured.
     const env = { DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, EWC_DEMO: '1', EWC_BUDGET_ADMIN: '1000000000' };
     // First-time questions: a hub without the response cache; repeated questions: a hub with it.
-    const cold = await startHub({ ...env, PORT: '0', EWC_RESPONSE_CACHE: 'off' });
+    const profile = process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.PROFILE_DIR)}`] : [];
+    const cold = await startHub({ ...env, PORT: '0', EWC_RESPONSE_CACHE: 'off' }, profile);
     const warm = await startHub({ ...env, PORT: '0' });
     const hub = cold;
     const goa = hub.keys['GOA admin'];

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { loadFederationConfig, type FederationConfig } from './federation/federation.config';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type Executor = 'jit' | 'graphql-js';
+const EXECUTORS: Executor[] = ['jit', 'graphql-js'];
 
 /** Everything the process reads from its environment, read and checked once. */
 export interface Config {
@@ -21,6 +23,11 @@ export interface Config {
   budgets: BudgetConfig;
   /** EWC_RESPONSE_CACHE (on by default) and EWC_RESPONSE_CACHE_MB (64): answers to repeated questions (src/server/response-cache.ts). */
   responseCache: { enabled: boolean; maxBytes: number };
+  /**
+   * EWC_EXECUTOR: what runs operations on POST/GET /graphql: `jit` (default, graphql-jit compiles each
+   * operation once, src/server/jit-executor.ts) or `graphql-js`. WebSocket and /subgraph use graphql-js.
+   */
+  executor: Executor;
   /** Gateway mode: agency subgraphs composed with the hub's own (EWC_SUBGRAPHS, src/federation). */
   federation: FederationConfig;
 }
@@ -121,6 +128,12 @@ function loadBudgets(env: NodeJS.ProcessEnv): BudgetConfig {
   };
 }
 
+function parseExecutor(raw: string | undefined): Executor {
+  if (raw === undefined || raw === '') return 'jit';
+  if (!(EXECUTORS as string[]).includes(raw)) throw new ConfigError('EWC_EXECUTOR', `expected ${EXECUTORS.join(' or ')}, got "${raw}"`);
+  return raw as Executor;
+}
+
 function parseTimeout(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 15_000;
   const ms = Number(raw);
@@ -152,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enabled: parseBool('EWC_RESPONSE_CACHE', env.EWC_RESPONSE_CACHE, true),
       maxBytes: parseCount('EWC_RESPONSE_CACHE_MB', env.EWC_RESPONSE_CACHE_MB, 64) * 1024 * 1024,
     },
+    executor: parseExecutor(env.EWC_EXECUTOR),
     federation: loadFederationConfig(env, dataDir),
   };
 }

@@ -114,9 +114,11 @@ export class NodeResolver {
     nullable: 'items',
     description: `Objects by their global IDs (Relay), in the order asked, at most ${MAX_PAGE}. One that cannot be answered is null with its own error; the others are still answered.`,
   })
-  async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<Promise<object | null>[]> {
+  async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<(object | Error)[]> {
     if (ids.length > MAX_PAGE) throw ValidationError.single('ids', `at most ${MAX_PAGE} IDs`);
     await prefetchNodes(ids, ctx);
-    return ids.map((id, i) => fetchNode(id, ctx, `ids[${i}]`));
+    // An id that cannot be answered is its error, in its place: graphql-js answers it as null with that
+    // error, and so does graphql-jit (which misplaces the null of an item promise that rejects).
+    return Promise.all(ids.map((id, i) => fetchNode(id, ctx, `ids[${i}]`).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
   }
 }

@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { assertInterfaceType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from '../access/auth-checker';
 import { guardRootFields } from '../access/guard';
@@ -21,7 +21,7 @@ import { NodeResolver } from './node.resolver';
 import { scopeMutations } from '../modules/audit/audit.scope';
 import { AuditResolvers } from '../modules/audit/audit.resolver';
 import { KeysResolvers } from '../modules/keys/keys.resolver';
-import { Node } from './relay';
+import { Node, nodeType } from './relay';
 import { zonedDateTime } from './datetime';
 
 /** Builds the executable schema; the pubsub is the one the resolvers' subscriptions listen on. */
@@ -38,6 +38,9 @@ export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'As
     scalarsMap: [{ type: Date, scalar: zonedDateTime(timezone) }],
     validate: { forbidUnknownValues: false },
   });
+  // type-graphql wraps resolveType in an async function: a promise per node for graphql-js to
+  // await, and one graphql-jit cannot (src/server/jit-executor.ts). Ours is synchronous.
+  assertInterfaceType(schema.getType('Node')).resolveType = nodeType;
   // Every root field decides through the policy table before its resolver runs; every input is
   // checked for length, NUL and range before any SQL; each mutation then runs in an audit scope, so
   // the events its services record carry its name and request id. Every figure is rounded once, by

@@ -35,6 +35,7 @@ import type { Context } from '../graphql/context';
 import { createArmor, LIMITS } from './limits';
 import { Metrics, metricsPlugin } from './metrics';
 import { attachWebSocket } from './websocket';
+import { jitGateway } from './jit-executor';
 import { DataVersions } from '../db/data-version';
 import { principalOf, ResponseCache } from './response-cache';
 import { frontBodyError, graphqlFront } from './graphql-front';
@@ -189,7 +190,9 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
         },
       ],
     });
-  const apollo = apolloFor(gateway ? { gateway: gateway as unknown as GatewayInterface } : { schema }, [
+  // The federation gateway runs its own query plans; otherwise graphql-jit, unless EWC_EXECUTOR=graphql-js.
+  const executor = gateway ? { gateway: gateway as unknown as GatewayInterface } : config.executor === 'jit' ? { gateway: jitGateway(schema, metrics) } : { schema };
+  const apollo = apolloFor(executor, [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     { async serverWillStart() { return { drainServer: () => ws.drain() }; } },
   ]);

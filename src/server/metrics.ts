@@ -53,6 +53,12 @@ export class Metrics {
   readonly operations = new Counter({ name: 'ewc_graphql_operations_total', help: 'GraphQL operations over HTTP, by type and known operation name (others: "other").', labelNames: ['type', 'operation'] as const, registers: [this.registry] });
   readonly duration = new Histogram({ name: 'ewc_graphql_duration_seconds', help: 'Time to answer a GraphQL operation over HTTP.', labelNames: ['operation'] as const, buckets: BUCKETS, registers: [this.registry] });
   readonly responseCacheHits = new Counter({ name: 'ewc_response_cache_hits_total', help: 'HTTP GraphQL requests answered from the response cache.', registers: [this.registry] });
+  readonly executions = new Counter({
+    name: 'ewc_graphql_executions_total',
+    help: 'Operations run over HTTP under EWC_EXECUTOR=jit, by executor: jit (compiled by graphql-jit) or graphql-js (an operation\'s first time, or one graphql-jit cannot compile).',
+    labelNames: ['executor'] as const,
+    registers: [this.registry],
+  });
   readonly errors = new Counter({ name: 'ewc_graphql_errors_total', help: 'GraphQL errors by code.', labelNames: ['code'] as const, registers: [this.registry] });
 
   constructor(sources: { db?: Database; pubsub?: PubSub } = {}) {
