@@ -16,9 +16,10 @@ const MAX_COMPILED = 500;
  */
 export function jitExecutor(schema: GraphQLSchema, executions: Metrics['executions']): GatewayExecutor {
   const operations = new BoundedMap<string, { seen: boolean; query?: CompiledQuery | null }>(MAX_COMPILED);
+  const [jitRuns, graphqlJsRuns] = [executions.labels('jit'), executions.labels('graphql-js')];
   return async ({ document, operation, operationName, queryHash, request, context }) => {
     const fallback = () => {
-      executions.inc({ executor: 'graphql-js' });
+      graphqlJsRuns.inc();
       return execute({ schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
     };
     if (!operation || operation.operation === 'subscription' || !queryHash) return fallback();
@@ -39,7 +40,7 @@ export function jitExecutor(schema: GraphQLSchema, executions: Metrics['executio
       entry.query = isCompiledQuery(made) ? made : null;
     }
     if (!entry.query) return fallback();
-    executions.inc({ executor: 'jit' });
+    jitRuns.inc();
     // Variables are coerced by graphql-js first: its messages (and Apollo's BAD_USER_INPUT and HTTP
     // 400 for them) are the client's answer. graphql-jit then coerces the raw values again, cheaply.
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 50 });
