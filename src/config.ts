@@ -20,6 +20,11 @@ export interface Config {
    * PostgreSQL cancels the statement and the client gets SERVICE_UNAVAILABLE.
    */
   statementTimeoutMs: number;
+  /**
+   * EWC_DB_POOL_MAX: connections of the one pool the ORM and plain SQL share (src/db/database.ts).
+   * Past it a request waits for a connection, at most as long as the statement timeout.
+   */
+  dbPoolMax: number;
   budgets: BudgetConfig;
   /** EWC_RESPONSE_CACHE (on by default) and EWC_RESPONSE_CACHE_MB (64): answers to repeated questions (src/server/response-cache.ts). */
   responseCache: { enabled: boolean; maxBytes: number };
@@ -161,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     budgets: loadBudgets(env),
     statementTimeoutMs: parseTimeout(env.EWC_STATEMENT_TIMEOUT_MS),
+    // 20: what the ORM's pool and the SQL pool held together (10 each) before they became one.
+    dbPoolMax: parseCount('EWC_DB_POOL_MAX', env.EWC_DB_POOL_MAX, 20),
     responseCache: {
       enabled: parseBool('EWC_RESPONSE_CACHE', env.EWC_RESPONSE_CACHE, true),
       maxBytes: parseCount('EWC_RESPONSE_CACHE_MB', env.EWC_RESPONSE_CACHE_MB, 64) * 1024 * 1024,

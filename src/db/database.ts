@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { logger } from '../logger';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 import { ormConfig } from './orm.config';
+import { dialectOnPool } from './pool-dialect';
 import { installSqlCounter } from './sql-stats';
 import { inTransaction } from './transaction';
 
@@ -16,16 +17,17 @@ export interface DatabaseSchema {
   afterMigrate?: (pool: pg.Pool) => Promise<unknown>;
 }
 
-/** The database as the rest of the hub sees it: the ORM for entities, a pool for bulk SQL. */
+/** The database as the rest of the hub sees it: the ORM for entities, plain SQL on `pool`, both on the pool's connections. */
 export interface Database {
   schema: DatabaseSchema;
   orm: MikroORM;
+  /** The one pool (EWC_DB_POOL_MAX): plain SQL takes its connections here, and so does the ORM (pool-dialect.ts). */
   pool: pg.Pool;
   url: string;
   embedded: boolean;
   /** EWC_TIMEZONE: calendar days, months and years are cut in this zone. */
   timezone: string;
-  /** The statement timeout of every connection of `orm` and `pool` (0: none; see openDatabase). */
+  /** The statement timeout of every connection of `pool` (0: none; see connectDatabase). */
   statementTimeoutMs: number;
   /** Reachable and no migration pending (what /readyz reports), on a connection of its own. */
   isReady(): Promise<boolean>;
@@ -40,7 +42,10 @@ const KNEX_LOG = {
   debug: () => undefined,
 };
 
-/** /readyz answers within about this long, whatever the request pools are doing. */
+/** Names the hub's connections in pg_stat_activity: the pool's, /readyz's and the LISTEN one (PgPubSub). */
+export const APPLICATION_NAME = 'ewc-hub';
+
+/** /readyz answers within about this long, whatever the pool is doing. */
 const READY_TIMEOUT_MS = 2000;
 
 // timestamptz comes back as Date, bigint (ids, counts) as string: keep pg's defaults,
@@ -53,10 +58,11 @@ export async function resolveDatabaseUrl(config: Config): Promise<{ url: string;
 }
 
 /**
- * Opens the ORM and the pool. Every connection of both carries the statement timeout of
- * EWC_STATEMENT_TIMEOUT_MS (a startup parameter, so it holds from the first statement and through
- * reconnects), and waiting for a connection is bounded by the same time, so a slow or saturated
- * database answers SERVICE_UNAVAILABLE instead of holding requests. `admin: true` is for the CLI's
+ * Opens the pool and the ORM on it: one pool of EWC_DB_POOL_MAX connections serves the ORM and plain
+ * SQL alike. Every connection carries the statement timeout of EWC_STATEMENT_TIMEOUT_MS (a startup
+ * parameter, so it holds from the first statement and through reconnects), and waiting for a
+ * connection is bounded by the same time, so a slow or saturated database answers
+ * SERVICE_UNAVAILABLE instead of holding requests. `admin: true` is for the CLI's
  * long steps run by an operator at a shell (import of a file, seeding, export, keys, migrate, the
  * bench seeder): no statement timeout there; an operator stops them with Ctrl-C. Migrations never
  * run under the timeout (see migrate).
@@ -69,18 +75,24 @@ export async function connectDatabase(config: Config, schema: DatabaseSchema, op
   // least 5 s (a new connection to a busy server takes a while), or knex's default of 60 s.
   const acquireMs = statementTimeoutMs ? Math.max(statementTimeoutMs, 5000) : 60_000;
   const timeout = statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {};
+  const pool = new pg.Pool({ connectionString: url, application_name: APPLICATION_NAME, max: config.dbPoolMax, connectionTimeoutMillis: acquireMs, ...timeout });
+  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err }));
+  // A connection lost while checked out fails its query (or the next) and leaves the pool on release;
+  // without a listener of its own its 'error' event would end the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   let orm: MikroORM;
   try {
     // MikroORM's query debug log is never turned on: its lines carry parameter values (key hashes too).
-    orm = await MikroORM.init(ormConfig(url, schema.entities, { driverOptions: { connection: timeout, acquireConnectionTimeout: acquireMs, log: KNEX_LOG } }));
+    orm = await MikroORM.init(ormConfig(url, schema.entities, { driverOptions: { client: dialectOnPool(pool), log: KNEX_LOG } }));
   } catch (err) {
+    await pool.end();
     await server?.stop();
     throw err;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: acquireMs, ...timeout });
-  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err }));
-  // Its own single connection with a short timeout, so /readyz never queues behind busy requests.
-  const readyPool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: READY_TIMEOUT_MS, statement_timeout: READY_TIMEOUT_MS, idleTimeoutMillis: 60_000 });
+  // Outside the pool on purpose, like PgPubSub's LISTEN connection: /readyz must not queue behind busy
+  // requests. A saturated instance is busy, not unready; reporting it unready would take it out of the
+  // balancer and move its load onto the others (test/server/timeouts.test.ts, "a saturated pool").
+  const readyPool = new pg.Pool({ connectionString: url, application_name: `${APPLICATION_NAME} readyz`, max: 1, connectionTimeoutMillis: READY_TIMEOUT_MS, statement_timeout: READY_TIMEOUT_MS, idleTimeoutMillis: 60_000 });
   readyPool.on('error', () => undefined);
   let readyCheck: Promise<boolean> | null = null;
   const db: Database = {
@@ -94,8 +106,9 @@ export async function connectDatabase(config: Config, schema: DatabaseSchema, op
     // Concurrent probes share one check.
     isReady: () => (readyCheck ??= pendingMigrations(readyPool).then((p) => p === 0, () => false).finally(() => (readyCheck = null))),
     close: async () => {
-      await Promise.all([pool.end(), readyPool.end()]);
+      // The ORM first: its connections are the pool's.
       await orm.close(true);
+      await Promise.all([pool.end(), readyPool.end()]);
       logger.debug('database connections closed');
       await server?.stop();
     },

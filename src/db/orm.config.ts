@@ -23,6 +23,7 @@ export function ormConfig(clientUrl: string, entities: EntityClass<AnyEntity>[],
     },
     // Rollups, frozen figures and weather are plain tables kept by SQL, not entities.
     schemaGenerator: { skipTables: SQL_ONLY_TABLES },
+    // For an ORM opened on its own (a test's, the dev CLI's); the hub's ORM draws from database.ts's one pool.
     pool: { min: 0, max: 10 },
     forceUtcTimezone: true,
     discovery: { warnWhenNoEntities: true },

@@ -31,7 +31,7 @@ describe('EWC_STATEMENT_TIMEOUT_MS=200', () => {
   });
   afterAll(() => t.close());
 
-  it('is set on the connections of both pools the requests use', async () => {
+  it('is set on the connections the ORM and plain SQL use (one pool)', async () => {
     expect((await t.db.pool.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('200ms');
     const [row] = await t.db.orm.em.fork().getConnection().execute<{ statement_timeout: string }[]>('SHOW statement_timeout');
     expect(row.statement_timeout).toBe('200ms');
@@ -56,7 +56,7 @@ describe('EWC_STATEMENT_TIMEOUT_MS=200', () => {
     expect(fine.data!.meters.nodes).toHaveLength(5);
   });
 
-  it('times out a mutation on the other pool too, and its batch is not stored', async () => {
+  it('times out a mutation (plain SQL) too, and its batch is not stored', async () => {
     const [meter] = await sqlOn<{ id: number }>(t.db.url, `SELECT id FROM meter WHERE carrier = 'ELECTRICITY' ORDER BY id LIMIT 1`);
     const rows = [{ meterId: toGlobalId('Meter', meter.id), periodStart: '2025-03-01T00:00:00+08:00', periodEnd: '2025-03-02T00:00:00+08:00', value: 7 }];
     const count = () => sqlOn(t.db.url, 'SELECT count(*)::int AS n FROM reading WHERE meter_id = $1', [meter.id]);
@@ -82,21 +82,21 @@ describe('a saturated pool', () => {
   });
   afterAll(() => t.close());
 
-  it('leaves /healthz and /readyz answering while every connection of both pools waits behind a lock', async () => {
+  it('leaves /healthz and /readyz answering while every connection of the pool waits behind a lock', async () => {
     const base = t.hub.url.replace(/\/graphql$/, '');
     const [meter] = await t.sql<{ id: number }>(`SELECT id FROM meter WHERE carrier = 'ELECTRICITY' ORDER BY id LIMIT 1`);
     await t.gql(MetersDocument, { first: 1 }, t.keys.goa);
     const lock = await holdLock(t.db.url, ['meter']);
     let requests: Promise<unknown>[] = [];
     try {
-      // 12 reads through the ORM's pool and 12 ingests through the SQL pool: 10 connections each, 2 more queued.
+      // 12 reads and 12 ingests on the one pool of 20 (EWC_DB_POOL_MAX): 20 at the lock, 4 more queued.
       requests = [
         ...Array.from({ length: 12 }, () => t.gql(MetersDocument, { first: 5 }, t.keys.goa)),
         ...Array.from({ length: 12 }, (_, i) =>
           t.gql(IngestReadingsDocument, { input: { rows: [{ meterId: toGlobalId('Meter', meter.id), periodStart: `2025-04-${String(i + 1).padStart(2, '0')}T00:00:00+08:00`, periodEnd: `2025-04-${String(i + 2).padStart(2, '0')}T00:00:00+08:00`, value: 1 }] } }, t.keys.goa),
         ),
       ];
-      await waitUntil(async () => (await lockWaiters(t.db.url)) >= 20 && t.db.pool.waitingCount > 0, 30_000, 'both pools to be busy');
+      await waitUntil(async () => (await lockWaiters(t.db.url)) >= 20 && t.db.pool.waitingCount > 0, 30_000, 'the pool to be busy');
 
       const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(10_000) });
       expect(health.status).toBe(200);

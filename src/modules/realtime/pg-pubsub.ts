@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { APPLICATION_NAME } from '../../db/database';
 import { logger } from '../../logger';
 import { PubSub, type TopicEvent } from './pubsub';
 
@@ -55,6 +56,10 @@ export function decodePayload(json: string): unknown {
  */
 export class PgPubSub extends PubSub {
   readonly instanceId = randomUUID();
+  /**
+   * A connection of its own, outside the hub's one pool: a LISTEN lasts as long as the connection
+   * and would take a pool connection out for good. Sends (NOTIFY) go through the pool.
+   */
   private listener: pg.Client | null = null;
   private closed = false;
   private backoffMs = BACKOFF_START_MS;
@@ -131,7 +136,7 @@ export class PgPubSub extends PubSub {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.db.url });
+    const client = new pg.Client({ connectionString: this.db.url, application_name: `${APPLICATION_NAME} listen` });
     // Only a connection that was listening is "lost"; a failed attempt is the caller's to retry.
     let established = false;
     let lost = false;
