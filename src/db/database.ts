@@ -89,9 +89,10 @@ export async function connectDatabase(config: Config, schema: DatabaseSchema, op
     await server?.stop();
     throw err;
   }
-  // Outside the pool on purpose, like PgPubSub's LISTEN connection: /readyz must not queue behind busy
-  // requests. A saturated instance is busy, not unready; reporting it unready would take it out of the
-  // balancer and move its load onto the others (test/server/timeouts.test.ts, "a saturated pool").
+  // Outside the pool on purpose, like PgPubSub's LISTEN connection and the data versions' one
+  // (data-version.ts): /readyz must not queue behind busy requests. A saturated instance is busy, not
+  // unready; reporting it unready would take it out of the balancer and move its load onto the others
+  // (test/server/timeouts.test.ts, "a saturated pool").
   const readyPool = new pg.Pool({ connectionString: url, application_name: `${APPLICATION_NAME} readyz`, max: 1, connectionTimeoutMillis: READY_TIMEOUT_MS, statement_timeout: READY_TIMEOUT_MS, idleTimeoutMillis: 60_000 });
   readyPool.on('error', () => undefined);
   let readyCheck: Promise<boolean> | null = null;

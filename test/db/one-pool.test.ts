@@ -5,7 +5,7 @@ import { sqlOn, waitUntil } from '../helpers/spawn';
 
 /**
  * Issue 16: the ORM and plain SQL take their connections from one pool of EWC_DB_POOL_MAX, with one
- * statement timeout; /readyz and the LISTEN connection stay outside it (database.ts says why).
+ * statement timeout; /readyz, the data versions' and the LISTEN connection stay outside it (database.ts says why).
  */
 let t: TestHub;
 beforeAll(async () => {
