@@ -77,9 +77,14 @@ export async function connectDatabase(config: Config, schema: DatabaseSchema, op
   const timeout = statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {};
   const pool = new pg.Pool({ connectionString: url, application_name: APPLICATION_NAME, max: config.dbPoolMax, connectionTimeoutMillis: acquireMs, ...timeout });
   pool.on('error', (err) => logger.warn('idle database connection failed', { error: err }));
-  // A connection lost while checked out fails its query (or the next) and leaves the pool on release;
-  // without a listener of its own its 'error' event would end the process.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const open = new Set<pg.Client>();
+  pool.on('connect', (client) => {
+    open.add(client);
+    // A connection lost while checked out fails its query (or the next) and leaves the pool on release;
+    // without a listener of its own its 'error' event would end the process.
+    client.on('error', () => undefined);
+  });
+  pool.on('remove', (client) => open.delete(client));
   let orm: MikroORM;
   try {
     // MikroORM's query debug log is never turned on: its lines carry parameter values (key hashes too).
@@ -110,6 +115,12 @@ export async function connectDatabase(config: Config, schema: DatabaseSchema, op
       // The ORM first: its connections are the pool's.
       await orm.close(true);
       await Promise.all([pool.end(), readyPool.end()]);
+      // pool.end() resolves before its connections have said goodbye; 'remove' comes once each has.
+      await new Promise<void>((resolve) => {
+        const done = () => open.size === 0 && resolve();
+        pool.on('remove', done);
+        done();
+      });
       logger.debug('database connections closed');
       await server?.stop();
     },
