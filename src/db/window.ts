@@ -1,4 +1,5 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { ValidationError } from '../errors/domain-errors';
 
 /** The largest int4: ids and ranks a cursor may carry. */
@@ -109,4 +110,24 @@ export async function rowsById<T extends { id: number }>(em: EntityManager, enti
   const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<T>;
   const rows = await em.find(entity, paged, { orderBy: ks.orderBy as never, limit: window.size + 1 });
   return { rows: rows as T[], count: () => em.count(entity, where) };
+}
+
+/**
+ * A window of plain rows in the order of one integer `column` (its keyset from `window`), read from
+ * `from` under `where` (their parameters in `params`) in one statement; the count only when asked.
+ */
+export async function sqlWindow<R extends pg.QueryResultRow, T>(
+  pool: pg.Pool,
+  q: { select: string; from: string; where: string[]; params: unknown[]; column: string },
+  window: PageWindow,
+  row: (r: R) => T,
+): Promise<WindowRows<T>> {
+  const params = [...q.params];
+  const ks = sqlKeyset(window, q.column, params);
+  const all = [...q.where, ...ks.where];
+  const { rows } = await pool.query<R>(`SELECT ${q.select} FROM ${q.from} ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`, params);
+  return {
+    rows: rows.map(row),
+    count: async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q.from} ${q.where.length ? `WHERE ${q.where.join(' AND ')}` : ''}`, q.params)).rows[0].n,
+  };
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { toGlobalId } from '../../global-id';
 import type { EpcStatus } from './epc.enums';
 import type { EpcAssetRow, EpcPaymentRow, EpcTransitionRow, EscoRow } from './epc.types';
@@ -18,20 +18,10 @@ const ESCO_COLUMNS = 'e.id, e.name, e.name_zh, e.credit_code';
 const escoRow = (r: EscoRecord): EscoRow => ({ id: r.id, globalId: toGlobalId('Esco', r.id), name: r.name, nameZh: r.name_zh, creditCode: r.credit_code });
 
 /** A window of ESCOs in id order; `only` is the key's own ESCO when it reads that one alone. */
-export async function escoWindow(pool: pg.Pool, only: number | null, window: PageWindow): Promise<WindowRows<EscoRow>> {
+export function escoWindow(pool: pg.Pool, only: number | null, window: PageWindow): Promise<WindowRows<EscoRow>> {
   const params: unknown[] = [];
   const where = only === null ? [] : [`e.id = $${params.push(only)}`];
-  const countParams = [...params];
-  const ks = sqlKeyset(window, 'e.id', params);
-  const all = [...where, ...ks.where];
-  const { rows } = await pool.query<EscoRecord>(
-    `SELECT ${ESCO_COLUMNS} FROM esco e ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`,
-    params,
-  );
-  return {
-    rows: rows.map(escoRow),
-    count: async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM esco e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, countParams)).rows[0].n,
-  };
+  return sqlWindow(pool, { select: ESCO_COLUMNS, from: 'esco e', where, params, column: 'e.id' }, window, escoRow);
 }
 
 /** ESCOs by id (no access check: a contract the key may read leads here). */

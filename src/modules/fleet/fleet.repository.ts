@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { toGlobalId } from '../../global-id';
 import { formatDecimal, mul, parseDecimal, ZERO } from '../../figures/decimal';
 import type { FactorTable } from '../factors/factor-table';
@@ -132,21 +132,6 @@ export async function vehicleRecordSpan(pool: pg.Pool, vehicleId: number): Promi
 
 /* Vehicles, charging points and records as reads give them: plain rows, the key's scope in the statement. */
 
-/** A window of rows in id order from `from` under `where` (parameters in `params`), and its count when asked. */
-async function windowOf<R, T>(pool: pg.Pool, select: string, from: string, where: string[], params: unknown[], window: PageWindow, row: (r: R) => T): Promise<WindowRows<T>> {
-  const countParams = [...params];
-  const ks = sqlKeyset(window, 'x.id', params);
-  const all = [...where, ...ks.where];
-  const { rows } = await pool.query(`SELECT ${select} FROM ${from} ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`, params);
-  return {
-    rows: (rows as R[]).map(row),
-    count: async () => {
-      const { rows: c } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, countParams);
-      return c[0].n;
-    },
-  };
-}
-
 const VEHICLE_COLUMNS = `x.id, x.institution_id, x.plate, x.type, x.powertrain, x.new_energy,
   to_char(x.in_service_on, 'YYYY-MM-DD') AS in_service_on, to_char(x.out_of_service_on, 'YYYY-MM-DD') AS out_of_service_on`;
 
@@ -189,7 +174,7 @@ export function vehicleWindow(pool: pg.Pool, s: VehicleSelection, window: PageWi
     const p = `$${params.push(s.inServiceOn)}::date`;
     where.push(`x.in_service_on <= ${p}`, `(x.out_of_service_on IS NULL OR x.out_of_service_on > ${p})`);
   }
-  return windowOf(pool, VEHICLE_COLUMNS, 'vehicle x', where, params, window, vehicleRow);
+  return sqlWindow(pool, { select: VEHICLE_COLUMNS, from: 'vehicle x', where, params, column: 'x.id' }, window, vehicleRow);
 }
 
 /** Vehicles by id, within the institutions `scope` (null: any). */
@@ -233,7 +218,7 @@ export function chargingPointWindow(pool: pg.Pool, ids: number[] | null, institu
   const where: string[] = [];
   if (ids) where.push(`x.institution_id = ANY($${params.push(ids)}::int[])`);
   if (institutionId) where.push(`x.institution_id = $${params.push(institutionId)}`);
-  return windowOf(pool, POINT_COLUMNS, 'charging_point x', where, params, window, chargingPointRow);
+  return sqlWindow(pool, { select: POINT_COLUMNS, from: 'charging_point x', where, params, column: 'x.id' }, window, chargingPointRow);
 }
 
 /** Charging points by id, within the institutions `scope` (null: any). */
@@ -276,7 +261,7 @@ export function energyRecordWindow(pool: pg.Pool, s: EnergyRecordSelection, wind
   if (s.to) where.push(`x.day < $${params.push(s.to)}::date`);
   const from = s.ids || s.institutionId ? 'vehicle_energy_record x JOIN vehicle v ON v.id = x.vehicle_id' : 'vehicle_energy_record x';
   const select = "x.id, x.vehicle_id, x.energy, to_char(x.day, 'YYYY-MM-DD') AS day, x.quantity, x.odometer_km, x.charging_point_id";
-  return windowOf(pool, select, from, where, params, window, (r: EnergyRecordRecord) => ({
+  return sqlWindow(pool, { select, from, where, params, column: 'x.id' }, window, (r: EnergyRecordRecord) => ({
     id: r.id,
     globalId: toGlobalId('VehicleEnergyRecord', r.id),
     vehicle: { id: r.vehicle_id },

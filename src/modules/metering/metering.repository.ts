@@ -4,7 +4,7 @@ import { toGlobalId } from '../../global-id';
 import { meterReadSql } from './meter-scope';
 import type { MeterReadRow, ReadingBatchRow, ReadingRevisionRow, ReadingRow } from './metering.types';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
-import { bigintKey, dateKey, sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import { bigintKey, dateKey, sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { rollupDeltaCtes } from '../accounting/rollup';
 import type { Carrier, MeterUnit, ReadingQuality } from './metering.enums';
 import type { BatchSource } from './reading-batch.entity';
@@ -227,16 +227,7 @@ export async function meterWindow(pool: pg.Pool, principal: Principal, s: MeterS
   const where = [scope];
   if (s.institutionId) where.push(`m.institution_id = $${params.push(s.institutionId)}`);
   if (s.carrier) where.push(`m.carrier = $${params.push(s.carrier)}`);
-  const countParams = [...params];
-  const ks = sqlKeyset(window, 'm.id', params);
-  const { rows } = await pool.query<MeterRecord>(
-    `SELECT m.id, m.institution_id, m.carrier, m.unit, m.serial FROM meter m WHERE ${[...where, ...ks.where].join(' AND ')} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`,
-    params,
-  );
-  return {
-    rows: rows.map(meterReadRow),
-    count: async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM meter m WHERE ${where.join(' AND ')}`, countParams)).rows[0].n,
-  };
+  return sqlWindow(pool, { select: 'm.id, m.institution_id, m.carrier, m.unit, m.serial', from: 'meter m', where, params, column: 'm.id' }, window, meterReadRow);
 }
 
 /** Meters by id that the principal may read (the others are left out), one statement. */
@@ -246,16 +237,6 @@ export async function readableMetersById(pool: pg.Pool, principal: Principal, id
   if (!scope) return [];
   const { rows } = await pool.query<MeterRecord>(`SELECT m.id, m.institution_id, m.carrier, m.unit, m.serial FROM meter m WHERE m.id = ANY($1::int[]) AND ${scope}`, params);
   return rows.map(meterReadRow);
-}
-
-interface ReadingRecord {
-  id: string;
-  meter_id: number;
-  period_start: Date;
-  period_end: Date;
-  value: number;
-  quality: ReadingQuality;
-  batch_id: number;
 }
 
 /**
@@ -277,7 +258,7 @@ export async function readingWindow(pool: pg.Pool, meterId: number, from: Date |
   };
   const keyset = [...beyond('after'), ...beyond('before')];
   const dir = window.backward ? 'DESC' : 'ASC';
-  const { rows } = await pool.query<ReadingRecord>(
+  const { rows } = await pool.query<ExistingRow>(
     `SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id FROM reading r
       WHERE ${[...where, ...keyset].join(' AND ')} ORDER BY r.period_start ${dir}, r.id ${dir} LIMIT ${window.size + 1}`,
     params,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { toGlobalId } from '../../global-id';
 import type { RecyclingRow } from './recycling-ingest.service';
 import type { RecyclingStream, WasteDisposition } from './recycling.enums';
@@ -155,7 +155,7 @@ interface RecyclingRecordRecord {
 }
 
 /** A window of records in id order, plain rows, one statement; the count only when asked. */
-export async function recyclingRecordWindow(pool: pg.Pool, s: RecyclingRecordSelection, window: PageWindow): Promise<WindowRows<RecyclingRecordRow>> {
+export function recyclingRecordWindow(pool: pg.Pool, s: RecyclingRecordSelection, window: PageWindow): Promise<WindowRows<RecyclingRecordRow>> {
   const params: unknown[] = [];
   const where: string[] = [];
   if (s.ids) where.push(`r.institution_id = ANY($${params.push(s.ids)}::int[])`);
@@ -163,16 +163,11 @@ export async function recyclingRecordWindow(pool: pg.Pool, s: RecyclingRecordSel
   if (s.stream) where.push(`r.stream = $${params.push(s.stream)}`);
   if (s.from) where.push(`r.month >= $${params.push(s.from)}::date`);
   if (s.to) where.push(`r.month < $${params.push(s.to)}::date`);
-  const countParams = [...params];
-  const ks = sqlKeyset(window, 'r.id', params);
-  const all = [...where, ...ks.where];
-  const { rows } = await pool.query<RecyclingRecordRecord>(
-    `SELECT r.id, r.institution_id, to_char(r.month, 'YYYY-MM-DD') AS month, r.stream, r.disposition, r.quantity_kg
-       FROM recycling_record r ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`,
-    params,
-  );
-  return {
-    rows: rows.map((r) => ({
+  return sqlWindow(
+    pool,
+    { select: "r.id, r.institution_id, to_char(r.month, 'YYYY-MM-DD') AS month, r.stream, r.disposition, r.quantity_kg", from: 'recycling_record r', where, params, column: 'r.id' },
+    window,
+    (r: RecyclingRecordRecord) => ({
       id: r.id,
       globalId: toGlobalId('RecyclingRecord', r.id),
       institution: { id: r.institution_id },
@@ -180,10 +175,6 @@ export async function recyclingRecordWindow(pool: pg.Pool, s: RecyclingRecordSel
       stream: r.stream,
       disposition: r.disposition,
       quantityKg: r.quantity_kg,
-    })),
-    count: async () => {
-      const { rows: c } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM recycling_record r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, countParams);
-      return c[0].n;
-    },
-  };
+    }),
+  );
 }

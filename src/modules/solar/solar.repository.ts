@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { toGlobalId } from '../../global-id';
 import type { MeterUnit } from '../metering/metering.enums';
 import type { PvFinancing, PvStatus } from './pv-project.entity';
@@ -96,20 +96,10 @@ function projectConditions(s: PvProjectSelection, params: unknown[]): string[] {
 }
 
 /** A window of projects in id order, one statement; the count only when asked. */
-export async function pvProjectWindow(pool: pg.Pool, s: PvProjectSelection, window: PageWindow): Promise<WindowRows<PvProjectRow>> {
+export function pvProjectWindow(pool: pg.Pool, s: PvProjectSelection, window: PageWindow): Promise<WindowRows<PvProjectRow>> {
   const params: unknown[] = [];
   const where = projectConditions(s, params);
-  const countParams = [...params];
-  const ks = sqlKeyset(window, 'p.id', params);
-  const all = [...where, ...ks.where];
-  const { rows } = await pool.query<PvProjectRecord>(
-    `SELECT ${PROJECT_COLUMNS} FROM pv_project p ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${ks.orderBy} LIMIT ${window.size + 1}`,
-    params,
-  );
-  return {
-    rows: rows.map(pvProjectRow),
-    count: async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pv_project p ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, countParams)).rows[0].n,
-  };
+  return sqlWindow(pool, { select: PROJECT_COLUMNS, from: 'pv_project p', where, params, column: 'p.id' }, window, pvProjectRow);
 }
 
 /** Every project of the selection, in id order. */
