@@ -1,5 +1,9 @@
 import type pg from 'pg';
+import { toGlobalId } from '../../global-id';
+import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
+import type { InstitutionCategory } from '../registry/registry.enums';
 import { RectificationStatus, type AlertDirection, type IndicatorKind } from './compliance.enums';
+import type { QuotaStandardRow, RectificationCaseRow, RectificationEventRow } from './compliance.types';
 
 /* SQL of the compliance module: rectification cases, alerts, and what an assessment round reads. */
 
@@ -105,4 +109,122 @@ export async function openRectificationCounts(pool: pg.Pool, year: number): Prom
     [RectificationStatus.ACCEPTED, year],
   );
   return new Map(rows.map((r) => [r.institution_id, r.n]));
+}
+
+/* Quota standards and rectification cases as reads give them: plain rows (compliance.types.ts), the key's scope in the statement. */
+
+interface QuotaRecord {
+  id: number;
+  issuer_id: number;
+  region_id: number;
+  category: InstitutionCategory;
+  indicator: IndicatorKind;
+  year_from: number;
+  year_to: number | null;
+  constraint_value: number;
+  baseline_value: number | null;
+  guide_value: number | null;
+  source: string;
+  created_at: Date;
+  created_by: string;
+}
+
+const QUOTA_COLUMNS = 'id, issuer_id, region_id, category, indicator, year_from, year_to, constraint_value, baseline_value, guide_value, source, created_at, created_by';
+
+const quotaRow = (r: QuotaRecord): QuotaStandardRow => ({
+  id: r.id,
+  globalId: toGlobalId('QuotaStandard', r.id),
+  issuer: { id: r.issuer_id },
+  region: { id: r.region_id },
+  category: r.category,
+  indicator: r.indicator,
+  yearFrom: r.year_from,
+  yearTo: r.year_to,
+  constraintValue: r.constraint_value,
+  baselineValue: r.baseline_value,
+  guideValue: r.guide_value,
+  source: r.source,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+});
+
+/** Which quota standards a list reads: of one indicator, one category, in force in one year. */
+export interface QuotaSelection {
+  indicator?: IndicatorKind | null;
+  category?: InstitutionCategory | null;
+  year?: number | null;
+}
+
+/** A window of quota standards in id order, one statement; the count only when asked. */
+export function quotaStandardWindow(pool: pg.Pool, s: QuotaSelection | undefined, window: PageWindow): Promise<WindowRows<QuotaStandardRow>> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (s?.indicator) where.push(`indicator = $${params.push(s.indicator)}`);
+  if (s?.category) where.push(`category = $${params.push(s.category)}`);
+  if (s?.year) {
+    const y = `$${params.push(s.year)}::int`;
+    where.push(`year_from <= ${y} AND (year_to IS NULL OR year_to >= ${y})`);
+  }
+  return sqlWindow(pool, { select: QUOTA_COLUMNS, from: 'quota_standard', where, params, column: 'id' }, window, quotaRow);
+}
+
+interface CaseRecord {
+  id: number;
+  institution_id: number;
+  year: number;
+  indicator: IndicatorKind;
+  value: number;
+  constraint_value: number;
+  status: RectificationStatus;
+  cause: string | null;
+  measures: string | null;
+  deadline: string;
+  opened_at: Date;
+}
+
+// The deadline as text (YYYY-MM-DD, as the entity gives it): pg would make a local-midnight Date of a `date`.
+const CASE_COLUMNS = `id, institution_id, year, indicator, value, constraint_value, status, cause, measures, to_char(deadline, 'YYYY-MM-DD') AS deadline, opened_at`;
+
+const caseRow = (r: CaseRecord): RectificationCaseRow => ({
+  id: r.id,
+  globalId: toGlobalId('RectificationCase', r.id),
+  institution: { id: r.institution_id },
+  year: r.year,
+  indicator: r.indicator,
+  value: r.value,
+  constraintValue: r.constraint_value,
+  status: r.status,
+  cause: r.cause,
+  measures: r.measures,
+  deadline: r.deadline,
+  openedAt: r.opened_at,
+});
+
+/** Which cases a list reads: the key's institutions (null: all) and the filter. */
+export interface CaseSelection {
+  ids: number[] | null;
+  institutionId: number | null;
+  year: number | null;
+  status: RectificationStatus | null;
+}
+
+/** A window of rectification cases in id order, one statement; the count only when asked. */
+export function rectificationCaseWindow(pool: pg.Pool, s: CaseSelection, window: PageWindow): Promise<WindowRows<RectificationCaseRow>> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (s.ids) where.push(`institution_id = ANY($${params.push(s.ids)}::int[])`);
+  if (s.institutionId) where.push(`institution_id = $${params.push(s.institutionId)}`);
+  if (s.year) where.push(`year = $${params.push(s.year)}`);
+  if (s.status) where.push(`status = $${params.push(s.status)}`);
+  return sqlWindow(pool, { select: CASE_COLUMNS, from: 'rectification_case', where, params, column: 'id' }, window, caseRow);
+}
+
+/** The steps of some cases, oldest first, one statement. */
+export async function rectificationEventsOf(pool: pg.Pool, caseIds: readonly number[]): Promise<RectificationEventRow[]> {
+  const { rows } = await pool.query<RectificationEventRow & { caseId: number }>(
+    `SELECT rectification_case_id AS "caseId", from_status AS "fromStatus", to_status AS "toStatus", note, actor, at
+       FROM rectification_event WHERE rectification_case_id = ANY($1::int[]) ORDER BY id`,
+    [caseIds],
+  );
+  return rows;
 }

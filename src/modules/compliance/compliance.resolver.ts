@@ -12,7 +12,7 @@ import { AssessmentService } from './assessment.service';
 import { isWaterIndicator } from './compliance.enums';
 import { ComplianceAlertFilter, QuotaFilter, QuotaStandardInput, RectificationFilter } from './compliance.inputs';
 import { ComplianceService } from './compliance.service';
-import { ComplianceAlertEvent, EntryIndicatorResult } from './compliance.types';
+import { ComplianceAlertEvent, EntryIndicatorResult, type QuotaStandardRow, type RectificationCaseRow, type RectificationEventRow } from './compliance.types';
 import { QuotaStandard } from './quota-standard.entity';
 import { RectificationCase, RectificationEvent } from './rectification.entity';
 import type { InstitutionRow } from '../registry/registry.types';
@@ -24,9 +24,9 @@ const AssessmentEntryConnection = Connection(AssessmentEntry, 'AssessmentEntry')
 @Resolver(() => QuotaStandard)
 export class QuotaResolver {
   @Query(() => QuotaStandardConnection, { description: 'Provincial quota standards, every version.' })
-  async quotaStandards(@Args() page: PageArgs, @Arg('filter', () => QuotaFilter, { nullable: true }) filter: QuotaFilter | undefined, @Ctx() ctx: Context): Promise<Page<QuotaStandard>> {
+  async quotaStandards(@Args() page: PageArgs, @Arg('filter', () => QuotaFilter, { nullable: true }) filter: QuotaFilter | undefined, @Ctx() ctx: Context): Promise<Page<QuotaStandardRow>> {
     const window = pageWindow(page, 1);
-    return pageOfRows(await new ComplianceService(ctx.em, ctx.principal).quotaStandards(filter, window), window);
+    return pageOfRows(await new ComplianceService(ctx.em, ctx.principal, ctx.db.pool).quotaStandards(filter, window), window);
   }
 
   @Mutation(() => QuotaStandard, { description: 'DRC adds energy quotas, WATER water quotas.' })
@@ -35,12 +35,12 @@ export class QuotaResolver {
   }
 
   @FieldResolver(() => Region)
-  async region(@Root() q: QuotaStandard, @Ctx() ctx: Context): Promise<Region> {
+  async region(@Root() q: QuotaStandardRow, @Ctx() ctx: Context): Promise<Region> {
     return (await ctx.loaders.regionById.load(q.region.id))!;
   }
 
   @FieldResolver(() => String, { description: 'Code of the agency that issued it.' })
-  async issuer(@Root() q: QuotaStandard, @Ctx() ctx: Context): Promise<string> {
+  async issuer(@Root() q: QuotaStandardRow, @Ctx() ctx: Context): Promise<string> {
     return (await ctx.loaders.agencyById.load(q.issuer.id))!.code;
   }
 }
@@ -48,10 +48,10 @@ export class QuotaResolver {
 @Resolver(() => RectificationCase)
 export class RectificationResolver {
   @Query(() => RectificationCaseConnection, { description: 'Rectification cases this key may see.' })
-  async rectificationCases(@Args() page: PageArgs, @Arg('filter', () => RectificationFilter, { nullable: true }) filter: RectificationFilter | undefined, @Ctx() ctx: Context): Promise<Page<RectificationCase>> {
+  async rectificationCases(@Args() page: PageArgs, @Arg('filter', () => RectificationFilter, { nullable: true }) filter: RectificationFilter | undefined, @Ctx() ctx: Context): Promise<Page<RectificationCaseRow>> {
     const query = filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') };
     const window = pageWindow(page, 1);
-    return pageOfRows(await new ComplianceService(ctx.em, ctx.principal).rectificationCases(query, window), window);
+    return pageOfRows(await new ComplianceService(ctx.em, ctx.principal, ctx.db.pool).rectificationCases(query, window), window);
   }
 
   @Mutation(() => RectificationCase, { description: 'The institution gives the cause and its measures.' })
@@ -70,12 +70,12 @@ export class RectificationResolver {
   }
 
   @FieldResolver(() => Institution)
-  async institution(@Root() c: RectificationCase, @Ctx() ctx: Context): Promise<InstitutionRow> {
+  async institution(@Root() c: RectificationCaseRow, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(c.institution.id))!;
   }
 
   @FieldResolver(() => [RectificationEvent], { description: 'Every step, oldest first.' })
-  history(@Root() c: RectificationCase, @Ctx() ctx: Context): Promise<RectificationEvent[]> {
+  history(@Root() c: RectificationCaseRow, @Ctx() ctx: Context): Promise<RectificationEventRow[]> {
     return ctx.loaders.rectificationHistory.load(c.id);
   }
 }

@@ -1,8 +1,9 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { assertCanWrite, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { Agency } from '../registry/agency.entity';
 import { Region } from '../registry/region.entity';
 import { isWaterIndicator, RectificationStatus } from './compliance.enums';
@@ -15,6 +16,8 @@ export type RectificationQuery = Omit<RectificationFilter, 'institutionId'> & { 
 import { QuotaStandard } from './quota-standard.entity';
 import { RectificationCase, RectificationEvent } from './rectification.entity';
 import { flushAudited } from '../audit/audit.service';
+import { quotaStandardWindow, rectificationCaseWindow } from './compliance.repository';
+import type { QuotaStandardRow, RectificationCaseRow } from './compliance.types';
 
 const MAX_TEXT = 4000;
 
@@ -23,17 +26,17 @@ export class ComplianceService {
   constructor(
     private readonly em: EntityManager,
     private readonly principal: Principal,
+    /** Where lists read plain rows (writes go through the EntityManager). */
+    private readonly pool?: pg.Pool,
   ) {}
 
-  quotaStandards(filter: QuotaFilter | undefined, window: PageWindow): Promise<WindowRows<QuotaStandard>> {
-    const where: Record<string, unknown> = {};
-    if (filter?.indicator) where.indicator = filter.indicator;
-    if (filter?.category) where.category = filter.category;
-    if (filter?.year) {
-      where.yearFrom = { $lte: filter.year };
-      where.$or = [{ yearTo: null }, { yearTo: { $gte: filter.year } }];
-    }
-    return rowsById(this.em, QuotaStandard, where as FilterQuery<QuotaStandard>, window);
+  private readPool(): pg.Pool {
+    if (!this.pool) throw new Error('ComplianceService: reading lists needs the pool');
+    return this.pool;
+  }
+
+  quotaStandards(filter: QuotaFilter | undefined, window: PageWindow): Promise<WindowRows<QuotaStandardRow>> {
+    return quotaStandardWindow(this.readPool(), filter, window);
   }
 
   /** DRC sets energy quotas, WATER water quotas. Two standards may not cover the same key and year. */
@@ -83,15 +86,15 @@ export class ComplianceService {
     return quota;
   }
 
-  async rectificationCases(filter: RectificationQuery | undefined, window: PageWindow): Promise<WindowRows<RectificationCase>> {
+  async rectificationCases(filter: RectificationQuery | undefined, window: PageWindow): Promise<WindowRows<RectificationCaseRow>> {
     const scope = readInstitutions(this.principal, 'rectification');
     if (!scope) throw new ForbiddenError('this key may not read rectification cases');
-    const where: Record<string, unknown> = {};
-    if (scope.kind === 'ids') where.institution = { $in: scope.ids };
-    if (filter?.year) where.year = filter.year;
-    if (filter?.status) where.status = filter.status;
-    if (filter?.institutionId) where.institution = { $in: [filter.institutionId].filter((id) => scope.kind === 'all' || scope.ids.includes(id)) };
-    return rowsById(this.em, RectificationCase, where as FilterQuery<RectificationCase>, window);
+    return rectificationCaseWindow(this.readPool(), {
+      ids: scope.kind === 'ids' ? scope.ids : null,
+      institutionId: filter?.institutionId ?? null,
+      year: filter?.year ?? null,
+      status: filter?.status ?? null,
+    }, window);
   }
 
   private async caseFor(id: number): Promise<RectificationCase> {

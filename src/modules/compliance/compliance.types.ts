@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { AlertDirection, ComplianceStatus, IndicatorKind } from './compliance.enums';
+import { AlertDirection, ComplianceStatus, IndicatorKind, type RectificationStatus } from './compliance.enums';
+import type { InstitutionCategory } from '../registry/registry.enums';
 
 @ObjectType({ description: "An institution's projected year crossed its constraint value (or came back under it)." })
 export class ComplianceAlertEvent {
@@ -40,4 +41,49 @@ export class EntryIndicatorResult {
 
   @Field(() => Number, { nullable: true })
   constraintValue!: number | null;
+}
+
+/** A quota standard as reads give it: a plain row with what the GraphQL type reads (see InstitutionRow). */
+export interface QuotaStandardRow {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  issuer: { id: number };
+  region: { id: number };
+  category: InstitutionCategory;
+  indicator: IndicatorKind;
+  yearFrom: number;
+  yearTo: number | null;
+  constraintValue: number;
+  baselineValue: number | null;
+  guideValue: number | null;
+  source: string;
+  createdAt: Date;
+  createdBy: string;
+}
+
+/** A rectification case as reads give it (see InstitutionRow). */
+export interface RectificationCaseRow {
+  id: number;
+  globalId: string;
+  institution: { id: number };
+  year: number;
+  indicator: IndicatorKind;
+  value: number;
+  constraintValue: number;
+  status: RectificationStatus;
+  cause: string | null;
+  measures: string | null;
+  deadline: string;
+  openedAt: Date;
+}
+
+/** One step of a case as reads give it; `caseId` is the case it belongs to. */
+export interface RectificationEventRow {
+  caseId: number;
+  fromStatus: RectificationStatus | null;
+  toStatus: RectificationStatus;
+  note: string | null;
+  actor: string;
+  at: Date;
 }

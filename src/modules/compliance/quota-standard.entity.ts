@@ -1,6 +1,6 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Agency } from '../registry/agency.entity';
 import { InstitutionCategory } from '../registry/registry.enums';
 import { Region } from '../registry/region.entity';
@@ -14,10 +14,9 @@ export class QuotaStandard {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('QuotaStandard', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Agency, { ref: true })
   issuer!: Ref<Agency>;
@@ -66,3 +65,5 @@ export class QuotaStandard {
   @Property()
   createdBy!: string;
 }
+
+defineGlobalId(QuotaStandard, 'QuotaStandard');

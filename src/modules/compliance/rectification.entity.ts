@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Institution } from '../registry/institution.entity';
 import { IndicatorKind, RectificationStatus } from './compliance.enums';
 
@@ -14,10 +14,9 @@ export class RectificationCase {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('RectificationCase', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Institution, { ref: true })
   institution!: Ref<Institution>;
@@ -91,3 +90,5 @@ export class RectificationEvent {
   @Property({ defaultRaw: 'now()' })
   at: Date = new Date();
 }
+
+defineGlobalId(RectificationCase, 'RectificationCase');
