@@ -177,7 +177,7 @@ export function vehicleWindow(pool: pg.Pool, s: VehicleSelection, window: PageWi
   return sqlWindow(pool, { select: VEHICLE_COLUMNS, from: 'vehicle x', where, params, column: 'x.id' }, window, vehicleRow);
 }
 
-/** Vehicles by id, within the institutions `scope` (null: any). */
+/** Vehicles by id, within the institutions `scope` (null: every institution). */
 export async function vehiclesById(pool: pg.Pool, ids: readonly number[], scope: number[] | null = null): Promise<VehicleRow[]> {
   const params: unknown[] = [ids];
   const { rows } = await pool.query<VehicleRecord>(
@@ -221,7 +221,7 @@ export function chargingPointWindow(pool: pg.Pool, ids: number[] | null, institu
   return sqlWindow(pool, { select: POINT_COLUMNS, from: 'charging_point x', where, params, column: 'x.id' }, window, chargingPointRow);
 }
 
-/** Charging points by id, within the institutions `scope` (null: any). */
+/** Charging points by id, within the institutions `scope` (null: every institution). */
 export async function chargingPointsById(pool: pg.Pool, ids: readonly number[], scope: number[] | null = null): Promise<ChargingPointRow[]> {
   const params: unknown[] = [ids];
   const { rows } = await pool.query<ChargingPointRecord>(
