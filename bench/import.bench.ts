@@ -64,7 +64,9 @@ function withDatabase(url: string, name: string): string {
 function cliImport(url: string, file: string): Promise<{ out: string; ms: number; cpuMs: number; peakMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'maxrss_kb=%M cpu_s=%U+%S', process.execPath, MAIN, 'import', 'readings', file], {
+    // PROFILE_DIR: the CLI's CPU profile (node --cpu-prof), to see where an import's time goes.
+    const profile = process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.PROFILE_DIR)}`] : [];
+    const child = spawn('/usr/bin/time', ['-f', 'maxrss_kb=%M cpu_s=%U+%S', process.execPath, ...profile, MAIN, 'import', 'readings', file], {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
     });
     let out = '';

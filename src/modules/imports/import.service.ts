@@ -10,7 +10,7 @@ import type { Principal } from '../../access/principal';
 import type { ReadingsIngestedPayload } from '../metering/ingest.service';
 import { assertCanWriteMeter, canReadMeter } from '../metering/meter-scope';
 import { BatchSource } from '../metering/reading-batch.entity';
-import { ImportFileError, mapColumns, readRows, type ColumnMap } from './reading-file.parser';
+import { ImportFileError, mapColumns, readRowBatches, type ColumnMap } from './reading-file.parser';
 import { utcMonthOf, writeMonths } from './month-loader';
 import { allMeters, dropStagedDuplicates, insertImportBatch, nearLastEnds, openStaging, stagedConflicts, stagedSpans, stageNearReadings } from './import.repository';
 import { lockMeters } from '../metering/metering.repository';
@@ -167,52 +167,54 @@ export async function importReadings(
     try {
       let columns: ColumnMap | null = null;
       const progress = { bytes: 0 };
-      for await (const raw of readRows(file, { mapping: opts.mapping, progress })) {
-        columns ??= mapColumns([...raw.cells.keys()], opts.mapping);
-        rows++;
-        if (opts.maxRows !== undefined && rows > opts.maxRows) throw new ImportRowLimitError(opts.maxRows);
-        if (rows % 1000 === 0) opts.onProgress?.(rows, progress.bytes);
-        const checked = checkRow(raw, columns, meterBySerial, meterIds, tz);
-        if (Array.isArray(checked)) {
-          for (const p of checked) await report.add(p);
-        } else if (writable && !writable.has(checked.meterId)) {
-          forbidden++;
-          await report.add({ row: checked.row, column: columns.serial ?? columns.meterId ?? '', reason: 'this key may not write readings of this meter' });
-        } else {
-          // Staged even after a bad row: the overlap checks below then report in the same pass.
-          const start = checked.periodStart.getTime();
-          const end = checked.periodEnd.getTime();
-          first = Math.min(first, start);
-          lastEnd = Math.max(lastEnd, end);
-          const span = fileMeters.get(checked.meterId);
-          if (!span) fileMeters.set(checked.meterId, { first: start, lastEnd: end, n: 1, total: checked.value });
-          else {
-            if (start < span.lastEnd) inOrder = false;
-            if (start < span.first) span.first = start;
-            if (end > span.lastEnd) span.lastEnd = end;
-            span.n++;
-            span.total += checked.value;
-          }
-          if (periods) {
-            let ends = periods.get(start);
-            if (!ends) periods.set(start, (ends = new Set()));
-            if (!ends.has(end)) {
-              ends.add(end);
-              if (++periodCount > MAX_PERIODS) periods = null;
+      for await (const batch of readRowBatches(file, { mapping: opts.mapping, progress })) {
+        for (const raw of batch) {
+          columns ??= mapColumns([...raw.cells.keys()], opts.mapping);
+          rows++;
+          if (opts.maxRows !== undefined && rows > opts.maxRows) throw new ImportRowLimitError(opts.maxRows);
+          if (rows % 1000 === 0) opts.onProgress?.(rows, progress.bytes);
+          const checked = checkRow(raw, columns, meterBySerial, meterIds, tz);
+          if (Array.isArray(checked)) {
+            for (const p of checked) await report.add(p);
+          } else if (writable && !writable.has(checked.meterId)) {
+            forbidden++;
+            await report.add({ row: checked.row, column: columns.serial ?? columns.meterId ?? '', reason: 'this key may not write readings of this meter' });
+          } else {
+            // Staged even after a bad row: the overlap checks below then report in the same pass.
+            const start = checked.periodStart.getTime();
+            const end = checked.periodEnd.getTime();
+            first = Math.min(first, start);
+            lastEnd = Math.max(lastEnd, end);
+            const span = fileMeters.get(checked.meterId);
+            if (!span) fileMeters.set(checked.meterId, { first: start, lastEnd: end, n: 1, total: checked.value });
+            else {
+              if (start < span.lastEnd) inOrder = false;
+              if (start < span.first) span.first = start;
+              if (end > span.lastEnd) span.lastEnd = end;
+              span.n++;
+              span.total += checked.value;
             }
-          }
-          if (start < month.from || start >= month.to) {
-            month.from = utcMonthOf(start);
-            month.to = utcMonthOf(month.from + 32 * 86_400_000);
-            months.add(month.from);
-          }
-          const line = `${checked.row}\t${checked.meterId}\t${iso(checked.periodStart)}\t${iso(checked.periodEnd)}\t${checked.value}\n`;
-          // One CopyData message (and socket write) per ~64 KB, not per row.
-          pending += line;
-          if (pending.length >= COPY_CHUNK_CHARS) {
-            const ok = copy.write(pending);
-            pending = '';
-            if (!ok) await once(copy, 'drain');
+            if (periods) {
+              let ends = periods.get(start);
+              if (!ends) periods.set(start, (ends = new Set()));
+              if (!ends.has(end)) {
+                ends.add(end);
+                if (++periodCount > MAX_PERIODS) periods = null;
+              }
+            }
+            if (start < month.from || start >= month.to) {
+              month.from = utcMonthOf(start);
+              month.to = utcMonthOf(month.from + 32 * 86_400_000);
+              months.add(month.from);
+            }
+            const line = `${checked.row}\t${checked.meterId}\t${iso(checked.periodStart)}\t${iso(checked.periodEnd)}\t${checked.value}\n`;
+            // One CopyData message (and socket write) per ~64 KB, not per row.
+            pending += line;
+            if (pending.length >= COPY_CHUNK_CHARS) {
+              const ok = copy.write(pending);
+              pending = '';
+              if (!ok) await once(copy, 'drain');
+            }
           }
         }
       }

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { inTransaction } from '../../db/transaction';
 import type { FieldProblem } from '../../errors/domain-errors';
 import { ImportRejectedError, ImportRowLimitError, Report, reportPathOf } from './import.service';
-import { ImportFileError, matchColumns, readRows, type RawRow } from './reading-file.parser';
+import { ImportFileError, matchColumns, readRowBatches, type RawRow } from './reading-file.parser';
 import type { RowProblem } from './reading-row';
 
 /** A problem the batch rules found in the row at `index` of the parsed rows. */
@@ -37,13 +37,15 @@ export async function importLedger<K extends string, Row, R>(pool: pg.Pool, file
   const fileRow: number[] = [];
   let count = 0;
   try {
-    for await (const raw of readRows(file, { header: (h) => void (columns = matchColumns(ledger.columns, h, ledger.required)) })) {
-      if (++count > ledger.maxRows) throw new ImportRowLimitError(ledger.maxRows);
-      const parsed = ledger.parse(raw, columns!);
-      if ('problems' in parsed) for (const p of parsed.problems) await report.add(p);
-      else {
-        rows.push(parsed.row);
-        fileRow.push(raw.row);
+    for await (const batch of readRowBatches(file, { header: (h) => void (columns = matchColumns(ledger.columns, h, ledger.required)) })) {
+      for (const raw of batch) {
+        if (++count > ledger.maxRows) throw new ImportRowLimitError(ledger.maxRows);
+        const parsed = ledger.parse(raw, columns!);
+        if ('problems' in parsed) for (const p of parsed.problems) await report.add(p);
+        else {
+          rows.push(parsed.row);
+          fileRow.push(raw.row);
+        }
       }
     }
     if (!count) throw new ImportFileError('the file has a header but no rows');
