@@ -40,12 +40,18 @@ export function jitExecutor(schema: GraphQLSchema, executions: Metrics['executio
       entry.query = isCompiledQuery(made) ? made : null;
     }
     if (!entry.query) return fallback();
-    jitRuns.inc();
-    // Variables are coerced by graphql-js first: its messages (and Apollo's BAD_USER_INPUT and HTTP
-    // 400 for them) are the client's answer. graphql-jit then coerces the raw values again, cheaply.
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 50 });
-    if (coerced.errors) return { errors: coerced.errors };
     const result = await entry.query.query(undefined, context, request.variables ?? {});
+    // graphql-jit coerces the variables itself (a batch of 1,000 readings was coerced twice when
+    // graphql-js did it first). When it refuses them, graphql-js's messages (and Apollo's
+    // BAD_USER_INPUT and HTTP 400 for them) are the client's answer; should graphql-js accept what
+    // graphql-jit refused, graphql-js runs the operation.
+    if (!('data' in result)) {
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 50 });
+      if (!coerced.errors) return fallback();
+      jitRuns.inc();
+      return { errors: coerced.errors };
+    }
+    jitRuns.inc();
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
 }

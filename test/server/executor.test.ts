@@ -86,6 +86,39 @@ it('answers a mutation with invalid input as graphql-js does, the database uncha
   expect(await jit.sql('SELECT * FROM institution_profile ORDER BY id')).toEqual(before);
 });
 
+it('coerces variables as graphql-js does: the ingest shape, every kind of mistake', async () => {
+  // graphql-jit coerces variables itself; graphql-js's messages answer only when it refuses them.
+  // Each case must get graphql-js's answer, and nothing may be written.
+  const [meter] = (await jit.sql<{ id: number }>(`SELECT id FROM meter WHERE carrier = 'ELECTRICITY' ORDER BY id LIMIT 1`)).map((m) => Buffer.from(`Meter:${m.id}`).toString('base64url'));
+  const query = 'mutation($input: IngestReadingsInput!) { ingestReadings(input: $input) { accepted duplicates } }';
+  const row = (over: Record<string, unknown>) => ({ meterId: meter, periodStart: '2020-01-01T00:00:00Z', periodEnd: '2020-01-01T01:00:00Z', value: 1.5, ...over });
+  const before = await jit.sql('SELECT count(*)::int AS n, max(id) AS last FROM reading');
+  for (const rows of [
+    [row({}), row({ periodStart: 'yesterday' })],
+    [row({ value: '1.5' })],
+    [row({ value: null })],
+    [row({ quality: 'GUESSED' })],
+    [row({ correction: 'yes' })],
+    [row({ nope: 1 })],
+    [null],
+    [row({ meterId: 12 }), row({ value: Number.MAX_VALUE }), row({ periodEnd: 1 })],
+    // A single value where a list is asked for is a list of one (here with a day that does not exist).
+    row({ periodStart: '2020-13-01T00:00:00Z' }),
+  ]) {
+    const r = await both({ query, variables: { input: { rows } } }, 'goa');
+    expect({ rows, answer: r.jit }).toEqual({ rows, answer: r.js });
+    expect(r.jit.errors?.length).toBeGreaterThan(0);
+  }
+  for (const input of [undefined, null, 'rows', { rows: [] as unknown[], extra: true }]) {
+    const r = await both({ query, variables: { input } }, 'goa');
+    expect({ input, answer: r.jit }).toEqual({ input, answer: r.js });
+    expect(r.jit.errors?.length).toBeGreaterThan(0);
+  }
+  const big = await both({ query: 'query($f: Int) { institutions(first: $f) { nodes { id } } }', variables: { f: 2 ** 31 } }, 'goa');
+  expect(big.jit).toEqual(big.js);
+  expect(await jit.sql('SELECT count(*)::int AS n, max(id) AS last FROM reading')).toEqual(before);
+});
+
 /** Generated operations, each asked of both hubs in turn. */
 const OPERATIONS = Number(process.env.EXECUTOR_OPS ?? 1_000);
 
