@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
-import { EpcContract } from './epc-contract.entity';
 import { MvService } from './mv.service';
 import type { Carrier } from '../metering/metering.enums';
 import { mvLoaders } from './mv.loaders';
 import { fitBaselineSet } from './savings';
+import { contractsById } from './epc.repository';
 
 /**
  * Freezes a baseline (version 1) for every signed contract that has none: what signing does,
@@ -32,9 +32,8 @@ export async function freezeSignedBaselines(pool: pg.Pool, by: string): Promise<
 
 /** Measures and stores the M&V months of every contract over [from, through or today, the later] (see MvService.measureMonths): for contracts loaded in bulk. */
 export async function measureLoadedContracts(db: Database, principal: Principal, from: string, through: string): Promise<number> {
-  const em = db.orm.em.fork();
-  const contracts = await em.find(EpcContract, {}, { orderBy: { id: 'asc' } });
-  const mv = new MvService(db, em, principal);
+  const contracts = await contractsById(db.pool, null, null);
+  const mv = new MvService(db, db.orm.em.fork(), principal);
   // Settlements and balances are asked as of today by default: measured through today too.
   await mv.measureMonths(contracts, from, [through, mv.today()].sort()[1]);
   return contracts.length;

@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { LocalDateScalar } from '../../graphql/scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { DecimalScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
 import { Institution } from '../registry/institution.entity';
@@ -24,10 +24,9 @@ export class EpcContract {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('EpcContract', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Institution, { ref: true })
   institution!: Ref<Institution>;
@@ -101,6 +100,8 @@ export class EpcContract {
   @Property()
   createdBy!: string;
 }
+
+defineGlobalId(EpcContract, 'EpcContract');
 
 @ObjectType({ description: 'One step of a contract\'s lifecycle.' })
 @Entity({ tableName: 'epc_transition' })

@@ -1,5 +1,5 @@
 import { TOPICS, type PubSub } from '../realtime/pubsub';
-import type { EpcContract } from './epc-contract.entity';
+import type { EpcContractRow } from './epc.types';
 
 /** What `epcContractChanged` subscribers receive. */
 export interface EpcChangedPayload {
@@ -9,7 +9,7 @@ export interface EpcChangedPayload {
 }
 
 /** After a contract was created, moved or paid (the mutation has committed). */
-export function publishEpcChanged(pubsub: PubSub, c: EpcContract): void {
+export function publishEpcChanged(pubsub: PubSub, c: Pick<EpcContractRow, 'id' | 'institution' | 'esco'>): void {
   const payload: EpcChangedPayload = { contractId: c.id, institutionId: c.institution.id, escoId: c.esco.id };
   pubsub.publish(TOPICS.EPC_CHANGED, payload);
 }

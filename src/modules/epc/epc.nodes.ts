@@ -1,15 +1,16 @@
 import { readScope } from '../../access/guard';
 import { ForbiddenError } from '../../errors/domain-errors';
-import { prefetchRows, type NodeFetchers } from '../../graphql/node-fetcher';
+import type { NodeFetchers } from '../../graphql/node-fetcher';
 import { asNode } from '../../graphql/relay';
-import { EpcContract } from './epc-contract.entity';
-import { EpcService } from './epc.service';
 
 /** EPC's types as `node(id)` fetches them. */
 export const epcNodes: NodeFetchers = {
+  // A plain row through the request's loader (batched for nodes(ids)), the key's scope in its statement.
   EpcContract: {
-    fetch: (id, ctx) => new EpcService(ctx.db, ctx.em, ctx.principal).contract(Number(id)),
-    prefetch: prefetchRows(EpcContract),
+    async fetch(id, ctx) {
+      const row = await ctx.loaders.epcContractById.load(Number(id));
+      return row && asNode('EpcContract', row);
+    },
   },
   // A plain row through the request's loader (batched for nodes(ids)).
   Esco: {

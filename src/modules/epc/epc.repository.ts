@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { toGlobalId } from '../../global-id';
-import type { EpcStatus } from './epc.enums';
-import type { EpcAssetRow, EpcPaymentRow, EpcTransitionRow, EscoRow } from './epc.types';
+import type { Carrier } from '../metering/metering.enums';
+import type { EpcMeasure } from './epc-contract.entity';
+import type { BaselineDriver, EpcStatus, EpcType, SettlementPeriod } from './epc.enums';
+import type { EpcAssetRow, EpcContractRow, EpcPaymentRow, EpcTransitionRow, EscoRow } from './epc.types';
 
-/* Reads of ESCOs and of contracts' steps, assets and payments: plain rows, never entities. */
+/* Reads of ESCOs and of contracts, their steps, assets and payments: plain rows, never entities. */
 
 interface EscoRecord {
   id: number;
@@ -78,4 +80,94 @@ export async function paymentsOf(pool: pg.Pool, contractIds: readonly number[]):
     recordedAt: r.recorded_at,
     effectiveAt: r.effective_at,
   }));
+}
+
+/** The contracts a key reads (the policy table's row scope): its own ESCO's, its institutions', or all (null). */
+export type ContractScope = { escoId: number } | { institutionIds: number[] } | null;
+
+interface ContractRecord {
+  id: number;
+  institution_id: number;
+  esco_id: number;
+  title: string;
+  title_zh: string | null;
+  type: EpcType;
+  status: EpcStatus;
+  carriers: Carrier[];
+  measures: EpcMeasure[];
+  term_start: string;
+  term_end: string;
+  investment_yuan: string;
+  esco_share: string | null;
+  guaranteed_savings_rate: string | null;
+  prices: Record<string, string>;
+  baseline_start: string;
+  baseline_driver: BaselineDriver;
+  settlement_period: SettlementPeriod;
+  created_at: Date;
+  created_by: string;
+}
+
+// Days as text (YYYY-MM-DD, as the entity gives them: pg would make a local-midnight Date of a `date`); pg leaves an array of an enum as '{...}' text, so carriers come as text[].
+const CONTRACT_COLUMNS = `c.id, c.institution_id, c.esco_id, c.title, c.title_zh, c.type, c.status, c.carriers::text[] AS carriers, c.measures,
+  to_char(c.term_start, 'YYYY-MM-DD') AS term_start, to_char(c.term_end, 'YYYY-MM-DD') AS term_end, c.investment_yuan, c.esco_share,
+  c.guaranteed_savings_rate, c.prices, to_char(c.baseline_start, 'YYYY-MM-DD') AS baseline_start, c.baseline_driver, c.settlement_period, c.created_at, c.created_by`;
+
+const contractRow = (r: ContractRecord): EpcContractRow => ({
+  id: r.id,
+  globalId: toGlobalId('EpcContract', r.id),
+  institution: { id: r.institution_id },
+  esco: { id: r.esco_id },
+  title: r.title,
+  titleZh: r.title_zh,
+  type: r.type,
+  status: r.status,
+  carriers: r.carriers,
+  measures: r.measures,
+  termStart: r.term_start,
+  termEnd: r.term_end,
+  investmentYuan: r.investment_yuan,
+  escoShare: r.esco_share,
+  guaranteedSavingsRate: r.guaranteed_savings_rate,
+  prices: r.prices,
+  baselineStart: r.baseline_start,
+  baselineDriver: r.baseline_driver,
+  settlementPeriod: r.settlement_period,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+});
+
+/** The scope's predicate on `c` (none for all); its parameters are appended to `params`. */
+function scopeWhere(scope: ContractScope, params: unknown[]): string[] {
+  if (scope === null) return [];
+  return 'escoId' in scope ? [`c.esco_id = $${params.push(scope.escoId)}`] : [`c.institution_id = ANY($${params.push(scope.institutionIds)}::int[])`];
+}
+
+/** Which contracts a list reads: the key's scope and the filter. */
+export interface ContractSelection {
+  scope: ContractScope;
+  institutionId: number | null;
+  escoId: number | null;
+  status: EpcStatus | null;
+  type: EpcType | null;
+}
+
+/** A window of contracts in id order, one statement; the count only when asked. */
+export function contractWindow(pool: pg.Pool, s: ContractSelection, window: PageWindow): Promise<WindowRows<EpcContractRow>> {
+  const params: unknown[] = [];
+  const where = scopeWhere(s.scope, params);
+  if (s.institutionId) where.push(`c.institution_id = $${params.push(s.institutionId)}`);
+  if (s.escoId) where.push(`c.esco_id = $${params.push(s.escoId)}`);
+  if (s.status) where.push(`c.status = $${params.push(s.status)}`);
+  if (s.type) where.push(`c.type = $${params.push(s.type)}`);
+  return sqlWindow(pool, { select: CONTRACT_COLUMNS, from: 'epc_contract c', where, params, column: 'c.id' }, window, contractRow);
+}
+
+/** Contracts by id within the key's scope, one statement; with `ids` null, every contract in id order (a bulk load measures them all). */
+export async function contractsById(pool: pg.Pool, ids: readonly number[] | null, scope: ContractScope): Promise<EpcContractRow[]> {
+  const params: unknown[] = [];
+  const where = scopeWhere(scope, params);
+  if (ids) where.push(`c.id = ANY($${params.push(ids)}::int[])`);
+  const { rows } = await pool.query<ContractRecord>(`SELECT ${CONTRACT_COLUMNS} FROM epc_contract c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id`, params);
+  return rows.map(contractRow);
 }

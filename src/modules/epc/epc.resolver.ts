@@ -11,7 +11,7 @@ import { EpcStatus } from './epc.enums';
 import { publishEpcChanged, type EpcChangedPayload } from './epc.events';
 import { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 import { EpcService } from './epc.service';
-import { EpcSettlement, toSettlement } from './epc.types';
+import { EpcSettlement, toSettlement, type EpcContractRow } from './epc.types';
 
 const EpcContractConnection = Connection(EpcContract, 'EpcContract');
 const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.loaders.mv);
@@ -20,14 +20,14 @@ const svc = (ctx: Context) => new EpcService(ctx.db, ctx.em, ctx.principal, ctx.
 @Resolver(() => EpcContract)
 export class EpcResolver {
   @Query(() => EpcContractConnection, { description: 'EPC contracts this key may see (an ESCO: its own).' })
-  async epcContracts(@Args() page: PageArgs, @Arg('filter', () => EpcContractFilter, { nullable: true }) filter: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<Page<EpcContract>> {
+  async epcContracts(@Args() page: PageArgs, @Arg('filter', () => EpcContractFilter, { nullable: true }) filter: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<Page<EpcContractRow>> {
     const query = filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId'), escoId: decodeOptionalIntId(filter.escoId, 'Esco', 'filter.escoId') };
     const window = pageWindow(page, 1);
     return pageOfRows(await svc(ctx).contracts(query, window), window);
   }
 
   @Query(() => EpcContract)
-  epcContract(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<EpcContract> {
+  epcContract(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<EpcContractRow> {
     return svc(ctx).contract(decodeIntId(id, 'EpcContract'));
   }
 
@@ -72,7 +72,7 @@ export class EpcResolver {
     @Ctx() ctx: Context,
   ): Promise<EpcPayment> {
     const p = await svc(ctx).recordPayment(decodeIntId(contractId, 'EpcContract', 'contractId'), amountYuan, paidOn ?? null, note ?? null, effectiveAt ?? null);
-    publishEpcChanged(ctx.pubsub, await svc(ctx).contract(p.contract.id));
+    publishEpcChanged(ctx.pubsub, p.contract.unwrap());
     return p;
   }
 
@@ -109,7 +109,7 @@ export class EpcResolver {
       );
     },
   })
-  async epcContractChanged(@Root() ev: EpcChangedPayload, @Arg('filter', () => EpcContractFilter, { nullable: true }) _f: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<EpcContract> {
+  async epcContractChanged(@Root() ev: EpcChangedPayload, @Arg('filter', () => EpcContractFilter, { nullable: true }) _f: EpcContractFilter | undefined, @Ctx() ctx: Context): Promise<EpcContractRow> {
     return svc(ctx).eventContract(ev.contractId);
   }
 }

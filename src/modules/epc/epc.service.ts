@@ -1,19 +1,27 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { assertCanWrite, assertCanWriteContract, inScope, readInstitutions, readScope, writers } from '../../access/guard';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertCanWrite, assertCanWriteContract, readInstitutions, readScope, writers } from '../../access/guard';
 import type { EpcStep } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { EnergyAudit } from '../audits/energy-audit.entity';
 import { creditCodeProblem } from '../registry/credit-code';
 import { Institution } from '../registry/institution.entity';
 import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
 import { EpcStatus, EpcType } from './epc.enums';
-import { escoWindow } from './epc.repository';
-import type { EscoRow } from './epc.types';
+import { contractsById, contractWindow, escoWindow, type ContractScope } from './epc.repository';
+import type { EpcContractRow, EscoRow } from './epc.types';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
+
+/** The contracts the policy table lets a key read (scope `esco`: its own ESCO's); FORBIDDEN for a key that reads none. */
+export function contractScope(principal: Principal): ContractScope {
+  if (readScope(principal, 'epcContract') === 'esco') return { escoId: principal.escoId ?? 0 };
+  const scope = readInstitutions(principal, 'epcContract');
+  if (!scope) throw new ForbiddenError('this key may not read EPC contracts');
+  return scope.kind === 'ids' ? { institutionIds: scope.ids } : null;
+}
 
 /** The contracts filter, its ids decoded. */
 export type EpcContractQuery = Omit<EpcContractFilter, 'institutionId' | 'escoId'> & { institutionId?: number | null; escoId?: number | null };
@@ -62,14 +70,6 @@ export class EpcService {
   /** Baselines, savings and settlements (mv.service.ts): the lifecycle fits and freezes them, payments settle them. */
   readonly measurement: MvService;
 
-  /** Rows of the contracts the policy table lets this key read (scope `esco`: its own ESCO's). */
-  private scopeWhere(): Record<string, unknown> {
-    if (readScope(this.principal, 'epcContract') === 'esco') return { esco: this.principal.escoId ?? 0 };
-    const scope = readInstitutions(this.principal, 'epcContract');
-    if (!scope) throw new ForbiddenError('this key may not read EPC contracts');
-    return scope.kind === 'ids' ? { institution: { $in: scope.ids } } : {};
-  }
-
   escos(window: PageWindow): Promise<WindowRows<EscoRow>> {
     const scope = readScope(this.principal, 'esco');
     if (scope === null || scope === 'aggregate') throw new ForbiddenError('this key may not read ESCOs');
@@ -90,35 +90,37 @@ export class EpcService {
     return esco;
   }
 
-  contracts(filter: EpcContractQuery | undefined, window: PageWindow): Promise<WindowRows<EpcContract>> {
-    const where: Record<string, unknown> = { ...this.scopeWhere() };
-    const and: Record<string, unknown>[] = [where];
-    if (filter?.institutionId) and.push({ institution: filter.institutionId });
-    if (filter?.escoId) and.push({ esco: filter.escoId });
-    if (filter?.status) and.push({ status: filter.status });
-    if (filter?.type) and.push({ type: filter.type });
-    return rowsById(this.em, EpcContract, { $and: and } as FilterQuery<EpcContract>, window);
+  contracts(filter: EpcContractQuery | undefined, window: PageWindow): Promise<WindowRows<EpcContractRow>> {
+    return contractWindow(this.db.pool, {
+      scope: contractScope(this.principal),
+      institutionId: filter?.institutionId ?? null,
+      escoId: filter?.escoId ?? null,
+      status: filter?.status ?? null,
+      type: filter?.type ?? null,
+    }, window);
   }
 
-  /** The row scope of `scopeWhere` as a test of one loaded contract (FORBIDDEN at once for a key that reads none). */
-  private scopeTest(): (contract: EpcContract) => boolean {
-    if (readScope(this.principal, 'epcContract') === 'esco') return (c) => c.esco.id === (this.principal.escoId ?? 0);
-    const scope = readInstitutions(this.principal, 'epcContract');
-    if (!scope) throw new ForbiddenError('this key may not read EPC contracts');
-    return (c) => inScope(scope, c.institution.id);
-  }
-
-  /** One contract in the key's row scope. By primary key, so a batch `nodes(ids)` or `_entities` loaded first is not read again. */
-  async contract(id: number): Promise<EpcContract> {
-    const canSee = this.scopeTest();
-    const found = await this.em.findOne(EpcContract, id);
-    if (!found || !canSee(found)) throw new NotFoundError('no EPC contract with this id that this key can see');
+  /** One contract in the key's row scope: a plain row, the scope in its statement. */
+  async contract(id: number): Promise<EpcContractRow> {
+    const [found] = await contractsById(this.db.pool, [id], contractScope(this.principal));
+    if (!found) throw new NotFoundError('no EPC contract with this id that this key can see');
     return found;
   }
 
   /** The contract of a change event: the subscription has already kept only events of contracts in scope. */
-  eventContract(id: number): Promise<EpcContract> {
-    return this.em.findOneOrFail(EpcContract, id);
+  async eventContract(id: number): Promise<EpcContractRow> {
+    const [found] = await contractsById(this.db.pool, [id], null);
+    if (!found) throw new NotFoundError('no EPC contract with this id');
+    return found;
+  }
+
+  /** The entity of a contract in the key's row scope, for a write (the unit of work changes it). */
+  private async contractToChange(id: number): Promise<EpcContract> {
+    const scope = contractScope(this.principal);
+    const where = scope === null ? {} : 'escoId' in scope ? { esco: scope.escoId } : { institution: { $in: scope.institutionIds } };
+    const found = await this.em.findOne(EpcContract, { id, ...where });
+    if (!found) throw new NotFoundError('no EPC contract with this id that this key can see');
+    return found;
   }
 
   async createContract(input: NewEpcContract): Promise<EpcContract> {
@@ -177,7 +179,7 @@ export class EpcService {
    * not allow is a CONFLICT saying why; a step that is another agency's decision is FORBIDDEN.
    */
   async transition(id: number, to: EpcStatus, note: string | null, effectiveAt: Date | null = null): Promise<EpcContract> {
-    const contract = await this.contract(id);
+    const contract = await this.contractToChange(id);
     const from = contract.status;
     if (FINAL.has(from)) throw new ConflictError(`the contract is ${from}: its lifecycle has ended`);
     const next = NEXT_STATUS[from];
@@ -235,17 +237,19 @@ export class EpcService {
 
   /** Refits the baseline on today's data and freezes it as a new version; the old one stays listed. */
   async rebaseline(id: number, reason: string): Promise<EpcContract> {
-    return this.measurement.rebaseline(await this.contract(id), reason);
+    const contract = await this.contractToChange(id);
+    await this.measurement.rebaseline(contract, reason);
+    return contract;
   }
 
   /** A non-routine event (a new wing, a closure) adjusts the baseline by an explicit kgce over [from, to). */
   async addNonRoutineEvent(contractId: number, from: string, to: string, adjustmentKgce: string, reason: string): Promise<NonRoutineEvent> {
-    return this.measurement.addNonRoutineEvent(await this.contract(contractId), from, to, adjustmentKgce, reason);
+    return this.measurement.addNonRoutineEvent(await this.contractToChange(contractId), from, to, adjustmentKgce, reason);
   }
 
   /** FINANCE accepts a frozen settlement's pending difference. */
   async acceptSettlementDifference(contractId: number, periodStart: string): Promise<SettlementRow> {
-    return this.measurement.acceptSettlementDifference(await this.contract(contractId), periodStart);
+    return this.measurement.acceptSettlementDifference(await this.contractToChange(contractId), periodStart);
   }
 
   private async requireRecentAudit(contract: EpcContract, at: Date): Promise<void> {
@@ -256,7 +260,7 @@ export class EpcService {
   }
 
   async addAsset(contractId: number, input: EpcAssetInput): Promise<EpcAsset> {
-    const contract = await this.contract(contractId);
+    const contract = await this.contractToChange(contractId);
     assertCanWriteContract(this.principal, 'epcAsset', { institutionId: contract.institution.id, escoId: contract.esco.id });
     const problems = new Problems();
     if (!input.name.trim()) problems.add('name', 'must not be empty');
@@ -272,7 +276,7 @@ export class EpcService {
 
   /** FINANCE records what it paid; the contract's balance follows. */
   async recordPayment(contractId: number, amountYuan: string, paidOnGiven: string | null, note: string | null, effectiveAt: Date | null = null): Promise<EpcPayment> {
-    const contract = await this.contract(contractId);
+    const contract = await this.contractToChange(contractId);
     assertCanWrite(this.principal, 'money', contract.institution.id);
     const problems = new Problems();
     const amountProblem = moneyInputProblem(amountYuan, { positive: true });

@@ -1,8 +1,40 @@
 import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar, LocalDateScalar } from '../../graphql/scalars';
 import { Carrier } from '../metering/metering.enums';
-import { SavingsPillar, type EpcStatus } from './epc.enums';
+import { SavingsPillar, type BaselineDriver, type EpcStatus, type EpcType, type SettlementPeriod } from './epc.enums';
+import type { EpcMeasure } from './epc-contract.entity';
 import type { SettlementRow } from './mv.service';
+
+/**
+ * A contract as reads give it: a plain row, no entity (see InstitutionRow). The entity satisfies it
+ * too, so M&V takes either: a read measures the row, a write the entity it changes.
+ */
+export interface EpcContractRow {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  institution: { id: number };
+  esco: { id: number };
+  title: string;
+  titleZh: string | null;
+  type: EpcType;
+  status: EpcStatus;
+  carriers: Carrier[];
+  measures: EpcMeasure[];
+  termStart: string;
+  termEnd: string;
+  /** Money as exact decimal text (numeric), as the entity maps it. */
+  investmentYuan: string;
+  escoShare: string | null;
+  guaranteedSavingsRate: string | null;
+  /** Yuan per unit of each carrier, as decimal strings. */
+  prices: Record<string, string>;
+  baselineStart: string;
+  baselineDriver: BaselineDriver;
+  settlementPeriod: SettlementPeriod;
+  createdAt: Date;
+  createdBy: string;
+}
 
 /** An ESCO as reads give it: a plain row, no entity (see InstitutionRow). */
 export interface EscoRow {

@@ -9,12 +9,12 @@ import { localDay } from '../../graphql/datetime';
 import { toGlobalId } from '../../global-id';
 import { addDays, monthStart, nextMonth, resolvePeriod, type PeriodInput } from '../accounting/period';
 import { record, type ObjectChange } from '../audit/audit.service';
-import type { EpcContract } from './epc-contract.entity';
 import { EpcStatus, EpcType, SettlementPeriod } from './epc.enums';
 import { settle, type Settlement } from './mv';
 import { hashObservations } from './mv-data';
 import { mvLoaders, type ContractMv, type MvLoaders, type MvSource } from './mv.loaders';
 import * as frozen from './mv.repository';
+import type { EpcContractRow } from './epc.types';
 import { baselineFigures, baselineSpan, fitBaselineSet, measureSavings, summarise, type BaselineFigures, type BaselineSet, type MonthSavings, type NonRoutineEvent, type SavingsResult } from './savings';
 
 /** Statuses after which a contract's baseline is closed. */
@@ -46,7 +46,8 @@ const DIFFERENCE_EPSILON_KGCE = 0.0005;
 /**
  * Measurement and verification of a contract: its baseline versions and non-routine events, the
  * savings measured against them, the settlements and the balance due to the ESCO. The contract
- * comes in loaded and in the key's scope (EpcService.contract); writes check their own rights.
+ * comes in loaded and in the key's scope: a read's row (EpcService.contract) or the entity a
+ * write changes; writes check their own rights.
  */
 export class MvService {
   constructor(
@@ -58,27 +59,27 @@ export class MvService {
   ) {}
 
   /** The frozen version in force, read before a write transaction takes its connection (a pool read inside it could wait on the pool). */
-  async currentBaseline(contract: EpcContract): Promise<BaselineSet | null> {
+  async currentBaseline(contract: EpcContractRow): Promise<BaselineSet | null> {
     return ((await frozen.baselineVersions(this.db.pool, [contract.id])).get(contract.id) ?? []).at(-1) ?? null;
   }
 
   /** Stores a baseline version in the open transaction; returns its audit change (old and new models, the reason). */
-  async storeBaseline(contract: EpcContract, fitted: BaselineSet, old: BaselineSet | null, reason: string): Promise<ObjectChange> {
+  async storeBaseline(contract: EpcContractRow, fitted: BaselineSet, old: BaselineSet | null, reason: string): Promise<ObjectChange> {
     await frozen.storeBaseline(this.em, contract.id, fitted, reason, this.principal.keyName);
     const summary = (b: BaselineSet | null) => b && { version: b.version, dataHash: b.dataHash, models: b.carriers.map((c) => ({ carrier: c.carrier, method: c.method, type: c.model?.type ?? null, coefficients: c.model?.coefficients.map((k) => [k.name, k.estimate]) ?? [] })) };
     return change('EpcBaseline', contract, { baseline: { before: summary(old), after: { ...summary(fitted), version: (old?.version ?? 0) + 1 } }, reason: { before: null, after: reason } });
   }
 
-  private record(c: ObjectChange, contract: EpcContract): Promise<void> {
+  private record(c: ObjectChange, contract: EpcContractRow): Promise<void> {
     return record(this.em, { actor: this.principal, changes: [c], institutionIds: [contract.institution.id], escoIds: [contract.esco.id] });
   }
 
-  async regionOf(contract: EpcContract): Promise<number> {
+  async regionOf(contract: EpcContractRow): Promise<number> {
     return (await this.mv.contract.load(contract.id)).regionId;
   }
 
   /** The baseline in force: the frozen version, or before signing (or for contracts signed before baselines froze) a live fit. */
-  baselineSet(contract: EpcContract): Promise<BaselineSet> {
+  baselineSet(contract: EpcContractRow): Promise<BaselineSet> {
     const memo = BASELINES.get(this.em) ?? new Map<number, Promise<BaselineSet>>();
     BASELINES.set(this.em, memo);
     if (!memo.has(contract.id)) {
@@ -90,11 +91,11 @@ export class MvService {
     return memo.get(contract.id)!;
   }
 
-  async baselineVersions(contract: EpcContract): Promise<BaselineSet[]> {
+  async baselineVersions(contract: EpcContractRow): Promise<BaselineSet[]> {
     return (await this.mv.contract.load(contract.id)).baselineVersions;
   }
 
-  async nonRoutineEvents(contract: EpcContract): Promise<NonRoutineEvent[]> {
+  async nonRoutineEvents(contract: EpcContractRow): Promise<NonRoutineEvent[]> {
     return (await this.mv.contract.load(contract.id)).nonRoutineEvents;
   }
 
@@ -112,7 +113,7 @@ export class MvService {
   }
 
   /** Refits the baseline on today's data and freezes it as a new version; the old one stays listed. */
-  async rebaseline(contract: EpcContract, reason: string): Promise<EpcContract> {
+  async rebaseline(contract: EpcContractRow, reason: string): Promise<void> {
     assertCanWrite(this.principal, 'epcBaseline', contract.institution.id);
     if (!reason.trim() || reason.length > 500) throw ValidationError.single('reason', 'say why, in 1 to 500 characters');
     if (FINAL.has(contract.status)) throw new ConflictError(`the contract is ${contract.status}: its baseline is closed`);
@@ -120,11 +121,10 @@ export class MvService {
     const old = await this.currentBaseline(contract);
     await inTransaction(this.em, async () => this.record(await this.storeBaseline(contract, fitted, old, reason.trim()), contract));
     this.forget(contract.id);
-    return contract;
   }
 
   /** A non-routine event (a new wing, a closure) adjusts the baseline by an explicit kgce over [from, to). */
-  async addNonRoutineEvent(contract: EpcContract, from: string, to: string, adjustmentKgce: string, reason: string): Promise<NonRoutineEvent> {
+  async addNonRoutineEvent(contract: EpcContractRow, from: string, to: string, adjustmentKgce: string, reason: string): Promise<NonRoutineEvent> {
     assertCanWrite(this.principal, 'epcBaseline', contract.institution.id);
     const problems = new Problems();
     if (!(from < to)) problems.add('to', 'must be after from');
@@ -140,7 +140,7 @@ export class MvService {
     return (await this.nonRoutineEvents(contract)).find((e) => e.id === eventId)!;
   }
 
-  async savings(contract: EpcContract, input: PeriodInput): Promise<SavingsResult> {
+  async savings(contract: EpcContractRow, input: PeriodInput): Promise<SavingsResult> {
     const period = resolvePeriod(input);
     if (period.from.endsWith('-01') && period.to.endsWith('-01')) {
       const { baseline, months } = await this.figuresOf(contract, period.from, period.to);
@@ -150,12 +150,12 @@ export class MvService {
     return measureSavings(this.mv.source, contract, regionId, period, baseline, events);
   }
 
-  async baseline(contract: EpcContract): Promise<BaselineFigures> {
+  async baseline(contract: EpcContractRow): Promise<BaselineFigures> {
     return baselineFigures(await this.baselineSet(contract));
   }
 
   /** FINANCE accepts a frozen settlement's pending difference: the live figures replace the paid ones, which stay in its history. */
-  async acceptSettlementDifference(contract: EpcContract, periodStart: string): Promise<SettlementRow> {
+  async acceptSettlementDifference(contract: EpcContractRow, periodStart: string): Promise<SettlementRow> {
     assertCanWrite(this.principal, 'money', contract.institution.id);
     const rows = await this.computeSettlements(contract, this.today());
     const row = rows.find((r) => r.periodStart === periodStart);
@@ -170,14 +170,14 @@ export class MvService {
     return (await this.computeSettlements(contract, this.today())).find((r) => r.periodStart === periodStart)!;
   }
 
-  private async liveSettlement(contract: EpcContract, from: string, to: string): Promise<SettlementRow> {
+  private async liveSettlement(contract: EpcContractRow, from: string, to: string): Promise<SettlementRow> {
     const [baseline, events, regionId] = await Promise.all([this.baselineSet(contract), this.nonRoutineEvents(contract), this.regionOf(contract)]);
     const savings = await measureSavings(this.mv.source, contract, regionId, { from, to }, baseline, events);
     return { periodStart: from, periodEnd: to, savings, money: savings.complete ? this.settleMoney(contract, savings) : null, frozenAt: null, pendingDifferenceKgce: null };
   }
 
   /** When the contract started operating (the OPERATING transition), or null. */
-  async operatingSince(contract: EpcContract): Promise<string | null> {
+  async operatingSince(contract: EpcContractRow): Promise<string | null> {
     const at = (await this.mv.contract.load(contract.id)).operatingSince;
     return at ? this.dayOf(at) : null;
   }
@@ -186,7 +186,7 @@ export class MvService {
    * One settlement per whole period (month or quarter) from the first month of operation to the
    * last period ended by `asOf` (and by the end of the term).
    */
-  settlements(contract: EpcContract, asOf: string): Promise<SettlementRow[]> {
+  settlements(contract: EpcContractRow, asOf: string): Promise<SettlementRow[]> {
     // `settlements` and `balanceYuan` of one request share one computation (the EntityManager is per request).
     const memo = SETTLEMENTS.get(this.em) ?? new Map<string, Promise<SettlementRow[]>>();
     SETTLEMENTS.set(this.em, memo);
@@ -196,7 +196,7 @@ export class MvService {
   }
 
   /** The settlements as of a day, computed afresh (a write reads them so). */
-  async computeSettlements(contract: EpcContract, asOf: string): Promise<SettlementRow[]> {
+  async computeSettlements(contract: EpcContractRow, asOf: string): Promise<SettlementRow[]> {
     const since = await this.operatingSince(contract);
     if (!since) return [];
     const step = contract.settlementPeriod === SettlementPeriod.MONTH ? 1 : 3;
@@ -230,7 +230,7 @@ export class MvService {
    * reading, temperature, profile, factor, event or baseline changed since) are measured now and
    * stored. A read thus does no model work once a month is measured, and never reads a stale one.
    */
-  private async figuresOf(contract: EpcContract, from: string, to: string): Promise<{ baseline: BaselineSet; months: MonthSavings[] }> {
+  private async figuresOf(contract: EpcContractRow, from: string, to: string): Promise<{ baseline: BaselineSet; months: MonthSavings[] }> {
     const mv = await this.mv.contract.load(contract.id);
     const frozenSet = mv.baselineVersions.at(-1) ?? null;
     const live = frozenSet ? null : { ...baselineSpan(contract), prefix: hashObservations([FIGURES_VERSION, 'live fit', contract.baselineStart, contract.carriers]) };
@@ -255,7 +255,7 @@ export class MvService {
    * the earlier) through the month of `through`, and fits live baselines: after a bulk load, such
    * as the demo's, reads find their months measured. One batch for all the contracts.
    */
-  async measureMonths(contracts: readonly EpcContract[], from: string, through: string): Promise<void> {
+  async measureMonths(contracts: readonly EpcContractRow[], from: string, through: string): Promise<void> {
     const to = nextMonth(monthStart(through));
     await Promise.all(contracts.map((c) => {
       const first = [monthStart(from), monthStart(c.baselineStart), to].sort()[0];
@@ -264,7 +264,7 @@ export class MvService {
   }
 
   /** A baseline fitted live (not signed yet) on the data as it is now, stored under the hash of its inputs; once per request. */
-  private fitLive(contract: EpcContract, regionId: number, inputs: string, data: MvSource): Promise<BaselineSet> {
+  private fitLive(contract: EpcContractRow, regionId: number, inputs: string, data: MvSource): Promise<BaselineSet> {
     const memo = LIVE_FITS.get(this.em) ?? new Map<string, Promise<BaselineSet>>();
     LIVE_FITS.set(this.em, memo);
     const key = `${contract.id}|${inputs}`;
@@ -278,7 +278,7 @@ export class MvService {
     return memo.get(key)!;
   }
 
-  private settleMoney(contract: EpcContract, m: SavingsResult): Settlement | null {
+  private settleMoney(contract: EpcContractRow, m: SavingsResult): Settlement | null {
     const carriers = m.byCarrier.map((c) => ({ carrier: c.carrier, savings: c.savings, adjustedBaseline: c.adjustedBaseline }));
     if (contract.type === EpcType.GUARANTEED_SAVINGS) return settle(carriers, { type: 'GUARANTEED_SAVINGS', guaranteedRate: contract.guaranteedSavingsRate!, prices: contract.prices });
     if (contract.escoShare !== null) return settle(carriers, { type: 'BENEFIT_SHARING', escoShare: contract.escoShare, prices: contract.prices });
@@ -286,7 +286,7 @@ export class MvService {
   }
 
   /** Due to the ESCO (its shares, less any guarantee shortfall) minus what FINANCE has paid, in yuan. */
-  async balance(contract: EpcContract, asOf: string): Promise<string> {
+  async balance(contract: EpcContractRow, asOf: string): Promise<string> {
     const [rows, payments] = await Promise.all([this.settlements(contract, asOf), this.mv.contract.load(contract.id).then((m) => m.paymentAmounts)]);
     let fen = 0n;
     for (const r of rows) {
@@ -307,12 +307,12 @@ export class MvService {
 }
 
 /** An audit change on a contract for what M&V writes by SQL (baseline versions, events, settlements). */
-export function change(type: string, contract: EpcContract, fields: Record<string, { before: unknown; after: unknown }>): ObjectChange {
+export function change(type: string, contract: EpcContractRow, fields: Record<string, { before: unknown; after: unknown }>): ObjectChange {
   return { object: toGlobalId('EpcContract', contract.id), type, action: type === 'EpcSettlement' && !('frozen' in fields) ? 'update' : 'create', fields };
 }
 
 /** What a stored month was measured with, as the hub read it before asking for the stored figures: the terms, the baseline, the events. */
-function inputsOf(contract: EpcContract, baseline: BaselineSet | null, mv: ContractMv): string {
+function inputsOf(contract: EpcContractRow, baseline: BaselineSet | null, mv: ContractMv): string {
   return hashObservations([
     FIGURES_VERSION, contract.institution.id, mv.regionId, contract.baselineDriver,
     baseline ? [baseline.version, baseline.dataHash, baseline.fittedAt] : 'live',

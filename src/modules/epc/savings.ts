@@ -6,7 +6,7 @@ import { predictPeriod, savingsUncertainty } from './caltrack';
 import { adjustBaseline, MIN_COVERAGE } from './mv';
 import { hashObservations, type CarrierSeries } from './mv-data';
 import type { MvSource } from './mv.loaders';
-import type { EpcContract } from './epc-contract.entity';
+import type { EpcContractRow } from './epc.types';
 
 /** The baseline models of a contract: frozen (stored at SIGNED or by a rebaselining) or, before that, fitted live. */
 export interface BaselineSet {
@@ -105,12 +105,12 @@ interface Profile {
   floorAreaM2: number | null;
 }
 
-export function baselineSpan(contract: Pick<EpcContract, 'baselineStart'>): { from: string; to: string } {
+export function baselineSpan(contract: Pick<EpcContractRow, 'baselineStart'>): { from: string; to: string } {
   return { from: contract.baselineStart, to: isoDay(Number(contract.baselineStart.slice(0, 4)) + 1, Number(contract.baselineStart.slice(5, 7))) };
 }
 
 /** Fits the contract's baseline models from the meters and the region's station, carrier by carrier. */
-export async function fitBaselineSet(data: MvSource, contract: Pick<EpcContract, 'baselineStart' | 'carriers'> & { institution: { id: number } }, regionId: number): Promise<BaselineSet> {
+export async function fitBaselineSet(data: MvSource, contract: Pick<EpcContractRow, 'baselineStart' | 'carriers' | 'institution'>, regionId: number): Promise<BaselineSet> {
   const { from, to } = baselineSpan(contract);
   const [series, weather] = await Promise.all([
     data.series({ institutionId: contract.institution.id, regionId, carriers: contract.carriers, from, to }, true),
@@ -130,7 +130,7 @@ export async function fitBaselineSet(data: MvSource, contract: Pick<EpcContract,
  * incomplete meter data is left out of both sides and named, never spread. Non-routine events
  * add their adjustment, prorated by days.
  */
-export async function measureSavings(data: MvSource, contract: EpcContract, regionId: number, period: Pick<Period, 'from' | 'to'>, baseline: BaselineSet, events: NonRoutineEvent[]): Promise<SavingsResult> {
+export async function measureSavings(data: MvSource, contract: EpcContractRow, regionId: number, period: Pick<Period, 'from' | 'to'>, baseline: BaselineSet, events: NonRoutineEvent[]): Promise<SavingsResult> {
   const id = contract.institution.id;
   const [series, weather, profiles] = await Promise.all([
     data.series({ institutionId: id, regionId, carriers: baseline.carriers.map((c) => c.carrier), from: period.from, to: period.to }),
@@ -312,7 +312,7 @@ function profileAt(profiles: Map<number, Profile>, year: number): Profile | unde
   return years.length ? profiles.get(years[0]) : undefined;
 }
 
-function scaleOf(contract: EpcContract, base: Profile | undefined, now: Profile | undefined): number {
+function scaleOf(contract: EpcContractRow, base: Profile | undefined, now: Profile | undefined): number {
   if (contract.baselineDriver === 'NONE') return 1;
   const key = contract.baselineDriver === 'FLOOR_AREA' ? 'floorAreaM2' : 'headcount';
   if (!base?.[key] || !now?.[key]) {
