@@ -11,7 +11,7 @@ import { creditCodeProblem } from '../registry/credit-code';
 import { Institution } from '../registry/institution.entity';
 import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
 import { EpcStatus, EpcType } from './epc.enums';
-import { contractsById, contractWindow, escoWindow, type ContractScope } from './epc.repository';
+import { contractsById, contractWindow, escoWindow, transitionsOf, type ContractScope } from './epc.repository';
 import type { EpcContractRow, EscoRow } from './epc.types';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
 
@@ -192,8 +192,8 @@ export class EpcService {
       throw err;
     }
     if (to === EpcStatus.TERMINATED && !note?.trim()) throw new ConflictError('say why the contract is terminated (note)');
-    const previous = await this.em.findOne(EpcTransition, { contract: contract.id }, { orderBy: { id: 'desc' } });
-    const at = this.effectiveTime(effectiveAt, previous && { time: previous.effectiveAt, what: `the ${previous.toStatus} step` });
+    const previous = (await transitionsOf(this.db.pool, [contract.id])).at(-1);
+    const at = this.effectiveTime(effectiveAt, previous ? { time: previous.effectiveAt, what: `the ${previous.toStatus} step` } : null);
     if (to === EpcStatus.AUDITED) await this.requireRecentAudit(contract, at);
     // The baseline is fitted and frozen when the contract is signed: later data never moves it silently.
     const fitted = to === EpcStatus.SIGNED ? await fitBaselineSet(this.measurement.freshData(), contract, await this.measurement.regionOf(contract)) : null;
@@ -291,7 +291,7 @@ export class EpcService {
       throw new ConflictError(`payments follow measured savings: the contract is ${contract.status}, not OPERATING`);
     }
     // A payment follows the step that made the contract OPERATING.
-    const operating = await this.em.findOne(EpcTransition, { contract: contract.id, toStatus: EpcStatus.OPERATING }, { orderBy: { id: 'desc' } });
+    const operating = (await transitionsOf(this.db.pool, [contract.id])).findLast((t) => t.toStatus === EpcStatus.OPERATING);
     if (operating) {
       if (effectiveAt) this.effectiveTime(effectiveAt, { time: operating.effectiveAt, what: 'the OPERATING step' });
       else if (paidOn < this.dayOf(operating.effectiveAt)) throw ValidationError.single('paidOn', `must not be before the OPERATING step, effective ${this.dayOf(operating.effectiveAt)}`);
