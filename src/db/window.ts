@@ -54,20 +54,28 @@ export function keyset(window: PageWindow, fields: string[], parse: ((v: string 
   return { where, orderBy: Object.fromEntries(fields.map((f) => [f, dir])) };
 }
 
-/** The same for one integer column in plain SQL; parameters are appended to `params`. */
+/**
+ * The same in plain SQL for one integer column, or for several compared as a row (the connection's
+ * order, the last one unique; the cursor carries one part per column); parameters are appended to `params`.
+ */
 export function sqlKeyset(
   window: PageWindow,
-  column: string,
+  column: string | readonly string[],
   params: unknown[],
   order: Direction = 'asc',
   key: (v: string | number, field: 'after' | 'before') => unknown = intKey,
 ): { where: string[]; orderBy: string } {
+  const columns = typeof column === 'string' ? [column] : column;
   const where: string[] = [];
   const op = (side: 'after' | 'before') => ((order === 'asc') === (side === 'after') ? '>' : '<');
-  if (window.after) where.push(`${column} ${op('after')} $${params.push(key(window.after[0], 'after'))}`);
-  if (window.before) where.push(`${column} ${op('before')} $${params.push(key(window.before[0], 'before'))}`);
-  const asc = (order === 'asc') !== window.backward;
-  return { where, orderBy: `${column} ${asc ? 'ASC' : 'DESC'}` };
+  const beyond = (side: 'after' | 'before', cursor: CursorKey) => {
+    const values = columns.map((_, i) => `$${params.push(key(cursor[i], side))}`);
+    return columns.length === 1 ? `${columns[0]} ${op(side)} ${values[0]}` : `(${columns.join(', ')}) ${op(side)} (${values.join(', ')})`;
+  };
+  if (window.after) where.push(beyond('after', window.after));
+  if (window.before) where.push(beyond('before', window.before));
+  const dir = (order === 'asc') !== window.backward ? 'ASC' : 'DESC';
+  return { where, orderBy: columns.map((c) => `${c} ${dir}`).join(', ') };
 }
 
 /** A cursor part that must be a row id or rank (int4): a forged one never reaches SQL out of range. */
@@ -113,12 +121,13 @@ export async function rowsById<T extends { id: number }>(em: EntityManager, enti
 }
 
 /**
- * A window of plain rows in the order of one integer `column` (its keyset from `window`), read from
- * `from` under `where` (their parameters in `params`) in one statement; the count only when asked.
+ * A window of plain rows in the order of one integer `column` (or of several, as sqlKeyset reads
+ * them; its keyset from `window`), read from `from` under `where` (their parameters in `params`) in
+ * one statement; the count only when asked.
  */
 export async function sqlWindow<R extends pg.QueryResultRow, T>(
   pool: pg.Pool,
-  q: { select: string; from: string; where: string[]; params: unknown[]; column: string },
+  q: { select: string; from: string; where: string[]; params: unknown[]; column: string | readonly string[] },
   window: PageWindow,
   row: (r: R) => T,
 ): Promise<WindowRows<T>> {

@@ -3,6 +3,7 @@ import { inScope, readInstitutions } from '../access/guard';
 import type { Resource } from '../access/policy';
 import { ForbiddenError } from '../errors/domain-errors';
 import type { Context } from './context';
+import { asNode } from './relay';
 
 /**
  * How `node(id)` fetches one type: each module lists its own (x.nodes.ts) and node.resolver.ts
@@ -46,19 +47,25 @@ export function rowNode<T extends object>(
 }
 
 /**
- * A row that belongs to one institution: absent is NOT_FOUND, out of the key's row scope for
- * `resource` is FORBIDDEN, as the institution's own fetch answers.
+ * A row that belongs to one institution, read by `load` (a request's loader: batched for
+ * nodes(ids)): absent is NOT_FOUND, out of the key's row scope for every `resources` FORBIDDEN, as
+ * the institution's own fetch answers; a plain row is marked as an object of `type`.
  */
-export function institutionRowNode<T extends { institution: { id: number } }>(entity: EntityName<T>, ...resources: Resource[]): NodeFetcher {
-  return rowNode(entity, {
-    prefetched: true,
-    check: (row, ctx) => {
+export function institutionRowNode<T extends { institution: { id: number } }>(
+  type: string,
+  load: (id: number, ctx: Context) => Promise<T | null>,
+  ...resources: Resource[]
+): NodeFetcher {
+  return {
+    async fetch(id, ctx) {
+      const row = await load(Number(id), ctx);
+      if (!row) return null;
       const visible = resources.some((r) => {
         const scope = readInstitutions(ctx.principal, r);
         return scope !== null && inScope(scope, row.institution.id);
       });
       if (!visible) throw new ForbiddenError('this key may not read that object');
-      return Promise.resolve();
+      return asNode(type, row);
     },
-  });
+  };
 }

@@ -1,9 +1,10 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Institution } from '../registry/institution.entity';
 import { AssessmentStatus, ComplianceStatus, IndicatorKind } from './compliance.enums';
+import { EntryIndicatorResult } from './compliance.types';
 
 @ObjectType({ implements: Node, description: 'Scoring rules, kept as data: points per status and deductions.' })
 @Entity({ tableName: 'scoring_rule' })
@@ -13,10 +14,9 @@ export class ScoringRule {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('ScoringRule', this.id);
-  }
+  globalId!: string;
 
   @Field()
   @Property()
@@ -42,10 +42,9 @@ export class AssessmentRound {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('AssessmentRound', this.id);
-  }
+  globalId!: string;
 
   @Field(() => Int)
   @Property({ type: 'smallint', unique: true })
@@ -88,10 +87,9 @@ export class AssessmentEntry {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('AssessmentEntry', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => AssessmentRound, { ref: true })
   round!: Ref<AssessmentRound>;
@@ -111,6 +109,7 @@ export class AssessmentEntry {
   @Property({ length: 18 })
   creditCode!: string;
 
+  @Field(() => [EntryIndicatorResult], { description: 'The indicators and statuses as the round computed them.' })
   @Property({ type: 'json' })
   indicators!: EntryIndicator[];
 
@@ -163,3 +162,7 @@ export class AssessmentSignature {
   @Property({ defaultRaw: 'now()' })
   signedAt: Date = new Date();
 }
+
+defineGlobalId(ScoringRule, 'ScoringRule');
+defineGlobalId(AssessmentRound, 'AssessmentRound');
+defineGlobalId(AssessmentEntry, 'AssessmentEntry');

@@ -1,4 +1,3 @@
-import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertCanWrite, readInstitutions, writers } from '../../access/guard';
 import type { Principal } from '../../access/principal';
@@ -6,12 +5,13 @@ import type { Database } from '../../db/database';
 import { decimalOfNumber, decimalToNumber, div, mul, roundHalfUp, sub, sum, ZERO } from '../../figures/decimal';
 import { QUOTIENT_DIGITS, UNITS } from '../../figures/precision';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors/domain-errors';
-import { intKey, keyset, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule, type EntryIndicator } from './assessment.entity';
 import { AssessmentStatus, ComplianceStatus, IndicatorKind } from './compliance.enums';
-import { appraisalMembers, isYearClosed, openRectificationCounts } from './compliance.repository';
+import { appraisalMembers, assessmentEntryWindow, assessmentRoundOfYear, isYearClosed, openRectificationCounts } from './compliance.repository';
+import type { AssessmentEntryRow, AssessmentRoundRow } from './compliance.types';
 import { auditedTransaction, flushAudited } from '../audit/audit.service';
 import type { Institution } from '../registry/institution.entity';
 
@@ -51,30 +51,21 @@ export class AssessmentService {
     return scope;
   }
 
-  async round(year: number): Promise<AssessmentRound | null> {
+  /** The round of a year, if opened: a plain row. */
+  async round(year: number): Promise<AssessmentRoundRow | null> {
     this.readScope();
-    return this.em.findOne(AssessmentRound, { year });
+    return assessmentRoundOfYear(this.db.pool, year);
   }
 
-  /** A round's entries by rank, then id, in a window (the caller has decoded it after `assertCanRead`). */
-  async entries(round: AssessmentRound, window: PageWindow): Promise<WindowRows<AssessmentEntry>> {
+  /** A round's entries by rank, then id, in a window (the caller has decoded it after `assertCanRead`), the key's scope in the statement. */
+  async entries(round: { id: number }, window: PageWindow): Promise<WindowRows<AssessmentEntryRow>> {
     const scope = this.readScope();
-    const where: Record<string, unknown> = { round: round.id };
-    if (scope.kind === 'ids') where.institution = { $in: scope.ids };
-    const ks = keyset(window, ['rank', 'id'], [intKey, intKey]);
-    const paged = ks.where.length ? { $and: [where, ...ks.where] } : where;
-    const rows = await this.em.find(AssessmentEntry, paged as FilterQuery<AssessmentEntry>, { orderBy: ks.orderBy, limit: window.size + 1 });
-    return { rows, count: () => this.em.count(AssessmentEntry, where) };
+    return assessmentEntryWindow(this.db.pool, round.id, scope.kind === 'ids' ? scope.ids : null, window);
   }
 
   /** The read check of assessments, for a caller that must run it before decoding its paging. */
   assertCanRead(): void {
     this.readScope();
-  }
-
-  /** The scoring rule a round was opened with. */
-  scoringRule(round: AssessmentRound): Promise<ScoringRule> {
-    return this.em.findOneOrFail(ScoringRule, round.scoringRule.id);
   }
 
   /** GOA opens the round of a closed year: one entry per department in the municipal appraisal. */
@@ -159,9 +150,5 @@ export class AssessmentService {
       }
       return round;
     });
-  }
-
-  signatures(round: AssessmentRound): Promise<AssessmentSignature[]> {
-    return this.em.find(AssessmentSignature, { round: round.id }, { orderBy: { id: 'asc' } });
   }
 }

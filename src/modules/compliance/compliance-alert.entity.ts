@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { Institution } from '../registry/institution.entity';
 import { AlertDirection, IndicatorKind } from './compliance.enums';
 
@@ -13,10 +13,9 @@ export class ComplianceAlert {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('ComplianceAlert', this.id);
-  }
+  globalId!: string;
 
   @ManyToOne(() => Institution, { ref: true })
   institution!: Ref<Institution>;
@@ -49,3 +48,5 @@ export class ComplianceAlert {
   @Property({ defaultRaw: 'now()' })
   at: Date = new Date();
 }
+
+defineGlobalId(ComplianceAlert, 'ComplianceAlert');

@@ -1,15 +1,21 @@
-import { institutionRowNode, rowNode, type NodeFetchers } from '../../graphql/node-fetcher';
-import { AssessmentEntry, AssessmentRound, ScoringRule } from './assessment.entity';
-import { ComplianceAlert } from './compliance-alert.entity';
-import { QuotaStandard } from './quota-standard.entity';
-import { RectificationCase } from './rectification.entity';
+import type { Context } from '../../graphql/context';
+import { institutionRowNode, type NodeFetcher, type NodeFetchers } from '../../graphql/node-fetcher';
+import { asNode } from '../../graphql/relay';
 
-/** Compliance's types as `node(id)` fetches them. */
+/** A row read by `load` (the request's loader: batched for nodes(ids)), marked as an object of `type`. */
+const loadedRow = <T extends object>(type: string, load: (id: number, ctx: Context) => Promise<T | null>): NodeFetcher => ({
+  async fetch(id, ctx) {
+    const row = await load(Number(id), ctx);
+    return row && asNode(type, row);
+  },
+});
+
+/** Compliance's types as `node(id)` fetches them: plain rows through the request's loaders. */
 export const complianceNodes: NodeFetchers = {
-  QuotaStandard: rowNode(QuotaStandard, { prefetched: true }),
-  RectificationCase: institutionRowNode(RectificationCase, 'rectification'),
-  ComplianceAlert: institutionRowNode(ComplianceAlert, 'energyIndicator', 'waterIndicator'),
-  ScoringRule: rowNode(ScoringRule, { prefetched: true }),
-  AssessmentRound: rowNode(AssessmentRound, { prefetched: true }),
-  AssessmentEntry: institutionRowNode(AssessmentEntry, 'assessment'),
+  QuotaStandard: loadedRow('QuotaStandard', (id, ctx) => ctx.loaders.quotaStandardById.load(id)),
+  RectificationCase: institutionRowNode('RectificationCase', (id, ctx) => ctx.loaders.rectificationCaseById.load(id), 'rectification'),
+  ComplianceAlert: institutionRowNode('ComplianceAlert', (id, ctx) => ctx.loaders.complianceAlertById.load(id), 'energyIndicator', 'waterIndicator'),
+  ScoringRule: loadedRow('ScoringRule', (id, ctx) => ctx.loaders.scoringRuleById.load(id)),
+  AssessmentRound: loadedRow('AssessmentRound', (id, ctx) => ctx.loaders.assessmentRoundById.load(id)),
+  AssessmentEntry: institutionRowNode('AssessmentEntry', (id, ctx) => ctx.loaders.assessmentEntryById.load(id), 'assessment'),
 };

@@ -2,10 +2,26 @@ import type pg from 'pg';
 import { toGlobalId } from '../../global-id';
 import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import type { InstitutionCategory } from '../registry/registry.enums';
-import { RectificationStatus, type AlertDirection, type IndicatorKind } from './compliance.enums';
-import type { QuotaStandardRow, RectificationCaseRow, RectificationEventRow } from './compliance.types';
+import { RectificationStatus, type AlertDirection, type AssessmentStatus, type ComplianceStatus, type IndicatorKind } from './compliance.enums';
+import type { EntryIndicator } from './assessment.entity';
+import type {
+  AssessmentEntryRow,
+  AssessmentRoundRow,
+  AssessmentSignatureRow,
+  ComplianceAlertRow,
+  QuotaStandardRow,
+  RectificationCaseRow,
+  RectificationEventRow,
+  ScoringRuleRow,
+} from './compliance.types';
 
 /* SQL of the compliance module: rectification cases, alerts, and what an assessment round reads. */
+
+/** Rows of `table` by id, one statement, made by `row` (the loaders behind node(id) and nodes(ids)). */
+async function rowsOfIds<R extends pg.QueryResultRow, T>(pool: pg.Pool, table: string, columns: string, ids: readonly number[], row: (r: R) => T): Promise<T[]> {
+  const { rows } = await pool.query<R>(`SELECT ${columns} FROM ${table} WHERE id = ANY($1::int[])`, [ids]);
+  return rows.map(row);
+}
 
 export interface Breach {
   institutionId: number;
@@ -168,6 +184,8 @@ export function quotaStandardWindow(pool: pg.Pool, s: QuotaSelection | undefined
   return sqlWindow(pool, { select: QUOTA_COLUMNS, from: 'quota_standard', where, params, column: 'id' }, window, quotaRow);
 }
 
+export const quotaStandardsById = (pool: pg.Pool, ids: readonly number[]): Promise<QuotaStandardRow[]> => rowsOfIds(pool, 'quota_standard', QUOTA_COLUMNS, ids, quotaRow);
+
 interface CaseRecord {
   id: number;
   institution_id: number;
@@ -219,12 +237,137 @@ export function rectificationCaseWindow(pool: pg.Pool, s: CaseSelection, window:
   return sqlWindow(pool, { select: CASE_COLUMNS, from: 'rectification_case', where, params, column: 'id' }, window, caseRow);
 }
 
+export const rectificationCasesById = (pool: pg.Pool, ids: readonly number[]): Promise<RectificationCaseRow[]> => rowsOfIds(pool, 'rectification_case', CASE_COLUMNS, ids, caseRow);
+
 /** The steps of some cases, oldest first, one statement. */
 export async function rectificationEventsOf(pool: pg.Pool, caseIds: readonly number[]): Promise<RectificationEventRow[]> {
   const { rows } = await pool.query<RectificationEventRow & { caseId: number }>(
     `SELECT rectification_case_id AS "caseId", from_status AS "fromStatus", to_status AS "toStatus", note, actor, at
        FROM rectification_event WHERE rectification_case_id = ANY($1::int[]) ORDER BY id`,
     [caseIds],
+  );
+  return rows;
+}
+
+/* Alerts and assessment rounds as reads give them: plain rows (compliance.types.ts). */
+
+interface AlertRecord {
+  id: number;
+  institution_id: number;
+  year: number;
+  indicator: IndicatorKind;
+  direction: AlertDirection;
+  projected_value: number;
+  year_to_date_value: number;
+  constraint_value: number;
+  at: Date;
+}
+
+const ALERT_COLUMNS = 'id, institution_id, year, indicator, direction, projected_value, year_to_date_value, constraint_value, at';
+
+export const complianceAlertsById = (pool: pg.Pool, ids: readonly number[]): Promise<ComplianceAlertRow[]> =>
+  rowsOfIds(pool, 'compliance_alert', ALERT_COLUMNS, ids, (r: AlertRecord) => ({
+    id: r.id,
+    globalId: toGlobalId('ComplianceAlert', r.id),
+    institution: { id: r.institution_id },
+    year: r.year,
+    indicator: r.indicator,
+    direction: r.direction,
+    projectedValue: r.projected_value,
+    yearToDateValue: r.year_to_date_value,
+    constraintValue: r.constraint_value,
+    at: r.at,
+  }));
+
+export const scoringRulesById = (pool: pg.Pool, ids: readonly number[]): Promise<ScoringRuleRow[]> =>
+  rowsOfIds(pool, 'scoring_rule', 'id, name, points_by_status, deduction_per_open_rectification', ids, (r: { id: number; name: string; points_by_status: Record<ComplianceStatus, number>; deduction_per_open_rectification: number }) => ({
+    id: r.id,
+    globalId: toGlobalId('ScoringRule', r.id),
+    name: r.name,
+    pointsByStatus: r.points_by_status,
+    deductionPerOpenRectification: r.deduction_per_open_rectification,
+  }));
+
+interface RoundRecord {
+  id: number;
+  year: number;
+  status: AssessmentStatus;
+  scoring_rule_id: number;
+  opened_by: string;
+  opened_at: Date;
+  finalised_at: Date | null;
+}
+
+const ROUND_COLUMNS = 'id, year, status, scoring_rule_id, opened_by, opened_at, finalised_at';
+
+const roundRow = (r: RoundRecord): AssessmentRoundRow => ({
+  id: r.id,
+  globalId: toGlobalId('AssessmentRound', r.id),
+  year: r.year,
+  status: r.status,
+  scoringRule: { id: r.scoring_rule_id },
+  openedBy: r.opened_by,
+  openedAt: r.opened_at,
+  finalisedAt: r.finalised_at,
+});
+
+/** The round of a year, if opened. */
+export async function assessmentRoundOfYear(pool: pg.Pool, year: number): Promise<AssessmentRoundRow | null> {
+  const { rows } = await pool.query<RoundRecord>(`SELECT ${ROUND_COLUMNS} FROM assessment_round WHERE year = $1`, [year]);
+  return rows.length ? roundRow(rows[0]) : null;
+}
+
+export const assessmentRoundsById = (pool: pg.Pool, ids: readonly number[]): Promise<AssessmentRoundRow[]> => rowsOfIds(pool, 'assessment_round', ROUND_COLUMNS, ids, roundRow);
+
+interface EntryRecord {
+  id: number;
+  institution_id: number;
+  institution_name: string;
+  institution_name_zh: string;
+  credit_code: string;
+  indicators: EntryIndicator[];
+  energy_kgce: number | null;
+  water_m3: number | null;
+  open_rectifications: number;
+  score: number;
+  rank: number;
+  comment: string | null;
+}
+
+const ENTRY_COLUMNS = 'id, institution_id, institution_name, institution_name_zh, credit_code, indicators, energy_kgce, water_m3, open_rectifications, score, rank, comment';
+
+const entryRow = (r: EntryRecord): AssessmentEntryRow => ({
+  id: r.id,
+  globalId: toGlobalId('AssessmentEntry', r.id),
+  institution: { id: r.institution_id },
+  institutionName: r.institution_name,
+  institutionNameZh: r.institution_name_zh,
+  creditCode: r.credit_code,
+  indicators: r.indicators,
+  energyKgce: r.energy_kgce,
+  waterM3: r.water_m3,
+  openRectifications: r.open_rectifications,
+  score: r.score,
+  rank: r.rank,
+  comment: r.comment,
+});
+
+/** A window of a round's entries by rank, then id, one statement; `ids`: the key's institutions (null: all). */
+export function assessmentEntryWindow(pool: pg.Pool, roundId: number, ids: number[] | null, window: PageWindow): Promise<WindowRows<AssessmentEntryRow>> {
+  const params: unknown[] = [roundId];
+  const where = ['round_id = $1'];
+  if (ids) where.push(`institution_id = ANY($${params.push(ids)}::int[])`);
+  return sqlWindow(pool, { select: ENTRY_COLUMNS, from: 'assessment_entry', where, params, column: ['rank', 'id'] }, window, entryRow);
+}
+
+export const assessmentEntriesById = (pool: pg.Pool, ids: readonly number[]): Promise<AssessmentEntryRow[]> => rowsOfIds(pool, 'assessment_entry', ENTRY_COLUMNS, ids, entryRow);
+
+/** The signatures of some rounds, in the order given, one statement. */
+export async function assessmentSignaturesOf(pool: pg.Pool, roundIds: readonly number[]): Promise<AssessmentSignatureRow[]> {
+  const { rows } = await pool.query<AssessmentSignatureRow>(
+    `SELECT round_id AS "roundId", agency_code AS "agencyCode", signed_by AS "signedBy", signed_at AS "signedAt"
+       FROM assessment_signature WHERE round_id = ANY($1::int[]) ORDER BY id`,
+    [roundIds],
   );
   return rows;
 }

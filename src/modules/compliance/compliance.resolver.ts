@@ -12,7 +12,7 @@ import { AssessmentService } from './assessment.service';
 import { isWaterIndicator } from './compliance.enums';
 import { ComplianceAlertFilter, QuotaFilter, QuotaStandardInput, RectificationFilter } from './compliance.inputs';
 import { ComplianceService } from './compliance.service';
-import { ComplianceAlertEvent, EntryIndicatorResult, type QuotaStandardRow, type RectificationCaseRow, type RectificationEventRow } from './compliance.types';
+import { ComplianceAlertEvent, type AssessmentEntryRow, type AssessmentRoundRow, type AssessmentSignatureRow, type QuotaStandardRow, type RectificationCaseRow, type RectificationEventRow, type ScoringRuleRow } from './compliance.types';
 import { QuotaStandard } from './quota-standard.entity';
 import { RectificationCase, RectificationEvent } from './rectification.entity';
 import type { InstitutionRow } from '../registry/registry.types';
@@ -107,7 +107,7 @@ export class ComplianceAlertResolver {
 @Resolver(() => AssessmentRound)
 export class AssessmentResolver {
   @Query(() => AssessmentRound, { nullable: true, description: 'The joint assessment round of a year, if opened.' })
-  assessmentRound(@Arg('year', () => Int) year: number, @Ctx() ctx: Context): Promise<AssessmentRound | null> {
+  assessmentRound(@Arg('year', () => Int) year: number, @Ctx() ctx: Context): Promise<AssessmentRoundRow | null> {
     return new AssessmentService(ctx.db, ctx.em, ctx.principal).round(year);
   }
 
@@ -127,7 +127,7 @@ export class AssessmentResolver {
   }
 
   @FieldResolver(() => AssessmentEntryConnection, { description: 'Entries by rank (1 = best).' })
-  async entries(@Root() round: AssessmentRound, @Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<AssessmentEntry>> {
+  async entries(@Root() round: AssessmentRoundRow, @Args() page: PageArgs, @Ctx() ctx: Context): Promise<Page<AssessmentEntryRow>> {
     const service = new AssessmentService(ctx.db, ctx.em, ctx.principal);
     // A key that may not read assessments hears FORBIDDEN before any complaint about its paging.
     service.assertCanRead();
@@ -137,26 +137,21 @@ export class AssessmentResolver {
   }
 
   @FieldResolver(() => [AssessmentSignature])
-  signatures(@Root() round: AssessmentRound, @Ctx() ctx: Context): Promise<AssessmentSignature[]> {
-    return new AssessmentService(ctx.db, ctx.em, ctx.principal).signatures(round);
+  signatures(@Root() round: AssessmentRoundRow, @Ctx() ctx: Context): Promise<AssessmentSignatureRow[]> {
+    return ctx.loaders.assessmentSignatures.load(round.id);
   }
 
   @FieldResolver(() => ScoringRule)
-  async scoringRule(@Root() round: AssessmentRound, @Ctx() ctx: Context): Promise<ScoringRule> {
-    return new AssessmentService(ctx.db, ctx.em, ctx.principal).scoringRule(round);
+  async scoringRule(@Root() round: AssessmentRoundRow, @Ctx() ctx: Context): Promise<ScoringRuleRow> {
+    return (await ctx.loaders.scoringRuleById.load(round.scoringRule.id))!;
   }
 }
 
 @Resolver(() => AssessmentEntry)
 export class AssessmentEntryResolver {
   @FieldResolver(() => Institution)
-  async institution(@Root() e: AssessmentEntry, @Ctx() ctx: Context): Promise<InstitutionRow> {
+  async institution(@Root() e: AssessmentEntryRow, @Ctx() ctx: Context): Promise<InstitutionRow> {
     return (await ctx.loaders.institutionById.load(e.institution.id))!;
-  }
-
-  @FieldResolver(() => [EntryIndicatorResult], { description: 'The indicators and statuses as the round computed them.' })
-  indicators(@Root() e: AssessmentEntry): EntryIndicatorResult[] {
-    return e.indicators;
   }
 }
 

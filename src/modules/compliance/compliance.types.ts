@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { AlertDirection, ComplianceStatus, IndicatorKind, type RectificationStatus } from './compliance.enums';
+import { AlertDirection, ComplianceStatus, IndicatorKind, type AssessmentStatus, type RectificationStatus } from './compliance.enums';
 import type { InstitutionCategory } from '../registry/registry.enums';
+import type { EntryIndicator } from './assessment.entity';
 
 @ObjectType({ description: "An institution's projected year crossed its constraint value (or came back under it)." })
 export class ComplianceAlertEvent {
@@ -86,4 +87,64 @@ export interface RectificationEventRow {
   note: string | null;
   actor: string;
   at: Date;
+}
+
+/** An alert as reads give it (see InstitutionRow). */
+export interface ComplianceAlertRow {
+  id: number;
+  globalId: string;
+  institution: { id: number };
+  year: number;
+  indicator: IndicatorKind;
+  direction: AlertDirection;
+  projectedValue: number;
+  yearToDateValue: number;
+  constraintValue: number;
+  at: Date;
+}
+
+/** A scoring rule as reads give it. */
+export interface ScoringRuleRow {
+  id: number;
+  globalId: string;
+  name: string;
+  pointsByStatus: Record<ComplianceStatus, number>;
+  deductionPerOpenRectification: number;
+}
+
+/** An assessment round as reads give it. */
+export interface AssessmentRoundRow {
+  id: number;
+  globalId: string;
+  year: number;
+  status: AssessmentStatus;
+  scoringRule: { id: number };
+  openedBy: string;
+  openedAt: Date;
+  finalisedAt: Date | null;
+}
+
+/** An entry of a round as reads give it; `creditCode` is frozen with the names (the export reads it). */
+export interface AssessmentEntryRow {
+  id: number;
+  globalId: string;
+  institution: { id: number };
+  institutionName: string;
+  institutionNameZh: string;
+  creditCode: string;
+  indicators: EntryIndicator[];
+  energyKgce: number | null;
+  waterM3: number | null;
+  openRectifications: number;
+  score: number;
+  rank: number;
+  comment: string | null;
+}
+
+/** A signature of a round as reads give it; `roundId` is the round it belongs to. */
+export interface AssessmentSignatureRow {
+  roundId: number;
+  agencyCode: string;
+  signedBy: string;
+  signedAt: Date;
 }
