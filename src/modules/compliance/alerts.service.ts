@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
 import { indicatorCoverage, indicatorValue, projectToYear } from '../accounting/indicators.build';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { addDays, isoDay, resolvePeriod } from '../accounting/period';
 import { TOPICS, type PubSub } from '../realtime/pubsub';
-import { AlertDirection, IndicatorKind } from './compliance.enums';
+import { AlertDirection, IndicatorKind, isWaterIndicator } from './compliance.enums';
 import { insertAlert, lastReadingDays, latestAlertDirections, type AlertRow } from './compliance.repository';
 import { MIN_COVERAGE } from './quota-book';
 import { logger } from '../../logger';
@@ -16,6 +17,19 @@ const log = logger.child({ component: 'compliance-monitor' });
 export interface ComplianceAlertPayload extends AlertRow {
   alertId: number;
   through: string;
+}
+
+/**
+ * Which published alerts a subscriber hears: of the institutions its key may read the indicator of
+ * (energy or water), and of the institution and indicator it asked for (null: any).
+ */
+export function alertsHeardBy(principal: Principal, institutionId: number | null, indicator: IndicatorKind | null): (ev: ComplianceAlertPayload) => boolean {
+  const energy = readInstitutions(principal, 'energyIndicator');
+  const water = readInstitutions(principal, 'waterIndicator');
+  return (ev) => {
+    const scope = isWaterIndicator(ev.indicator) ? water : energy;
+    return scope !== null && inScope(scope, ev.institutionId) && (institutionId === null || ev.institutionId === institutionId) && (!indicator || indicator === ev.indicator);
+  };
 }
 
 /** The system acts here, not a caller: it reads every figure it needs to judge the projection. */

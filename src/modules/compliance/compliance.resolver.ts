@@ -1,15 +1,13 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { inScope, readInstitutions } from '../../access/guard';
 import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs, pageOfRows, pageWindow, toPage } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { filterIterable } from '../realtime/filter-iterable';
 import { TOPICS } from '../realtime/pubsub';
 import { Institution } from '../registry/institution.entity';
 import { Region } from '../registry/region.entity';
-import type { ComplianceAlertPayload } from './alerts.service';
+import { alertsHeardBy, type ComplianceAlertPayload } from './alerts.service';
 import { AssessmentEntry, AssessmentRound, AssessmentSignature, ScoringRule } from './assessment.entity';
 import { AssessmentService } from './assessment.service';
-import { isWaterIndicator } from './compliance.enums';
 import { ComplianceAlertFilter, QuotaFilter, QuotaStandardInput, RectificationFilter } from './compliance.inputs';
 import { ComplianceService } from './compliance.service';
 import { ComplianceAlertEvent, type AssessmentEntryRow, type AssessmentRoundRow, type AssessmentSignatureRow, type QuotaStandardRow, type RectificationCaseRow, type RectificationEventRow, type ScoringRuleRow } from './compliance.types';
@@ -86,12 +84,7 @@ export class ComplianceAlertResolver {
     description: "When an institution's year-to-date use, projected to the full year, crosses its constraint value, and when it comes back under.",
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: ComplianceAlertFilter }, Context>) => {
       const only = decodeOptionalIntId(args.filter?.institutionId, 'Institution', 'filter.institutionId');
-      const energy = readInstitutions(context.principal, 'energyIndicator');
-      const water = readInstitutions(context.principal, 'waterIndicator');
-      return filterIterable<ComplianceAlertPayload>(context.pubsub.subscribe(TOPICS.COMPLIANCE_ALERT), (ev) => {
-        const scope = isWaterIndicator(ev.indicator) ? water : energy;
-        return scope !== null && inScope(scope, ev.institutionId) && (only === null || ev.institutionId === only) && (!args.filter?.indicator || args.filter.indicator === ev.indicator);
-      });
+      return filterIterable<ComplianceAlertPayload>(context.pubsub.subscribe(TOPICS.COMPLIANCE_ALERT), alertsHeardBy(context.principal, only, args.filter?.indicator ?? null));
     },
   })
   complianceAlerts(@Root() ev: ComplianceAlertPayload, @Arg('filter', () => ComplianceAlertFilter, { nullable: true }) _f: ComplianceAlertFilter | undefined): ComplianceAlertPayload {
