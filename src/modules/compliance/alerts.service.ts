@@ -7,7 +7,8 @@ import { IndicatorsService } from '../accounting/indicators.service';
 import { addDays, isoDay, resolvePeriod } from '../accounting/period';
 import { TOPICS, type PubSub } from '../realtime/pubsub';
 import { AlertDirection, IndicatorKind, isWaterIndicator } from './compliance.enums';
-import { insertAlert, lastReadingDays, latestAlertDirections, type AlertRow } from './compliance.repository';
+import { insertAlert, lastReadingDays, latestAlertDirections } from './compliance.repository';
+import type { AlertRow } from './compliance.types';
 import { MIN_COVERAGE } from './quota-book';
 import { logger } from '../../logger';
 

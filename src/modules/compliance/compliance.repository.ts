@@ -5,6 +5,7 @@ import type { InstitutionCategory } from '../registry/registry.enums';
 import { RectificationStatus, type AlertDirection, type AssessmentStatus, type ComplianceStatus, type IndicatorKind } from './compliance.enums';
 import type { EntryIndicator } from './assessment.entity';
 import type {
+  AlertRow,
   AssessmentEntryRow,
   AssessmentRoundRow,
   AssessmentSignatureRow,
@@ -80,16 +81,6 @@ export async function latestAlertDirections(
     [year, institutionIds],
   );
   return rows;
-}
-
-export interface AlertRow {
-  institutionId: number;
-  year: number;
-  indicator: IndicatorKind;
-  direction: AlertDirection;
-  projectedValue: number;
-  yearToDateValue: number;
-  constraintValue: number;
 }
 
 /** Records an alert; returns its id. */

@@ -89,17 +89,22 @@ export interface RectificationEventRow {
   at: Date;
 }
 
-/** An alert as reads give it (see InstitutionRow). */
-export interface ComplianceAlertRow {
-  id: number;
-  globalId: string;
-  institution: { id: number };
+/** An alert as the compliance monitor records it. */
+export interface AlertRow {
+  institutionId: number;
   year: number;
   indicator: IndicatorKind;
   direction: AlertDirection;
   projectedValue: number;
   yearToDateValue: number;
   constraintValue: number;
+}
+
+/** A recorded alert as reads give it: its institution a reference, as in the other rows (see InstitutionRow). */
+export interface ComplianceAlertRow extends Omit<AlertRow, 'institutionId'> {
+  id: number;
+  globalId: string;
+  institution: { id: number };
   at: Date;
 }
 
