@@ -19,7 +19,7 @@ import { buildHubSubgraph } from '../federation/subgraph';
 import { faviconIco } from './favicon';
 import { createGateway, tagSubgraph } from '../federation/gateway';
 import { formatError } from '../graphql/format-error';
-import { createLoaders } from '../graphql/loaders';
+import { createLoaders, type Loaders } from '../graphql/loaders';
 import { createSchema } from '../graphql/schema';
 import { logContext, logger } from '../logger';
 import { importRouter } from '../modules/imports/import.http';
@@ -32,6 +32,7 @@ import { Budgets, KeyBudgets } from '../access/budget';
 import { budgetPlugin } from './budget.plugin';
 import { BudgetStore } from '../access/budget.store';
 import type { Context } from '../graphql/context';
+import type { Principal } from '../access/principal';
 import { createArmor, LIMITS } from './limits';
 import { Metrics, metricsPlugin } from './metrics';
 import { attachWebSocket } from './websocket';
@@ -110,6 +111,31 @@ function requireJsonBody(req: express.Request, res: express.Response, next: expr
   res
     .status(415)
     .json({ errors: [new GraphQLError('send the request as "content-type: application/json"', { extensions: { code: 'BAD_USER_INPUT' } })] });
+}
+
+/**
+ * A request's context over HTTP. Its EntityManager is forked on first use (a lookup read as plain
+ * rows needs none) by a getter on the prototype: Apollo copies a context's own properties for each
+ * operation (Object.assign in its cloneObject), which calls an own getter, and so forked every time.
+ */
+class HttpContext implements Context {
+  readonly loaders: Loaders;
+
+  constructor(
+    readonly principal: Principal,
+    readonly db: Database,
+    readonly pubsub: PubSub,
+    readonly monitor: ComplianceMonitor,
+    readonly requestId: string,
+    /** Forks once and then returns the same EntityManager; shared with the copy Apollo makes. */
+    private readonly forked: () => EntityManager,
+  ) {
+    this.loaders = createLoaders(db, forked, principal);
+  }
+
+  get em(): EntityManager {
+    return this.forked();
+  }
 }
 
 /** `clock`: milliseconds since the epoch, for the budget windows (tests move it instead of waiting). */
@@ -205,20 +231,8 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
       throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
     });
     const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
-    // The EntityManager is forked on first use: a lookup read as plain rows needs none.
     let em: EntityManager | undefined;
-    const forked = () => (em ??= db.orm.em.fork());
-    return {
-      principal,
-      get em() {
-        return forked();
-      },
-      db,
-      pubsub,
-      monitor,
-      requestId,
-      loaders: createLoaders(db, forked, principal),
-    };
+    return new HttpContext(principal, db, pubsub, monitor, requestId, () => (em ??= db.orm.em.fork()));
   };
   // POST /graphql first, before the routes for pages and files: a question (above all one the
   // response cache answers) passes no other layer.
