@@ -39,7 +39,8 @@ import { attachWebSocket } from './websocket';
 import { jitGateway } from './jit-executor';
 import { DataVersions } from '../db/data-version';
 import { principalOf, ResponseCache } from './response-cache';
-import { frontBodyError, graphqlFront } from './graphql-front';
+import { frontError, frontFailed, graphqlFront } from './graphql-front';
+import { apolloOverHttp, type HttpContextArgs } from './apollo-http';
 
 export interface Hub {
   url: string;
@@ -165,9 +166,8 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const app = express();
   app.disable('x-powered-by');
   const cacheDeps = { keys, budgets, usage, metrics };
-  // Every request logged (before express); POST /graphql met by the response cache's front first.
-  const front = graphqlFront(responseCache, cacheDeps, app);
-  const httpServer = http.createServer((req, res) => requestLog(req, res, () => front(req, res)));
+  // Its requests are handled once Apollo has started (below).
+  const httpServer = http.createServer();
   // Idle keep-alive sockets stay open longer than the 5 s default: a client (or proxy) that reuses
   // one just as the server closes it gets a reset; a busy machine's late timers made that common.
   // Drain still closes idle sockets at once on stop.
@@ -223,9 +223,10 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     { async serverWillStart() { return { drainServer: () => ws.drain() }; } },
   ]);
   await apollo.start();
-  const context = async ({ req, res }: { req: express.Request; res: express.Response }): Promise<Context> => {
+  const context = async ({ req, res }: HttpContextArgs): Promise<Context> => {
     metrics.httpGraphqlRequests.inc();
-    const principal = await (principalOf(req) ?? keys.principalFor(req.headers.authorization, req.ip)).catch((err: unknown) => {
+    // The client's address as express's req.ip gives it (no proxy is trusted).
+    const principal = await (principalOf(req) ?? keys.principalFor(req.headers.authorization, req.socket.remoteAddress)).catch((err: unknown) => {
       // Apollo answers an error thrown here with its own HTTP status: 503 when the database is away.
       const reason = unavailableReason(err, db.statementTimeoutMs);
       throw reason ? new GraphQLError(reason, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: retryAfter() } } }) : err;
@@ -236,7 +237,7 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   };
   // POST /graphql first, before the routes for pages and files: a question (above all one the
   // response cache answers) passes no other layer.
-  const graphqlBody = [requireJsonBody, frontBodyError, express.json({ limit: '20mb' })];
+  const graphqlBody = [requireJsonBody, frontError, express.json({ limit: '20mb' })];
   const graphql = [responseCache.middleware(cacheDeps), expressMiddleware(apollo, { context })];
   app.post('/graphql', ...graphqlBody, ...graphql);
 
@@ -278,6 +279,10 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
     res.status(status).json({ errors: [new GraphQLError(message, { extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } })] });
   });
 
+  // Every request logged (before express); POST /graphql met by the front first (the response
+  // cache, then Apollo), the rest by express.
+  const front = graphqlFront(responseCache, cacheDeps, app, apolloOverHttp(apollo, context, frontFailed(app)));
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => requestLog(req, res, () => front(req, res)));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(opts.port ?? config.port, config.host, resolve);

@@ -9,19 +9,19 @@ const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8
 /** body-parser's strict mode: a JSON text that is not an object or an array is refused. */
 const FIRST_NON_WHITESPACE = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/;
 
-/** Bodies the front read but could not parse: express answers them as body-parser would have (400). */
-const unparsed = new WeakMap<http.IncomingMessage, Error>();
+/** Errors the front met (a body that did not parse, Apollo failing): express answers them as its own (400, 500). */
+const failures = new WeakMap<http.IncomingMessage, Error>();
 
 /**
  * POST /graphql with a plain JSON body of stated length, taken before express: its body is read and
- * parsed once here, and the response cache answers a repeated question with no router and no body
- * parser. Every other request, and every question the cache does not answer, goes on to express
- * with its body parsed: body-parser leaves alone a request whose body was read (`isFinished(req)`
- * in its read.js), and `frontBodyError` hands it a body that did not parse.
+ * parsed once here, the response cache answers a repeated question, and Apollo (`apollo`,
+ * apollo-http.ts) any other, with no router and no body parser. Every other request goes on to
+ * express; so does a body that did not parse, with its error (`frontError` hands it on; body-parser
+ * leaves alone a request whose body was read: `isFinished(req)` in its read.js).
  */
-export function graphqlFront(cache: ResponseCache, deps: CacheDeps, app: http.RequestListener): http.RequestListener {
+export function graphqlFront(cache: ResponseCache, deps: CacheDeps, app: http.RequestListener, apollo: http.RequestListener): http.RequestListener {
   return (req, res) => {
-    if (!cache.enabled || !takes(req)) return void app(req, res);
+    if (!takes(req)) return void app(req, res);
     const chunks: Buffer[] = [];
     let read = false;
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -29,25 +29,33 @@ export function graphqlFront(cache: ResponseCache, deps: CacheDeps, app: http.Re
     req.on('error', (err) => {
       if (read) return;
       read = true;
-      unparsed.set(req, Object.assign(err, { status: 400 }));
+      failures.set(req, Object.assign(err, { status: 400 }));
       app(req, res);
     });
     req.on('end', () => {
       read = true;
       const body = parseJson(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
       if (body instanceof Error) {
-        unparsed.set(req, body);
+        failures.set(req, body);
         return void app(req, res);
       }
       (req as { body?: unknown }).body = body;
-      cache.answer(req, res, body, deps, () => app(req, res));
+      cache.answer(req, res, body, deps, () => apollo(req, res));
     });
   };
 }
 
-/** Express middleware before express.json on /graphql: the error of a body the front could not parse. */
-export function frontBodyError(req: express.Request, _res: express.Response, next: express.NextFunction): void {
-  next(unparsed.get(req));
+/** Hands an error the front met to express, whose error handler answers it (`app`: express). */
+export function frontFailed(app: http.RequestListener): (req: http.IncomingMessage, res: http.ServerResponse, err: unknown) => void {
+  return (req, res, err) => {
+    failures.set(req, err instanceof Error ? err : new Error(String(err)));
+    app(req, res);
+  };
+}
+
+/** Express middleware before express.json on /graphql: the error the front met with this request, if any. */
+export function frontError(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  next(failures.get(req));
 }
 
 function takes(req: http.IncomingMessage): boolean {
