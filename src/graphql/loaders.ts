@@ -24,7 +24,7 @@ interface LoaderSource {
 
 /** Each module's loader factory: the loaders of one module are made together (they may share state). */
 const MODULES = [
-  (s: LoaderSource) => registryLoaders(s.em, s.db.pool, s.opts),
+  (s: LoaderSource) => registryLoaders(() => s.em, s.db.pool, s.opts),
   (s: LoaderSource) => meteringLoaders(s.db.pool, s.principal, s.opts),
   (s: LoaderSource) => accountingLoaders(s.db, s.em, s.principal, s.opts),
   (s: LoaderSource) => epcLoaders(s.db.pool, s.principal, s.opts),

@@ -12,15 +12,16 @@ export interface LoaderOptions {
   cache: boolean;
 }
 
-export function registryLoaders(em: EntityManager, pool: pg.Pool, opts: LoaderOptions) {
+/** `em`: the request's EntityManager, forked when a region is first read (an institution's plain row needs none). */
+export function registryLoaders(em: () => EntityManager, pool: pg.Pool, opts: LoaderOptions) {
   return {
     regionById: new DataLoader<number, Region | null>(
-      async (ids) => byKey(ids, await em.find(Region, { id: { $in: [...ids] } }), (r) => r.id),
+      async (ids) => byKey(ids, await em().find(Region, { id: { $in: [...ids] } }), (r) => r.id),
       opts,
     ),
     regionChildren: new DataLoader<number, Region[]>(
       async (ids) =>
-        groupByKey(ids, await em.find(Region, { parent: { $in: [...ids] } }, { orderBy: { id: 'asc' } }), (r) => r.parent!.id),
+        groupByKey(ids, await em().find(Region, { parent: { $in: [...ids] } }, { orderBy: { id: 'asc' } }), (r) => r.parent!.id),
       opts,
     ),
     agencyById: new DataLoader<number, AgencyRow | null>(async (ids) => byKey(ids, await agenciesById(pool, ids), (a) => a.id), opts),
