@@ -246,9 +246,20 @@ export class ResponseCache {
 
   /** (access profile, day, operation, variables): what decides an answer besides the data. */
   private keyOf(p: Principal, body: { query: string; variables?: unknown; operationName?: unknown }): string {
-    const profile = `${p.role}|${p.subject}|${p.agencyCode}|${p.institutionId}|${p.escoId}|${p.siteIds ? [...p.siteIds].sort((a, b) => a - b).join(',') : ''}`;
-    return `${profile}\u0000${localToday(this.timezone)}\u0000${String(body.operationName ?? '')}\u0000${JSON.stringify(body.variables ?? {})}\u0000${body.query}`;
+    return `${profileOf(p)}\u0000${localToday(this.timezone)}\u0000${String(body.operationName ?? '')}\u0000${JSON.stringify(body.variables ?? {})}\u0000${body.query}`;
   }
+}
+
+/** Each principal's access profile as text, made once: the key cache gives the same principal to every request of its key. */
+const profiles = new WeakMap<Principal, string>();
+
+function profileOf(p: Principal): string {
+  let profile = profiles.get(p);
+  if (profile === undefined) {
+    profile = `${p.role}|${p.subject}|${p.agencyCode}|${p.institutionId}|${p.escoId}|${p.siteIds ? [...p.siteIds].sort((a, b) => a - b).join(',') : ''}`;
+    profiles.set(p, profile);
+  }
+  return profile;
 }
 
 const noop = () => undefined;
