@@ -4,22 +4,27 @@ import { spawnHub, sqlOn, waitUntil, type SpawnedHub } from '../helpers/spawn';
 
 /**
  * The front of POST /graphql (src/server/graphql-front.ts): a JSON body of stated length is read
- * and parsed before express, and a repeated question is answered there. What a client sees must be
- * what express and Apollo give: the same answers and errors for every body, the request id, the
- * rate-limit headers, the log line, the metrics; and a write made elsewhere is seen at once.
+ * and parsed before express, a repeated question is answered there, and any other goes to Apollo.
+ * What a client sees must be what express and Apollo give: the same answers and errors for every
+ * body, the request id, the rate-limit headers, the log line, the metrics; and a write made
+ * elsewhere is seen at once.
  */
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
 
 let t: TestHub;
+/** The same database through a hub without the cache: the front hands every question to Apollo. */
+let uncached: TestHub;
 /** A hub process logging at info, for the request log lines. */
 let logged: SpawnedHub;
 
 beforeAll(async () => {
   t = await startTestHub();
+  uncached = await startTestHub({ EWC_RESPONSE_CACHE: 'off' }, { databaseUrl: t.db.url });
   logged = await spawnHub({ DATABASE_URL: t.db.url, EWC_DATA_DIR: process.env.EWC_TEST_DATA_DIR!, LOG_LEVEL: 'info' });
 });
 afterAll(async () => {
   await logged?.kill('SIGINT');
+  await uncached?.close();
   await t?.close();
 });
 
@@ -95,7 +100,7 @@ describe('the front of POST /graphql', () => {
     }
   });
 
-  it('gives every body the answer express gives it when it reads the body itself', async () => {
+  it('gives every body the answer express gives it when it reads the body itself, with the cache and without', async () => {
     const query = '{ regions(first: 2) { nodes { name } } }';
     const bodies: [string, string | Buffer, Record<string, string>?][] = [
       ['a question', JSON.stringify({ query })],
@@ -113,18 +118,21 @@ describe('the front of POST /graphql', () => {
       ['a mutation that does not validate', JSON.stringify({ query: 'mutation { noSuchMutation }' })],
       ['a subscription', JSON.stringify({ query: 'subscription { readingsIngested { rows } }' })],
     ];
-    for (const [what, body, headers] of bodies) {
-      const express = await post(t.hub.url, body, { key: t.keys.drc, chunked: true, headers });
-      // Twice: the second time a question may be answered from the cache.
-      for (const round of [1, 2]) {
-        const front = await post(t.hub.url, body, { key: t.keys.drc, headers });
-        expect({ what, round, status: front.status, type: front.headers['content-type'], body: front.text }).toEqual({
-          what,
-          round,
-          status: express.status,
-          type: express.headers['content-type'],
-          body: express.text,
-        });
+    for (const [hub, cache] of [[t, 'on'], [uncached, 'off']] as const) {
+      for (const [what, body, headers] of bodies) {
+        const express = await post(hub.hub.url, body, { key: t.keys.drc, chunked: true, headers });
+        // Twice: the second time a question may be answered from the cache.
+        for (const round of [1, 2]) {
+          const front = await post(hub.hub.url, body, { key: t.keys.drc, headers });
+          expect({ cache, what, round, status: front.status, type: front.headers['content-type'], body: front.text }).toEqual({
+            cache,
+            what,
+            round,
+            status: express.status,
+            type: express.headers['content-type'],
+            body: express.text,
+          });
+        }
       }
     }
     // The test can fail: the bodies got different answers, and the cache answered some.
