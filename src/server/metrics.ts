@@ -63,6 +63,11 @@ export class Metrics {
 
   constructor(sources: { db?: Database; pubsub?: PubSub } = {}) {
     this.gauge('ewc_sql_statements_total', 'SQL statements sent by this process (counter).', () => sqlStats.statements);
+    this.gauge(
+      'ewc_sql_background_statements_total',
+      'Of those, the bookkeeping made on a timer or a new budget window (key usage flushes, budget refills), not for a request (counter).',
+      () => sqlStats.backgroundStatements,
+    );
     this.gauge('ewc_readings_ingested_total', 'Readings written by ingests, new and corrected (counter).', () => ingestStats.rows);
     const { db, pubsub } = sources;
     if (pubsub) {
