@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { assertNodeType } from '../access/guard';
 import type { Context } from './context';
-import { prefetchRows, rowNode, type NodeFetchers } from './node-fetcher';
+import type { NodeFetchers } from './node-fetcher';
 import { accountingNodes } from '../modules/accounting/accounting.nodes';
 import { auditNodes } from '../modules/audit/audit.nodes';
 import { auditsNodes } from '../modules/audits/audits.nodes';
@@ -10,9 +10,7 @@ import { epcNodes } from '../modules/epc/epc.nodes';
 import { factorsNodes } from '../modules/factors/factors.nodes';
 import { fleetNodes } from '../modules/fleet/fleet.nodes';
 import { keysNodes } from '../modules/keys/keys.nodes';
-import { Meter } from '../modules/metering/meter.entity';
 import { MeteringService } from '../modules/metering/metering.service';
-import { Reading } from '../modules/metering/reading.entity';
 import { registryNodes } from '../modules/registry/registry.nodes';
 import { solarNodes } from '../modules/solar/solar.nodes';
 import { targetsNodes } from '../modules/targets/targets.nodes';
@@ -25,11 +23,15 @@ import { asNode, fromGlobalId, MAX_PAGE, Node } from './relay';
  * to its metering.nodes.ts as the other modules' did).
  */
 const meteringNodes: NodeFetchers = {
-  Meter: {
-    fetch: (id, ctx) => new MeteringService(ctx.em, ctx.principal, ctx.db.pool).meter(Number(id)),
-    prefetch: prefetchRows(Meter),
+  // Plain rows through the request's loaders (batched for nodes(ids)), the key's scope in the statement.
+  Meter: { fetch: async (id, ctx) => asNode('Meter', await new MeteringService(ctx.em, ctx.principal, ctx.db.pool, ctx.loaders).meter(Number(id))) },
+  Reading: {
+    async fetch(id, ctx) {
+      // The id as the database writes it (a global id may carry leading zeros).
+      const row = await new MeteringService(ctx.em, ctx.principal, ctx.db.pool, ctx.loaders).reading(String(Number(id)));
+      return row && asNode('Reading', row);
+    },
   },
-  Reading: rowNode(Reading, { numeric: false, check: (reading, ctx) => new MeteringService(ctx.em, ctx.principal, ctx.db.pool).meter(reading.meter.id) }),
   // A plain row through the request's loader (batched for nodes(ids)).
   ReadingBatch: {
     async fetch(id, ctx) {

@@ -1,5 +1,7 @@
 import { InstitutionsWithMetersDocument } from '../../src/generated/graphql';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import { toGlobalId } from '../../src/global-id';
+import { meterId } from '../helpers/fixtures';
+import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -49,5 +51,36 @@ describe('lists of programme and compliance data', () => {
     await run(1);
     expect((await gql(q(20))).data.quotaStandards.nodes.length).toBeGreaterThan(1);
     expect(await run(20)).toBe(await run(1));
+  });
+});
+
+describe('readings and their meter', () => {
+  type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
+  const gql = async (query: string, key = t.keys.drc) => (await t.raw({ query }, key)) as Json;
+  const run = (query: string) => t.countStatements(async () => expect((await gql(query)).errors).toBeUndefined());
+
+  it('readings { meter }: the same statements for 2 readings as for 20, and none for the meter the check read', async () => {
+    const id = await meterId(t, 'SY-hosp-xinning-E1');
+    const q = (n: number, meter: boolean) => `{ readings(meterId: "${id}", first: ${n}) { nodes { value ${meter ? 'meter { serial }' : ''} } } }`;
+    await run(q(1, true));
+    const all = await gql(q(20, true));
+    expect(all.data.readings.nodes).toHaveLength(20);
+    expect(all.data.readings.nodes.every((r: Json) => r.meter.serial === 'SY-hosp-xinning-E1')).toBe(true);
+    expect(await run(q(20, true))).toBe(await run(q(2, true)));
+    expect(await run(q(2, true))).toBe(await run(q(2, false)));
+  });
+
+  it('nodes(ids) of readings: the same statements for 2 as for 20, each under its meter\'s rules', async () => {
+    const rows = await t.sql<{ id: string; value: number }>(
+      `SELECT r.id, r.value FROM reading r JOIN meter m ON m.id = r.meter_id WHERE m.carrier = 'ELECTRICITY' ORDER BY r.id LIMIT 20`,
+    );
+    const ids = rows.map((r) => toGlobalId('Reading', Number(r.id)));
+    const q = (n: number) => `{ nodes(ids: ${JSON.stringify(ids.slice(0, n))}) { id ... on Reading { value } } }`;
+    await run(q(1));
+    expect((await gql(q(20))).data.nodes).toEqual(rows.map((r, i) => ({ id: ids[i], value: r.value })));
+    expect(await run(q(20))).toBe(await run(q(2)));
+    // The water bureau reads no electricity meter, nor its readings; an id no reading has is NOT_FOUND.
+    expect(codeOf(await gql(`{ node(id: "${ids[0]}") { id } }`, t.keys.water))).toBe('FORBIDDEN');
+    expect(codeOf(await gql(`{ node(id: "${toGlobalId('Reading', 2_000_000_000)}") { id } }`))).toBe('NOT_FOUND');
   });
 });

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Principal } from '../../access/principal';
 import { toGlobalId } from '../../global-id';
 import { meterReadSql } from './meter-scope';
-import type { MeterReadRow, ReadingBatchRow, ReadingRevisionRow, ReadingRow } from './metering.types';
+import type { MeterAccessRow, MeterReadRow, ReadingAccessRow, ReadingBatchRow, ReadingRevisionRow, ReadingRow } from './metering.types';
 import { numberArray, timestampArray } from '../../db/sql-arrays';
 import { bigintKey, dateKey, sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { rollupDeltaCtes } from '../accounting/rollup';
@@ -230,13 +230,18 @@ export async function meterWindow(pool: pg.Pool, principal: Principal, s: MeterS
   return sqlWindow(pool, { select: 'm.id, m.institution_id, m.carrier, m.unit, m.serial', from: 'meter m', where, params, column: 'm.id' }, window, meterReadRow);
 }
 
-/** Meters by id that the principal may read (the others are left out), one statement. */
-export async function readableMetersById(pool: pg.Pool, principal: Principal, ids: readonly number[]): Promise<MeterReadRow[]> {
+/**
+ * Meters by id, each with whether the principal may read it (the key's scope as a column of the
+ * statement, so a lookup tells an absent meter from one out of scope with one read), one statement.
+ */
+export async function metersById(pool: pg.Pool, principal: Principal, ids: readonly number[]): Promise<MeterAccessRow[]> {
   const params: unknown[] = [ids];
-  const scope = meterReadSql(principal, params);
-  if (!scope) return [];
-  const { rows } = await pool.query<MeterRecord>(`SELECT m.id, m.institution_id, m.carrier, m.unit, m.serial FROM meter m WHERE m.id = ANY($1::int[]) AND ${scope}`, params);
-  return rows.map(meterReadRow);
+  const scope = meterReadSql(principal, params) ?? 'false';
+  const { rows } = await pool.query<MeterRecord & { readable: boolean }>(
+    `SELECT m.id, m.institution_id, m.carrier, m.unit, m.serial, ${scope} AS readable FROM meter m WHERE m.id = ANY($1::int[])`,
+    params,
+  );
+  return rows.map((r) => ({ meter: meterReadRow(r), readable: r.readable }));
 }
 
 /**
@@ -264,17 +269,37 @@ export async function readingWindow(pool: pg.Pool, meterId: number, from: Date |
     params,
   );
   return {
-    rows: rows.map((r) => ({
-      id: r.id,
-      globalId: toGlobalId('Reading', r.id),
-      meter: { id: r.meter_id },
-      periodStart: r.period_start,
-      periodEnd: r.period_end,
-      value: r.value,
-      quality: r.quality,
-      batch: { id: r.batch_id },
-    })),
+    rows: rows.map(readingRow),
     count: async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM reading r WHERE ${where.join(' AND ')}`, countParams)).rows[0].n,
+  };
+}
+
+/**
+ * Readings by id (bigint text), each with whether the principal may read its meter (the key's scope
+ * as a column of the statement), one statement.
+ */
+export async function readingsById(pool: pg.Pool, principal: Principal, ids: readonly string[]): Promise<ReadingAccessRow[]> {
+  const params: unknown[] = [ids];
+  const scope = meterReadSql(principal, params) ?? 'false';
+  const { rows } = await pool.query<ExistingRow & { readable: boolean }>(
+    `SELECT r.id, r.meter_id, r.period_start, r.period_end, r.value, r.quality, r.batch_id, ${scope} AS readable
+       FROM reading r JOIN meter m ON m.id = r.meter_id WHERE r.id = ANY($1::bigint[])`,
+    params,
+  );
+  return rows.map((r) => ({ reading: readingRow(r), readable: r.readable }));
+}
+
+/** A stored reading as reads give it. */
+function readingRow(r: ExistingRow): ReadingRow {
+  return {
+    id: r.id,
+    globalId: toGlobalId('Reading', r.id),
+    meter: { id: r.meter_id },
+    periodStart: r.period_start,
+    periodEnd: r.period_end,
+    value: r.value,
+    quality: r.quality,
+    batch: { id: r.batch_id },
   };
 }
 

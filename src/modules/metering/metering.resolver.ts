@@ -19,7 +19,7 @@ import type { InstitutionRow } from '../registry/registry.types';
 export class MeterResolver {
   @Query(() => MeterConnection, { description: 'Meters this key may read: energy, water or both by agency.' })
   async meters(@Args() page: PageArgs, @Arg('filter', () => MeterFilter, { nullable: true }) filter: MeterFilter | undefined, @Ctx() ctx: Context): Promise<Page<MeterReadRow>> {
-    const service = new MeteringService(ctx.em, ctx.principal, ctx.db.pool);
+    const service = new MeteringService(ctx.em, ctx.principal, ctx.db.pool, ctx.loaders);
     // FORBIDDEN first, then the filter's id, then the paging.
     service.assertCanReadMeters();
     const query = filter && { ...filter, institutionId: decodeOptionalIntId(filter.institutionId, 'Institution', 'filter.institutionId') };
@@ -29,14 +29,14 @@ export class MeterResolver {
   }
 
   @Query(() => Meter)
-  meter(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Meter> {
-    return new MeteringService(ctx.em, ctx.principal, ctx.db.pool).meter(decodeIntId(id, 'Meter'));
+  meter(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<MeterReadRow> {
+    return new MeteringService(ctx.em, ctx.principal, ctx.db.pool, ctx.loaders).meter(decodeIntId(id, 'Meter'));
   }
 
   @Mutation(() => Meter)
   createMeter(@Arg('input', () => CreateMeterInput) input: CreateMeterInput, @Ctx() ctx: Context): Promise<Meter> {
     // A malformed institution id is named among the input's other mistakes (the service's words).
-    return new MeteringService(ctx.em, ctx.principal, ctx.db.pool).createMeter({ ...input, institutionId: decodeIdOrNull(input.institutionId, 'Institution') });
+    return new MeteringService(ctx.em, ctx.principal, ctx.db.pool, ctx.loaders).createMeter({ ...input, institutionId: decodeIdOrNull(input.institutionId, 'Institution') });
   }
 
   @FieldResolver(() => Institution)
@@ -55,7 +55,7 @@ export class ReadingResolver {
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<Page<ReadingRow>> {
-    const service = new MeteringService(ctx.em, ctx.principal, ctx.db.pool);
+    const service = new MeteringService(ctx.em, ctx.principal, ctx.db.pool, ctx.loaders);
     const id = decodeIntId(meterId, 'Meter', 'meterId');
     // The meter's NOT_FOUND or FORBIDDEN, then the span's mistake, then the paging's.
     await service.assertCanReadReadings(id, from, to);

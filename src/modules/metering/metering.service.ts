@@ -5,10 +5,11 @@ import { ConflictError, ForbiddenError, NotFoundError, Problems } from '../../er
 import type { PageWindow, WindowRows } from '../../db/window';
 import { Agency } from '../registry/agency.entity';
 import { Institution } from '../registry/institution.entity';
-import { assertCanWriteMeter, canReadMeter, meterReadWhere } from './meter-scope';
+import { assertCanWriteMeter, meterReadWhere } from './meter-scope';
 import { Meter } from './meter.entity';
 import { UNITS_BY_CARRIER, type Carrier } from './metering.enums';
 import type { CreateMeterInput } from './metering.inputs';
+import type { MeteringLoaders } from './metering.loaders';
 import { meterWindow, readingWindow } from './metering.repository';
 import type { MeterReadRow, ReadingRow } from './metering.types';
 import { flushAudited } from '../audit/audit.service';
@@ -27,6 +28,8 @@ export class MeteringService {
     private readonly em: EntityManager,
     private readonly principal: Principal,
     private readonly pool: pg.Pool,
+    /** The request's loaders: a meter checked twice in one request (readings) is read once. */
+    private readonly loaders: Pick<MeteringLoaders, 'meterAccessById' | 'readingAccessById'>,
   ) {}
 
   /** The read check of meter lists, for a caller that must run it before decoding its filter and paging. */
@@ -42,13 +45,18 @@ export class MeteringService {
   }
 
   /** A meter the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
-  async meter(id: number): Promise<Meter> {
-    const meter = await this.em.findOne(Meter, { id });
-    if (!meter) throw new NotFoundError('no meter with this id');
-    if (!canReadMeter(this.principal, { carrier: meter.carrier, institutionId: meter.institution.id })) {
-      throw new ForbiddenError('this key may not read that meter');
-    }
-    return meter;
+  async meter(id: number): Promise<MeterReadRow> {
+    const found = await this.loaders.meterAccessById.load(id);
+    if (!found) throw new NotFoundError('no meter with this id');
+    if (!found.readable) throw new ForbiddenError('this key may not read that meter');
+    return found.meter;
+  }
+
+  /** A reading whose meter the principal may read: null when absent, FORBIDDEN (as its meter) when out of scope. */
+  async reading(id: string): Promise<ReadingRow | null> {
+    const found = await this.loaders.readingAccessById.load(id);
+    if (found && !found.readable) throw new ForbiddenError('this key may not read that meter');
+    return found?.reading ?? null;
   }
 
   async createMeter(input: NewMeter): Promise<Meter> {
@@ -90,7 +98,7 @@ export class MeteringService {
 
   /** Readings of one meter whose period overlaps [from, to), oldest first, in a window, as plain rows. */
   async readings(meterId: number, from: Date | undefined, to: Date | undefined, window: PageWindow): Promise<WindowRows<ReadingRow>> {
-    // Checked again for any caller; the meter comes from the identity map, no second statement.
+    // Checked again for any caller; the meter comes from the request's loader, no second statement.
     await this.assertCanReadReadings(meterId, from, to);
     return readingWindow(this.pool, meterId, from, to, window);
   }

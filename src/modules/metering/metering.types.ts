@@ -34,6 +34,18 @@ export interface ReadingRow {
   batch: { id: number };
 }
 
+/** A meter read by id, and whether the key may read it (a lookup answers FORBIDDEN, a list leaves it out). */
+export interface MeterAccessRow {
+  meter: MeterReadRow;
+  readable: boolean;
+}
+
+/** A reading read by id, and whether the key may read its meter. */
+export interface ReadingAccessRow {
+  reading: ReadingRow;
+  readable: boolean;
+}
+
 /** A readings batch as reads give it (see MeterReadRow). */
 export interface ReadingBatchRow {
   id: number;
