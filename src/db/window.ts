@@ -140,3 +140,21 @@ export async function sqlWindow<R extends pg.QueryResultRow, T>(
     count: async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q.from} ${q.where.length ? `WHERE ${q.where.join(' AND ')}` : ''}`, q.params)).rows[0].n,
   };
 }
+
+/**
+ * The plain rows of `from` whose integer `column` is one of `ids`, in one statement: the read behind
+ * a lookup or a loader by id. With `scope`, only the rows of those institutions (the key's row scope,
+ * `scope.column` naming a row's institution; `ids` null: every institution).
+ */
+export async function sqlRowsById<R extends pg.QueryResultRow, T>(
+  pool: pg.Pool,
+  q: { select: string; from: string; column: string; scope?: { column: string; ids: readonly number[] | null } },
+  ids: readonly number[],
+  row: (r: R) => T,
+): Promise<T[]> {
+  const params: unknown[] = [ids];
+  const where = [`${q.column} = ANY($1::int[])`];
+  if (q.scope?.ids) where.push(`${q.scope.column} = ANY($${params.push(q.scope.ids)}::int[])`);
+  const { rows } = await pool.query<R>(`SELECT ${q.select} FROM ${q.from} WHERE ${where.join(' AND ')}`, params);
+  return rows.map(row);
+}

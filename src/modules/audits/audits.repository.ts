@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { toGlobalId } from '../../global-id';
-import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlKeyset, sqlRowsById, type PageWindow, type WindowRows } from '../../db/window';
 import type { AuditTrigger, RecommendedMeasure } from './energy-audit.entity';
 import type { EnergyAuditRow } from './audits.types';
 
@@ -86,10 +86,8 @@ export async function energyAuditWindow(pool: pg.Pool, s: AuditSelection, window
   };
 }
 
-/** One audit, if the selection's scope holds it. */
-export async function energyAuditById(pool: pg.Pool, id: number, s: AuditSelection): Promise<EnergyAuditRow | null> {
-  const params: unknown[] = [id];
-  const where = ['id = $1', ...auditConditions(s, params)];
-  const { rows } = await pool.query<EnergyAuditRecord>(`SELECT ${AUDIT_COLUMNS} FROM energy_audit WHERE ${where.join(' AND ')}`, params);
-  return rows.length ? energyAuditRow(rows[0]) : null;
+/** One audit, if it is of the institutions `scope` (null: every institution). */
+export async function energyAuditById(pool: pg.Pool, id: number, scope: number[] | null): Promise<EnergyAuditRow | null> {
+  const [found] = await sqlRowsById(pool, { select: AUDIT_COLUMNS, from: 'energy_audit', column: 'id', scope: { column: 'institution_id', ids: scope } }, [id], energyAuditRow);
+  return found ?? null;
 }

@@ -7,20 +7,10 @@ import { ForbiddenError, Problems } from '../../errors/domain-errors';
 import { IndicatorsService } from '../accounting/indicators.service';
 import { yearPeriod } from '../accounting/period';
 import { Institution } from '../registry/institution.entity';
-import { EnergyAudit, type AuditTrigger, type RecommendedMeasure } from './energy-audit.entity';
+import { EnergyAudit, type AuditTrigger } from './energy-audit.entity';
 import { flushAudited } from '../audit/audit.service';
 import { allInstitutionIds, energyAuditById, energyAuditWindow, lastAuditDays } from './audits.repository';
-import type { EnergyAuditRow } from './audits.types';
-
-export interface AuditInput {
-  institutionId: number;
-  auditor: string;
-  auditedOn: string;
-  triggers: AuditTrigger[];
-  findings: string;
-  measures: RecommendedMeasure[];
-  suitsEpc: boolean;
-}
+import type { AuditInput, EnergyAuditRow } from './audits.types';
 
 export interface CandidateThresholds {
   minEnergyKgce: number;
@@ -62,7 +52,7 @@ export class AuditsService {
   }
 
   audit(id: number): Promise<EnergyAuditRow | null> {
-    return energyAuditById(this.db.pool, id, { ids: this.scopeIds(), institutionId: null });
+    return energyAuditById(this.db.pool, id, this.scopeIds());
   }
 
   /** The audits this key may read (of one institution, when given) in a window ordered by id. */

@@ -25,18 +25,28 @@ export class AuditCandidateType {
   score!: number;
 }
 
-/** An energy audit as reads give it: a plain row with what the GraphQL type reads (see InstitutionRow). */
-export interface EnergyAuditRow {
-  id: number;
-  /** The Relay id (`id` in the schema). */
-  globalId: string;
-  institution: { id: number };
+/** What an energy audit records, as a recording gives it and as reads give it back. */
+export interface EnergyAuditFields {
   auditor: string;
+  /** YYYY-MM-DD. */
   auditedOn: string;
   triggers: AuditTrigger[];
   findings: string;
   measures: RecommendedMeasure[];
   suitsEpc: boolean;
+}
+
+/** An audit to record: its fields and its institution's id (decoded). */
+export interface AuditInput extends EnergyAuditFields {
+  institutionId: number;
+}
+
+/** An energy audit as reads give it: a plain row with what the GraphQL type reads (see InstitutionRow). */
+export interface EnergyAuditRow extends EnergyAuditFields {
+  id: number;
+  /** The Relay id (`id` in the schema). */
+  globalId: string;
+  institution: { id: number };
   createdBy: string;
   createdAt: Date;
 }

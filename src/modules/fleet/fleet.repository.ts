@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlRowsById, sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { toGlobalId } from '../../global-id';
 import { formatDecimal, mul, parseDecimal, ZERO } from '../../figures/decimal';
 import type { FactorTable } from '../factors/factor-table';
@@ -178,13 +178,8 @@ export function vehicleWindow(pool: pg.Pool, s: VehicleSelection, window: PageWi
 }
 
 /** Vehicles by id, within the institutions `scope` (null: every institution). */
-export async function vehiclesById(pool: pg.Pool, ids: readonly number[], scope: number[] | null = null): Promise<VehicleRow[]> {
-  const params: unknown[] = [ids];
-  const { rows } = await pool.query<VehicleRecord>(
-    `SELECT ${VEHICLE_COLUMNS} FROM vehicle x WHERE x.id = ANY($1::int[])${scope ? ` AND x.institution_id = ANY($${params.push(scope)}::int[])` : ''}`,
-    params,
-  );
-  return rows.map(vehicleRow);
+export function vehiclesById(pool: pg.Pool, ids: readonly number[], scope: number[] | null = null): Promise<VehicleRow[]> {
+  return sqlRowsById(pool, { select: VEHICLE_COLUMNS, from: 'vehicle x', column: 'x.id', scope: { column: 'x.institution_id', ids: scope } }, ids, vehicleRow);
 }
 
 const POINT_COLUMNS = 'x.id, x.institution_id, x.code, x.location, x.power_kw, x.connectors, x.meter_id, x.behind_building_meter';
@@ -222,13 +217,8 @@ export function chargingPointWindow(pool: pg.Pool, ids: number[] | null, institu
 }
 
 /** Charging points by id, within the institutions `scope` (null: every institution). */
-export async function chargingPointsById(pool: pg.Pool, ids: readonly number[], scope: number[] | null = null): Promise<ChargingPointRow[]> {
-  const params: unknown[] = [ids];
-  const { rows } = await pool.query<ChargingPointRecord>(
-    `SELECT ${POINT_COLUMNS} FROM charging_point x WHERE x.id = ANY($1::int[])${scope ? ` AND x.institution_id = ANY($${params.push(scope)}::int[])` : ''}`,
-    params,
-  );
-  return rows.map(chargingPointRow);
+export function chargingPointsById(pool: pg.Pool, ids: readonly number[], scope: number[] | null = null): Promise<ChargingPointRow[]> {
+  return sqlRowsById(pool, { select: POINT_COLUMNS, from: 'charging_point x', column: 'x.id', scope: { column: 'x.institution_id', ids: scope } }, ids, chargingPointRow);
 }
 
 interface EnergyRecordRecord {

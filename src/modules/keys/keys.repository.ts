@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { toGlobalId } from '../../global-id';
-import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlKeyset, sqlRowsById, type PageWindow, type WindowRows } from '../../db/window';
 import type { KeyRole } from '../../access/access.enums';
 import type { ApiKeyRow } from './keys.types';
 
@@ -55,7 +55,6 @@ export async function apiKeyWindow(pool: pg.Pool, window: PageWindow): Promise<W
 }
 
 /** Keys by id, one statement. */
-export async function apiKeysById(pool: pg.Pool, ids: readonly number[]): Promise<ApiKeyRow[]> {
-  const { rows } = await pool.query<ApiKeyRecord>(`SELECT ${API_KEY_COLUMNS} FROM api_key WHERE id = ANY($1::int[])`, [ids]);
-  return rows.map(apiKeyRow);
+export function apiKeysById(pool: pg.Pool, ids: readonly number[]): Promise<ApiKeyRow[]> {
+  return sqlRowsById(pool, { select: API_KEY_COLUMNS, from: 'api_key', column: 'id' }, ids, apiKeyRow);
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { toGlobalId } from '../../global-id';
-import { sqlKeyset, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlKeyset, sqlRowsById, type PageWindow, type WindowRows } from '../../db/window';
 import type { Principal } from '../../access/principal';
 import type { Carrier, MeterUnit } from '../metering/metering.enums';
 import { meterReadSql } from '../metering/meter-scope';
@@ -144,9 +144,8 @@ export async function institutionWindow(pool: pg.Pool, s: InstitutionSelection, 
 }
 
 /** Institutions by id (no access check: the caller reached them through a row it may read). */
-export async function institutionsById(pool: pg.Pool, ids: readonly number[]): Promise<InstitutionRow[]> {
-  const { rows } = await pool.query<InstitutionRecord>(`SELECT ${INSTITUTION_COLUMNS} FROM institution i WHERE i.id = ANY($1::int[])`, [ids]);
-  return rows.map(institutionRow);
+export function institutionsById(pool: pg.Pool, ids: readonly number[]): Promise<InstitutionRow[]> {
+  return sqlRowsById(pool, { select: INSTITUTION_COLUMNS, from: 'institution i', column: 'i.id' }, ids, institutionRow);
 }
 
 interface ProfileRecord {
@@ -203,9 +202,8 @@ interface AgencyRecord {
 const agencyRow = (r: AgencyRecord): AgencyRow => ({ id: r.id, globalId: toGlobalId('Agency', r.id), code: r.code, name: r.name, nameZh: r.name_zh });
 
 /** Agencies by id (the agencies taking part are public). */
-export async function agenciesById(pool: pg.Pool, ids: readonly number[]): Promise<AgencyRow[]> {
-  const { rows } = await pool.query<AgencyRecord>('SELECT id, code, name, name_zh FROM agency WHERE id = ANY($1::int[])', [ids]);
-  return rows.map(agencyRow);
+export function agenciesById(pool: pg.Pool, ids: readonly number[]): Promise<AgencyRow[]> {
+  return sqlRowsById(pool, { select: 'id, code, name, name_zh', from: 'agency', column: 'id' }, ids, agencyRow);
 }
 
 /** The agency of a code, if there is one. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlRowsById, sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { toGlobalId } from '../../global-id';
 import type { MeterUnit } from '../metering/metering.enums';
 import type { PvFinancing, PvStatus } from './pv-project.entity';
@@ -111,7 +111,6 @@ export async function pvProjects(pool: pg.Pool, s: PvProjectSelection): Promise<
 }
 
 /** Projects by id (no access check: the caller's subscription kept only projects in scope). */
-export async function pvProjectsById(pool: pg.Pool, ids: readonly number[]): Promise<PvProjectRow[]> {
-  const { rows } = await pool.query<PvProjectRecord>(`SELECT ${PROJECT_COLUMNS} FROM pv_project p WHERE p.id = ANY($1::int[])`, [ids]);
-  return rows.map(pvProjectRow);
+export function pvProjectsById(pool: pg.Pool, ids: readonly number[]): Promise<PvProjectRow[]> {
+  return sqlRowsById(pool, { select: PROJECT_COLUMNS, from: 'pv_project p', column: 'p.id' }, ids, pvProjectRow);
 }
