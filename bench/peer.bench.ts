@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { Pool } from 'undici';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/app/database';
 import { seedDemo } from '../src/demo/demo.seeder';
@@ -102,21 +103,32 @@ const shapes = (institutionGlobalId: string, institutionId: number, first: numbe
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-/** One POST over a kept-alive connection; rejects an error answer so a fast error never counts. */
-function request(url: string, key: string | null, body: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const json = JSON.parse(Buffer.concat(chunks).toString());
-        if (json.errors) reject(new Error(JSON.stringify(json.errors).slice(0, 300)));
-        else resolve(json.data);
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/**
+ * The load generator's connections, one pool per server: undici's client costs a fraction of
+ * node:http's per request, and the load generator shares the two cores with both servers (its cost
+ * per request is printed beside theirs).
+ */
+const pools = new Map<string, Pool>();
+function poolOf(url: URL): Pool {
+  let pool = pools.get(url.origin);
+  if (!pool) pools.set(url.origin, (pool = new Pool(url.origin, { connections: 64, pipelining: 1 })));
+  return pool;
+}
+
+/** One POST over a kept-alive connection: the answer's text; an HTTP error rejects. */
+async function post(url: string, key: string | null, body: string): Promise<string> {
+  const u = new URL(url);
+  const res = await poolOf(u).request({ path: u.pathname, method: 'POST', body, headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) } });
+  const text = await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode} from ${url}: ${text.slice(0, 300)}`);
+  return text;
+}
+
+/** The same, its data read; rejects an error answer so a fast error never counts. */
+async function request(url: string, key: string | null, body: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- an untyped GraphQL response, read field by field
+  const json = JSON.parse(await post(url, key, body));
+  if (json.errors) throw new Error(JSON.stringify(json.errors).slice(0, 300));
+  return json.data;
 }
 
 /**
@@ -128,26 +140,32 @@ async function load(url: string, key: string | null, op: Shape['hub'], clients: 
   const body = JSON.stringify({ query: op.query, variables: op.variables });
   const check = await request(url, key, body);
   if (!op.check(check)) throw new Error(`unexpected answer from ${url}: ${JSON.stringify(check).slice(0, 200)}`);
-  for (let i = 0; i < 20; i++) await request(url, key, body);
+  // Every answer under load must be this one to the byte (a fast error, or a wrong answer, never counts).
+  const expected = await post(url, key, body);
+  for (let i = 0; i < 20; i++) await post(url, key, body);
   const times: number[] = [];
   const cpu0 = processCpuMs(pid);
   const pg0 = await pgCpu();
+  const own0 = process.cpuUsage();
   const until = performance.now() + seconds * 1000;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < until) {
         const s = performance.now();
-        await request(url, key, body);
+        if ((await post(url, key, body)) !== expected) throw new Error(`a different answer from ${url} under load`);
         times.push(performance.now() - s);
       }
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
+  const own = process.cpuUsage(own0);
+  // The load generator shares the two cores: its own CPU per request bounds what a ratio can show.
+  const clientMs = (own.user + own.system) / 1000 / times.length;
   const cpu = (processCpuMs(pid) - cpu0) / times.length;
   const pgMs = ((await pgCpu()) - pg0) / times.length;
   times.sort((a, b) => a - b);
-  return { rps: times.length / elapsed, p50: percentile(times, 50), p95: percentile(times, 95), cpu, pgMs };
+  return { rps: times.length / elapsed, p50: percentile(times, 50), p95: percentile(times, 95), cpu, pgMs, clientMs };
 }
 
 /** SQL statements per request, from each server's own counter, over `n` sequential requests. */
@@ -277,7 +295,7 @@ async function main(): Promise<void> {
           const r = await load(h.url, goa, shape.hub, clients, seconds, h.proc.pid!, pgCpu);
           lines.push(
             `| ${shape.name} | ${clients} | ${mode} | ${fmt(r.rps, 0)} | ${fmt(p.rps, 0)} | ${fmt(r.rps / p.rps, 2)} | ${fmt(r.p50, 1)} / ${fmt(r.p95, 1)} | ${fmt(p.p50, 1)} / ${fmt(p.p95, 1)} |` +
-              ` ${fmt(r.cpu, 2)} / ${fmt(r.pgMs, 2)} | ${fmt(p.cpu, 2)} / ${fmt(p.pgMs, 2)} | ${fmt(st[0], 1)} / ${fmt(st[1], 1)} | ${fmt(stPeer[0], 1)} / ${fmt(stPeer[1], 1)} | ${os.loadavg()[0].toFixed(1)} |`,
+              ` ${fmt(r.cpu, 2)} / ${fmt(r.pgMs, 2)} | ${fmt(p.cpu, 2)} / ${fmt(p.pgMs, 2)} | ${fmt(st[0], 1)} / ${fmt(st[1], 1)} | ${fmt(stPeer[0], 1)} / ${fmt(stPeer[1], 1)} | ${fmt(r.clientMs, 2)} / ${fmt(p.clientMs, 2)} | ${os.loadavg()[0].toFixed(1)} |`,
           );
           console.log(lines[lines.length - 1]);
         }
@@ -286,10 +304,10 @@ async function main(): Promise<void> {
     console.log(`
 ${seconds} s per run; load from this process, the hub and PostGraphile each in their own process, one PostgreSQL; ${os.cpus().length} vCPUs shared by all.
 statements per request: with first = 10 / first = 100 (the same operation otherwise). CPU ms per request: the server's
-process / PostgreSQL (every backend). first-time: a hub with EWC_RESPONSE_CACHE=off; warm: a hub with the cache, asked again.
+process / PostgreSQL (every backend); the load generator's (this process) beside them. first-time: a hub with EWC_RESPONSE_CACHE=off; warm: a hub with the cache, asked again.
 
-| shape | clients | hub | hub req/s | PostGraphile req/s | hub / PG | hub p50 / p95 ms | PG p50 / p95 ms | hub CPU ms/req: hub / postgres | PostGraphile CPU ms/req: PostGraphile / postgres | hub statements | PG statements | load avg |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| shape | clients | hub | hub req/s | PostGraphile req/s | hub / PG | hub p50 / p95 ms | PG p50 / p95 ms | hub CPU ms/req: hub / postgres | PostGraphile CPU ms/req: PostGraphile / postgres | hub statements | PG statements | load generator CPU ms/req: hub run / PG run | load avg |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${lines.join('\n')}`);
     await Promise.all([cold.stop(), warm.stop()]);
     await pgPool.end();
