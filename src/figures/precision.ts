@@ -175,14 +175,15 @@ const SQL_QUOTIENT_SCALE = 60;
  * The SQL twin of `divideExact` for statements that compute ratios (numeric in, numeric out): `num`
  * over `den` cut (truncated, `div` is exact) at SQL_QUOTIENT_SCALE decimals, then rounded half up
  * to QUOTIENT_DIGITS significant digits, which is what `div` in decimal.ts gives (half up asks only
- * whether the first dropped digit is at least 5). NULL when `den` is not above zero or either is
- * NULL. Both arguments are SQL expressions of type numeric; each is written twice.
+ * whether the first dropped digit is at least 5). The cut quotient `q` is an integer of E +
+ * SQL_QUOTIENT_SCALE + 1 digits for a quotient of exponent E, so `round` (half away from zero, as
+ * `roundHalfUp`) keeps QUOTIENT_DIGITS - 1 - E decimals; the digits are counted once, on `q`'s text
+ * (the one exact count: a float's log10 is off by one next to a power of ten). NULL when `den` is
+ * not above zero or either is NULL. Both arguments are SQL expressions of type numeric; `den` is
+ * written twice.
  */
 export function sqlDivideExact(num: string, den: string): string {
-  const len = 'length(abs(q)::text)';
-  const pow = (e: string) => `power(10::numeric, ${e})`;
-  const dropped = `${len} - ${QUOTIENT_DIGITS}`;
-  return `(SELECT CASE WHEN ${len} <= ${QUOTIENT_DIGITS} THEN q ELSE sign(q) * div(abs(q) + 5 * ${pow(`${dropped} - 1`)}, ${pow(dropped)}) * ${pow(dropped)} END * 1e-${SQL_QUOTIENT_SCALE}
+  return `(SELECT round(q * 1e-${SQL_QUOTIENT_SCALE}, ${QUOTIENT_DIGITS + SQL_QUOTIENT_SCALE} - length(abs(q)::text))
      FROM (SELECT div((${num}) * 1e${SQL_QUOTIENT_SCALE}, (${den})) AS q) AS x WHERE (${den}) > 0)`;
 }
 

@@ -25,6 +25,9 @@ interface Cached {
 // Per pool, so two hubs (or a test's hubs) on different databases never share.
 const cache = new WeakMap<pg.Pool, Cached>();
 
+/** Read on every request that needs the reference: named, so each connection plans it once. */
+const READ_VERSION = { name: 'ewc_reference_version', text: 'SELECT version::text FROM reference_version' };
+
 /**
  * The reference data, from memory while `reference_version` has not moved (one tiny statement),
  * loaded again when it has. Triggers move the version on every write to these tables, from the hub
@@ -33,7 +36,7 @@ const cache = new WeakMap<pg.Pool, Cached>();
 export async function loadReference(pool: pg.Pool): Promise<Reference> {
   let entry = cache.get(pool);
   if (!entry) cache.set(pool, (entry = { current: null, loading: new Map() }));
-  const { rows: [{ version }] } = await pool.query<{ version: string }>('SELECT version::text FROM reference_version');
+  const { rows: [{ version }] } = await pool.query<{ version: string }>(READ_VERSION);
   if (entry.current?.version === version) return entry.current;
   const { loading } = entry;
   let pending = loading.get(version);
