@@ -13,6 +13,7 @@ import { PubSub } from '../modules/realtime/pubsub';
 import { RegistryResolvers } from '../modules/registry/registry.resolvers';
 import { WeatherResolvers } from '../modules/weather/weather.resolver';
 import { roundFigures } from './figures';
+import { guardFacets } from '../modules/accounting/indicators.types';
 import { applyInputLimits } from './input-limits';
 import { FleetResolvers } from '../modules/fleet/fleet.resolver';
 import { TargetsResolvers } from '../modules/targets/targets.resolver';
@@ -41,11 +42,12 @@ export async function createSchema(pubsub: PubSub = new PubSub(), timezone = 'As
   // type-graphql wraps resolveType in an async function: a promise per node for graphql-js to
   // await, and one graphql-jit cannot (src/server/jit-executor.ts). Ours is synchronous.
   assertInterfaceType(schema.getType('Node')).resolveType = nodeType;
-  // Every root field decides through the policy table before its resolver runs; every input is
+  // Every root field decides through the policy table before its resolver runs (and the energy,
+  // water and fleet figures of Indicators by the facets the key is denied); every input is
   // checked for length, NUL and range before any SQL; each mutation then runs in an audit scope, so
   // the events its services record carry its name and request id. Every figure is rounded once, by
   // its unit, on its way out (the precision policy).
-  return scopeMutations(guardRootFields(applyInputLimits(roundFigures(schema))));
+  return scopeMutations(guardRootFields(applyInputLimits(roundFigures(guardFacets(schema)))));
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */
