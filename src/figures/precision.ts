@@ -119,10 +119,50 @@ export function describeUnit(unit: Unit): string {
   return `${UNITS[unit].label}, rounded half up ${describeRounding(UNITS[unit].rounding)}.`;
 }
 
-/** Rounds a float once, half up, on its exact decimal form: 49.999999999999964 to 0.001 is 50. */
+/**
+ * Decimals that keep the rule's digits of a float written `text` with a point at `dot` and no
+ * exponent (for significant digits: past its leading zeros), or null when the rule rounds left of
+ * the point.
+ */
+function decimalsKept(text: string, dot: number, rounding: Rounding): number | null {
+  if ('decimals' in rounding) return rounding.decimals;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  const integerDigits = dot - start;
+  if (integerDigits > 1 || text[start] !== '0') return integerDigits <= rounding.significant ? rounding.significant - integerDigits : null;
+  let zeros = 0;
+  while (text[dot + 1 + zeros] === '0') zeros++;
+  return rounding.significant + zeros;
+}
+
+/**
+ * Rounds a float once, half up (away from zero), on its exact decimal form: 49.999999999999964 to
+ * 0.001 is 50. The usual case works on the digits of `String(value)`: cut after the decimals kept,
+ * add one when the first dropped digit is 5 or more, and divide that integer (exact below 2^53) by
+ * the power of ten, which IEEE division rounds to the same float as reading the decimal would.
+ * Exponent forms, rounding left of the point and longer integers take decimal.ts.
+ */
 export function roundNumber(value: number, rounding: Rounding): number {
   if (!Number.isFinite(value)) return value;
-  const d = decimalOfNumber(value, 'figure');
+  const text = String(value);
+  if (!text.includes('e')) {
+    const dot = text.indexOf('.');
+    if (dot < 0) {
+      if ('decimals' in rounding || text.length - (value < 0 ? 1 : 0) <= rounding.significant) return value;
+    } else {
+      const kept = decimalsKept(text, dot, rounding);
+      if (kept !== null && text.length - dot - 1 <= kept) return value;
+      if (kept !== null && kept <= 15) {
+        const negative = value < 0;
+        let n = Number(text.slice(negative ? 1 : 0, dot) + text.slice(dot + 1, dot + 1 + kept));
+        if (text.charCodeAt(dot + 1 + kept) >= 53) n += 1;
+        if (n <= Number.MAX_SAFE_INTEGER) {
+          const r = n / 10 ** kept;
+          return negative && n !== 0 ? -r : r;
+        }
+      }
+    }
+  }
+  const d = parseDecimal(text, 'figure');
   return decimalToNumber('decimals' in rounding ? roundHalfUp(d, rounding.decimals) : roundSignificant(d, rounding.significant));
 }
 
