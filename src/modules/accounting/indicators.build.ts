@@ -86,11 +86,11 @@ export function buildIndicators(period: Period, figures: MonthFigure[], profile:
  * float nearest it.
  */
 export function headlineIndicators(period: Period, inst: InstitutionInfo, r: HeadlineRow, denied: Denied, closed: boolean, pendingRecalculation: boolean): Indicators {
-  const ratioOf = (text: string | null) => (text === null ? null : Number(text));
-  const view = new Indicators();
-  const values: Partial<Indicators> = {
+  // A literal of one shape rather than a class instance given 30 properties one by one: a list makes one a row.
+  return {
     denied,
     institutionId: inst.id,
+    memberIds: null,
     regionId: inst.regionId,
     category: inst.category as InstitutionCategory,
     period,
@@ -102,9 +102,9 @@ export function headlineIndicators(period: Period, inst: InstitutionInfo, r: Hea
     waterM3: Number(r.water_m3),
     headcount: r.headcount,
     floorAreaM2: r.floor_area_m2,
-    perCapitaEnergyKgce: ratioOf(r.per_capita_energy_kgce),
-    energyPerAreaKgceM2: ratioOf(r.energy_per_area_kgce_m2),
-    perCapitaWaterM3: ratioOf(r.per_capita_water_m3),
+    perCapitaEnergyKgce: numberOrNull(r.per_capita_energy_kgce),
+    energyPerAreaKgceM2: numberOrNull(r.energy_per_area_kgce_m2),
+    perCapitaWaterM3: numberOrNull(r.per_capita_water_m3),
     pvGenerationKwh: Number(r.pv_generation_kwh),
     coverage: r.coverage,
     energyCoverage: r.energy_coverage,
@@ -122,9 +122,9 @@ export function headlineIndicators(period: Period, inst: InstitutionInfo, r: Hea
     emissionFactorIds: [],
     unitConversionIds: [],
   };
-  Object.assign(view, values);
-  return view;
 }
+
+const numberOrNull = (text: string | null) => (text === null ? null : Number(text));
 
 /** Each indicator as its exact total over its denominator, so a projection divides once. */
 const INDICATOR_PARTS: Record<IndicatorKind, (v: Indicators) => [number | null, number | null]> = {
