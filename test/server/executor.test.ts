@@ -1,3 +1,4 @@
+import { printSchema } from 'graphql';
 import { OperationGenerator, poolQueries, type Pool } from '../helpers/fuzz-gen';
 import { institutionId } from '../helpers/fixtures';
 import { startTestHub, type TestHub } from '../helpers/hub';
@@ -84,6 +85,12 @@ it('answers a mutation with invalid input as graphql-js does, the database uncha
     expect(r.jit.errors?.length).toBeGreaterThan(0);
   }
   expect(await jit.sql('SELECT * FROM institution_profile ORDER BY id')).toEqual(before);
+});
+
+it('has no @oneOf input, which graphql-jit 0.8 would not check when it coerces variables', () => {
+  // The executor lets graphql-jit coerce variables alone (graphql-js only words its refusals): a
+  // @oneOf input would be accepted with two fields set. Check it in the executor before adding one.
+  expect(printSchema(jit.hub.schema)).not.toContain('@oneOf');
 });
 
 it('coerces variables as graphql-js does: the ingest shape, every kind of mistake', async () => {
