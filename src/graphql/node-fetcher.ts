@@ -47,25 +47,33 @@ export function rowNode<T extends object>(
 }
 
 /**
- * A row that belongs to one institution, read by `load` (a request's loader: batched for
- * nodes(ids)): absent is NOT_FOUND, out of the key's row scope for every `resources` FORBIDDEN, as
- * the institution's own fetch answers; a plain row is marked as an object of `type`.
+ * A row read by `load` (a request's loader: batched for nodes(ids)): absent is NOT_FOUND, one that
+ * `mayRead` refuses FORBIDDEN; a plain row is marked as an object of `type`.
+ */
+export function scopedRowNode<T extends object>(type: string, load: (id: number, ctx: Context) => Promise<T | null>, mayRead: (row: T, ctx: Context) => boolean): NodeFetcher {
+  return {
+    async fetch(id, ctx) {
+      const row = await load(Number(id), ctx);
+      if (!row) return null;
+      if (!mayRead(row, ctx)) throw new ForbiddenError('this key may not read that object');
+      return asNode(type, row);
+    },
+  };
+}
+
+/**
+ * A row that belongs to one institution, read by `load`: out of the key's row scope for every
+ * `resources` FORBIDDEN, as the institution's own fetch answers (see scopedRowNode).
  */
 export function institutionRowNode<T extends { institution: { id: number } }>(
   type: string,
   load: (id: number, ctx: Context) => Promise<T | null>,
   ...resources: Resource[]
 ): NodeFetcher {
-  return {
-    async fetch(id, ctx) {
-      const row = await load(Number(id), ctx);
-      if (!row) return null;
-      const visible = resources.some((r) => {
-        const scope = readInstitutions(ctx.principal, r);
-        return scope !== null && inScope(scope, row.institution.id);
-      });
-      if (!visible) throw new ForbiddenError('this key may not read that object');
-      return asNode(type, row);
-    },
-  };
+  return scopedRowNode(type, load, (row, ctx) =>
+    resources.some((r) => {
+      const scope = readInstitutions(ctx.principal, r);
+      return scope !== null && inScope(scope, row.institution.id);
+    }),
+  );
 }

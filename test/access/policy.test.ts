@@ -66,6 +66,16 @@ async function cloneContract(id: number, status: string): Promise<number> {
   return Number(row.id);
 }
 
+/** The global id of a new compliance alert of the institution on the indicator. */
+async function alertOf(institutionId: number, indicator: 'PER_CAPITA_ENERGY' | 'ENERGY_PER_AREA' | 'PER_CAPITA_WATER'): Promise<string> {
+  const row = await one(
+    `INSERT INTO compliance_alert (institution_id, year, indicator, direction, projected_value, year_to_date_value, constraint_value)
+     VALUES ($1, 2024, $2, 'CROSSED_ABOVE', 1, 1, 1) RETURNING id`,
+    [institutionId, indicator],
+  );
+  return toGlobalId('ComplianceAlert', Number(row.id));
+}
+
 beforeAll(async () => {
   t = await startTestHub();
   const k = t.keys;
@@ -378,9 +388,7 @@ describe('the policy table, field by field and subject by subject', () => {
       Esco: F.hunanGreen,
       QuotaStandard: toGlobalId('QuotaStandard', Number((await one('SELECT min(id) AS id FROM quota_standard')).id)),
       RectificationCase: F.openCase,
-      ComplianceAlert: toGlobalId('ComplianceAlert', Number((await one(
-        `INSERT INTO compliance_alert (institution_id, year, indicator, direction, projected_value, year_to_date_value, constraint_value)
-         SELECT $1, 2024, i.v, d.v, 1, 1, 1 FROM (SELECT (enum_range(NULL::indicator_kind))[1] AS v) i, (SELECT (enum_range(NULL::alert_direction))[1] AS v) d RETURNING id`, [F.longhuiId])).id)),
+      ComplianceAlert: await alertOf(F.longhuiId, 'PER_CAPITA_ENERGY'),
       ScoringRule: toGlobalId('ScoringRule', Number((await one('SELECT min(id) AS id FROM scoring_rule')).id)),
       AssessmentRound: toGlobalId('AssessmentRound', Number((await one('SELECT min(id) AS id FROM assessment_round')).id)),
       AssessmentEntry: F.entry,
@@ -399,11 +407,13 @@ describe('the policy table, field by field and subject by subject', () => {
     const nodeTypes = Object.values(schema.getTypeMap()).filter((x) => isObjectType(x) && x.getInterfaces().some((i) => i.name === 'Node')).map((x) => x.name);
     expect(nodeTypes.sort()).toEqual(Object.keys(ids).sort());
     const waterReading = toGlobalId('Reading', Number((await one('SELECT min(id) AS id FROM reading WHERE meter_id = $1', [F.meterWId])).id));
+    const waterAlert = await alertOf(F.longhuiId, 'PER_CAPITA_WATER');
     const mismatches: string[] = [];
     for (const [type, id] of Object.entries(ids)) {
       for (const s of SUBJECTS) {
-        // The water bureau reads water meters only.
-        const nodeId = type === 'Meter' && s === 'WATER' ? F.meterW : type === 'Reading' && s === 'WATER' ? waterReading : id;
+        // The water bureau reads water meters, readings and indicators only.
+        const water: Record<string, string> = { Meter: F.meterW, Reading: waterReading, ComplianceAlert: waterAlert };
+        const nodeId = s === 'WATER' ? (water[type] ?? id) : id;
         const r = await t.raw({ query: `{ node(id: ${q(nodeId)}) { __typename } }` }, keyOf[s]);
         const want = ruleAllows({ subject: s, role: roleOf[s] }, NODE_RULES[type]) ? 'allowed' : 'FORBIDDEN';
         let got = r.errors?.length ? String(codeOf(r)) : 'allowed';
@@ -416,6 +426,33 @@ describe('the policy table, field by field and subject by subject', () => {
     }
     expect(mismatches).toEqual([]);
   }, 60_000);
+
+  it('answers a compliance alert under the rule of its own indicator, as the subscription hears it', async () => {
+    const energy = await alertOf(F.longhuiId, 'PER_CAPITA_ENERGY');
+    const area = await alertOf(F.longhuiId, 'ENERGY_PER_AREA');
+    const water = await alertOf(F.longhuiId, 'PER_CAPITA_WATER');
+    const otherWater = await alertOf(F.xinningId, 'PER_CAPITA_WATER');
+    const node = (id: string, key: string) => t.raw({ query: `{ node(id: ${q(id)}) { id } }` }, key) as Promise<GqlResult<{ node: { id: string } | null }>>;
+    // The water bureau reads no energy indicator: neither energy alert, of any institution.
+    for (const id of [energy, area]) {
+      const r = await node(id, t.keys.water);
+      expect(codeOf(r)).toBe('FORBIDDEN');
+      expect(r.data?.node ?? null).toBeNull();
+    }
+    expect((await node(water, t.keys.water)).data!.node).toEqual({ id: water });
+    expect((await node(otherWater, t.keys.water)).data!.node).toEqual({ id: otherWater });
+    // No subject reads energy indicators without water ones (POLICY): the hospital reads both of
+    // its own, and not another institution's water alert.
+    for (const id of [energy, water]) expect((await node(id, t.keys.hospital)).data!.node).toEqual({ id });
+    expect(codeOf(await node(otherWater, t.keys.hospital))).toBe('FORBIDDEN');
+    // nodes(ids): the refused alerts are null with their own error, the others answered.
+    const r = (await t.raw({ query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: [water, energy, otherWater, area] } }, t.keys.water)) as GqlResult<{ nodes: ({ id: string } | null)[] }>;
+    expect(r.data!.nodes).toEqual([{ id: water }, null, { id: otherWater }, null]);
+    expect(r.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['nodes', 1], 'FORBIDDEN'],
+      [['nodes', 3], 'FORBIDDEN'],
+    ]);
+  });
 });
 
 describe('lists, counts, filters and subscriptions leak nothing the field refuses', () => {

@@ -21,16 +21,26 @@ export interface ComplianceAlertPayload extends AlertRow {
 }
 
 /**
- * Which published alerts a subscriber hears: of the institutions its key may read the indicator of
- * (energy or water), and of the institution and indicator it asked for (null: any).
+ * Whether the key may read an alert: the indicator it is about (energy and water are governed
+ * apart: the water bureau reads no energy figure), of its institution. The scopes are read once, so
+ * a subscription judges each event without the policy table. node(id) and the subscription both ask it.
  */
-export function alertsHeardBy(principal: Principal, institutionId: number | null, indicator: IndicatorKind | null): (ev: ComplianceAlertPayload) => boolean {
+export function alertReader(principal: Principal): (alert: { indicator: IndicatorKind; institutionId: number }) => boolean {
   const energy = readInstitutions(principal, 'energyIndicator');
   const water = readInstitutions(principal, 'waterIndicator');
-  return (ev) => {
-    const scope = isWaterIndicator(ev.indicator) ? water : energy;
-    return scope !== null && inScope(scope, ev.institutionId) && (institutionId === null || ev.institutionId === institutionId) && (!indicator || indicator === ev.indicator);
+  return (alert) => {
+    const scope = isWaterIndicator(alert.indicator) ? water : energy;
+    return scope !== null && inScope(scope, alert.institutionId);
   };
+}
+
+/**
+ * Which published alerts a subscriber hears: those its key may read (alertReader), of the
+ * institution and indicator it asked for (null: any).
+ */
+export function alertsHeardBy(principal: Principal, institutionId: number | null, indicator: IndicatorKind | null): (ev: ComplianceAlertPayload) => boolean {
+  const mayRead = alertReader(principal);
+  return (ev) => mayRead(ev) && (institutionId === null || ev.institutionId === institutionId) && (!indicator || indicator === ev.indicator);
 }
 
 /** The system acts here, not a caller: it reads every figure it needs to judge the projection. */

@@ -1,6 +1,7 @@
 import type { Context } from '../../graphql/context';
-import { institutionRowNode, type NodeFetcher, type NodeFetchers } from '../../graphql/node-fetcher';
+import { institutionRowNode, scopedRowNode, type NodeFetcher, type NodeFetchers } from '../../graphql/node-fetcher';
 import { asNode } from '../../graphql/relay';
+import { alertReader } from './alerts.service';
 
 /** A row read by `load` (the request's loader: batched for nodes(ids)), marked as an object of `type`. */
 const loadedRow = <T extends object>(type: string, load: (id: number, ctx: Context) => Promise<T | null>): NodeFetcher => ({
@@ -14,7 +15,10 @@ const loadedRow = <T extends object>(type: string, load: (id: number, ctx: Conte
 export const complianceNodes: NodeFetchers = {
   QuotaStandard: loadedRow('QuotaStandard', (id, ctx) => ctx.loaders.quotaStandardById.load(id)),
   RectificationCase: institutionRowNode('RectificationCase', (id, ctx) => ctx.loaders.rectificationCaseById.load(id), 'rectification'),
-  ComplianceAlert: institutionRowNode('ComplianceAlert', (id, ctx) => ctx.loaders.complianceAlertById.load(id), 'energyIndicator', 'waterIndicator'),
+  // Under the rule of the alert's own indicator, as the subscription hears it.
+  ComplianceAlert: scopedRowNode('ComplianceAlert', (id, ctx) => ctx.loaders.complianceAlertById.load(id), (row, ctx) =>
+    alertReader(ctx.principal)({ indicator: row.indicator, institutionId: row.institution.id }),
+  ),
   ScoringRule: loadedRow('ScoringRule', (id, ctx) => ctx.loaders.scoringRuleById.load(id)),
   AssessmentRound: loadedRow('AssessmentRound', (id, ctx) => ctx.loaders.assessmentRoundById.load(id)),
   AssessmentEntry: institutionRowNode('AssessmentEntry', (id, ctx) => ctx.loaders.assessmentEntryById.load(id), 'assessment'),
