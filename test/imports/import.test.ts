@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { cli, MAIN } from '../helpers/cli';
 import { rollupDrift, tableCounts } from '../helpers/fixtures';
 import { startTestHub, type TestHub } from '../helpers/hub';
@@ -118,6 +119,28 @@ describe('npm run cli -- import readings', () => {
       '',
     ]);
     expect(await tableCounts(t)).toEqual(before);
+  });
+
+  it('imports an XLSX whose worksheet comes before xl/workbook.xml in the zip', async () => {
+    // Zip entries may come in any order (exceljs's own writer varies it): the shared strings, then
+    // the sheet, then the workbook made exceljs's reader throw a TypeError on a valid file.
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('读数').addRow(['计量表编号', '日期', '读数用量']);
+    wb.getWorksheet('读数')!.addRow(['SY-hosp-longhui-E1', '2024-12-05', 3]);
+    const written = await JSZip.loadAsync(Buffer.from(await wb.xlsx.writeBuffer()));
+    const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/worksheets/sheet1.xml'];
+    const names = Object.keys(written.files).filter((n) => !written.files[n].dir);
+    const reordered = new JSZip();
+    for (const name of [...first, ...names.filter((n) => !first.includes(n) && n !== 'xl/workbook.xml'), 'xl/workbook.xml']) {
+      reordered.file(name, await written.file(name)!.async('nodebuffer'));
+    }
+    const xlsx = path.join(dir, 'reordered.xlsx');
+    writeFileSync(xlsx, await reordered.generateAsync({ type: 'nodebuffer' }));
+    const before = await tableCounts(t);
+    const r = await cli(['import', 'readings', xlsx], env);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^imported 1 readings \(0 duplicates\)/);
+    expect((await tableCounts(t)).readings).toBe(before.readings + 1);
   });
 
   it('imports an XLSX with Chinese headers and a daily value per local day', async () => {

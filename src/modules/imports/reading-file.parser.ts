@@ -317,6 +317,11 @@ async function* readXlsx(Excel: typeof ExcelJS, file: ReadStream, head: Buffer, 
     throw new ImportFileError('not an XLSX workbook');
   }
   const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
+  // exceljs 4.4's reader looks up the sheet's name in `model.sheets` when a worksheet comes after the
+  // shared strings but before xl/workbook.xml in the zip, and has no model yet: a TypeError for a
+  // valid workbook (exceljs's own writer orders entries so about one time in forty). The first
+  // sheet's rows need no name; workbook.xml, when it comes, replaces this empty model.
+  Object.assign(reader, { model: { sheets: [] } });
   let headers: string[] | null = null;
   let rows: RawRow[] = [];
   try {
