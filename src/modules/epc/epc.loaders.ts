@@ -3,8 +3,8 @@ import type pg from 'pg';
 import { byKey, groupByKey } from '../../graphql/batch';
 import type { Principal } from '../../access/principal';
 import type { LoaderOptions } from '../registry/registry.loaders';
+import { contractScope } from './contract-scope';
 import { assetsOf, contractsById, escosById, paymentsOf, transitionsOf } from './epc.repository';
-import { contractScope } from './epc.service';
 import type { EpcContractRow, EscoRow } from './epc.types';
 import { mvLoaders } from './mv.loaders';
 

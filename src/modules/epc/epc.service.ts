@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertCanWrite, assertCanWriteContract, readInstitutions, readScope, writers } from '../../access/guard';
+import { assertCanWrite, assertCanWriteContract, readScope, writers } from '../../access/guard';
 import type { EpcStep } from '../../access/policy';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
@@ -11,17 +11,10 @@ import { creditCodeProblem } from '../registry/credit-code';
 import { Institution } from '../registry/institution.entity';
 import { EpcAsset, EpcContract, EpcPayment, EpcTransition } from './epc-contract.entity';
 import { EpcStatus, EpcType } from './epc.enums';
-import { contractsById, contractWindow, escoWindow, transitionsOf, type ContractScope } from './epc.repository';
+import { contractScope } from './contract-scope';
+import { contractsById, contractWindow, escoWindow, transitionsOf } from './epc.repository';
 import type { EpcContractRow, EscoRow } from './epc.types';
 import type { CreateEpcContractInput, EpcAssetInput, EpcContractFilter } from './epc.inputs';
-
-/** The contracts the policy table lets a key read (scope `esco`: its own ESCO's); FORBIDDEN for a key that reads none. */
-export function contractScope(principal: Principal): ContractScope {
-  if (readScope(principal, 'epcContract') === 'esco') return { escoId: principal.escoId ?? 0 };
-  const scope = readInstitutions(principal, 'epcContract');
-  if (!scope) throw new ForbiddenError('this key may not read EPC contracts');
-  return scope.kind === 'ids' ? { institutionIds: scope.ids } : null;
-}
 
 /** The contracts filter, its ids decoded. */
 export type EpcContractQuery = Omit<EpcContractFilter, 'institutionId' | 'escoId'> & { institutionId?: number | null; escoId?: number | null };
