@@ -284,10 +284,10 @@ export class EpcService {
       throw new ConflictError(`payments follow measured savings: the contract is ${contract.status}, not OPERATING`);
     }
     // A payment follows the step that made the contract OPERATING.
-    const operating = (await transitionsOf(this.db.pool, [contract.id])).findLast((t) => t.toStatus === EpcStatus.OPERATING);
+    const operating = (await frozen.operatingSince(this.db.pool, [contract.id])).get(contract.id);
     if (operating) {
-      if (effectiveAt) this.effectiveTime(effectiveAt, { time: operating.effectiveAt, what: 'the OPERATING step' });
-      else if (paidOn < this.dayOf(operating.effectiveAt)) throw ValidationError.single('paidOn', `must not be before the OPERATING step, effective ${this.dayOf(operating.effectiveAt)}`);
+      if (effectiveAt) this.effectiveTime(effectiveAt, { time: operating, what: 'the OPERATING step' });
+      else if (paidOn < this.dayOf(operating)) throw ValidationError.single('paidOn', `must not be before the OPERATING step, effective ${this.dayOf(operating)}`);
     }
     const payment = this.em.create(EpcPayment, { contract, amountYuan: roundYuan(amountYuan), paidOn, effectiveAt, note: note?.trim() || null, recordedBy: this.principal.keyName });
     // The payment settles the periods ended by its day: their figures are frozen as paid.
