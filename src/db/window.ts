@@ -55,8 +55,11 @@ export function keyset(window: PageWindow, fields: string[], parse: ((v: string 
 }
 
 /**
- * The same in plain SQL for one integer column, or for several compared as a row (the connection's
- * order, the last one unique; the cursor carries one part per column); parameters are appended to `params`.
+ * The same in plain SQL for one integer column, or for several (the connection's order, the last one
+ * unique; the cursor carries one part per column); parameters are appended to `params`. Several
+ * columns are all ordered in the one `order` and compared as a row, `(a, b) > ($1, $2)`, each cursor
+ * part parsed by `key`: an order mixing directions is no row comparison and needs an OR expansion
+ * like `keyset()`'s.
  */
 export function sqlKeyset(
   window: PageWindow,
@@ -122,8 +125,9 @@ export async function rowsById<T extends { id: number }>(em: EntityManager, enti
 
 /**
  * A window of plain rows in the order of one integer `column` (or of several, as sqlKeyset reads
- * them; its keyset from `window`), read from `from` under `where` (their parameters in `params`) in
- * one statement; the count only when asked.
+ * them: all ascending, compared as a row, each cursor part an int4 by `intKey`; its keyset from
+ * `window`), read from `from` under `where` (their parameters in `params`) in one statement; the
+ * count only when asked.
  */
 export async function sqlWindow<R extends pg.QueryResultRow, T>(
   pool: pg.Pool,
