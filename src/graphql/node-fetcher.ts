@@ -46,6 +46,16 @@ export function rowNode<T extends object>(
   };
 }
 
+/** A row read by `load` (a request's loader: batched for nodes(ids)); a plain row is marked as an object of `type`. */
+export function loadedNode<T extends object>(type: string, load: (id: number, ctx: Context) => Promise<T | null>): NodeFetcher {
+  return {
+    async fetch(id, ctx) {
+      const row = await load(Number(id), ctx);
+      return row && asNode(type, row);
+    },
+  };
+}
+
 /**
  * A row read by `load` (a request's loader: batched for nodes(ids)): absent is NOT_FOUND, one that
  * `mayRead` refuses FORBIDDEN; a plain row is marked as an object of `type`.

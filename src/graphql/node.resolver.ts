@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { assertNodeType } from '../access/guard';
 import type { Context } from './context';
-import type { NodeFetchers } from './node-fetcher';
+import { loadedNode, type NodeFetchers } from './node-fetcher';
 import { accountingNodes } from '../modules/accounting/accounting.nodes';
 import { auditNodes } from '../modules/audit/audit.nodes';
 import { auditsNodes } from '../modules/audits/audits.nodes';
@@ -25,20 +25,10 @@ import { asNode, fromGlobalId, MAX_PAGE, Node } from './relay';
 const meteringNodes: NodeFetchers = {
   // Plain rows through the request's loaders (batched for nodes(ids)), the key's scope in the statement.
   Meter: { fetch: async (id, ctx) => asNode('Meter', await new MeteringService(ctx.em, ctx.principal, ctx.db.pool, ctx.loaders).meter(Number(id))) },
-  Reading: {
-    async fetch(id, ctx) {
-      // The id as the database writes it (a global id may carry leading zeros).
-      const row = await new MeteringService(ctx.em, ctx.principal, ctx.db.pool, ctx.loaders).reading(String(Number(id)));
-      return row && asNode('Reading', row);
-    },
-  },
+  // The id as the database writes it (a global id may carry leading zeros).
+  Reading: loadedNode('Reading', (id, ctx) => new MeteringService(ctx.em, ctx.principal, ctx.db.pool, ctx.loaders).reading(String(id))),
   // A plain row through the request's loader (batched for nodes(ids)).
-  ReadingBatch: {
-    async fetch(id, ctx) {
-      const row = await ctx.loaders.batchById.load(Number(id));
-      return row && asNode('ReadingBatch', row);
-    },
-  },
+  ReadingBatch: loadedNode('ReadingBatch', (id, ctx) => ctx.loaders.batchById.load(id)),
 };
 
 /**

@@ -1,13 +1,7 @@
-import type { NodeFetchers } from '../../graphql/node-fetcher';
-import { asNode } from '../../graphql/relay';
+import { loadedNode, type NodeFetchers } from '../../graphql/node-fetcher';
 import { AuditsService } from './audits.service';
 
 /** Energy audits as `node(id)` fetches them. */
 export const auditsNodes: NodeFetchers = {
-  EnergyAudit: {
-    async fetch(id, ctx) {
-      const row = await new AuditsService(ctx.db, ctx.em, ctx.principal).audit(Number(id));
-      return row && asNode('EnergyAudit', row);
-    },
-  },
+  EnergyAudit: loadedNode('EnergyAudit', (id, ctx) => new AuditsService(ctx.db, ctx.em, ctx.principal).audit(id)),
 };

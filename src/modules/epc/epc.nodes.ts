@@ -1,23 +1,13 @@
 import { readScope } from '../../access/guard';
 import { ForbiddenError } from '../../errors/domain-errors';
-import type { NodeFetchers } from '../../graphql/node-fetcher';
-import { asNode } from '../../graphql/relay';
+import { loadedNode, type NodeFetchers } from '../../graphql/node-fetcher';
 
-/** EPC's types as `node(id)` fetches them. */
+/** EPC's types as `node(id)` fetches them: plain rows through the request's loaders (batched for nodes(ids)). */
 export const epcNodes: NodeFetchers = {
-  // A plain row through the request's loader (batched for nodes(ids)), the key's scope in its statement.
-  EpcContract: {
-    async fetch(id, ctx) {
-      const row = await ctx.loaders.epcContractById.load(Number(id));
-      return row && asNode('EpcContract', row);
-    },
-  },
-  // A plain row through the request's loader (batched for nodes(ids)).
-  Esco: {
-    async fetch(id, ctx) {
-      if (readScope(ctx.principal, 'esco') === 'esco' && ctx.principal.escoId !== Number(id)) throw new ForbiddenError('this key may read its own ESCO only');
-      const row = await ctx.loaders.escoById.load(Number(id));
-      return row && asNode('Esco', row);
-    },
-  },
+  // The key's scope is in the loader's statement.
+  EpcContract: loadedNode('EpcContract', (id, ctx) => ctx.loaders.epcContractById.load(id)),
+  Esco: loadedNode('Esco', (id, ctx) => {
+    if (readScope(ctx.principal, 'esco') === 'esco' && ctx.principal.escoId !== id) throw new ForbiddenError('this key may read its own ESCO only');
+    return ctx.loaders.escoById.load(id);
+  }),
 };

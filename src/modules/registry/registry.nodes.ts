@@ -1,6 +1,6 @@
 import { inScope, readInstitutions } from '../../access/guard';
 import { ForbiddenError, NotFoundError } from '../../errors/domain-errors';
-import { rowNode, type NodeFetchers } from '../../graphql/node-fetcher';
+import { loadedNode, rowNode, type NodeFetchers } from '../../graphql/node-fetcher';
 import { asNode } from '../../graphql/relay';
 import { InstitutionProfile } from './institution-profile.entity';
 import { RegistryService } from './registry.service';
@@ -22,10 +22,5 @@ export const registryNodes: NodeFetchers = {
   InstitutionProfile: rowNode(InstitutionProfile, { prefetched: true, check: (profile, ctx) => new RegistryService(ctx.em, ctx.principal).institution(profile.institution.id) }),
   Region: { fetch: (id, ctx) => ctx.loaders.regionById.load(Number(id)) },
   // Through the request's loader (batched for nodes(ids)): the agencies taking part are public.
-  Agency: {
-    async fetch(id, ctx) {
-      const row = await ctx.loaders.agencyById.load(Number(id));
-      return row && asNode('Agency', row);
-    },
-  },
+  Agency: loadedNode('Agency', (id, ctx) => ctx.loaders.agencyById.load(id)),
 };

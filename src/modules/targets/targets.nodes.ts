@@ -1,13 +1,7 @@
-import type { NodeFetchers } from '../../graphql/node-fetcher';
-import { asNode } from '../../graphql/relay';
+import { loadedNode, type NodeFetchers } from '../../graphql/node-fetcher';
 import { cityTargetById } from './targets.repository';
 
 /** City targets as `node(id)` fetches them: plain rows. */
 export const targetsNodes: NodeFetchers = {
-  CityTarget: {
-    async fetch(id, ctx) {
-      const row = await cityTargetById(ctx.db.pool, Number(id));
-      return row && asNode('CityTarget', row);
-    },
-  },
+  CityTarget: loadedNode('CityTarget', (id, ctx) => cityTargetById(ctx.db.pool, id)),
 };
