@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlRowsById, sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import { toGlobalId } from '../../global-id';
 import type { Carrier } from '../metering/metering.enums';
 import type { EpcMeasure } from './epc-contract.entity';
@@ -27,9 +27,8 @@ export function escoWindow(pool: pg.Pool, only: number | null, window: PageWindo
 }
 
 /** ESCOs by id (no access check: a contract the key may read leads here). */
-export async function escosById(pool: pg.Pool, ids: readonly number[]): Promise<EscoRow[]> {
-  const { rows } = await pool.query<EscoRecord>(`SELECT ${ESCO_COLUMNS} FROM esco e WHERE e.id = ANY($1::int[])`, [ids]);
-  return rows.map(escoRow);
+export function escosById(pool: pg.Pool, ids: readonly number[]): Promise<EscoRow[]> {
+  return sqlRowsById(pool, { select: ESCO_COLUMNS, from: 'esco e', column: 'e.id' }, ids, escoRow);
 }
 
 /** The steps of the contracts, oldest first. */
