@@ -48,12 +48,12 @@ export { toGlobalId };
  * plain property (`@Field(() => ID, { name: 'id' }) globalId!: string`) and gets this getter on its
  * prototype: the schema reads `globalId` off any object, the entity through the getter, a row
  * through its own property. A decorated getter would make type-graphql copy every plain row into a
- * new entity before reading it.
+ * new entity before reading it. `key` names the property the id is made of (a closed year's is its year).
  */
-export function defineGlobalId(entity: { prototype: object }, type: string): void {
+export function defineGlobalId(entity: { prototype: object }, type: string, key = 'id'): void {
   Object.defineProperty(entity.prototype, 'globalId', {
-    get(this: { id: number }) {
-      return toGlobalId(type, this.id);
+    get(this: Record<string, number>) {
+      return toGlobalId(type, this[key]);
     },
     configurable: true,
   });

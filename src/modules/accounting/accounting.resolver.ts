@@ -20,6 +20,7 @@ import { IndicatorGroupBy, Indicators, IndicatorUpdatedEvent } from './indicator
 import { PeriodInput, resolvePeriod } from './period';
 import { YearClosure, YearRecalculation } from './year-closure.entity';
 import type { InstitutionRow } from '../registry/registry.types';
+import type { YearClosureRow, YearRecalculationRow } from './accounting.types';
 import type { ConversionFactorRow, EmissionFactorRow, UnitConversionRow } from '../factors/factors.types';
 
 const IndicatorsConnection = Connection(Indicators, 'Indicators');
@@ -103,12 +104,12 @@ export class InstitutionIndicatorsResolver {
 @Resolver(() => YearClosure)
 export class ClosingResolver {
   @Query(() => [YearClosure], { description: 'Closed years, oldest first.' })
-  closedYears(@Ctx() ctx: Context): Promise<YearClosure[]> {
+  closedYears(@Ctx() ctx: Context): Promise<YearClosureRow[]> {
     return new ClosingService(ctx.db, ctx.em, ctx.principal).closedYears();
   }
 
   @Query(() => [YearRecalculation], { description: 'Every recalculation of a closed year, newest first.' })
-  yearRecalculations(@Arg('year', () => Int, { nullable: true }) year: number | undefined, @Ctx() ctx: Context): Promise<YearRecalculation[]> {
+  yearRecalculations(@Arg('year', () => Int, { nullable: true }) year: number | undefined, @Ctx() ctx: Context): Promise<YearRecalculationRow[]> {
     return new ClosingService(ctx.db, ctx.em, ctx.principal).recalculations(year ?? null);
   }
 

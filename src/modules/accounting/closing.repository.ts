@@ -1,6 +1,8 @@
 import type pg from 'pg';
+import { toGlobalId } from '../../global-id';
+import type { YearClosureRow, YearRecalculationRow } from './accounting.types';
 
-/* The SQL of closing and recalculating a year, in the caller's transaction (see ClosingService). */
+/* The SQL of closing and recalculating a year, in the caller's transaction (see ClosingService), and the reads of both. */
 
 export interface YearTotals {
   energyKgce: number;
@@ -35,4 +37,27 @@ export async function insertRecalculation(
     [r.year, r.by, r.reason, r.old.energy_kgce, r.totals.energyKgce, r.old.emissions_kg_co2, r.totals.emissionsKgCo2],
   );
   return rec.rows[0].id;
+}
+
+/** Closed years, oldest first, one statement. */
+export async function yearClosures(pool: pg.Pool): Promise<YearClosureRow[]> {
+  const { rows } = await pool.query<Omit<YearClosureRow, 'globalId' | 'pendingRecalculation'>>(
+    `SELECT year, closed_by AS "closedBy", closed_at AS "closedAt", energy_kgce AS "energyKgce", emissions_kg_co2 AS "emissionsKgCo2",
+            pending_rows AS "pendingRows", pending_since AS "pendingSince"
+       FROM year_closure ORDER BY year`,
+  );
+  return rows.map((r) => ({ ...r, globalId: toGlobalId('YearClosure', r.year), pendingRecalculation: r.pendingRows > 0 }));
+}
+
+/** Recalculations of one year (null: of every year), newest first, one statement. */
+export async function yearRecalculations(pool: pg.Pool, year: number | null): Promise<YearRecalculationRow[]> {
+  const params: unknown[] = [];
+  const where = year === null ? '' : `WHERE year = $${params.push(year)}`;
+  const { rows } = await pool.query<Omit<YearRecalculationRow, 'globalId'>>(
+    `SELECT id, year, recalculated_by AS "recalculatedBy", reason, at, old_energy_kgce AS "oldEnergyKgce", new_energy_kgce AS "newEnergyKgce",
+            old_emissions_kg_co2 AS "oldEmissionsKgCo2", new_emissions_kg_co2 AS "newEmissionsKgCo2"
+       FROM year_recalculation ${where} ORDER BY id DESC`,
+    params,
+  );
+  return rows.map((r) => ({ ...r, globalId: toGlobalId('YearRecalculation', r.id) }));
 }

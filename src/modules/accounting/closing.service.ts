@@ -7,7 +7,8 @@ import { inTransaction, LONG_STATEMENT_TIMEOUT_MS } from '../../db/transaction';
 import { ConflictError, ValidationError } from '../../errors/domain-errors';
 import { ComplianceStatus } from '../compliance/compliance.enums';
 import { openRectifications, type Breach } from '../compliance/compliance.repository';
-import { insertRecalculation, insertYearClosure, lockYearClosure, updateYearClosure } from './closing.repository';
+import type { YearClosureRow, YearRecalculationRow } from './accounting.types';
+import { insertRecalculation, insertYearClosure, lockYearClosure, updateYearClosure, yearClosures, yearRecalculations } from './closing.repository';
 import { storeClosedFigures, type MonthFigure } from './figures';
 import { IndicatorsService } from './indicators.service';
 import { resolvePeriod } from './period';
@@ -56,13 +57,14 @@ export class ClosingService {
   }
 
   /** Closed years, oldest first. */
-  closedYears(): Promise<YearClosure[]> {
-    return this.em.find(YearClosure, {}, { orderBy: { year: 'asc' } });
+  closedYears(): Promise<YearClosureRow[]> {
+    return yearClosures(this.db.pool);
   }
 
   /** Every recalculation (of one year, or of all), newest first. */
-  recalculations(year: number | null): Promise<YearRecalculation[]> {
-    return this.em.find(YearRecalculation, year ? { year } : {}, { orderBy: { id: 'desc' } });
+  recalculations(year: number | null): Promise<YearRecalculationRow[]> {
+    // A year of 0 reads every year, as the entity read did.
+    return yearRecalculations(this.db.pool, year || null);
   }
 
   async closeYear(year: number): Promise<YearClosure> {

@@ -1,24 +1,19 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 
 @ObjectType({ implements: Node, description: 'A closed year: its figures are frozen as they were when GOA closed it.' })
 @Entity({ tableName: 'year_closure' })
 export class YearClosure {
   [OptionalProps]?: 'globalId' | 'closedAt' | 'pendingRows' | 'pendingSince' | 'pendingRecalculation';
 
+  /** The Relay id, of the year (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
+  @Field(() => ID, { name: 'id' })
+  globalId!: string;
+
+  @Field(() => Int)
   @PrimaryKey({ type: 'smallint', autoincrement: false })
   year!: number;
-
-  @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('YearClosure', this.year);
-  }
-
-  @Field(() => Int, { name: 'year' })
-  get yearNumber(): number {
-    return this.year;
-  }
 
   @Field()
   @Property()
@@ -44,10 +39,9 @@ export class YearClosure {
   @Property({ type: 'timestamptz', nullable: true })
   pendingSince: Date | null = null;
 
+  /** pendingRows > 0: a getter on the prototype (below), an own property of a plain row, as globalId. */
   @Field({ description: 'True while readings written since closing wait for recalculateYear.' })
-  get pendingRecalculation(): boolean {
-    return this.pendingRows > 0;
-  }
+  pendingRecalculation!: boolean;
 }
 
 @ObjectType({ implements: Node, description: 'An explicit recalculation of a closed year: who, when, and the totals before and after.' })
@@ -58,10 +52,9 @@ export class YearRecalculation {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('YearRecalculation', this.id);
-  }
+  globalId!: string;
 
   @Field(() => Int)
   @Property({ type: 'smallint' })
@@ -95,3 +88,12 @@ export class YearRecalculation {
   @Property({ type: 'double' })
   newEmissionsKgCo2!: number;
 }
+
+defineGlobalId(YearClosure, 'YearClosure', 'year');
+defineGlobalId(YearRecalculation, 'YearRecalculation');
+Object.defineProperty(YearClosure.prototype, 'pendingRecalculation', {
+  get(this: YearClosure) {
+    return this.pendingRows > 0;
+  },
+  configurable: true,
+});
