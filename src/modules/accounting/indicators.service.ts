@@ -5,8 +5,8 @@ import type { Database } from '../../db/database';
 import { ForbiddenError } from '../../errors/domain-errors';
 import { groupRows } from '../../graphql/batch';
 import { intKey, pageOfList, type PageWindow, type WindowRows } from '../../db/window';
+import { everyQuotaStandard } from '../compliance/compliance.repository';
 import { QuotaBook } from '../compliance/quota-book';
-import { QuotaStandard } from '../compliance/quota-standard.entity';
 import { loadReference, type Reference } from '../factors/reference';
 import { addFleet, emptyFleet, loadVehicleFigures, mergeFigures, type FleetTotals, type VehicleFigures } from '../fleet/fleet-figures';
 import { fleetFiguresOf } from '../fleet/fleet-figures.types';
@@ -183,7 +183,7 @@ export class IndicatorsService {
 
   async quotaBook(ref?: Reference): Promise<QuotaBook> {
     const r = ref ?? (await this.reference());
-    return new QuotaBook(await this.em.find(QuotaStandard, {}), r.factors.regionChain);
+    return new QuotaBook(await everyQuotaStandard(this.db.pool), r.factors.regionChain);
   }
 
   /** The read check of single institutions' figures, for a caller that must run it before decoding its period and paging. */

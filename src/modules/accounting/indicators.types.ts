@@ -2,6 +2,7 @@ import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type Gra
 import { Extensions, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ForbiddenError } from '../../errors/domain-errors';
 import { ComplianceStatus, IndicatorKind } from '../compliance/compliance.enums';
+import type { QuotaStandardRow } from '../compliance/compliance.types';
 import { QuotaStandard } from '../compliance/quota-standard.entity';
 import { EmissionScope } from '../factors/factors.enums';
 import { Carrier, MeterUnit } from '../metering/metering.enums';
@@ -124,7 +125,7 @@ export class ComplianceResult {
   yearToDateValue!: number | null;
 
   @Field(() => QuotaStandard)
-  quota!: QuotaStandard;
+  quota!: QuotaStandardRow;
 }
 
 @ObjectType({

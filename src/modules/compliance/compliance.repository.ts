@@ -175,6 +175,12 @@ export function quotaStandardWindow(pool: pg.Pool, s: QuotaSelection | undefined
   return sqlWindow(pool, { select: QUOTA_COLUMNS, from: 'quota_standard', where, params, column: 'id' }, window, quotaRow);
 }
 
+/** Every quota standard, one statement: the book compliance is judged by (QuotaBook). */
+export async function everyQuotaStandard(pool: pg.Pool): Promise<QuotaStandardRow[]> {
+  const { rows } = await pool.query<QuotaRecord>(`SELECT ${QUOTA_COLUMNS} FROM quota_standard`);
+  return rows.map(quotaRow);
+}
+
 export const quotaStandardsById = (pool: pg.Pool, ids: readonly number[]): Promise<QuotaStandardRow[]> => rowsOfIds(pool, 'quota_standard', QUOTA_COLUMNS, ids, quotaRow);
 
 interface CaseRecord {

@@ -1,6 +1,6 @@
 import type { InstitutionInfo } from '../accounting/figures';
 import { ComplianceStatus, IndicatorKind } from './compliance.enums';
-import type { QuotaStandard } from './quota-standard.entity';
+import type { QuotaStandardRow } from './compliance.types';
 
 /** Below this share of the year covered by readings, no verdict is given. */
 export const MIN_COVERAGE = 0.9;
@@ -9,7 +9,7 @@ export const MIN_COVERAGE = 0.9;
  * Where a value stands against a quota. Boundaries are inclusive on the better side: a value
  * equal to the guide value is ADVANCED, equal to the constraint value is not over it.
  */
-export function statusOf(value: number | null, coverage: number, quota: Pick<QuotaStandard, 'constraintValue' | 'baselineValue' | 'guideValue'>): ComplianceStatus {
+export function statusOf(value: number | null, coverage: number, quota: Pick<QuotaStandardRow, 'constraintValue' | 'baselineValue' | 'guideValue'>): ComplianceStatus {
   if (value === null || coverage < MIN_COVERAGE) return ComplianceStatus.INSUFFICIENT_DATA;
   if (quota.guideValue !== null && value <= quota.guideValue) return ComplianceStatus.ADVANCED;
   if (value > quota.constraintValue) return ComplianceStatus.OVER_CONSTRAINT;
@@ -20,11 +20,11 @@ export function statusOf(value: number | null, coverage: number, quota: Pick<Quo
 /** The quota standards in force, looked up by institution, indicator and year (the most specific region wins). */
 export class QuotaBook {
   constructor(
-    private readonly quotas: QuotaStandard[],
+    private readonly quotas: QuotaStandardRow[],
     private readonly regionChain: (regionId: number) => number[],
   ) {}
 
-  find(inst: InstitutionInfo, indicator: IndicatorKind, year: number): QuotaStandard | null {
+  find(inst: InstitutionInfo, indicator: IndicatorKind, year: number): QuotaStandardRow | null {
     const candidates = this.quotas.filter(
       (q) => q.indicator === indicator && q.category === inst.category && q.yearFrom <= year && (q.yearTo === null || year <= q.yearTo),
     );
