@@ -48,7 +48,7 @@ export async function importLedgerFile<R>(config: Config, command: LedgerCommand
     const r = await runAudited(cliScope(`import ${command.name}`), () => command.import(db, file, `cli import ${path.basename(file)}`));
     const pubsub = new PgPubSub(db);
     try {
-      await command.publish({ db, em: db.orm.em.fork(), pubsub }, r);
+      await command.publish({ db, pubsub }, r);
     } finally {
       await pubsub.close();
     }

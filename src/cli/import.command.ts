@@ -133,7 +133,7 @@ export async function importCommand(config: Config, argv: string[]): Promise<voi
     // Running hubs hear of the new readings as after a GraphQL batch (LISTEN/NOTIFY).
     const pubsub = new PgPubSub(db);
     try {
-      await afterIngest({ db, em: db.orm.em.fork(), pubsub }, r.events, r.refreshedMonths);
+      await afterIngest({ db, pubsub }, r.events, r.refreshedMonths);
     } finally {
       await pubsub.close();
     }

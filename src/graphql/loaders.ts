@@ -26,7 +26,7 @@ interface LoaderSource {
 const MODULES = [
   (s: LoaderSource) => registryLoaders(() => s.em, s.db.pool, s.opts),
   (s: LoaderSource) => meteringLoaders(s.db.pool, s.principal, s.opts),
-  (s: LoaderSource) => accountingLoaders(s.db, s.em, s.principal, s.opts),
+  (s: LoaderSource) => accountingLoaders(s.db, s.principal, s.opts),
   (s: LoaderSource) => epcLoaders(s.db.pool, s.principal, s.opts),
   (s: LoaderSource) => auditLoaders(s.db.pool, s.opts),
   (s: LoaderSource) => weatherLoaders(s.db.pool, s.opts),

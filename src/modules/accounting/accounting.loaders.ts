@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
@@ -10,7 +9,7 @@ import { IndicatorsService } from './indicators.service';
 import type { Indicators } from './indicators.types';
 import { resolvePeriod, type PeriodInput } from './period';
 
-export function accountingLoaders(db: Database, em: EntityManager, principal: Principal, opts: LoaderOptions) {
+export function accountingLoaders(db: Database, principal: Principal, opts: LoaderOptions) {
   return {
     /** Key: `${JSON of the period input}|${institutionId}`; one computation per period for the whole list. */
     indicatorsByInstitution: new DataLoader<string, Indicators | null>(async (keys) => {
@@ -19,7 +18,7 @@ export function accountingLoaders(db: Database, em: EntityManager, principal: Pr
         const [period, id] = k.split('|');
         byPeriod.set(period, [...(byPeriod.get(period) ?? []), Number(id)]);
       }
-      const service = new IndicatorsService(db, em, principal, db.timezone);
+      const service = new IndicatorsService(db, principal, db.timezone);
       const results = new Map<string, Indicators>();
       for (const [period, ids] of byPeriod) {
         const computed = await service.forInstitutionIds(resolvePeriod(JSON.parse(period) as PeriodInput), ids);

@@ -31,7 +31,7 @@ export function periodKey(p: PeriodInput): string {
   return JSON.stringify({ year: r.year, quarter: r.quarter ?? undefined, month: r.month ?? undefined, through: p.through ?? undefined });
 }
 
-const svc = (ctx: Context) => new IndicatorsService(ctx.db, ctx.em, ctx.principal, ctx.db.timezone);
+const svc = (ctx: Context) => new IndicatorsService(ctx.db, ctx.principal, ctx.db.timezone);
 
 /** The filter as the service takes it: the region's global id decoded. */
 const indicatorQuery = (filter: IndicatorFilter | undefined): IndicatorQuery | undefined =>

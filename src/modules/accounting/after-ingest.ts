@@ -11,8 +11,8 @@ export interface IndicatorUpdatedPayload {
   months: string[];
 }
 
-/** What announcing a committed batch needs: the database, a fork for the compliance checks, the pub/sub, and a running hub's monitor if any. */
-export type AfterIngestScope = Pick<Context, 'db' | 'em' | 'pubsub'> & { monitor?: ComplianceMonitor };
+/** What announcing a committed batch needs: the database, the pub/sub, and a running hub's monitor if any. */
+export type AfterIngestScope = Pick<Context, 'db' | 'pubsub'> & { monitor?: ComplianceMonitor };
 
 /**
  * After a committed batch (GraphQL, file import): the readings events, then which institutions'
@@ -84,5 +84,5 @@ export async function announceIndicators(
   const institutions = [...new Set(changes.map((c) => c.institutionId))];
   const years = [...new Set(changes.flatMap((c) => c.months.map((m) => Number(m.slice(0, 4)))))];
   if (ctx.monitor) ctx.monitor.schedule(institutions, years);
-  else await checkComplianceAlerts(ctx.db, ctx.em.fork(), ctx.pubsub, institutions, years);
+  else await checkComplianceAlerts(ctx.db, ctx.pubsub, institutions, years);
 }

@@ -33,7 +33,7 @@ export class ClosingService {
     private readonly em: EntityManager,
     private readonly principal: Principal,
   ) {
-    this.indicators = new IndicatorsService(db, em, principal, db.timezone);
+    this.indicators = new IndicatorsService(db, principal, db.timezone);
   }
 
   private checkYear(year: number): void {

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadRows, readInstitutions, readScope, type InstitutionScope } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
@@ -34,7 +33,6 @@ export interface IndicatorQuery {
 export class IndicatorsService {
   constructor(
     private readonly db: Database,
-    private readonly em: EntityManager,
     private readonly principal: Principal,
     private readonly tz: string,
   ) {}

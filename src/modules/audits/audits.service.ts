@@ -96,7 +96,7 @@ export class AuditsService {
     }
     problems.throwIfAny();
     const ids = await allInstitutionIds(this.db.pool);
-    const indicators = await new IndicatorsService(this.db, this.em, this.principal, this.db.timezone).forInstitutionIds(yearPeriod(year), ids);
+    const indicators = await new IndicatorsService(this.db, this.principal, this.db.timezone).forInstitutionIds(yearPeriod(year), ids);
     const lastBy = await lastAuditDays(this.db.pool);
     const cutoff = `${year - t.yearsWithoutAudit}-12-31`;
     const out: AuditCandidate[] = [];

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import type { Database } from '../../db/database';
@@ -51,10 +50,10 @@ const SYSTEM: Principal = { keyId: 0, keyName: 'compliance monitor', role: 'view
  * last day with readings) scaled to the whole year, against the constraint value. An alert is
  * recorded and published when the projection crosses the value, either way.
  */
-export async function checkComplianceAlerts(db: Database, em: EntityManager, pubsub: PubSub, institutionIds: number[], years: number[]): Promise<ComplianceAlertPayload[]> {
+export async function checkComplianceAlerts(db: Database, pubsub: PubSub, institutionIds: number[], years: number[]): Promise<ComplianceAlertPayload[]> {
   const out: ComplianceAlertPayload[] = [];
   if (!institutionIds.length) return out;
-  const service = new IndicatorsService(db, em, SYSTEM, db.timezone);
+  const service = new IndicatorsService(db, SYSTEM, db.timezone);
   for (const year of years) {
     if (await service.isClosed(year)) continue;
     const last = await lastReadingDays(db.pool, institutionIds, isoDay(year, 1), isoDay(year + 1, 1));
@@ -134,7 +133,7 @@ export class ComplianceMonitor {
         const work = [...this.pending];
         this.pending = new Map();
         for (const [year, ids] of work) {
-          await checkComplianceAlerts(this.db, this.db.orm.em.fork(), this.pubsub, [...ids], [year]).catch((err: unknown) =>
+          await checkComplianceAlerts(this.db, this.pubsub, [...ids], [year]).catch((err: unknown) =>
             log.error('compliance check after ingest failed', { year, error: err instanceof Error ? err.message : String(err) }),
           );
         }

@@ -78,7 +78,7 @@ export class AssessmentService {
     const rule = await this.em.findOne(ScoringRule, { id: { $gt: 0 } }, { orderBy: { id: 'desc' } });
     if (!rule) throw new ConflictError('no scoring rule is defined');
     const members = await appraisalMembers(this.db.pool);
-    const indicators = new IndicatorsService(this.db, this.em, this.principal, this.db.timezone);
+    const indicators = new IndicatorsService(this.db, this.principal, this.db.timezone);
     const views = await indicators.forInstitutionIds(yearPeriod(year), members.map((r) => r.id));
     const openBy = await openRectificationCounts(this.db.pool, year);
     const em = this.em;

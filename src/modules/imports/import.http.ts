@@ -114,7 +114,7 @@ export function importRouter(db: Database, pubsub: PubSub, keys: Authenticator, 
       verdict = await budgets.chargeAnyway(principal, result.rows);
       charged = true;
       setRateLimitHeaders(res, verdict);
-      await afterIngest({ db, em: db.orm.em.fork(), pubsub, monitor }, result.events, result.refreshedMonths);
+      await afterIngest({ db, pubsub, monitor }, result.events, result.refreshedMonths);
       res.json({
         rows: result.rows,
         accepted: result.accepted,
