@@ -1,4 +1,3 @@
-import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { ValidationError } from '../errors/domain-errors';
 
@@ -32,34 +31,11 @@ type Direction = 'asc' | 'desc';
 
 
 /**
- * MikroORM conditions and order for a keyset window over `fields` (the connection's order, each
- * `order`, the last one unique). `parse` turns a cursor's parts back into column values.
- */
-export function keyset(window: PageWindow, fields: string[], parse: ((v: string | number, field: 'after' | 'before') => unknown)[], order: Direction = 'asc'): { where: object[]; orderBy: Record<string, Direction> } {
-  const beyond = (key: CursorKey, side: 'after' | 'before') => {
-    const forwardOp = (order === 'asc') === (side === 'after') ? '$gt' : '$lt';
-    const ors = fields.map((f, i) => {
-      const c: Record<string, unknown> = {};
-      for (let j = 0; j < i; j++) c[fields[j]] = parse[j](key[j], side);
-      c[f] = { [forwardOp]: parse[i](key[i], side) };
-      return c;
-    });
-    return ors.length === 1 ? ors[0] : { $or: ors };
-  };
-  const where: object[] = [];
-  if (window.after) where.push(beyond(window.after, 'after'));
-  if (window.before) where.push(beyond(window.before, 'before'));
-  const flip = (d: Direction): Direction => (d === 'asc' ? 'desc' : 'asc');
-  const dir = window.backward ? flip(order) : order;
-  return { where, orderBy: Object.fromEntries(fields.map((f) => [f, dir])) };
-}
-
-/**
- * The same in plain SQL for one integer column, or for several (the connection's order, the last one
- * unique; the cursor carries one part per column); parameters are appended to `params`. Several
- * columns are all ordered in the one `order` and compared as a row, `(a, b) > ($1, $2)`, each cursor
- * part parsed by `key`: an order mixing directions is no row comparison and needs an OR expansion
- * like `keyset()`'s.
+ * The conditions and order of a keyset window in plain SQL, for one integer column or for several
+ * (the connection's order, the last one unique; the cursor carries one part per column); parameters
+ * are appended to `params`. Several columns are all ordered in the one `order` and compared as a
+ * row, `(a, b) > ($1, $2)`, each cursor part parsed by `key`: an order mixing directions is no row
+ * comparison and needs an OR expansion (`a > $1 OR (a = $1 AND b < $2)`).
  */
 export function sqlKeyset(
   window: PageWindow,
@@ -113,14 +89,6 @@ export function dateKey(v: string | number, field = 'after'): Date {
 export interface WindowRows<T> {
   rows: T[];
   count: () => Promise<number>;
-}
-
-/** The rows of `entity` matching `where` in a window ordered by id: the common case for reference tables. */
-export async function rowsById<T extends { id: number }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, window: PageWindow): Promise<WindowRows<T>> {
-  const ks = keyset(window, ['id'], [intKey]);
-  const paged = (ks.where.length ? { $and: [where, ...ks.where] } : where) as FilterQuery<T>;
-  const rows = await em.find(entity, paged, { orderBy: ks.orderBy as never, limit: window.size + 1 });
-  return { rows: rows as T[], count: () => em.count(entity, where) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { defineGlobalId, Node } from '../../graphql/relay';
 import { RegionLevel } from './registry.enums';
 
 @ObjectType({ implements: Node, description: 'A province, city or county-level division.' })
@@ -11,10 +11,9 @@ export class Region {
   @PrimaryKey()
   id!: number;
 
+  /** The Relay id (a getter on the prototype, an own property of a plain row: see defineGlobalId). */
   @Field(() => ID, { name: 'id' })
-  get globalId(): string {
-    return toGlobalId('Region', this.id);
-  }
+  globalId!: string;
 
   @Field({ description: 'Administrative division code (GB/T 2260), e.g. 430500.' })
   @Property({ unique: true, length: 12 })
@@ -35,3 +34,5 @@ export class Region {
   @ManyToOne(() => Region, { ref: true, nullable: true })
   parent?: Ref<Region> | null;
 }
+
+defineGlobalId(Region, 'Region');

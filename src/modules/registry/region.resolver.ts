@@ -5,15 +5,15 @@ import type { Context } from '../../graphql/context';
 import { Region } from './region.entity';
 import { RegionFilter } from './registry.inputs';
 import { RegistryService } from './registry.service';
-import { RegionConnection } from './registry.types';
+import { RegionConnection, type RegionRow } from './registry.types';
 
 @Resolver(() => Region)
 export class RegionResolver {
   @Query(() => RegionConnection, { description: 'Regions (province, city, counties), filtered by level or parent.' })
-  async regions(@Args() page: PageArgs, @Arg('filter', () => RegionFilter, { nullable: true }) filter: RegionFilter | undefined, @Ctx() ctx: Context): Promise<Page<Region>> {
+  async regions(@Args() page: PageArgs, @Arg('filter', () => RegionFilter, { nullable: true }) filter: RegionFilter | undefined, @Ctx() ctx: Context): Promise<Page<RegionRow>> {
     const query = filter && { ...filter, parentId: decodeOptionalIntId(filter.parentId, 'Region', 'filter.parentId') };
     const window = pageWindow(page, 1);
-    return pageOfRows(await new RegistryService(ctx.em, ctx.principal).regions(query, window), window);
+    return pageOfRows(await new RegistryService(ctx.em, ctx.principal, ctx.db.pool).regions(query, window), window);
   }
 
   @Query(() => Region)
@@ -24,12 +24,12 @@ export class RegionResolver {
   }
 
   @FieldResolver(() => Region, { nullable: true })
-  parent(@Root() region: Region, @Ctx() ctx: Context): Promise<Region | null> | null {
+  parent(@Root() region: RegionRow, @Ctx() ctx: Context): Promise<Region | null> | null {
     return region.parent ? ctx.loaders.regionById.load(region.parent.id) : null;
   }
 
   @FieldResolver(() => [Region])
-  children(@Root() region: Region, @Ctx() ctx: Context): Promise<Region[]> {
+  children(@Root() region: RegionRow, @Ctx() ctx: Context): Promise<Region[]> {
     return ctx.loaders.regionChildren.load(region.id);
   }
 }

@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { toGlobalId } from '../../global-id';
-import { sqlKeyset, sqlRowsById, type PageWindow, type WindowRows } from '../../db/window';
+import { sqlKeyset, sqlRowsById, sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
 import type { Principal } from '../../access/principal';
 import type { Carrier, MeterUnit } from '../metering/metering.enums';
 import { meterReadSql } from '../metering/meter-scope';
 import { meterReadRow } from '../metering/metering.repository';
 import type { MeterReadRow } from '../metering/metering.types';
-import type { InstitutionCategory } from './registry.enums';
-import type { AgencyRow, InstitutionProfileRow, InstitutionRow } from './registry.types';
+import type { InstitutionCategory, RegionLevel } from './registry.enums';
+import type { AgencyRow, InstitutionProfileRow, InstitutionRow, RegionRow } from './registry.types';
 
 /* SQL of the registry module beyond plain entity reads. Reads give plain rows (registry.types.ts), never entities. */
 
@@ -22,6 +22,40 @@ function regionSubtreeSql(param: string): string {
 export async function regionSubtreeIds(em: EntityManager, regionId: number): Promise<number[]> {
   const rows: { id: number }[] = await em.getConnection().execute(regionSubtreeSql('?'), [regionId]);
   return rows.map((r) => r.id);
+}
+
+interface RegionRecord {
+  id: number;
+  code: string;
+  name: string;
+  name_zh: string;
+  level: RegionLevel;
+  parent_id: number | null;
+}
+
+const regionRow = (r: RegionRecord): RegionRow => ({
+  id: r.id,
+  globalId: toGlobalId('Region', r.id),
+  code: r.code,
+  name: r.name,
+  nameZh: r.name_zh,
+  level: r.level,
+  parent: r.parent_id === null ? null : { id: r.parent_id },
+});
+
+/** Which regions a list reads: of one level, right below one region (null: any). */
+export interface RegionSelection {
+  level: RegionLevel | null;
+  parentId: number | null;
+}
+
+/** A window of regions in id order, one statement; the count only when asked. */
+export function regionWindow(pool: pg.Pool, s: RegionSelection, window: PageWindow): Promise<WindowRows<RegionRow>> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (s.level) where.push(`level = $${params.push(s.level)}`);
+  if (s.parentId) where.push(`parent_id = $${params.push(s.parentId)}`);
+  return sqlWindow(pool, { select: 'id, code, name, name_zh, level, parent_id', from: 'region', where, params, column: 'id' }, window, regionRow);
 }
 
 const INSTITUTION_COLUMNS = 'i.id, i.name, i.name_zh, i.credit_code, i.category, i.in_municipal_appraisal, i.region_id';

@@ -1,14 +1,15 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { assertCanReadRows, assertCanWrite, canReadRows, inScope, readInstitutions } from '../../access/guard';
 import type { Principal } from '../../access/principal';
 import { ConflictError, ForbiddenError, NotFoundError, Problems, ValidationError } from '../../errors/domain-errors';
-import { rowsById, type PageWindow, type WindowRows } from '../../db/window';
+import type { PageWindow, WindowRows } from '../../db/window';
 import { creditCodeProblem } from './credit-code';
 import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
 import { Region } from './region.entity';
-import { institutionWindow, regionSubtreeIds, type InstitutionSelection, type InstitutionWindow } from './registry.repository';
+import { institutionWindow, regionSubtreeIds, regionWindow, type InstitutionSelection, type InstitutionWindow } from './registry.repository';
+import type { RegionRow } from './registry.types';
 import type {
   CreateInstitutionInput,
   InstitutionFilter,
@@ -57,11 +58,10 @@ export class RegistryService {
     return regionSubtreeIds(this.em, regionId);
   }
 
-  async regions(filter: RegionQuery | undefined, window: PageWindow): Promise<WindowRows<Region>> {
-    const where: FilterQuery<Region> = {};
-    if (filter?.level) where.level = filter.level;
-    if (filter?.parentId) where.parent = filter.parentId;
-    return rowsById(this.em, Region, where, window);
+  /** A window of regions as plain rows, in one statement; the count when asked. */
+  regions(filter: RegionQuery | undefined, window: PageWindow): Promise<WindowRows<RegionRow>> {
+    if (!this.pool) throw new Error('RegistryService: reading lists needs the pool');
+    return regionWindow(this.pool, { level: filter?.level ?? null, parentId: filter?.parentId || null }, window);
   }
 
   /** What a list of institutions reads: the key's row scope and the filter, checked against the policy. */

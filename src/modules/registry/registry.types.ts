@@ -1,6 +1,6 @@
 import { Connection } from '../../graphql/relay';
 import { Institution } from './institution.entity';
-import type { InstitutionCategory } from './registry.enums';
+import type { InstitutionCategory, RegionLevel } from './registry.enums';
 import { Region } from './region.entity';
 
 export const InstitutionConnection = Connection(Institution, 'Institution');
@@ -43,4 +43,15 @@ export interface AgencyRow {
   code: string;
   name: string;
   nameZh: string;
+}
+
+/** A region as reads give it (see InstitutionRow). */
+export interface RegionRow {
+  id: number;
+  globalId: string;
+  code: string;
+  name: string;
+  nameZh: string;
+  level: RegionLevel;
+  parent: { id: number } | null;
 }
