@@ -5,6 +5,8 @@ import { byKey } from '../../graphql/batch';
 import type { LoaderOptions } from '../registry/registry.loaders';
 import { factorsById } from '../factors/factors.repository';
 import type { ConversionFactorRow, EmissionFactorRow, UnitConversionRow } from '../factors/factors.types';
+import type { YearClosureRow, YearRecalculationRow } from './accounting.types';
+import { yearClosuresByYear, yearRecalculationsById } from './closing.repository';
 import { IndicatorsService } from './indicators.service';
 import type { Indicators } from './indicators.types';
 import { resolvePeriod, type PeriodInput } from './period';
@@ -36,6 +38,11 @@ export function accountingLoaders(db: Database, principal: Principal, opts: Load
     ),
     unitConversionById: new DataLoader<number, UnitConversionRow | null>(
       async (ids) => byKey(ids, await factorsById(db.pool, 'UnitConversion', ids), (f) => f.id),
+      opts,
+    ),
+    yearClosureByYear: new DataLoader<number, YearClosureRow | null>(async (years) => byKey(years, await yearClosuresByYear(db.pool, years), (c) => c.year), opts),
+    yearRecalculationById: new DataLoader<number, YearRecalculationRow | null>(
+      async (ids) => byKey(ids, await yearRecalculationsById(db.pool, ids), (r) => r.id),
       opts,
     ),
   };

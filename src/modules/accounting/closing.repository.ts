@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { sqlRowsById } from '../../db/window';
 import { toGlobalId } from '../../global-id';
 import type { YearClosureRow, YearRecalculationRow } from './accounting.types';
 
@@ -39,25 +40,37 @@ export async function insertRecalculation(
   return rec.rows[0].id;
 }
 
+type ClosureRecord = Omit<YearClosureRow, 'globalId' | 'pendingRecalculation'>;
+type RecalculationRecord = Omit<YearRecalculationRow, 'globalId'>;
+
+const CLOSURE_COLUMNS = `year, closed_by AS "closedBy", closed_at AS "closedAt", energy_kgce AS "energyKgce", emissions_kg_co2 AS "emissionsKgCo2",
+  pending_rows AS "pendingRows", pending_since AS "pendingSince"`;
+const RECALCULATION_COLUMNS = `id, year, recalculated_by AS "recalculatedBy", reason, at, old_energy_kgce AS "oldEnergyKgce", new_energy_kgce AS "newEnergyKgce",
+  old_emissions_kg_co2 AS "oldEmissionsKgCo2", new_emissions_kg_co2 AS "newEmissionsKgCo2"`;
+
+const closureRow = (r: ClosureRecord): YearClosureRow => ({ ...r, globalId: toGlobalId('YearClosure', r.year), pendingRecalculation: r.pendingRows > 0 });
+const recalculationRow = (r: RecalculationRecord): YearRecalculationRow => ({ ...r, globalId: toGlobalId('YearRecalculation', r.id) });
+
 /** Closed years, oldest first, one statement. */
 export async function yearClosures(pool: pg.Pool): Promise<YearClosureRow[]> {
-  const { rows } = await pool.query<Omit<YearClosureRow, 'globalId' | 'pendingRecalculation'>>(
-    `SELECT year, closed_by AS "closedBy", closed_at AS "closedAt", energy_kgce AS "energyKgce", emissions_kg_co2 AS "emissionsKgCo2",
-            pending_rows AS "pendingRows", pending_since AS "pendingSince"
-       FROM year_closure ORDER BY year`,
-  );
-  return rows.map((r) => ({ ...r, globalId: toGlobalId('YearClosure', r.year), pendingRecalculation: r.pendingRows > 0 }));
+  const { rows } = await pool.query<ClosureRecord>(`SELECT ${CLOSURE_COLUMNS} FROM year_closure ORDER BY year`);
+  return rows.map(closureRow);
+}
+
+/** The closures of some years (a closure's key), one statement. */
+export function yearClosuresByYear(pool: pg.Pool, years: readonly number[]): Promise<YearClosureRow[]> {
+  return sqlRowsById(pool, { select: CLOSURE_COLUMNS, from: 'year_closure', column: 'year' }, years, closureRow);
 }
 
 /** Recalculations of one year (null: of every year), newest first, one statement. */
 export async function yearRecalculations(pool: pg.Pool, year: number | null): Promise<YearRecalculationRow[]> {
   const params: unknown[] = [];
   const where = year === null ? '' : `WHERE year = $${params.push(year)}`;
-  const { rows } = await pool.query<Omit<YearRecalculationRow, 'globalId'>>(
-    `SELECT id, year, recalculated_by AS "recalculatedBy", reason, at, old_energy_kgce AS "oldEnergyKgce", new_energy_kgce AS "newEnergyKgce",
-            old_emissions_kg_co2 AS "oldEmissionsKgCo2", new_emissions_kg_co2 AS "newEmissionsKgCo2"
-       FROM year_recalculation ${where} ORDER BY id DESC`,
-    params,
-  );
-  return rows.map((r) => ({ ...r, globalId: toGlobalId('YearRecalculation', r.id) }));
+  const { rows } = await pool.query<RecalculationRecord>(`SELECT ${RECALCULATION_COLUMNS} FROM year_recalculation ${where} ORDER BY id DESC`, params);
+  return rows.map(recalculationRow);
+}
+
+/** Recalculations by id, one statement. */
+export function yearRecalculationsById(pool: pg.Pool, ids: readonly number[]): Promise<YearRecalculationRow[]> {
+  return sqlRowsById(pool, { select: RECALCULATION_COLUMNS, from: 'year_recalculation', column: 'id' }, ids, recalculationRow);
 }
