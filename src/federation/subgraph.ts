@@ -5,7 +5,7 @@ import { Kind, parse, type GraphQLFieldResolver, type ConstDirectiveNode, type D
 import { createResolversMap } from 'type-graphql';
 import { assertField } from '../access/guard';
 import type { Context } from '../graphql/context';
-import { fetchNode, prefetchNodes } from '../graphql/node.resolver';
+import { fetchNode } from '../graphql/node.resolver';
 import { printSortedSchema } from '../graphql/schema';
 import { ValidationError } from '../errors/domain-errors';
 import { fromGlobalId } from '../graphql/relay';
@@ -98,10 +98,8 @@ export function buildHubSubgraph(schema: GraphQLSchema): GraphQLSchema {
   for (const name of ['_entities', '_service']) {
     const field = query.getFields()[name];
     const resolve = field.resolve!;
-    field.resolve = async (source, args: { representations?: Representation[] }, ctx: Context, info) => {
+    field.resolve = async (source, args, ctx: Context, info) => {
       assertField(ctx.principal, `Query.${name}`);
-      // The gateway asks for many entities at once: their rows in one statement a type, not one each.
-      if (name === '_entities') await prefetchNodes((args.representations ?? []).map((r) => r?.id), ctx);
       return resolve(source, args, ctx, info);
     };
   }

@@ -15,7 +15,7 @@ import { registryNodes } from '../modules/registry/registry.nodes';
 import { solarNodes } from '../modules/solar/solar.nodes';
 import { targetsNodes } from '../modules/targets/targets.nodes';
 import { weatherNodes } from '../modules/weather/weather.nodes';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors/domain-errors';
+import { NotFoundError, ValidationError } from '../errors/domain-errors';
 import { asNode, fromGlobalId, MAX_PAGE, Node } from './relay';
 
 /**
@@ -52,32 +52,6 @@ const FETCHERS: NodeFetchers = {
   ...weatherNodes,
 };
 
-const MAX_INT4 = 2_147_483_647;
-
-/**
- * Loads the rows behind many global ids with one statement per type, before `fetchNode` answers
- * each (with its own rules and errors). Ids that do not decode, and types the key may not read,
- * are left to `fetchNode` to refuse.
- */
-export async function prefetchNodes(ids: readonly unknown[], ctx: Context): Promise<void> {
-  const byType = new Map<string, Set<number>>();
-  for (const id of ids) {
-    if (typeof id !== 'string') continue;
-    let decoded: { type: string; id: string };
-    try {
-      decoded = fromGlobalId(id, undefined, 'id');
-      assertNodeType(ctx.principal, decoded.type);
-    } catch (err) {
-      if (err instanceof ValidationError || err instanceof ForbiddenError) continue;
-      throw err;
-    }
-    const n = Number(decoded.id);
-    if (!FETCHERS[decoded.type]?.prefetch || !Number.isSafeInteger(n) || n < 1 || n > MAX_INT4) continue;
-    byType.set(decoded.type, (byType.get(decoded.type) ?? new Set()).add(n));
-  }
-  await Promise.all([...byType].filter(([, set]) => set.size > 1).map(([type, set]) => FETCHERS[type].prefetch?.([...set], ctx)));
-}
-
 /** The types `node(id)` answers (test/access/policy.test.ts holds this to NODE_RULES and to the schema). */
 export const NODE_TYPES: readonly string[] = Object.keys(FETCHERS);
 
@@ -108,7 +82,6 @@ export class NodeResolver {
   })
   async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<(object | Error)[]> {
     if (ids.length > MAX_PAGE) throw ValidationError.single('ids', `at most ${MAX_PAGE} IDs`);
-    await prefetchNodes(ids, ctx);
     // An id that cannot be answered is its error, in its place: graphql-js answers it as null with that
     // error, and so does graphql-jit (which misplaces the null of an item promise that rejects).
     return Promise.all(ids.map((id, i) => fetchNode(id, ctx, `ids[${i}]`).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));

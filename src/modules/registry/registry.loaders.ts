@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type pg from 'pg';
 import { Region } from './region.entity';
 import { byKey, groupByKey } from '../../graphql/batch';
-import { agenciesById, institutionsById, profilesByYear, profilesOf, type InstitutionWindow } from './registry.repository';
+import { agenciesById, institutionsById, profilesById, profilesByYear, profilesOf, type InstitutionWindow } from './registry.repository';
 import type { MeterReadRow } from '../metering/metering.types';
 import type { AgencyRow, InstitutionProfileRow, InstitutionRow } from './registry.types';
 
@@ -27,6 +27,8 @@ export function registryLoaders(em: () => EntityManager, pool: pg.Pool, opts: Lo
     agencyById: new DataLoader<number, AgencyRow | null>(async (ids) => byKey(ids, await agenciesById(pool, ids), (a) => a.id), opts),
     /** Institutions by id as plain rows (no access check: a parent the key may read leads here). */
     institutionById: new DataLoader<number, InstitutionRow | null>(async (ids) => byKey(ids, await institutionsById(pool, ids), (i) => i.id), opts),
+    /** Profiles by id as plain rows (no access check: node(id) checks the institution's scope). */
+    profileById: new DataLoader<number, InstitutionProfileRow | null>(async (ids) => byKey(ids, await profilesById(pool, ids), (p) => p.id), opts),
     /** Key: `${institutionId}:${year}`. */
     profileByYear: new DataLoader<string, InstitutionProfileRow | null>(async (keys) => {
       const pairs = keys.map((k) => k.split(':').map(Number) as [number, number]);

@@ -1,9 +1,7 @@
 import { inScope, readInstitutions } from '../../access/guard';
 import { ForbiddenError, NotFoundError } from '../../errors/domain-errors';
-import { loadedNode, rowNode, type NodeFetchers } from '../../graphql/node-fetcher';
+import { institutionRowNode, loadedNode, type NodeFetchers } from '../../graphql/node-fetcher';
 import { asNode } from '../../graphql/relay';
-import { InstitutionProfile } from './institution-profile.entity';
-import { RegistryService } from './registry.service';
 
 /** The registry's types as `node(id)` fetches them. */
 export const registryNodes: NodeFetchers = {
@@ -18,8 +16,9 @@ export const registryNodes: NodeFetchers = {
       return asNode('Institution', row);
     },
   },
-  // The profile's scope is its institution's (own, or the sites of an ESCO's contracts).
-  InstitutionProfile: rowNode(InstitutionProfile, { prefetched: true, check: (profile, ctx) => new RegistryService(ctx.em, ctx.principal).institution(profile.institution.id) }),
+  // Through the request's loader (batched for nodes(ids)); the profile's scope is its institution's
+  // (own, or the sites of an ESCO's contracts): out of it FORBIDDEN, as institution(id) answers.
+  InstitutionProfile: institutionRowNode('InstitutionProfile', (id, ctx) => ctx.loaders.profileById.load(id), 'institution'),
   Region: { fetch: (id, ctx) => ctx.loaders.regionById.load(Number(id)) },
   // Through the request's loader (batched for nodes(ids)): the agencies taking part are public.
   Agency: loadedNode('Agency', (id, ctx) => ctx.loaders.agencyById.load(id)),

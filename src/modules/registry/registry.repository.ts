@@ -207,6 +207,11 @@ function profileRow(r: ProfileRecord): InstitutionProfileRow {
   };
 }
 
+/** Profiles by id (no access check: the caller checks the institution's scope). */
+export function profilesById(pool: pg.Pool, ids: readonly number[]): Promise<InstitutionProfileRow[]> {
+  return sqlRowsById(pool, { select: PROFILE_COLUMNS, from: 'institution_profile', column: 'id' }, ids, profileRow);
+}
+
 /** The profiles of (institution, year) pairs, one statement for any number of pairs. */
 export async function profilesByYear(pool: pg.Pool, pairs: readonly (readonly [number, number])[]): Promise<InstitutionProfileRow[]> {
   const { rows } = await pool.query<ProfileRecord>(
