@@ -10,7 +10,8 @@ import {
 } from '../../src/generated/graphql';
 import { DEMO_INSTITUTIONS } from '../../src/demo/shaoyang.data';
 import { makeCreditCode } from '../../src/modules/registry/credit-code';
-import { codeOf, startTestHub, type TestHub } from '../helpers/hub';
+import { toGlobalId } from '../../src/graphql/relay';
+import { codeOf, startTestHub, type GqlResult, type TestHub } from '../helpers/hub';
 import { countRows } from '../helpers/fixtures';
 
 let t: TestHub;
@@ -39,6 +40,27 @@ describe('regions', () => {
     expect(shaoyang.children).toHaveLength(12);
     const counties = await t.gql(RegionsDocument, { first: 100, filter: { level: 'COUNTY' } }, t.keys.public);
     expect(counties.data!.regions.totalCount).toBe(12);
+  });
+
+  it('filters by parent and pages with cursors both ways without gaps or repeats', async () => {
+    type Page = { regions: { totalCount: number; nodes: { code: string; parent: { code: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string } } };
+    const page = async (args: string, filter: Record<string, unknown>) =>
+      (await t.raw({ query: `query($f: RegionFilter) { regions(${args}, filter: $f) { totalCount nodes { code parent { code } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`, variables: { f: filter } }, t.keys.public)) as GqlResult<Page>;
+    const below = { parentId: await regionId('430500') };
+    const first = await page('first: 5', below);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.regions).toMatchObject({ totalCount: 12, pageInfo: { hasNextPage: true } });
+    const rest = await page(`first: 100, after: "${first.data!.regions.pageInfo.endCursor}"`, below);
+    const codes = [...first.data!.regions.nodes, ...rest.data!.regions.nodes].map((n) => n.code);
+    expect(new Set(codes).size).toBe(12);
+    expect([...first.data!.regions.nodes, ...rest.data!.regions.nodes].every((n) => n.parent.code === '430500')).toBe(true);
+    expect(rest.data!.regions.pageInfo.hasNextPage).toBe(false);
+    const last = await page('last: 3', below);
+    expect(last.data!.regions.nodes.map((n) => n.code)).toEqual(codes.slice(-3));
+    expect(last.data!.regions.pageInfo.hasPreviousPage).toBe(true);
+    // The city level holds Shaoyang alone; a county has no region below it.
+    expect((await page('first: 10', { level: 'CITY' })).data!.regions.nodes.map((n) => n.code)).toEqual(['430500']);
+    expect((await page('first: 10', { parentId: await regionId(codes[0]) })).data!.regions.totalCount).toBe(0);
   });
 });
 
@@ -101,6 +123,42 @@ describe('institutions', () => {
     expect(codeOf(await t.gql(NodeDocument, { id: 'garbage!' }, t.keys.goa))).toBe('BAD_USER_INPUT');
     const other = await institutionIdByZh('新宁县人民医院');
     expect(codeOf(await t.gql(NodeDocument, { id: other }, t.keys.hospital))).toBe('FORBIDDEN');
+  });
+
+  it("answers node(id) of a yearly profile under its institution's scope, and nodes(ids) of many in the same statements as of few", async () => {
+    type Profile = { id: string; year: number; headcount: number | null; institution: { id: string } };
+    const query = 'query($id: ID!) { node(id: $id) { id ... on InstitutionProfile { year headcount institution { id } } } }';
+    const node = async (id: string, key: string) => (await t.raw({ query, variables: { id } }, key)) as GqlResult<{ node: Profile | null }>;
+    const profileOf = async (nameZh: string) => {
+      const [p] = await t.sql<{ id: number; year: number; headcount: number | null }>(
+        'SELECT p.id, p.year, p.headcount FROM institution_profile p JOIN institution i ON i.id = p.institution_id WHERE i.name_zh = $1 ORDER BY p.id LIMIT 1',
+        [nameZh],
+      );
+      return { ...p, globalId: toGlobalId('InstitutionProfile', p.id) };
+    };
+    const own = await profileOf('隆回县人民医院');
+    const other = await profileOf('新宁县人民医院');
+    expect((await node(own.globalId, t.keys.hospital)).data!.node).toEqual({
+      id: own.globalId,
+      year: own.year,
+      headcount: own.headcount,
+      institution: { id: await institutionIdByZh('隆回县人民医院') },
+    });
+    // Another institution's profile: FORBIDDEN, and nothing of it in the answer.
+    const denied = await node(other.globalId, t.keys.hospital);
+    expect([codeOf(denied), denied.data?.node ?? null]).toEqual(['FORBIDDEN', null]);
+    expect((await node(other.globalId, t.keys.goa)).data!.node).toMatchObject({ id: other.globalId, year: other.year });
+    expect(codeOf(await node(toGlobalId('InstitutionProfile', 2_000_000_000), t.keys.goa))).toBe('NOT_FOUND');
+
+    const ids = (await t.sql<{ id: number }>('SELECT id FROM institution_profile ORDER BY id LIMIT 20')).map((r) => toGlobalId('InstitutionProfile', r.id));
+    expect(ids).toHaveLength(20);
+    const statements = async (some: string[]) =>
+      t.countStatements(async () => {
+        const r = (await t.raw({ query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id ... on InstitutionProfile { institution { id } } } }', variables: { ids: some } }, t.keys.goa)) as GqlResult<{ nodes: ({ id: string } | null)[] }>;
+        expect(r.errors).toBeUndefined();
+        expect(r.data!.nodes.map((n) => n?.id)).toEqual(some);
+      });
+    expect(await statements(ids)).toBe(await statements(ids.slice(0, 2)));
   });
 });
 
