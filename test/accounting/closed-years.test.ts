@@ -71,6 +71,17 @@ describe('closed years and the year in progress', () => {
     const after = await gql(PENDING, { id: institutionId });
     expect(after.data.closedYears.find((y: Json) => y.year === 2023)).toEqual({ year: 2023, pendingRecalculation: false, pendingRows: 0 });
     expect(after.data.institution.y2023).toEqual({ closed: true, pendingRecalculation: false });
+
+    // nodes(ids) answers the closure and its recalculation as the lists do; a year never closed is NOT_FOUND.
+    const lists = await gql('{ closedYears { id year pendingRecalculation pendingRows energyKgce } yearRecalculations(year: 2023) { id year reason newEnergyKgce } }');
+    const closure = lists.data.closedYears.find((y: Json) => y.year === 2023);
+    const recalculation = lists.data.yearRecalculations[0];
+    expect(recalculation.reason).toBe('late readings of a new meter');
+    const FIELDS = '... on YearClosure { year pendingRecalculation pendingRows energyKgce } ... on YearRecalculation { year reason newEnergyKgce }';
+    const nodes = await gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ${FIELDS} } }`, { ids: [closure.id, recalculation.id] });
+    expect(nodes.data.nodes).toEqual([closure, recalculation]);
+    const never = await gql('query($id: ID!) { node(id: $id) { id } }', { id: toGlobalId('YearClosure', 1999) });
+    expect([never.errors?.[0]?.extensions?.code, never.data?.node ?? null]).toEqual(['NOT_FOUND', null]);
   });
 
   it('reports closed-year rows of a file imported over HTTP', async () => {
