@@ -9,8 +9,8 @@ import { fetchNode } from '../graphql/node.resolver';
 import { printSortedSchema } from '../graphql/schema';
 import { ValidationError } from '../errors/domain-errors';
 import { fromGlobalId } from '../graphql/relay';
-import type { Institution } from '../modules/registry/institution.entity';
 import { RegistryService } from '../modules/registry/registry.service';
+import type { InstitutionRow } from '../modules/registry/registry.types';
 
 /** The Federation 2 version the subgraph links; the gateway and Apollo Router both read it. */
 export const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/v2.7';
@@ -51,13 +51,13 @@ function subgraphTypeDefs(schema: GraphQLSchema): DocumentNode {
 }
 
 /** One lookup by credit code per request, however many representations name one. */
-const byCreditCode = new WeakMap<object, DataLoader<string, Institution>>();
+const byCreditCode = new WeakMap<object, DataLoader<string, InstitutionRow>>();
 
-function institutionByCreditCode(code: unknown, ctx: Context): Promise<Institution> {
+function institutionByCreditCode(code: unknown, ctx: Context): Promise<InstitutionRow> {
   if (typeof code !== 'string' || code.length > 18) throw ValidationError.single('representations.creditCode', 'expected a credit code of at most 18 characters');
   let loader = byCreditCode.get(ctx);
   if (!loader) {
-    loader = new DataLoader((codes) => new RegistryService(ctx.em, ctx.principal).institutionsByCreditCode(codes));
+    loader = new DataLoader((codes) => new RegistryService(ctx.em, ctx.principal, ctx.db.pool).institutionsByCreditCode(codes));
     byCreditCode.set(ctx, loader);
   }
   return loader.load(code);

@@ -35,8 +35,8 @@ export class InstitutionResolver {
   }
 
   @Query(() => Institution)
-  institution(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Institution> {
-    return new RegistryService(ctx.em, ctx.principal).institution(decodeIntId(id, 'Institution'));
+  institution(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<InstitutionRow> {
+    return new RegistryService(ctx.em, ctx.principal, ctx.db.pool).institution(decodeIntId(id, 'Institution'));
   }
 
   @Mutation(() => Institution)

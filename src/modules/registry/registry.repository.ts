@@ -182,6 +182,12 @@ export function institutionsById(pool: pg.Pool, ids: readonly number[]): Promise
   return sqlRowsById(pool, { select: INSTITUTION_COLUMNS, from: 'institution i', column: 'i.id' }, ids, institutionRow);
 }
 
+/** Institutions by unified social credit code, one statement (no access check: the caller applies the key's scope). */
+export async function institutionsWithCreditCodes(pool: pg.Pool, codes: readonly string[]): Promise<InstitutionRow[]> {
+  const { rows } = await pool.query<InstitutionRecord>(`SELECT ${INSTITUTION_COLUMNS} FROM institution i WHERE i.credit_code = ANY($1::text[])`, [codes]);
+  return rows.map(institutionRow);
+}
+
 interface ProfileRecord {
   id: number;
   institution_id: number;

@@ -8,8 +8,16 @@ import { creditCodeProblem } from './credit-code';
 import { Institution } from './institution.entity';
 import { InstitutionProfile } from './institution-profile.entity';
 import { Region } from './region.entity';
-import { institutionWindow, regionSubtreeIds, regionWindow, type InstitutionSelection, type InstitutionWindow } from './registry.repository';
-import type { RegionRow } from './registry.types';
+import {
+  institutionsById,
+  institutionsWithCreditCodes,
+  institutionWindow,
+  regionSubtreeIds,
+  regionWindow,
+  type InstitutionSelection,
+  type InstitutionWindow,
+} from './registry.repository';
+import type { InstitutionRow, RegionRow } from './registry.types';
 import type {
   CreateInstitutionInput,
   InstitutionFilter,
@@ -49,9 +57,14 @@ export class RegistryService {
   constructor(
     private readonly em: EntityManager,
     private readonly principal: Principal,
-    /** Where lists read plain rows (writes go through the EntityManager). */
+    /** Where reads get plain rows (writes go through the EntityManager). */
     private readonly pool?: pg.Pool,
   ) {}
+
+  private get reads(): pg.Pool {
+    if (!this.pool) throw new Error('RegistryService: reads need the pool');
+    return this.pool;
+  }
 
   /** A region and every region below it (one recursive query). */
   async regionSubtree(regionId: number): Promise<number[]> {
@@ -60,8 +73,7 @@ export class RegistryService {
 
   /** A window of regions as plain rows, in one statement; the count when asked. */
   regions(filter: RegionQuery | undefined, window: PageWindow): Promise<WindowRows<RegionRow>> {
-    if (!this.pool) throw new Error('RegistryService: reading lists needs the pool');
-    return regionWindow(this.pool, { level: filter?.level ?? null, parentId: filter?.parentId || null }, window);
+    return regionWindow(this.reads, { level: filter?.level ?? null, parentId: filter?.parentId || null }, window);
   }
 
   /** What a list of institutions reads: the key's row scope and the filter, checked against the policy. */
@@ -92,17 +104,16 @@ export class RegistryService {
   async institutions(filter: InstitutionQuery | undefined, window: PageWindow, below: { meters: boolean; profileYears: number[] } = { meters: false, profileYears: [] }): Promise<InstitutionWindow> {
     const selection = this.institutionSelection(filter);
     if (!selection) throw new ForbiddenError('this key may not list institutions');
-    if (!this.pool) throw new Error('RegistryService: reading lists needs the pool');
-    return institutionWindow(this.pool, selection, window, {
+    return institutionWindow(this.reads, selection, window, {
       metersFor: below.meters ? this.principal : null,
       profileYears: canReadRows(this.principal, 'profile') ? below.profileYears : [],
     });
   }
 
   /** One institution the principal may read: NOT_FOUND when absent, FORBIDDEN when out of scope. */
-  async institution(id: number): Promise<Institution> {
+  async institution(id: number): Promise<InstitutionRow> {
     const scope = readInstitutions(this.principal, 'institution');
-    const institution = await this.em.findOne(Institution, { id });
+    const [institution] = await institutionsById(this.reads, [id]);
     if (!institution) throw new NotFoundError(`no institution with this id`);
     if (!scope || !inScope(scope, id)) throw new ForbiddenError('this key may not read that institution');
     return institution;
@@ -113,10 +124,10 @@ export class RegistryService {
    * institution, NOT_FOUND or FORBIDDEN. The code itself is an institution detail: a key that may
    * not read it may not look institutions up by it either.
    */
-  async institutionsByCreditCode(codes: readonly string[]): Promise<(Institution | Error)[]> {
+  async institutionsByCreditCode(codes: readonly string[]): Promise<(InstitutionRow | Error)[]> {
     assertCanReadRows(this.principal, 'institutionDetail');
     const scope = readInstitutions(this.principal, 'institution');
-    const rows = await this.em.find(Institution, { creditCode: { $in: [...new Set(codes)] } });
+    const rows = await institutionsWithCreditCodes(this.reads, [...new Set(codes)]);
     const byCode = new Map(rows.map((r) => [r.creditCode, r]));
     return codes.map((code) => {
       const row = byCode.get(code);
