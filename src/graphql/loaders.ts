@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../access/principal';
 import type { Database } from '../db/database';
 import { accountingLoaders } from '../modules/accounting/accounting.loaders';
@@ -14,17 +13,16 @@ import { targetsLoaders } from '../modules/targets/targets.loaders';
 import { recyclingLoaders } from '../modules/recycling/recycling.loaders';
 import { keysLoaders } from '../modules/keys/keys.loaders';
 
-/** What a module's loaders are made from; `em` is read only when a module's loaders are first used. */
+/** What a module's loaders are made from. */
 interface LoaderSource {
   readonly db: Database;
-  readonly em: EntityManager;
   readonly principal: Principal;
   readonly opts: LoaderOptions;
 }
 
 /** Each module's loader factory: the loaders of one module are made together (they may share state). */
 const MODULES = [
-  (s: LoaderSource) => registryLoaders(() => s.em, s.db.pool, s.opts),
+  (s: LoaderSource) => registryLoaders(s.db.pool, s.opts),
   (s: LoaderSource) => meteringLoaders(s.db.pool, s.principal, s.opts),
   (s: LoaderSource) => accountingLoaders(s.db, s.principal, s.opts),
   (s: LoaderSource) => epcLoaders(s.db.pool, s.principal, s.opts),
@@ -73,21 +71,10 @@ function prototypeFor(source: LoaderSource): object {
 
 /**
  * Every DataLoader of a request (or subscription operation), made fresh for it, each module's on
- * first use. `em` may be a function: it is called when a module that needs it first makes its
- * loaders, so a request that reads no loader forks no EntityManager for them.
+ * first use. Loaders read plain rows through the pool: none needs an EntityManager.
  */
-export function createLoaders(db: Database, em: EntityManager | (() => EntityManager), principal: Principal, opts: LoaderOptions = { cache: true }): Loaders {
-  const source: LoaderSource =
-    typeof em === 'function'
-      ? {
-          db,
-          principal,
-          opts,
-          get em() {
-            return em();
-          },
-        }
-      : { db, em, principal, opts };
+export function createLoaders(db: Database, principal: Principal, opts: LoaderOptions = { cache: true }): Loaders {
+  const source: LoaderSource = { db, principal, opts };
   const loaders = Object.create(prototypeFor(source)) as LazyLoaders;
   loaders.made = [];
   loaders.source = source;

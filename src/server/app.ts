@@ -131,7 +131,7 @@ class HttpContext implements Context {
     /** Forks once and then returns the same EntityManager; shared with the copy Apollo makes. */
     private readonly forked: () => EntityManager,
   ) {
-    this.loaders = createLoaders(db, forked, principal);
+    this.loaders = createLoaders(db, principal);
   }
 
   get em(): EntityManager {

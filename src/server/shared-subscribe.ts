@@ -13,7 +13,7 @@ const shared = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 
 function eventContext(ctx: Context): Context {
   const em = ctx.db.orm.em.fork();
-  return { ...ctx, em, loaders: createLoaders(ctx.db, em, ctx.principal) };
+  return { ...ctx, em, loaders: createLoaders(ctx.db, ctx.principal) };
 }
 
 function profileOf(p: Principal): string {

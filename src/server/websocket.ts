@@ -134,7 +134,7 @@ export function attachWebSocket(opts: {
           return [formatted(rateLimitedGraphQLError(verdict))];
         }
         const em = db.orm.em.fork();
-        const contextValue: Context = { principal, em, db, pubsub, requestId: randomUUID(), loaders: createLoaders(db, em, principal, { cache: false }) };
+        const contextValue: Context = { principal, em, db, pubsub, requestId: randomUUID(), loaders: createLoaders(db, principal, { cache: false }) };
         const args: ExecutionArgs = {
           schema,
           document,

@@ -19,7 +19,7 @@ import { connectionNeeds } from './indicators.selection';
 import { IndicatorGroupBy, Indicators, IndicatorUpdatedEvent } from './indicators.types';
 import { PeriodInput, resolvePeriod } from './period';
 import { YearClosure, YearRecalculation } from './year-closure.entity';
-import type { InstitutionRow } from '../registry/registry.types';
+import type { InstitutionRow, RegionRow } from '../registry/registry.types';
 import type { YearClosureRow, YearRecalculationRow } from './accounting.types';
 import type { ConversionFactorRow, EmissionFactorRow, UnitConversionRow } from '../factors/factors.types';
 
@@ -73,7 +73,7 @@ export class IndicatorsResolver {
   }
 
   @FieldResolver(() => Region, { nullable: true, description: "The institution's region, or the group's." })
-  async region(@Root() v: Indicators, @Ctx() ctx: Context): Promise<Region | null> {
+  async region(@Root() v: Indicators, @Ctx() ctx: Context): Promise<RegionRow | null> {
     return v.regionId === null ? null : ctx.loaders.regionById.load(v.regionId);
   }
 

@@ -13,7 +13,7 @@ import { ComplianceService } from './compliance.service';
 import { ComplianceAlertEvent, type AssessmentEntryRow, type AssessmentRoundRow, type AssessmentSignatureRow, type QuotaStandardRow, type RectificationCaseRow, type RectificationEventRow, type ScoringRuleRow } from './compliance.types';
 import { QuotaStandard } from './quota-standard.entity';
 import { RectificationCase, RectificationEvent } from './rectification.entity';
-import type { InstitutionRow } from '../registry/registry.types';
+import type { InstitutionRow, RegionRow } from '../registry/registry.types';
 
 const QuotaStandardConnection = Connection(QuotaStandard, 'QuotaStandard');
 const RectificationCaseConnection = Connection(RectificationCase, 'RectificationCase');
@@ -33,7 +33,7 @@ export class QuotaResolver {
   }
 
   @FieldResolver(() => Region)
-  async region(@Root() q: QuotaStandardRow, @Ctx() ctx: Context): Promise<Region> {
+  async region(@Root() q: QuotaStandardRow, @Ctx() ctx: Context): Promise<RegionRow> {
     return (await ctx.loaders.regionById.load(q.region.id))!;
   }
 

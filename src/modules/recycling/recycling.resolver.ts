@@ -16,7 +16,7 @@ import { CorrectRecyclingRecordInput, recyclingCorrection, RecyclingBatchInput, 
 import { correctRecyclingRecord } from './recycling-correction.service';
 import { RecyclingService, type RecyclingChangedPayload } from './recycling.service';
 import { CorrectRecyclingRecordPayload, RecyclingChangedEvent, RecyclingFigures, RecyclingIngestResult, RecyclingRecordRevision, type RecyclingRecordRow } from './recycling.types';
-import type { InstitutionRow } from '../registry/registry.types';
+import type { InstitutionRow, RegionRow } from '../registry/registry.types';
 
 const RecyclingRecordConnection = Connection(RecyclingRecord, 'RecyclingRecord');
 const svc = (ctx: Context) => new RecyclingService(ctx.db, ctx.principal);
@@ -97,7 +97,7 @@ export class RecyclingFiguresResolver {
   }
 
   @FieldResolver(() => Region, { nullable: true, description: 'The group’s region (groupBy: REGION).' })
-  async region(@Root() f: RecyclingFigures, @Ctx() ctx: Context): Promise<Region | null> {
+  async region(@Root() f: RecyclingFigures, @Ctx() ctx: Context): Promise<RegionRow | null> {
     return f.regionId === null ? null : ctx.loaders.regionById.load(f.regionId);
   }
 }

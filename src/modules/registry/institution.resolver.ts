@@ -14,7 +14,7 @@ import { Region } from './region.entity';
 import { CreateInstitutionInput, InstitutionFilter, InstitutionProfileInput, UpdateInstitutionInput } from './registry.inputs';
 import { primeBelowInstitutions } from './registry.loaders';
 import { RegistryService } from './registry.service';
-import { InstitutionConnection, type InstitutionProfileRow, type InstitutionRow } from './registry.types';
+import { InstitutionConnection, type InstitutionProfileRow, type InstitutionRow, type RegionRow } from './registry.types';
 
 @Resolver(() => Institution)
 export class InstitutionResolver {
@@ -61,7 +61,7 @@ export class InstitutionResolver {
   }
 
   @FieldResolver(() => Region)
-  async region(@Root() institution: InstitutionRow, @Ctx() ctx: Context): Promise<Region> {
+  async region(@Root() institution: InstitutionRow, @Ctx() ctx: Context): Promise<RegionRow> {
     return (await ctx.loaders.regionById.load(institution.region.id))!;
   }
 

@@ -17,19 +17,19 @@ export class RegionResolver {
   }
 
   @Query(() => Region)
-  async region(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Region> {
+  async region(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<RegionRow> {
     const region = await ctx.loaders.regionById.load(decodeIntId(id, 'Region'));
     if (!region) throw new NotFoundError('no region with this id');
     return region;
   }
 
   @FieldResolver(() => Region, { nullable: true })
-  parent(@Root() region: RegionRow, @Ctx() ctx: Context): Promise<Region | null> | null {
+  parent(@Root() region: RegionRow, @Ctx() ctx: Context): Promise<RegionRow | null> | null {
     return region.parent ? ctx.loaders.regionById.load(region.parent.id) : null;
   }
 
   @FieldResolver(() => [Region])
-  children(@Root() region: RegionRow, @Ctx() ctx: Context): Promise<Region[]> {
+  children(@Root() region: RegionRow, @Ctx() ctx: Context): Promise<RegionRow[]> {
     return ctx.loaders.regionChildren.load(region.id);
   }
 }

@@ -1,29 +1,19 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import { Region } from './region.entity';
 import { byKey, groupByKey } from '../../graphql/batch';
-import { agenciesById, institutionsById, profilesById, profilesByYear, profilesOf, type InstitutionWindow } from './registry.repository';
+import { agenciesById, institutionsById, profilesById, profilesByYear, profilesOf, regionsBelow, regionsById, type InstitutionWindow } from './registry.repository';
 import type { MeterReadRow } from '../metering/metering.types';
-import type { AgencyRow, InstitutionProfileRow, InstitutionRow } from './registry.types';
+import type { AgencyRow, InstitutionProfileRow, InstitutionRow, RegionRow } from './registry.types';
 
 export interface LoaderOptions {
   /** Subscriptions live long: they batch but do not cache. */
   cache: boolean;
 }
 
-/** `em`: the request's EntityManager, forked when a region is first read (an institution's plain row needs none). */
-export function registryLoaders(em: () => EntityManager, pool: pg.Pool, opts: LoaderOptions) {
+export function registryLoaders(pool: pg.Pool, opts: LoaderOptions) {
   return {
-    regionById: new DataLoader<number, Region | null>(
-      async (ids) => byKey(ids, await em().find(Region, { id: { $in: [...ids] } }), (r) => r.id),
-      opts,
-    ),
-    regionChildren: new DataLoader<number, Region[]>(
-      async (ids) =>
-        groupByKey(ids, await em().find(Region, { parent: { $in: [...ids] } }, { orderBy: { id: 'asc' } }), (r) => r.parent!.id),
-      opts,
-    ),
+    regionById: new DataLoader<number, RegionRow | null>(async (ids) => byKey(ids, await regionsById(pool, ids), (r) => r.id), opts),
+    regionChildren: new DataLoader<number, RegionRow[]>(async (ids) => groupByKey(ids, await regionsBelow(pool, ids), (r) => r.parent!.id), opts),
     agencyById: new DataLoader<number, AgencyRow | null>(async (ids) => byKey(ids, await agenciesById(pool, ids), (a) => a.id), opts),
     /** Institutions by id as plain rows (no access check: a parent the key may read leads here). */
     institutionById: new DataLoader<number, InstitutionRow | null>(async (ids) => byKey(ids, await institutionsById(pool, ids), (i) => i.id), opts),

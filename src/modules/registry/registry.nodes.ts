@@ -19,7 +19,8 @@ export const registryNodes: NodeFetchers = {
   // Through the request's loader (batched for nodes(ids)); the profile's scope is its institution's
   // (own, or the sites of an ESCO's contracts): out of it FORBIDDEN, as institution(id) answers.
   InstitutionProfile: institutionRowNode('InstitutionProfile', (id, ctx) => ctx.loaders.profileById.load(id), 'institution'),
-  Region: { fetch: (id, ctx) => ctx.loaders.regionById.load(Number(id)) },
+  // Through the request's loader (batched for nodes(ids)): regions are reference data every key reads.
+  Region: loadedNode('Region', (id, ctx) => ctx.loaders.regionById.load(id)),
   // Through the request's loader (batched for nodes(ids)): the agencies taking part are public.
   Agency: loadedNode('Agency', (id, ctx) => ctx.loaders.agencyById.load(id)),
 };

@@ -49,13 +49,26 @@ export interface RegionSelection {
   parentId: number | null;
 }
 
+const REGION_COLUMNS = 'id, code, name, name_zh, level, parent_id';
+
 /** A window of regions in id order, one statement; the count only when asked. */
 export function regionWindow(pool: pg.Pool, s: RegionSelection, window: PageWindow): Promise<WindowRows<RegionRow>> {
   const params: unknown[] = [];
   const where: string[] = [];
   if (s.level) where.push(`level = $${params.push(s.level)}`);
   if (s.parentId) where.push(`parent_id = $${params.push(s.parentId)}`);
-  return sqlWindow(pool, { select: 'id, code, name, name_zh, level, parent_id', from: 'region', where, params, column: 'id' }, window, regionRow);
+  return sqlWindow(pool, { select: REGION_COLUMNS, from: 'region', where, params, column: 'id' }, window, regionRow);
+}
+
+/** Regions by id (reference data: every key reads them). */
+export function regionsById(pool: pg.Pool, ids: readonly number[]): Promise<RegionRow[]> {
+  return sqlRowsById(pool, { select: REGION_COLUMNS, from: 'region', column: 'id' }, ids, regionRow);
+}
+
+/** The regions right below some regions, in id order, one statement. */
+export async function regionsBelow(pool: pg.Pool, parentIds: readonly number[]): Promise<RegionRow[]> {
+  const { rows } = await pool.query<RegionRecord>(`SELECT ${REGION_COLUMNS} FROM region WHERE parent_id = ANY($1::int[]) ORDER BY id`, [parentIds]);
+  return rows.map(regionRow);
 }
 
 const INSTITUTION_COLUMNS = 'i.id, i.name, i.name_zh, i.credit_code, i.category, i.in_municipal_appraisal, i.region_id';

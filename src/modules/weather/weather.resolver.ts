@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, Float, FieldResolver, ID, Mutation, Query, Resolver, Ro
 import { Connection, decodeIntId, decodeOptionalIntId, type Page, PageArgs, pageWindow, toPage } from '../../graphql/relay';
 import type { Context } from '../../graphql/context';
 import { Region } from '../registry/region.entity';
+import type { RegionRow } from '../registry/registry.types';
 import { WeatherService } from './weather.service';
 import { CreateWeatherStationInput } from './weather.inputs';
 import { DegreeDayMonth, WeatherDay, WeatherImportResult, WeatherStation } from './weather.types';
@@ -45,7 +46,7 @@ export class WeatherResolver {
   }
 
   @FieldResolver(() => Region, { nullable: true, description: 'The region whose station this is.' })
-  async region(@Root() s: WeatherStation, @Ctx() ctx: Context): Promise<Region | null> {
+  async region(@Root() s: WeatherStation, @Ctx() ctx: Context): Promise<RegionRow | null> {
     return s.regionId === null ? null : ctx.loaders.regionById.load(s.regionId);
   }
 
