@@ -66,7 +66,7 @@ export class WeatherResolver {
 @Resolver(() => Region)
 export class RegionWeatherResolver {
   @FieldResolver(() => WeatherStation, { nullable: true, description: "The region's weather station: its own, else the nearest up the tree." })
-  async weatherStation(@Root() r: Region, @Ctx() ctx: Context): Promise<WeatherStation | null> {
+  async weatherStation(@Root() r: RegionRow, @Ctx() ctx: Context): Promise<WeatherStation | null> {
     const s = await ctx.loaders.weatherStationOfRegion.load(r.id);
     return s ? WeatherStation.of(s) : null;
   }
