@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { toGlobalId } from '../../global-id';
 import { sqlKeyset, sqlRowsById, sqlWindow, type PageWindow, type WindowRows } from '../../db/window';
@@ -16,12 +15,6 @@ import type { AgencyRow, InstitutionProfileRow, InstitutionRow, RegionRow } from
 function regionSubtreeSql(param: string): string {
   return `WITH RECURSIVE sub AS (SELECT id FROM region WHERE id = ${param} UNION ALL SELECT r.id FROM region r JOIN sub ON r.parent_id = sub.id)
      SELECT id FROM sub`;
-}
-
-/** A region and every region below it (one recursive query). */
-export async function regionSubtreeIds(em: EntityManager, regionId: number): Promise<number[]> {
-  const rows: { id: number }[] = await em.getConnection().execute(regionSubtreeSql('?'), [regionId]);
-  return rows.map((r) => r.id);
 }
 
 interface RegionRecord {

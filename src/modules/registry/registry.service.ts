@@ -12,7 +12,6 @@ import {
   institutionsById,
   institutionsWithCreditCodes,
   institutionWindow,
-  regionSubtreeIds,
   regionWindow,
   type InstitutionSelection,
   type InstitutionWindow,
@@ -64,11 +63,6 @@ export class RegistryService {
   private get reads(): pg.Pool {
     if (!this.pool) throw new Error('RegistryService: reads need the pool');
     return this.pool;
-  }
-
-  /** A region and every region below it (one recursive query). */
-  async regionSubtree(regionId: number): Promise<number[]> {
-    return regionSubtreeIds(this.em, regionId);
   }
 
   /** A window of regions as plain rows, in one statement; the count when asked. */
