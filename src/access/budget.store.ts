@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { outsideStatementSink } from '../db/read-scope';
-import { sqlStats } from '../db/sql-stats';
+import { backgroundQuery } from '../db/sql-stats';
 
 /** What the shared counter says after a take: the points its window holds now, and how many this take got. */
 export interface Take {
@@ -22,9 +22,8 @@ export class BudgetStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async take(bucket: string, windowStart: Date, want: number, limit: number | 'unlimited'): Promise<Take> {
-    sqlStats.backgroundStatements++;
     // Bookkeeping, not what the answer read: the response cache must not see it as the request writing.
-    const { rows } = await outsideStatementSink(() => this.pool.query<{ points: string; granted: string }>(
+    const { rows } = await outsideStatementSink(() => this.pool.query<{ points: string; granted: string }>(backgroundQuery(
       `INSERT INTO rate_counter AS c (bucket, window_start, points, granted)
        VALUES ($1, $2, LEAST($3::bigint, $4::bigint), LEAST($3::bigint, $4::bigint))
        ON CONFLICT (bucket) DO UPDATE SET
@@ -33,7 +32,7 @@ export class BudgetStore {
          window_start = GREATEST(c.window_start, $2)
        RETURNING points, granted`,
       [bucket, windowStart, want, limit === 'unlimited' ? UNLIMITED : limit],
-    ));
+    )));
     return { points: Number(rows[0].points), granted: Number(rows[0].granted) };
   }
 }

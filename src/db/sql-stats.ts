@@ -10,9 +10,23 @@ export const sqlStats = {
   /**
    * Of those, the ones not made for the request they fall in: budget refills (access/budget.store.ts)
    * and key-usage flushes (modules/audit/key-usage.ts) land on whichever request runs at the time.
+   * Counted when sent, as `statements` is (see `backgroundQuery`).
    */
   backgroundStatements: 0,
 };
+
+const background = new WeakSet<object>();
+
+/**
+ * A statement of the hub's bookkeeping, counted in `backgroundStatements` when the driver sends it.
+ * Counting it when asked for instead could fall on either side of a request's count: a pool query
+ * waits for a free connection first, and may send it during the next request's count.
+ */
+export function backgroundQuery(text: string, values: unknown[]): pg.QueryConfig {
+  const config: pg.QueryConfig = { text, values };
+  background.add(config);
+  return config;
+}
 
 let installed = false;
 export function installSqlCounter(): void {
@@ -22,6 +36,7 @@ export function installSqlCounter(): void {
   // One wrapper at the driver: every path to the database goes through it.
   pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
     sqlStats.statements++;
+    if (typeof args[0] === 'object' && args[0] !== null && background.has(args[0])) sqlStats.backgroundStatements++;
     noteStatement(args[0]);
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;

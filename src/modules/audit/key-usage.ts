@@ -1,4 +1,4 @@
-import { sqlStats } from '../../db/sql-stats';
+import { backgroundQuery } from '../../db/sql-stats';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type pg from 'pg';
 import { logger } from '../../logger';
@@ -58,13 +58,12 @@ export class KeyUsage {
     this.pending = new Map();
     const entries = [...batch.entries()].map(([k, c]) => ({ keyId: Number(k.split('|')[0]), day: k.split('|')[1], ...c }));
     try {
-      sqlStats.backgroundStatements++;
-      await this.pool.query(
+      await this.pool.query(backgroundQuery(
         `INSERT INTO key_usage (key_id, day, requests, rows)
          SELECT * FROM unnest($1::int[], $2::date[], $3::bigint[], $4::bigint[])
          ON CONFLICT (key_id, day) DO UPDATE SET requests = key_usage.requests + excluded.requests, rows = key_usage.rows + excluded.rows`,
         [entries.map((e) => e.keyId), entries.map((e) => e.day), entries.map((e) => e.requests), entries.map((e) => e.rows)],
-      );
+      ));
     } catch (err) {
       for (const [k, c] of batch) {
         const now = this.pending.get(k);
