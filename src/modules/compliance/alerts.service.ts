@@ -35,7 +35,7 @@ export function alertReader(principal: Principal): (alert: { indicator: Indicato
 
 /**
  * Which published alerts a subscriber hears: those its key may read (alertReader), of the
- * institution and indicator it asked for (null: any).
+ * institution and indicator it asked for (null: every one).
  */
 export function alertsHeardBy(principal: Principal, institutionId: number | null, indicator: IndicatorKind | null): (ev: ComplianceAlertPayload) => boolean {
   const mayRead = alertReader(principal);

@@ -36,7 +36,7 @@ const regionRow = (r: RegionRecord): RegionRow => ({
   parent: r.parent_id === null ? null : { id: r.parent_id },
 });
 
-/** Which regions a list reads: of one level, right below one region (null: any). */
+/** Which regions a list reads: of one level, right below one region (null: every one). */
 export interface RegionSelection {
   level: RegionLevel | null;
   parentId: number | null;
