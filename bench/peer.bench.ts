@@ -4,7 +4,7 @@
  *   npm run build && node dist/bench/peer.bench.js [seconds per run, default 10]
  *   PEER_SHAPES=lookup,list,indicators PEER_CLIENTS=1,8 node dist/bench/peer.bench.js 5   (a subset)
  *   PROFILE_DIR=<folder> runs the first-time hub under `node --cpu-prof` and leaves its profile there;
- *   PROFILE_HUB=warm profiles the hub with the cache instead (each profile is named after its process id, printed).
+ *   PROFILE_HUB=warm or notified profiles that hub with the cache instead (each profile is named after its process id, printed).
  *
  * Both servers run in their own process on one database with the demo loaded; a third process
  * (this one) sends the load: CONCURRENCY clients with keep-alive for a fixed time per shape. Three
@@ -13,7 +13,8 @@
  * fairest equivalent: a SQL function over the same frozen monthly figures the hub reads for a
  * closed year (energy, water, headcount, floor area and the three ratios; no coverage, factors,
  * emissions or compliance). It also has no API keys or access rules: every hub request looks up
- * its key and applies the access table, PostGraphile's does neither.
+ * its key and applies the access table, PostGraphile's does neither. For the lookup, two floor
+ * servers (runFloor) show what bounds a repeated question: node:http with the version read, and alone.
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -220,9 +221,40 @@ async function runPeer(url: string, port: number): Promise<void> {
     });
 }
 
-/** Starts PostGraphile on a free port; resolves with the process and its port. */
-function startPeer(url: string, port: number): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, [__filename, '--peer', url, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * The least a never-stale cache can do for a repeated question: node:http reads the body, sends the
+ * hub's version read (the same prepared statement, on a connection of its own) and, once it is back,
+ * writes the answer it was given. With `read` 0 it answers at once: the least any server can do.
+ */
+function runFloor(url: string, port: number, read: boolean, answer: string): void {
+  const client = new pg.Client({ connectionString: url });
+  const versions = { name: 'ewc_data_versions', text: `SELECT string_agg(tbl || ' ' || v, ' ' ORDER BY tbl) AS s FROM data_version` };
+  void client.connect().then(() =>
+    http
+      .createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          const send = () => {
+            res.setHeader('content-type', 'application/json; charset=utf-8');
+            res.end(answer);
+          };
+          if (!read) return send();
+          client.query(versions).then(send, (err: Error) => {
+            res.statusCode = 500;
+            res.end(err.message);
+          });
+        });
+      })
+      .listen(port, '127.0.0.1', function (this: http.Server) {
+        console.log(`peer ready on ${(this.address() as { port: number }).port}`);
+      }),
+  );
+}
+
+/** Starts PostGraphile (or, with `floor`, the floor server) on a free port; resolves with the process and its port. */
+function startPeer(url: string, port: number, floor?: { read: boolean; answer: string }): Promise<{ proc: ChildProcess; port: number }> {
+  const args = floor ? ['--floor', url, String(port), floor.read ? '1' : '0', floor.answer] : ['--peer', url, String(port)];
+  const proc = spawn(process.execPath, [__filename, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   process.once('exit', () => proc.kill());
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`PostGraphile exited with ${code}`)));
@@ -234,6 +266,55 @@ function startPeer(url: string, port: number): Promise<{ proc: ChildProcess; por
       }
     });
   });
+}
+
+/**
+ * What bounds the warm lookup: the floor server (runFloor) with and without the version read, under
+ * the same load, beside PostGraphile's figures of the same run (`p`).
+ */
+async function floorRows(url: string, warm: { url: string }, key: string, shape: Shape, clients: number, seconds: number, p: { rps: number; cpu: number; pgMs: number }, pgCpu: () => Promise<number>): Promise<string[]> {
+  const answer = await post(warm.url, key, JSON.stringify({ query: shape.hub.query, variables: shape.hub.variables }));
+  const rows: string[] = [];
+  for (const read of [true, false]) {
+    const floor = await startPeer(url, 0, { read, answer });
+    try {
+      const r = await load(`http://127.0.0.1:${floor.port}/graphql`, key, shape.hub, clients, seconds, floor.proc.pid!, pgCpu);
+      rows.push(
+        `| ${shape.name} | ${clients} | floor: node:http${read ? ' + version read' : ' alone'} | ${fmt(r.rps, 0)} | ${fmt(p.rps, 0)} | ${fmt(r.rps / p.rps, 2)} | ${fmt(r.p50, 1)} / ${fmt(r.p95, 1)} | | ${fmt(r.cpu, 2)} / ${fmt(r.pgMs, 2)} | ${fmt(p.cpu, 2)} / ${fmt(p.pgMs, 2)} | ${read ? 1 : 0} | | ${fmt(r.clientMs, 2)} | ${os.loadavg()[0].toFixed(1)} |`,
+      );
+      console.log(rows[rows.length - 1]);
+    } finally {
+      floor.proc.kill();
+    }
+  }
+  return rows;
+}
+
+/**
+ * How long after a write's COMMIT is answered its notification reaches a listener: the moment a
+ * notified hub may still serve what the write changed (for writers other than itself). 200 writes,
+ * one at a time, each timed from its COMMIT's answer to the notification's arrival.
+ */
+async function notificationDelay(url: string, institutionId: number): Promise<string> {
+  const listener = new pg.Client({ connectionString: url });
+  const writer = new pg.Client({ connectionString: url });
+  await Promise.all([listener.connect(), writer.connect()]);
+  try {
+    await listener.query('LISTEN ewc_data_version');
+    let heard: (() => void) | null = null;
+    listener.on('notification', () => heard?.());
+    const delays: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const arrived = new Promise<number>((resolve) => (heard = () => resolve(performance.now())));
+      await writer.query('UPDATE institution SET name = name WHERE id = $1', [institutionId]);
+      const committed = performance.now();
+      delays.push(Math.max(0, (await arrived) - committed));
+    }
+    delays.sort((a, b) => a - b);
+    return `write notification delay, COMMIT answered to notification heard (200 writes): p50 ${fmt(percentile(delays, 50), 2)} ms, p99 ${fmt(percentile(delays, 99), 2)} ms, max ${fmt(delays[delays.length - 1], 2)} ms`;
+  } finally {
+    await Promise.all([listener.end(), writer.end()]);
+  }
 }
 
 async function main(): Promise<void> {
@@ -254,10 +335,12 @@ async function main(): Promise<void> {
     const env = { DATABASE_URL: server.url, EWC_DATA_DIR: dataDir, EWC_DEMO: '1', EWC_BUDGET_ADMIN: '1000000000' };
     // First-time questions: a hub without the response cache; repeated questions: a hub with it.
     const profile = process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.PROFILE_DIR)}`] : [];
-    const profileWarm = process.env.PROFILE_HUB === 'warm';
-    const cold = await startHub({ ...env, PORT: '0', EWC_RESPONSE_CACHE: 'off' }, profileWarm ? [] : profile);
-    const warm = await startHub({ ...env, PORT: '0' }, profileWarm ? profile : []);
-    if (profile.length) console.log(`profiled: the ${profileWarm ? 'warm' : 'first-time'} hub, process ${(profileWarm ? warm : cold).proc.pid}`);
+        const profiled = process.env.PROFILE_HUB ?? 'first-time';
+    const cold = await startHub({ ...env, PORT: '0', EWC_RESPONSE_CACHE: 'off' }, profiled === 'first-time' ? profile : []);
+    const warm = await startHub({ ...env, PORT: '0' }, profiled === 'warm' ? profile : []);
+    // Repeated questions again, the data versions kept in memory between write notifications.
+    const notified = await startHub({ ...env, PORT: '0', EWC_RESPONSE_CACHE_FRESHNESS: 'notified' }, profiled === 'notified' ? profile : []);
+    if (profile.length) console.log(`profiled: the ${profiled} hub, process ${{ 'first-time': cold, warm, notified }[profiled]?.proc.pid}`);
     const hub = cold;
     const goa = hub.keys['GOA admin'];
     const pgPool = new pg.Pool({ connectionString: server.url, max: 1 });
@@ -289,7 +372,7 @@ async function main(): Promise<void> {
       const stPeer = [await statementsPer(peerUrl, null, small.peer, peerCount), await statementsPer(peerUrl, null, shape.peer, peerCount)];
       for (const clients of CONCURRENCY) {
         const p = await load(peerUrl, null, shape.peer, clients, seconds, peer.pid!, pgCpu);
-        for (const [mode, h] of [['first-time', cold], ['warm', warm]] as const) {
+        for (const [mode, h] of [['first-time', cold], ['warm', warm], ['warm, notified', notified]] as const) {
           const count = countOf(h);
           const st = [await statementsPer(h.url, goa, small.hub, count), await statementsPer(h.url, goa, shape.hub, count)];
           const r = await load(h.url, goa, shape.hub, clients, seconds, h.proc.pid!, pgCpu);
@@ -299,17 +382,21 @@ async function main(): Promise<void> {
           );
           console.log(lines[lines.length - 1]);
         }
+        if (SHAPE_KEYS[i] === 'lookup') lines.push(...(await floorRows(server.url, warm, goa, shape, clients, seconds, p, pgCpu)));
       }
     }
     console.log(`
 ${seconds} s per run; load from this process, the hub and PostGraphile each in their own process, one PostgreSQL; ${os.cpus().length} vCPUs shared by all.
 statements per request: with first = 10 / first = 100 (the same operation otherwise). CPU ms per request: the server's
-process / PostgreSQL (every backend); the load generator's (this process) beside them. first-time: a hub with EWC_RESPONSE_CACHE=off; warm: a hub with the cache, asked again.
+process / PostgreSQL (every backend); the load generator's (this process) beside them. first-time: a hub with EWC_RESPONSE_CACHE=off; warm: a hub with the cache, asked again
+(the data versions read on every request); warm, notified: the same with EWC_RESPONSE_CACHE_FRESHNESS=notified (versions kept between write notifications).
+floor: node:http answering the hub's bytes after the same version read, or at once: what bounds a warm lookup.
 
 | shape | clients | hub | hub req/s | PostGraphile req/s | hub / PG | hub p50 / p95 ms | PG p50 / p95 ms | hub CPU ms/req: hub / postgres | PostGraphile CPU ms/req: PostGraphile / postgres | hub statements | PG statements | load generator CPU ms/req: hub run / PG run | load avg |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${lines.join('\n')}`);
-    await Promise.all([cold.stop(), warm.stop()]);
+    console.log(await notificationDelay(server.url, rows[0].id));
+    await Promise.all([cold.stop(), warm.stop(), notified.stop()]);
     await pgPool.end();
   } finally {
     peer?.kill();
@@ -320,6 +407,8 @@ ${lines.join('\n')}`);
 
 if (process.argv[2] === '--peer') {
   void runPeer(process.argv[3], Number(process.argv[4]));
+} else if (process.argv[2] === '--floor') {
+  runFloor(process.argv[3], Number(process.argv[4]), process.argv[5] === '1', process.argv[6]);
 } else {
   runBench(main);
 }

@@ -23,6 +23,7 @@ import { Migration20261204100000_recycling } from './Migration20261204100000_rec
 import { Migration20261205000000_recycling_close } from './Migration20261205000000_recycling_close';
 import { Migration20261205001000_fleet_close } from './Migration20261205001000_fleet_close';
 import { Migration20261205002000_fleet_close_figures } from './Migration20261205002000_fleet_close_figures';
+import { Migration20261206000000_data_version_notify } from './Migration20261206000000_data_version_notify';
 
 /** Applied in this order; `npm run cli -- migration:create` writes the next file, then list it here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205000000_recycling_close', class: Migration20261205000000_recycling_close },
   { name: 'Migration20261205001000_fleet_close', class: Migration20261205001000_fleet_close },
   { name: 'Migration20261205002000_fleet_close_figures', class: Migration20261205002000_fleet_close_figures },
+  { name: 'Migration20261206000000_data_version_notify', class: Migration20261206000000_data_version_notify },
 ];

@@ -4,6 +4,14 @@ import { loadFederationConfig, type FederationConfig } from './federation/federa
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type Executor = 'jit' | 'graphql-js';
 const EXECUTORS: Executor[] = ['jit', 'graphql-js'];
+/**
+ * How the response cache knows the data versions are unchanged: `checked`, read on every request
+ * (an answer never older than a write committed before the question); `notified`, kept in memory
+ * and dropped when PostgreSQL notifies a write (this process's writes at once, others' when their
+ * notification arrives). src/db/data-version.ts.
+ */
+export type CacheFreshness = 'checked' | 'notified';
+const FRESHNESS: CacheFreshness[] = ['checked', 'notified'];
 
 /** Everything the process reads from its environment, read and checked once. */
 export interface Config {
@@ -26,8 +34,11 @@ export interface Config {
    */
   dbPoolMax: number;
   budgets: BudgetConfig;
-  /** EWC_RESPONSE_CACHE (on by default) and EWC_RESPONSE_CACHE_MB (64): answers to repeated questions (src/server/response-cache.ts). */
-  responseCache: { enabled: boolean; maxBytes: number };
+  /**
+   * EWC_RESPONSE_CACHE (on by default), EWC_RESPONSE_CACHE_MB (64) and EWC_RESPONSE_CACHE_FRESHNESS
+   * (`checked` by default, or `notified`): answers to repeated questions (src/server/response-cache.ts).
+   */
+  responseCache: { enabled: boolean; maxBytes: number; freshness: CacheFreshness };
   /**
    * EWC_EXECUTOR: what runs operations on POST/GET /graphql: `jit` (default, graphql-jit compiles each
    * operation once, src/server/jit-executor.ts) or `graphql-js`. WebSocket and /subgraph use graphql-js.
@@ -139,6 +150,12 @@ function parseExecutor(raw: string | undefined): Executor {
   return raw as Executor;
 }
 
+function parseFreshness(raw: string | undefined): CacheFreshness {
+  if (raw === undefined || raw === '') return 'checked';
+  if (!(FRESHNESS as string[]).includes(raw)) throw new ConfigError('EWC_RESPONSE_CACHE_FRESHNESS', `expected ${FRESHNESS.join(' or ')}, got "${raw}"`);
+  return raw as CacheFreshness;
+}
+
 function parseTimeout(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 15_000;
   const ms = Number(raw);
@@ -171,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseCache: {
       enabled: parseBool('EWC_RESPONSE_CACHE', env.EWC_RESPONSE_CACHE, true),
       maxBytes: parseCount('EWC_RESPONSE_CACHE_MB', env.EWC_RESPONSE_CACHE_MB, 64) * 1024 * 1024,
+      freshness: parseFreshness(env.EWC_RESPONSE_CACHE_FRESHNESS),
     },
     executor: parseExecutor(env.EWC_EXECUTOR),
     federation: loadFederationConfig(env, dataDir),

@@ -70,6 +70,15 @@ export class Budgets {
     }
   }
 
+  /** Spends `cost` points from the slice this instance holds, at once; undefined when charge() must take more first. */
+  chargeHeld(name: string, limit: number, cost: number): Verdict | undefined {
+    const now = this.opts.clock();
+    const b = this.bucket(name, limit, now);
+    if (b.reserved - b.spent < cost) return undefined;
+    b.spent += cost;
+    return this.verdict(b, now, true, cost);
+  }
+
   /** Spends `cost` points whatever is left (work already done, such as an import's rows). */
   async chargeAnyway(name: string, limit: number, cost: number): Promise<Verdict> {
     const now = this.opts.clock();
@@ -158,6 +167,12 @@ export class KeyBudgets {
   /** Charges one request: refused, and nothing spent, when the key has not `cost` points left. */
   charge(p: Principal, cost: number): Promise<Verdict | null> {
     return this.guarded(() => this.budgets.charge(`key:${p.keyId}`, this.limitOf(p), cost));
+  }
+
+  /** charge() when it needs no SQL: the verdict at once, or undefined (charge() then). */
+  chargeHeld(p: Principal, cost: number): Verdict | null | undefined {
+    if (!this.config.enabled) return null;
+    return this.budgets.chargeHeld(`key:${p.keyId}`, this.limitOf(p), cost);
   }
 
   /** Charges work already done (an import's rows), past the budget if need be. */

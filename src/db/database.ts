@@ -42,7 +42,7 @@ const KNEX_LOG = {
   debug: () => undefined,
 };
 
-/** Names the hub's connections in pg_stat_activity: the pool's, /readyz's and the LISTEN one (PgPubSub). */
+/** Names the hub's connections in pg_stat_activity: the pool's, /readyz's, the LISTEN one (PgPubSub) and the data versions' one. */
 export const APPLICATION_NAME = 'ewc-hub';
 
 /** /readyz answers within about this long, whatever the pool is doing. */

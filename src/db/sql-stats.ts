@@ -13,7 +13,28 @@ export const sqlStats = {
    * Counted when sent, as `statements` is (see `backgroundQuery`).
    */
   backgroundStatements: 0,
+  /**
+   * Statements that completed with a command tag that may have made a write visible to other
+   * transactions (INSERT, UPDATE, COPY, COMMIT, DDL… anything but the tags of READ_ONLY_TAGS), on
+   * any connection of this process. The response cache's notified versions are dropped when it
+   * moves, so this process's own writes are seen before anything it answers after them.
+   */
+  writesSeen: 0,
 };
+
+/** Command tags that never make a write visible: reads, transaction starts and ends that commit nothing, settings. */
+const READ_ONLY_TAGS = /^(SELECT|SHOW|BEGIN|START TRANSACTION|ROLLBACK|SAVEPOINT|RELEASE|SET|RESET|LISTEN|UNLISTEN|DECLARE CURSOR|FETCH|MOVE|CLOSE CURSOR|PREPARE|DEALLOCATE|DISCARD|EXPLAIN)\b/;
+const watched = new WeakSet<pg.Client>();
+
+/** Counts the completions of `client`'s statements whose tag may have made a write visible. */
+function watchWrites(client: pg.Client): void {
+  if (watched.has(client)) return;
+  watched.add(client);
+  // pg's own listener (which ends the query) is attached first: the count moves before its caller goes on.
+  (client as pg.Client & { connection: NodeJS.EventEmitter }).connection.on('commandComplete', (msg: { text?: string }) => {
+    if (!READ_ONLY_TAGS.test(msg.text ?? '')) sqlStats.writesSeen++;
+  });
+}
 
 const background = new WeakSet<object>();
 
@@ -38,6 +59,7 @@ export function installSqlCounter(): void {
     sqlStats.statements++;
     if (typeof args[0] === 'object' && args[0] !== null && background.has(args[0])) sqlStats.backgroundStatements++;
     noteStatement(args[0]);
+    watchWrites(this);
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   // pool.query sends its statement from a callback that may run in another request's async context

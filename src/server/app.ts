@@ -162,7 +162,10 @@ export async function startServer(config: Config, db: Database, opts: { port?: n
   const usage = new KeyUsage(db.pool, db.timezone);
   const armor = createArmor();
   // In gateway mode an answer also holds agency subgraphs' data, whose changes no version here sees: no cache.
-  const responseCache = new ResponseCache(await DataVersions.load(db.pool), db.timezone, gateway ? { ...config.responseCache, enabled: false } : config.responseCache);
+  const dataVersions = await DataVersions.load(db.pool, config.responseCache.freshness);
+  dataVersions.onNotified = () => metrics.dataVersionNotifications.inc();
+  dataVersions.onListening = (up) => metrics.dataVersionListening.set(up ? 1 : 0);
+  const responseCache = new ResponseCache(dataVersions, db.timezone, gateway ? { ...config.responseCache, enabled: false } : config.responseCache);
   const app = express();
   app.disable('x-powered-by');
   const cacheDeps = { keys, budgets, usage, metrics };

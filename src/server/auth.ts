@@ -36,6 +36,11 @@ export class AuthFailureLimit {
     private readonly perMinute: number,
   ) {}
 
+  /** Whether this instance already knows the address is over its limit (check throws then). */
+  refuses(address: string): boolean {
+    return this.budgets.spentOut(`addr:${address}`, this.perMinute) !== null;
+  }
+
   /** Throws RATE_LIMITED when this instance already knows the address is over its limit. */
   check(address: string): void {
     const refused = this.budgets.spentOut(`addr:${address}`, this.perMinute);
@@ -75,6 +80,17 @@ export class PrincipalCache implements Authenticator {
       this.entries.clear();
     };
     this.unsubscribe = [pubsub.on(TOPICS.KEY_REVOKED, clear), pubsub.on(TOPICS.KEY_CHANGED, clear), pubsub.on(TOPICS.EPC_CHANGED, clear)];
+  }
+
+  /**
+   * The principal of a key seen recently, at once; undefined when principalFor must answer (a key not
+   * cached, or an address over its limit of failed authentications).
+   */
+  cached(header: unknown, address?: string): Principal | undefined {
+    if (address && this.failures?.refuses(address)) return undefined;
+    const key = bearerKey(header);
+    const hit = key ? this.entries.get(hashKey(key)) : undefined;
+    return hit && hit.until > Date.now() ? hit.principal : undefined;
   }
 
   /** `address`: the client's, for the limit on failed authentications. */

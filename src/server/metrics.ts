@@ -53,6 +53,16 @@ export class Metrics {
   readonly operations = new Counter({ name: 'ewc_graphql_operations_total', help: 'GraphQL operations over HTTP, by type and known operation name (others: "other").', labelNames: ['type', 'operation'] as const, registers: [this.registry] });
   readonly duration = new Histogram({ name: 'ewc_graphql_duration_seconds', help: 'Time to answer a GraphQL operation over HTTP.', labelNames: ['operation'] as const, buckets: BUCKETS, registers: [this.registry] });
   readonly responseCacheHits = new Counter({ name: 'ewc_response_cache_hits_total', help: 'HTTP GraphQL requests answered from the response cache.', registers: [this.registry] });
+  readonly dataVersionNotifications = new Counter({
+    name: 'ewc_response_cache_notifications_total',
+    help: 'Write notifications heard under EWC_RESPONSE_CACHE_FRESHNESS=notified (each drops the data versions kept in memory).',
+    registers: [this.registry],
+  });
+  readonly dataVersionListening = new Gauge({
+    name: 'ewc_response_cache_listening',
+    help: 'Under EWC_RESPONSE_CACHE_FRESHNESS=notified: 1 while the connection that hears write notifications is up; 0 while every request reads the data versions.',
+    registers: [this.registry],
+  });
   readonly executions = new Counter({
     name: 'ewc_graphql_executions_total',
     help: 'Operations run over HTTP under EWC_EXECUTOR=jit, by executor: jit (compiled by graphql-jit) or graphql-js (an operation\'s first time, or one graphql-jit cannot compile).',

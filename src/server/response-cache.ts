@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type express from 'express';
 import type http from 'node:http';
-import { rateLimitHeaders, type KeyBudgets } from '../access/budget';
+import { rateLimitHeaders, type KeyBudgets, type Verdict } from '../access/budget';
 import type { Principal } from '../access/principal';
 import type { DataVersions, ReadSet, Versions } from '../db/data-version';
 import { currentStatementSink, outsideStatementSink, withStatementSink, type StatementSink } from '../db/read-scope';
@@ -17,12 +17,17 @@ import { operationCost } from './operation-cost';
  * only while every table the answer read has the version it had before the answer was computed.
  *
  * Never stale: each write transaction moves the versions of the tables it wrote, in the same
- * transaction (triggers, migration 20261202050000), and every request reads the versions afresh
- * (one statement) before it answers, from the cache or not. A write committed before a request
- * arrives, on any hub or outside the hubs, is therefore seen by that request's version check: an
- * answer is never older than the writes committed before it was asked for. An answer is kept with
- * the versions read before it was computed, so a write that commits while it is computed makes it
- * unfit at once. There is no time to live.
+ * transaction (triggers, migration 20261202050000). With `checked` freshness (the default) every
+ * request reads the versions afresh (one statement) before it answers, from the cache or not. A
+ * write committed before a request arrives, on any hub or outside the hubs, is therefore seen by
+ * that request's version check: an answer is never older than the writes committed before it was
+ * asked for. With `notified` freshness the versions are kept in memory between writes: dropped when
+ * a statement of this process completes a write (its own writes are seen before anything it answers
+ * after them) and when PostgreSQL delivers the notification each write transaction sends at COMMIT
+ * (another process's writes are seen once it arrives, normally within a millisecond), and while the
+ * listening connection is down every request reads them. An answer is kept with the versions read
+ * before it was computed, so a write that commits while it is computed makes it unfit at once.
+ * There is no time to live.
  *
  * Never another subject's answer: the key holds the access profile (role, subject, agency,
  * institution, ESCO and its sites), and an operation naming `viewer` (who the key is) is kept for
@@ -120,8 +125,18 @@ export class ResponseCache {
     if (!this.opts.enabled || req.method !== 'POST' || !b || typeof b.query !== 'string' || b.extensions !== undefined) return rest();
     if (SKIP.test(b.query) || !acceptsPlainJson(req.headers.accept)) return rest();
     const started = performance.now();
+    const known = this.versions.known();
+    // Versions kept in memory and the key's principal cached: a hit is served now, with no promise in between.
+    if (known) {
+      const principal = deps.keys.cached(req.headers.authorization, req.socket.remoteAddress);
+      if (principal) {
+        const found = this.find(principal, b as { query: string }, known);
+        const verdict = found.entry && deps.budgets.chargeHeld(principal, found.entry.cost);
+        if (found.entry && verdict !== undefined && (!verdict || verdict.allowed)) return this.serve(res, principal, found.key, found.entry, verdict, deps, started);
+      }
+    }
     // The version read goes out first: the key is checked and the cache key made while it runs.
-    const versions = this.freshVersions();
+    const versions = known ? Promise.resolve(known) : this.freshVersions();
     // The client's address as express's req.ip gives it (no proxy is trusted).
     const principal = deps.keys.principalFor(req.headers.authorization, req.socket.remoteAddress);
     principals.set(req, principal);
@@ -142,28 +157,40 @@ export class ResponseCache {
     started: number,
   ): Promise<PendingAnswer | null> {
     const [principal, versions] = await Promise.all([principal$, versions$]);
-    const key = this.keyOf(principal, body);
-    const entry = this.entries.get(key);
-    if (entry && (entry.keyId === null || entry.keyId === principal.keyId) && this.isFresh(entry, versions)) {
+    const { key, entry } = this.find(principal, body, versions);
+    if (entry) {
       const verdict = await deps.budgets.charge(principal, entry.cost);
       // Past the budget: Apollo answers the 429 (a refused charge spends nothing).
       if (!verdict || verdict.allowed) {
-        // Most recently used last.
-        this.entries.delete(key);
-        this.entries.set(key, entry);
-        deps.metrics.httpGraphqlRequests.inc();
-        deps.metrics.responseCacheHits.inc();
-        deps.metrics.operations.inc({ type: 'query', operation: entry.label });
-        deps.usage.count(principal.keyId, entry.rows);
-        if (verdict) for (const [name, value] of rateLimitHeaders(verdict)) res.setHeader(name, value);
-        res.statusCode = 200;
-        res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.end(entry.body);
-        deps.metrics.duration.observe({ operation: entry.label }, (performance.now() - started) / 1000);
+        this.serve(res, principal, key, entry, verdict, deps, started);
         return null;
       }
     }
     return new PendingAnswer(key, NAMES_VIEWER.test(body.query) ? principal.keyId : null, versions, this.versions.reads());
+  }
+
+  /** The cache key of the question, and its entry if that is fresh against `versions` and the key may have it. */
+  private find(principal: Principal, body: { query: string; variables?: unknown; operationName?: unknown }, versions: Versions): { key: string; entry?: Entry } {
+    const key = this.keyOf(principal, body);
+    const entry = this.entries.get(key);
+    if (entry && (entry.keyId === null || entry.keyId === principal.keyId) && this.isFresh(entry, versions)) return { key, entry };
+    return { key };
+  }
+
+  /** Answers with a fresh entry, its cost charged (`verdict`: null when budgets are off). */
+  private serve(res: http.ServerResponse, principal: Principal, key: string, entry: Entry, verdict: Verdict | null, deps: CacheDeps, started: number): void {
+    // Most recently used last.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    deps.metrics.httpGraphqlRequests.inc();
+    deps.metrics.responseCacheHits.inc();
+    deps.metrics.operations.inc({ type: 'query', operation: entry.label });
+    deps.usage.count(principal.keyId, entry.rows);
+    if (verdict) for (const [name, value] of rateLimitHeaders(verdict)) res.setHeader(name, value);
+    res.statusCode = 200;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(entry.body);
+    deps.metrics.duration.observe({ operation: entry.label }, (performance.now() - started) / 1000);
   }
 
   /**

@@ -144,13 +144,14 @@ describe('response cache', () => {
     expect(await nameNow()).toBe(name);
   });
 
-  it('charges cached answers to the budget (429 past it) and counts them in the key usage', async () => {
+  it.each(['checked', 'notified'])('charges cached answers to the budget (429 past it) and counts them in the key usage (%s freshness)', async (freshness) => {
     const query = '{ regions(first: 10) { nodes { name } } }';
     const budget = 2_000;
-    const created = await ask(t, `mutation { createApiKey(input: { agency: "HOUSING", role: viewer, name: "small budget", budget: ${budget} }) { key } }`, t.keys.goa);
+    const name = `small budget ${freshness}`;
+    const created = await ask(t, `mutation { createApiKey(input: { agency: "HOUSING", role: viewer, name: "${name}", budget: ${budget} }) { key } }`, t.keys.goa);
     const key = created.data!.createApiKey.key as string;
     // A hub whose budget window never turns over while the test runs.
-    const frozen = await startTestHub({}, { databaseUrl: t.db.url, clock: () => Date.parse('2030-01-01T00:00:30Z') });
+    const frozen = await startTestHub({ EWC_RESPONSE_CACHE_FRESHNESS: freshness }, { databaseUrl: t.db.url, clock: () => Date.parse('2030-01-01T00:00:30Z') });
     let served = 1;
     try {
       const hits = async () => hitsOf(await frozen.hub.metrics.render());
@@ -175,7 +176,8 @@ describe('response cache', () => {
       await frozen.close();
     }
     const [usage] = await t.sql<{ requests: string; rows: string }>(
-      `SELECT sum(u.requests)::text AS requests, sum(u.rows)::text AS rows FROM key_usage u JOIN api_key k ON k.id = u.key_id WHERE k.name = 'small budget'`,
+      `SELECT sum(u.requests)::text AS requests, sum(u.rows)::text AS rows FROM key_usage u JOIN api_key k ON k.id = u.key_id WHERE k.name = $1`,
+      [name],
     );
     expect(Number(usage.requests)).toBe(served + 1);
     expect(Number(usage.rows)).toBe(served * 10);
