@@ -152,6 +152,30 @@ describe('response cache, notified freshness', () => {
     }
   });
 
+  it('a write transaction sends one notification however many tables and rows it writes, a transaction that writes nothing none', async () => {
+    const listener = new pg.Client({ connectionString: t.db.url });
+    const writer = new pg.Client({ connectionString: t.db.url });
+    await Promise.all([listener.connect(), writer.connect()]);
+    try {
+      let heard = 0;
+      listener.on('notification', (n) => n.channel === 'ewc_data_version' && heard++);
+      await listener.query('LISTEN ewc_data_version');
+      await writer.query('BEGIN');
+      await writer.query('UPDATE institution SET name = name WHERE id IN (SELECT id FROM institution ORDER BY id LIMIT 5)');
+      await writer.query('UPDATE region SET name = name');
+      await writer.query('COMMIT');
+      await writer.query('BEGIN');
+      await writer.query('SELECT count(*) FROM institution');
+      await writer.query('COMMIT');
+      // One more write: notifications arrive in commit order, so once its own is heard every earlier one is.
+      await writer.query('UPDATE region SET name = name WHERE id = (SELECT min(id) FROM region)');
+      expect(await waitFor(() => heard >= 2)).toBe(true);
+      expect(heard).toBe(2);
+    } finally {
+      await Promise.all([listener.end(), writer.end()]);
+    }
+  });
+
   it('refuses an unknown freshness with the variable named', () => {
     expect(() => loadConfig({ EWC_RESPONSE_CACHE_FRESHNESS: 'sometimes' })).toThrow('EWC_RESPONSE_CACHE_FRESHNESS: expected checked or notified, got "sometimes"');
     expect(loadConfig({}).responseCache.freshness).toBe('checked');
