@@ -2,14 +2,15 @@
 /**
  * `npm test`: builds if the sources changed (the test setup runs the built CLI), lints (ESLint: the
  * type-aware rules and the layer rule of eslint.config.mjs), type-checks the server, test and
- * browser sources, then runs the unit and integration tests and, after them, the
- * browser tests (one at a time: each drives a Chromium). Both runs always run, and either failing
+ * browser sources, makes the test database once (scripts/test-database.js), then runs the unit and
+ * integration tests and, after them, the browser tests (one at a time: each drives a Chromium) on it. Both runs always run, and either failing
  * fails the whole. `npm test -- <jest arguments>` runs Jest once with those arguments instead.
  */
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { ensureBuilt } = require('./build');
+const { setUpTestDatabase, tearDownTestDatabase } = require('./test-database');
 
 const ROOT = path.resolve(__dirname, '..');
 const JEST = require.resolve('jest/bin/jest');
@@ -22,6 +23,20 @@ function step(label, args) {
   const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   return { label, ok: r.status === 0, seconds };
+}
+
+/**
+ * step(), without blocking: this process runs the embedded PostgreSQL of both Jest runs, whose
+ * output it must keep reading (a blocked event loop fills the pipe and the server stops).
+ */
+function stepAsync(label, args) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+    const done = (ok) => resolve({ label, ok, seconds: ((Date.now() - started) / 1000).toFixed(0) });
+    child.once('error', () => done(false));
+    child.once('exit', (code) => done(code === 0));
+  });
 }
 
 ensureBuilt();
@@ -39,9 +54,25 @@ for (const [label, args] of checks) {
     process.exit(1);
   }
 }
-const results = [
-  step('unit and integration tests', [JEST, ...BROWSER.flatMap((p) => ['--testPathIgnorePatterns', p])]),
-  step('browser tests', [JEST, '--runInBand', ...BROWSER]),
-];
-process.stderr.write(`\nnpm test: ${results.map((r) => `${r.label} ${r.ok ? 'passed' : 'FAILED'} (${r.seconds} s)`).join(', ')}\n`);
-process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+/** Both runs copy one template database on one server, made once (the setup is a CLI migrate and demo seed). */
+async function runBoth() {
+  const db = await setUpTestDatabase();
+  Object.assign(process.env, db.env);
+  let results;
+  try {
+    results = [
+      await stepAsync('unit and integration tests', [JEST, ...BROWSER.flatMap((p) => ['--testPathIgnorePatterns', p])]),
+      await stepAsync('browser tests', [JEST, '--runInBand', ...BROWSER]),
+    ];
+  } finally {
+    await tearDownTestDatabase(db);
+  }
+  process.stderr.write(`\nnpm test: ${results.map((r) => `${r.label} ${r.ok ? 'passed' : 'FAILED'} (${r.seconds} s)`).join(', ')}\n`);
+  process.exit(results.every((r) => r.ok) ? 0 : 1);
+}
+
+runBoth().catch((err) => {
+  process.stderr.write(`npm test: the test database could not be made: ${err instanceof Error ? err.stack : err}\n`);
+  process.exit(1);
+});
