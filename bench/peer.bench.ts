@@ -26,6 +26,7 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/app/database';
+import { READ_VERSIONS } from '../src/db/data-version';
 import { seedDemo } from '../src/demo/demo.seeder';
 import { startEmbedded } from '../src/db/embedded';
 import { fmt, percentile, postgresCpuMs, processCpuMs, runBench, startHub } from './lib';
@@ -228,7 +229,6 @@ async function runPeer(url: string, port: number): Promise<void> {
  */
 function runFloor(url: string, port: number, read: boolean, answer: string): void {
   const client = new pg.Client({ connectionString: url });
-  const versions = { name: 'ewc_data_versions', text: `SELECT string_agg(tbl || ' ' || v, ' ' ORDER BY tbl) AS s FROM data_version` };
   void client.connect().then(() =>
     http
       .createServer((req, res) => {
@@ -239,7 +239,7 @@ function runFloor(url: string, port: number, read: boolean, answer: string): voi
             res.end(answer);
           };
           if (!read) return send();
-          client.query(versions).then(send, (err: Error) => {
+          client.query(READ_VERSIONS).then(send, (err: Error) => {
             res.statusCode = 500;
             res.end(err.message);
           });

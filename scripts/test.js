@@ -7,7 +7,7 @@
  * fails the whole. `npm test -- <jest arguments>` runs Jest once with those arguments instead.
  */
 'use strict';
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { ensureBuilt } = require('./build');
 const { setUpTestDatabase, tearDownTestDatabase } = require('./test-database');
@@ -18,18 +18,12 @@ const TSC = require.resolve('typescript/bin/tsc');
 const ESLINT = path.join(path.dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js');
 const BROWSER = ['test/dashboard/', 'test/explorer/'];
 
-function step(label, args) {
-  const started = Date.now();
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-  const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  return { label, ok: r.status === 0, seconds };
-}
-
 /**
- * step(), without blocking: this process runs the embedded PostgreSQL of both Jest runs, whose
- * output it must keep reading (a blocked event loop fills the pipe and the server stops).
+ * Runs a Node script to its end, its output shown. Never spawnSync: this process runs the embedded
+ * PostgreSQL of both Jest runs, whose output it must keep reading (a blocked event loop fills the
+ * pipe and the server stops).
  */
-function stepAsync(label, args) {
+function step(label, args) {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
@@ -39,20 +33,23 @@ function stepAsync(label, args) {
   });
 }
 
-ensureBuilt();
-const extra = process.argv.slice(2);
-if (extra.length) process.exit(step('jest', [JEST, ...extra]).ok ? 0 : 1);
+async function main() {
+  ensureBuilt();
+  const extra = process.argv.slice(2);
+  if (extra.length) process.exit((await step('jest', [JEST, ...extra])).ok ? 0 : 1);
 
-const checks = [
-  ['eslint', [ESLINT, '.']],
-  ...['tsconfig.json', 'tsconfig.web.json'].map((project) => [`tsc -p ${project}`, [TSC, '-p', project, '--noEmit']]),
-];
-for (const [label, args] of checks) {
-  const r = step(label, args);
-  if (!r.ok) {
-    process.stderr.write(`npm test: ${r.label} failed; no tests run\n`);
-    process.exit(1);
+  const checks = [
+    ['eslint', [ESLINT, '.']],
+    ...['tsconfig.json', 'tsconfig.web.json'].map((project) => [`tsc -p ${project}`, [TSC, '-p', project, '--noEmit']]),
+  ];
+  for (const [label, args] of checks) {
+    const r = await step(label, args);
+    if (!r.ok) {
+      process.stderr.write(`npm test: ${r.label} failed; no tests run\n`);
+      process.exit(1);
+    }
   }
+  await runBoth();
 }
 
 /** Both runs copy one template database on one server, made once (the setup is a CLI migrate and demo seed). */
@@ -62,8 +59,8 @@ async function runBoth() {
   let results;
   try {
     results = [
-      await stepAsync('unit and integration tests', [JEST, ...BROWSER.flatMap((p) => ['--testPathIgnorePatterns', p])]),
-      await stepAsync('browser tests', [JEST, '--runInBand', ...BROWSER]),
+      await step('unit and integration tests', [JEST, ...BROWSER.flatMap((p) => ['--testPathIgnorePatterns', p])]),
+      await step('browser tests', [JEST, '--runInBand', ...BROWSER]),
     ];
   } finally {
     await tearDownTestDatabase(db);
@@ -72,7 +69,7 @@ async function runBoth() {
   process.exit(results.every((r) => r.ok) ? 0 : 1);
 }
 
-runBoth().catch((err) => {
-  process.stderr.write(`npm test: the test database could not be made: ${err instanceof Error ? err.stack : err}\n`);
+main().catch((err) => {
+  process.stderr.write(`npm test: ${err instanceof Error ? err.stack : err}\n`);
   process.exit(1);
 });

@@ -53,12 +53,10 @@ export class Budgets {
   /** Spends `cost` points if the bucket has them; otherwise spends nothing and refuses. */
   async charge(name: string, limit: number, cost: number): Promise<Verdict> {
     for (;;) {
+      const held = this.chargeHeld(name, limit, cost);
+      if (held) return held;
       const now = this.opts.clock();
       const b = this.bucket(name, limit, now);
-      if (b.reserved - b.spent >= cost) {
-        b.spent += cost;
-        return this.verdict(b, now, true, cost);
-      }
       if (b.refill) {
         await b.refill;
         continue;

@@ -24,7 +24,7 @@ const IDENTIFIER = /[a-z_][a-z0-9_$]*/g;
 const MEMO_MAX = 4_000;
 
 /** Prepared once per connection: the server neither parses nor plans it again (half its cost there). */
-const READ_VERSIONS = { name: 'ewc_data_versions', text: `SELECT string_agg(tbl || ' ' || v, ' ' ORDER BY tbl) AS s FROM data_version` };
+export const READ_VERSIONS = { name: 'ewc_data_versions', text: `SELECT string_agg(tbl || ' ' || v, ' ' ORDER BY tbl) AS s FROM data_version` };
 
 /** The channel the version bump notifies on, once per write transaction (migration 20261206000000). */
 export const DATA_VERSION_CHANNEL = 'ewc_data_version';
